@@ -1,0 +1,42 @@
+# Top-level driver: configure, build and test through meson/ninja.
+#   make          build
+#   make check    build and run every test; last line "N passed, N failed"
+#   make run      install missing Debian packages (as root), build, boot the
+#                 default guest on this terminal
+#   make bench    run the benchmarks in tests/bench
+
+BUILD ?= build
+DEBIAN_BUILD_DEPS = gcc make meson ninja-build pkg-config python3 \
+	libglib2.0-dev libjson-glib-dev libpixman-1-dev zlib1g-dev libfdt-dev \
+	libsdl2-dev libslirp-dev libcapstone-dev
+
+.PHONY: all build check check-quick run deps bench clean distclean
+
+all: build
+
+$(BUILD)/build.ninja:
+	./configure --builddir=$(BUILD)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+check: build
+	@python3 scripts/run-tests.py $(BUILD)
+
+check-quick: build
+	@python3 scripts/run-tests.py $(BUILD) --suite unit --suite qtest
+
+deps:
+	@sh scripts/install-deps.sh $(DEBIAN_BUILD_DEPS)
+
+run: deps build
+	@sh scripts/run-default-guest.sh $(BUILD)
+
+bench: build
+	@for b in tests/bench/*.sh; do sh $$b $(BUILD) || exit 1; done
+
+clean:
+	-ninja -C $(BUILD) clean
+
+distclean:
+	rm -rf $(BUILD)
