@@ -1,0 +1,73 @@
+#!/bin/sh
+# Run the bare-metal AArch64 tests under an emulator and compare with .ref.
+#
+#   tests/tcg/aarch64/run-tests.sh EMULATOR [ARGS...]
+# e.g.
+#   tests/tcg/aarch64/run-tests.sh build/turtle-system-aarch64 -M virt -nographic -semihosting
+#   tests/tcg/aarch64/run-tests.sh qemu-system-aarch64 -M virt -nographic -semihosting
+#
+# The CPU model is chosen per test (LSE atomics need "max", the rest are
+# pinned to "cortex-a57" because some print ID-register dependent facts), so
+# any -cpu in the given command is dropped.  Each test gets
+#   -cpu MODEL -m 128 -kernel build/NAME.elf
+# appended and runs with a timeout of ${TCG_TEST_TIMEOUT:-20} seconds.
+# Semihosting output (QEMU sends it to stderr) and stdout are both compared.
+# Environment: TESTS="a b" runs a subset; CROSS= the cross prefix for make.
+# Exit status 1 if any test fails.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 1 ] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+# Drop "-cpu X" from the command.
+emu=
+skip=0
+for a in "$@"; do
+    if [ "$skip" = 1 ]; then skip=0; continue; fi
+    case "$a" in
+    -cpu) skip=1; continue ;;
+    esac
+    emu="$emu '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+done
+
+cpu_for() {
+    case "$1" in
+    atomics) echo max ;;
+    *) echo cortex-a57 ;;
+    esac
+}
+
+make -s -C "$here" CROSS="${CROSS:-aarch64-linux-gnu-}" || { echo "run-tests: build failed"; exit 1; }
+
+tests=${TESTS:-$(cd "$here" && ls *.ref | sed 's/\.ref$//')}
+out=$here/build/out
+mkdir -p "$out"
+pass=0
+fail=0
+failed=
+for t in $tests; do
+    cpu=$(cpu_for "$t")
+    start=$(date +%s)
+    eval "timeout ${TCG_TEST_TIMEOUT:-20} $emu -cpu $cpu -m 128 -kernel '$here/build/$t.elf'" \
+        </dev/null >"$out/$t.out" 2>&1
+    rc=$?
+    secs=$(( $(date +%s) - start ))
+    if [ $rc = 124 ]; then
+        why="timeout"
+    elif ! diff -u "$here/$t.ref" "$out/$t.out" >"$out/$t.diff" 2>&1; then
+        why="output differs ($(grep -c '^[-+][^-+]' "$out/$t.diff") lines, see $out/$t.diff)"
+    elif [ $rc != 0 ]; then
+        why="exit status $rc"
+    else
+        why=
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        printf '%-12s PASS  (%s, %ds)\n' "$t" "$cpu" "$secs"
+    else
+        fail=$((fail + 1))
+        failed="$failed $t"
+        printf '%-12s FAIL  (%s, %ds) %s\n' "$t" "$cpu" "$secs" "$why"
+    fi
+done
+echo "tcg/aarch64: $pass passed, $fail failed${failed:+:$failed}"
+[ "$fail" = 0 ]
