@@ -101,7 +101,7 @@ uint64_t run_el0(uint64_t (*fn)(uint64_t), uint64_t arg, void *sp);
 extern char __el0_stack_top[];
 extern uint64_t boot_current_el;
 
-static inline void el0_return(uint64_t v)
+static inline __attribute__((noreturn)) void el0_return(uint64_t v)
 {
     register uint64_t x0 __asm__("x0") = v;
     __asm__ volatile("svc #0xe0" : : "r"(x0) : "memory");
