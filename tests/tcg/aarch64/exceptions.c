@@ -193,7 +193,6 @@ static uint64_t el0_nzcv(uint64_t x)
 {
     uint64_t f;
     __asm__ volatile("mrs %0, nzcv" : "=r"(f));
-    __asm__ volatile("msr daifclr, #0" : : : "memory");
     el0_return(f);
 }
 
