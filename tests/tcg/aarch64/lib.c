@@ -291,6 +291,8 @@ void exc_clear(void)
     exc_last.count = 0;
     exc_last.vector = -1;
     exc_last.esr = exc_last.far = exc_last.elr = exc_last.spsr = 0;
+    exc_last.first_vector = -1;
+    exc_last.first_esr = exc_last.first_far = exc_last.first_elr = 0;
 }
 
 extern char el0_resume[];
@@ -306,6 +308,12 @@ void exc_dispatch(struct exc_frame *f, int vector)
     exc_last.far = f->far;
     exc_last.elr = f->elr;
     exc_last.spsr = f->spsr;
+    if (exc_last.count == 1) {
+        exc_last.first_vector = vector;
+        exc_last.first_esr = f->esr;
+        exc_last.first_far = f->far;
+        exc_last.first_elr = f->elr;
+    }
 
     if (exc_hook && exc_hook(f, vector)) {
         return;

@@ -67,6 +67,10 @@ struct exc_record {
     int count;          /* exceptions taken since exc_clear() */
     int vector;         /* index 0..15 in the vector table */
     uint64_t esr, far, elr, spsr;
+    /* The first exception since exc_clear() (e.g. a fault at EL0 that is
+     * followed by the SVC returning from EL0). */
+    int first_vector;
+    uint64_t first_esr, first_far, first_elr;
 };
 extern volatile struct exc_record exc_last;
 void exc_clear(void);
