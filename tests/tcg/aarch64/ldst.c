@@ -200,9 +200,9 @@ static void test_literal(void)
     check("ldrsw literal", r, 0xffffffff80000001ull);
     __asm__ volatile("prfm pldl1keep, 1f\n1:");
     __asm__ volatile("adr %0, %1" : "=r"(r) : "S"(&lit_x));
-    check("adr", r, (uint64_t)(uintptr_t)&lit_x);
+    check("adr - address", r - (uint64_t)(uintptr_t)&lit_x, 0);
     __asm__ volatile("adrp %0, %1\n\tadd %0, %0, :lo12:%1" : "=r"(r) : "S"(&lit_x));
-    check("adrp + lo12", r, (uint64_t)(uintptr_t)&lit_x);
+    check("adrp + lo12 - address", r - (uint64_t)(uintptr_t)&lit_x, 0);
 }
 
 static void test_unpriv(void)

@@ -234,7 +234,7 @@ static void test_translation(int g, int va)
 
     par = at_s1e1r(tva + psize + 0x238);
     check(nm("AT S1E1R: PAR.F"), par & 1, 0);
-    check(nm("AT S1E1R: PAR.PA"), par & 0x0000fffffffff000ull, (pa_a + 0x238) & ~0xfffull);
+    check(nm("AT S1E1R: PAR.PA - expected PA"), (par & 0x0000fffffffff000ull) - ((pa_a + 0x238) & ~0xfffull), 0);
     check(nm("AT S1E1R: PAR.ATTR"), par >> 56, 0xff);
 
     exc_clear();
