@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Run a tests/kvm guest under turtle (or QEMU for reference) and check it.
+
+usage:
+  run-guest.py [options] EMULATOR TEST [TEST...]
+  run-guest.py --qemu [options] TEST [TEST...]
+  run-guest.py --list
+
+EMULATOR is turtle-system-x86_64 (default accel kvm) or, with --qemu,
+qemu-system-x86_64 from PATH (accel tcg).  Each guest writes progress lines
+("step N: ...") to COM1 and ends with a write to isa-debug-exit at 0xf4:
+0x10 means pass (process status 0x21); 0x20 + N means step N failed
+(status 0x41 + 2 * N).  The runner also checks the values the guest prints
+against what the command line asked for (-m, -append, -initrd).
+
+Exit status: 0 all passed, 1 a test failed, 77 skipped (meson's SKIP), e.g.
+no /dev/kvm or an emulator without -accel kvm.
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zlib
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+APPEND = 'turtle-test foo=bar'
+MODULE_SIZE = 70001     # odd on purpose: not page or sector sized
+MiB = 1 << 20
+GiB = 1 << 30
+
+# name: (image kind, -m in MiB, extra command line words)
+TESTS = {
+    'bios-128M':      ('bios', 128, ''),
+    'bios-4G':        ('bios', 4096, ''),
+    'multiboot-128M': ('multiboot', 128, ''),
+    'multiboot-4G':   ('multiboot', 4096, ''),
+    'bzimage-128M':   ('bzimage', 128, ''),
+    'bzimage-4G':     ('bzimage', 4096, ''),
+    'bzimage-via64':  ('bzimage', 256, 'bz_via64'),
+}
+
+
+class Failure(Exception):
+    pass
+
+
+def below_4g(mem):
+    """RAM below 4 GiB on the i440fx `pc` board, as QEMU 7.2 lays it out:
+    all of it up to 3.5 GiB, else 3 GiB below and the rest above 4 GiB."""
+    return mem if mem < 0xe0000000 else 0xc0000000
+
+
+def make_module(path):
+    rnd = random.Random(20261123)
+    data = bytes(rnd.getrandbits(8) for _ in range(MODULE_SIZE))
+    with open(path, 'wb') as f:
+        f.write(data)
+    return zlib.crc32(data)
+
+
+def find_all(pattern, text):
+    return re.findall(pattern, text, re.M)
+
+
+def find_one(pattern, text, what):
+    m = re.search(pattern, text, re.M)
+    if not m:
+        raise Failure('no %s line in the output' % what)
+    return m
+
+
+def check_ram_total(kib, mem, what):
+    """Usable RAM reported by the firmware/loader: within 2 MiB (firmware
+    reservations: EBDA, the 0xf0000 BIOS area, a top-of-RAM window) of -m."""
+    want = mem // 1024
+    if not (want - 2048 <= kib <= want):
+        raise Failure('%s: %u KiB usable, -m gives %u KiB' % (what, kib, want))
+
+
+def check_bios(out, mem):
+    low = below_4g(mem)
+    high = mem - low
+    m = find_one(r'^cmos: base_kb=(\d+) ext_kb_17=(\d+) ext_kb_30=(\d+)', out,
+                 'cmos base/ext')
+    base, ext17, ext30 = map(int, m.groups())
+    want_ext = min(0xffff, (low - MiB) // 1024)
+    if base != 640:
+        raise Failure('CMOS 0x15/0x16 base memory %u KiB, want 640' % base)
+    if ext30 != want_ext or ext17 != want_ext:
+        raise Failure('CMOS 0x17/0x30 extended memory %u/%u KiB, want %u'
+                      % (ext17, ext30, want_ext))
+    m = find_one(r'^cmos: above16m_64k=0x([0-9a-f]+) above4g_64k=0x([0-9a-f]+)',
+                 out, 'cmos above16m')
+    above16m, above4g = (int(x, 16) for x in m.groups())
+    want16 = min(0xffff, (low - 16 * MiB) // 65536)
+    if above16m != want16:
+        raise Failure('CMOS 0x34/0x35 = 0x%x, want 0x%x' % (above16m, want16))
+    if above4g != high // 65536:
+        raise Failure('CMOS 0x5b-0x5d = 0x%x, want 0x%x'
+                      % (above4g, high // 65536))
+    devs = find_all(r'^pci: 00:([0-9a-f]{2})\.(\d) ([0-9a-f]{4}):([0-9a-f]{4})',
+                    out)
+    ids = {(d, f): (v, i) for d, f, v, i in devs}
+    if ids.get(('00', '0')) != ('8086', '1237'):
+        raise Failure('00:00.0 is %s, want i440FX host bridge 8086:1237'
+                      % (ids.get(('00', '0')),))
+    if ('8086', '7000') not in ids.values():
+        raise Failure('no PIIX3 ISA bridge 8086:7000 on bus 0')
+    find_one(r'^pic: \d+ ticks on vector 0x20', out, 'PIC tick')
+    find_one(r'^lm: \d+ ticks on vector 0x30 via ioapic', out, 'IOAPIC tick')
+    return 'cmos ext=%u KiB above16m=0x%x above4g=0x%x, %d PCI functions' % (
+        ext30, above16m, above4g, len(devs))
+
+
+def check_cmdline(got, append, allow_argv0):
+    if got == append:
+        return 'exact'
+    if allow_argv0 and got.endswith(' ' + append):
+        return 'kernel path + append'
+    raise Failure('command line "%s", want "%s"' % (got, append))
+
+
+def check_multiboot(out, mem, append, crc):
+    m = find_one(r'^mb: mem_lower=(\d+) KiB mem_upper=(\d+) KiB', out,
+                 'mem_lower/upper')
+    lower, upper = map(int, m.groups())
+    low = below_4g(mem)
+    if not (512 <= lower <= 640):
+        raise Failure('mem_lower %u KiB' % lower)
+    if not ((low - MiB) // 1024 - 2048 <= upper <= (low - MiB) // 1024):
+        raise Failure('mem_upper %u KiB, RAM below 4G from 1 MiB is %u KiB'
+                      % (upper, (low - MiB) // 1024))
+    m = find_one(r'^mmap: \d+ entries, usable RAM (\d+) KiB', out, 'mmap total')
+    check_ram_total(int(m.group(1)), mem, 'multiboot mmap')
+    m = find_one(r'^mb: cmdline="(.*)"\r?$', out, 'cmdline')
+    how = check_cmdline(m.group(1), append, True)
+    m = find_one(r'^module: 0 .*size=(\d+) crc32=([0-9a-f]{8})', out, 'module')
+    if int(m.group(1)) != MODULE_SIZE or int(m.group(2), 16) != crc:
+        raise Failure('module size %s crc %s, want %u %08x'
+                      % (m.group(1), m.group(2), MODULE_SIZE, crc))
+    return 'mem_upper=%u KiB, cmdline %s, module crc ok' % (upper, how)
+
+
+def check_bzimage(out, mem, append, crc, want_entry):
+    m = find_one(r'^bz: entered through the (\d+)-bit entry', out, 'entry')
+    entry = int(m.group(1))
+    if want_entry and entry != want_entry:
+        raise Failure('entered through the %u-bit entry, want %u'
+                      % (entry, want_entry))
+    m = find_one(r'^e820: usable RAM (\d+) KiB', out, 'e820 total')
+    check_ram_total(int(m.group(1)), mem, 'e820')
+    entries = find_all(r'^e820: \d+ addr=0x([0-9a-f]+) size=0x([0-9a-f]+) '
+                       r'type=1', out)
+    above = sum(int(s, 16) for a, s in entries if int(a, 16) >= 4 * GiB)
+    if above != mem - below_4g(mem):
+        raise Failure('e820 RAM above 4G 0x%x, want 0x%x'
+                      % (above, mem - below_4g(mem)))
+    m = find_one(r'^bz: cmdline="(.*)"\r?$', out, 'cmdline')
+    check_cmdline(m.group(1), append, False)
+    m = find_one(r'^bz: ramdisk_image=0x[0-9a-f]+ ramdisk_size=(\d+)', out,
+                 'ramdisk')
+    if int(m.group(1)) != MODULE_SIZE:
+        raise Failure('ramdisk_size %s, want %u' % (m.group(1), MODULE_SIZE))
+    m = find_one(r'^bz: initrd crc32=([0-9a-f]{8})', out, 'initrd crc')
+    if int(m.group(1), 16) != crc:
+        raise Failure('initrd crc %s, want %08x' % (m.group(1), crc))
+    return '%u-bit entry, %d e820 RAM ranges, initrd crc ok' % (
+        entry, len(entries))
+
+
+def accel_supported(emulator, accel):
+    """Ask the emulator which accelerators it has (QEMU: -accel help)."""
+    try:
+        p = subprocess.run([emulator, '-accel', 'help'], capture_output=True,
+                           text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, '%s -accel help: %s' % (emulator, e)
+    names = p.stdout.split()
+    if p.returncode != 0 or accel not in names:
+        return False, '%s does not list accelerator %s (-accel help: %s)' % (
+            emulator, accel, (p.stdout + p.stderr).strip().replace('\n', ' '))
+    return True, ''
+
+
+UNSUPPORTED = re.compile(r'(accel(erator)?\b.*(not supported|unsupported|'
+                         r'not available|invalid|unknown))|'
+                         r'(kvm.*(not supported|unsupported|not available))|'
+                         r'could not access KVM', re.I)
+
+
+def run_one(name, args, emulator, accel, tmp, crc):
+    kind, mem_mib, extra = TESTS[name]
+    mem = mem_mib * MiB
+    append = (APPEND + ' ' + extra).strip()
+    append_full = '%s initrd_crc=%08x' % (append, crc)
+    module = os.path.join(tmp, 'module.bin')
+    cmd = [emulator, '-M', 'pc', '-accel', accel, '-m', '%dM' % mem_mib,
+           '-nographic', '-no-reboot',
+           '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+    if kind == 'bios':
+        cmd += ['-bios', os.path.join(args.guest_dir, 'bios.bin')]
+    elif kind == 'multiboot':
+        cmd += ['-kernel', os.path.join(args.guest_dir, 'mb.elf'),
+                '-append', append_full, '-initrd', module]
+    else:
+        cmd += ['-kernel', os.path.join(args.guest_dir, 'bz.img'),
+                '-append', append_full, '-initrd', module]
+    cmd += args.extra
+
+    timed_out = False
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=args.timeout)
+        status, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        timed_out, status = True, None
+        out, err = e.stdout or b'', e.stderr or b''
+    out = out.decode('latin-1').replace('\r\n', '\n')
+    out = re.sub(r'\x1b\[[0-9;?]*[A-Za-z]', '', out)   # firmware's VT100 codes
+    err = err.decode('latin-1')
+    if args.save_logs:
+        os.makedirs(args.save_logs, exist_ok=True)
+        with open(os.path.join(args.save_logs, name + '.log'), 'w') as f:
+            f.write(out)
+    if args.verbose:
+        sys.stdout.write(out)
+
+    if not out.strip() and UNSUPPORTED.search(err):
+        return SKIP, 'emulator refused -accel %s: %s' % (accel, err.strip())
+    steps = find_all(r'^step (\d+): (.*)$', out)
+    last = 'step %s (%s)' % steps[-1] if steps else 'before any step'
+    if timed_out:
+        return 1, 'timed out after %ss in %s' % (args.timeout, last)
+    fails = find_all(r'^FAIL step .*$', out)
+    if fails:
+        return 1, '%s (exit status 0x%x)' % (fails[-1].strip(), status & 0xff)
+    if status != 0x21:
+        tail = err.strip().splitlines()[-1:] or ['']
+        return 1, 'exit status 0x%x, want 0x21, in %s %s' % (
+            status & 0xff if status >= 0 else status, last, tail[0])
+    try:
+        if kind == 'bios':
+            detail = check_bios(out, mem)
+        elif kind == 'multiboot':
+            detail = check_multiboot(out, mem, append_full, crc)
+        else:
+            want = 64 if 'bz_via64' in extra else args.bz_entry
+            detail = check_bzimage(out, mem, append_full, crc, want)
+    except Failure as e:
+        return 1, str(e)
+    return 0, detail
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument('--qemu', action='store_true',
+                    help='reference run: qemu-system-x86_64, accel tcg')
+    ap.add_argument('--accel', help='accelerator (default kvm; tcg with --qemu)')
+    ap.add_argument('--guest-dir', default=os.path.join(HERE, 'out'),
+                    help='where bios.bin, mb.elf, bz.img are (make O=...)')
+    ap.add_argument('--timeout', type=float, default=60)
+    ap.add_argument('--bz-entry', type=int, choices=(32, 64),
+                    help='require this bzImage entry (turtle: 64)')
+    ap.add_argument('--save-logs', metavar='DIR', help='write TEST.log files')
+    ap.add_argument('--extra', action='append', default=[],
+                    help='extra emulator argument (repeatable)')
+    ap.add_argument('-v', '--verbose', action='store_true',
+                    help='echo the guest output')
+    ap.add_argument('--list', action='store_true', help='list the tests')
+    ap.add_argument('words', nargs='*', metavar='[EMULATOR] TEST')
+    args = ap.parse_intermixed_args()
+
+    if args.list:
+        print('\n'.join(TESTS))
+        return 0
+    words = args.words
+    if args.qemu:
+        emulator = shutil.which('qemu-system-x86_64')
+        accel = args.accel or 'tcg'
+        if not emulator:
+            print('SKIP: qemu-system-x86_64 not installed')
+            return SKIP
+    else:
+        if not words:
+            ap.error('EMULATOR missing')
+        emulator, words = words[0], words[1:]
+        accel = args.accel or 'kvm'
+    tests = words or list(TESTS)
+    for t in tests:
+        if t not in TESTS:
+            ap.error('unknown test %s (--list)' % t)
+
+    if accel == 'kvm':
+        if not os.path.exists('/dev/kvm'):
+            print('SKIP: /dev/kvm is missing: the kvm accelerator cannot run')
+            return SKIP
+        if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+            print('SKIP: /dev/kvm is not accessible to this user')
+            return SKIP
+    if not os.access(emulator, os.X_OK):
+        print('FAIL: emulator %s not found or not executable' % emulator)
+        return 1
+    ok, why = accel_supported(emulator, accel)
+    if not ok:
+        print('SKIP: ' + why)
+        return SKIP
+
+    rc = 0
+    with tempfile.TemporaryDirectory(prefix='turtle-kvm-') as tmp:
+        crc = make_module(os.path.join(tmp, 'module.bin'))
+        for t in tests:
+            res, why = run_one(t, args, emulator, accel, tmp, crc)
+            word = {0: 'PASS', SKIP: 'SKIP'}.get(res, 'FAIL')
+            print('%s: %s [%s, accel %s]: %s' % (
+                word, t, os.path.basename(emulator), accel, why))
+            if res == SKIP and rc == 0:
+                rc = SKIP
+            elif res not in (0, SKIP):
+                rc = 1
+    return rc
+
+
+if __name__ == '__main__':
+    sys.exit(main())
