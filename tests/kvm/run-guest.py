@@ -111,8 +111,18 @@ def check_bios(out, mem):
                       % (ids.get(('00', '0')),))
     if ('8086', '7000') not in ids.values():
         raise Failure('no PIIX3 ISA bridge 8086:7000 on bus 0')
+    m = find_one(r'^fw_cfg: signature QEMU id=0x[0-9a-f]+ ram_size=0x([0-9a-f]+)',
+                 out, 'fw_cfg ram_size')
+    if int(m.group(1), 16) != mem:
+        raise Failure('fw_cfg RAM_SIZE 0x%s, want 0x%x' % (m.group(1), mem))
+    m = re.search(r'^fw_cfg: etc/e820 RAM total 0x([0-9a-f]+)', out, re.M)
+    if m and int(m.group(1), 16) != mem:
+        raise Failure('fw_cfg etc/e820 RAM 0x%s, want 0x%x' % (m.group(1), mem))
+    find_one(r'^i8042: self-test 0x55', out, 'i8042 self-test')
     find_one(r'^pic: \d+ ticks on vector 0x20', out, 'PIC tick')
+    find_one(r'^pic: \d+ rtc ticks on vector 0x28', out, 'RTC via slave PIC')
     find_one(r'^lm: \d+ ticks on vector 0x30 via ioapic', out, 'IOAPIC tick')
+    find_one(r'^lm: \d+ rtc ticks on vector 0x38', out, 'RTC via IOAPIC')
     return 'cmos ext=%u KiB above16m=0x%x above4g=0x%x, %d PCI functions' % (
         ext30, above16m, above4g, len(devs))
 

@@ -1,20 +1,31 @@
 /*
- * 64-bit long-mode stage of the -bios test (steps 9-10).
+ * 64-bit long-mode stage of the -bios test (steps 12-14).
  *
- *   9  64-bit code runs: EFER.LMA set, CS.L, paging on
- *   10 8259 masked, LAPIC enabled through SVR, IOAPIC pin 2 (the PC's
+ *   12 64-bit code runs: EFER.LMA set, CS.L, paging on
+ *   13 8259 masked, LAPIC enabled through SVR, IOAPIC pin 2 (the PC's
  *      ISA IRQ0 -> GSI 2 override) routed to vector 0x30: 5 PIT ticks
  *      arrive through the IOAPIC and are acknowledged at the LAPIC
+ *   14 RTC periodic interrupt through IOAPIC pin 8 (vector 0x38)
  */
 #include "../lib/hw.h"
 #include "../lib/trap.h"
 
 #define IOAPIC_PIT_PIN   2
 #define VEC_PIT          0x30
+#define VEC_RTC          0x38
+#define IOAPIC_RTC_PIN   8
 #define VEC_SPURIOUS     0xff
 #define PIT_TEST_TICKS   5
 
-static volatile unsigned ticks, spurious;
+static volatile unsigned ticks, spurious, rtc_ticks;
+
+static void on_rtc(unsigned vector)
+{
+    if (rtc_ack() & 0x40) {
+        rtc_ticks++;
+    }
+    lapic_eoi();
+}
 
 static void on_pit(unsigned vector)
 {
@@ -36,7 +47,7 @@ static uint64_t rdmsr(uint32_t msr)
 
 static void test_long_mode(void)
 {
-    step_begin(9, "long mode");
+    step_begin(12, "long mode");
     uint64_t efer = rdmsr(0xc0000080), cr0, cr4;
     __asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
     print("lm: hello from 64-bit, efer=0x%llx cr0=0x%llx cr4=0x%llx\n",
@@ -49,7 +60,7 @@ static void test_long_mode(void)
 
 static void test_ioapic_pit(void)
 {
-    step_begin(10, "pit irq0 via ioapic gsi2 + lapic");
+    step_begin(13, "pit irq0 via ioapic gsi2 + lapic");
     idt_init();
     idt_on(VEC_PIT, on_pit);
     idt_on(VEC_SPURIOUS, on_spurious);
@@ -77,12 +88,29 @@ static void test_ioapic_pit(void)
     ioapic_mask_all();
 }
 
+static void test_ioapic_rtc(void)
+{
+    step_begin(14, "rtc irq8 via ioapic pin 8");
+    idt_on(VEC_RTC, on_rtc);
+    ioapic_route(IOAPIC_RTC_PIN, VEC_RTC, lapic_read(0x20) >> 24);
+    rtc_set_periodic(6);
+    while (rtc_ticks < 5) {
+        cpu_sti_hlt();
+    }
+    __asm__ volatile("cli");
+    rtc_set_periodic(0);
+    ioapic_mask_all();
+    print("lm: %u rtc ticks on vector 0x%x via ioapic pin %u\n", rtc_ticks,
+          VEC_RTC, IOAPIC_RTC_PIN);
+}
+
 void lmode_main(void);
 
 void lmode_main(void)
 {
     test_long_mode();
     test_ioapic_pit();
+    test_ioapic_rtc();
     print("bios-test: all steps passed\n");
     test_exit(EXIT_PASS);
 }

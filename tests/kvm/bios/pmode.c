@@ -7,9 +7,14 @@
  *   5 first memory BAR found: sized, assigned, read (and written if
  *     prefetchable, i.e. RAM-like), decode switched off again
  *   6 unassigned MMIO in the PCI hole: stable value, writes ignored
- *   7 8259 pair + 8254 channel 0: IRQ0 delivered through the PIC (vector
- *     0x20) 5 times
- *   8 PAE page tables, EFER.LME, CR0.PG, far jump to the 64-bit stage
+ *   7 fw_cfg: "QEMU" signature, feature bits, RAM size, CPU count, file
+ *     directory and etc/e820 (what SeaBIOS builds its e820 map from)
+ *   8 i8042: controller self-test (0xaa -> 0x55)
+ *   9 8259 pair + 8254 channel 0: IRQ0 delivered through the master PIC
+ *     (vector 0x20) 5 times, in virtual wire mode (LAPIC LINT0 = ExtINT)
+ *   10 RTC periodic interrupt: IRQ8 through the slave PIC and the cascade
+ *     (vector 0x28) 5 times, acknowledged by reading Status C
+ *   11 PAE page tables, EFER.LME, CR0.PG, far jump to the 64-bit stage
  */
 #include "../lib/hw.h"
 #include "../lib/trap.h"
@@ -22,12 +27,20 @@
 
 extern char lmode_blob[], lmode_blob_end[];
 
-static volatile unsigned ticks;
+static volatile unsigned ticks, rtc_ticks;
 
 static void on_irq0(unsigned vector)
 {
     ticks++;
     pic_eoi(0);
+}
+
+static void on_irq8(unsigned vector)
+{
+    if (rtc_ack() & 0x40) {     /* Status C PF: periodic interrupt */
+        rtc_ticks++;
+    }
+    pic_eoi(8);
 }
 
 static void on_spurious(unsigned vector)
@@ -163,9 +176,84 @@ static void test_unassigned(void)
     }
 }
 
+struct __attribute__((packed)) fw_e820 {
+    uint64_t addr, len;
+    uint32_t type;
+};
+
+static void test_fw_cfg(void)
+{
+    step_begin(7, "fw_cfg");
+    if (!fw_cfg_present()) {
+        fail("no fw_cfg signature at 0x510/0x511");
+    }
+    uint32_t id;
+    uint64_t ram;
+    uint16_t ncpus;
+    fw_cfg_read(0x0001, &id, 4);
+    fw_cfg_read(0x0003, &ram, 8);
+    fw_cfg_read(0x0005, &ncpus, 2);
+    print("fw_cfg: signature QEMU id=0x%x ram_size=0x%llx nb_cpus=%u\n", id,
+          (unsigned long long)ram, ncpus);
+    uint32_t size;
+    int sel = fw_cfg_find_file("etc/e820", &size, 1);
+    if (sel < 0) {
+        print("fw_cfg: no etc/e820\n");
+        return;
+    }
+    uint64_t total = 0;
+    outw(0x510, sel);
+    for (unsigned i = 0; i < size / sizeof(struct fw_e820); i++) {
+        struct fw_e820 e;
+        uint8_t *p = (uint8_t *)&e;
+        for (unsigned k = 0; k < sizeof(e); k++) {
+            p[k] = inb(0x511);
+        }
+        print("fw_cfg: etc/e820 %u addr=0x%llx len=0x%llx type=%u\n", i,
+              (unsigned long long)e.addr, (unsigned long long)e.len, e.type);
+        if (e.type == 1) {
+            total += e.len;
+        }
+    }
+    print("fw_cfg: etc/e820 RAM total 0x%llx\n", (unsigned long long)total);
+}
+
+static void test_i8042(void)
+{
+    step_begin(8, "i8042");
+    for (unsigned i = 0; i < 64 && (inb(0x64) & 1); i++) {
+        inb(0x60);              /* drain the output buffer */
+    }
+    outb(0x64, 0xaa);           /* controller self-test */
+    unsigned i;
+    for (i = 0; i < 1000000 && !(inb(0x64) & 1); i++) {
+        cpu_pause();
+    }
+    uint8_t r = inb(0x60);
+    print("i8042: self-test 0x%x status=0x%x\n", r, inb(0x64));
+    if (r != 0x55) {
+        fail("i8042 self-test returned 0x%x", r);
+    }
+}
+
+static void test_rtc_irq8(void)
+{
+    step_begin(10, "rtc irq8 via slave 8259");
+    idt_on(0x28, on_irq8);
+    rtc_set_periodic(6);                    /* 1024 Hz */
+    pic_set_mask(~((1u << 2) | (1u << 8)) & 0xffff);
+    while (rtc_ticks < 5) {
+        cpu_sti_hlt();
+    }
+    cpu_cli();
+    rtc_set_periodic(0);
+    pic_set_mask(0xffff);
+    print("pic: %u rtc ticks on vector 0x28 (irq8, cascade)\n", rtc_ticks);
+}
+
 static void test_pit_pic(void)
 {
-    step_begin(7, "pit irq0 via 8259");
+    step_begin(9, "pit irq0 via 8259");
     uint64_t apicbase = rdmsr(0x1b);
     print("pm: apic_base_msr=0x%llx lapic_lvt0=0x%x lapic_svr=0x%x\n",
           (unsigned long long)apicbase, lapic_read(0x350), lapic_read(0xf0));
@@ -222,7 +310,7 @@ static uint64_t pd[4][512] __attribute__((aligned(4096)));
 
 static void enter_long_mode(void)
 {
-    step_begin(8, "enter long mode");
+    step_begin(11, "enter long mode");
     for (unsigned g = 0; g < 4; g++) {
         for (unsigned i = 0; i < 512; i++) {
             uint64_t pa = ((uint64_t)g << 30) | ((uint64_t)i << 21);
@@ -257,7 +345,10 @@ void pmode_main(void)
     test_pci_scan();
     test_pci_bar();
     test_unassigned();
+    test_fw_cfg();
+    test_i8042();
     test_pit_pic();
+    test_rtc_irq8();
     enter_long_mode();
     fail("returned from the long mode jump");
 }

@@ -53,3 +53,23 @@ void cmos_print_memory(void)
     print("cmos: equipment=0x%x status_b=0x%x status_d=0x%x\n",
           cmos_read(0x14), cmos_read(0x0b), cmos_read(0x0d));
 }
+
+void cmos_write(uint8_t reg, uint8_t v)
+{
+    outb(CMOS_INDEX, CMOS_NMI_DISABLE | reg);
+    outb(CMOS_DATA, v);
+}
+
+void rtc_set_periodic(unsigned rate)
+{
+    /* Status A: DV (6:4) = 010 (32.768 kHz time base), RS (3:0) = rate */
+    cmos_write(0x0a, 0x20 | (rate & 0xf));
+    uint8_t b = cmos_read(0x0b);
+    cmos_write(0x0b, rate ? (b | 0x40) : (b & ~0x40));     /* Status B PIE */
+    rtc_ack();
+}
+
+uint8_t rtc_ack(void)
+{
+    return cmos_read(0x0c);
+}

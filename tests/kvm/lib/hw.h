@@ -15,6 +15,18 @@ uint8_t cmos_read(uint8_t reg);
 int rtc_read_seconds(void);
 /* Prints the memory-size fields the `pc` board fills; see cmos.c. */
 void cmos_print_memory(void);
+void cmos_write(uint8_t reg, uint8_t v);
+/* Periodic interrupt (IRQ 8) at 32768 >> (rate - 1) Hz; rate 0 = off. */
+void rtc_set_periodic(unsigned rate);
+/* Reads Status C: acknowledges the interrupt, returns its flags. */
+uint8_t rtc_ack(void);
+
+/* lib/fwcfg.c: fw_cfg I/O interface, selector 0x510, data 0x511 */
+int fw_cfg_present(void);               /* signature "QEMU" */
+void fw_cfg_read(uint16_t key, void *buf, unsigned len);
+/* Selector of file `name` from the directory (key 0x19), size in *size;
+ * -1 if absent.  Prints every entry when `list` is set. */
+int fw_cfg_find_file(const char *name, uint32_t *size, int list);
 
 /* lib/pci.c: configuration mechanism #1 */
 uint32_t pci_cfg_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
