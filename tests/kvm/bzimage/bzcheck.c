@@ -12,7 +12,6 @@
  *   6 setup_data list (0x250), printed
  */
 #include "../lib/hw.h"
-#include "../lib/trap.h"
 
 #define BP8(bp, off)  (*(const uint8_t *)((bp) + (off)))
 #define BP16(bp, off) (*(const uint16_t *)((bp) + (off)))

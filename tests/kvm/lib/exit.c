@@ -1,4 +1,4 @@
-/* isa-debug-exit (-device isa-debug-exit,iobase=0xf4,iosize=0x04). */
+/* Test outcome: isa-debug-exit (-device isa-debug-exit,iobase=0xf4,iosize=0x04). */
 #include "io.h"
 
 void test_exit(uint8_t code)
@@ -12,8 +12,21 @@ void test_exit(uint8_t code)
     }
 }
 
-void test_fail(unsigned step, const char *why)
+unsigned test_step;
+
+void step_begin(unsigned n, const char *name)
 {
-    print("FAIL step %u: %s\n", step, why);
-    test_exit(EXIT_FAIL(step));
+    test_step = n;
+    print("step %u: %s\n", n, name);
+}
+
+void fail(const char *fmt, ...)
+{
+    va_list ap;
+    print("FAIL step %u: ", test_step);
+    va_start(ap, fmt);
+    vprint(fmt, ap);
+    va_end(ap);
+    print("\n");
+    test_exit(EXIT_FAIL(test_step));
 }

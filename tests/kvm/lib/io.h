@@ -74,7 +74,12 @@ void vprint(const char *fmt, va_list ap);
 #define EXIT_PASS       0x10            /* process status 0x21 */
 #define EXIT_FAIL(step) (0x20 + (step)) /* process status 0x41 + 2 * step */
 void test_exit(uint8_t code) __attribute__((noreturn));
-void test_fail(unsigned step, const char *why) __attribute__((noreturn));
+
+/* Steps: step_begin prints "step N: name"; fail() prints "FAIL step N: ..."
+ * and exits with EXIT_FAIL(N). */
+extern unsigned test_step;
+void step_begin(unsigned n, const char *name);
+void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* lib/string.c: what gcc may call even with -ffreestanding */
 void *memcpy(void *d, const void *s, size_t n);

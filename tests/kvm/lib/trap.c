@@ -19,25 +19,6 @@ struct idt_gate {
 extern char trap_stubs[];   /* 256 stubs, 16 bytes apart */
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static trap_fn handlers[256];
-unsigned test_step;
-
-void step_begin(unsigned n, const char *name)
-{
-    test_step = n;
-    print("step %u: %s\n", n, name);
-}
-
-void fail(const char *fmt, ...)
-{
-    va_list ap;
-    print("FAIL step %u: ", test_step);
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-    print("\n");
-    test_exit(EXIT_FAIL(test_step));
-}
-
 void idt_init(void)
 {
     uint16_t cs;

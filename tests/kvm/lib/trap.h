@@ -1,6 +1,7 @@
 /*
  * IDT with one entry stub per vector (lib/trap32.S or lib/trap64.S) and a
  * C dispatcher.  Vectors without a handler fail the current step.
+ * (32-bit: interrupt gates; 64-bit: 16-byte gates, no IST.)
  */
 #ifndef TESTS_KVM_TRAP_H
 #define TESTS_KVM_TRAP_H
@@ -23,10 +24,5 @@ struct trap_frame {
 void idt_init(void);
 void idt_on(unsigned vector, trap_fn fn);
 void trap_dispatch(struct trap_frame *f);
-
-/* Step bookkeeping: "step N: name" lines; failures report the step. */
-extern unsigned test_step;
-void step_begin(unsigned n, const char *name);
-void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #endif

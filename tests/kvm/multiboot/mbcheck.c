@@ -11,7 +11,6 @@
  *     initrd_crc=XXXXXXXX from the command line when given
  */
 #include "../lib/hw.h"
-#include "../lib/trap.h"
 
 struct mb_info {
     uint32_t flags;
