@@ -33,15 +33,16 @@ MODULE_SIZE = 70001     # odd on purpose: not page or sector sized
 MiB = 1 << 20
 GiB = 1 << 30
 
-# name: (image kind, -m in MiB, extra command line words)
+# name: (image kind, -m in MiB, -smp, extra kernel command line words)
 TESTS = {
-    'bios-128M':      ('bios', 128, ''),
-    'bios-4G':        ('bios', 4096, ''),
-    'multiboot-128M': ('multiboot', 128, ''),
-    'multiboot-4G':   ('multiboot', 4096, ''),
-    'bzimage-128M':   ('bzimage', 128, ''),
-    'bzimage-4G':     ('bzimage', 4096, ''),
-    'bzimage-via64':  ('bzimage', 256, 'bz_via64'),
+    'bios-128M':      ('bios', 128, 1, ''),
+    'bios-4G':        ('bios', 4096, 1, ''),
+    'bios-smp2':      ('bios', 256, 2, ''),
+    'multiboot-128M': ('multiboot', 128, 1, ''),
+    'multiboot-4G':   ('multiboot', 4096, 1, ''),
+    'bzimage-128M':   ('bzimage', 128, 1, ''),
+    'bzimage-4G':     ('bzimage', 4096, 1, ''),
+    'bzimage-via64':  ('bzimage', 256, 1, 'bz_via64'),
 }
 
 
@@ -82,7 +83,7 @@ def check_ram_total(kib, mem, what):
         raise Failure('%s: %u KiB usable, -m gives %u KiB' % (what, kib, want))
 
 
-def check_bios(out, mem):
+def check_bios(out, mem, smp):
     low = below_4g(mem)
     high = mem - low
     m = find_one(r'^cmos: base_kb=(\d+) ext_kb_17=(\d+) ext_kb_30=(\d+)', out,
@@ -123,6 +124,13 @@ def check_bios(out, mem):
     find_one(r'^pic: \d+ rtc ticks on vector 0x28', out, 'RTC via slave PIC')
     find_one(r'^lm: \d+ ticks on vector 0x30 via ioapic', out, 'IOAPIC tick')
     find_one(r'^lm: \d+ rtc ticks on vector 0x38', out, 'RTC via IOAPIC')
+    m = find_one(r'^fw_cfg: signature QEMU .* nb_cpus=(\d+)', out, 'nb_cpus')
+    if int(m.group(1)) != smp:
+        raise Failure('fw_cfg NB_CPUS %s, want %u' % (m.group(1), smp))
+    if smp > 1:
+        m = find_one(r'^smp: (\d+) of (\d+) APs checked in', out, 'smp')
+        if int(m.group(1)) != smp - 1:
+            raise Failure('%s APs started, want %u' % (m.group(1), smp - 1))
     return 'cmos ext=%u KiB above16m=0x%x above4g=0x%x, %d PCI functions' % (
         ext30, above16m, above4g, len(devs))
 
@@ -210,7 +218,7 @@ UNSUPPORTED = re.compile(r'(accel(erator)?\b.*(not supported|unsupported|'
 
 
 def run_one(name, args, emulator, accel, tmp, crc):
-    kind, mem_mib, extra = TESTS[name]
+    kind, mem_mib, smp, extra = TESTS[name]
     mem = mem_mib * MiB
     append = (APPEND + ' ' + extra).strip()
     append_full = '%s initrd_crc=%08x' % (append, crc)
@@ -219,7 +227,8 @@ def run_one(name, args, emulator, accel, tmp, crc):
         console = ['-nographic']
     else:
         console = ['-display', 'none', '-serial', 'stdio']
-    cmd = [emulator, '-M', 'pc', '-accel', accel, '-m', '%dM' % mem_mib]
+    cmd = [emulator, '-M', 'pc', '-accel', accel, '-m', '%dM' % mem_mib,
+           '-smp', str(smp)]
     cmd += console + ['-no-reboot', '-device',
                       'isa-debug-exit,iobase=0xf4,iosize=0x04']
     if kind == 'bios':
@@ -265,7 +274,7 @@ def run_one(name, args, emulator, accel, tmp, crc):
             status & 0xff if status >= 0 else status, last, tail[0])
     try:
         if kind == 'bios':
-            detail = check_bios(out, mem)
+            detail = check_bios(out, mem, smp)
         elif kind == 'multiboot':
             detail = check_multiboot(out, mem, append_full, crc)
         else:

@@ -6,6 +6,9 @@
  *      ISA IRQ0 -> GSI 2 override) routed to vector 0x30: 5 PIT ticks
  *      arrive through the IOAPIC and are acknowledged at the LAPIC
  *   14 RTC periodic interrupt through IOAPIC pin 8 (vector 0x38)
+ *   15 with more than one CPU (fw_cfg NB_CPUS): INIT, STARTUP, STARTUP to
+ *      all-but-self; every AP runs bios/ap16.S and checks in (skipped with
+ *      one CPU)
  */
 #include "../lib/hw.h"
 #include "../lib/trap.h"
@@ -16,6 +19,12 @@
 #define IOAPIC_RTC_PIN   8
 #define VEC_SPURIOUS     0xff
 #define PIT_TEST_TICKS   5
+
+#define AP_COUNT         0x600      /* bios/ap16.S */
+#define AP_IDS           0x610
+#define SIPI_VECTOR      0xfe       /* AP starts at 0xfe000 */
+#define LAPIC_ICR_LO     0x300
+#define LAPIC_ICR_HI     0x310
 
 static volatile unsigned ticks, spurious, rtc_ticks;
 
@@ -104,6 +113,59 @@ static void test_ioapic_rtc(void)
           VEC_RTC, IOAPIC_RTC_PIN);
 }
 
+/* Wait for `n` PIT ticks (10 ms each); PIT routed as in step 13. */
+static void wait_ticks(unsigned n)
+{
+    unsigned until = ticks + n;
+    while ((int)(ticks - until) < 0) {
+        cpu_sti_hlt();
+    }
+    __asm__ volatile("cli");
+}
+
+static void lapic_send_ipi(uint32_t icr_lo)
+{
+    lapic_write(LAPIC_ICR_HI, 0);
+    lapic_write(LAPIC_ICR_LO, icr_lo);
+    for (unsigned i = 0; i < 1000000 && (lapic_read(LAPIC_ICR_LO) & 0x1000);
+         i++) {
+        cpu_pause();
+    }
+}
+
+static void test_smp(void)
+{
+    step_begin(15, "smp: start the APs");
+    uint16_t ncpus = 0;
+    fw_cfg_read(0x0005, &ncpus, 2);
+    if (ncpus < 2) {
+        print("smp: %u cpu, nothing to start\n", ncpus);
+        return;
+    }
+    volatile uint16_t *count = phys_ptr(AP_COUNT);
+    volatile uint8_t *ids = phys_ptr(AP_IDS);
+    *count = 0;
+    ioapic_route(IOAPIC_PIT_PIN, VEC_PIT, lapic_read(0x20) >> 24);
+    /* All excluding self (bits 19:18 = 11), level assert (bit 14). */
+    lapic_send_ipi(0x000c4500);                 /* INIT */
+    wait_ticks(2);
+    lapic_send_ipi(0x000c4600 | SIPI_VECTOR);   /* STARTUP */
+    wait_ticks(1);
+    lapic_send_ipi(0x000c4600 | SIPI_VECTOR);   /* second STARTUP (MP spec) */
+    for (unsigned t = 0; t < 100 && *count < ncpus - 1; t++) {
+        wait_ticks(1);
+    }
+    ioapic_mask_all();
+    print("smp: %u of %u APs checked in, apic ids:", *count, ncpus - 1);
+    for (unsigned i = 0; i < *count && i < 16; i++) {
+        print(" %u", ids[i]);
+    }
+    print("\n");
+    if (*count != ncpus - 1) {
+        fail("%u APs started, want %u", *count, ncpus - 1);
+    }
+}
+
 void lmode_main(void);
 
 void lmode_main(void)
@@ -111,6 +173,7 @@ void lmode_main(void)
     test_long_mode();
     test_ioapic_pit();
     test_ioapic_rtc();
+    test_smp();
     print("bios-test: all steps passed\n");
     test_exit(EXIT_PASS);
 }

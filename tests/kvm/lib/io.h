@@ -55,6 +55,15 @@ static inline void mmio_write32(uintptr_t addr, uint32_t v)
     *(volatile uint32_t *)addr = v;
 }
 
+/* A pointer to a fixed physical address (identity mapped).  The empty asm
+ * hides the constant from gcc, which otherwise warns about addresses in the
+ * first page as if they were NULL dereferences. */
+static inline void *phys_ptr(uintptr_t addr)
+{
+    __asm__("" : "+r"(addr));
+    return (void *)addr;
+}
+
 static inline void cpu_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void cpu_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 /* sti takes effect after the next instruction: no tick is lost before hlt. */
