@@ -17,11 +17,8 @@ static const TypeInfo bus_info = {
     .class_size = sizeof(BusClass),
 };
 
+/* The main system bus type is defined with the sysbus devices. */
 #define TYPE_SYSTEM_BUS "System"
-static const TypeInfo system_bus_info = {
-    .name = TYPE_SYSTEM_BUS,
-    .parent = TYPE_BUS,
-};
 
 BusState *qbus_new(const char *bus_type, DeviceState *parent, const char *name)
 {
@@ -97,7 +94,8 @@ static const TypeInfo device_info = {
     .class_size = sizeof(DeviceClass),
 };
 
-DEFINE_TYPES(bus_info, system_bus_info, device_info)
+TYPE_REGISTER(bus_info)
+TYPE_REGISTER(device_info)
 
 DeviceState *qdev_try_new(const char *typename, Error **errp)
 {

@@ -15,6 +15,9 @@
 void bql_lock(void);
 void bql_unlock(void);
 bool bql_locked(void);            /* held by this thread */
+/* Wait on cond, releasing the BQL meanwhile (caller holds it). */
+void bql_cond_wait(pthread_cond_t *cond);
+void bql_cond_timedwait_ms(pthread_cond_t *cond, int ms);
 
 /* ---- the loop ---- */
 void main_loop_init(void);

@@ -4,9 +4,10 @@
  * Conventions: the first argument is the destination; `_i32`/`_i64`
  * pick the width; `i` suffix variants take an immediate operand.  TCGv is
  * TCGv_i64 (both guests are 64-bit), and the `_tl` names alias `_i64`.
- * Results of ops whose behaviour is undefined (division by zero,
- * INT_MIN / -1, shift counts >= width on the non-immediate forms) are
- * unspecified but never crash the host: front ends must guard.
+ * Ops with undefined behaviour: shift counts >= width give an unspecified
+ * value; division by zero and INT_MIN / -1 are not allowed at all (the
+ * native back end uses the host divide instruction, which traps): front
+ * ends must guard them.
  */
 #ifndef TCG_TCG_OP_H
 #define TCG_TCG_OP_H

@@ -9,7 +9,7 @@
  *         .instance_size = sizeof(PL011State), .instance_init = pl011_init,
  *         .class_init = pl011_class_init,
  *     };
- *     DEFINE_TYPES(pl011_info)   // or type_init(fn) calling type_register()
+ *     TYPE_REGISTER(pl011_info)   // or DEFINE_TYPES(array_of_infos)
  *
  * Classes are built lazily the first time they are needed: the parent's
  * class struct is copied into the child's, then the child's class_init
@@ -60,11 +60,18 @@ void type_register_array(const TypeInfo *infos, size_t n);
         fn();                                                    \
     }
 
-#define DEFINE_TYPES(...)                                        \
+/* Register every TypeInfo of a static array at start-up. */
+#define DEFINE_TYPES(type_array)                                 \
     static void __attribute__((constructor)) do_define_types(void) \
     {                                                            \
-        static const TypeInfo infos[] = { __VA_ARGS__ };         \
-        type_register_array(infos, ARRAY_SIZE(infos));           \
+        type_register_array(type_array, ARRAY_SIZE(type_array)); \
+    }
+
+/* Register one TypeInfo at start-up. */
+#define TYPE_REGISTER(info)                                      \
+    static void __attribute__((constructor)) do_register_##info(void) \
+    {                                                            \
+        type_register(&(info));                                  \
     }
 
 ObjectClass *object_class_by_name(const char *typename);

@@ -1,0 +1,15 @@
+/*
+ * Monitors: the human monitor (HMP) and QMP, each on a character device.
+ */
+#ifndef MONITOR_MONITOR_H
+#define MONITOR_MONITOR_H
+
+#include "turtle/osdep.h"
+#include "turtle/error.h"
+
+typedef struct Chardev Chardev;
+
+bool monitor_init_hmp(Chardev *chr, Error **errp);
+bool monitor_init_qmp(Chardev *chr, Error **errp);
+
+#endif

@@ -1,0 +1,677 @@
+/*
+ * turtle-system-<arch>: command line, machine start-up and the main loop.
+ *
+ * The command line follows QEMU's for what both have.  Every option is
+ * parsed into one configuration first; nothing is built until the whole
+ * line was understood, so a bad option never leaves half a machine.
+ */
+#include "turtle/osdep.h"
+#include "turtle/error.h"
+#include "turtle/log.h"
+#include "turtle/option.h"
+#include "turtle/timer.h"
+#include "exec/memory.h"
+#include "exec/ramblock.h"
+#include "hw/core/boards.h"
+#include "hw/core/sysbus.h"
+#include "hw/core/cpu.h"
+#include "chardev/char.h"
+#include "accel/accel.h"
+#include "sysemu/main-loop.h"
+#include "sysemu/runstate.h"
+#include "sysemu/cpus.h"
+#include "sysemu/qtest.h"
+#include "sysemu/target-info.h"
+#include "monitor/monitor.h"
+
+typedef struct Config {
+    const char *machine;          /* -M string */
+    const char *cpu;              /* -cpu string */
+    const char *smp;
+    const char *mem;
+    GPtrArray *accels;            /* -accel strings, in order */
+    GPtrArray *devices;           /* -device strings */
+    GPtrArray *chardevs;          /* -chardev strings */
+    GPtrArray *serials;           /* -serial specs */
+    GPtrArray *monitors;          /* -monitor specs */
+    GPtrArray *qmps;              /* -qmp specs */
+    const char *kernel, *initrd, *append, *dtb, *bios;
+    const char *qtest, *qtest_log;
+    const char *log_items, *log_file;
+    const char *display;
+    bool nographic;
+    bool nodefaults;
+    bool start_paused;
+    bool semihosting;
+} Config;
+
+static void version(void)
+{
+    printf("Turtle emulator (turtle-system-%s) version %s\n"
+           "A full-system emulator and virtual machine monitor.\n",
+           turtle_target.name, TURTLE_VERSION);
+}
+
+static void help(void)
+{
+    version();
+    printf("usage: turtle-system-%s [options]\n\n"
+"Standard options:\n"
+"-h or -help            display this help and exit\n"
+"-version               display version information and exit\n"
+"-M|-machine TYPE[,prop=value...]\n"
+"                       select the machine (-M help lists them)\n"
+"-cpu MODEL             select the CPU model (-cpu help lists them)\n"
+"-accel NAME[,prop=value...]\n"
+"                       select an accelerator (-accel help lists them);\n"
+"                       repeat to give fall-backs, tried in order\n"
+"-enable-kvm            same as -accel kvm\n"
+"-smp N[,maxcpus=N]     number of virtual CPUs\n"
+"-m SIZE                guest RAM size (e.g. 512M, 4G)\n"
+"-S                     do not start the CPUs (until the monitor says so)\n"
+"-no-reboot             exit instead of rebooting\n"
+"-no-shutdown           stop instead of exiting when the guest shuts down\n"
+"\nBoot:\n"
+"-kernel FILE           kernel image (arm64 Image/ELF, bzImage, multiboot ELF)\n"
+"-initrd FILE           initial ram disk\n"
+"-append STRING         kernel command line\n"
+"-dtb FILE              use this device tree instead of the generated one\n"
+"-bios FILE             firmware image\n"
+"-semihosting           enable Arm semihosting (SYS_WRITE0, SYS_EXIT...)\n"
+"\nDevices and back ends:\n"
+"-device DRIVER[,prop=value...]\n"
+"                       add a device (-device help, -device DRIVER,help)\n"
+"-chardev BACKEND,id=ID[,...]\n"
+"                       add a character back end (-chardev help)\n"
+"-serial SPEC           connect the next serial port (stdio, null, pty,\n"
+"                       file:PATH, tcp:HOST:PORT[,server=on], unix:PATH,\n"
+"                       chardev:ID, mon:stdio, none)\n"
+"-monitor SPEC          human monitor on a character device\n"
+"-qmp SPEC              QMP monitor on a character device\n"
+"-nographic             no window: serial port and monitor on this terminal\n"
+"                       (Ctrl-A h for help, Ctrl-A x to quit)\n"
+"-display none          no window\n"
+"-nodefaults            no default serial port or monitor\n"
+"\nDebugging:\n"
+"-d ITEM,...            log items (-d help lists them)\n"
+"-D FILE                write the log to FILE instead of stderr\n"
+"-qtest SPEC            run under a qtest driver (tests only)\n"
+"-qtest-log FILE        trace the qtest protocol to FILE\n",
+           turtle_target.name);
+}
+
+/* Options that take an argument. */
+static const char *const options_with_arg[] = {
+    "M", "machine", "cpu", "accel", "smp", "m", "kernel", "initrd", "append",
+    "dtb", "bios", "device", "chardev", "serial", "monitor", "qmp", "display",
+    "d", "D", "qtest", "qtest-log", "name", "L", "drive", "netdev", "nic",
+    "gdb", "boot", "rtc", "pidfile", "incoming", "loadvm", "vga",
+    "semihosting-config", "mon", "global", "object", "audiodev", "k",
+    "numa", "fw_cfg", "icount", "trace",
+    NULL,
+};
+
+static bool option_takes_arg(const char *name)
+{
+    for (int i = 0; options_with_arg[i]; i++) {
+        if (!strcmp(options_with_arg[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_help(const char *s)
+{
+    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
+}
+
+static bool has_help_opt(const char *s)
+{
+    /* "pl011,help" or "pl011,?" */
+    const char *c = strrchr(s, ',');
+    return c && is_help(c + 1);
+}
+
+static TURTLE_NORETURN void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_report("%s", msg);
+    exit(1);
+}
+
+static void parse_command_line(int argc, char **argv, Config *c)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *name, *val = NULL;
+
+        if (arg[0] != '-' || !arg[1]) {
+            usage_error("%s: invalid option (options start with '-'; "
+                        "a disk image needs -drive, not supported yet)", arg);
+        }
+        name = arg + 1;
+        if (name[0] == '-') {
+            name++;                /* --opt is the same as -opt */
+        }
+        if (option_takes_arg(name)) {
+            if (i + 1 >= argc) {
+                usage_error("%s: requires an argument", arg);
+            }
+            val = argv[++i];
+        }
+
+        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            help();
+            exit(0);
+        } else if (!strcmp(name, "version")) {
+            version();
+            exit(0);
+        } else if (!strcmp(name, "M") || !strcmp(name, "machine")) {
+            c->machine = val;
+        } else if (!strcmp(name, "cpu")) {
+            c->cpu = val;
+        } else if (!strcmp(name, "accel")) {
+            g_ptr_array_add(c->accels, (gpointer)val);
+        } else if (!strcmp(name, "enable-kvm")) {
+            g_ptr_array_add(c->accels, (gpointer)"kvm");
+        } else if (!strcmp(name, "smp")) {
+            c->smp = val;
+        } else if (!strcmp(name, "m")) {
+            c->mem = val;
+        } else if (!strcmp(name, "kernel")) {
+            c->kernel = val;
+        } else if (!strcmp(name, "initrd")) {
+            c->initrd = val;
+        } else if (!strcmp(name, "append")) {
+            c->append = val;
+        } else if (!strcmp(name, "dtb")) {
+            c->dtb = val;
+        } else if (!strcmp(name, "bios")) {
+            c->bios = val;
+        } else if (!strcmp(name, "device")) {
+            g_ptr_array_add(c->devices, (gpointer)val);
+        } else if (!strcmp(name, "chardev")) {
+            g_ptr_array_add(c->chardevs, (gpointer)val);
+        } else if (!strcmp(name, "serial")) {
+            g_ptr_array_add(c->serials, (gpointer)val);
+        } else if (!strcmp(name, "monitor")) {
+            g_ptr_array_add(c->monitors, (gpointer)val);
+        } else if (!strcmp(name, "qmp")) {
+            g_ptr_array_add(c->qmps, (gpointer)val);
+        } else if (!strcmp(name, "nographic")) {
+            c->nographic = true;
+        } else if (!strcmp(name, "display")) {
+            c->display = val;
+        } else if (!strcmp(name, "nodefaults")) {
+            c->nodefaults = true;
+        } else if (!strcmp(name, "S")) {
+            c->start_paused = true;
+        } else if (!strcmp(name, "no-reboot")) {
+            no_reboot = true;
+        } else if (!strcmp(name, "no-shutdown")) {
+            no_shutdown = true;
+        } else if (!strcmp(name, "d")) {
+            c->log_items = val;
+        } else if (!strcmp(name, "D")) {
+            c->log_file = val;
+        } else if (!strcmp(name, "qtest")) {
+            c->qtest = val;
+        } else if (!strcmp(name, "qtest-log")) {
+            c->qtest_log = val;
+        } else if (!strcmp(name, "semihosting")) {
+            c->semihosting = true;
+        } else if (!strcmp(name, "semihosting-config")) {
+            Opts *o = opts_parse("semihosting-config", val, NULL, &error_fatal);
+            bool en = true;
+            opts_get_bool(o, "enable", &en, &error_fatal);
+            opts_get(o, "target");      /* only the native target exists */
+            opts_check_all_used(o, &error_fatal);
+            c->semihosting = en;
+            opts_free(o);
+        } else if (!strcmp(name, "name")) {
+            /* the VM name only labels windows and logs */
+        } else if (option_takes_arg(name)) {
+            usage_error("-%s: option not supported by this version of Turtle",
+                        name);
+        } else {
+            usage_error("%s: invalid option", arg);
+        }
+    }
+}
+
+static void setup_logging(Config *c)
+{
+    if (c->log_items) {
+        int mask;
+        char *bad = NULL;
+
+        if (is_help(c->log_items)) {
+            turtle_log_help(stdout);
+            exit(0);
+        }
+        if (!turtle_log_parse(c->log_items, &mask, &bad)) {
+            error_report("-d %s: unknown log item '%s' (try -d help)",
+                         c->log_items, bad);
+            exit(1);
+        }
+        turtle_set_log(mask);
+    }
+    if (c->log_file) {
+        char *err = NULL;
+        if (!turtle_set_log_file(c->log_file, &err)) {
+            error_report("-D: %s", err);
+            exit(1);
+        }
+    }
+}
+
+static void handle_help_options(Config *c)
+{
+    if (c->machine && (is_help(c->machine) || has_help_opt(c->machine))) {
+        if (is_help(c->machine)) {
+            machine_list_help(stdout, turtle_target.name);
+        } else {
+            g_autofree char *name = g_strndup(c->machine,
+                                              strcspn(c->machine, ","));
+            MachineClass *mc = machine_find_class(name, turtle_target.name);
+            if (!mc) {
+                error_report("unsupported machine type '%s' (try -M help)", name);
+                exit(1);
+            }
+            printf("%s options:\n", name);
+            object_props_print_help(stdout, mc->props);
+        }
+        exit(0);
+    }
+    if (is_help(c->cpu)) {
+        target_cpu_list_help(stdout);
+        exit(0);
+    }
+    for (guint i = 0; i < c->accels->len; i++) {
+        if (is_help(g_ptr_array_index(c->accels, i))) {
+            accel_list_help(stdout, turtle_target.name);
+            exit(0);
+        }
+    }
+    for (guint i = 0; i < c->devices->len; i++) {
+        const char *d = g_ptr_array_index(c->devices, i);
+        if (is_help(d)) {
+            qdev_device_list_help(stdout);
+            exit(0);
+        }
+        if (has_help_opt(d)) {
+            g_autofree char *drv = g_strndup(d, strcspn(d, ","));
+            qdev_device_help(stdout, drv, &error_fatal);
+            exit(0);
+        }
+    }
+    for (guint i = 0; i < c->chardevs->len; i++) {
+        if (is_help(g_ptr_array_index(c->chardevs, i))) {
+            qemu_chr_list_help(stdout);
+            exit(0);
+        }
+    }
+}
+
+static void parse_smp(MachineState *ms, MachineClass *mc, const char *smp)
+{
+    unsigned max = mc->max_cpus ? mc->max_cpus : 1;
+    uint64_t n = mc->no_cpu ? 0 : 1, maxcpus = 0;
+
+    if (smp) {
+        Opts *o = opts_parse("smp", smp, "cpus", &error_fatal);
+        uint64_t sockets = 0, cores = 0, threads = 0, dies = 1, clusters = 1;
+        opts_get_uint(o, "cpus", &n, &error_fatal);
+        opts_get_uint(o, "maxcpus", &maxcpus, &error_fatal);
+        opts_get_uint(o, "sockets", &sockets, &error_fatal);
+        opts_get_uint(o, "cores", &cores, &error_fatal);
+        opts_get_uint(o, "threads", &threads, &error_fatal);
+        opts_get_uint(o, "dies", &dies, &error_fatal);
+        opts_get_uint(o, "clusters", &clusters, &error_fatal);
+        opts_check_all_used(o, &error_fatal);
+        if (!opts_has(o, "cpus") && (sockets || cores || threads)) {
+            n = (sockets ? sockets : 1) * (cores ? cores : 1) *
+                (threads ? threads : 1) * dies * clusters;
+        }
+        opts_free(o);
+        if (n == 0) {
+            usage_error("-smp %s: the number of CPUs must be at least 1", smp);
+        }
+    }
+    if (!maxcpus) {
+        maxcpus = n;
+    }
+    if (maxcpus < n) {
+        usage_error("-smp: maxcpus (%" PRIu64 ") must be at least the number "
+                    "of CPUs (%" PRIu64 ")", maxcpus, n);
+    }
+    if (maxcpus > max && !(mc->no_cpu && n == 0)) {
+        usage_error("Invalid SMP CPUs %" PRIu64 ". The max CPUs supported by "
+                    "machine '%s' is %u", maxcpus, mc->name, max);
+    }
+    ms->smp_cpus = n;
+    ms->max_cpus = maxcpus;
+}
+
+static void parse_mem(MachineState *ms, MachineClass *mc, const char *mem)
+{
+    uint64_t sz = mc->default_ram_size;
+
+    if (mem) {
+        Opts *o = opts_parse("m", mem, "size", &error_fatal);
+        const char *s = opts_get(o, "size");
+        opts_get(o, "slots");
+        opts_get(o, "maxmem");
+        opts_check_all_used(o, &error_fatal);
+        /* a bare number means MiB, as in QEMU */
+        if (!s || !parse_size(s, MiB, &sz) || sz == 0) {
+            usage_error("-m %s: invalid RAM size", mem);
+        }
+        if (parse_uint64(s, &sz)) {
+            sz *= MiB;
+        }
+        opts_free(o);
+    }
+    if (sz % TURTLE_PAGE_SIZE) {
+        sz = ROUND_UP(sz, TURTLE_PAGE_SIZE);
+    }
+    if (mc->max_ram_size && sz > mc->max_ram_size) {
+        usage_error("-m: %" PRIu64 " MiB of RAM is more than machine '%s' "
+                    "supports (%" PRIu64 " MiB)", sz / MiB, mc->name,
+                    mc->max_ram_size / MiB);
+    }
+    ms->ram_size = sz;
+}
+
+static MachineState *create_machine(Config *c)
+{
+    const char *mstr = c->machine;
+    g_autofree char *mname = NULL;
+    MachineClass *mc;
+    MachineState *ms;
+    Opts *o = NULL;
+
+    if (mstr) {
+        o = opts_parse("machine", mstr, "type", &error_fatal);
+        mname = g_strdup(opts_get(o, "type"));
+    }
+    if (!mname) {
+        mc = machine_default_class(turtle_target.name);
+        if (!mc) {
+            mc = machine_find_class(turtle_target.default_machine,
+                                    turtle_target.name);
+        }
+        if (!mc) {
+            usage_error("no machine given and no default machine in this "
+                        "build (use -M; -M help lists them)");
+        }
+    } else {
+        mc = machine_find_class(mname, turtle_target.name);
+        if (!mc) {
+            usage_error("unsupported machine type '%s' (-M help lists them)",
+                        mname);
+        }
+    }
+    ms = MACHINE(object_new(object_class_get_name(OBJECT_CLASS(mc))));
+    object_props_set_defaults(OBJECT(ms), mc->props);
+    if (o) {
+        for (guint i = 0; i < o->entries->len; i++) {
+            OptEntry *e = g_ptr_array_index(o->entries, i);
+            if (e->used) {
+                continue;
+            }
+            e->used = true;
+            if (!strcmp(e->key, "dumpdtb")) {
+                ms->dumpdtb = g_strdup(e->value);
+            } else if (!strcmp(e->key, "accel")) {
+                g_ptr_array_add(c->accels, g_strdup(e->value));
+            } else if (!object_props_parse(OBJECT(ms), mc->props, e->key,
+                                           e->value, &error_fatal)) {
+                exit(1);
+            }
+        }
+        opts_free(o);
+    }
+    parse_smp(ms, mc, c->smp);
+    parse_mem(ms, mc, c->mem);
+    if (c->cpu) {
+        g_autofree char *model = g_strndup(c->cpu, strcspn(c->cpu, ","));
+        ms->cpu_type = target_cpu_type_from_model(model, &error_fatal);
+        if (strchr(c->cpu, ',')) {
+            ms->cpu_options = g_strdup(strchr(c->cpu, ',') + 1);
+        }
+    } else if (mc->default_cpu_type && ms->smp_cpus) {
+        ms->cpu_type = target_cpu_type_from_model(mc->default_cpu_type,
+                                                  &error_fatal);
+    }
+    ms->kernel_filename = g_strdup(c->kernel);
+    ms->initrd_filename = g_strdup(c->initrd);
+    ms->kernel_cmdline = g_strdup(c->append ? c->append : "");
+    ms->dtb = g_strdup(c->dtb);
+    ms->firmware = g_strdup(c->bios);
+    ms->semihosting = c->semihosting;
+    ms->no_shutdown = no_shutdown;
+    if (c->initrd && !c->kernel) {
+        usage_error("-initrd only allowed with -kernel option");
+    }
+    if (c->append && !c->kernel) {
+        usage_error("-append only allowed with -kernel option");
+    }
+    {
+        const char *files[] = { c->kernel, c->initrd, c->dtb, c->bios };
+        const char *names[] = { "-kernel", "-initrd", "-dtb", "-bios" };
+        for (int i = 0; i < 4; i++) {
+            if (files[i] && access(files[i], R_OK) != 0) {
+                usage_error("%s %s: %s", names[i], files[i], g_strerror(errno));
+            }
+        }
+    }
+    return ms;
+}
+
+static void create_chardevs(Config *c)
+{
+    for (guint i = 0; i < c->chardevs->len; i++) {
+        Opts *o = opts_parse("chardev", g_ptr_array_index(c->chardevs, i),
+                             "backend", &error_fatal);
+        if (!qemu_chr_new_from_opts(o, &error_fatal)) {
+            exit(1);
+        }
+        opts_free(o);
+    }
+}
+
+static void create_serials(Config *c, MachineState *ms, MachineClass *mc)
+{
+    GPtrArray *specs = c->serials;
+    bool defaults = !c->nodefaults && !c->qtest && mc->serial_ports > 0;
+
+    if (specs->len == 0 && defaults) {
+        /* no window yet: the first serial port is this terminal, shared
+         * with the monitor (Ctrl-A c switches), as -nographic gives */
+        g_ptr_array_add(specs, (gpointer)"mon:stdio");
+    }
+    for (guint i = 0; i < specs->len; i++) {
+        const char *spec = g_ptr_array_index(specs, i);
+        char label[16];
+        Chardev *chr;
+
+        if (!strcmp(spec, "none")) {
+            continue;
+        }
+        if (ms->nb_serial >= MAX_SERIAL_PORTS) {
+            usage_error("-serial: too many serial ports (at most %d)",
+                        MAX_SERIAL_PORTS);
+        }
+        snprintf(label, sizeof(label), "serial%d", ms->nb_serial);
+        chr = qemu_chr_new(label, spec, &error_fatal);
+        ms->serial_hds[ms->nb_serial++] = chr;
+        if (!strncmp(spec, "mon:", 4)) {
+            monitor_init_hmp(chr, &error_fatal);
+        }
+    }
+}
+
+static void create_monitors(Config *c)
+{
+    for (guint i = 0; i < c->monitors->len; i++) {
+        const char *spec = g_ptr_array_index(c->monitors, i);
+        Chardev *chr;
+        char label[16];
+
+        if (!strcmp(spec, "none")) {
+            continue;
+        }
+        snprintf(label, sizeof(label), "monitor%u", i);
+        chr = qemu_chr_new(label, spec, &error_fatal);
+        monitor_init_hmp(chr, &error_fatal);
+    }
+    for (guint i = 0; i < c->qmps->len; i++) {
+        const char *spec = g_ptr_array_index(c->qmps, i);
+        Chardev *chr;
+        char label[16];
+
+        snprintf(label, sizeof(label), "qmp%u", i);
+        chr = qemu_chr_new(label, spec, &error_fatal);
+        monitor_init_qmp(chr, &error_fatal);
+    }
+}
+
+static const AccelOps *choose_accelerator(Config *c, MachineState *ms)
+{
+    GPtrArray *list = c->accels;
+    const char *dflt = c->qtest ? "qtest" : "tcg";
+
+    if (list->len == 0) {
+        g_ptr_array_add(list, (gpointer)dflt);
+    }
+    for (guint i = 0; i < list->len; i++) {
+        const char *spec = g_ptr_array_index(list, i);
+        Opts *o = opts_parse("accel", spec, "accel", &error_fatal);
+        const char *name = opts_get(o, "accel");
+        const AccelOps *ops = name ? accel_find(name) : NULL;
+        bool last = i + 1 == list->len;
+        Error *err = NULL;
+
+        if (!name) {
+            usage_error("-accel: no accelerator named");
+        }
+        if (!ops || (ops->supports_target &&
+                     !ops->supports_target(turtle_target.name))) {
+            if (!ops && strcmp(name, "tcg") && strcmp(name, "kvm") &&
+                strcmp(name, "qtest")) {
+                usage_error("invalid accelerator %s", name);
+            }
+            error_setg(&err, "accelerator '%s' is not available in this "
+                       "build of turtle-system-%s", name, turtle_target.name);
+        } else if ((ops->parse_opts && !ops->parse_opts(o, &err)) ||
+                   (!err && !opts_check_all_used(o, &err))) {
+            /* bad options are a user error even with fall-backs */
+            error_report_err(err);
+            exit(1);
+        } else {
+            accel_set_current(ops);
+            if (!ops->init_machine || ops->init_machine(ms, &err)) {
+                opts_free(o);
+                ms->accel_name = ops->name;
+                return ops;
+            }
+            accel_set_current(NULL);
+        }
+        opts_free(o);
+        if (last) {
+            error_report_err(err);
+            exit(1);
+        }
+        warn_report("%s; falling back to the next accelerator",
+                    error_get_pretty(err));
+        error_free(err);
+    }
+    g_assert_not_reached();
+}
+
+static void create_devices(Config *c)
+{
+    for (guint i = 0; i < c->devices->len; i++) {
+        Opts *o = opts_parse("device", g_ptr_array_index(c->devices, i),
+                             "driver", &error_fatal);
+        if (!qdev_device_add(o, &error_fatal)) {
+            exit(1);
+        }
+        opts_free(o);
+    }
+    sysbus_map_user_devices();
+}
+
+int main(int argc, char **argv)
+{
+    Config c = {
+        .accels = g_ptr_array_new(),
+        .devices = g_ptr_array_new(),
+        .chardevs = g_ptr_array_new(),
+        .serials = g_ptr_array_new(),
+        .monitors = g_ptr_array_new(),
+        .qmps = g_ptr_array_new(),
+    };
+    MachineState *ms;
+    MachineClass *mc;
+    int status;
+
+    error_set_progname(argv[0]);
+    parse_command_line(argc, argv, &c);
+    setup_logging(&c);
+    handle_help_options(&c);
+
+    if (c.display && strcmp(c.display, "none") != 0) {
+        usage_error("-display %s: no display back end in this build yet "
+                    "(use -display none or -nographic)", c.display);
+    }
+    if (c.nographic && c.serials->len == 0 && !c.nodefaults) {
+        g_ptr_array_add(c.serials, (gpointer)"mon:stdio");
+    }
+
+    main_loop_init();
+    memory_map_init();
+    bql_lock();
+
+    ms = create_machine(&c);
+    mc = MACHINE_GET_CLASS(ms);
+    current_machine = ms;
+
+    create_chardevs(&c);
+    create_serials(&c, ms, mc);
+    create_monitors(&c);
+    choose_accelerator(&c, ms);
+
+    mc->init(ms);
+    create_devices(&c);
+
+    if (c.qtest) {
+        Error *err = NULL;
+        if (!qtest_server_init(c.qtest, c.qtest_log, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (!c.start_paused) {
+        vm_start();
+    } else {
+        runstate_set(RUN_STATE_PAUSED);
+    }
+    status = main_loop_run();
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_SHUTDOWN);
+    }
+    bql_unlock();
+    turtle_exit(status);
+}
