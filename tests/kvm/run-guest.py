@@ -131,8 +131,24 @@ def check_bios(out, mem, smp):
         m = find_one(r'^smp: (\d+) of (\d+) APs checked in', out, 'smp')
         if int(m.group(1)) != smp - 1:
             raise Failure('%s APs started, want %u' % (m.group(1), smp - 1))
-    return 'cmos ext=%u KiB above16m=0x%x above4g=0x%x, %d PCI functions' % (
-        ext30, above16m, above4g, len(devs))
+    return ('cmos ext=%u KiB above16m=0x%x above4g=0x%x, %d PCI functions, '
+            '%d cpu' % (ext30, above16m, above4g, len(devs), smp))
+
+
+def check_acpi(out):
+    """ACPI is optional (a direct boot may have none); when an RSDP was
+    found the MADT must describe the PC interrupt wiring."""
+    if not re.search(r'^acpi: rsdp at', out, re.M):
+        return 'no ACPI'
+    tables = find_all(r'^acpi: table (\S+) at', out)
+    if 'APIC' not in tables:
+        raise Failure('ACPI without a MADT (tables: %s)' % ' '.join(tables))
+    find_one(r'^madt: lapic_addr=0xfee00000', out, 'MADT local APIC address')
+    find_one(r'^madt: ioapic id=\d+ addr=0xfec00000 gsi_base=0$', out,
+             'MADT IOAPIC at 0xfec00000')
+    find_one(r'^madt: override bus=0 irq=0 gsi=2 ', out,
+             'MADT override IRQ0 -> GSI 2')
+    return 'ACPI %s' % ','.join(tables)
 
 
 def check_cmdline(got, append, allow_argv0):
@@ -161,7 +177,8 @@ def check_multiboot(out, mem, append, crc):
     if int(m.group(1)) != MODULE_SIZE or int(m.group(2), 16) != crc:
         raise Failure('module size %s crc %s, want %u %08x'
                       % (m.group(1), m.group(2), MODULE_SIZE, crc))
-    return 'mem_upper=%u KiB, cmdline %s, module crc ok' % (upper, how)
+    return 'mem_upper=%u KiB, cmdline %s, module crc ok, %s' % (
+        upper, how, check_acpi(out))
 
 
 def check_bzimage(out, mem, append, crc, want_entry):
@@ -187,8 +204,8 @@ def check_bzimage(out, mem, append, crc, want_entry):
     m = find_one(r'^bz: initrd crc32=([0-9a-f]{8})', out, 'initrd crc')
     if int(m.group(1), 16) != crc:
         raise Failure('initrd crc %s, want %08x' % (m.group(1), crc))
-    return '%u-bit entry, %d e820 RAM ranges, initrd crc ok' % (
-        entry, len(entries))
+    return '%u-bit entry, %d e820 RAM ranges, initrd crc ok, %s' % (
+        entry, len(entries), check_acpi(out))
 
 
 def accel_supported(emulator, accel):

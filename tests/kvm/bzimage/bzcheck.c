@@ -10,6 +10,8 @@
  *   5 initrd (ramdisk_image 0x218, ramdisk_size 0x21c, ext_* 0x0c0/0x0c4):
  *     inside e820 RAM, below initrd_addr_max, CRC-32 equal to initrd_crc=
  *   6 setup_data list (0x250), printed
+ *   7 ACPI, if there is an RSDP (acpi_rsdp_addr 0x070, else the BIOS
+ *     areas): checksums, table list, MADT (printed)
  */
 #include "../lib/hw.h"
 
@@ -205,6 +207,9 @@ void bz_main(const uint8_t *bp, unsigned entry_bits)
     const char *cmd = check_cmdline(bp);
     check_initrd(bp, cmd);
     print_setup_data(bp);
+    step_begin(7, "acpi");
+    print("bz: acpi_rsdp_addr=0x%llx\n", (unsigned long long)BP64(bp, 0x070));
+    acpi_report(BP64(bp, 0x070));
     print("bz-test: all steps passed\n");
     test_exit(EXIT_PASS);
 }

@@ -64,4 +64,8 @@ void ioapic_write(unsigned reg, uint32_t v);
 void ioapic_route(unsigned pin, uint8_t vector, uint8_t apic_id);
 void ioapic_mask_all(void);
 
+/* lib/acpi.c: prints RSDP, tables and the MADT; fails on a bad checksum.
+ * Returns 0 when there is no RSDP.  `rsdp_hint` may be 0. */
+int acpi_report(uint64_t rsdp_hint);
+
 #endif

@@ -9,6 +9,7 @@
  *   4 command line (flags bit 2) starts with "turtle-test"
  *   5 modules (flags bit 3): page aligned (header flag 0), CRC-32 equal to
  *     initrd_crc=XXXXXXXX from the command line when given
+ *   6 ACPI, if there is an RSDP: checksums, table list, MADT (printed)
  */
 #include "../lib/hw.h"
 
@@ -172,6 +173,8 @@ void mb_main(uint32_t magic, const struct mb_info *mbi)
     }
 
     check_modules(mbi, cmd);
+    step_begin(6, "acpi");
+    acpi_report(0);
     print("mb-test: all steps passed\n");
     test_exit(EXIT_PASS);
 }
