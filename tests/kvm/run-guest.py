@@ -219,7 +219,10 @@ def accel_supported(emulator, accel):
         return True, ''
     except OSError as e:
         return False, '%s -accel help: %s' % (emulator, e)
-    names = p.stdout.split()
+    # "Accelerators supported in ...:" then one per line, name first
+    # (turtle adds a description after the name).
+    names = [line.split()[0] for line in p.stdout.splitlines()
+             if line.strip() and not line.rstrip().endswith(':')]
     if p.returncode != 0 or not names:
         return True, ''
     if accel not in names:
