@@ -85,6 +85,9 @@ void qemu_clock_set_virtual_manual(bool manual);
 bool qemu_clock_virtual_is_manual(void);
 /* qtest: advance virtual time to dest, firing timers in order. */
 void qemu_clock_warp_to(int64_t dest_ns);
+/* Absolute expiry (ns) of a clock's earliest armed timer, or -1; unlike
+ * qemu_clock_deadline_ns also under manual virtual time (qtest). */
+int64_t qemu_clock_next_expiry_ns(QEMUClockType type);
 /* Next deadline of a clock in ns from now, or -1. */
 int64_t qemu_clock_deadline_ns(QEMUClockType type);
 /* Fire expired timers of every clock; true if any ran. */
