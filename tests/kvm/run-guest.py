@@ -124,6 +124,7 @@ def check_bios(out, mem, smp):
     find_one(r'^pic: \d+ rtc ticks on vector 0x28', out, 'RTC via slave PIC')
     find_one(r'^lm: \d+ ticks on vector 0x30 via ioapic', out, 'IOAPIC tick')
     find_one(r'^lm: \d+ rtc ticks on vector 0x38', out, 'RTC via IOAPIC')
+    find_one(r'^lm: \d+ lapic timer ticks', out, 'LAPIC timer')
     m = find_one(r'^fw_cfg: signature QEMU .* nb_cpus=(\d+)', out, 'nb_cpus')
     if int(m.group(1)) != smp:
         raise Failure('fw_cfg NB_CPUS %s, want %u' % (m.group(1), smp))

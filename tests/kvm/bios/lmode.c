@@ -6,7 +6,9 @@
  *      ISA IRQ0 -> GSI 2 override) routed to vector 0x30: 5 PIT ticks
  *      arrive through the IOAPIC and are acknowledged at the LAPIC
  *   14 RTC periodic interrupt through IOAPIC pin 8 (vector 0x38)
- *   15 with more than one CPU (fw_cfg NB_CPUS): INIT, STARTUP, STARTUP to
+ *   15 LAPIC timer, periodic mode, divide by 16: current count moves,
+ *      5 interrupts on vector 0x40
+ *   16 with more than one CPU (fw_cfg NB_CPUS): INIT, STARTUP, STARTUP to
  *      all-but-self; every AP runs bios/ap16.S and checks in (skipped with
  *      one CPU)
  */
@@ -25,8 +27,19 @@
 #define SIPI_VECTOR      0xfe       /* AP starts at 0xfe000 */
 #define LAPIC_ICR_LO     0x300
 #define LAPIC_ICR_HI     0x310
+#define LAPIC_LVT_TIMER  0x320
+#define LAPIC_TIMER_ICR  0x380
+#define LAPIC_TIMER_CCR  0x390
+#define LAPIC_TIMER_DCR  0x3e0
+#define VEC_LAPIC_TIMER  0x40
 
-static volatile unsigned ticks, spurious, rtc_ticks;
+static volatile unsigned ticks, spurious, rtc_ticks, lapic_ticks;
+
+static void on_lapic_timer(unsigned vector)
+{
+    lapic_ticks++;
+    lapic_eoi();
+}
 
 static void on_rtc(unsigned vector)
 {
@@ -135,7 +148,7 @@ static void lapic_send_ipi(uint32_t icr_lo)
 
 static void test_smp(void)
 {
-    step_begin(15, "smp: start the APs");
+    step_begin(16, "smp: start the APs");
     uint16_t ncpus = 0;
     fw_cfg_read(0x0005, &ncpus, 2);
     if (ncpus < 2) {
@@ -166,6 +179,31 @@ static void test_smp(void)
     }
 }
 
+static void test_lapic_timer(void)
+{
+    step_begin(15, "lapic timer");
+    idt_on(VEC_LAPIC_TIMER, on_lapic_timer);
+    lapic_write(LAPIC_TIMER_DCR, 0x3);                  /* divide by 16 */
+    lapic_write(LAPIC_LVT_TIMER, 0x20000 | VEC_LAPIC_TIMER); /* periodic */
+    lapic_write(LAPIC_TIMER_ICR, 100000);
+    uint32_t c1 = lapic_read(LAPIC_TIMER_CCR), c2 = c1;
+    for (unsigned i = 0; i < 100000 && c2 == c1; i++) {
+        c2 = lapic_read(LAPIC_TIMER_CCR);
+    }
+    print("lapic: timer current count 0x%x -> 0x%x\n", c1, c2);
+    if (c1 == c2) {
+        fail("LAPIC timer current count does not move");
+    }
+    while (lapic_ticks < 5) {
+        cpu_sti_hlt();
+    }
+    __asm__ volatile("cli");
+    lapic_write(LAPIC_LVT_TIMER, 0x10000);              /* masked */
+    lapic_write(LAPIC_TIMER_ICR, 0);
+    print("lm: %u lapic timer ticks on vector 0x%x\n", lapic_ticks,
+          VEC_LAPIC_TIMER);
+}
+
 void lmode_main(void);
 
 void lmode_main(void)
@@ -173,6 +211,7 @@ void lmode_main(void)
     test_long_mode();
     test_ioapic_pit();
     test_ioapic_rtc();
+    test_lapic_timer();
     test_smp();
     print("bios-test: all steps passed\n");
     test_exit(EXIT_PASS);
