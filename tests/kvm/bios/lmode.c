@@ -126,6 +126,31 @@ static void test_ioapic_rtc(void)
           VEC_RTC, IOAPIC_RTC_PIN);
 }
 
+static void test_lapic_timer(void)
+{
+    step_begin(15, "lapic timer");
+    idt_on(VEC_LAPIC_TIMER, on_lapic_timer);
+    lapic_write(LAPIC_TIMER_DCR, 0x3);                  /* divide by 16 */
+    lapic_write(LAPIC_LVT_TIMER, 0x20000 | VEC_LAPIC_TIMER); /* periodic */
+    lapic_write(LAPIC_TIMER_ICR, 100000);
+    uint32_t c1 = lapic_read(LAPIC_TIMER_CCR), c2 = c1;
+    for (unsigned i = 0; i < 100000 && c2 == c1; i++) {
+        c2 = lapic_read(LAPIC_TIMER_CCR);
+    }
+    print("lapic: timer current count 0x%x -> 0x%x\n", c1, c2);
+    if (c1 == c2) {
+        fail("LAPIC timer current count does not move");
+    }
+    while (lapic_ticks < 5) {
+        cpu_sti_hlt();
+    }
+    __asm__ volatile("cli");
+    lapic_write(LAPIC_LVT_TIMER, 0x10000);              /* masked */
+    lapic_write(LAPIC_TIMER_ICR, 0);
+    print("lm: %u lapic timer ticks on vector 0x%x\n", lapic_ticks,
+          VEC_LAPIC_TIMER);
+}
+
 /* Wait for `n` PIT ticks (10 ms each); PIT routed as in step 13. */
 static void wait_ticks(unsigned n)
 {
@@ -177,31 +202,6 @@ static void test_smp(void)
     if (*count != ncpus - 1) {
         fail("%u APs started, want %u", *count, ncpus - 1);
     }
-}
-
-static void test_lapic_timer(void)
-{
-    step_begin(15, "lapic timer");
-    idt_on(VEC_LAPIC_TIMER, on_lapic_timer);
-    lapic_write(LAPIC_TIMER_DCR, 0x3);                  /* divide by 16 */
-    lapic_write(LAPIC_LVT_TIMER, 0x20000 | VEC_LAPIC_TIMER); /* periodic */
-    lapic_write(LAPIC_TIMER_ICR, 100000);
-    uint32_t c1 = lapic_read(LAPIC_TIMER_CCR), c2 = c1;
-    for (unsigned i = 0; i < 100000 && c2 == c1; i++) {
-        c2 = lapic_read(LAPIC_TIMER_CCR);
-    }
-    print("lapic: timer current count 0x%x -> 0x%x\n", c1, c2);
-    if (c1 == c2) {
-        fail("LAPIC timer current count does not move");
-    }
-    while (lapic_ticks < 5) {
-        cpu_sti_hlt();
-    }
-    __asm__ volatile("cli");
-    lapic_write(LAPIC_LVT_TIMER, 0x10000);              /* masked */
-    lapic_write(LAPIC_TIMER_ICR, 0);
-    print("lm: %u lapic timer ticks on vector 0x%x\n", lapic_ticks,
-          VEC_LAPIC_TIMER);
 }
 
 void lmode_main(void);

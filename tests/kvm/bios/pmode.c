@@ -1,5 +1,5 @@
 /*
- * 32-bit protected-mode stage of the -bios test (steps 2-8).
+ * 32-bit protected-mode stage of the -bios test (steps 2-11).
  *
  *   2 protected mode entered (CR0.PE, flat segments)
  *   3 CMOS: RTC seconds (UIP protocol) and the memory-size fields
@@ -236,21 +236,6 @@ static void test_i8042(void)
     }
 }
 
-static void test_rtc_irq8(void)
-{
-    step_begin(10, "rtc irq8 via slave 8259");
-    idt_on(0x28, on_irq8);
-    rtc_set_periodic(6);                    /* 1024 Hz */
-    pic_set_mask(~((1u << 2) | (1u << 8)) & 0xffff);
-    while (rtc_ticks < 5) {
-        cpu_sti_hlt();
-    }
-    cpu_cli();
-    rtc_set_periodic(0);
-    pic_set_mask(0xffff);
-    print("pic: %u rtc ticks on vector 0x28 (irq8, cascade)\n", rtc_ticks);
-}
-
 static void test_pit_pic(void)
 {
     step_begin(9, "pit irq0 via 8259");
@@ -301,6 +286,21 @@ static void test_pit_pic(void)
         fail("8259 ISR not cleared by EOI");
     }
     pic_set_mask(0xffff);
+}
+
+static void test_rtc_irq8(void)
+{
+    step_begin(10, "rtc irq8 via slave 8259");
+    idt_on(0x28, on_irq8);
+    rtc_set_periodic(6);                    /* 1024 Hz */
+    pic_set_mask(~((1u << 2) | (1u << 8)) & 0xffff);
+    while (rtc_ticks < 5) {
+        cpu_sti_hlt();
+    }
+    cpu_cli();
+    rtc_set_periodic(0);
+    pic_set_mask(0xffff);
+    print("pic: %u rtc ticks on vector 0x28 (irq8, cascade)\n", rtc_ticks);
 }
 
 /* 4 GiB identity map with 2 MiB pages; the top GiB (MMIO) uncached. */
