@@ -4,7 +4,10 @@
  * forms, ldxp/stxp and ldaxp/stlxp; cas/casp of every size, both
  * outcomes; ldadd, ldclr, ldeor, ldset, ldsmax, ldsmin, ldumax, ldumin and
  * swp of every size against a C model, in the plain/a/l/al forms; st* aliases.
- * Single CPU, so exclusives only check the local monitor.
+ * Single CPU, so exclusives only check the local monitor.  The MMU is on
+ * with an identity map of Normal memory: exclusives and atomics are only
+ * architecturally guaranteed on Normal memory, and with the MMU off every
+ * data access is Device-nGnRnE.
  */
 #include "lib.h"
 
@@ -240,6 +243,8 @@ int main(void)
     uint64_t isar0 = READ_SYSREG(id_aa64isar0_el1);
     printf("atomics: start at EL%d\n", (int)(boot_current_el >> 2));
     printf("ID_AA64ISAR0_EL1.Atomic >= 2 (LSE): %s\n", ((isar0 >> 20) & 0xf) >= 2 ? "yes" : "no");
+    mmu_identity_on();
+    check("MMU on (identity map, Normal memory)", READ_SYSREG(sctlr_el1) & 1, 1);
     test_exclusive();
     if (((isar0 >> 20) & 0xf) >= 2) {
         test_lse_ops();

@@ -339,3 +339,28 @@ void exc_dispatch(struct exc_frame *f, int vector)
            vector, f->esr, f->far, f->elr, f->spsr);
     test_exit(3);
 }
+
+static uint64_t identity_l1[512] __attribute__((aligned(4096)));
+
+void mmu_identity_on(void)
+{
+    /* Block descriptors: valid, AttrIndx, AF, inner shareable for RAM. */
+    identity_l1[0] = 0x00000000ull | 1 | 0 << 2 | 1 << 10;
+    identity_l1[1] = 0x40000000ull | 1 | 1 << 2 | 3 << 8 | 1 << 10;
+    __asm__ volatile("dsb sy" ::: "memory");
+    WRITE_SYSREG(mair_el1, 0xff00);             /* 0: Device-nGnRnE, 1: Normal WB */
+    WRITE_SYSREG(tcr_el1, 25ull                 /* T0SZ: 39-bit VA */
+                 | 1ull << 8 | 1ull << 10 | 3ull << 12
+                 | 1ull << 23                   /* EPD1 */
+                 | 1ull << 32);                 /* IPS: 36 bits */
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)identity_l1);
+    __asm__ volatile("isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+    WRITE_SYSREG(sctlr_el1, (READ_SYSREG(sctlr_el1) | 1 | 1 << 2 | 1 << 12) & ~(1ull << 19));
+    __asm__ volatile("isb" ::: "memory");
+}
+
+void mmu_identity_off(void)
+{
+    WRITE_SYSREG(sctlr_el1, READ_SYSREG(sctlr_el1) & ~1ull);
+    __asm__ volatile("isb" ::: "memory");
+}

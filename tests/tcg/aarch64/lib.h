@@ -112,6 +112,16 @@ static inline __attribute__((noreturn)) void el0_return(uint64_t v)
     __builtin_unreachable();
 }
 
+/*
+ * Turn the MMU on with a minimal identity map: 4K granule, 39-bit VA, two
+ * 1GB level-1 blocks: [0, 1GB) Device-nGnRnE (the devices) and [1GB, 2GB)
+ * Normal write-back (RAM), both EL1-only.  For tests whose instructions are
+ * only architecturally defined on Normal memory (exclusives, atomics,
+ * unaligned accesses).  mmu_identity_off() undoes it.
+ */
+void mmu_identity_on(void);
+void mmu_identity_off(void);
+
 #define READ_SYSREG(r) ({ uint64_t _v; __asm__ volatile("mrs %0, " #r : "=r"(_v)); _v; })
 #define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 #define ISB() __asm__ volatile("isb" ::: "memory")
