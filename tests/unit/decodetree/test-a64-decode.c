@@ -65,6 +65,26 @@ static int plus_2(DisasContext *ctx, int x)
     return x + 2;
 }
 
+static int rsub_8(DisasContext *ctx, int x)
+{
+    return 8 - x;
+}
+
+static int rsub_16(DisasContext *ctx, int x)
+{
+    return 16 - x;
+}
+
+static int rsub_32(DisasContext *ctx, int x)
+{
+    return 32 - x;
+}
+
+static int rsub_64(DisasContext *ctx, int x)
+{
+    return 64 - x;
+}
+
 /* DecodeBitMasks() of the Arm ARM (J1 shared pseudocode), wmask only. */
 static uint64_t logic_imm_decode(DisasContext *ctx, int x)
 {
