@@ -46,6 +46,9 @@ bool chr_is_mux(Chardev *chr);
 void mux_fe_handlers_set(Chardev *mux, CharBackend *be);
 Chardev *mux_get_base(Chardev *mux);
 
+/* char-socket.c: remove a listening Unix socket's path (at exit). */
+void socket_chr_unlink(Chardev *chr);
+
 /* char-stdio.c: put the terminal back as we found it (idempotent). */
 void stdio_term_restore(void);
 

@@ -147,8 +147,7 @@ static bool mux_escape(MuxChardev *d, uint8_t c)
         break;
     case 'x':
         mux_print(d, "turtle: terminated\r\n");
-        qemu_chr_cleanup_all();
-        turtle_exit(0);
+        turtle_exit(0);     /* its exit notifier restores the terminal */
     case 'c':
         if (d->fe_count > 0) {
             int next = d->focus;

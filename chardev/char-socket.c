@@ -355,13 +355,14 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
     const char *path = opts_get(opts, "path");
-    bool wait = true, telnet = false;
+    bool wait = true, nowait = false, telnet = false;
     int fd;
 
     *be_opened = false;
     FD_CHARDEV(chr)->in_closed = sock_in_closed;
     if (!opts_get_bool(opts, "server", &s->is_server, errp) ||
         !opts_get_bool(opts, "wait", &wait, errp) ||
+        !opts_get_bool(opts, "nowait", &nowait, errp) ||
         !opts_get_bool(opts, "nodelay", &s->nodelay, errp) ||
         !opts_get_bool(opts, "telnet", &telnet, errp) ||
         !opts_get_uint(opts, "reconnect", &s->reconnect_s, errp)) {
@@ -382,7 +383,10 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
                    chr->label);
         return false;
     }
-    if (!s->is_server && opts_has(opts, "wait")) {
+    if (nowait) {
+        wait = false;       /* the old spelling of wait=off */
+    }
+    if (!s->is_server && (opts_has(opts, "wait") || nowait)) {
         error_setg(errp, "chardev '%s': wait= is for servers only",
                    chr->label);
         return false;
@@ -497,6 +501,15 @@ static void sock_chr_cleanup(Chardev *chr)
     s->unix_path = NULL;
     g_free(s->desc);
     s->desc = NULL;
+}
+
+void socket_chr_unlink(Chardev *chr)
+{
+    SocketChardev *s = SOCKET_CHARDEV(chr);
+
+    if (s->listen_fd >= 0 && s->is_unix && s->unix_path) {
+        unlink(s->unix_path);
+    }
 }
 
 static void sock_chr_instance_init(Object *obj)

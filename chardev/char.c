@@ -367,9 +367,20 @@ void qemu_chr_cleanup_all(void)
     }
 }
 
+/*
+ * At process exit vCPU threads may still be writing to back ends, so
+ * nothing is freed here: the terminal is restored and listening Unix
+ * sockets are removed, and the kernel closes the rest.
+ */
 static void chr_cleanup_all_notifier(void)
 {
-    qemu_chr_cleanup_all();
+    stdio_term_restore();
+    for (guint i = 0; chardevs && i < chardevs->len; i++) {
+        Chardev *chr = g_ptr_array_index(chardevs, i);
+        if (object_dynamic_cast(OBJECT(chr), TYPE_CHARDEV_SOCKET)) {
+            socket_chr_unlink(chr);
+        }
+    }
 }
 
 void qemu_chr_list_help(FILE *f)

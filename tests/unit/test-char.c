@@ -799,16 +799,25 @@ static void test_help(void)
     free(buf);
 }
 
+static void remove_tmpdir(void)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+
+    if (system(cmd) != 0) {
+        g_printerr("could not remove %s\n", tmpdir);
+    }
+}
+
 int main(int argc, char **argv)
 {
-    g_autofree char *tmpl = g_build_filename(g_get_tmp_dir(),
-                                             "test-char-XXXXXX", NULL);
+    char *tmpl = g_build_filename(g_get_tmp_dir(), "test-char-XXXXXX", NULL);
     int ret;
 
     g_test_init(&argc, &argv, NULL);
     main_loop_init();
     tmpdir = g_mkdtemp(tmpl);
     g_assert_nonnull(tmpdir);
+    atexit(remove_tmpdir);     /* also for the C-a x subprocess */
 
     g_test_add_func("/char/null", test_null);
     g_test_add_func("/char/file", test_file);
@@ -828,11 +837,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/help", test_help);
     ret = g_test_run();
     qemu_chr_cleanup_all();
-    if (!g_test_subprocess()) {
-        g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0) {
-            g_printerr("could not remove %s\n", tmpdir);
-        }
-    }
     return ret;
 }
