@@ -12,6 +12,7 @@
 #include "sysemu/cpus.h"
 #include "accel/accel.h"
 #include "exec/memory.h"
+#include "turtle/option.h"
 
 #define HMP_LINE_MAX 1024
 #define HMP_PROMPT "(turtle) "
@@ -150,8 +151,8 @@ static void hmp_xp(HMPMonitor *mon, int argc, char **argv)
 {
     uint64_t addr, count = 4;
 
-    if (argc < 2 || !g_ascii_string_to_unsigned(argv[1], 0, UINT64_MAX, &addr, NULL) ||
-        (argc > 2 && !g_ascii_string_to_unsigned(argv[2], 0, 1024, &count, NULL))) {
+    if (argc < 2 || !parse_uint64(argv[1], &addr) ||
+        (argc > 2 && (!parse_uint64(argv[2], &count) || count > 1024))) {
         mon_printf(mon, "usage: xp ADDR [COUNT<=1024]\n");
         return;
     }

@@ -20,7 +20,7 @@ struct CPUWorkItem {
     run_on_cpu_data data;
     bool free;
     bool exclusive;
-    bool done;
+    int done;
 };
 
 CPUState *qemu_get_cpu(int index)

@@ -501,7 +501,7 @@ static void create_serials(Config *c, MachineState *ms, MachineClass *mc)
     }
     for (guint i = 0; i < specs->len; i++) {
         const char *spec = g_ptr_array_index(specs, i);
-        char label[16];
+        char label[32];
         Chardev *chr;
 
         if (!strcmp(spec, "none")) {
@@ -525,7 +525,7 @@ static void create_monitors(Config *c)
     for (guint i = 0; i < c->monitors->len; i++) {
         const char *spec = g_ptr_array_index(c->monitors, i);
         Chardev *chr;
-        char label[16];
+        char label[32];
 
         if (!strcmp(spec, "none")) {
             continue;
@@ -537,7 +537,7 @@ static void create_monitors(Config *c)
     for (guint i = 0; i < c->qmps->len; i++) {
         const char *spec = g_ptr_array_index(c->qmps, i);
         Chardev *chr;
-        char label[16];
+        char label[32];
 
         snprintf(label, sizeof(label), "qmp%u", i);
         chr = qemu_chr_new(label, spec, &error_fatal);

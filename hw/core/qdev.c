@@ -17,8 +17,15 @@ static const TypeInfo bus_info = {
     .class_size = sizeof(BusClass),
 };
 
-/* The main system bus type is defined with the sysbus devices. */
 #define TYPE_SYSTEM_BUS "System"
+void sysbus_bus_class_init(ObjectClass *oc, void *data);
+
+/* The main system bus; sysbus.c supplies its address check. */
+static const TypeInfo system_bus_info = {
+    .name = TYPE_SYSTEM_BUS,
+    .parent = TYPE_BUS,
+    .class_init = sysbus_bus_class_init,
+};
 
 BusState *qbus_new(const char *bus_type, DeviceState *parent, const char *name)
 {
@@ -95,6 +102,7 @@ static const TypeInfo device_info = {
 };
 
 TYPE_REGISTER(bus_info)
+TYPE_REGISTER(system_bus_info)
 TYPE_REGISTER(device_info)
 
 DeviceState *qdev_try_new(const char *typename, Error **errp)

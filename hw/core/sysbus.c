@@ -32,7 +32,8 @@ static bool sysbus_check_address(BusState *bus, DeviceState *dev, Error **errp)
     return true;
 }
 
-static void system_bus_class_init(ObjectClass *oc, void *data)
+void sysbus_bus_class_init(ObjectClass *oc, void *data);
+void sysbus_bus_class_init(ObjectClass *oc, void *data)
 {
     BUS_CLASS(oc)->check_address = sysbus_check_address;
 }
@@ -150,12 +151,6 @@ static const TypeInfo sysbus_types[] = {
         .instance_size = sizeof(SysBusDevice),
         .abstract = true,
         .class_init = sysbus_device_class_init,
-    },
-    {
-        /* the main system bus (qdev.c creates the one instance) */
-        .name = "System",
-        .parent = TYPE_BUS,
-        .class_init = system_bus_class_init,
     },
 };
 

@@ -11,7 +11,7 @@
 #include "exec/memory.h"
 
 #define TURTLE_PAGE_BITS 12
-#define TURTLE_PAGE_SIZE (1ULL << TURTLE_PAGE_BITS)
+#define TURTLE_PAGE_SIZE (UINT64_C(1) << TURTLE_PAGE_BITS)
 
 struct RAMBlock {
     MemoryRegion *mr;

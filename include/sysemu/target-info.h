@@ -7,6 +7,7 @@
 #define SYSEMU_TARGET_INFO_H
 
 #include "hw/core/object.h"
+#include "turtle/error.h"
 
 typedef struct TargetInfo {
     const char *name;               /* "aarch64", "x86_64" */

@@ -57,9 +57,9 @@ typedef uint64_t hwaddr;
 #define TURTLE_PACKED __attribute__((packed))
 #define TURTLE_ALWAYS_INLINE inline __attribute__((always_inline))
 
-#define KiB (1ULL << 10)
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
+#define KiB (UINT64_C(1) << 10)
+#define MiB (UINT64_C(1) << 20)
+#define GiB (UINT64_C(1) << 30)
 
 #define NANOSECONDS_PER_SECOND 1000000000LL
 
