@@ -9,11 +9,16 @@
 #include "hw/core/object.h"
 #include "turtle/error.h"
 
+struct TCGTargetInfo;
+
 typedef struct TargetInfo {
     const char *name;               /* "aarch64", "x86_64" */
     const char *cpu_base_type;      /* abstract type every CPU model derives from */
     const char *cpu_type_suffix;    /* "-arm-cpu": -cpu NAME is type NAME+suffix */
     const char *default_machine;    /* when no -M is given */
+    /* TCG code generator parameters (page size, TLB offset...), or NULL
+     * when the target has no TCG front end yet */
+    const struct TCGTargetInfo *tcg;
 } TargetInfo;
 
 extern const TargetInfo turtle_target;
