@@ -133,24 +133,21 @@ class Console:
         the echoed command line and the next prompt), stripped.  The exit
         status is left in self.last_status.
 
-        The command is followed by `echo @@<tag>:$?@@`; the echoed command
-        line shows a literal '$?', the real answer a number, so the output
-        is delimited even if the command prints something prompt-like."""
+        The command is bracketed by two printf calls whose output
+        ("@@S<n>@@", "@@E<n>:<status>@@") never appears literally in the
+        echoed command line, so the answer is delimited exactly even when
+        the terminal wraps the echo or the command prints a prompt."""
         self._seq = getattr(self, "_seq", 0) + 1
-        tag = "TRTL%d" % self._seq
+        tag = "%d" % self._seq
+        self.sendline("printf '@@%%s@@\\n' S%s; %s; printf '@@%%s:%%d@@\\n' E%s $?"
+                      % (tag, cmd, tag))
+        start = self.expect(r"@@S%s@@\n" % tag, timeout)
+        end = self.expect(r"@@E%s:(\d+)@@\n" % tag, timeout)
         with self._cond:
-            begin = self._pos
-        self.sendline("%s; echo @@%s:$?@@" % (cmd, tag))
-        m = self.expect(r"@@%s:(\d+)@@\n" % tag, timeout)
-        with self._cond:
-            chunk = self._buf[begin:m.start()]
-        echo = chunk.find("@@%s:$?@@" % tag)
-        if echo >= 0:
-            nl = chunk.find("\n", echo)
-            chunk = chunk[nl + 1:] if nl >= 0 else ""
-        self.last_status = int(m.group(1))
+            out = self._buf[start.end():end.start()]
+        self.last_status = int(end.group(1))
         self.expect(re.escape(self.prompt), timeout)
-        return chunk.strip()
+        return out.strip()
 
     # -- shutdown -------------------------------------------------------
     def wait_exit(self, timeout=30):

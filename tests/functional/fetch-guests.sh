@@ -48,9 +48,16 @@ for tool in apt-get apt-cache dpkg-deb python3 gzip; do
 done
 
 # Everything is done already?  Then be instant.
+# An architecture is done when its kernel and initramfs exist and the
+# initramfs is newer than the script that builds it.
+arch_done() {
+    [ -s "$cache/$1/kernel" ] && [ -s "$cache/$1/initramfs.cpio.gz" ] &&
+        ! [ "$here/mkinitramfs.py" -nt "$cache/$1/initramfs.cpio.gz" ]
+}
+
 all_done() {
     for arch in $arches; do
-        [ -s "$cache/$arch/kernel" ] && [ -s "$cache/$arch/initramfs.cpio.gz" ] || return 1
+        arch_done "$arch" || return 1
     done
     return 0
 }
@@ -175,7 +182,7 @@ build_arch() {
 }
 
 for arch in $arches; do
-    if [ "$refresh" = 1 ] || ! { [ -s "$cache/$arch/kernel" ] && [ -s "$cache/$arch/initramfs.cpio.gz" ]; }; then
+    if [ "$refresh" = 1 ] || ! arch_done "$arch"; then
         build_arch "$arch"
     fi
 done

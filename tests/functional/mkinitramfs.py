@@ -36,6 +36,8 @@ mkdir -p /dev/pts /tmp
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 hostname turtle-guest
+# Keep kernel messages off the console from here on: the host parses it.
+dmesg -n 1
 echo "TURTLE-GUEST-READY @ARCH@ $(uname -r)"
 export PS1='turtle# '
 export HOME=/root

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Boot a cached Debian kernel + busybox initramfs and check the shell.
+
+    boot-guest.py --arch arm64 [--timeout 300] [--log FILE] [-- EMULATOR ARGS...]
+
+Without an emulator command, QEMU is used:
+    arm64: qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -nographic
+    amd64: qemu-system-x86_64 -m 512 -nographic
+The script appends -kernel, -initrd and -append (console=ttyAMA0 or
+console=ttyS0) from the cache that fetch-guests.sh fills.
+
+It waits for the banner and the prompt, then checks what the shell answers
+(the machine type, arithmetic, /proc, an md5sum computed by the guest CPU),
+powers off and reports the time of each step.  Exit status: 0 pass,
+1 fail, 77 skip (guest images not fetched yet).
+"""
+
+import argparse
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console import Console, ConsoleError  # noqa: E402
+
+ARCHES = {
+    "arm64": {
+        "qemu": ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "512", "-nographic"],
+        "console": "ttyAMA0",
+        "machine": "aarch64",
+    },
+    "amd64": {
+        "qemu": ["qemu-system-x86_64", "-m", "512", "-nographic"],
+        "console": "ttyS0",
+        "machine": "x86_64",
+    },
+}
+
+
+def main():
+    argv = sys.argv[1:]
+    emu = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, emu = argv[:i], argv[i + 1:]
+    ap = argparse.ArgumentParser(description="Boot a cached guest and check its shell.")
+    ap.add_argument("--arch", choices=sorted(ARCHES), required=True)
+    ap.add_argument("--timeout", type=float, default=300, help="boot timeout, seconds")
+    ap.add_argument("--log", help="console log file")
+    ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
+    args = ap.parse_args(argv)
+
+    a = ARCHES[args.arch]
+    cache = os.environ.get("TURTLE_GUEST_CACHE",
+                           os.path.join(os.path.expanduser("~"), ".cache", "turtle-guests"))
+    kernel = os.path.join(cache, args.arch, "kernel")
+    initrd = os.path.join(cache, args.arch, "initramfs.cpio.gz")
+    if not (os.path.isfile(kernel) and os.path.isfile(initrd)):
+        print("SKIP: no %s guest in %s; run tests/functional/fetch-guests.sh" % (args.arch, cache))
+        return 77
+    cmd = (emu or a["qemu"]) + ["-kernel", kernel, "-initrd", initrd,
+                                "-append", "console=%s panic=-1" % a["console"]]
+
+    zeros_md5 = hashlib.md5(bytes(1 << 20)).hexdigest()
+    checks = [
+        ("uname -m", lambda out: out == a["machine"]),
+        ("echo $((6 * 7))", lambda out: out == "42"),
+        ("grep -c ^processor /proc/cpuinfo", lambda out: out.isdigit() and int(out) >= 1),
+        ("cat /proc/self/comm", lambda out: out == "cat"),
+        ("dd if=/dev/zero bs=1024 count=1024 2>/dev/null | md5sum",
+         lambda out: (zeros_md5 + "  -") in out),
+        ("ls /dev/console && mount | grep -c ' on /proc '", lambda out: out.endswith("1")),
+    ]
+
+    status = 0
+    print("boot-guest: %s" % " ".join(cmd))
+    with Console(cmd, log=args.log, echo=args.echo) as c:
+        try:
+            m = c.expect(r"TURTLE-GUEST-READY (\S+) (\S+)\n", args.timeout)
+            print("boot-guest: %6.1fs banner: %s kernel %s" % (c.elapsed(), m.group(1), m.group(2)))
+            c.expect(r"turtle# ", 60)
+            print("boot-guest: %6.1fs shell prompt" % c.elapsed())
+            for cmdline, ok in checks:
+                out = c.run(cmdline, 60)
+                good = ok(out) and c.last_status == 0
+                print("boot-guest: %6.1fs %-55s -> %-34r %s" %
+                      (c.elapsed(), cmdline, out, "PASS" if good else "FAIL"))
+                if not good:
+                    status = 1
+            rc = c.poweroff(60)
+            print("boot-guest: %6.1fs powered off (emulator exit status %d)" % (c.elapsed(), rc))
+        except ConsoleError as e:
+            print("boot-guest: %6.1fs FAIL: %s" % (c.elapsed(), e))
+            status = 1
+    print("boot-guest: %s %s" % (args.arch, "PASS" if status == 0 else "FAIL"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
