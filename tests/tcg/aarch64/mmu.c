@@ -353,6 +353,26 @@ static void test_permissions(void)
     run_el0(el0_store, tva + 0x3000 + 48, __el0_stack_top);
     check("EL0 store to all-RO page: permission fault, WnR", dabt(), EC_DABT_LOW << 16 | 1 << 8 | 0x0f);
 
+    /* Unprivileged loads and stores at EL1 are checked as EL0 accesses. */
+    exc_clear();
+    {
+        uint64_t v = SENTINEL;
+        __asm__ volatile("ldtr %0, [%1]" : "+r"(v) : "r"(tva + 0x1000 + 8) : "memory");
+        check("ldtr from EL1-only page: not done", v, SENTINEL);
+        check("ldtr from EL1-only page: permission fault (current EL)", dabt(), EC_DABT_CUR << 16 | 0x0f);
+        exc_clear();
+        __asm__ volatile("ldtr %0, [%1]" : "+r"(v) : "r"(tva + 0x3000 + 8) : "memory");
+        check("ldtr from all-RO page", v, 0xaaaa00000001ull);
+        __asm__ volatile("sttrh %w0, [%1]" : : "r"(0x1234ull), "r"(tva + 0x3000 + 8) : "memory");
+        check("sttrh to all-RO page: permission fault, WnR", dabt(), EC_DABT_CUR << 16 | 1 << 8 | 0x0f);
+        exc_clear();
+        __asm__ volatile("sttrb %w0, [%1]" : : "r"(0x77ull), "r"(tva + 0x2000 + 40) : "memory");
+        check("sttrb to all-RW page", *(volatile uint8_t *)(pg_a + 40), 0x77);
+        __asm__ volatile("sttr %0, [%1]" : : "r"(0ull), "r"(tva) : "memory");
+        check("sttr to EL1-RO page: permission fault", dabt(), EC_DABT_CUR << 16 | 1 << 8 | 0x0f);
+        check("sttrb fine, sttr faults: one exception", exc_last.count, 1);
+    }
+
     exc_clear();
     load(tva + 0x4000);
     check("access flag clear: access flag fault L3", dabt(), EC_DABT_CUR << 16 | 0x0b);
