@@ -181,7 +181,7 @@ static void to_mov(TCGOp *op, TCGArg src)
 static bool fold_identity(TCGOp *op)
 {
     TCGType t = op->type;
-    int64_t mask = t == TCG_TYPE_I32 ? 0xffffffff : -1;
+    int64_t mask = t == TCG_TYPE_I32 ? (int64_t)0xffffffff : (int64_t)-1;
     TCGArg a = op->args[1], b = op->args[2];
     int64_t c;
 

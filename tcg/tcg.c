@@ -493,7 +493,7 @@ static void liveness_pass(TCGContext *s)
         case INDEX_op_call: {
             const TCGHelperInfo *info = tcg_call_info(op);
             if ((info->flags & TCG_CALL_NO_SE) && nb_o
-                && (arg_temp(op->args[0])->state & TS_DEAD)) {
+                && arg_temp(op->args[0])->state == TS_DEAD) {
                 op->opc = INDEX_op_nop;
                 continue;
             }
@@ -520,7 +520,7 @@ static void liveness_pass(TCGContext *s)
             if (nb_o && !(flags & (OPF_SIDE_EFFECTS | OPF_BB_END))) {
                 bool all_dead = true;
                 for (i = 0; i < nb_o; i++) {
-                    if (!(arg_temp(op->args[i])->state & TS_DEAD)) {
+                    if (arg_temp(op->args[i])->state != TS_DEAD) {
                         all_dead = false;
                     }
                 }

@@ -1,0 +1,1148 @@
+/*
+ * TCG unit tests: every IR op with edge values, through the optimizer,
+ * the register allocator and both back ends (x86-64 native where the host
+ * has it, and TCI), against a C reference.  Also helper calls, global
+ * sync, branches, register pressure, guest memory ops through a fake TLB
+ * and slow path, chaining, lookup_and_goto_ptr and state restore.
+ */
+#include <glib.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcg/tcg.h"
+#include "tcg/tcg-op.h"
+#include "tcg/tcg-ldst.h"
+
+#define NB_IN  512
+#define NB_OUT 256
+
+struct CPUArchState {
+    uint64_t in[NB_IN];
+    uint64_t out[NB_OUT];
+    uint64_t g64[4];
+    uint32_t g32[4];
+    uint64_t spill_src[64];
+    uint64_t helper_seen;
+};
+
+typedef struct FakeCPU {
+    CPUNegativeOffsetState neg;
+    CPUArchState env;
+} FakeCPU;
+
+static FakeCPU cpu __attribute__((aligned(64)));
+static CPUArchState *env = &cpu.env;
+static TCGv_i64 g_a64, g_b64, g_c64;
+static TCGv_i32 g_a32, g_b32;
+
+static const TCGBackendKind backends[] = { TCG_BACKEND_NATIVE, TCG_BACKEND_TCI };
+#define NB_BACKENDS (int)(sizeof(backends) / sizeof(backends[0]))
+
+/* ------------------------------------------------------------------ */
+
+typedef void (*GenFn)(void *opaque);
+
+static TranslationBlock *translate(GenFn gen, void *opaque)
+{
+    TranslationBlock *tb = tcg_tb_alloc();
+    int n;
+
+    if (!tb) {
+        tcg_region_reset_all();
+        tb = tcg_tb_alloc();
+    }
+    g_assert(tb);
+    tcg_func_start();
+    gen(opaque);
+    n = tcg_gen_code(tb);
+    if (n == -1) {
+        tcg_region_reset_all();
+        return translate(gen, opaque);
+    }
+    g_assert_cmpint(n, >, 0);
+    return tb;
+}
+
+static uintptr_t run(TranslationBlock *tb)
+{
+    return tcg_qemu_tb_exec(env, tb->tc.ptr);
+}
+
+static const uint64_t edge[] = {
+    0, 1, 2, 3, 7, 8, 31, 32, 33, 63, 64, 0x7f, 0x80, 0xff, 0x100,
+    0x7fff, 0x8000, 0xffff, 0x10000, 0x12345678, 0x7fffffff, 0x80000000,
+    0x80000001, 0xfffffffe, 0xffffffff, 0x100000000ull, 0x1ffffffffull,
+    0x7fffffffffffffffull, 0x8000000000000000ull, 0x8000000000000001ull,
+    0xfffffffffffffffeull, 0xffffffffffffffffull, 0xdeadbeefcafebabeull,
+    0x0123456789abcdefull, 0xfedcba9876543210ull, 0x00000000ffff0000ull,
+    0xffffffff00000000ull, 0x5555555555555555ull,
+};
+#define NB_EDGE (int)(sizeof(edge) / sizeof(edge[0]))
+
+/* ------------------------------------------------------------------ */
+/* Binary ops                                                           */
+
+enum {
+    B_ADD, B_SUB, B_MUL, B_AND, B_OR, B_XOR, B_ANDC, B_ORC, B_EQV, B_NAND,
+    B_NOR, B_SHL, B_SHR, B_SAR, B_ROTL, B_ROTR, B_DIV, B_DIVU, B_REM,
+    B_REMU, B_MULUH, B_MULSH, B_SMIN, B_SMAX, B_UMIN, B_UMAX, B_CLZ, B_CTZ,
+    B_SUBFI, NB_BIN
+};
+
+static const char *const bin_names[NB_BIN] = {
+    "add", "sub", "mul", "and", "or", "xor", "andc", "orc", "eqv", "nand",
+    "nor", "shl", "shr", "sar", "rotl", "rotr", "div", "divu", "rem",
+    "remu", "muluh", "mulsh", "smin", "smax", "umin", "umax", "clz", "ctz",
+    "subfi",
+};
+
+static bool is_shift(int op)
+{
+    return op >= B_SHL && op <= B_ROTR;
+}
+
+static bool is_div(int op)
+{
+    return op >= B_DIV && op <= B_REMU;
+}
+
+static uint64_t ref_bin(int op, int w, uint64_t a, uint64_t b)
+{
+    uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+    int64_t sa = w == 32 ? (int64_t)(int32_t)a : (int64_t)a;
+    int64_t sb = w == 32 ? (int64_t)(int32_t)b : (int64_t)b;
+    unsigned c = b & (w - 1);
+    uint64_t r;
+
+    a &= m;
+    b &= m;
+    switch (op) {
+    case B_ADD:  r = a + b; break;
+    case B_SUB:  r = a - b; break;
+    case B_SUBFI: r = a - b; break;
+    case B_MUL:  r = a * b; break;
+    case B_AND:  r = a & b; break;
+    case B_OR:   r = a | b; break;
+    case B_XOR:  r = a ^ b; break;
+    case B_ANDC: r = a & ~b; break;
+    case B_ORC:  r = a | ~b; break;
+    case B_EQV:  r = ~(a ^ b); break;
+    case B_NAND: r = ~(a & b); break;
+    case B_NOR:  r = ~(a | b); break;
+    case B_SHL:  r = a << c; break;
+    case B_SHR:  r = a >> c; break;
+    case B_SAR:  r = sa >> c; break;
+    case B_ROTL: r = c ? (a << c) | (a >> (w - c)) : a; break;
+    case B_ROTR: r = c ? (a >> c) | (a << (w - c)) : a; break;
+    case B_DIV:  r = sa / sb; break;
+    case B_REM:  r = sa % sb; break;
+    case B_DIVU: r = a / b; break;
+    case B_REMU: r = a % b; break;
+    case B_MULUH:
+        r = w == 32 ? (a * b) >> 32
+                    : (uint64_t)(((unsigned __int128)a * b) >> 64);
+        break;
+    case B_MULSH:
+        r = w == 32 ? (uint64_t)((sa * sb) >> 32)
+                    : (uint64_t)(((__int128)sa * sb) >> 64);
+        break;
+    case B_SMIN: r = sa < sb ? a : b; break;
+    case B_SMAX: r = sa > sb ? a : b; break;
+    case B_UMIN: r = a < b ? a : b; break;
+    case B_UMAX: r = a > b ? a : b; break;
+    case B_CLZ:  r = a ? (uint64_t)(w == 32 ? __builtin_clz(a) : __builtin_clzll(a)) : b; break;
+    case B_CTZ:  r = a ? (uint64_t)__builtin_ctzll(a) : b; break;
+    default:     g_assert_not_reached();
+    }
+    return r & m;
+}
+
+static void gen_bin64(int op, TCGv_i64 r, TCGv_i64 a, TCGv_i64 b,
+                      bool b_imm, uint64_t bv)
+{
+    if (b_imm) {
+        switch (op) {
+        case B_ADD:  tcg_gen_addi_i64(r, a, bv); return;
+        case B_SUB:  tcg_gen_subi_i64(r, a, bv); return;
+        case B_MUL:  tcg_gen_muli_i64(r, a, bv); return;
+        case B_AND:  tcg_gen_andi_i64(r, a, bv); return;
+        case B_OR:   tcg_gen_ori_i64(r, a, bv); return;
+        case B_XOR:  tcg_gen_xori_i64(r, a, bv); return;
+        case B_ANDC: tcg_gen_andci_i64(r, a, bv); return;
+        case B_ORC:  tcg_gen_orci_i64(r, a, bv); return;
+        case B_EQV:  tcg_gen_eqvi_i64(r, a, bv); return;
+        case B_NAND: tcg_gen_nandi_i64(r, a, bv); return;
+        case B_NOR:  tcg_gen_nori_i64(r, a, bv); return;
+        case B_SHL:  tcg_gen_shli_i64(r, a, bv); return;
+        case B_SHR:  tcg_gen_shri_i64(r, a, bv); return;
+        case B_SAR:  tcg_gen_sari_i64(r, a, bv); return;
+        case B_ROTL: tcg_gen_rotli_i64(r, a, bv); return;
+        case B_ROTR: tcg_gen_rotri_i64(r, a, bv); return;
+        case B_DIV:  tcg_gen_divi_i64(r, a, bv); return;
+        case B_DIVU: tcg_gen_divui_i64(r, a, bv); return;
+        case B_REM:  tcg_gen_remi_i64(r, a, bv); return;
+        case B_REMU: tcg_gen_remui_i64(r, a, bv); return;
+        case B_CLZ:  tcg_gen_clzi_i64(r, a, bv); return;
+        case B_CTZ:  tcg_gen_ctzi_i64(r, a, bv); return;
+        default:     break;
+        }
+    }
+    switch (op) {
+    case B_ADD:  tcg_gen_add_i64(r, a, b); break;
+    case B_SUB:  tcg_gen_sub_i64(r, a, b); break;
+    case B_SUBFI: tcg_gen_sub_i64(r, a, b); break;
+    case B_MUL:  tcg_gen_mul_i64(r, a, b); break;
+    case B_AND:  tcg_gen_and_i64(r, a, b); break;
+    case B_OR:   tcg_gen_or_i64(r, a, b); break;
+    case B_XOR:  tcg_gen_xor_i64(r, a, b); break;
+    case B_ANDC: tcg_gen_andc_i64(r, a, b); break;
+    case B_ORC:  tcg_gen_orc_i64(r, a, b); break;
+    case B_EQV:  tcg_gen_eqv_i64(r, a, b); break;
+    case B_NAND: tcg_gen_nand_i64(r, a, b); break;
+    case B_NOR:  tcg_gen_nor_i64(r, a, b); break;
+    case B_SHL:  tcg_gen_shl_i64(r, a, b); break;
+    case B_SHR:  tcg_gen_shr_i64(r, a, b); break;
+    case B_SAR:  tcg_gen_sar_i64(r, a, b); break;
+    case B_ROTL: tcg_gen_rotl_i64(r, a, b); break;
+    case B_ROTR: tcg_gen_rotr_i64(r, a, b); break;
+    case B_DIV:  tcg_gen_div_i64(r, a, b); break;
+    case B_DIVU: tcg_gen_divu_i64(r, a, b); break;
+    case B_REM:  tcg_gen_rem_i64(r, a, b); break;
+    case B_REMU: tcg_gen_remu_i64(r, a, b); break;
+    case B_MULUH: tcg_gen_muluh_i64(r, a, b); break;
+    case B_MULSH: tcg_gen_mulsh_i64(r, a, b); break;
+    case B_SMIN: tcg_gen_smin_i64(r, a, b); break;
+    case B_SMAX: tcg_gen_smax_i64(r, a, b); break;
+    case B_UMIN: tcg_gen_umin_i64(r, a, b); break;
+    case B_UMAX: tcg_gen_umax_i64(r, a, b); break;
+    case B_CLZ:  tcg_gen_clz_i64(r, a, b); break;
+    case B_CTZ:  tcg_gen_ctz_i64(r, a, b); break;
+    default:     g_assert_not_reached();
+    }
+}
+
+static void gen_bin32(int op, TCGv_i32 r, TCGv_i32 a, TCGv_i32 b,
+                      bool b_imm, uint32_t bv)
+{
+    if (b_imm) {
+        switch (op) {
+        case B_ADD:  tcg_gen_addi_i32(r, a, bv); return;
+        case B_SUB:  tcg_gen_subi_i32(r, a, bv); return;
+        case B_MUL:  tcg_gen_muli_i32(r, a, bv); return;
+        case B_AND:  tcg_gen_andi_i32(r, a, bv); return;
+        case B_OR:   tcg_gen_ori_i32(r, a, bv); return;
+        case B_XOR:  tcg_gen_xori_i32(r, a, bv); return;
+        case B_ANDC: tcg_gen_andci_i32(r, a, bv); return;
+        case B_ORC:  tcg_gen_orci_i32(r, a, bv); return;
+        case B_EQV:  tcg_gen_eqvi_i32(r, a, bv); return;
+        case B_NAND: tcg_gen_nandi_i32(r, a, bv); return;
+        case B_NOR:  tcg_gen_nori_i32(r, a, bv); return;
+        case B_SHL:  tcg_gen_shli_i32(r, a, bv); return;
+        case B_SHR:  tcg_gen_shri_i32(r, a, bv); return;
+        case B_SAR:  tcg_gen_sari_i32(r, a, bv); return;
+        case B_ROTL: tcg_gen_rotli_i32(r, a, bv); return;
+        case B_ROTR: tcg_gen_rotri_i32(r, a, bv); return;
+        case B_DIV:  tcg_gen_divi_i32(r, a, bv); return;
+        case B_DIVU: tcg_gen_divui_i32(r, a, bv); return;
+        case B_REM:  tcg_gen_remi_i32(r, a, bv); return;
+        case B_REMU: tcg_gen_remui_i32(r, a, bv); return;
+        case B_CLZ:  tcg_gen_clzi_i32(r, a, bv); return;
+        case B_CTZ:  tcg_gen_ctzi_i32(r, a, bv); return;
+        default:     break;
+        }
+    }
+    switch (op) {
+    case B_ADD:  tcg_gen_add_i32(r, a, b); break;
+    case B_SUB:  tcg_gen_sub_i32(r, a, b); break;
+    case B_SUBFI: tcg_gen_sub_i32(r, a, b); break;
+    case B_MUL:  tcg_gen_mul_i32(r, a, b); break;
+    case B_AND:  tcg_gen_and_i32(r, a, b); break;
+    case B_OR:   tcg_gen_or_i32(r, a, b); break;
+    case B_XOR:  tcg_gen_xor_i32(r, a, b); break;
+    case B_ANDC: tcg_gen_andc_i32(r, a, b); break;
+    case B_ORC:  tcg_gen_orc_i32(r, a, b); break;
+    case B_EQV:  tcg_gen_eqv_i32(r, a, b); break;
+    case B_NAND: tcg_gen_nand_i32(r, a, b); break;
+    case B_NOR:  tcg_gen_nor_i32(r, a, b); break;
+    case B_SHL:  tcg_gen_shl_i32(r, a, b); break;
+    case B_SHR:  tcg_gen_shr_i32(r, a, b); break;
+    case B_SAR:  tcg_gen_sar_i32(r, a, b); break;
+    case B_ROTL: tcg_gen_rotl_i32(r, a, b); break;
+    case B_ROTR: tcg_gen_rotr_i32(r, a, b); break;
+    case B_DIV:  tcg_gen_div_i32(r, a, b); break;
+    case B_DIVU: tcg_gen_divu_i32(r, a, b); break;
+    case B_REM:  tcg_gen_rem_i32(r, a, b); break;
+    case B_REMU: tcg_gen_remu_i32(r, a, b); break;
+    case B_MULUH: tcg_gen_muluh_i32(r, a, b); break;
+    case B_MULSH: tcg_gen_mulsh_i32(r, a, b); break;
+    case B_SMIN: tcg_gen_smin_i32(r, a, b); break;
+    case B_SMAX: tcg_gen_smax_i32(r, a, b); break;
+    case B_UMIN: tcg_gen_umin_i32(r, a, b); break;
+    case B_UMAX: tcg_gen_umax_i32(r, a, b); break;
+    case B_CLZ:  tcg_gen_clz_i32(r, a, b); break;
+    case B_CTZ:  tcg_gen_ctz_i32(r, a, b); break;
+    default:     g_assert_not_reached();
+    }
+}
+
+/*
+ * Operand modes: how a and b reach the op.  Temps loaded from env,
+ * constants (folded by the optimizer or used as immediates), globals, and
+ * the result written over an input.
+ */
+enum { M_TEMPS, M_A_CONST, M_B_CONST, M_BOTH_CONST, M_GLOBALS, M_INPLACE, NB_MODES };
+
+typedef struct Case {
+    int op, w, mode;
+    uint64_t a, b;
+} Case;
+
+typedef struct Batch {
+    Case *c;
+    int n;
+    void (*gen_one)(const Case *c, int k);
+} Batch;
+
+static void gen_batch(void *opaque)
+{
+    Batch *b = opaque;
+    int k;
+
+    for (k = 0; k < b->n; k++) {
+        tcg_gen_insn_start(k, 0);
+        b->gen_one(&b->c[k], k);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void gen_bin_case(const Case *c, int k)
+{
+    intptr_t ia = offsetof(CPUArchState, in[2 * k]);
+    intptr_t ib = offsetof(CPUArchState, in[2 * k + 1]);
+    intptr_t o = offsetof(CPUArchState, out[k]);
+    bool ca = c->mode == M_A_CONST || c->mode == M_BOTH_CONST || c->op == B_SUBFI;
+    bool cb = c->mode == M_B_CONST || c->mode == M_BOTH_CONST;
+
+    if (c->w == 64) {
+        TCGv_i64 a, b, r;
+        if (c->mode == M_GLOBALS) {
+            a = g_a64;
+            b = g_b64;
+            tcg_gen_ld_i64(a, tcg_env, ia);
+            tcg_gen_ld_i64(b, tcg_env, ib);
+        } else {
+            a = ca ? tcg_constant_i64(c->a) : tcg_temp_new_i64();
+            b = cb ? tcg_constant_i64(c->b) : tcg_temp_new_i64();
+            if (!ca) {
+                tcg_gen_ld_i64(a, tcg_env, ia);
+            }
+            if (!cb) {
+                tcg_gen_ld_i64(b, tcg_env, ib);
+            }
+        }
+        if (c->op == B_SUBFI && !cb) {
+            r = tcg_temp_new_i64();
+            tcg_gen_subfi_i64(r, c->a, b);
+        } else {
+            r = c->mode == M_INPLACE ? a : c->mode == M_GLOBALS ? g_c64
+                                                              : tcg_temp_new_i64();
+            gen_bin64(c->op, r, a, b, cb, c->b);
+        }
+        tcg_gen_st_i64(r, tcg_env, o);
+    } else {
+        TCGv_i32 a, b, r;
+        if (c->mode == M_GLOBALS) {
+            a = g_a32;
+            b = g_b32;
+            tcg_gen_ld_i32(a, tcg_env, ia);
+            tcg_gen_ld_i32(b, tcg_env, ib);
+        } else {
+            a = ca ? tcg_constant_i32(c->a) : tcg_temp_new_i32();
+            b = cb ? tcg_constant_i32(c->b) : tcg_temp_new_i32();
+            if (!ca) {
+                tcg_gen_ld_i32(a, tcg_env, ia);
+            }
+            if (!cb) {
+                tcg_gen_ld_i32(b, tcg_env, ib);
+            }
+        }
+        if (c->op == B_SUBFI && !cb) {
+            r = tcg_temp_new_i32();
+            tcg_gen_subfi_i32(r, c->a, b);
+        } else {
+            r = c->mode == M_INPLACE ? a : tcg_temp_new_i32();
+            gen_bin32(c->op, r, a, b, cb, c->b);
+        }
+        tcg_gen_st_i32(r, tcg_env, o);
+    }
+}
+
+#define BATCH 100
+
+/* Run cases in batches on every back end; returns the number checked. */
+static int run_cases(Case *cases, int n, void (*gen_one)(const Case *, int),
+                     uint64_t (*ref)(const Case *), const char *(*name)(const Case *))
+{
+    int bi, i, done = 0;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        tcg_set_backend(backends[bi]);
+        tcg_region_reset_all();
+        for (i = 0; i < n; i += BATCH) {
+            Batch b = { cases + i, MIN(BATCH, n - i), gen_one };
+            TranslationBlock *tb;
+            int k;
+
+            for (k = 0; k < b.n; k++) {
+                env->in[2 * k] = b.c[k].a;
+                env->in[2 * k + 1] = b.c[k].b;
+                env->out[k] = 0x5a5a5a5a5a5a5a5aull;
+            }
+            tb = translate(gen_batch, &b);
+            g_assert_cmphex(run(tb), ==, 0);
+            for (k = 0; k < b.n; k++) {
+                const Case *c = &b.c[k];
+                uint64_t want = ref(c), got = env->out[k];
+                if (c->w == 32) {
+                    got = (uint32_t)got;
+                }
+                if (got != want) {
+                    g_test_message("%s: %s_i%d mode %d a=%#" G_GINT64_MODIFIER "x b=%#"
+                                   G_GINT64_MODIFIER "x: got %#" G_GINT64_MODIFIER
+                                   "x want %#" G_GINT64_MODIFIER "x",
+                                   tcg_backend_name(), name(c), c->w, c->mode,
+                                   c->a, c->b, got, want);
+                    g_test_fail();
+                    return done;
+                }
+                done++;
+            }
+        }
+    }
+    return done;
+}
+
+static uint64_t ref_bin_case(const Case *c)
+{
+    return ref_bin(c->op, c->w, c->a, c->b);
+}
+
+static const char *bin_case_name(const Case *c)
+{
+    return bin_names[c->op];
+}
+
+static void test_binary_ops(void)
+{
+    GArray *cases = g_array_new(false, false, sizeof(Case));
+    int op, w, mode, i, j, n;
+
+    for (op = 0; op < NB_BIN; op++) {
+        for (w = 32; w <= 64; w += 32) {
+            for (mode = 0; mode < NB_MODES; mode++) {
+                if (mode == M_GLOBALS && w == 32 && op == B_SUBFI) {
+                    continue;
+                }
+                for (i = 0; i < NB_EDGE; i++) {
+                    int nb = is_shift(op) ? w : NB_EDGE;
+                    for (j = 0; j < nb; j++) {
+                        Case c = { op, w, mode, edge[i], is_shift(op) ? (uint64_t)j : edge[j] };
+                        uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+                        int64_t sa = w == 32 ? (int32_t)c.a : (int64_t)c.a;
+                        int64_t sb = w == 32 ? (int32_t)c.b : (int64_t)c.b;
+                        if (is_div(op) && ((c.b & m) == 0 ||
+                            (sb == -1 && sa == (w == 32 ? INT32_MIN : INT64_MIN)))) {
+                            continue;
+                        }
+                        /* keep the run short: thin out the non-shift pairs */
+                        if (!is_shift(op) && mode != M_TEMPS && ((i + j + mode) % 3)) {
+                            continue;
+                        }
+                        g_array_append_val(cases, c);
+                    }
+                }
+            }
+        }
+    }
+    n = run_cases((Case *)cases->data, cases->len, gen_bin_case, ref_bin_case,
+                  bin_case_name);
+    g_test_message("%d binary op results checked", n);
+    g_array_free(cases, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* Unary ops, bit fields, conversions                                   */
+
+enum {
+    U_NEG, U_NOT, U_EXT8S, U_EXT8U, U_EXT16S, U_EXT16U, U_EXT32S, U_EXT32U,
+    U_CTPOP, U_BSWAP16_OZ, U_BSWAP16_OS, U_BSWAP32_OZ, U_BSWAP32_OS,
+    U_BSWAP64, U_ABS, U_CLRSB, U_HSWAP, U_WSWAP, U_EXTU_I32, U_EXT_I32,
+    U_EXTRL, U_EXTRH, U_CONCAT, U_MOV, NB_UN
+};
+
+static const char *const un_names[NB_UN] = {
+    "neg", "not", "ext8s", "ext8u", "ext16s", "ext16u", "ext32s", "ext32u",
+    "ctpop", "bswap16_oz", "bswap16_os", "bswap32_oz", "bswap32_os",
+    "bswap64", "abs", "clrsb", "hswap", "wswap", "extu_i32_i64",
+    "ext_i32_i64", "extrl", "extrh", "concat_i32_i64", "mov",
+};
+
+static bool un_valid(int op, int w)
+{
+    switch (op) {
+    case U_EXT32S: case U_EXT32U: case U_BSWAP32_OS: case U_BSWAP64:
+    case U_HSWAP: case U_WSWAP: case U_EXTU_I32: case U_EXT_I32:
+    case U_EXTRL: case U_EXTRH: case U_CONCAT:
+        return w == 64;
+    default:
+        return true;
+    }
+}
+
+static uint64_t ref_un(const Case *c)
+{
+    int w = c->w;
+    uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+    uint64_t a = c->a & m, r;
+    int64_t sa = w == 32 ? (int64_t)(int32_t)a : (int64_t)a;
+
+    switch (c->op) {
+    case U_NEG:    r = -a; break;
+    case U_NOT:    r = ~a; break;
+    case U_EXT8S:  r = (int8_t)a; break;
+    case U_EXT8U:  r = (uint8_t)a; break;
+    case U_EXT16S: r = (int16_t)a; break;
+    case U_EXT16U: r = (uint16_t)a; break;
+    case U_EXT32S: r = (int32_t)a; break;
+    case U_EXT32U: r = (uint32_t)a; break;
+    case U_CTPOP:  r = __builtin_popcountll(a); break;
+    case U_BSWAP16_OZ: r = __builtin_bswap16(a); break;
+    case U_BSWAP16_OS: r = (int16_t)__builtin_bswap16(a); break;
+    case U_BSWAP32_OZ: r = __builtin_bswap32(a); break;
+    case U_BSWAP32_OS: r = (int32_t)__builtin_bswap32(a); break;
+    case U_BSWAP64: r = __builtin_bswap64(a); break;
+    case U_ABS:    r = sa < 0 ? -sa : sa; break;
+    case U_CLRSB: {
+        uint64_t x = (uint64_t)(sa ^ (sa >> (w - 1))) & m;
+        r = (x ? (w == 32 ? __builtin_clz(x) : __builtin_clzll(x)) : w) - 1;
+        break;
+    }
+    case U_HSWAP:
+        r = (a >> 48) | ((a >> 16) & 0xffff0000ull) | ((a << 16) & 0xffff00000000ull)
+            | (a << 48);
+        break;
+    case U_WSWAP:  r = (a >> 32) | (a << 32); break;
+    case U_EXTU_I32: r = (uint32_t)a; break;
+    case U_EXT_I32:  r = (int32_t)a; break;
+    case U_EXTRL:  r = (uint32_t)a; break;
+    case U_EXTRH:  r = a >> 32; break;
+    case U_CONCAT: r = (uint64_t)(uint32_t)c->b << 32 | (uint32_t)a; break;
+    case U_MOV:    r = a; break;
+    default:       g_assert_not_reached();
+    }
+    return r & m;
+}
+
+static void gen_un_case(const Case *c, int k)
+{
+    intptr_t ia = offsetof(CPUArchState, in[2 * k]);
+    intptr_t ib = offsetof(CPUArchState, in[2 * k + 1]);
+    intptr_t o = offsetof(CPUArchState, out[k]);
+    bool ca = c->mode == M_A_CONST || c->mode == M_BOTH_CONST;
+
+    if (c->w == 64) {
+        TCGv_i64 a = ca ? tcg_constant_i64(c->a) : tcg_temp_new_i64();
+        TCGv_i64 r = c->mode == M_INPLACE && !ca ? a : tcg_temp_new_i64();
+        TCGv_i32 t = tcg_temp_new_i32(), u = tcg_temp_new_i32();
+
+        if (!ca) {
+            tcg_gen_ld_i64(a, tcg_env, ia);
+        }
+        switch (c->op) {
+        case U_NEG:    tcg_gen_neg_i64(r, a); break;
+        case U_NOT:    tcg_gen_not_i64(r, a); break;
+        case U_EXT8S:  tcg_gen_ext8s_i64(r, a); break;
+        case U_EXT8U:  tcg_gen_ext8u_i64(r, a); break;
+        case U_EXT16S: tcg_gen_ext16s_i64(r, a); break;
+        case U_EXT16U: tcg_gen_ext16u_i64(r, a); break;
+        case U_EXT32S: tcg_gen_ext32s_i64(r, a); break;
+        case U_EXT32U: tcg_gen_ext32u_i64(r, a); break;
+        case U_CTPOP:  tcg_gen_ctpop_i64(r, a); break;
+        case U_BSWAP16_OZ: tcg_gen_bswap16_i64(r, a, TCG_BSWAP_OZ); break;
+        case U_BSWAP16_OS: tcg_gen_bswap16_i64(r, a, TCG_BSWAP_OS); break;
+        case U_BSWAP32_OZ: tcg_gen_bswap32_i64(r, a, TCG_BSWAP_OZ); break;
+        case U_BSWAP32_OS: tcg_gen_bswap32_i64(r, a, TCG_BSWAP_OS); break;
+        case U_BSWAP64: tcg_gen_bswap64_i64(r, a); break;
+        case U_ABS:    tcg_gen_abs_i64(r, a); break;
+        case U_CLRSB:  tcg_gen_clrsb_i64(r, a); break;
+        case U_HSWAP:  tcg_gen_hswap_i64(r, a); break;
+        case U_WSWAP:  tcg_gen_wswap_i64(r, a); break;
+        case U_EXTU_I32:
+            tcg_gen_extrl_i64_i32(t, a);
+            tcg_gen_extu_i32_i64(r, t);
+            break;
+        case U_EXT_I32:
+            tcg_gen_extrl_i64_i32(t, a);
+            tcg_gen_ext_i32_i64(r, t);
+            break;
+        case U_EXTRL:
+            tcg_gen_extrl_i64_i32(t, a);
+            tcg_gen_extu_i32_i64(r, t);
+            break;
+        case U_EXTRH:
+            tcg_gen_extrh_i64_i32(t, a);
+            tcg_gen_extu_i32_i64(r, t);
+            break;
+        case U_CONCAT:
+            tcg_gen_extrl_i64_i32(t, a);
+            tcg_gen_ld_i32(u, tcg_env, ib);
+            tcg_gen_concat_i32_i64(r, t, u);
+            break;
+        case U_MOV:    tcg_gen_mov_i64(r, a); break;
+        }
+        tcg_gen_st_i64(r, tcg_env, o);
+    } else {
+        TCGv_i32 a = ca ? tcg_constant_i32(c->a) : tcg_temp_new_i32();
+        TCGv_i32 r = c->mode == M_INPLACE && !ca ? a : tcg_temp_new_i32();
+
+        if (!ca) {
+            tcg_gen_ld_i32(a, tcg_env, ia);
+        }
+        switch (c->op) {
+        case U_NEG:    tcg_gen_neg_i32(r, a); break;
+        case U_NOT:    tcg_gen_not_i32(r, a); break;
+        case U_EXT8S:  tcg_gen_ext8s_i32(r, a); break;
+        case U_EXT8U:  tcg_gen_ext8u_i32(r, a); break;
+        case U_EXT16S: tcg_gen_ext16s_i32(r, a); break;
+        case U_EXT16U: tcg_gen_ext16u_i32(r, a); break;
+        case U_CTPOP:  tcg_gen_ctpop_i32(r, a); break;
+        case U_BSWAP16_OZ: tcg_gen_bswap16_i32(r, a, TCG_BSWAP_OZ); break;
+        case U_BSWAP16_OS: tcg_gen_bswap16_i32(r, a, TCG_BSWAP_OS); break;
+        case U_BSWAP32_OZ: tcg_gen_bswap32_i32(r, a); break;
+        case U_ABS:    tcg_gen_abs_i32(r, a); break;
+        case U_CLRSB:  tcg_gen_clrsb_i32(r, a); break;
+        case U_MOV:    tcg_gen_mov_i32(r, a); break;
+        }
+        tcg_gen_st_i32(r, tcg_env, o);
+    }
+}
+
+static const char *un_case_name(const Case *c)
+{
+    return un_names[c->op];
+}
+
+static void test_unary_ops(void)
+{
+    GArray *cases = g_array_new(false, false, sizeof(Case));
+    int op, w, mode, i, n;
+
+    for (op = 0; op < NB_UN; op++) {
+        for (w = 32; w <= 64; w += 32) {
+            if (!un_valid(op, w)) {
+                continue;
+            }
+            for (mode = 0; mode < NB_MODES; mode++) {
+                if (mode == M_GLOBALS || mode == M_B_CONST) {
+                    continue;
+                }
+                for (i = 0; i < NB_EDGE; i++) {
+                    Case c = { op, w, mode, edge[i], edge[(i * 7 + 3) % NB_EDGE] };
+                    g_array_append_val(cases, c);
+                }
+            }
+        }
+    }
+    n = run_cases((Case *)cases->data, cases->len, gen_un_case, ref_un, un_case_name);
+    g_test_message("%d unary op results checked", n);
+    g_array_free(cases, true);
+}
+
+/* bit fields: op encodes kind, b encodes ofs | len << 8 */
+enum { F_EXTRACT, F_SEXTRACT, F_DEPOSIT, F_DEPOSIT_Z, F_EXTRACT2, NB_F };
+static const char *const f_names[NB_F] = {
+    "extract", "sextract", "deposit", "deposit_z", "extract2",
+};
+static const uint64_t f_other = 0xa5a5f00f0ff05a5aull;
+
+static uint64_t ref_field(const Case *c)
+{
+    int w = c->w;
+    uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+    unsigned ofs = c->b & 0xff, len = c->b >> 8;
+    uint64_t a = c->a & m, lm = len == 64 ? ~0ull : (1ull << len) - 1, r;
+
+    switch (c->op) {
+    case F_EXTRACT:
+        r = (a >> ofs) & lm;
+        break;
+    case F_SEXTRACT:
+        r = (a >> ofs) & lm;
+        if (len < 64 && (r >> (len - 1)) & 1) {
+            r |= ~lm;
+        }
+        break;
+    case F_DEPOSIT:
+        r = ((f_other & m) & ~(lm << ofs)) | ((a & lm) << ofs);
+        break;
+    case F_DEPOSIT_Z:
+        r = (a & lm) << ofs;
+        break;
+    default: /* extract2: (a:f_other) >> ofs, a is the high part */
+        if (ofs == 0) {
+            r = f_other;
+        } else if (ofs == (unsigned)w) {
+            r = a;
+        } else {
+            r = ((f_other & m) >> ofs) | (a << (w - ofs));
+        }
+        break;
+    }
+    return r & m;
+}
+
+static void gen_field_case(const Case *c, int k)
+{
+    intptr_t ia = offsetof(CPUArchState, in[2 * k]);
+    intptr_t o = offsetof(CPUArchState, out[k]);
+    unsigned ofs = c->b & 0xff, len = c->b >> 8;
+    bool ca = c->mode == M_A_CONST;
+
+    if (c->w == 64) {
+        TCGv_i64 a = ca ? tcg_constant_i64(c->a) : tcg_temp_new_i64();
+        TCGv_i64 r = tcg_temp_new_i64();
+        TCGv_i64 other = tcg_temp_new_i64();
+        if (!ca) {
+            tcg_gen_ld_i64(a, tcg_env, ia);
+        }
+        tcg_gen_movi_i64(other, f_other);
+        switch (c->op) {
+        case F_EXTRACT:   tcg_gen_extract_i64(r, a, ofs, len); break;
+        case F_SEXTRACT:  tcg_gen_sextract_i64(r, a, ofs, len); break;
+        case F_DEPOSIT:   tcg_gen_deposit_i64(r, other, a, ofs, len); break;
+        case F_DEPOSIT_Z: tcg_gen_deposit_z_i64(r, a, ofs, len); break;
+        default:          tcg_gen_extract2_i64(r, other, a, ofs); break;
+        }
+        tcg_gen_st_i64(r, tcg_env, o);
+    } else {
+        TCGv_i32 a = ca ? tcg_constant_i32(c->a) : tcg_temp_new_i32();
+        TCGv_i32 r = tcg_temp_new_i32();
+        TCGv_i32 other = tcg_temp_new_i32();
+        if (!ca) {
+            tcg_gen_ld_i32(a, tcg_env, ia);
+        }
+        tcg_gen_movi_i32(other, (int32_t)f_other);
+        switch (c->op) {
+        case F_EXTRACT:   tcg_gen_extract_i32(r, a, ofs, len); break;
+        case F_SEXTRACT:  tcg_gen_sextract_i32(r, a, ofs, len); break;
+        case F_DEPOSIT:   tcg_gen_deposit_i32(r, other, a, ofs, len); break;
+        case F_DEPOSIT_Z: tcg_gen_deposit_z_i32(r, a, ofs, len); break;
+        default:          tcg_gen_extract2_i32(r, other, a, ofs); break;
+        }
+        tcg_gen_st_i32(r, tcg_env, o);
+    }
+}
+
+static const char *field_case_name(const Case *c)
+{
+    return f_names[c->op];
+}
+
+static void test_bitfield_ops(void)
+{
+    GArray *cases = g_array_new(false, false, sizeof(Case));
+    static const uint64_t vals[] = {
+        0xfedcba9876543210ull, 0x8000000000000001ull, 0x7fffffff7fffffffull,
+    };
+    int op, w, ofs, len, v, n;
+
+    for (op = 0; op < NB_F; op++) {
+        for (w = 32; w <= 64; w += 32) {
+            for (ofs = 0; ofs <= w; ofs++) {
+                for (len = 1; len + ofs <= w || (op == F_EXTRACT2 && len == 1); len++) {
+                    if (op == F_EXTRACT2 && len > 1) {
+                        break;
+                    }
+                    if (op != F_EXTRACT2 && ofs == w) {
+                        break;
+                    }
+                    for (v = 0; v < 3; v++) {
+                        Case c = { op, w, (ofs + len + v) % 7 == 0 ? M_A_CONST : M_TEMPS,
+                                   vals[v], (uint64_t)ofs | (uint64_t)len << 8 };
+                        g_array_append_val(cases, c);
+                    }
+                }
+            }
+        }
+    }
+    n = run_cases((Case *)cases->data, cases->len, gen_field_case, ref_field,
+                  field_case_name);
+    g_test_message("%d bit field results checked", n);
+    g_array_free(cases, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditions                                                           */
+
+enum { C_SETCOND, C_NEGSETCOND, C_MOVCOND, C_BRCOND, NB_C };
+static const char *const c_kind_names[NB_C] = {
+    "setcond", "negsetcond", "movcond", "brcond",
+};
+static const TCGCond all_conds[] = {
+    TCG_COND_NEVER, TCG_COND_ALWAYS, TCG_COND_EQ, TCG_COND_NE,
+    TCG_COND_LT, TCG_COND_GE, TCG_COND_LE, TCG_COND_GT, TCG_COND_LTU,
+    TCG_COND_GEU, TCG_COND_LEU, TCG_COND_GTU, TCG_COND_TSTEQ, TCG_COND_TSTNE,
+};
+#define NB_CONDS (int)(sizeof(all_conds) / sizeof(all_conds[0]))
+
+static bool ref_cond(TCGCond c, int w, uint64_t a, uint64_t b)
+{
+    uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+    int64_t sa = w == 32 ? (int64_t)(int32_t)a : (int64_t)a;
+    int64_t sb = w == 32 ? (int64_t)(int32_t)b : (int64_t)b;
+
+    a &= m;
+    b &= m;
+    switch (c) {
+    case TCG_COND_NEVER:  return false;
+    case TCG_COND_ALWAYS: return true;
+    case TCG_COND_EQ:  return a == b;
+    case TCG_COND_NE:  return a != b;
+    case TCG_COND_LT:  return sa < sb;
+    case TCG_COND_GE:  return sa >= sb;
+    case TCG_COND_LE:  return sa <= sb;
+    case TCG_COND_GT:  return sa > sb;
+    case TCG_COND_LTU: return a < b;
+    case TCG_COND_GEU: return a >= b;
+    case TCG_COND_LEU: return a <= b;
+    case TCG_COND_GTU: return a > b;
+    case TCG_COND_TSTEQ: return (a & b) == 0;
+    case TCG_COND_TSTNE: return (a & b) != 0;
+    }
+    return false;
+}
+
+/* op = kind * 16 + cond index */
+static uint64_t ref_cond_case(const Case *c)
+{
+    int kind = c->op / 16;
+    bool t = ref_cond(all_conds[c->op % 16], c->w, c->a, c->b);
+    uint64_t m = c->w == 32 ? 0xffffffffull : ~0ull;
+
+    switch (kind) {
+    case C_SETCOND:    return t;
+    case C_NEGSETCOND: return t ? m : 0;
+    case C_MOVCOND:    return t ? 0x1111 : c->a & m;
+    default:           return t ? 1 : 2;
+    }
+}
+
+static void gen_cond_case(const Case *c, int k)
+{
+    intptr_t ia = offsetof(CPUArchState, in[2 * k]);
+    intptr_t ib = offsetof(CPUArchState, in[2 * k + 1]);
+    intptr_t o = offsetof(CPUArchState, out[k]);
+    int kind = c->op / 16;
+    TCGCond cond = all_conds[c->op % 16];
+    bool ca = c->mode == M_A_CONST || c->mode == M_BOTH_CONST;
+    bool cb = c->mode == M_B_CONST || c->mode == M_BOTH_CONST;
+
+    if (c->w == 64) {
+        TCGv_i64 a = ca ? tcg_constant_i64(c->a) : tcg_temp_new_i64();
+        TCGv_i64 b = cb ? tcg_constant_i64(c->b) : tcg_temp_new_i64();
+        TCGv_i64 r = tcg_temp_new_i64();
+        if (!ca) {
+            tcg_gen_ld_i64(a, tcg_env, ia);
+        }
+        if (!cb) {
+            tcg_gen_ld_i64(b, tcg_env, ib);
+        }
+        switch (kind) {
+        case C_SETCOND:
+            if (cb) {
+                tcg_gen_setcondi_i64(cond, r, a, c->b);
+            } else {
+                tcg_gen_setcond_i64(cond, r, a, b);
+            }
+            break;
+        case C_NEGSETCOND:
+            tcg_gen_negsetcond_i64(cond, r, a, b);
+            break;
+        case C_MOVCOND:
+            tcg_gen_movcond_i64(cond, r, a, b, tcg_constant_i64(0x1111), a);
+            break;
+        default: {
+            TCGLabel *yes = gen_new_label(), *done = gen_new_label();
+            if (cb) {
+                tcg_gen_brcondi_i64(cond, a, c->b, yes);
+            } else {
+                tcg_gen_brcond_i64(cond, a, b, yes);
+            }
+            tcg_gen_movi_i64(r, 2);
+            tcg_gen_br(done);
+            gen_set_label(yes);
+            tcg_gen_movi_i64(r, 1);
+            gen_set_label(done);
+            break;
+        }
+        }
+        tcg_gen_st_i64(r, tcg_env, o);
+    } else {
+        TCGv_i32 a = ca ? tcg_constant_i32(c->a) : tcg_temp_new_i32();
+        TCGv_i32 b = cb ? tcg_constant_i32(c->b) : tcg_temp_new_i32();
+        TCGv_i32 r = tcg_temp_new_i32();
+        if (!ca) {
+            tcg_gen_ld_i32(a, tcg_env, ia);
+        }
+        if (!cb) {
+            tcg_gen_ld_i32(b, tcg_env, ib);
+        }
+        switch (kind) {
+        case C_SETCOND:
+            if (cb) {
+                tcg_gen_setcondi_i32(cond, r, a, c->b);
+            } else {
+                tcg_gen_setcond_i32(cond, r, a, b);
+            }
+            break;
+        case C_NEGSETCOND:
+            tcg_gen_negsetcond_i32(cond, r, a, b);
+            break;
+        case C_MOVCOND:
+            tcg_gen_movcond_i32(cond, r, a, b, tcg_constant_i32(0x1111), a);
+            break;
+        default: {
+            TCGLabel *yes = gen_new_label(), *done = gen_new_label();
+            if (cb) {
+                tcg_gen_brcondi_i32(cond, a, c->b, yes);
+            } else {
+                tcg_gen_brcond_i32(cond, a, b, yes);
+            }
+            tcg_gen_movi_i32(r, 2);
+            tcg_gen_br(done);
+            gen_set_label(yes);
+            tcg_gen_movi_i32(r, 1);
+            gen_set_label(done);
+            break;
+        }
+        }
+        tcg_gen_st_i32(r, tcg_env, o);
+    }
+}
+
+static const char *cond_case_name(const Case *c)
+{
+    static char buf[64];
+    static const char *const cn[] = {
+        "never", "always", "eq", "ne", "lt", "ge", "le", "gt", "ltu", "geu",
+        "leu", "gtu", "tsteq", "tstne",
+    };
+    snprintf(buf, sizeof(buf), "%s/%s", c_kind_names[c->op / 16], cn[c->op % 16]);
+    return buf;
+}
+
+static void test_conditions(void)
+{
+    GArray *cases = g_array_new(false, false, sizeof(Case));
+    int kind, ci, w, mode, i, j, n;
+
+    for (kind = 0; kind < NB_C; kind++) {
+        for (ci = 0; ci < NB_CONDS; ci++) {
+            for (w = 32; w <= 64; w += 32) {
+                for (mode = 0; mode <= M_BOTH_CONST; mode++) {
+                    for (i = 0; i < NB_EDGE; i++) {
+                        for (j = 0; j < NB_EDGE; j++) {
+                            Case c = { kind * 16 + ci, w, mode, edge[i], edge[j] };
+                            if ((i * 5 + j * 3 + mode + kind) % 4 && i != j) {
+                                continue;
+                            }
+                            g_array_append_val(cases, c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    n = run_cases((Case *)cases->data, cases->len, gen_cond_case, ref_cond_case,
+                  cond_case_name);
+    g_test_message("%d condition results checked", n);
+    g_array_free(cases, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* Double-word ops                                                      */
+
+enum { D_MULU2, D_MULS2, D_ADD2, D_SUB2, NB_D };
+static const char *const d_names[NB_D] = { "mulu2", "muls2", "add2", "sub2" };
+
+/* out[k] = low, out[k + 128] = high; the check compares both */
+static uint64_t ref_dw(const Case *c, uint64_t *hi)
+{
+    int w = c->w;
+    uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+    uint64_t a = c->a & m, b = c->b & m;
+    uint64_t ah = (c->a >> 7 | c->b << 3) & m, bh = (c->b >> 5) & m;
+
+    if (w == 32) {
+        uint64_t l, h;
+        switch (c->op) {
+        case D_MULU2: l = a * b; h = (a * b) >> 32; break;
+        case D_MULS2: {
+            int64_t p = (int64_t)(int32_t)a * (int32_t)b;
+            l = p; h = (uint64_t)p >> 32;
+            break;
+        }
+        case D_ADD2: {
+            uint64_t x = (ah << 32 | a) + (bh << 32 | b);
+            l = x; h = x >> 32;
+            break;
+        }
+        default: {
+            uint64_t x = (ah << 32 | a) - (bh << 32 | b);
+            l = x; h = x >> 32;
+            break;
+        }
+        }
+        *hi = h & m;
+        return l & m;
+    } else {
+        unsigned __int128 x;
+        switch (c->op) {
+        case D_MULU2: x = (unsigned __int128)a * b; break;
+        case D_MULS2: x = (unsigned __int128)((__int128)(int64_t)a * (int64_t)b); break;
+        case D_ADD2:  x = ((unsigned __int128)ah << 64 | a) + ((unsigned __int128)bh << 64 | b); break;
+        default:      x = ((unsigned __int128)ah << 64 | a) - ((unsigned __int128)bh << 64 | b); break;
+        }
+        *hi = (uint64_t)(x >> 64);
+        return (uint64_t)x;
+    }
+}
+
+static void test_double_word_ops(void)
+{
+    int bi, op, w, i, j;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        tcg_set_backend(backends[bi]);
+        for (op = 0; op < NB_D; op++) {
+            for (w = 32; w <= 64; w += 32) {
+                for (i = 0; i < NB_EDGE; i += 1) {
+                    TranslationBlock *tb;
+                    tcg_region_reset_all();
+                    tcg_func_start();
+                    for (j = 0; j < NB_EDGE; j++) {
+                        Case c = { op, w, 0, edge[i], edge[j] };
+                        uint64_t m = w == 32 ? 0xffffffffull : ~0ull;
+                        intptr_t o = offsetof(CPUArchState, out[j]);
+                        intptr_t oh = offsetof(CPUArchState, out[j + 128]);
+                        env->in[4 * j] = c.a & m;
+                        env->in[4 * j + 1] = c.b & m;
+                        env->in[4 * j + 2] = (c.a >> 7 | c.b << 3) & m;
+                        env->in[4 * j + 3] = (c.b >> 5) & m;
+                        if (w == 64) {
+                            TCGv_i64 t[4], lo = tcg_temp_new_i64(), hi = tcg_temp_new_i64();
+                            int q;
+                            for (q = 0; q < 4; q++) {
+                                t[q] = (j & 1) && q == 1
+                                    ? tcg_constant_i64(env->in[4 * j + 1])
+                                    : tcg_temp_new_i64();
+                                if (!((j & 1) && q == 1)) {
+                                    tcg_gen_ld_i64(t[q], tcg_env,
+                                                   offsetof(CPUArchState, in[4 * j + q]));
+                                }
+                            }
+                            switch (op) {
+                            case D_MULU2: tcg_gen_mulu2_i64(lo, hi, t[0], t[1]); break;
+                            case D_MULS2: tcg_gen_muls2_i64(lo, hi, t[0], t[1]); break;
+                            case D_ADD2: tcg_gen_add2_i64(lo, hi, t[0], t[2], t[1], t[3]); break;
+                            default: tcg_gen_sub2_i64(lo, hi, t[0], t[2], t[1], t[3]); break;
+                            }
+                            tcg_gen_st_i64(lo, tcg_env, o);
+                            tcg_gen_st_i64(hi, tcg_env, oh);
+                        } else {
+                            TCGv_i32 t[4], lo = tcg_temp_new_i32(), hi = tcg_temp_new_i32();
+                            int q;
+                            for (q = 0; q < 4; q++) {
+                                t[q] = tcg_temp_new_i32();
+                                tcg_gen_ld_i32(t[q], tcg_env,
+                                               offsetof(CPUArchState, in[4 * j + q]));
+                            }
+                            switch (op) {
+                            case D_MULU2: tcg_gen_mulu2_i32(lo, hi, t[0], t[1]); break;
+                            case D_MULS2: tcg_gen_muls2_i32(lo, hi, t[0], t[1]); break;
+                            case D_ADD2: tcg_gen_add2_i32(lo, hi, t[0], t[2], t[1], t[3]); break;
+                            default: tcg_gen_sub2_i32(lo, hi, t[0], t[2], t[1], t[3]); break;
+                            }
+                            tcg_gen_st_i32(lo, tcg_env, o);
+                            tcg_gen_st_i32(hi, tcg_env, oh);
+                        }
+                    }
+                    tcg_gen_exit_tb(NULL, 0);
+                    tb = tcg_tb_alloc();
+                    g_assert_cmpint(tcg_gen_code(tb), >, 0);
+                    run(tb);
+                    for (j = 0; j < NB_EDGE; j++) {
+                        Case c = { op, w, 0, edge[i], edge[j] };
+                        uint64_t hi, lo = ref_dw(&c, &hi);
+                        uint64_t glo = env->out[j], ghi = env->out[j + 128];
+                        if (w == 32) {
+                            glo = (uint32_t)glo;
+                            ghi = (uint32_t)ghi;
+                        }
+                        if (glo != lo || ghi != hi) {
+                            g_test_message("%s: %s_i%d %#" G_GINT64_MODIFIER "x %#"
+                                           G_GINT64_MODIFIER "x", tcg_backend_name(),
+                                           d_names[op], w, c.a, c.b);
+                            g_test_fail();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Main                                                                 */
+
+void test_tcg_more_register(void);
+
+int main(int argc, char **argv)
+{
+    TCGTargetInfo info = {
+        .page_bits = 12,
+        .nb_mmu_modes = 2,
+        .tlb_neg_offset = offsetof(FakeCPU, neg) - offsetof(FakeCPU, env),
+        .insn_start_words = 2,
+    };
+    TCGOptions opts = { .backend = TCG_BACKEND_NATIVE, .tb_size = 32 << 20 };
+    char *err = NULL;
+
+    g_test_init(&argc, &argv, NULL);
+    if (g_getenv("TCG_TEST_LOG")) {
+        tcg_set_log(stderr, atoi(g_getenv("TCG_TEST_LOG")));
+    }
+    if (!tcg_init(&info, &opts, &err)) {
+        g_printerr("%s\n", err);
+        return 1;
+    }
+    g_a64 = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, g64[0]), "ga");
+    g_b64 = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, g64[1]), "gb");
+    g_c64 = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, g64[2]), "gc");
+    g_a32 = tcg_global_mem_new_i32(tcg_env, offsetof(CPUArchState, g32[0]), "ga32");
+    g_b32 = tcg_global_mem_new_i32(tcg_env, offsetof(CPUArchState, g32[1]), "gb32");
+
+    g_test_add_func("/tcg/ops/binary", test_binary_ops);
+    g_test_add_func("/tcg/ops/unary", test_unary_ops);
+    g_test_add_func("/tcg/ops/bitfield", test_bitfield_ops);
+    g_test_add_func("/tcg/ops/conditions", test_conditions);
+    g_test_add_func("/tcg/ops/double-word", test_double_word_ops);
+    test_tcg_more_register();
+    return g_test_run();
+}
+
+void test_tcg_more_register(void)
+{
+}
