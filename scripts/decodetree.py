@@ -586,11 +586,16 @@ class Emitter:
             seen[pat.name] = pat.argset
         for name, aset in seen.items():
             if self.a.trans_stubs:
+                members = p.argsets[aset].members
+                fmt = ' '.join(f'{m}=%lld' for m, _ in members)
+                vals = ''.join(f', (long long)a->{m}' for m, _ in members)
+                if not members:
+                    fmt, vals = '%s', ', ""'
                 self.w(f'static bool trans_{name}(DisasContext *ctx, '
                        f'arg_{aset} *a)')
                 self.w('{')
-                self.w(f'    return decodetree_trans_stub(ctx, "{name}", a, '
-                       'sizeof(*a));')
+                self.w(f'    return decodetree_trans_stub(ctx, "{name}", '
+                       f'"{fmt}"{vals});')
                 self.w('}')
             else:
                 self.w(f'static bool trans_{name}(DisasContext *ctx, '
@@ -702,7 +707,8 @@ def main(argv=None):
                     help='make the decode function static')
     ap.add_argument('--trans-stubs', action='store_true',
                     help='define every trans_ function as a call to '
-                    'decodetree_trans_stub(ctx, name, a, size) (for tests)')
+                    'decodetree_trans_stub(ctx, name, fmt, ...), fmt being '
+                    '"a=%%lld b=%%lld" for the arguments (for tests)')
     args = ap.parse_args(argv)
     if not RE_IDENT.match(args.decode):
         ap.error(f"bad --decode name '{args.decode}'")

@@ -448,6 +448,102 @@ SIMD = {
 }
 
 
+# Argument values for some of the words: (pattern, assembly, "arg=value ...").
+# The test checks that each listed argument has that value.
+FIELDS = [
+    ('ADD_i', 'add w3, w4, #0x123, lsl #12', 'rd=3 rn=4 imm=1191936 sf=0'),
+    ('SUB_i', 'sub x0, sp, #16', 'rd=0 rn=31 imm=16 sf=1'),
+    ('AND_i', 'and x0, x1, #0xff00ff00ff00ff00', 'rd=0 rn=1 imm=-71777214294589696 sf=1'),
+    ('ORR_i', 'orr w9, wzr, #0x3c', 'rd=9 rn=31 imm=257698037820 sf=0'),
+    ('MOVZ', 'movz x2, #3, lsl #32', 'rd=2 imm=3 hw=2 sf=1'),
+    ('MOVN', 'movn w3, #5, lsl #16', 'rd=3 imm=5 hw=1 sf=0'),
+    ('UBFM', 'ubfx x1, x2, #40, #8', 'rd=1 rn=2 immr=40 imms=47 sf=1'),
+    ('SBFM', 'asr w1, w2, #3', 'rd=1 rn=2 immr=3 imms=31 sf=0'),
+    ('EXTR', 'extr w0, w1, w2, #31', 'rd=0 rn=1 rm=2 imm=31 sf=0'),
+    ('B', 'b .-134217728', 'imm=-134217728'),
+    ('BL', 'bl .+8', 'imm=8'),
+    ('CBZ', 'cbz w30, .-1048576', 'rt=30 imm=-1048576 sf=0'),
+    ('TBZ', 'tbz x0, #63, .+8', 'rt=0 imm=8 bitpos=63'),
+    ('TBNZ', 'tbnz w3, #31, .-32768', 'rt=3 imm=-32768 bitpos=31'),
+    ('B_cond', 'b.hi .+1048572', 'imm=1048572 cond=8'),
+    ('ADR', 'adr x3, .+1048575', 'rd=3 imm=1048575'),
+    ('ADR', 'adr x30, .-1048576', 'rd=30 imm=-1048576'),
+    # ADRP to a label is left to the linker: give the words directly.
+    ('ADRP', '.inst 0xf0ffffe9', 'rd=9 imm=-1'),
+    ('ADRP', '.inst 0x90000000 | (1 << 29) | (2 << 5)', 'rd=0 imm=9'),
+    ('RET', 'ret', 'rn=30'),
+    ('SVC', 'svc #0xffff', 'imm=65535'),
+    ('HINT', 'hint #127', 'imm=127'),
+    ('HINT', 'paciasp', 'imm=25'),
+    ('DMB', 'dmb ishld', 'imm=9'),
+    ('MSR_i', 'msr daifset, #2', 'op1=3 op2=6 imm=2'),
+    ('MRS', 'mrs x1, cntvct_el0', 'op0=3 op1=3 crn=14 crm=0 op2=2 rt=1'),
+    ('MSR_r', 'msr tpidr_el0, x0', 'op0=3 op1=3 crn=13 crm=0 op2=2 rt=0'),
+    ('SYS', 'dc civac, x0', 'op0=1 op1=3 crn=7 crm=14 op2=1 rt=0'),
+    ('STXR', 'stlxr w3, w4, [sp]', 'rs=3 rn=31 rt=4 rt2=0 sz=2 lasr=1'),
+    ('LDXP', 'ldaxp w3, w4, [x5]', 'rn=5 rt=3 rt2=4 sz=2 lasr=1'),
+    ('CAS', 'casal x8, x9, [x10]', 'rs=8 rn=10 rt=9 sz=3 a=1 r=1'),
+    ('CAS', 'casb w0, w1, [x2]', 'rs=0 rn=2 rt=1 sz=0 a=0 r=0'),
+    ('CASP', 'caspal w4, w5, w6, w7, [sp]', 'rs=4 rn=31 rt=6 sz=2 a=1 r=1'),
+    ('LDADD', 'ldaddal w3, w4, [x5]', 'rs=3 rn=5 rt=4 sz=2 a=1 r=1'),
+    ('LDR_lit', 'ldrsw x2, .+1048572', 'rt=2 imm=1048572 sz=2 sign=1'),
+    ('LDR_i', 'ldr x0, [x1, #32760]', 'rt=0 rn=1 imm=32760 sz=3 sign=0 ext=0 w=0 p=0 unpriv=0'),
+    ('LDR_i', 'ldrsb w2, [x3, #-1]!', 'rt=2 rn=3 imm=-1 sz=0 sign=1 ext=0 w=1 p=0 unpriv=0'),
+    ('LDR_i', 'ldr x0, [x1], #8', 'imm=8 sz=3 w=1 p=1'),
+    ('LDR_i', 'ldtrsh x6, [x7]', 'rt=6 rn=7 sz=1 sign=1 ext=1 unpriv=1'),
+    ('LDR_i', 'ldursw x6, [x7, #-256]', 'imm=-256 sz=2 sign=1 ext=1 w=0 p=0'),
+    ('STR_v_i', 'str q5, [x6, #65520]', 'rt=5 rn=6 imm=65520 sz=4'),
+    ('STR_i', 'strh w3, [x4, #8190]', 'imm=8190 sz=1'),
+    ('LDR_r', 'ldrsw x12, [x13, w14, uxtw #2]', 'rt=12 rn=13 rm=14 sz=2 sign=1 ext=1 opt=2 s=1'),
+    ('STP', 'stp x29, x30, [sp, #-16]!', 'rt=29 rt2=30 rn=31 imm=-16 sz=3 sign=0 w=1 p=0'),
+    ('LDP', 'ldpsw x6, x7, [x8], #-4', 'rt=6 rt2=7 rn=8 imm=-4 sz=2 sign=1 w=1 p=1'),
+    ('STP_v', 'stnp q6, q7, [x8, #1008]', 'imm=1008 sz=4 w=0 p=0'),
+    ('LDP', 'ldp x0, x1, [x2, #-512]!', 'imm=-512 sz=3 w=1 p=0'),
+    ('ADD_r', 'add x6, x7, x8, asr #63', 'rd=6 rn=7 rm=8 shift=2 sa=63 sf=1'),
+    ('ADD_x', 'add x7, x8, w9, sxth #4', 'rd=7 rn=8 rm=9 option=5 imm=4 sf=1'),
+    ('CCMP_i', 'ccmp x1, #5, #0, ge', 'rn=1 imm=5 cond=10 nzcv=0 sf=1'),
+    ('CRC32', 'crc32cx w3, w4, x5', 'rd=3 rn=4 rm=5 sz=3 c=1'),
+    ('SMADDL', 'smaddl x0, w1, w2, x3', 'rd=0 rn=1 rm=2 ra=3 sf=1'),
+    ('FCVT', 'fcvt h4, s5', 'rd=4 rn=5 type=0 dtype=3'),
+    ('FRINT', 'frintx d10, d11', 'rmode=6 type=1'),
+    ('FCVT_f2i', 'fcvtmu x16, d17', 'rd=16 rn=17 type=1 sf=1 rmode=2 u=1'),
+    ('FCVT_f2i', 'fcvtas w18, d19', 'rmode=4 u=0 sf=0'),
+    ('FCVT_f2fix', 'fcvtzs x2, d3, #64', 'scale=0 sf=1 u=0 type=1'),
+    ('CVTF_fix2f', 'ucvtf d6, w7, #32', 'scale=32 sf=0 u=1 type=1'),
+    ('FCMP', 'fcmpe s5, #0.0', 'rn=5 type=0 e=1 z=1'),
+    ('FCCMP', 'fccmpe d2, d3, #15, ne', 'rn=2 rm=3 cond=1 nzcv=15 type=1 e=1'),
+    ('FMADD', 'fmadd d4, d5, d6, d7', 'rd=4 rn=5 rm=6 ra=7 type=1'),
+    ('SSHR_v', 'sshr v0.16b, v1.16b, #8', 'imm=8 esz=0 q=1'),
+    ('SSHR_v', 'sshr v0.2d, v1.2d, #64', 'imm=64 esz=3'),
+    ('SSHR_v', 'sshr v0.4h, v1.4h, #1', 'imm=1 esz=1 q=0'),
+    ('SHL_v', 'shl v0.4s, v1.4s, #31', 'imm=31 esz=2'),
+    ('SHL_v', 'shl v0.2d, v1.2d, #0', 'imm=0 esz=3'),
+    ('SHRN_v', 'shrn2 v0.4s, v1.2d, #32', 'imm=32 esz=2 q=1'),
+    ('SSHLL_v', 'sshll2 v0.4s, v1.8h, #15', 'imm=15 esz=1 q=1'),
+    ('SCVTF_fix_v', 'scvtf v0.2d, v1.2d, #64', 'imm=64 esz=3'),
+    ('SQSHRN_s', 'sqshrn b0, h1, #8', 'imm=8 esz=0'),
+    ('MUL_vx', 'mul v0.8h, v1.8h, v15.h[7]', 'rm=15 idx=7 esz=1 q=1'),
+    ('MUL_vx', 'mul v0.4s, v1.4s, v2.s[3]', 'rm=2 idx=3 esz=2'),
+    ('FMLA_vx', 'fmla v0.2d, v1.2d, v31.d[1]', 'rm=31 idx=1 esz=3'),
+    ('SQDMLAL_sx', 'sqdmlal s0, h1, v2.h[7]', 'rm=2 idx=7 esz=1'),
+    ('MOVI_vi', 'movi v0.16b, #0xff', 'rd=0 q=1 op=0 cmode=14 imm=255'),
+    ('DUP_elt_v', 'dup v0.4s, v1.s[3]', 'rd=0 rn=1 imm5=28 q=1'),
+    ('INS_elt', 'ins v0.s[1], v1.s[3]', 'imm5=12 imm4=12'),
+    ('EXT_v', 'ext v0.16b, v1.16b, v2.16b, #15', 'imm=15 q=1'),
+    ('TBL_v', 'tbl v0.8b, {v1.16b-v4.16b}, v5.8b', 'rd=0 rn=1 rm=5 len=3 q=0'),
+    ('LD_mult', 'ld1 {v0.8b-v3.8b}, [x4], #32', 'rt=0 rn=4 rm=31 q=0 size=0 selem=1 rpt=4 p=1'),
+    ('ST_mult', 'st3 {v0.4s-v2.4s}, [x0], #48', 'selem=3 rpt=1 p=1 size=2 q=1'),
+    ('LD_single', 'ld1 {v0.b}[9], [x0]', 'selem=1 scale=0 index=9 p=0'),
+    ('LD_single', 'ld2 {v0.h, v1.h}[5], [x0]', 'selem=2 scale=1 index=5'),
+    ('LD_single', 'ld4 {v0.s-v3.s}[3], [x0]', 'selem=4 scale=2 index=3'),
+    ('ST_single', 'st3 {v0.s-v2.s}[1], [x0], #12', 'selem=3 scale=2 index=1 p=1 rm=31'),
+    ('ST_single', 'st4 {v0.d-v3.d}[1], [x0], x2', 'selem=4 scale=3 index=1 rm=2'),
+    ('LD_single_repl', 'ld4r {v0.16b-v3.16b}, [x0], #4', 'selem=4 scale=0 q=1 p=1 rm=31'),
+    ('LD_single_repl', 'ld2r {v0.2d, v1.2d}, [x0], x1', 'selem=2 scale=3 rm=1'),
+    ('FCVT_f2i_v', 'fcvtzu v0.2s, v1.2s', 'rmode=3 u=1 esz=2 q=0'),
+    ('FRINT_v', 'frinti v0.2d, v1.2d', 'rmode=7 esz=3 q=1'),
+]
+
 
 def b(bits):
     """An instruction word written as a bit string, MSB first."""
@@ -609,12 +705,14 @@ def main():
     for table in (BASE, FP, SIMD):
         for name, asm in table.items():
             for a in asm:
-                entries.append((name, a))
-    words = assemble([a for _, a in entries])
+                entries.append((name, a, ''))
+    entries += FIELDS
+    words = assemble([a for _, a, _ in entries])
     print('# Generated by gen-a64-insns.py; do not edit.')
-    print('# word     expected-pattern  # source')
-    for (name, a), w in zip(entries, words):
-        print(f'{w:08x} {name:<16} # {a}')
+    print('# word     expected-pattern [expected arguments] # source')
+    for (name, a, f), w in zip(entries, words):
+        f = f + ' ' if f else ''
+        print(f'{w:08x} {name:<16} {f}# {a}')
     check_unallocated()
     for w, why, *ni in UNALLOCATED:
         print(f'{w:08x} {"-":<16} # {why}')

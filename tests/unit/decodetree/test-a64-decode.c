@@ -12,6 +12,7 @@
  * tables.
  */
 #include <glib.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,14 +20,23 @@
 
 typedef struct DisasContext {
     const char *name;       /* last trans_ called */
+    char fields[256];       /* its arguments, "a=1 b=2" */
     int calls;
 } DisasContext;
 
 static bool decodetree_trans_stub(DisasContext *ctx, const char *name,
-                                  void *args, size_t size)
+                                  const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static bool decodetree_trans_stub(DisasContext *ctx, const char *name,
+                                  const char *fmt, ...)
 {
+    va_list ap;
+
     ctx->name = name;
     ctx->calls++;
+    va_start(ap, fmt);
+    vsnprintf(ctx->fields, sizeof(ctx->fields), fmt, ap);
+    va_end(ap);
     return true;
 }
 
@@ -125,8 +135,11 @@ static uint64_t logic_imm_decode(DisasContext *ctx, int x)
 #include "decode-a64-fp.h"
 #include "decode-a64-simd.h"
 
-/* Name of the one pattern claiming insn, "-" for none, NULL for several. */
-static const char *decode_name(uint32_t insn)
+/*
+ * Name of the one pattern claiming insn, "-" for none, NULL for several;
+ * its arguments in *fields.
+ */
+static const char *decode_name(uint32_t insn, char *fields, size_t size)
 {
     DisasContext ctx = { 0 };
     int hits = 0;
@@ -134,10 +147,26 @@ static const char *decode_name(uint32_t insn)
     hits += disas_a64(&ctx, insn);
     hits += disas_a64_fp(&ctx, insn);
     hits += disas_a64_simd(&ctx, insn);
+    g_strlcpy(fields, ctx.fields, size);
     if (hits > 1 || ctx.calls > 1) {
         return NULL;
     }
     return hits ? ctx.name : "-";
+}
+
+/* Each "k=v" of want must be in the argument string got. */
+static bool fields_match(const char *got, const char *want)
+{
+    g_auto(GStrv) have = g_strsplit(got, " ", -1);
+    g_auto(GStrv) need = g_strsplit(want, " ", -1);
+
+    for (int i = 0; need[i]; i++) {
+        if (need[i][0] && !g_strv_contains((const char * const *)have,
+                                           need[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void test_insns(void)
@@ -145,29 +174,40 @@ static void test_insns(void)
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
     GError *err = NULL;
-    int checked = 0, bad = 0;
+    int checked = 0, fields_checked = 0, bad = 0;
 
     g_file_get_contents(A64_INSNS, &text, NULL, &err);
     g_assert_no_error(err);
     lines = g_strsplit(text, "\n", -1);
     for (int i = 0; lines[i]; i++) {
-        char want[64];
+        char want[64], fields[256];
+        g_autofree char *want_fields = NULL;
+        const char *got, *hash, *p;
         unsigned insn;
-        const char *got;
+        int n;
 
         if (lines[i][0] == '#' || lines[i][0] == 0) {
             continue;
         }
-        g_assert_cmpint(sscanf(lines[i], "%x %63s", &insn, want), ==, 2);
-        got = decode_name(insn);
+        g_assert_cmpint(sscanf(lines[i], "%x %63s %n", &insn, want, &n), ==, 2);
+        /* optional "k=v ..." expected arguments before the comment */
+        p = lines[i] + n;
+        hash = strchr(p, '#');
+        want_fields = g_strstrip(g_strndup(p, hash ? (size_t)(hash - p) : strlen(p)));
+        got = decode_name(insn, fields, sizeof(fields));
         checked++;
         if (!got || strcmp(got, want) != 0) {
             g_test_message("%s: decoded as %s", lines[i],
                            got ? got : "(several patterns)");
             bad++;
+        } else if (strcmp(got, "-") != 0 && !fields_match(fields, want_fields)) {
+            g_test_message("%s: arguments are %s", lines[i], fields);
+            bad++;
         }
+        fields_checked += want_fields[0] != 0;
     }
-    g_test_message("%d words checked, %d wrong", checked, bad);
+    g_test_message("%d words checked (%d with arguments), %d wrong",
+                   checked, fields_checked, bad);
     g_assert_cmpint(checked, >, 1000);
     g_assert_cmpint(bad, ==, 0);
 }
@@ -190,7 +230,7 @@ static void test_fields(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--names") == 0) {
-        char line[64];
+        char line[64], fields[256];
 
         while (fgets(line, sizeof(line), stdin)) {
             unsigned insn;
@@ -199,8 +239,9 @@ int main(int argc, char **argv)
             if (sscanf(line, "%x", &insn) != 1) {
                 continue;
             }
-            name = decode_name(insn);
-            printf("%08x %s\n", insn, name ? name : "(several)");
+            name = decode_name(insn, fields, sizeof(fields));
+            printf("%08x %s %s\n", insn, name ? name : "(several)",
+                   name && strcmp(name, "-") ? fields : "");
         }
         return 0;
     }
