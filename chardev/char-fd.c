@@ -52,6 +52,9 @@ static void fd_chr_read(void *opaque)
         }
         return;
     }
+    if (s->in_filter) {
+        n = s->in_filter(chr, buf, n);
+    }
     qemu_chr_be_write(chr, buf, n);
     /* the handler may have deleted or detached us; re-check our state */
     if (s->fd_in >= 0) {

@@ -26,6 +26,8 @@ typedef struct FDChardev {
     bool in_eof;          /* fd_in reached end of file */
     /* End of file or error on fd_in; NULL: just stop reading. */
     void (*in_closed)(Chardev *chr);
+    /* Rewrite input in place before delivery (telnet); new length. */
+    int (*in_filter)(Chardev *chr, uint8_t *buf, int len);
 } FDChardev;
 
 DECLARE_INSTANCE_CHECKER(FDChardev, FD_CHARDEV, TYPE_CHARDEV_FD)

@@ -13,6 +13,10 @@
  *   reconnect=SECONDS client only: retry the connection this often after a
  *                     failure or a disconnect (default 0: a failed first
  *                     connection is an error, a disconnect is final)
+ *   telnet=on         speak the telnet protocol (RFC 854): ask the client
+ *                     for character mode with remote echo, strip commands
+ *                     from the input (IAC BRK becomes a break), double 0xff
+ *                     on output
  * A server serves one client at a time: further clients wait in the
  * listen backlog until the current one leaves.  The front end receives
  * CHR_EVENT_OPENED on connection and CHR_EVENT_CLOSED on disconnection;
@@ -24,6 +28,7 @@
 #include "turtle/option.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -38,6 +43,9 @@ typedef struct SocketChardev {
     bool is_server;
     bool nodelay;
     bool connected;
+    bool telnet;
+    int tn_state;             /* telnet input parser, TN_* */
+    bool tn_cr;               /* last data byte was CR: drop a NUL after it */
     char *unix_path;          /* server: unlinked on cleanup */
     struct sockaddr_storage addr;   /* client: where to connect */
     socklen_t addrlen;
@@ -51,6 +59,96 @@ DECLARE_INSTANCE_CHECKER(SocketChardev, SOCKET_CHARDEV, TYPE_CHARDEV_SOCKET)
 
 static void sock_listen_accept(void *opaque);
 static void sock_try_connect(SocketChardev *s);
+
+/* ---- telnet (RFC 854, options from RFC 857 and RFC 858) ---- */
+
+#define TN_IAC   255
+#define TN_DONT  254
+#define TN_DO    253
+#define TN_WONT  252
+#define TN_WILL  251
+#define TN_SB    250
+#define TN_BRK   243
+#define TN_SE    240
+#define TN_OPT_ECHO 1
+#define TN_OPT_SGA  3
+
+enum { TN_DATA, TN_CMD, TN_OPTION, TN_SUBNEG, TN_SUBNEG_IAC };
+
+/* Character mode: we echo, and nobody waits for go-ahead. */
+static const uint8_t tn_greeting[] = {
+    TN_IAC, TN_WILL, TN_OPT_ECHO,
+    TN_IAC, TN_WILL, TN_OPT_SGA,
+    TN_IAC, TN_DO, TN_OPT_SGA,
+};
+
+static int tn_filter(Chardev *chr, uint8_t *buf, int len)
+{
+    SocketChardev *s = SOCKET_CHARDEV(chr);
+    int out = 0;
+
+    for (int i = 0; i < len; i++) {
+        uint8_t c = buf[i];
+
+        switch (s->tn_state) {
+        case TN_DATA:
+            if (c == TN_IAC) {
+                s->tn_state = TN_CMD;
+            } else if (!(c == 0 && s->tn_cr)) {
+                buf[out++] = c;     /* "CR NUL" is a bare CR */
+            }
+            s->tn_cr = c == '\r';
+            break;
+        case TN_CMD:
+            s->tn_state = TN_DATA;
+            if (c == TN_IAC) {
+                buf[out++] = c;     /* IAC IAC: a 0xff data byte */
+                s->tn_cr = false;
+            } else if (c >= TN_WILL) {
+                s->tn_state = TN_OPTION;
+            } else if (c == TN_SB) {
+                s->tn_state = TN_SUBNEG;
+            } else if (c == TN_BRK) {
+                qemu_chr_be_event(chr, CHR_EVENT_BREAK);
+            }
+            break;
+        case TN_OPTION:
+            s->tn_state = TN_DATA;  /* we do not negotiate further */
+            break;
+        case TN_SUBNEG:
+            if (c == TN_IAC) {
+                s->tn_state = TN_SUBNEG_IAC;
+            }
+            break;
+        case TN_SUBNEG_IAC:
+            s->tn_state = c == TN_SE ? TN_DATA : TN_SUBNEG;
+            break;
+        }
+    }
+    return out;
+}
+
+/* Send a few bytes completely (waiting a little if the socket is full). */
+static bool sock_send_small(int fd, const uint8_t *buf, int len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+            poll(&pfd, 1, 100);
+            continue;
+        }
+        if (n < 0) {
+            return false;
+        }
+        buf += n;
+        len -= n;
+    }
+    return true;
+}
 
 static void sock_update_filename(SocketChardev *s, const char *peer)
 {
@@ -100,6 +198,11 @@ static void sock_connected(SocketChardev *s, int fd)
     }
     s->connected = true;
     sock_update_filename(s, peer_str ? peer_str : "?");
+    s->tn_state = TN_DATA;
+    s->tn_cr = false;
+    if (s->telnet) {
+        sock_send_small(fd, tn_greeting, sizeof(tn_greeting));
+    }
     fd_chr_attach(chr, fd, fd, true);
     qemu_chr_be_event(chr, CHR_EVENT_OPENED);
 }
@@ -317,8 +420,8 @@ static bool sock_listen(Chardev *chr, SocketChardev *s, Opts *opts,
     s->listen_fd = fd;
     getsockname(fd, (struct sockaddr *)&bound, &blen);
     where = sock_addr_str((struct sockaddr *)&bound, blen);
-    s->desc = g_strdup_printf("%s:%s,server=on", s->is_unix ? "unix" : "tcp",
-                              where);
+    s->desc = g_strdup_printf("%s:%s,server=on", s->is_unix ? "unix" :
+                              s->telnet ? "telnet" : "tcp", where);
     return true;
 }
 
@@ -346,7 +449,8 @@ static bool sock_client_addr(Chardev *chr, SocketChardev *s, Opts *opts,
         freeaddrinfo(res);
     }
     where = sock_addr_str((struct sockaddr *)&s->addr, s->addrlen);
-    s->desc = g_strdup_printf("%s:%s", s->is_unix ? "unix" : "tcp", where);
+    s->desc = g_strdup_printf("%s:%s", s->is_unix ? "unix" :
+                              s->telnet ? "telnet" : "tcp", where);
     return true;
 }
 
@@ -355,7 +459,7 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
     const char *path = opts_get(opts, "path");
-    bool wait = true, nowait = false, telnet = false;
+    bool wait = true, nowait = false;
     int fd;
 
     *be_opened = false;
@@ -364,14 +468,12 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
         !opts_get_bool(opts, "wait", &wait, errp) ||
         !opts_get_bool(opts, "nowait", &nowait, errp) ||
         !opts_get_bool(opts, "nodelay", &s->nodelay, errp) ||
-        !opts_get_bool(opts, "telnet", &telnet, errp) ||
+        !opts_get_bool(opts, "telnet", &s->telnet, errp) ||
         !opts_get_uint(opts, "reconnect", &s->reconnect_s, errp)) {
         return false;
     }
-    if (telnet) {
-        error_setg(errp, "chardev '%s': telnet is not supported; use a raw "
-                   "tcp socket (e.g. with 'nc' or 'socat')", chr->label);
-        return false;
+    if (s->telnet) {
+        FD_CHARDEV(chr)->in_filter = tn_filter;
     }
     if (path && (opts_has(opts, "host") || opts_has(opts, "port"))) {
         error_setg(errp, "chardev '%s': give either path= (Unix) or "
@@ -453,10 +555,26 @@ static int sock_chr_write(Chardev *chr, const uint8_t *buf, int len)
     if (!s->connected) {
         return len;     /* nobody there: dropped */
     }
+    if (s->telnet) {
+        const uint8_t *iac = memchr(buf, TN_IAC, len);
+        if (iac == buf) {
+            /* a 0xff data byte goes out doubled, both bytes together */
+            static const uint8_t iac2[2] = { TN_IAC, TN_IAC };
+            if (sock_send_small(FD_CHARDEV(chr)->fd_out, iac2, 2)) {
+                return 1;
+            }
+            errno = EPIPE;
+            n = -1;
+            goto failed;
+        } else if (iac) {
+            len = iac - buf;
+        }
+    }
     n = send(FD_CHARDEV(chr)->fd_out, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n >= 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
         return n;
     }
+failed:
     /* The peer is gone.  Report it from the main loop, not from inside a
      * front end's write (its event handler may write again). */
     if (!s->hangup_src) {
@@ -526,7 +644,7 @@ static void sock_chr_class_init(ObjectClass *oc, void *data)
 
     cc->backend_name = "socket";
     cc->help = "host=H,port=P | path=P [,server=on][,wait=off][,nodelay=on]"
-               "[,reconnect=SECONDS][,ipv4=on|ipv6=on]";
+               "[,reconnect=SECONDS][,ipv4=on|ipv6=on][,telnet=on]";
     cc->open = sock_chr_open;
     cc->chr_write = sock_chr_write;
     cc->chr_cleanup = sock_chr_cleanup;

@@ -468,12 +468,13 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
     if (cc->chr_update_read_handler) {
         cc->chr_update_read_handler(chr);
     }
+    if (be->fe_is_open && chr_is_mux(chr)) {
+        /* as in QEMU, the front end set up last gets the input focus
+         * (CHR_EVENT_MUX_IN), before it hears that the back end is open */
+        mux_fe_handlers_set(chr, be);
+    }
     if (event && chr->be_open) {
         event(opaque, CHR_EVENT_OPENED);
-    }
-    if (be->fe_is_open && chr_is_mux(chr)) {
-        /* as in QEMU, the front end set up last gets the input focus */
-        mux_fe_handlers_set(chr, be);
     }
 }
 

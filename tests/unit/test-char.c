@@ -67,6 +67,7 @@ typedef struct TestFE {
     GByteArray *rx;
     int can_read;         /* what chr_can_read answers */
     int opened, closed, breaks, mux_in, mux_out;
+    char events[32];      /* O C B I U: opened, closed, break, mux in/out */
 } TestFE;
 
 static int fe_can_read(void *opaque)
@@ -87,7 +88,11 @@ static void fe_read(void *opaque, const uint8_t *buf, int size)
 static void fe_event(void *opaque, ChrEvent ev)
 {
     TestFE *t = opaque;
+    size_t n = strlen(t->events);
 
+    if (n + 1 < sizeof(t->events)) {
+        t->events[n] = "BOIUC"[ev];
+    }
     switch (ev) {
     case CHR_EVENT_OPENED:
         t->opened++;
@@ -546,6 +551,41 @@ static void test_socket_wait(void)
     qemu_chr_delete(chr);
 }
 
+static void test_socket_telnet(void)
+{
+    Chardev *chr = qemu_chr_new("tn0", "telnet:127.0.0.1:0,server=on,wait=off",
+                                &error_abort);
+    static const uint8_t in[] = {
+        'a', 0xff, 0xff, 'b', '\r', 0, 'c',
+        0xff, 251, 1,                       /* IAC WILL ECHO: dropped */
+        0xff, 250, 24, 0, 'x', 0xff, 240,   /* IAC SB ... IAC SE: dropped */
+        0xff, 243,                          /* IAC BRK: a break */
+        'd',
+    };
+    uint8_t buf[16];
+    TestFE fe;
+    int fd;
+
+    g_assert_true(g_str_has_prefix(chr->filename, "disconnected:telnet:"));
+    fe_attach(&fe, chr);
+    fd = tcp_connect(chr_tcp_port(chr));
+    WAIT_FOR(fe.opened == 1);
+    read_full(fd, buf, 9);      /* the option requests */
+    g_assert_cmpint(buf[0], ==, 0xff);
+    g_assert_cmpint(buf[1], ==, 251);
+    write_full(fd, in, sizeof(in));
+    WAIT_FOR(rx_has(&fe, 6));
+    g_assert_cmpmem(fe.rx->data, fe.rx->len, "a\xff" "b\rcd", 6);
+    g_assert_cmpint(fe.breaks, ==, 1);
+    qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"x\xffy", 3);
+    read_full(fd, buf, 4);
+    g_assert_cmpmem(buf, 4, "x\xff\xffy", 4);
+    close(fd);
+    WAIT_FOR(fe.closed == 1);
+    fe_detach(&fe);
+    qemu_chr_delete(chr);
+}
+
 /* A mux on a pipe pair we drive: escapes, focus, buffering. */
 typedef struct MuxFixture {
     char *base;
@@ -588,8 +628,10 @@ static void test_mux(void)
 
     mux_setup(&m, "mux");
     fe_attach(&a, m.chr);
-    g_assert_cmpint(a.mux_in, ==, 1);
+    g_assert_cmpstr(a.events, ==, "IO");   /* focus, then "open" */
     fe_attach(&b, m.chr);      /* set up last: B has the focus */
+    g_assert_cmpstr(a.events, ==, "IOU");
+    g_assert_cmpstr(b.events, ==, "IO");
     g_assert_cmpint(a.mux_out, ==, 1);
     g_assert_cmpint(b.mux_in, ==, 1);
     g_assert_cmpint(b.be.tag, ==, 1);
@@ -828,6 +870,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/client-reconnect",
                     test_socket_client_reconnect);
     g_test_add_func("/char/socket/server-wait", test_socket_wait);
+    g_test_add_func("/char/socket/telnet", test_socket_telnet);
     g_test_add_func("/char/mux/keys-focus-buffering", test_mux);
     g_test_add_func("/char/mux/exit", test_mux_exit);
     g_test_add_func("/char/spec", test_spec);
