@@ -12,11 +12,14 @@
 #   -cpu MODEL -m 128 -kernel build/NAME.elf
 # appended and runs with a timeout of ${TCG_TEST_TIMEOUT:-20} seconds.
 # Semihosting output (QEMU sends it to stderr) and stdout are both compared.
-# Environment: TESTS="a b" runs a subset; CROSS= the cross prefix for make.
+# Environment: TESTS="a b" runs a subset; CROSS= the cross prefix for make;
+# TCG_BUILD_DIR= where to build (default: build/ next to this script);
+# TCG_CPU=model forces one CPU model for all tests (the mmu .ref expects
+# cortex-a57's granules, atomics needs LSE).
 # Exit status 1 if any test fails.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-[ $# -ge 1 ] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 # Drop "-cpu X" from the command.
 emu=
@@ -30,16 +33,21 @@ for a in "$@"; do
 done
 
 cpu_for() {
+    if [ -n "${TCG_CPU:-}" ]; then
+        echo "$TCG_CPU"
+        return
+    fi
     case "$1" in
     atomics) echo max ;;
     *) echo cortex-a57 ;;
     esac
 }
 
-make -s -C "$here" CROSS="${CROSS:-aarch64-linux-gnu-}" || { echo "run-tests: build failed"; exit 1; }
+bdir=${TCG_BUILD_DIR:-$here/build}
+make -s -C "$here" CROSS="${CROSS:-aarch64-linux-gnu-}" B="$bdir" || { echo "run-tests: build failed"; exit 1; }
 
 tests=${TESTS:-$(cd "$here" && ls *.ref | sed 's/\.ref$//')}
-out=$here/build/out
+out=$bdir/out
 mkdir -p "$out"
 pass=0
 fail=0
@@ -47,7 +55,7 @@ failed=
 for t in $tests; do
     cpu=$(cpu_for "$t")
     start=$(date +%s)
-    eval "timeout ${TCG_TEST_TIMEOUT:-20} $emu -cpu $cpu -m 128 -kernel '$here/build/$t.elf'" \
+    eval "timeout ${TCG_TEST_TIMEOUT:-20} $emu -cpu $cpu -m 128 -kernel '$bdir/$t.elf'" \
         </dev/null >"$out/$t.out" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
