@@ -7,7 +7,9 @@
  * accepts input (qemu_chr_be_can_write() > 0), and each read takes at most
  * that many bytes, so nothing is read that could not be delivered.  A front
  * end that was full calls qemu_chr_fe_accept_input(), which lands in
- * fd_chr_update_read() and installs the handler again.
+ * fd_chr_update_read() and installs the handler again.  As a safety net
+ * for front ends that forget to, a full front end is also asked again
+ * every FD_CHR_THROTTLE_MS.
  */
 #include "turtle/osdep.h"
 #include "chardev/char-internal.h"
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 
 #define FD_CHR_READ_MAX 4096
+#define FD_CHR_THROTTLE_MS 20
 
 bool fd_set_nonblock(int fd, bool nonblock)
 {
@@ -62,15 +65,38 @@ static void fd_chr_read(void *opaque)
     }
 }
 
+static gboolean fd_chr_throttle_cb(gpointer opaque)
+{
+    fd_chr_update_read(opaque);
+    return G_SOURCE_CONTINUE;   /* fd_chr_update_read removes it when done */
+}
+
+static void fd_chr_throttle(FDChardev *s, bool on)
+{
+    if (on && !s->throttle) {
+        s->throttle = g_timeout_source_new(FD_CHR_THROTTLE_MS);
+        g_source_set_callback(s->throttle, fd_chr_throttle_cb, s, NULL);
+        g_source_attach(s->throttle, main_loop_context());
+    } else if (!on && s->throttle) {
+        g_source_destroy(s->throttle);
+        g_source_unref(s->throttle);
+        s->throttle = NULL;
+    }
+}
+
 void fd_chr_update_read(Chardev *chr)
 {
     FDChardev *s = FD_CHARDEV(chr);
-    bool want = s->fd_in >= 0 && !s->in_eof && qemu_chr_be_can_write(chr) > 0;
+    bool readable = s->fd_in >= 0 && !s->in_eof;
+    bool want = readable && qemu_chr_be_can_write(chr) > 0;
+    CharBackend *be = chr->be;
 
     if (want != s->reading) {
         s->reading = want;
         qemu_set_fd_handler(s->fd_in, want ? fd_chr_read : NULL, NULL, chr);
     }
+    /* throttled by a front end that is there but full */
+    fd_chr_throttle(s, readable && !want && be && be->chr_can_read);
 }
 
 void fd_chr_attach(Chardev *chr, int fd_in, int fd_out, bool close_fds)
@@ -93,6 +119,7 @@ void fd_chr_detach(Chardev *chr)
         qemu_set_fd_handler(s->fd_in, NULL, NULL, NULL);
         s->reading = false;
     }
+    fd_chr_throttle(s, false);
     if (s->close_fds) {
         if (s->fd_in >= 0) {
             close(s->fd_in);

@@ -24,6 +24,7 @@ typedef struct FDChardev {
     bool close_fds;       /* ours to close on cleanup (not 0/1/2) */
     bool reading;         /* the read handler is installed */
     bool in_eof;          /* fd_in reached end of file */
+    GSource *throttle;    /* re-checks a full front end now and then */
     /* End of file or error on fd_in; NULL: just stop reading. */
     void (*in_closed)(Chardev *chr);
     /* Rewrite input in place before delivery (telnet); new length. */

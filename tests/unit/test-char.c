@@ -334,6 +334,16 @@ static void test_pipe(void)
     read_full(rout, buf, 4);
     g_assert_cmpmem(buf, 4, "pong", 4);
 
+    /* a full front end that never calls accept_input still gets its
+     * input once it has room (the back end asks again now and then) */
+    fe.can_read = 0;
+    write_full(win, "late", 4);
+    spin(50);
+    g_assert_cmpint(fe.rx->len, ==, 4);
+    fe.can_read = 10;
+    WAIT_FOR(rx_has(&fe, 8));
+    g_assert_cmpmem(fe.rx->data + 4, 4, "late", 4);
+
     fe_detach(&fe);
     qemu_chr_delete(chr);
     close(win);
