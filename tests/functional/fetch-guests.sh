@@ -82,7 +82,8 @@ mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$cache/debs"
 
 # Private apt: both architectures known to apt only, host state untouched.
 # Sources are the host's (Dir::Etc is left alone).
-apt_opts="-q -o APT::Architecture=amd64
+native=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+apt_opts="-q -o APT::Architecture=$native
  -o APT::Architectures::=amd64 -o APT::Architectures::=arm64
  -o Dir::State=$aptdir -o Dir::State::Lists=$aptdir/lists
  -o Dir::State::status=$aptdir/status
