@@ -45,13 +45,18 @@ typedef struct CPUTLBEntry {
 _Static_assert(sizeof(CPUTLBEntry) == (1 << CPU_TLB_ENTRY_BITS),
                "CPUTLBEntry must be 2^CPU_TLB_ENTRY_BITS bytes");
 
-/* Flag bits in the low bits of addr_read/addr_write/addr_code. */
-#define TLB_INVALID_MASK  (1u << 0)  /* entry needs a refill (page walk) */
-#define TLB_NOTDIRTY      (1u << 1)  /* page holds translated code */
-#define TLB_MMIO          (1u << 2)  /* not RAM: go through the memory API */
-#define TLB_WATCHPOINT    (1u << 3)
-#define TLB_DISCARD_WRITE (1u << 4)  /* ROM: writes ignored */
-#define TLB_FLAGS_MASK    0x1fu      /* must stay below TARGET_PAGE_BITS */
+/*
+ * Flag bits in the low bits of addr_read/addr_write/addr_code.  They sit
+ * just below the smallest page size (bit 11 down to 7) and above the
+ * alignment bits the fast path also compares (up to MO_ALIGN_64, bits 0-5),
+ * so a flagged entry can never match a misaligned address by accident.
+ */
+#define TLB_INVALID_MASK  (1u << 11) /* entry needs a refill (page walk) */
+#define TLB_NOTDIRTY      (1u << 10) /* page holds translated code */
+#define TLB_MMIO          (1u << 9)  /* not RAM: go through the memory API */
+#define TLB_WATCHPOINT    (1u << 8)
+#define TLB_DISCARD_WRITE (1u << 7)  /* ROM: writes ignored */
+#define TLB_FLAGS_MASK    0xf80u     /* must stay below TARGET_PAGE_BITS */
 
 typedef struct CPUTLBDescFast {
     uintptr_t mask;                  /* (n_entries - 1) << CPU_TLB_ENTRY_BITS */

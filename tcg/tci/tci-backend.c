@@ -96,8 +96,8 @@ static bool tci_patch_reloc(uint8_t *ptr, int type, uintptr_t value, intptr_t ad
 
 static void out_branch(TCGContext *s, TCGLabel *l, uint8_t *insn)
 {
-    tcg_out_reloc(s, s->code_ptr, 0, l, (intptr_t)insn);
     tcg_out32(s, 0);
+    tcg_out_reloc(s, s->code_ptr - 4, 0, l, (intptr_t)insn);
 }
 
 static void tci_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,

@@ -34,6 +34,7 @@ enum {
 #define FRAME_SIZE       (STATIC_CALL_ARGS + FRAME_SPILL + 8)   /* 8 mod 16 */
 
 static bool have_bmi1, have_bmi2, have_lzcnt, have_popcnt;
+static const void *tb_ret_addr;     /* epilogue proper: returns rax */
 
 bool tcg_x86_probe(void)
 {
@@ -279,8 +280,8 @@ static void out_jmp_label(TCGContext *s, int cc, TCGLabel *l)
         tcg_out8(s, 0x0f);
         tcg_out8(s, 0x80 + cc);
     }
-    tcg_out_reloc(s, s->code_ptr, 0, l, -4);
     tcg_out32(s, 0);
+    tcg_out_reloc(s, s->code_ptr - 4, 0, l, -4);
 }
 
 static bool x86_patch_reloc(uint8_t *ptr, int type, uintptr_t value, intptr_t addend)
@@ -899,7 +900,7 @@ static void x86_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
         break;
     case INDEX_op_exit_tb:
         x86_out_movi(s, TCG_TYPE_I64, RAX, a[0]);
-        out_jmp_abs(s, s->epilogue[TCG_BACKEND_NATIVE]);
+        out_jmp_abs(s, tb_ret_addr);
         break;
     case INDEX_op_goto_tb:
         /* jmp rel32 with the displacement 4-aligned for atomic patching */
@@ -950,7 +951,10 @@ static void x86_out_prologue(TCGContext *s)
     x86_out_mov(s, TCG_TYPE_I64, RBP, RDI);
     out_modrm(s, 0xff, 4, RSI);                 /* jmp *%rsi */
 
+    /* goto_ptr to tcg_code_gen_epilogue returns 0; exit_tb skips that */
     s->epilogue[TCG_BACKEND_NATIVE] = (void *)tcg_rw_to_rx(s, s->code_ptr);
+    out_arith(s, ARITH_XOR, TCG_TYPE_I32, RAX, RAX);
+    tb_ret_addr = (void *)tcg_rw_to_rx(s, s->code_ptr);
     out_arithi(s, ARITH_ADD, TCG_TYPE_I64, RSP, FRAME_SIZE);
     for (i = sizeof(saved_regs) - 1; i >= 0; i--) {
         out_pop(s, saved_regs[i]);

@@ -1142,7 +1142,602 @@ int main(int argc, char **argv)
     test_tcg_more_register();
     return g_test_run();
 }
+/* ------------------------------------------------------------------ */
+/* Helper calls and globals                                             */
+
+#define HELPER_H "test-tcg-helpers.h"
+#include "tcg/helper-gen.h"
+
+static int pure_calls;
+static const TranslationBlock *cur_tb;
+
+uint64_t helper_mix7(uint64_t a1, uint32_t a2, int32_t a3, uint64_t a4,
+                     void *a5, uint64_t a6, uint32_t a7)
+{
+    return a1 * 3 + (uint64_t)a2 * 5 + (uint64_t)(int64_t)a3 * 7 + a4 * 11
+           + (uintptr_t)a5 * 13 + a6 * 17 + (uint64_t)a7 * 19;
+}
+
+void helper_rw_global(CPUArchState *e, uint64_t x)
+{
+    e->helper_seen = e->g64[0];
+    e->g64[0] = e->g64[0] * 2 + x;
+}
+
+uint64_t helper_read_global(CPUArchState *e)
+{
+    return e->g64[1];
+}
+
+uint32_t helper_unused_pure(uint32_t a, uint32_t b)
+{
+    pure_calls++;       /* a lie about NO_SE, to see the call removed */
+    return a + b;
+}
+
+/* records which guest insn the call came from */
+void helper_where(CPUArchState *e, uint32_t k)
+{
+    uint64_t data[3] = { 0, 0, 0 };
+    int idx = -1;
+
+    g_assert(tcg_restore_state(cur_tb, TCG_GETPC(), data, &idx));
+    e->out[200 + k] = data[0];
+    e->out[220 + k] = data[1];
+    e->out[240 + k] = idx;
+}
+
+void helper_clobber(uint64_t x)
+{
+    /* dirty every call-clobbered register the compiler lets us */
+    volatile uint64_t sink = x * 0x9e3779b97f4a7c15ull;
+    (void)sink;
+}
+
+static void gen_helpers(void *opaque)
+{
+    TCGv_i64 t = tcg_temp_new_i64(), u = tcg_temp_new_i64();
+    TCGv_i32 a32 = tcg_temp_new_i32(), s32 = tcg_temp_new_i32(), r32 = tcg_temp_new_i32();
+    TCGv_ptr p = tcg_temp_new_ptr();
+
+    /* globals are synced before a helper that writes them, reloaded after */
+    tcg_gen_insn_start(0x100, 7);
+    tcg_gen_ld_i64(g_a64, tcg_env, offsetof(CPUArchState, in[0]));
+    tcg_gen_addi_i64(g_a64, g_a64, 1);
+    gen_helper_rw_global(tcg_env, tcg_constant_i64(5));
+    tcg_gen_addi_i64(t, g_a64, 100);
+    tcg_gen_st_i64(t, tcg_env, offsetof(CPUArchState, out[0]));
+
+    /* a helper that only reads globals sees their current value */
+    tcg_gen_insn_start(0x104, 8);
+    tcg_gen_ld_i64(g_b64, tcg_env, offsetof(CPUArchState, in[1]));
+    tcg_gen_muli_i64(g_b64, g_b64, 3);
+    gen_helper_read_global(u, tcg_env);
+    tcg_gen_st_i64(u, tcg_env, offsetof(CPUArchState, out[1]));
+
+    /* seven arguments of every type, the last on the stack on x86-64 */
+    tcg_gen_insn_start(0x108, 9);
+    tcg_gen_ld_i32(a32, tcg_env, offsetof(CPUArchState, in[2]));
+    tcg_gen_ld_i32(s32, tcg_env, offsetof(CPUArchState, in[3]));
+    tcg_gen_ld_ptr(p, tcg_env, offsetof(CPUArchState, in[4]));
+    gen_helper_mix7(t, g_b64, a32, s32, tcg_constant_i64(0x123456789ll), p,
+                    g_a64, tcg_constant_i32(-2));
+    tcg_gen_st_i64(t, tcg_env, offsetof(CPUArchState, out[2]));
+
+    /* a pure helper whose result is unused disappears */
+    gen_helper_unused_pure(r32, a32, s32);
+
+    /* restore state from inside a helper */
+    tcg_gen_insn_start(0x10c, 10);
+    gen_helper_where(tcg_env, tcg_constant_i32(0));
+    tcg_gen_insn_start(0x110, 11);
+    tcg_gen_movi_i64(g_c64, 77);
+    gen_helper_where(tcg_env, tcg_constant_i32(1));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_helpers(void)
+{
+    int bi;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        TranslationBlock *tb;
+        uint64_t want;
+
+        tcg_set_backend(backends[bi]);
+        memset(env->out, 0, sizeof(env->out));
+        env->in[0] = 1000;
+        env->in[1] = 0x1111;
+        env->in[2] = 0x80000001;
+        env->in[3] = 0xfffffff0;            /* -16 as s32 */
+        env->in[4] = 0x7777;
+        env->g64[0] = env->g64[1] = env->g64[2] = 0;
+        pure_calls = 0;
+        tb = translate(gen_helpers, NULL);
+        cur_tb = tb;
+        g_assert_cmphex(run(tb), ==, 0);
+        g_assert_cmpuint(env->helper_seen, ==, 1001);
+        g_assert_cmpuint(env->out[0], ==, 1001 * 2 + 5 + 100);
+        g_assert_cmpuint(env->g64[0], ==, 1001 * 2 + 5);
+        g_assert_cmpuint(env->out[1], ==, 0x1111 * 3);
+        g_assert_cmpuint(env->g64[1], ==, 0x1111 * 3);
+        want = helper_mix7(0x3333, 0x80000001, -16, 0x123456789ll,
+                           (void *)(uintptr_t)0x7777, 1001 * 2 + 5, (uint32_t)-2);
+        g_assert_cmphex(env->out[2], ==, want);
+        g_assert_cmpint(pure_calls, ==, 0);
+        g_assert_cmpuint(env->out[200], ==, 0x10c);
+        g_assert_cmpuint(env->out[220], ==, 10);
+        g_assert_cmpuint(env->out[240], ==, 3);
+        g_assert_cmpuint(env->out[201], ==, 0x110);
+        g_assert_cmpuint(env->out[221], ==, 11);
+        g_assert_cmpuint(env->out[241], ==, 4);
+        /* globals reach memory at the end of the TB */
+        g_assert_cmpuint(env->g64[2], ==, 77);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Branches and loops                                                   */
+
+static void gen_loop(void *opaque)
+{
+    TCGv_i64 i = tcg_temp_new_i64(), sum = tcg_temp_new_i64();
+    TCGv_i64 other = tcg_temp_new_i64();
+    TCGLabel *top = gen_new_label(), *done = gen_new_label();
+    TCGLabel *odd = gen_new_label(), *next = gen_new_label();
+
+    tcg_gen_ld_i64(i, tcg_env, offsetof(CPUArchState, in[0]));
+    tcg_gen_movi_i64(sum, 0);
+    tcg_gen_movi_i64(other, 0);
+    tcg_gen_movi_i64(g_c64, 0);
+    gen_set_label(top);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, i, 0, done);
+    tcg_gen_add_i64(sum, sum, i);
+    tcg_gen_andi_i64(g_b64, i, 1);
+    tcg_gen_brcondi_i64(TCG_COND_NE, g_b64, 0, odd);
+    tcg_gen_addi_i64(other, other, 2);
+    tcg_gen_br(next);
+    gen_set_label(odd);
+    tcg_gen_addi_i64(g_c64, g_c64, 1);
+    gen_set_label(next);
+    tcg_gen_subi_i64(i, i, 1);
+    tcg_gen_br(top);
+    gen_set_label(done);
+    tcg_gen_st_i64(sum, tcg_env, offsetof(CPUArchState, out[0]));
+    tcg_gen_st_i64(other, tcg_env, offsetof(CPUArchState, out[1]));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_branches(void)
+{
+    int bi;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        TranslationBlock *tb;
+
+        tcg_set_backend(backends[bi]);
+        env->in[0] = 1001;
+        tb = translate(gen_loop, NULL);
+        g_assert_cmphex(run(tb), ==, 0);
+        g_assert_cmpuint(env->out[0], ==, 1001 * 1002 / 2);
+        g_assert_cmpuint(env->out[1], ==, 500 * 2);
+        g_assert_cmpuint(env->g64[2], ==, 501);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Register pressure: more live values than host registers              */
+
+#define NB_LIVE 40
+
+static void gen_pressure(void *opaque)
+{
+    TCGv_i64 t[NB_LIVE], sum = tcg_temp_new_i64();
+    TCGv_i32 w[8];
+    TCGLabel *l = gen_new_label();
+    int i;
+
+    for (i = 0; i < NB_LIVE; i++) {
+        t[i] = tcg_temp_new_i64();
+        tcg_gen_ld_i64(t[i], tcg_env, offsetof(CPUArchState, spill_src[i]));
+        tcg_gen_muli_i64(t[i], t[i], i + 3);
+    }
+    for (i = 0; i < 8; i++) {
+        w[i] = tcg_temp_new_i32();
+        tcg_gen_extrl_i64_i32(w[i], t[i]);
+        tcg_gen_addi_i32(w[i], w[i], i);
+    }
+    gen_helper_clobber(t[0]);
+    for (i = 0; i < NB_LIVE; i++) {
+        tcg_gen_xori_i64(t[i], t[i], i);
+    }
+    tcg_gen_br(l);
+    gen_set_label(l);
+    tcg_gen_movi_i64(sum, 0);
+    for (i = NB_LIVE - 1; i >= 0; i--) {
+        tcg_gen_rotli_i64(sum, sum, 5);
+        tcg_gen_add_i64(sum, sum, t[i]);
+    }
+    for (i = 0; i < 8; i++) {
+        TCGv_i64 x = tcg_temp_new_i64();
+        tcg_gen_extu_i32_i64(x, w[i]);
+        tcg_gen_rotli_i64(sum, sum, 3);
+        tcg_gen_xor_i64(sum, sum, x);
+    }
+    tcg_gen_st_i64(sum, tcg_env, offsetof(CPUArchState, out[0]));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_register_pressure(void)
+{
+    uint64_t t[NB_LIVE], w[8], sum = 0;
+    int bi, i;
+
+    for (i = 0; i < NB_LIVE; i++) {
+        env->spill_src[i] = 0x0101010101010101ull * (i + 1) + (uint64_t)i * 0x1234567;
+        t[i] = env->spill_src[i] * (i + 3);
+    }
+    for (i = 0; i < 8; i++) {
+        w[i] = (uint32_t)((uint32_t)t[i] + i);
+    }
+    for (i = 0; i < NB_LIVE; i++) {
+        t[i] ^= i;
+    }
+    for (i = NB_LIVE - 1; i >= 0; i--) {
+        sum = (sum << 5 | sum >> 59) + t[i];
+    }
+    for (i = 0; i < 8; i++) {
+        sum = (sum << 3 | sum >> 61) ^ w[i];
+    }
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        TranslationBlock *tb;
+
+        tcg_set_backend(backends[bi]);
+        tb = translate(gen_pressure, NULL);
+        g_assert_cmphex(run(tb), ==, 0);
+        g_assert_cmphex(env->out[0], ==, sum);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest memory through a fake TLB                                      */
+
+#define GUEST_BASE 0x40000000ull
+#define RAM_PAGES  4
+#define MMIO_PAGE  3                    /* flagged: always the slow path */
+
+static uint8_t ram[RAM_PAGES * 4096] __attribute__((aligned(4096)));
+static CPUTLBEntry tlb_table[2][256];
+static int slow_calls, align_faults;
+
+static uint64_t ref_load(uint64_t addr, MemOp mop)
+{
+    const uint8_t *p = ram + (addr - GUEST_BASE);
+    unsigned n = memop_size(mop), i;
+    uint64_t v = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned b = (mop & MO_BSWAP) ? i : n - 1 - i;
+        v = v << 8 | p[b];
+    }
+    if ((mop & MO_SIGN) && n < 8) {
+        unsigned sh = 64 - 8 * n;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+static void ref_store(uint64_t addr, uint64_t v, MemOp mop)
+{
+    uint8_t *p = ram + (addr - GUEST_BASE);
+    unsigned n = memop_size(mop), i;
+
+    for (i = 0; i < n; i++) {
+        unsigned b = (mop & MO_BSWAP) ? n - 1 - i : i;
+        p[b] = v >> (8 * i);
+    }
+}
+
+static bool misaligned(uint64_t addr, MemOp mop)
+{
+    return addr & ((1u << memop_alignment_bits(mop)) - 1);
+}
+
+static void slow_where(uintptr_t ra)
+{
+    uint64_t data[3];
+
+    g_assert(tcg_restore_state(cur_tb, ra, data, NULL));
+    env->out[250] = data[0];
+}
+
+uint64_t helper_ld_mmu(CPUArchState *e, uint64_t addr, MemOpIdx oi, uintptr_t ra)
+{
+    g_assert(e == env);
+    slow_calls++;
+    slow_where(ra);
+    if (misaligned(addr, get_memop(oi))) {
+        align_faults++;
+        return 0xbad;
+    }
+    return ref_load(addr, get_memop(oi));
+}
+
+void helper_st_mmu(CPUArchState *e, uint64_t addr, uint64_t val, MemOpIdx oi,
+                   uintptr_t ra)
+{
+    g_assert(e == env);
+    slow_calls++;
+    slow_where(ra);
+    if (misaligned(addr, get_memop(oi))) {
+        align_faults++;
+        return;
+    }
+    ref_store(addr, val, get_memop(oi));
+}
+
+static void tlb_setup(void)
+{
+    int i, m;
+
+    for (m = 0; m < 2; m++) {
+        memset(tlb_table[m], 0xff, sizeof(tlb_table[m]));
+        cpu.neg.tlb.f[m].table = tlb_table[m];
+        cpu.neg.tlb.f[m].mask = (256 - 1) << CPU_TLB_ENTRY_BITS;
+    }
+    /* mmu_idx 0 maps the RAM pages; mmu_idx 1 has nothing: all misses */
+    for (i = 0; i < RAM_PAGES; i++) {
+        uint64_t va = GUEST_BASE + i * 4096;
+        CPUTLBEntry *e = &tlb_table[0][(va >> 12) & 255];
+        e->addr_read = e->addr_write = va | (i == MMIO_PAGE ? TLB_MMIO : 0);
+        e->addr_code = va;
+        e->addend = (uintptr_t)ram + i * 4096 - va;
+    }
+    for (i = 0; i < (int)sizeof(ram); i++) {
+        ram[i] = i * 7 + (i >> 8);
+    }
+}
+
+typedef struct MemCase {
+    bool st, i32;
+    MemOp mop;
+    unsigned mmu;
+    uint64_t addr, val;
+} MemCase;
+
+static void gen_mem(void *opaque)
+{
+    const MemCase *m = opaque;
+    TCGv_i64 addr = tcg_temp_new_i64();
+
+    tcg_gen_insn_start(0xaaa0, 0);
+    tcg_gen_movi_i64(g_a64, 1);
+    tcg_gen_insn_start(0xaaa4, 0);
+    tcg_gen_ld_i64(addr, tcg_env, offsetof(CPUArchState, in[0]));
+    if (m->i32) {
+        TCGv_i32 v = tcg_temp_new_i32();
+        if (m->st) {
+            tcg_gen_ld_i32(v, tcg_env, offsetof(CPUArchState, in[1]));
+            tcg_gen_qemu_st_i32(v, addr, m->mmu, m->mop);
+        } else {
+            tcg_gen_qemu_ld_i32(v, addr, m->mmu, m->mop);
+            tcg_gen_st_i32(v, tcg_env, offsetof(CPUArchState, out[0]));
+        }
+    } else {
+        TCGv_i64 v = tcg_temp_new_i64();
+        if (m->st) {
+            tcg_gen_ld_i64(v, tcg_env, offsetof(CPUArchState, in[1]));
+            tcg_gen_qemu_st_i64(v, addr, m->mmu, m->mop);
+        } else {
+            tcg_gen_qemu_ld_i64(v, addr, m->mmu, m->mop);
+            tcg_gen_st_i64(v, tcg_env, offsetof(CPUArchState, out[0]));
+        }
+    }
+    tcg_gen_insn_start(0xaaa8, 0);
+    tcg_gen_movi_i64(g_a64, 2);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_guest_memory(void)
+{
+    static const uint64_t offsets[] = {
+        0, 8, 1, 3, 0xffc, 0xffd, 0xfff, 0x1ff8, 0x2ffe, 0x3000, 0x3004,
+    };
+    int bi, oi, size, sign, be, al, kind, mmu, checked = 0;
+
+    tlb_setup();
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        tcg_set_backend(backends[bi]);
+        for (oi = 0; oi < (int)G_N_ELEMENTS(offsets); oi++)
+        for (size = 0; size <= 3; size++)
+        for (sign = 0; sign <= 1; sign++)
+        for (be = 0; be <= 1; be++)
+        for (al = 0; al <= 1; al++)
+        for (kind = 0; kind < 4; kind++)
+        for (mmu = 0; mmu <= 1; mmu++) {
+            MemCase m;
+            TranslationBlock *tb;
+            uint64_t addr = GUEST_BASE + offsets[oi];
+            unsigned n = 1u << size;
+            bool cross = ((addr & 0xfff) + n) > 0x1000;
+            bool mmio = ((addr - GUEST_BASE) >> 12) == MMIO_PAGE;
+            bool fault, slow;
+            int calls0 = slow_calls, faults0 = align_faults;
+            uint64_t want = 0;
+
+            m.st = kind & 1;
+            m.i32 = kind & 2;
+            m.mmu = mmu;
+            m.addr = addr;
+            m.mop = size | (sign ? MO_SIGN : 0) | (be ? MO_BE : MO_LE)
+                    | (al ? MO_ALIGN : 0);
+            if ((m.i32 && size == 3) || (m.st && sign)) {
+                continue;
+            }
+            if (addr + n > GUEST_BASE + sizeof(ram)) {
+                continue;
+            }
+            fault = al && misaligned(addr, m.mop);
+            slow = fault || cross || mmio || mmu == 1;
+            m.val = 0x8192a3b4c5d6e7f8ull ^ (oi * 0x1111);
+            env->in[0] = addr;
+            env->in[1] = m.val;
+            env->out[0] = 0x5555;
+            env->out[250] = 0;
+            if (!m.st && !fault) {
+                want = ref_load(addr, m.mop);
+                if (m.i32) {
+                    want = (uint32_t)want;
+                }
+            }
+            tb = translate(gen_mem, &m);
+            cur_tb = tb;
+            g_assert_cmphex(run(tb), ==, 0);
+            if (slow_calls - calls0 != (slow ? 1 : 0) ||
+                align_faults - faults0 != (fault ? 1 : 0)) {
+                g_test_message("%s: %s mop %#x mmu %u addr %#" G_GINT64_MODIFIER
+                               "x: %d slow calls, %d faults", tcg_backend_name(),
+                               m.st ? "st" : "ld", m.mop, mmu, addr,
+                               slow_calls - calls0, align_faults - faults0);
+                g_test_fail();
+                return;
+            }
+            if (slow) {
+                g_assert_cmphex(env->out[250], ==, 0xaaa4);
+            }
+            if (m.st) {
+                if (!fault) {
+                    uint64_t got = ref_load(addr, m.mop & ~MO_SIGN);
+                    uint64_t mask = size == 3 ? ~0ull : (1ull << (8 * n)) - 1;
+                    if (got != (m.val & mask)) {
+                        g_test_message("%s: st mop %#x addr %#" G_GINT64_MODIFIER
+                                       "x: memory %#" G_GINT64_MODIFIER "x",
+                                       tcg_backend_name(), m.mop, addr, got);
+                        g_test_fail();
+                        return;
+                    }
+                }
+            } else if (!fault) {
+                uint64_t got = m.i32 ? (uint32_t)env->out[0] : env->out[0];
+                if (got != want) {
+                    g_test_message("%s: ld%s mop %#x mmu %u addr %#" G_GINT64_MODIFIER
+                                   "x: got %#" G_GINT64_MODIFIER "x want %#"
+                                   G_GINT64_MODIFIER "x", tcg_backend_name(),
+                                   m.i32 ? "32" : "64", m.mop, mmu, addr, got, want);
+                    g_test_fail();
+                    return;
+                }
+            }
+            g_assert_cmpuint(env->g64[0], ==, 2);
+            checked++;
+        }
+    }
+    g_test_message("%d guest memory accesses checked", checked);
+}
+
+/* ------------------------------------------------------------------ */
+/* Chaining, lookup_and_goto_ptr, exit requests                          */
+
+static const void *lookup_target;
+
+const void *helper_lookup_tb_ptr(CPUArchState *e)
+{
+    return lookup_target;
+}
+
+typedef struct ChainGen {
+    TranslationBlock *tb;
+    int kind;
+} ChainGen;
+
+static void gen_chain(void *opaque)
+{
+    ChainGen *g = opaque;
+
+    switch (g->kind) {
+    case 0:     /* goto_tb 0, else exit with idx 0 */
+        tcg_gen_goto_tb(0);
+        tcg_gen_st_i64(tcg_constant_i64(1), tcg_env, offsetof(CPUArchState, out[0]));
+        tcg_gen_exit_tb(g->tb, 0);
+        break;
+    case 1:     /* the chained-to TB */
+        tcg_gen_st_i64(tcg_constant_i64(2), tcg_env, offsetof(CPUArchState, out[1]));
+        tcg_gen_exit_tb(g->tb, 1);
+        break;
+    case 2:
+        tcg_gen_lookup_and_goto_ptr();
+        break;
+    default:    /* exit request check at entry */
+        tcg_gen_tb_start(g->tb);
+        tcg_gen_st_i64(tcg_constant_i64(3), tcg_env, offsetof(CPUArchState, out[2]));
+        tcg_gen_exit_tb(g->tb, 0);
+        tcg_gen_tb_end(g->tb);
+        break;
+    }
+}
+
+static TranslationBlock *translate_chain(int kind)
+{
+    TranslationBlock *tb = tcg_tb_alloc();
+    ChainGen g = { tb, kind };
+
+    tcg_func_start();
+    gen_chain(&g);
+    g_assert_cmpint(tcg_gen_code(tb), >, 0);
+    return tb;
+}
+
+static void test_chaining(void)
+{
+    int bi;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        TranslationBlock *t1, *t2, *t3, *t4;
+
+        tcg_set_backend(backends[bi]);
+        tcg_region_reset_all();
+        t1 = translate_chain(0);
+        t2 = translate_chain(1);
+        t3 = translate_chain(2);
+        t4 = translate_chain(3);
+
+        env->out[0] = env->out[1] = 0;
+        g_assert_cmphex(run(t1), ==, (uintptr_t)t1 | 0);
+        g_assert_cmpuint(env->out[0], ==, 1);
+
+        tcg_tb_set_jmp_target(t1, 0, (uintptr_t)t2->tc.ptr);
+        env->out[0] = env->out[1] = 0;
+        g_assert_cmphex(run(t1), ==, (uintptr_t)t2 | 1);
+        g_assert_cmpuint(env->out[0], ==, 0);
+        g_assert_cmpuint(env->out[1], ==, 2);
+
+        tcg_tb_reset_jump(t1, 0);
+        env->out[0] = 0;
+        g_assert_cmphex(run(t1), ==, (uintptr_t)t1 | 0);
+        g_assert_cmpuint(env->out[0], ==, 1);
+
+        lookup_target = t2->tc.ptr;
+        g_assert_cmphex(run(t3), ==, (uintptr_t)t2 | 1);
+        lookup_target = tcg_code_gen_epilogue;
+        g_assert_cmphex(run(t3), ==, 0);
+
+        cpu.neg.icount_decr.u32 = 0;
+        env->out[2] = 0;
+        g_assert_cmphex(run(t4), ==, (uintptr_t)t4);
+        g_assert_cmpuint(env->out[2], ==, 3);
+        cpu.neg.icount_decr.u16.high = 0xffff;
+        env->out[2] = 0;
+        g_assert_cmphex(run(t4), ==, (uintptr_t)t4 | TB_EXIT_REQUESTED);
+        g_assert_cmpuint(env->out[2], ==, 0);
+        cpu.neg.icount_decr.u32 = 0;
+    }
+}
 
 void test_tcg_more_register(void)
 {
+    g_test_add_func("/tcg/helpers", test_helpers);
+    g_test_add_func("/tcg/branches", test_branches);
+    g_test_add_func("/tcg/register-pressure", test_register_pressure);
+    g_test_add_func("/tcg/guest-memory", test_guest_memory);
+    g_test_add_func("/tcg/chaining", test_chaining);
 }
