@@ -16,6 +16,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <termios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -781,6 +783,57 @@ static void test_stdio_once(void)
     qemu_chr_delete(chr);
 }
 
+/* stdio on a terminal: raw mode, both directions, restore, SIGTERM */
+static void test_stdio_tty(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    int slave, saved0 = dup(0), saved1 = dup(1);
+    struct termios tio;
+    char buf[8];
+    Chardev *chr;
+    TestFE fe;
+
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    g_assert_cmpint(slave, >=, 0);
+    fflush(stdout);
+    dup2(slave, 0);
+    dup2(slave, 1);
+
+    chr = chr_from("stdio,id=tty0,signal=off");
+    g_assert_cmpint(tcgetattr(slave, &tio), ==, 0);
+    g_assert_false(tio.c_lflag & (ICANON | ECHO | ISIG));
+    g_assert_false(tio.c_iflag & ICRNL);
+    g_assert_true(tio.c_oflag & OPOST);
+    fe_attach(&fe, chr);
+    write_full(master, "k\r", 2);           /* no line editing: at once */
+    WAIT_FOR(rx_has(&fe, 2));
+    g_assert_cmpmem(fe.rx->data, 2, "k\r", 2);
+    qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"ok\n", 3);
+    read_full(master, buf, 4);
+    g_assert_cmpmem(buf, 4, "ok\r\n", 4);  /* output processing kept */
+
+    /* SIGTERM asks for a clean shutdown through the main loop */
+    g_assert_cmpint(shutdown_requests, ==, 0);
+    raise(SIGTERM);
+    WAIT_FOR(shutdown_requests == 1);
+
+    fe_detach(&fe);
+    qemu_chr_delete(chr);
+    g_assert_cmpint(tcgetattr(slave, &tio), ==, 0);
+    g_assert_true(tio.c_lflag & ICANON);     /* restored */
+    g_assert_true(tio.c_lflag & ECHO);
+
+    dup2(saved0, 0);
+    dup2(saved1, 1);
+    close(saved0);
+    close(saved1);
+    close(slave);
+    close(master);
+}
+
 static void test_errors(void)
 {
     static const struct {
@@ -885,6 +938,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/mux/exit", test_mux_exit);
     g_test_add_func("/char/spec", test_spec);
     g_test_add_func("/char/stdio-once", test_stdio_once);
+    g_test_add_func("/char/stdio-tty", test_stdio_tty);
     g_test_add_func("/char/errors", test_errors);
     g_test_add_func("/char/fe-in-use", test_in_use);
     g_test_add_func("/char/help", test_help);
