@@ -103,7 +103,7 @@ typedef struct TCGOpDef {
 extern const TCGOpDef tcg_op_defs[NB_OPS];
 
 #define TCG_MAX_OP_ARGS 10
-#define TCG_MAX_TEMPS   1024
+#define TCG_MAX_TEMPS   4096
 #define TCG_MAX_INSNS   512
 
 struct TCGOp {
@@ -244,6 +244,7 @@ struct TCGContext {
 
     TCGTemp temps[TCG_MAX_TEMPS];
     int nb_globals, nb_temps;
+    int nb_freed;                       /* TEMP_TB temps awaiting reuse */
     GHashTable *const_table[2];         /* value -> temp index, per type */
 
     GPtrArray *ops;                     /* TCGOp *, in order */

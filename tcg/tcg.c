@@ -129,10 +129,11 @@ int tcg_new_temp(TCGType type)
     int i;
 
     /* reuse a freed temp of the same type */
-    for (i = s->nb_globals; i < s->nb_temps; i++) {
+    for (i = s->nb_globals; s->nb_freed && i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
         if (ts->freed && ts->type == type) {
             ts->freed = false;
+            s->nb_freed--;
             return i;
         }
     }
@@ -161,8 +162,9 @@ static void temp_free_handle(TCGArg v)
 {
     TCGTemp *ts = &tcg_ctx->temps[tcgv_idx(v)];
 
-    if (ts->kind == TEMP_TB) {
+    if (ts->kind == TEMP_TB && !ts->freed) {
         ts->freed = true;
+        tcg_ctx->nb_freed++;
     }
 }
 
@@ -281,6 +283,7 @@ void tcg_func_start(void)
     int i;
 
     s->nb_temps = s->nb_globals;
+    s->nb_freed = 0;
     g_ptr_array_set_size(s->ops, 0);
     g_ptr_array_set_size(s->labels, 0);
     for (i = 0; i < 2; i++) {

@@ -10,7 +10,7 @@
 #define TCI_NB_REGS   16
 #define TCI_REG_ENV   14
 #define TCI_REG_SP    15
-#define TCI_FRAME_SIZE 8192          /* spill slots, bytes */
+#define TCI_FRAME_SIZE 32768         /* spill slots, bytes */
 
 #define TCI_OPCODES(X) \
     X(nop) X(exit) X(movi32) X(movi64) X(mov) \

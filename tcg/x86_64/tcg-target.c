@@ -10,6 +10,7 @@
 #include "config-host.h"
 
 #include <cpuid.h>
+#include <stdlib.h>
 
 #include "tcg-internal.h"
 
@@ -30,7 +31,7 @@ enum {
 #define CT_S32 1            /* immediate fits a sign-extended 32-bit field */
 
 #define STATIC_CALL_ARGS 128
-#define FRAME_SPILL      8192
+#define FRAME_SPILL      32768
 #define FRAME_SIZE       (STATIC_CALL_ARGS + FRAME_SPILL + 8)   /* 8 mod 16 */
 
 static bool have_bmi1, have_bmi2, have_lzcnt, have_popcnt;
@@ -49,6 +50,16 @@ bool tcg_x86_probe(void)
     }
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
         have_lzcnt = c & bit_LZCNT;
+    }
+    /* for testing the fallback sequences: TURTLE_TCG_X86_DISABLE=bmi1,bmi2,lzcnt */
+    {
+        const char *off = getenv("TURTLE_TCG_X86_DISABLE");
+        if (off) {
+            have_bmi1 &= !strstr(off, "bmi1");
+            have_bmi2 &= !strstr(off, "bmi2");
+            have_lzcnt &= !strstr(off, "lzcnt");
+            have_popcnt &= !strstr(off, "popcnt");
+        }
     }
     return true;
 }
@@ -658,6 +669,37 @@ static void x86_tb_start(TCGContext *s)
 
 /* ---- ops ------------------------------------------------------------ */
 
+/* population count without POPCNT: the classic SWAR reduction */
+static void out_ctpop_generic(TCGContext *s, TCGType type, int dst, int src)
+{
+    static const uint64_t m[] = {
+        0x5555555555555555ull, 0x3333333333333333ull, 0x0f0f0f0f0f0f0f0full,
+        0x0101010101010101ull,
+    };
+    int bits = type == TCG_TYPE_I32 ? 32 : 64;
+
+    x86_out_mov(s, type, dst, src);
+    x86_out_mov(s, type, TMP0, dst);
+    out_shifti(s, SH_SHR, type, TMP0, 1);
+    x86_out_movi(s, type, TMP1, m[0]);
+    out_arith(s, ARITH_AND, type, TMP0, TMP1);
+    out_arith(s, ARITH_SUB, type, dst, TMP0);
+    x86_out_mov(s, type, TMP0, dst);
+    out_shifti(s, SH_SHR, type, TMP0, 2);
+    x86_out_movi(s, type, TMP1, m[1]);
+    out_arith(s, ARITH_AND, type, TMP0, TMP1);
+    out_arith(s, ARITH_AND, type, dst, TMP1);
+    out_arith(s, ARITH_ADD, type, dst, TMP0);
+    x86_out_mov(s, type, TMP0, dst);
+    out_shifti(s, SH_SHR, type, TMP0, 4);
+    out_arith(s, ARITH_ADD, type, dst, TMP0);
+    x86_out_movi(s, type, TMP1, m[2]);
+    out_arith(s, ARITH_AND, type, dst, TMP1);
+    x86_out_movi(s, type, TMP1, m[3]);
+    out_modrm(s, OPC_IMUL_GvEv | rexw(type), dst, TMP1);
+    out_shifti(s, SH_SHR, type, dst, bits - 8);
+}
+
 static void x86_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
                        const bool *c)
 {
@@ -821,10 +863,11 @@ static void x86_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
         }
         break;
     case INDEX_op_ctpop:
-        if (!have_popcnt) {
-            g_error("tcg/x86_64: ctpop needs a host with POPCNT");
+        if (have_popcnt) {
+            out_modrm(s, OPC_POPCNT | w, a[0], a[1]);
+        } else {
+            out_ctpop_generic(s, type, a[0], a[1]);
         }
-        out_modrm(s, OPC_POPCNT | w, a[0], a[1]);
         break;
 
     case INDEX_op_neg:

@@ -1117,7 +1117,11 @@ int main(int argc, char **argv)
         .tlb_neg_offset = offsetof(FakeCPU, neg) - offsetof(FakeCPU, env),
         .insn_start_words = 2,
     };
-    TCGOptions opts = { .backend = TCG_BACKEND_NATIVE, .tb_size = 32 << 20 };
+    TCGOptions opts = {
+        .backend = TCG_BACKEND_NATIVE,
+        .tb_size = 32 << 20,
+        .split_wx = g_getenv("TCG_TEST_SPLIT_WX") != NULL,
+    };
     char *err = NULL;
 
     g_test_init(&argc, &argv, NULL);
