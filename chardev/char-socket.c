@@ -47,13 +47,18 @@ typedef struct SocketChardev {
     int tn_state;             /* telnet input parser, TN_* */
     bool tn_cr;               /* last data byte was CR: drop a NUL after it */
     char *unix_path;          /* server: unlinked on cleanup */
-    struct sockaddr_storage addr;   /* client: where to connect */
-    socklen_t addrlen;
+    GArray *addrs;            /* client: SockAddr to try, in order */
+    guint addr_idx;           /* the one to try next */
     uint64_t reconnect_s;
     GSource *reconnect_src;
     GSource *hangup_src;
     char *desc;               /* "tcp:127.0.0.1:4444,server=on" */
 } SocketChardev;
+
+typedef struct SockAddr {
+    struct sockaddr_storage ss;
+    socklen_t len;
+} SockAddr;
 
 DECLARE_INSTANCE_CHECKER(SocketChardev, SOCKET_CHARDEV, TYPE_CHARDEV_SOCKET)
 
@@ -150,6 +155,15 @@ static bool sock_send_small(int fd, const uint8_t *buf, int len)
     return true;
 }
 
+static void sock_drop_source(GSource **src)
+{
+    if (*src) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
 static void sock_update_filename(SocketChardev *s, const char *peer)
 {
     Chardev *chr = (Chardev *)s;
@@ -235,6 +249,7 @@ static void sock_disconnect(SocketChardev *s)
         return;
     }
     s->connected = false;
+    sock_drop_source(&s->hangup_src);   /* this connection is gone anyway */
     fd_chr_detach(chr);
     sock_update_filename(s, NULL);
     if (s->listen_fd >= 0) {
@@ -285,32 +300,47 @@ static void sock_connect_done(void *opaque)
     s->connecting_fd = -1;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
         close(fd);
-        sock_schedule_reconnect(s);
+        if (s->addr_idx) {
+            sock_try_connect(s);        /* the next address of this round */
+        } else {
+            sock_schedule_reconnect(s);
+        }
         return;
     }
     sock_connected(s, fd);
 }
 
-/* Reconnection from the main loop: non-blocking, never stalls it. */
+/*
+ * Reconnection from the main loop: non-blocking, never stalls it.  Each
+ * attempt tries the next address (a host name may have several); after a
+ * full round without success, wait for the next period.
+ */
 static void sock_try_connect(SocketChardev *s)
 {
+    SockAddr *a;
     int fd;
 
     if (s->connected || s->connecting_fd >= 0) {
         return;
     }
-    fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        sock_schedule_reconnect(s);
+    a = &g_array_index(s->addrs, SockAddr, s->addr_idx);
+    s->addr_idx = (s->addr_idx + 1) % s->addrs->len;
+    fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a->ss, a->len) == 0) {
+        sock_connected(s, fd);
         return;
     }
-    if (connect(fd, (struct sockaddr *)&s->addr, s->addrlen) == 0) {
-        sock_connected(s, fd);
-    } else if (errno == EINPROGRESS) {
+    if (fd >= 0 && errno == EINPROGRESS) {
         s->connecting_fd = fd;
         qemu_set_fd_handler(fd, NULL, sock_connect_done, s);
-    } else {
+        return;
+    }
+    if (fd >= 0) {
         close(fd);
+    }
+    if (s->addr_idx) {
+        sock_try_connect(s);
+    } else {
         sock_schedule_reconnect(s);
     }
 }
@@ -428,30 +458,61 @@ static bool sock_listen(Chardev *chr, SocketChardev *s, Opts *opts,
 static bool sock_client_addr(Chardev *chr, SocketChardev *s, Opts *opts,
                              Error **errp)
 {
-    g_autofree char *where = NULL;
+    SockAddr a = { .len = 0 };
 
+    s->addrs = g_array_new(FALSE, TRUE, sizeof(SockAddr));
     if (s->is_unix) {
-        struct sockaddr_un *sun = (struct sockaddr_un *)&s->addr;
+        struct sockaddr_un *sun = (struct sockaddr_un *)&a.ss;
         if (strlen(s->unix_path) >= sizeof(sun->sun_path)) {
             error_setg(errp, "chardev '%s': socket path too long", chr->label);
             return false;
         }
         sun->sun_family = AF_UNIX;
         strcpy(sun->sun_path, s->unix_path);
-        s->addrlen = sizeof(*sun);
+        a.len = sizeof(*sun);
+        g_array_append_val(s->addrs, a);
+        s->desc = g_strdup_printf("unix:%s", s->unix_path);
     } else {
+        const char *host = opts_get(opts, "host");
         struct addrinfo *res;
         if (!sock_resolve(chr, opts, s, &res, errp)) {
             return false;
         }
-        memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
-        s->addrlen = res->ai_addrlen;
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            memcpy(&a.ss, ai->ai_addr, ai->ai_addrlen);
+            a.len = ai->ai_addrlen;
+            g_array_append_val(s->addrs, a);
+        }
         freeaddrinfo(res);
+        s->desc = g_strdup_printf("%s:%s:%s", s->telnet ? "telnet" : "tcp",
+                                  host && *host ? host : "localhost",
+                                  opts_get(opts, "port"));
     }
-    where = sock_addr_str((struct sockaddr *)&s->addr, s->addrlen);
-    s->desc = g_strdup_printf("%s:%s", s->is_unix ? "unix" :
-                              s->telnet ? "telnet" : "tcp", where);
     return true;
+}
+
+/* The first connection of a client without reconnect=: blocking, and a
+ * failure is an error. */
+static bool sock_connect_now(Chardev *chr, SocketChardev *s, Error **errp)
+{
+    int err = 0;
+
+    for (guint i = 0; i < s->addrs->len; i++) {
+        SockAddr *a = &g_array_index(s->addrs, SockAddr, i);
+        int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&a->ss, a->len) == 0) {
+            s->addr_idx = i;
+            sock_connected(s, fd);
+            return true;
+        }
+        err = errno;
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
+    error_setg_errno(errp, err, "chardev '%s': cannot connect to %s",
+                     chr->label, s->desc);
+    return false;
 }
 
 static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
@@ -510,17 +571,7 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
             sock_try_connect(s);   /* failing now is fine: retried */
             return true;
         }
-        fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&s->addr, s->addrlen) < 0) {
-            error_setg_errno(errp, errno, "chardev '%s': cannot connect to %s",
-                             chr->label, s->desc);
-            if (fd >= 0) {
-                close(fd);
-            }
-            return false;
-        }
-        sock_connected(s, fd);
-        return true;
+        return sock_connect_now(chr, s, errp);
     }
 
     /* leave nothing unchecked before blocking in accept() */
@@ -585,15 +636,6 @@ failed:
     return len;
 }
 
-static void sock_drop_source(GSource **src)
-{
-    if (*src) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
-}
-
 static void sock_chr_cleanup(Chardev *chr)
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
@@ -619,6 +661,10 @@ static void sock_chr_cleanup(Chardev *chr)
     s->unix_path = NULL;
     g_free(s->desc);
     s->desc = NULL;
+    if (s->addrs) {
+        g_array_free(s->addrs, TRUE);
+        s->addrs = NULL;
+    }
 }
 
 void socket_chr_unlink(Chardev *chr)

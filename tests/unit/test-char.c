@@ -527,6 +527,27 @@ static void test_socket_client_reconnect(void)
     qemu_chr_delete(srv);
 }
 
+/* a client without host= tries every local address (::1, 127.0.0.1) */
+static void test_socket_client_addrs(void)
+{
+    Chardev *srv = chr_from("socket,id=srv4,host=127.0.0.1,port=0,server=on,"
+                            "wait=off");
+    g_autofree char *cspec = g_strdup_printf("socket,id=cli4,port=%d",
+                                             chr_tcp_port(srv));
+    Chardev *cli;
+    TestFE fs;
+
+    fe_attach(&fs, srv);
+    cli = chr_from(cspec);
+    g_assert_true(cli->be_open);
+    g_assert_true(g_str_has_prefix(cli->filename, "tcp:localhost:"));
+    WAIT_FOR(fs.opened == 1);
+    qemu_chr_delete(cli);
+    WAIT_FOR(fs.closed == 1);
+    fe_detach(&fs);
+    qemu_chr_delete(srv);
+}
+
 /* server with wait=on: open blocks until a client connects */
 static gpointer connect_later(gpointer arg)
 {
@@ -933,6 +954,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/client-reconnect",
                     test_socket_client_reconnect);
     g_test_add_func("/char/socket/server-wait", test_socket_wait);
+    g_test_add_func("/char/socket/client-addrs", test_socket_client_addrs);
     g_test_add_func("/char/socket/telnet", test_socket_telnet);
     g_test_add_func("/char/mux/keys-focus-buffering", test_mux);
     g_test_add_func("/char/mux/exit", test_mux_exit);
