@@ -266,7 +266,17 @@ static void qbus_walk(BusState *bus, void (*fn)(DeviceState *, void *),
 
 void qdev_walk(void (*fn)(DeviceState *dev, void *opaque), void *opaque)
 {
-    qbus_walk(sysbus_get_default(), fn, opaque);
+    BusState *main_bus = sysbus_get_default();
+
+    qbus_walk(main_bus, fn, opaque);
+    /* buses without a parent device (e.g. the ISA bus of "-M none") are
+     * roots too; walk them after the main bus, in creation order */
+    for (GSList *l = all_buses; l; l = l->next) {
+        BusState *bus = l->data;
+        if (bus != main_bus && !bus->parent) {
+            qbus_walk(bus, fn, opaque);
+        }
+    }
 }
 
 static void qdev_reset_one(DeviceState *dev, void *opaque)
