@@ -3,7 +3,7 @@
  * (r14 env, r15 frame pointer) and ops are emitted as TCI bytecode for
  * the interpreter in tci-interp.c.
  */
-#include "tcg-internal.h"
+#include "../tcg-internal.h"
 #include "tci.h"
 
 static const char *const tci_reg_names[TCI_NB_REGS] = {

@@ -10,7 +10,7 @@
  * a callee does not declare are harmless, so any helper with up to 7
  * integer/pointer arguments is called correctly.
  */
-#include "tcg-internal.h"
+#include "../tcg-internal.h"
 #include "tci.h"
 
 typedef uint64_t (*tci_helper_fn)(uint64_t, uint64_t, uint64_t, uint64_t,

@@ -12,7 +12,7 @@
 #include <cpuid.h>
 #include <stdlib.h>
 
-#include "tcg-internal.h"
+#include "../tcg-internal.h"
 
 enum {
     RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
