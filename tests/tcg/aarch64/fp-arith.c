@@ -452,7 +452,7 @@ static void test_frint(void)
  * the hash printed pins the results (value and FPSR) to those of QEMU 7.2's
  * softfloat, whose IEEE behaviour and Arm NaN rules the hand-checked cases
  * above spot-check.  A mismatch means one of the two is wrong: build with
- * CFLAGS+=-DGRID_DUMP on both sides and diff the case lines.
+ * EXTRA_CFLAGS=-DGRID_DUMP (make) on both sides and diff the case lines.
  */
 static void test_grid(void)
 {
