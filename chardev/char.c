@@ -60,6 +60,13 @@ Chardev *qemu_chr_find(const char *label)
     return NULL;
 }
 
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
+{
+    for (guint i = 0; chardevs && i < chardevs->len; i++) {
+        fn(g_ptr_array_index(chardevs, i), opaque);
+    }
+}
+
 bool chr_is_mux(Chardev *chr)
 {
     return object_dynamic_cast(OBJECT(chr), TYPE_CHARDEV_MUX) != NULL;

@@ -84,10 +84,14 @@ DECLARE_CLASS_CHECKERS(ChardevClass, CHARDEV, TYPE_CHARDEV)
 /* From -chardev options ("socket,id=s0,path=...,server=on"). */
 Chardev *qemu_chr_new_from_opts(Opts *opts, Error **errp);
 /* From a -serial/-monitor style spec: "stdio", "null", "file:PATH",
- * "pipe:PATH", "pty", "tcp:HOST:PORT[,server=on,...]",
- * "unix:PATH[,...]", "chardev:ID", "mon:stdio", "none". */
+ * "pipe:PATH", "pty", "tcp:HOST:PORT[,server=on,...]", "telnet:...",
+ * "unix:PATH[,...]", "chardev:ID", "mon:stdio", "none".  "none" returns
+ * NULL without setting *errp (no back end); "mon:X" returns a mux over X
+ * (labelled label, X is label-base) that the monitor attaches to too. */
 Chardev *qemu_chr_new(const char *label, const char *spec, Error **errp);
 Chardev *qemu_chr_find(const char *label);
+/* Every back end in creation order ("info chardev": label, filename). */
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 void qemu_chr_delete(Chardev *chr);
 void qemu_chr_list_help(FILE *f);
 /* Restore terminal modes and close everything: called on every exit path. */

@@ -909,6 +909,29 @@ static void test_in_use(void)
     g_assert_null(qemu_chr_find("u0"));
 }
 
+static void collect_label(Chardev *chr, void *opaque)
+{
+    g_string_append_printf(opaque, "%s=%s;", chr->label, chr->filename);
+}
+
+static void test_foreach(void)
+{
+    g_autofree char *path = tmp_path("each");
+    g_autofree char *spec = g_strdup_printf("mon:file:%s", path);
+    g_autofree char *expect = g_strdup_printf("n1=null;m1-base=file:%s;"
+                                              "m1=mux:m1-base;", path);
+    Chardev *n = chr_from("null,id=n1");
+    Chardev *m = qemu_chr_new("m1", spec, &error_abort);
+    GString *out = g_string_new("");
+
+    qemu_chr_foreach(collect_label, out);
+    g_assert_cmpstr(out->str, ==, expect);
+    g_string_free(out, TRUE);
+    qemu_chr_delete(m);
+    qemu_chr_delete(qemu_chr_find("m1-base"));
+    qemu_chr_delete(n);
+}
+
 static void test_help(void)
 {
     char *buf = NULL;
@@ -964,6 +987,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/errors", test_errors);
     g_test_add_func("/char/fe-in-use", test_in_use);
     g_test_add_func("/char/help", test_help);
+    g_test_add_func("/char/foreach", test_foreach);
     ret = g_test_run();
     qemu_chr_cleanup_all();
     return ret;
