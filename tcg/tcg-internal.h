@@ -158,6 +158,8 @@ typedef struct TCGTemp {
     bool mem_allocated;
     bool freed;                 /* TEMP_TB returned by tcg_temp_free_* */
     uint8_t state;              /* liveness scratch */
+    bool crosses_bb;            /* TEMP_TB used in more than one basic block */
+    int bb_id;                  /* liveness scratch */
     int64_t val;                /* VAL_CONST value */
     intptr_t mem_offset;        /* from env (globals) or from the frame */
     const char *name;

@@ -442,8 +442,11 @@ static void la_bb_end(TCGContext *s)
         TCGTemp *ts = &s->temps[i];
         switch (ts->kind) {
         case TEMP_GLOBAL:
-        case TEMP_TB:
             ts->state = TS_DEAD | TS_MEM;
+            break;
+        case TEMP_TB:
+            /* only a temp seen in another basic block needs its value saved */
+            ts->state = ts->crosses_bb ? TS_DEAD | TS_MEM : TS_DEAD;
             break;
         default:
             ts->state = TS_DEAD;
@@ -474,10 +477,54 @@ static void la_globals(TCGContext *s, uint8_t state, bool or)
     }
 }
 
+/*
+ * Find the temps whose value may flow from one basic block to another.
+ * A temp used in a single basic block only lives there (reading it before
+ * writing it there gives an undefined value anyway), so liveness need not
+ * keep it in memory at the block's end.
+ */
+static void find_crossing_temps(TCGContext *s)
+{
+    int oi, i, bb = 0;
+
+    for (i = s->nb_globals; i < s->nb_temps; i++) {
+        s->temps[i].bb_id = -1;
+        s->temps[i].crosses_bb = false;
+    }
+    for (oi = 0; oi < (int)s->ops->len; oi++) {
+        TCGOp *op = g_ptr_array_index(s->ops, oi);
+        int n;
+
+        if (op->opc == INDEX_op_set_label) {
+            bb++;
+            continue;
+        }
+        if (op->opc == INDEX_op_nop || op->opc == INDEX_op_insn_start) {
+            continue;
+        }
+        n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        for (i = 0; i < n; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind != TEMP_TB) {
+                continue;
+            }
+            if (ts->bb_id < 0) {
+                ts->bb_id = bb;
+            } else if (ts->bb_id != bb) {
+                ts->crosses_bb = true;
+            }
+        }
+        if (tcg_op_defs[op->opc].flags & OPF_BB_END) {
+            bb++;
+        }
+    }
+}
+
 static void liveness_pass(TCGContext *s)
 {
     int oi, i;
 
+    find_crossing_temps(s);
     la_func_end(s);
     for (oi = s->ops->len - 1; oi >= 0; oi--) {
         TCGOp *op = g_ptr_array_index(s->ops, oi);
