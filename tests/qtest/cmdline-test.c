@@ -128,6 +128,8 @@ int main(int argc, char **argv)
     char **bins;
 
     g_test_init(&argc, &argv, NULL);
+    /* report every failing case, not only the first */
+    g_test_set_nonfatal_assertions();
     bins = g_strsplit(list && *list ? list : qtest_binary(), ":", -1);
     for (int i = 0; bins[i]; i++) {
         if (*bins[i]) {
