@@ -125,6 +125,7 @@ static void mux_deliver(MuxChardev *d, uint8_t c)
 static void mux_print(MuxChardev *d, const char *s)
 {
     qemu_chr_fe_write_all(&d->base, (const uint8_t *)s, strlen(s));
+    d->line_start = s[strlen(s) - 1] == '\n';
 }
 
 /* Returns true when c was an escape sequence (consumed). */
@@ -167,7 +168,6 @@ static bool mux_escape(MuxChardev *d, uint8_t c)
     case 't':
         d->timestamps = !d->timestamps;
         d->ts_start_ms = g_get_monotonic_time() / 1000;
-        d->line_start = false;
         break;
     default:
         break;                      /* unknown: dropped */
@@ -253,7 +253,11 @@ static int mux_chr_write(Chardev *chr, const uint8_t *buf, int len)
     int done = 0;
 
     if (!d->timestamps) {
-        return qemu_chr_fe_write(&d->base, buf, len);
+        int n = qemu_chr_fe_write(&d->base, buf, len);
+        if (n > 0) {
+            d->line_start = buf[n - 1] == '\n';   /* for C-a t */
+        }
+        return n;
     }
     /* with timestamps, each line starts with "[hh:mm:ss.mmm] " */
     while (done < len) {

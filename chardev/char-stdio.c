@@ -153,7 +153,8 @@ static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
     stdio_term_raw(allow_signals);
     stdio_chr = chr;
     chr->filename = g_strdup("stdio");
-    fd_chr_attach(chr, 0, 1, false);
+    /* a closed stdin (started with 0<&-) gives no input, not a busy loop */
+    fd_chr_attach(chr, fcntl(0, F_GETFL) < 0 ? -1 : 0, 1, false);
     return true;
 }
 

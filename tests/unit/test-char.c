@@ -716,6 +716,22 @@ static void test_mux(void)
     g_assert_nonnull(strstr(buf, "C-a x"));
     g_assert_nonnull(strstr(buf, "C-a c"));
 
+    /* C-a t: each output line starts with the time since the toggle */
+    write_full(m.win, "\x01t", 2);
+    spin(30);
+    qemu_chr_fe_write_all(&a.be, (const uint8_t *)"l1\nl2", 5);
+    qemu_chr_fe_write_all(&b.be, (const uint8_t *)"\n", 1);
+    read_full(m.rout, buf, 2 * 15 + 6);
+    buf[2 * 15 + 6] = 0;
+    g_assert_true(g_regex_match_simple("^\\[00:00:00\\.\\d{3}\\] l1\n"
+                                       "\\[00:00:00\\.\\d{3}\\] l2\n$",
+                                       buf, 0, 0));
+    write_full(m.win, "\x01t", 2);
+    spin(30);
+    qemu_chr_fe_write_all(&a.be, (const uint8_t *)"l3\n", 3);
+    read_full(m.rout, buf, 3);
+    g_assert_cmpmem(buf, 3, "l3\n", 3);
+
     /* C-a c cycles back to B */
     write_full(m.win, "\x01" "cq", 3);
     WAIT_FOR(rx_has(&b, 2));
