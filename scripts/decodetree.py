@@ -632,39 +632,49 @@ class Emitter:
         self.w('    } u;')
         self.w()
         p.root.compute()
-        self.gen_items(p.root, 0, 1)
+        self.gen_items(p.root, 0, 0, 1)
         self.w('    return false;')
         self.w('}')
         return '\n'.join(self.out) + '\n'
 
-    def gen_items(self, group, known, ind):
+    # known/kval: the bits the enclosing switches have tested, and their
+    # values.  An item whose fixed bits contradict them cannot match here
+    # (this happens to the members of a group that was placed in every case
+    # of a switch on a bit the group as a whole does not fix).
+
+    @staticmethod
+    def reachable(it, known, kval):
+        return ((it.value ^ kval) & it.mask & known) == 0
+
+    def gen_items(self, group, known, kval, ind):
         """Emit code trying group's items: as a tree when they do not
         overlap, in order when they do."""
+        items = [it for it in group.items if self.reachable(it, known, kval)]
         if group.overlap:
-            for it in group.items:
-                self.gen_item(it, known, ind)
-        else:
-            tree = build_tree(group.items, known, self.width)
-            self.gen_node(tree, known, ind)
+            for it in items:
+                self.gen_item(it, known, kval, ind)
+        elif items:
+            tree = build_tree(items, known, self.width)
+            self.gen_node(tree, known, kval, ind)
 
-    def gen_item(self, it, known, ind):
+    def gen_item(self, it, known, kval, ind):
         if isinstance(it, Group):
-            self.gen_items(it, known, ind)
-        else:
+            self.gen_items(it, known, kval, ind)
+        elif self.reachable(it, known, kval):
             self.gen_pattern(it, known, ind)
 
-    def gen_node(self, node, known, ind):
+    def gen_node(self, node, known, kval, ind):
         sp = '    ' * ind
         if isinstance(node, Leaf):
-            self.gen_item(node.item, known, ind)
+            self.gen_item(node.item, known, kval, ind)
         elif isinstance(node, Seq):
             for it in node.items:
-                self.gen_item(it, known, ind)
+                self.gen_item(it, known, kval, ind)
         else:
             self.w(f'{sp}switch (insn & {self.hexv(node.mask)}) {{')
             for val, child in node.cases:
                 self.w(f'{sp}case {self.hexv(val)}:')
-                self.gen_node(child, known | node.mask, ind + 1)
+                self.gen_node(child, known | node.mask, kval | val, ind + 1)
                 self.w(f'{sp}    break;')
             self.w(f'{sp}}}')
 

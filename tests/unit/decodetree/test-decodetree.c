@@ -152,6 +152,26 @@ static bool trans_SPARSE_C(DisasContext *ctx, arg_empty *a)
     return record(ctx, "SPARSE_C", "%s", "");
 }
 
+static bool trans_SPLIT_A(DisasContext *ctx, arg_empty *a)
+{
+    return record(ctx, "SPLIT_A", "%s", "");
+}
+
+static bool trans_SPLIT_B(DisasContext *ctx, arg_empty *a)
+{
+    return record(ctx, "SPLIT_B", "%s", "");
+}
+
+static bool trans_SPLIT_G1(DisasContext *ctx, arg_empty *a)
+{
+    return record(ctx, "SPLIT_G1", "%s", "");
+}
+
+static bool trans_SPLIT_G2(DisasContext *ctx, arg_empty *a)
+{
+    return record(ctx, "SPLIT_G2", "%s", "");
+}
+
 static bool trans_C_LI(DisasContext *ctx, arg_ri *a)
 {
     return record(ctx, "C_LI", "%d,%d", a->rd, a->imm);
@@ -229,6 +249,14 @@ static const Case cases32[] = {
     { 0x30400000, NULL, true, "SPARSE_B()" },
     { 0x30200000, NULL, true, "SPARSE_C()" },
     { 0x30000000, NULL, false, "" },
+    /* a group member must still check the bit its group was split on */
+    { 0x40c00000, NULL, true, "SPLIT_A()" },
+    { 0x40000000, NULL, true, "SPLIT_B()" },
+    { 0x40800000, NULL, false, "" },
+    { 0x40000002, NULL, true, "SPLIT_G1()" },
+    { 0x40800002, NULL, true, "SPLIT_G2()" },
+    { 0x40000002, "SPLIT_G1", false, "SPLIT_G1()" },
+    { 0x40c00002, NULL, true, "SPLIT_A()" },
     { 0xff000000, NULL, false, "" },
     { 0x00000000, NULL, false, "" },
 };
