@@ -18,6 +18,8 @@ static const int8_t tci_alloc_order[] = {
 static const int8_t tci_iarg_regs[] = { 0, 1, 2, 3, 4, 5, 6 };
 
 #define ALL_REGS 0x3fffu
+#define CT_IMM32     1
+#define CT_IMM32_NEG 2
 
 static void tci_constraints(const TCGOp *op, TCGConstraintSet *cs)
 {
@@ -26,19 +28,50 @@ static void tci_constraints(const TCGOp *op, TCGConstraintSet *cs)
     for (i = 0; i < n; i++) {
         cs->args[i].regs = ALL_REGS;
     }
-    if (op->opc == INDEX_op_add) {
-        cs->args[2].ct = 1;             /* addi with a 32-bit immediate */
+    /* immediate forms: a sign-extended 32-bit operand in the bytecode */
+    switch (op->opc) {
+    case INDEX_op_add: case INDEX_op_and: case INDEX_op_or:
+    case INDEX_op_xor: case INDEX_op_mul: case INDEX_op_shl:
+    case INDEX_op_shr: case INDEX_op_sar: case INDEX_op_setcond:
+        cs->args[2].ct = CT_IMM32;
+        break;
+    case INDEX_op_sub:
+        cs->args[2].ct = CT_IMM32_NEG;  /* becomes addi -imm */
+        break;
+    case INDEX_op_brcond:
+        cs->args[1].ct = CT_IMM32;
+        break;
+    default:
+        break;
     }
 }
 
 static bool tci_const_match(int64_t val, TCGType type, unsigned ct)
 {
-    return (ct & 1) && val == (int32_t)val;
+    if (ct & CT_IMM32) {
+        return val == (int32_t)val;
+    }
+    if (ct & CT_IMM32_NEG) {
+        return val == (int32_t)val && val != INT32_MIN;
+    }
+    return false;
 }
 
 static void out_insn(TCGContext *s, TCIOpcode opc, int a, int b, int c)
 {
     tcg_out32(s, opc | (a & 0xff) << 8 | (b & 0xff) << 16 | (uint32_t)(c & 0xff) << 24);
+}
+
+/* reg = reg op (reg | imm32) */
+static void out_rri(TCGContext *s, TCIOpcode rr, TCIOpcode ri, const TCGArg *a,
+                    const bool *const_args)
+{
+    if (const_args[2]) {
+        out_insn(s, ri, a[0], a[1], 0);
+        tcg_out32(s, (uint32_t)a[2]);
+    } else {
+        out_insn(s, rr, a[0], a[1], a[2]);
+    }
 }
 
 static void tci_out_movi(TCGContext *s, TCGType type, int reg, int64_t val)
@@ -127,17 +160,33 @@ static void tci_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
             out_insn(s, TCI_add, a[0], a[1], a[2]);
         }
         break;
-    case INDEX_op_sub:   out_insn(s, TCI_sub, a[0], a[1], a[2]); break;
-    case INDEX_op_mul:   out_insn(s, TCI_mul, a[0], a[1], a[2]); break;
-    case INDEX_op_and:   out_insn(s, TCI_and, a[0], a[1], a[2]); break;
-    case INDEX_op_or:    out_insn(s, TCI_or, a[0], a[1], a[2]); break;
-    case INDEX_op_xor:   out_insn(s, TCI_xor, a[0], a[1], a[2]); break;
+    case INDEX_op_sub:
+        if (const_args[2]) {
+            out_insn(s, TCI_addi, a[0], a[1], 0);
+            tcg_out32(s, (uint32_t)-(int32_t)a[2]);
+        } else {
+            out_insn(s, TCI_sub, a[0], a[1], a[2]);
+        }
+        break;
+    case INDEX_op_mul:   out_rri(s, TCI_mul, TCI_muli, a, const_args); break;
+    case INDEX_op_and:   out_rri(s, TCI_and, TCI_andi, a, const_args); break;
+    case INDEX_op_or:    out_rri(s, TCI_or, TCI_ori, a, const_args); break;
+    case INDEX_op_xor:   out_rri(s, TCI_xor, TCI_xori, a, const_args); break;
     case INDEX_op_andc:  out_insn(s, TCI_andc, a[0], a[1], a[2]); break;
     case INDEX_op_neg:   out_insn(s, TCI_neg, a[0], a[1], 0); break;
     case INDEX_op_not:   out_insn(s, TCI_not, a[0], a[1], 0); break;
-    case INDEX_op_shl:   out_insn(s, SEL(shl), a[0], a[1], a[2]); break;
-    case INDEX_op_shr:   out_insn(s, SEL(shr), a[0], a[1], a[2]); break;
-    case INDEX_op_sar:   out_insn(s, SEL(sar), a[0], a[1], a[2]); break;
+    case INDEX_op_shl:
+        out_insn(s, const_args[2] ? SEL(shli) : SEL(shl), a[0], a[1],
+                 const_args[2] ? a[2] & (w64 ? 63 : 31) : a[2]);
+        break;
+    case INDEX_op_shr:
+        out_insn(s, const_args[2] ? SEL(shri) : SEL(shr), a[0], a[1],
+                 const_args[2] ? a[2] & (w64 ? 63 : 31) : a[2]);
+        break;
+    case INDEX_op_sar:
+        out_insn(s, const_args[2] ? SEL(sari) : SEL(sar), a[0], a[1],
+                 const_args[2] ? a[2] & (w64 ? 63 : 31) : a[2]);
+        break;
     case INDEX_op_rotl:  out_insn(s, SEL(rotl), a[0], a[1], a[2]); break;
     case INDEX_op_rotr:  out_insn(s, SEL(rotr), a[0], a[1], a[2]); break;
     case INDEX_op_div:   out_insn(s, SEL(div), a[0], a[1], a[2]); break;
@@ -165,8 +214,13 @@ static void tci_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
         tcg_out32(s, a[3]);
         break;
     case INDEX_op_setcond:
-        out_insn(s, SEL(setcond), a[0], a[1], a[2]);
-        tcg_out32(s, a[3]);
+        if (const_args[2]) {
+            out_insn(s, SEL(setcondi), a[0], a[1], a[3]);
+            tcg_out32(s, (uint32_t)a[2]);
+        } else {
+            out_insn(s, SEL(setcond), a[0], a[1], a[2]);
+            tcg_out32(s, a[3]);
+        }
         break;
     case INDEX_op_negsetcond:
         out_insn(s, SEL(negsetcond), a[0], a[1], a[2]);
@@ -177,7 +231,12 @@ static void tci_out_op(TCGContext *s, const TCGOp *op, const TCGArg *a,
         tcg_out32(s, a[3] | a[4] << 8 | a[5] << 16);
         break;
     case INDEX_op_brcond:
-        out_insn(s, SEL(brcond), a[0], a[1], a[2]);
+        if (const_args[1]) {
+            out_insn(s, SEL(brcondi), a[0], 0, a[2]);
+            tcg_out32(s, (uint32_t)a[1]);
+        } else {
+            out_insn(s, SEL(brcond), a[0], a[1], a[2]);
+        }
         out_branch(s, tcg_label_from_arg(a[3]), insn);
         break;
     case INDEX_op_br:

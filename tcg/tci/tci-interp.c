@@ -13,15 +13,34 @@
 #include "../tcg-internal.h"
 #include "tci.h"
 
+/* computed-goto dispatch: one indirect jump per bytecode instruction */
+#define CASE(n) L_##n:
+#define NEXT goto next
+
 typedef uint64_t (*tci_helper_fn)(uint64_t, uint64_t, uint64_t, uint64_t,
                                   uint64_t, uint64_t, uint64_t);
 
-static bool tci_cond32(unsigned c, uint64_t a, uint64_t b)
+static inline bool tci_cond32(unsigned c, uint64_t a, uint64_t b)
 {
-    return tcg_cond_eval(c, TCG_TYPE_I32, a, b);
+    uint32_t ua = a, ub = b;
+    int32_t sa = a, sb = b;
+
+    switch (c) {
+    case TCG_COND_EQ:  return ua == ub;
+    case TCG_COND_NE:  return ua != ub;
+    case TCG_COND_LT:  return sa < sb;
+    case TCG_COND_GE:  return sa >= sb;
+    case TCG_COND_LE:  return sa <= sb;
+    case TCG_COND_GT:  return sa > sb;
+    case TCG_COND_LTU: return ua < ub;
+    case TCG_COND_GEU: return ua >= ub;
+    case TCG_COND_LEU: return ua <= ub;
+    case TCG_COND_GTU: return ua > ub;
+    default:           return tcg_cond_eval(c, TCG_TYPE_I32, a, b);
+    }
 }
 
-static bool tci_cond64(unsigned c, uint64_t a, uint64_t b)
+static inline bool tci_cond64(unsigned c, uint64_t a, uint64_t b)
 {
     uint64_t ua = a, ub = b;
     int64_t sa = a, sb = b;
@@ -111,237 +130,268 @@ uintptr_t tci_exec(CPUArchState *env, const void *code)
     uint64_t frame[TCI_FRAME_SIZE / 8];
     const uint32_t *pc = code;
 
+    static const void *const dispatch[TCI_NB_OPS] = {
+#define X(n) [TCI_##n] = &&L_##n,
+        TCI_OPCODES(X)
+#undef X
+    };
+    const uint32_t *insn;
+    uint32_t w;
+    unsigned a, b, c;
+    uint64_t x, y;
+
     regs[TCI_REG_ENV] = (uintptr_t)env;
     regs[TCI_REG_SP] = (uintptr_t)frame;
 
-    for (;;) {
-        const uint32_t *insn = pc;
-        uint32_t w = *pc++;
-        unsigned a = (w >> 8) & 0xff, b = (w >> 16) & 0xff, c = w >> 24;
-        uint64_t x, y;
-
-        switch ((TCIOpcode)(w & 0xff)) {
-        case TCI_nop:
-            break;
-        case TCI_exit:
+    goto next;
+    {
+        CASE(nop)
+            NEXT;
+        CASE(exit)
             return 0;
-        case TCI_movi32:
+        CASE(movi32)
             regs[a] = (int64_t)(int32_t)*pc++;
-            break;
-        case TCI_movi64:
+            NEXT;
+        CASE(movi64)
             memcpy(&regs[a], pc, 8);
             pc += 2;
-            break;
-        case TCI_mov:
+            NEXT;
+        CASE(mov)
             regs[a] = regs[b];
-            break;
+            NEXT;
 
 #define LD(op, type) \
-        case TCI_##op: { \
+        CASE(op) { \
             type v; \
             memcpy(&v, (const char *)(uintptr_t)regs[b] + (int32_t)*pc++, sizeof(v)); \
             regs[a] = v; \
-            break; \
+            NEXT; \
         }
         LD(ld8u, uint8_t) LD(ld8s, int8_t) LD(ld16u, uint16_t) LD(ld16s, int16_t)
         LD(ld32u, uint32_t) LD(ld32s, int32_t) LD(ld64, uint64_t)
 #undef LD
 #define ST(op, type) \
-        case TCI_##op: { \
+        CASE(op) { \
             type v = regs[a]; \
             memcpy((char *)(uintptr_t)regs[b] + (int32_t)*pc++, &v, sizeof(v)); \
-            break; \
+            NEXT; \
         }
         ST(st8, uint8_t) ST(st16, uint16_t) ST(st32, uint32_t) ST(st64, uint64_t)
 #undef ST
 
-        case TCI_add:  regs[a] = regs[b] + regs[c]; break;
-        case TCI_addi: regs[a] = regs[b] + (int64_t)(int32_t)*pc++; break;
-        case TCI_sub:  regs[a] = regs[b] - regs[c]; break;
-        case TCI_mul:  regs[a] = regs[b] * regs[c]; break;
-        case TCI_and:  regs[a] = regs[b] & regs[c]; break;
-        case TCI_or:   regs[a] = regs[b] | regs[c]; break;
-        case TCI_xor:  regs[a] = regs[b] ^ regs[c]; break;
-        case TCI_andc: regs[a] = regs[b] & ~regs[c]; break;
-        case TCI_neg:  regs[a] = -regs[b]; break;
-        case TCI_not:  regs[a] = ~regs[b]; break;
+        CASE(add)  regs[a] = regs[b] + regs[c]; NEXT;
+        CASE(addi) regs[a] = regs[b] + (int64_t)(int32_t)*pc++; NEXT;
+        CASE(andi) regs[a] = regs[b] & (int64_t)(int32_t)*pc++; NEXT;
+        CASE(ori)  regs[a] = regs[b] | (int64_t)(int32_t)*pc++; NEXT;
+        CASE(xori) regs[a] = regs[b] ^ (int64_t)(int32_t)*pc++; NEXT;
+        CASE(muli) regs[a] = regs[b] * (int64_t)(int32_t)*pc++; NEXT;
+        CASE(shli32) regs[a] = (uint32_t)regs[b] << c; NEXT;
+        CASE(shri32) regs[a] = (uint32_t)regs[b] >> c; NEXT;
+        CASE(sari32) regs[a] = (uint32_t)((int32_t)regs[b] >> c); NEXT;
+        CASE(shli64) regs[a] = regs[b] << c; NEXT;
+        CASE(shri64) regs[a] = regs[b] >> c; NEXT;
+        CASE(sari64) regs[a] = (int64_t)regs[b] >> c; NEXT;
+        CASE(sub)  regs[a] = regs[b] - regs[c]; NEXT;
+        CASE(mul)  regs[a] = regs[b] * regs[c]; NEXT;
+        CASE(and)  regs[a] = regs[b] & regs[c]; NEXT;
+        CASE(or)   regs[a] = regs[b] | regs[c]; NEXT;
+        CASE(xor)  regs[a] = regs[b] ^ regs[c]; NEXT;
+        CASE(andc) regs[a] = regs[b] & ~regs[c]; NEXT;
+        CASE(neg)  regs[a] = -regs[b]; NEXT;
+        CASE(not)  regs[a] = ~regs[b]; NEXT;
 
-        case TCI_shl32: regs[a] = (uint32_t)regs[b] << (regs[c] & 31); break;
-        case TCI_shr32: regs[a] = (uint32_t)regs[b] >> (regs[c] & 31); break;
-        case TCI_sar32: regs[a] = (uint32_t)((int32_t)regs[b] >> (regs[c] & 31)); break;
-        case TCI_rotl32:
+        CASE(shl32) regs[a] = (uint32_t)regs[b] << (regs[c] & 31); NEXT;
+        CASE(shr32) regs[a] = (uint32_t)regs[b] >> (regs[c] & 31); NEXT;
+        CASE(sar32) regs[a] = (uint32_t)((int32_t)regs[b] >> (regs[c] & 31)); NEXT;
+        CASE(rotl32)
             x = (uint32_t)regs[b];
             y = regs[c] & 31;
             regs[a] = (uint32_t)(y ? (x << y) | (x >> (32 - y)) : x);
-            break;
-        case TCI_rotr32:
+            NEXT;
+        CASE(rotr32)
             x = (uint32_t)regs[b];
             y = regs[c] & 31;
             regs[a] = (uint32_t)(y ? (x >> y) | (x << (32 - y)) : x);
-            break;
-        case TCI_shl64: regs[a] = regs[b] << (regs[c] & 63); break;
-        case TCI_shr64: regs[a] = regs[b] >> (regs[c] & 63); break;
-        case TCI_sar64: regs[a] = (int64_t)regs[b] >> (regs[c] & 63); break;
-        case TCI_rotl64:
+            NEXT;
+        CASE(shl64) regs[a] = regs[b] << (regs[c] & 63); NEXT;
+        CASE(shr64) regs[a] = regs[b] >> (regs[c] & 63); NEXT;
+        CASE(sar64) regs[a] = (int64_t)regs[b] >> (regs[c] & 63); NEXT;
+        CASE(rotl64)
             x = regs[b];
             y = regs[c] & 63;
             regs[a] = y ? (x << y) | (x >> (64 - y)) : x;
-            break;
-        case TCI_rotr64:
+            NEXT;
+        CASE(rotr64)
             x = regs[b];
             y = regs[c] & 63;
             regs[a] = y ? (x >> y) | (x << (64 - y)) : x;
-            break;
+            NEXT;
 
         /* division by zero / overflow are undefined in the IR: give 0 */
-        case TCI_div32:
+        CASE(div32)
             x = (int32_t)regs[b];
             y = (int32_t)regs[c];
             regs[a] = (int32_t)y == 0 || ((int32_t)y == -1 && (int32_t)x == INT32_MIN)
                 ? 0 : (uint32_t)((int32_t)x / (int32_t)y);
-            break;
-        case TCI_rem32:
+            NEXT;
+        CASE(rem32)
             x = (int32_t)regs[b];
             y = (int32_t)regs[c];
             regs[a] = (int32_t)y == 0 || ((int32_t)y == -1 && (int32_t)x == INT32_MIN)
                 ? 0 : (uint32_t)((int32_t)x % (int32_t)y);
-            break;
-        case TCI_divu32:
+            NEXT;
+        CASE(divu32)
             y = (uint32_t)regs[c];
             regs[a] = y ? (uint32_t)regs[b] / y : 0;
-            break;
-        case TCI_remu32:
+            NEXT;
+        CASE(remu32)
             y = (uint32_t)regs[c];
             regs[a] = y ? (uint32_t)regs[b] % y : 0;
-            break;
-        case TCI_div64:
+            NEXT;
+        CASE(div64)
             regs[a] = regs[c] == 0 || ((int64_t)regs[c] == -1 && (int64_t)regs[b] == INT64_MIN)
                 ? 0 : (uint64_t)((int64_t)regs[b] / (int64_t)regs[c]);
-            break;
-        case TCI_rem64:
+            NEXT;
+        CASE(rem64)
             regs[a] = regs[c] == 0 || ((int64_t)regs[c] == -1 && (int64_t)regs[b] == INT64_MIN)
                 ? 0 : (uint64_t)((int64_t)regs[b] % (int64_t)regs[c]);
-            break;
-        case TCI_divu64:
+            NEXT;
+        CASE(divu64)
             regs[a] = regs[c] ? regs[b] / regs[c] : 0;
-            break;
-        case TCI_remu64:
+            NEXT;
+        CASE(remu64)
             regs[a] = regs[c] ? regs[b] % regs[c] : 0;
-            break;
+            NEXT;
 
-        case TCI_clz32:
+        CASE(clz32)
             x = (uint32_t)regs[b];
             regs[a] = x ? (uint64_t)__builtin_clz(x) : regs[c];
-            break;
-        case TCI_ctz32:
+            NEXT;
+        CASE(ctz32)
             x = (uint32_t)regs[b];
             regs[a] = x ? (uint64_t)__builtin_ctz(x) : regs[c];
-            break;
-        case TCI_ctpop32: regs[a] = __builtin_popcount((uint32_t)regs[b]); break;
-        case TCI_clz64:
+            NEXT;
+        CASE(ctpop32) regs[a] = __builtin_popcount((uint32_t)regs[b]); NEXT;
+        CASE(clz64)
             regs[a] = regs[b] ? (uint64_t)__builtin_clzll(regs[b]) : regs[c];
-            break;
-        case TCI_ctz64:
+            NEXT;
+        CASE(ctz64)
             regs[a] = regs[b] ? (uint64_t)__builtin_ctzll(regs[b]) : regs[c];
-            break;
-        case TCI_ctpop64: regs[a] = __builtin_popcountll(regs[b]); break;
+            NEXT;
+        CASE(ctpop64) regs[a] = __builtin_popcountll(regs[b]); NEXT;
 
-        case TCI_ext8s:  regs[a] = (int8_t)regs[b]; break;
-        case TCI_ext8u:  regs[a] = (uint8_t)regs[b]; break;
-        case TCI_ext16s: regs[a] = (int16_t)regs[b]; break;
-        case TCI_ext16u: regs[a] = (uint16_t)regs[b]; break;
-        case TCI_ext32s: regs[a] = (int32_t)regs[b]; break;
-        case TCI_ext32u: regs[a] = (uint32_t)regs[b]; break;
-        case TCI_bswap16:
+        CASE(ext8s)  regs[a] = (int8_t)regs[b]; NEXT;
+        CASE(ext8u)  regs[a] = (uint8_t)regs[b]; NEXT;
+        CASE(ext16s) regs[a] = (int16_t)regs[b]; NEXT;
+        CASE(ext16u) regs[a] = (uint16_t)regs[b]; NEXT;
+        CASE(ext32s) regs[a] = (int32_t)regs[b]; NEXT;
+        CASE(ext32u) regs[a] = (uint32_t)regs[b]; NEXT;
+        CASE(bswap16)
             x = __builtin_bswap16((uint16_t)regs[b]);
             regs[a] = (c & TCG_BSWAP_OS) ? (uint64_t)(int16_t)x : x;
-            break;
-        case TCI_bswap32:
+            NEXT;
+        CASE(bswap32)
             x = __builtin_bswap32((uint32_t)regs[b]);
             regs[a] = (c & TCG_BSWAP_OS) ? (uint64_t)(int32_t)x : x;
-            break;
-        case TCI_bswap64: regs[a] = __builtin_bswap64(regs[b]); break;
+            NEXT;
+        CASE(bswap64) regs[a] = __builtin_bswap64(regs[b]); NEXT;
 
-        case TCI_mulu2_32: {
+        CASE(mulu2_32) {
             uint64_t p = (uint64_t)(uint32_t)regs[c] * (uint32_t)regs[*pc++];
             regs[a] = (uint32_t)p;
             regs[b] = p >> 32;
-            break;
+            NEXT;
         }
-        case TCI_muls2_32: {
+        CASE(muls2_32) {
             int64_t p = (int64_t)(int32_t)regs[c] * (int32_t)regs[*pc++];
             regs[a] = (uint32_t)p;
             regs[b] = (uint64_t)p >> 32;
-            break;
+            NEXT;
         }
-        case TCI_mulu2_64: {
+        CASE(mulu2_64) {
             unsigned __int128 p = (unsigned __int128)regs[c] * regs[*pc++];
             regs[a] = (uint64_t)p;
             regs[b] = (uint64_t)(p >> 64);
-            break;
+            NEXT;
         }
-        case TCI_muls2_64: {
+        CASE(muls2_64) {
             __int128 p = (__int128)(int64_t)regs[c] * (int64_t)regs[*pc++];
             regs[a] = (uint64_t)p;
             regs[b] = (uint64_t)((unsigned __int128)p >> 64);
-            break;
+            NEXT;
         }
 
-        case TCI_setcond32: regs[a] = tci_cond32(*pc++, regs[b], regs[c]); break;
-        case TCI_setcond64: regs[a] = tci_cond64(*pc++, regs[b], regs[c]); break;
-        case TCI_negsetcond32: regs[a] = -(uint64_t)tci_cond32(*pc++, regs[b], regs[c]); break;
-        case TCI_negsetcond64: regs[a] = -(uint64_t)tci_cond64(*pc++, regs[b], regs[c]); break;
-        case TCI_movcond32:
+        CASE(setcondi32) regs[a] = tci_cond32(c, regs[b], (int64_t)(int32_t)*pc++); NEXT;
+        CASE(setcondi64) regs[a] = tci_cond64(c, regs[b], (int64_t)(int32_t)*pc++); NEXT;
+        CASE(brcondi32)
+            if (tci_cond32(c, regs[a], (int64_t)(int32_t)pc[0])) {
+                pc = (const uint32_t *)((const char *)insn + (int32_t)pc[1]);
+            } else {
+                pc += 2;
+            }
+            NEXT;
+        CASE(brcondi64)
+            if (tci_cond64(c, regs[a], (int64_t)(int32_t)pc[0])) {
+                pc = (const uint32_t *)((const char *)insn + (int32_t)pc[1]);
+            } else {
+                pc += 2;
+            }
+            NEXT;
+        CASE(setcond32) regs[a] = tci_cond32(*pc++, regs[b], regs[c]); NEXT;
+        CASE(setcond64) regs[a] = tci_cond64(*pc++, regs[b], regs[c]); NEXT;
+        CASE(negsetcond32) regs[a] = -(uint64_t)tci_cond32(*pc++, regs[b], regs[c]); NEXT;
+        CASE(negsetcond64) regs[a] = -(uint64_t)tci_cond64(*pc++, regs[b], regs[c]); NEXT;
+        CASE(movcond32)
             x = *pc++;
             regs[a] = tci_cond32(x >> 16, regs[b], regs[c])
                 ? regs[x & 0xff] : regs[(x >> 8) & 0xff];
-            break;
-        case TCI_movcond64:
+            NEXT;
+        CASE(movcond64)
             x = *pc++;
             regs[a] = tci_cond64(x >> 16, regs[b], regs[c])
                 ? regs[x & 0xff] : regs[(x >> 8) & 0xff];
-            break;
-        case TCI_brcond32:
+            NEXT;
+        CASE(brcond32)
             if (tci_cond32(c, regs[a], regs[b])) {
                 pc = (const uint32_t *)((const char *)insn + (int32_t)*pc);
             } else {
                 pc++;
             }
-            break;
-        case TCI_brcond64:
+            NEXT;
+        CASE(brcond64)
             if (tci_cond64(c, regs[a], regs[b])) {
                 pc = (const uint32_t *)((const char *)insn + (int32_t)*pc);
             } else {
                 pc++;
             }
-            break;
-        case TCI_br:
+            NEXT;
+        CASE(br)
             pc = (const uint32_t *)((const char *)insn + (int32_t)*pc);
-            break;
+            NEXT;
 
-        case TCI_call: {
+        CASE(call) {
             tci_helper_fn fn;
             memcpy(&fn, pc, sizeof(fn));
             pc += 2;
             tci_tb_ptr = (uintptr_t)pc;
             regs[0] = fn(regs[0], regs[1], regs[2], regs[3], regs[4], regs[5],
                          regs[6]);
-            break;
+            NEXT;
         }
-        case TCI_exit_tb: {
+        CASE(exit_tb) {
             uint64_t v;
             memcpy(&v, pc, 8);
             return v;
         }
-        case TCI_goto_tb:
+        CASE(goto_tb)
             pc = (const uint32_t *)(uintptr_t)
                 __atomic_load_n((const uint64_t *)pc, __ATOMIC_ACQUIRE);
-            break;
-        case TCI_goto_ptr:
+            NEXT;
+        CASE(goto_ptr)
             pc = (const uint32_t *)(uintptr_t)regs[a];
-            break;
+            NEXT;
 
-        case TCI_qemu_ld: {
+        CASE(qemu_ld) {
             MemOpIdx oi = *pc++;
             void *host = tlb_fast(env, regs[b], oi, false);
             if (host) {
@@ -351,9 +401,9 @@ uintptr_t tci_exec(CPUArchState *env, const void *code)
                 x = helper_ld_mmu(env, regs[b], oi, (uintptr_t)pc);
             }
             regs[a] = c == TCG_TYPE_I32 ? (uint32_t)x : x;
-            break;
+            NEXT;
         }
-        case TCI_qemu_st: {
+        CASE(qemu_st) {
             MemOpIdx oi = *pc++;
             void *host = tlb_fast(env, regs[b], oi, true);
             if (host) {
@@ -362,13 +412,17 @@ uintptr_t tci_exec(CPUArchState *env, const void *code)
                 tci_tb_ptr = (uintptr_t)pc;
                 helper_st_mmu(env, regs[b], regs[a], oi, (uintptr_t)pc);
             }
-            break;
+            NEXT;
         }
-        case TCI_mb:
+        CASE(mb)
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
-            break;
-        default:
-            g_error("tci: bad opcode %u at %p", w & 0xff, (const void *)insn);
-        }
+            NEXT;
     }
+next:
+    insn = pc;
+    w = *pc++;
+    a = (w >> 8) & 0xff;
+    b = (w >> 16) & 0xff;
+    c = w >> 24;
+    goto *dispatch[w & 0xff];
 }

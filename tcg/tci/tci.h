@@ -17,7 +17,9 @@
     X(ld8u) X(ld8s) X(ld16u) X(ld16s) X(ld32u) X(ld32s) X(ld64) \
     X(st8) X(st16) X(st32) X(st64) \
     X(add) X(sub) X(mul) X(and) X(or) X(xor) X(andc) X(neg) X(not) \
-    X(addi) \
+    X(addi) X(andi) X(ori) X(xori) X(muli) \
+    X(shli32) X(shri32) X(sari32) X(shli64) X(shri64) X(sari64) \
+    X(brcondi32) X(brcondi64) X(setcondi32) X(setcondi64) \
     X(shl32) X(shr32) X(sar32) X(rotl32) X(rotr32) \
     X(shl64) X(shr64) X(sar64) X(rotl64) X(rotr64) \
     X(div32) X(divu32) X(rem32) X(remu32) \
