@@ -209,7 +209,7 @@ static void test_hints(void)
     __asm__ volatile("sevl\n\twfe\n\tnop\n\tyield\n\tsev\n\twfe\n\tisb\n\tdsb sy\n\tdmb ish\n\t"
                      "hint #0x7f\n\tcsdb\n\tesb" ::: "memory");
     check("hints, barriers, sevl+wfe: no exception", exc_last.count, 0);
-    check_true("and no hang", READ_SYSREG(cntvct_el0) - t0 < READ_SYSREG(cntfrq_el0));
+    check_true("and no hang (under 10 s)", READ_SYSREG(cntvct_el0) - t0 < 10 * READ_SYSREG(cntfrq_el0));
 }
 
 int main(void)
