@@ -95,10 +95,11 @@ int main(void)
 
     /* Physical EL1 timer through CVAL. */
     WRITE_SYSREG(cntp_ctl_el0, 0);
-    WRITE_SYSREG(cntp_cval_el0, pct() + frq / 2000);
+    WRITE_SYSREG(cntp_cval_el0, ~0ull);
     WRITE_SYSREG(cntp_ctl_el0, 3);
     ISB();
-    check("CNTP_CTL armed: ISTATUS clear", READ_SYSREG(cntp_ctl_el0), 3);
+    check("CNTP_CTL armed far ahead: ISTATUS clear", READ_SYSREG(cntp_ctl_el0), 3);
+    WRITE_SYSREG(cntp_cval_el0, pct() + frq / 2000);
     for (i = 0; i < 100000000; i++) {
         ctl = READ_SYSREG(cntp_ctl_el0);
         if (ctl & 4) {
