@@ -188,7 +188,9 @@ static int mux_can_read(void *opaque)
     if (f->prod == f->cons && f->be->chr_can_read) {
         int n = f->be->chr_can_read(f->be->opaque);
         if (n > 0) {
-            return n;
+            /* at most a buffer's worth: if a C-a c in this chunk moves
+             * the focus, the rest still fits in the next front end's */
+            return MIN(n, MUX_BUF_SIZE);
         }
     }
     return MUX_BUF_SIZE - (f->prod - f->cons);

@@ -585,12 +585,12 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
         do {
             fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
         } while (fd < 0 && errno == EINTR);
-        fd_set_nonblock(s->listen_fd, true);
         if (fd < 0) {
             error_setg_errno(errp, errno, "chardev '%s': accept failed",
                              chr->label);
             return false;
         }
+        fd_set_nonblock(s->listen_fd, true);
         sock_connected(s, fd);
     } else {
         qemu_set_fd_handler(s->listen_fd, sock_listen_accept, NULL, s);
