@@ -1737,8 +1737,111 @@ static void test_chaining(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Odds and ends of the API                                             */
+
+static void gen_misc(void *opaque)
+{
+    TCGv_i64 a = tcg_temp_new_i64(), b;
+    TCGOp *op;
+
+    tcg_gen_insn_start(0x2000, 0);
+    op = tcg_last_insn_start();
+    g_assert(op);
+    tcg_set_insn_start_param(op, 1, 42);
+    tcg_gen_ld_i64(a, tcg_env, offsetof(CPUArchState, in[0]));
+    tcg_gen_addi_i64(a, a, 1);
+    tcg_gen_st_i64(a, tcg_env, offsetof(CPUArchState, out[0]));
+    tcg_gen_discard_i64(a);
+    tcg_temp_free_i64(a);
+    b = tcg_temp_new_i64();             /* may reuse a's index */
+    tcg_gen_ld_i64(b, tcg_env, offsetof(CPUArchState, in[1]));
+    gen_helper_where(tcg_env, tcg_constant_i32(0));
+    tcg_gen_st_i64(b, tcg_env, offsetof(CPUArchState, out[1]));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_misc_api(void)
+{
+    int bi;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        TranslationBlock *tb;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        tcg_set_backend(backends[bi]);
+        env->in[0] = 10;
+        env->in[1] = 20;
+        tb = translate(gen_misc, NULL);
+        cur_tb = tb;
+        g_assert_cmphex(run(tb), ==, 0);
+        g_assert_cmpuint(env->out[0], ==, 11);
+        g_assert_cmpuint(env->out[1], ==, 20);
+        g_assert_cmpuint(env->out[200], ==, 0x2000);
+        g_assert_cmpuint(env->out[220], ==, 42);
+
+        /* the IR listing names ops and globals */
+        f = open_memstream(&text, &len);
+        tcg_dump_ops(f);
+        tcg_disas_host(f, tb->tc.ptr, tb->tc.size);
+        fclose(f);
+        g_assert(strstr(text, "add_i64"));
+        g_assert(strstr(text, "call where"));
+        free(text);
+    }
+}
+
+static void gen_huge(void *opaque)
+{
+    int i;
+
+    for (i = 0; i < 600; i++) {
+        tcg_gen_insn_start(i, 0);
+        tcg_gen_addi_i64(g_a64, g_a64, 1);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+/* too many guest insns: -2 (retranslate smaller); a full buffer: -1 */
+static void test_limits(void)
+{
+    TranslationBlock *tb;
+    int n = 0, ret;
+
+    tcg_set_backend(TCG_BACKEND_TCI);
+    tcg_region_reset_all();
+    tb = tcg_tb_alloc();
+    tcg_func_start();
+    gen_huge(NULL);
+    g_assert_cmpint(tcg_gen_code(tb), ==, -2);
+
+    tcg_region_reset_all();
+    for (;;) {
+        tb = tcg_tb_alloc();
+        if (!tb) {
+            break;
+        }
+        tcg_func_start();
+        gen_pressure(NULL);
+        ret = tcg_gen_code(tb);
+        if (ret == -1) {
+            break;
+        }
+        g_assert_cmpint(ret, >, 0);
+        n++;
+    }
+    g_assert_cmpint(n, >, 100);
+    g_assert_cmpuint(tcg_code_size(), <=, tcg_code_capacity());
+    tcg_region_reset_all();
+    g_assert_cmpuint(tcg_code_size(), <, 4096);
+}
+
 void test_tcg_more_register(void)
 {
+    g_test_add_func("/tcg/misc-api", test_misc_api);
+    g_test_add_func("/tcg/limits", test_limits);
     g_test_add_func("/tcg/helpers", test_helpers);
     g_test_add_func("/tcg/branches", test_branches);
     g_test_add_func("/tcg/register-pressure", test_register_pressure);
