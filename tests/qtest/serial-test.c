@@ -39,7 +39,7 @@ typedef struct UART {
     char *dir;
 } UART;
 
-static UART *uart_start(const char *extra)
+static UART *uart_start_dev(const char *device, bool isa)
 {
     UART *u = g_new0(UART, 1);
     char *path;
@@ -48,15 +48,25 @@ static UART *uart_start(const char *extra)
     u->dir = g_dir_make_tmp("serial-test-XXXXXX", NULL);
     path = g_build_filename(u->dir, "uart.sock", NULL);
     lfd = qtest_socket_server(path);
-    u->qts = qtest_initf("-chardev socket,id=s0,path=%s "
-                         "-device isa-serial,chardev=s0%s", path,
-                         extra ? extra : "");
+    u->qts = qtest_initf("-chardev socket,id=s0,path=%s -device %s", path,
+                         device);
     u->chr = qtest_socket_accept(lfd);
     g_assert_cmpint(u->chr, >=, 0);
     close(lfd);
     unlink(path);
     g_free(path);
-    qtest_irq_intercept_in(u->qts, "isa-irq");
+    if (isa) {
+        qtest_irq_intercept_in(u->qts, "isa-irq");
+    }
+    return u;
+}
+
+static UART *uart_start(const char *extra)
+{
+    char *dev = g_strdup_printf("isa-serial,chardev=s0%s", extra ? extra : "");
+    UART *u = uart_start_dev(dev, true);
+
+    g_free(dev);
     return u;
 }
 
@@ -463,6 +473,41 @@ static void test_second_port(void)
     uart_stop(u);
 }
 
+static void test_mm(void)
+{
+    UART *u = uart_start_dev("serial-mm,id=mm0,addr=0x10000000,regshift=2,"
+                             "chardev=s0", false);
+    const uint64_t base = 0x10000000;
+    char buf[4];
+
+    qtest_irq_intercept_out(u->qts, "mm0");
+    /* register i at offset i << 2, 32-bit accesses */
+    g_assert_cmphex(qtest_readl(u->qts, base + (LSR << 2)), ==,
+                    LSR_THRE | LSR_TEMT);
+    qtest_writel(u->qts, base + (SCR << 2), 0x5a);
+    g_assert_cmphex(qtest_readl(u->qts, base + (SCR << 2)), ==, 0x5a);
+    qtest_writel(u->qts, base + (THR << 2), 'm');
+    g_assert_cmpuint(qtest_socket_read(u->chr, buf, 1, 5000), ==, 1);
+    g_assert_cmphex(buf[0], ==, 'm');
+    /* no OUT2 gating on the memory-mapped variant by default */
+    g_assert_false(qtest_get_irq(u->qts, 0));
+    qtest_writel(u->qts, base + (IER << 2), 0x02);
+    g_assert_true(qtest_get_irq(u->qts, 0));
+    g_assert_cmphex(qtest_readl(u->qts, base + (IIR << 2)), ==, 0x02);
+    g_assert_false(qtest_get_irq(u->qts, 0));
+    uart_send(u, "k", 1);
+    qtest_writel(u->qts, base + (IER << 2), 0x01);
+    for (int i = 0; i < 2000 && !qtest_get_irq(u->qts, 0); i++) {
+        g_usleep(1000);
+    }
+    g_assert_true(qtest_get_irq(u->qts, 0));
+    g_assert_cmphex(qtest_readl(u->qts, base + (RBR << 2)), ==, 'k');
+    g_assert_false(qtest_get_irq(u->qts, 0));
+    /* the region is 8 << regshift bytes */
+    g_assert_cmphex(qtest_readl(u->qts, base + 0x20), ==, 0xffffffff);
+    uart_stop(u);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -477,5 +522,6 @@ int main(int argc, char **argv)
     g_test_add_func("/serial/backpressure", test_backpressure);
     g_test_add_func("/serial/bad-access", test_bad_access);
     g_test_add_func("/serial/second-port", test_second_port);
+    g_test_add_func("/serial/mm", test_mm);
     return g_test_run();
 }
