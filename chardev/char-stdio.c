@@ -9,6 +9,7 @@
  * exit notifier), turtle_exit(), SIGTERM/SIGINT/SIGHUP (which request a
  * clean shutdown; a second one restores the terminal and dies), and
  * crashes (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGQUIT restore, then die).
+ * After Ctrl-Z and fg (SIGCONT) raw mode is set again.
  * Only one stdio back end can exist.
  */
 #include "turtle/osdep.h"
@@ -23,6 +24,7 @@
 
 static Chardev *stdio_chr;              /* the one instance */
 static struct termios stdio_saved_tio;
+static struct termios stdio_raw_tio;
 static volatile sig_atomic_t stdio_tio_saved;
 static volatile sig_atomic_t stdio_term_signals;
 static int stdio_sig_pipe[2] = { -1, -1 };
@@ -56,6 +58,14 @@ static void stdio_term_signal(int sig)
         /* nothing to do: the pipe is never full with one byte */
     }
     errno = saved_errno;
+}
+
+/* Back from Ctrl-Z: the shell restored its own modes; raw again. */
+static void stdio_cont_signal(int sig)
+{
+    if (stdio_tio_saved) {
+        tcsetattr(0, TCSANOW, &stdio_raw_tio);
+    }
 }
 
 /* Crashes: put the terminal back, then let the default action happen. */
@@ -104,6 +114,7 @@ static void stdio_setup_signals(void)
         stdio_install_signal(SIGINT, stdio_term_signal);
         stdio_install_signal(SIGHUP, stdio_term_signal);
     }
+    stdio_install_signal(SIGCONT, stdio_cont_signal);
     stdio_install_signal(SIGSEGV, stdio_crash_signal);
     stdio_install_signal(SIGBUS, stdio_crash_signal);
     stdio_install_signal(SIGABRT, stdio_crash_signal);
@@ -132,6 +143,7 @@ static void stdio_term_raw(bool allow_signals)
     tio.c_cflag |= CS8;
     tio.c_cc[VMIN] = 1;
     tio.c_cc[VTIME] = 0;
+    stdio_raw_tio = tio;
     tcsetattr(0, TCSANOW, &tio);
 }
 

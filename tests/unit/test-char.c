@@ -852,6 +852,13 @@ static void test_stdio_tty(void)
     read_full(master, buf, 4);
     g_assert_cmpmem(buf, 4, "ok\r\n", 4);  /* output processing kept */
 
+    /* after Ctrl-Z the shell puts its modes back; SIGCONT makes it raw */
+    tio.c_lflag |= ICANON | ECHO;
+    tcsetattr(slave, TCSANOW, &tio);
+    raise(SIGCONT);
+    g_assert_cmpint(tcgetattr(slave, &tio), ==, 0);
+    g_assert_false(tio.c_lflag & (ICANON | ECHO));
+
     /* SIGTERM asks for a clean shutdown through the main loop */
     g_assert_cmpint(shutdown_requests, ==, 0);
     raise(SIGTERM);
