@@ -8,7 +8,9 @@
  *  - on 4K/39-bit: data permission faults from AP at EL1 and EL0, UXN/PXN
  *    instruction aborts (and the implicit PXN of EL0-writable memory),
  *    access flag faults, TLBI after a page table change, AT S1E0R/S1E1W,
- *    2MB and 1GB block mappings.
+ *    2MB and 1GB block mappings;
+ *  - TTBR1, the hole between the VA ranges, TBI0, ASIDs (see
+ *    test_ttbr1_tbi_asid).
  *
  * The image is mapped at its own address: the text read-only and
  * executable at EL0 and EL1 (AP=0b11), everything after __text_end
@@ -100,11 +102,22 @@ static void mmu_off(void)
     ISB();
 }
 
+/* Map the image at its own address into the tables at `root`. */
+static void map_identity(void)
+{
+    for (uint64_t a = 0x40000000; a < (uint64_t)(uintptr_t)__image_end; a += psize) {
+        if (a < (uint64_t)(uintptr_t)__text_end) {
+            map_page(a, a, NORMAL | D_AP_ALL_RO);
+        } else {
+            map_page(a, a, NORMAL | D_AP_ALL_RW | D_UXN);
+        }
+    }
+}
+
 /* Build the identity map of the image for the granule and switch on. */
 static void mmu_setup(int g, int va)
 {
     uint64_t tg0 = g == 12 ? 0 : g == 16 ? 1 : 2;
-    uint64_t a;
 
     mmu_off();
     gbits = g;
@@ -113,13 +126,7 @@ static void mmu_setup(int g, int va)
     pool_used = 0;
     start_level = 3 - (vabits - gbits - 1) / (gbits - 3);
     root = alloc_page();
-    for (a = 0x40000000; a < (uint64_t)(uintptr_t)__image_end; a += psize) {
-        if (a < (uint64_t)(uintptr_t)__text_end) {
-            map_page(a, a, NORMAL | D_AP_ALL_RO);
-        } else {
-            map_page(a, a, NORMAL | D_AP_ALL_RW | D_UXN);
-        }
-    }
+    map_identity();
     WRITE_SYSREG(mair_el1, 0xff00);                 /* 0: Device-nGnRnE, 1: Normal WB */
     WRITE_SYSREG(tcr_el1, (uint64_t)(64 - vabits)   /* T0SZ */
                  | 1ull << 8 | 1ull << 10 | 3ull << 12 /* WBWA, inner shareable */
@@ -469,6 +476,107 @@ static void test_permissions(void)
     mmu_off();
 }
 
+#define D_NG          (1ull << 11)
+
+/*
+ * TTBR1 (the upper VA range), the hole between the ranges, top byte
+ * ignore, and ASID-tagged non-global entries: switching TTBR0 to another
+ * ASID without a TLBI must not hit the other ASID's entries, and TLBI
+ * ASIDE1 removes one ASID's entries.  4K granule, 39-bit VA both halves.
+ */
+static void test_ttbr1_tbi_asid(void)
+{
+    uint64_t *root_a, *root_b, *root1;
+    uint64_t pa_a, pa_b, pa_c, tcr, par;
+    uint8_t *pg_a, *pg_b, *pg_c;
+    const uint64_t hva = 0xffffffc012345000ull;     /* in the 39-bit upper range */
+    const uint64_t tva = 0x5000000000ull;
+
+    mmu_setup(12, 39);
+    root_a = root;
+    pg_a = alloc_page();
+    pg_b = alloc_page();
+    pg_c = alloc_page();
+    pa_a = (uint64_t)(uintptr_t)pg_a;
+    pa_b = (uint64_t)(uintptr_t)pg_b;
+    pa_c = (uint64_t)(uintptr_t)pg_c;
+    fill_page(pg_a, 0xaaaa);
+    fill_page(pg_b, 0xbbbb);
+    fill_page(pg_c, 0xcccc);
+
+    /* TTBR1: hva -> page A */
+    root1 = alloc_page();
+    root = root1;
+    map_page(hva, pa_a, NORMAL | D_AP_EL1_RW | D_UXN | D_PXN);
+    root = root_a;
+    tcr = READ_SYSREG(tcr_el1);
+    tcr &= ~(1ull << 23 | 0x3full << 16 | 3ull << 30);
+    tcr |= 25ull << 16 | 1ull << 24 | 1ull << 26 | 3ull << 28 | 2ull << 30;  /* T1SZ, WBWA, ISH, TG1=4K */
+    WRITE_SYSREG(ttbr1_el1, (uint64_t)(uintptr_t)root1);
+    WRITE_SYSREG(tcr_el1, tcr);
+    ISB();
+    tlbi_all();
+    exc_clear();
+    check("TTBR1: load from the upper range", load(hva + 16), 0xaaaa00000002ull);
+    par = at_s1e1r(hva + 0x10);
+    check("TTBR1: AT S1E1R PA - expected", (par & 0x0000fffffffff001ull) - pa_a, 0);
+    check("TTBR1: no fault", exc_last.count, 0);
+    load(0xffffff8000000000ull - 0x1000);
+    check("VA just below the upper range: translation fault L0", dabt(), EC_DABT_CUR << 16 | 0x04);
+    exc_clear();
+    load(0x0000008000000000ull);
+    check("VA just above the lower range: translation fault L0", dabt(), EC_DABT_CUR << 16 | 0x04);
+
+    /* Top byte ignore for TTBR0 */
+    map_page(tva, pa_b, NORMAL | D_AP_EL1_RW | D_NG);
+    DSB();
+    exc_clear();
+    load(0x5a00000000000000ull | (tva + 8));
+    check("tagged VA with TBI0=0: translation fault L0", dabt(), EC_DABT_CUR << 16 | 0x04);
+    WRITE_SYSREG(tcr_el1, tcr | 1ull << 37);
+    ISB();
+    tlbi_all();
+    exc_clear();
+    check("tagged VA with TBI0=1: load ignores the tag", load(0x5a00000000000000ull | (tva + 8)), 0xbbbb00000001ull);
+    check("TBI0=1: no fault", exc_last.count, 0);
+    WRITE_SYSREG(tcr_el1, tcr);
+    ISB();
+
+    /* ASIDs: root_a (ASID 1) maps tva -> B, root_b (ASID 2) maps tva -> C,
+     * both non-global; the identity map is global in both. */
+    root_b = alloc_page();
+    root = root_b;
+    map_identity();
+    map_page(tva, pa_c, NORMAL | D_AP_EL1_RW | D_NG);
+    root = root_a;
+    DSB();
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_a | 1ull << 48);
+    ISB();
+    tlbi_all();
+    exc_clear();
+    check("ASID 1: tva -> page B", load(tva), 0xbbbb00000000ull);
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_b | 2ull << 48);
+    ISB();
+    check("switch to ASID 2 without TLBI: tva -> page C", load(tva), 0xcccc00000000ull);
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_a | 1ull << 48);
+    ISB();
+    check("back to ASID 1 without TLBI: page B", load(tva), 0xbbbb00000000ull);
+    /* Remap ASID 1's tva to page A while ASID 2 is current, then TLBI
+     * ASIDE1 for ASID 1 only. */
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_b | 2ull << 48);
+    ISB();
+    *pte_for(tva, 3, 0) = pa_a | NORMAL | D_AP_EL1_RW | D_NG | D_VALID | D_TABLE;
+    __asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" : : "r"(1ull << 48) : "memory");
+    check("ASID 2 after TLBI ASIDE1 for ASID 1: still page C", load(tva), 0xcccc00000000ull);
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_a | 1ull << 48);
+    ISB();
+    check("ASID 1 after TLBI ASIDE1: the new page A", load(tva), 0xaaaa00000000ull);
+    check("ASIDs: no fault", exc_last.count, 0);
+
+    WRITE_SYSREG(ttbr0_el1, (uint64_t)(uintptr_t)root_a);
+    mmu_off();
+}
+
 int main(void)
 {
     uint64_t mmfr0 = READ_SYSREG(id_aa64mmfr0_el1);
@@ -494,6 +602,7 @@ int main(void)
     }
     if (t4) {
         test_permissions();
+        test_ttbr1_tbi_asid();
     }
     test_done();
 }
