@@ -23,6 +23,7 @@
 #include "sysemu/runstate.h"
 
 #define QTEST_MAX_BLOB (64 * 1024 * 1024)   /* read/write/memset size cap */
+#define QTEST_MAX_LINE (256 * 1024 * 1024)  /* longer input lines are dropped */
 
 typedef struct QTestIrq {
     struct QTestIrq *next;
@@ -34,6 +35,7 @@ typedef struct QTestIrq {
 typedef struct QTestServer {
     CharBackend chr;
     GString *inbuf;
+    bool discarding;          /* inside an over-long line */
     FILE *log;
     int64_t start_us;
     QTestIrq *irqs;           /* every intercepted line */
@@ -367,6 +369,11 @@ static void qtest_cmd_clock(QTestServer *s, char **w, int nw, bool set)
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     int64_t dest, arg;
 
+    if (!qemu_clock_virtual_is_manual()) {
+        /* -qtest with another accelerator: guest time runs by itself */
+        qtest_sendf(s, "FAIL %s needs -accel qtest", w[0]);
+        return;
+    }
     if (set) {
         if (nw != 2 || !qtest_parse_i64(w[1], &dest)) {
             qtest_send(s, "FAIL usage: clock_set NS");
@@ -555,6 +562,23 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
     char *nl;
 
     g_string_append_len(s->inbuf, (const char *)buf, size);
+    if (s->inbuf->len > QTEST_MAX_LINE &&
+        !memchr(s->inbuf->str, '\n', s->inbuf->len)) {
+        /* no sane command is this long: drop it rather than grow forever */
+        g_string_truncate(s->inbuf, 0);
+        s->discarding = true;
+        return;
+    }
+    if (s->discarding) {
+        nl = memchr(s->inbuf->str, '\n', s->inbuf->len);
+        if (!nl) {
+            g_string_truncate(s->inbuf, 0);
+            return;
+        }
+        g_string_erase(s->inbuf, 0, nl - s->inbuf->str + 1);
+        s->discarding = false;
+        qtest_send(s, "FAIL command line too long");
+    }
     while ((nl = memchr(s->inbuf->str, '\n', s->inbuf->len))) {
         size_t len = nl - s->inbuf->str;
         char *line = g_strndup(s->inbuf->str, len);
