@@ -1,5 +1,5 @@
 /*
- * VMSAv8-64 stage 1 translation at EL1&0 (TTBR0 only):
+ * VMSAv8-64 stage 1 translation at EL1&0:
  *  - which granules the CPU reports in ID_AA64MMFR0_EL1;
  *  - for 4K/39-bit, 4K/48-bit, 64K/42-bit, 64K/48-bit and, if supported,
  *    16K/47-bit and 16K/48-bit: translation of remapped pages, translation
