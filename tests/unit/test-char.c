@@ -527,6 +527,40 @@ static void test_socket_client_reconnect(void)
     qemu_chr_delete(srv);
 }
 
+/* IPv6 through the short form: tcp:[::1]:PORT, server and client */
+static void test_socket_ipv6(void)
+{
+    int probe = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+                                 .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+    g_autofree char *cspec = NULL;
+    Chardev *srv, *cli;
+    const char *p;
+    TestFE fs;
+
+    if (probe < 0 || bind(probe, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+        if (probe >= 0) {
+            close(probe);
+        }
+        g_test_skip("no IPv6 loopback");
+        return;
+    }
+    close(probe);
+    srv = qemu_chr_new("v6s", "tcp:[::1]:0,server=on,wait=off,ipv6=on",
+                       &error_abort);
+    p = strstr(srv->filename, "[::1]:");
+    g_assert_nonnull(p);
+    fe_attach(&fs, srv);
+    cspec = g_strdup_printf("tcp:[::1]:%d", atoi(p + 6));
+    cli = qemu_chr_new("v6c", cspec, &error_abort);
+    WAIT_FOR(fs.opened == 1);
+    g_assert_true(cli->be_open);
+    qemu_chr_delete(cli);
+    WAIT_FOR(fs.closed == 1);
+    fe_detach(&fs);
+    qemu_chr_delete(srv);
+}
+
 /* a client without host= tries every local address (::1, 127.0.0.1) */
 static void test_socket_client_addrs(void)
 {
@@ -1001,6 +1035,7 @@ int main(int argc, char **argv)
                     test_socket_client_reconnect);
     g_test_add_func("/char/socket/server-wait", test_socket_wait);
     g_test_add_func("/char/socket/client-addrs", test_socket_client_addrs);
+    g_test_add_func("/char/socket/ipv6", test_socket_ipv6);
     g_test_add_func("/char/socket/telnet", test_socket_telnet);
     g_test_add_func("/char/mux/keys-focus-buffering", test_mux);
     g_test_add_func("/char/mux/exit", test_mux_exit);
