@@ -1,9 +1,11 @@
 /*
- * The IR optimizer: constant folding of every core op, constant
- * propagation into operands (so back ends can use immediates), algebraic
- * identities (x+0, x&-1, x*1, ...), and folding of branches, setcond and
- * movcond whose condition is known.  Known values are forgotten at labels
- * and, for globals, at calls that may write them.
+ * The IR optimizer: constant folding of every core op, constant and copy
+ * propagation into operands (so back ends can use immediates and fewer
+ * moves), algebraic identities (x+0, x&-1, x*1, ...), folding of branches,
+ * setcond and movcond whose condition is known, and removal of extensions
+ * and masks that cannot change a value whose high bits are known to be
+ * zero.  What is known is forgotten at labels and, for globals, at calls
+ * that may write them.
  */
 #include "tcg-internal.h"
 
@@ -139,6 +141,13 @@ int64_t tcg_fold_op(TCGOpcode opc, TCGType t, const int64_t *in, TCGArg carg,
     return ext_type(t, r & m);
 }
 
+static void to_mov(TCGOp *op, TCGArg src);
+
+static uint64_t type_mask(TCGType t)
+{
+    return t == TCG_TYPE_I32 ? 0xffffffffull : ~0ull;
+}
+
 static void forget(TCGContext *s, int first, int last)
 {
     int i;
@@ -148,9 +157,103 @@ static void forget(TCGContext *s, int first, int last)
         if (ts->kind == TEMP_CONST) {
             ts->opt_const = true;
             ts->opt_val = ts->val;
+            ts->z_mask = ts->val & type_mask(ts->type);
         } else {
             ts->opt_const = false;
+            ts->z_mask = type_mask(ts->type);
         }
+        ts->opt_copy = -1;
+        ts->opt_version++;
+    }
+}
+
+/* the bits of a as an operand of an op of type t that may be non-zero */
+static uint64_t z_of(TCGArg a, TCGType t)
+{
+    TCGTemp *ts = arg_temp(a);
+    uint64_t z = ts->opt_const ? (uint64_t)ts->opt_val : ts->z_mask;
+
+    if (ts->type == TCG_TYPE_I32) {
+        /* the high half of an i32 in a 64-bit register is unspecified */
+        z = (z & 0xffffffffull) | (t == TCG_TYPE_I64 ? ~0xffffffffull : 0);
+    }
+    return z & type_mask(t);
+}
+
+/* the temp a value currently comes from, following valid copies */
+static TCGArg copy_root(TCGContext *s, TCGArg a)
+{
+    TCGTemp *ts = arg_temp(a);
+
+    if (ts->opt_copy >= 0
+        && s->temps[ts->opt_copy].opt_version == ts->opt_copy_version) {
+        return ts->opt_copy;
+    }
+    return a;
+}
+
+/* ext/and that cannot change its input: a plain move */
+static void fold_useless_ext(TCGOp *op)
+{
+    TCGType t = op->type;
+    uint64_t z, keep;
+
+    switch (op->opc) {
+    case INDEX_op_ext8u:  keep = 0xff; break;
+    case INDEX_op_ext16u: keep = 0xffff; break;
+    case INDEX_op_ext32u: keep = 0xffffffff; break;
+    case INDEX_op_ext8s:  keep = 0x7f; break;
+    case INDEX_op_ext16s: keep = 0x7fff; break;
+    case INDEX_op_ext32s: keep = 0x7fffffff; break;
+    case INDEX_op_and:
+        if (!arg_temp(op->args[2])->opt_const) {
+            return;
+        }
+        keep = arg_temp(op->args[2])->opt_val & type_mask(t);
+        break;
+    default:
+        return;
+    }
+    z = z_of(op->args[1], t);
+    if ((z & ~keep) == 0 && arg_temp(op->args[1])->type == t) {
+        to_mov(op, op->args[1]);
+    }
+}
+
+/* what bits of the (single) output may be set */
+static uint64_t z_result(TCGOp *op)
+{
+    TCGType t = op->type;
+    uint64_t m = type_mask(t);
+
+    switch (op->opc) {
+    case INDEX_op_mov:    return z_of(op->args[1], t);
+    case INDEX_op_and:    return z_of(op->args[1], t) & z_of(op->args[2], t);
+    case INDEX_op_or:
+    case INDEX_op_xor:    return z_of(op->args[1], t) | z_of(op->args[2], t);
+    case INDEX_op_ext8u:
+    case INDEX_op_ld8u:   return 0xff;
+    case INDEX_op_ext16u:
+    case INDEX_op_ld16u:  return 0xffff;
+    case INDEX_op_ext32u:
+    case INDEX_op_ld32u:  return z_of(op->args[1], t) & 0xffffffff;
+    case INDEX_op_setcond: return 1;
+    case INDEX_op_ctpop:  return 127;
+    case INDEX_op_shr:
+        if (arg_temp(op->args[2])->opt_const) {
+            unsigned c = arg_temp(op->args[2])->opt_val & (t == TCG_TYPE_I32 ? 31 : 63);
+            return z_of(op->args[1], t) >> c;
+        }
+        return m;
+    case INDEX_op_qemu_ld: {
+        MemOp mop = get_memop(op->args[2]);
+        if (!(mop & MO_SIGN) && (mop & MO_SIZE) < MO_64) {
+            return (2ull << ((8 << (mop & MO_SIZE)) - 1)) - 1;
+        }
+        return m;
+    }
+    default:
+        return m;
     }
 }
 
@@ -291,13 +394,19 @@ void tcg_optimize(TCGContext *s)
             continue;
         }
         if (op->opc == INDEX_op_discard) {
-            arg_temp(op->args[0])->opt_const = false;
+            TCGTemp *ts = arg_temp(op->args[0]);
+            ts->opt_const = false;
+            ts->opt_copy = -1;
+            ts->opt_version++;
             continue;
         }
 
-        /* propagate known constants into operands */
+        /* propagate copies and known constants into operands */
         for (i = nb_o; i < nb_o + nb_i; i++) {
-            TCGTemp *ts = arg_temp(op->args[i]);
+            TCGTemp *ts;
+
+            op->args[i] = copy_root(s, op->args[i]);
+            ts = arg_temp(op->args[i]);
             if (ts->opt_const && ts->kind != TEMP_CONST && ts->kind != TEMP_FIXED) {
                 op->args[i] = tcg_const_temp(ts->type, ts->opt_val);
             }
@@ -316,7 +425,11 @@ void tcg_optimize(TCGContext *s)
                 forget(s, 0, s->nb_globals);
             }
             for (i = 0; i < nb_o; i++) {
-                arg_temp(op->args[i])->opt_const = false;
+                TCGTemp *ts = arg_temp(op->args[i]);
+                ts->opt_const = false;
+                ts->opt_copy = -1;
+                ts->opt_version++;
+                ts->z_mask = type_mask(ts->type);
             }
             continue;
         }
@@ -366,20 +479,43 @@ void tcg_optimize(TCGContext *s)
             }
         }
 
+        if (nb_o == 1 && nb_i >= 1 && op->opc != INDEX_op_mov) {
+            fold_useless_ext(op);
+        }
+
         /* record what the outputs are now */
         nb_o = tcg_op_nb_oargs(op);
         if (op->opc == INDEX_op_mov) {
             TCGTemp *src = arg_temp(op->args[1]);
             TCGTemp *dst = arg_temp(op->args[0]);
+            uint64_t z = z_result(op);
+
+            if (src == dst) {
+                op->opc = INDEX_op_nop;
+                continue;
+            }
             dst->opt_const = src->opt_const;
             dst->opt_val = op->type == TCG_TYPE_I32 ? (int32_t)src->opt_val
                                                     : src->opt_val;
             if (src->opt_const && src->kind != TEMP_CONST) {
                 op->args[1] = tcg_const_temp(op->type, dst->opt_val);
             }
+            dst->opt_version++;
+            dst->opt_copy = -1;
+            dst->z_mask = z;
+            if (!src->opt_const && src->type == dst->type
+                && src->kind != TEMP_FIXED) {
+                dst->opt_copy = op->args[1];
+                dst->opt_copy_version = src->opt_version;
+            }
         } else {
+            uint64_t z = nb_o == 1 ? z_result(op) : ~0ull;
             for (i = 0; i < nb_o; i++) {
-                arg_temp(op->args[i])->opt_const = false;
+                TCGTemp *ts = arg_temp(op->args[i]);
+                ts->opt_const = false;
+                ts->opt_copy = -1;
+                ts->opt_version++;
+                ts->z_mask = z & type_mask(ts->type);
             }
         }
     }

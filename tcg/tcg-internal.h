@@ -166,6 +166,10 @@ typedef struct TCGTemp {
     /* optimizer */
     bool opt_const;
     int64_t opt_val;
+    uint64_t z_mask;            /* bits that may be non-zero */
+    uint32_t opt_version;       /* bumped at every write */
+    int opt_copy;               /* temp this one is a copy of, or -1 */
+    uint32_t opt_copy_version;  /* ... while that temp has this version */
 } TCGTemp;
 
 typedef struct TCGReloc {

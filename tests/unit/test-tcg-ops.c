@@ -1838,8 +1838,73 @@ static void test_limits(void)
     g_assert_cmpuint(tcg_code_size(), <, 4096);
 }
 
+/* copies and known-zero bits: the optimizer must not cheat */
+static void gen_opt(void *opaque)
+{
+    TCGv_i64 t = tcg_temp_new_i64(), u = tcg_temp_new_i64(), v = tcg_temp_new_i64();
+    TCGv_i32 w = tcg_temp_new_i32();
+    TCGLabel *l = gen_new_label();
+
+    /* t = copy of ga; ga changes; t keeps the old value */
+    tcg_gen_ld_i64(g_a64, tcg_env, offsetof(CPUArchState, in[0]));
+    tcg_gen_mov_i64(t, g_a64);
+    tcg_gen_addi_i64(g_a64, g_a64, 5);
+    tcg_gen_st_i64(t, tcg_env, offsetof(CPUArchState, out[0]));
+    /* u = t; t changes; u keeps it */
+    tcg_gen_mov_i64(u, t);
+    tcg_gen_movi_i64(t, 3);
+    tcg_gen_add_i64(u, u, t);
+    tcg_gen_st_i64(u, tcg_env, offsetof(CPUArchState, out[1]));
+    /* removable extensions and masks */
+    tcg_gen_ld8u_i64(v, tcg_env, offsetof(CPUArchState, in[1]));
+    tcg_gen_ext8u_i64(v, v);
+    tcg_gen_andi_i64(v, v, 0x1ff);
+    tcg_gen_ext32s_i64(v, v);
+    tcg_gen_st_i64(v, tcg_env, offsetof(CPUArchState, out[2]));
+    /* not removable: an i32 widened must be zero-extended */
+    tcg_gen_ld_i32(w, tcg_env, offsetof(CPUArchState, in[2]));
+    tcg_gen_addi_i32(w, w, 1);
+    tcg_gen_extu_i32_i64(v, w);
+    tcg_gen_st_i64(v, tcg_env, offsetof(CPUArchState, out[3]));
+    /* ld16s is signed: ext16u must stay */
+    tcg_gen_ld16s_i64(v, tcg_env, offsetof(CPUArchState, in[3]));
+    tcg_gen_ext16u_i64(v, v);
+    tcg_gen_st_i64(v, tcg_env, offsetof(CPUArchState, out[4]));
+    /* copies do not survive a label */
+    tcg_gen_mov_i64(u, g_b64);
+    tcg_gen_br(l);
+    gen_set_label(l);
+    tcg_gen_movi_i64(g_b64, 9);
+    tcg_gen_st_i64(u, tcg_env, offsetof(CPUArchState, out[5]));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_optimizer(void)
+{
+    int bi;
+
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        tcg_set_backend(backends[bi]);
+        env->in[0] = 100;
+        env->in[1] = 0xfffffffffffffff0ull;
+        env->in[2] = 0xffffffff;
+        env->in[3] = 0x8001;
+        env->g64[1] = 55;
+        g_assert_cmphex(run(translate(gen_opt, NULL)), ==, 0);
+        g_assert_cmpuint(env->out[0], ==, 100);
+        g_assert_cmpuint(env->out[1], ==, 103);
+        g_assert_cmphex(env->out[2], ==, 0xf0);
+        g_assert_cmphex(env->out[3], ==, 0);
+        g_assert_cmphex(env->out[4], ==, 0x8001);
+        g_assert_cmpuint(env->out[5], ==, 55);
+        g_assert_cmpuint(env->g64[0], ==, 105);
+        g_assert_cmpuint(env->g64[1], ==, 9);
+    }
+}
+
 void test_tcg_more_register(void)
 {
+    g_test_add_func("/tcg/optimizer", test_optimizer);
     g_test_add_func("/tcg/misc-api", test_misc_api);
     g_test_add_func("/tcg/limits", test_limits);
     g_test_add_func("/tcg/helpers", test_helpers);
