@@ -398,7 +398,8 @@ void qemu_chr_list_help(FILE *f)
     for (GSList *l = list; l; l = l->next) {
         ChardevClass *cc = CHARDEV_CLASS(l->data);
         if (!cc->internal && cc->backend_name) {
-            fprintf(f, "  %-8s %s\n", cc->backend_name, cc->help ? cc->help : "");
+            fprintf(f, "  %-8s %s\n", cc->backend_name,
+                    cc->help ? cc->help : "");
         }
     }
     g_slist_free(list);

@@ -261,8 +261,10 @@ static void test_null(void)
 
     g_assert_true(qemu_chr_find("n0") == chr);
     fe_attach(&fe, chr);
-    g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"abc", 3), ==, 3);
-    g_assert_cmpint(qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"ab", 2), ==, 2);
+    g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"abc", 3),
+                    ==, 3);
+    g_assert_cmpint(qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"ab", 2),
+                    ==, 2);
     main_loop_wait(0);
     g_assert_cmpint(fe.rx->len, ==, 0);
     g_assert_cmpint(fe.opened, ==, 0);
@@ -393,7 +395,8 @@ static void check_server(Chardev *chr, int (*connect_fn)(void *), void *arg)
     fe_attach(&fe, chr);
     g_assert_cmpint(fe.opened, ==, 0);
     /* output before anyone connected is dropped, not an error */
-    g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"lost", 4), ==, 4);
+    g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"lost", 4),
+                    ==, 4);
 
     fd = connect_fn(arg);
     WAIT_FOR(fe.opened == 1);
