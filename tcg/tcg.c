@@ -593,7 +593,8 @@ static void liveness_pass(TCGContext *s)
                 la_func_end(s);
             } else if (flags & OPF_BB_END) {
                 la_bb_end(s);
-            } else if (flags & OPF_SIDE_EFFECTS) {
+            } else if (flags & OPF_CALL_CLOBBER) {
+                /* guest memory access: a fault looks at the CPU state */
                 la_globals(s, TS_MEM, true);
             }
             break;
@@ -895,8 +896,9 @@ static void reg_alloc_op(TCGContext *s, TCGOp *op)
     if (def->flags & OPF_CALL_CLOBBER) {
         clob |= s->be->call_clobbered;
     }
-    if (def->flags & OPF_SIDE_EFFECTS) {
-        /* a fault (or a helper) may look at the CPU state */
+    if (def->flags & OPF_CALL_CLOBBER) {
+        /* guest memory access: a fault (or the slow path) may look at the
+         * CPU state */
         for (i = 0; i < s->nb_globals; i++) {
             if (s->temps[i].kind == TEMP_GLOBAL) {
                 temp_sync(s, &s->temps[i], 0);

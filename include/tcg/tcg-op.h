@@ -70,6 +70,10 @@ void tcg_gen_qemu_st_i64(TCGv_i64 val, TCGv_i64 addr, unsigned mmu_idx, MemOp mo
 #define tcg_gen_qemu_st_tl tcg_gen_qemu_st_i64
 
 /* ---- host memory relative to a pointer (CPU state) ------------------- */
+/*
+ * Never use these on a CPU-state field that is bound to a global: the
+ * global may live in a host register, so memory and IR would disagree.
+ */
 
 void tcg_gen_ld8u_i32(TCGv_i32 ret, TCGv_ptr base, intptr_t ofs);
 void tcg_gen_ld8u_i64(TCGv_i64 ret, TCGv_ptr base, intptr_t ofs);
