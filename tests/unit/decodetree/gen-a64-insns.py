@@ -17,7 +17,7 @@ import tempfile
 
 AS = 'aarch64-linux-gnu-as'
 OBJDUMP = 'aarch64-linux-gnu-objdump'
-MARCH = '-march=armv8.5-a+lse+rcpc+crc+crypto+fp16+sb+ssbs+flagm'
+MARCH = '-march=armv8.5-a+lse+rcpc+crc+crypto+fp16+sb+ssbs+flagm+rdma+dotprod'
 
 BASE = {
     'ADR': ['adr x0, .+8', 'adr x30, .-1048576', 'adr x3, .+1048575'],
@@ -264,6 +264,13 @@ SIMD = {
     'SMAXP_v': ['smaxp v0.4s, v1.4s, v2.4s'], 'UMAXP_v': ['umaxp v0.8b, v1.8b, v2.8b'],
     'SMINP_v': ['sminp v0.8h, v1.8h, v2.8h'], 'UMINP_v': ['uminp v0.2s, v1.2s, v2.2s'],
     'SQDMULH_v': ['sqdmulh v0.4s, v1.4s, v2.4s'], 'SQRDMULH_v': ['sqrdmulh v0.8h, v1.8h, v2.8h'],
+    'SQRDMLAH_v': ['sqrdmlah v0.4s, v1.4s, v2.4s'], 'SQRDMLSH_v': ['sqrdmlsh v0.4h, v1.4h, v2.4h'],
+    'SDOT_v': ['sdot v0.4s, v1.16b, v2.16b'], 'UDOT_v': ['udot v0.2s, v1.8b, v2.8b'],
+    'SQRDMLAH_vx': ['sqrdmlah v0.8h, v1.8h, v2.h[7]', 'sqrdmlah v0.2s, v1.2s, v2.s[3]'],
+    'SQRDMLSH_vx': ['sqrdmlsh v0.4s, v1.4s, v31.s[1]'],
+    'SDOT_vx': ['sdot v0.4s, v1.16b, v2.4b[3]'], 'UDOT_vx': ['udot v0.2s, v1.8b, v31.4b[0]'],
+    'SQRDMLAH_s': ['sqrdmlah s0, s1, s2'], 'SQRDMLSH_s': ['sqrdmlsh h0, h1, h2'],
+    'SQRDMLAH_sx': ['sqrdmlah h0, h1, v2.h[5]'], 'SQRDMLSH_sx': ['sqrdmlsh s0, s1, v2.s[2]'],
     'ADDP_v': ['addp v0.2d, v1.2d, v2.2d', 'addp v3.8b, v4.8b, v5.8b'],
     'AND_v': ['and v0.16b, v1.16b, v2.16b'], 'BIC_v': ['bic v0.8b, v1.8b, v2.8b'],
     'ORR_v': ['orr v0.16b, v1.16b, v2.16b', 'mov v3.16b, v4.16b'],
@@ -529,6 +536,7 @@ FIELDS = [
     ('MUL_vx', 'mul v0.8h, v1.8h, v15.h[7]', 'rm=15 idx=7 esz=1 q=1'),
     ('MUL_vx', 'mul v0.4s, v1.4s, v2.s[3]', 'rm=2 idx=3 esz=2'),
     ('FMLA_vx', 'fmla v0.2d, v1.2d, v31.d[1]', 'rm=31 idx=1 esz=3'),
+    ('SDOT_vx', 'sdot v0.4s, v1.16b, v22.4b[3]', 'rm=22 idx=3 esz=2 q=1'),
     ('SQDMLAL_sx', 'sqdmlal s0, h1, v2.h[7]', 'rm=2 idx=7 esz=1'),
     ('MOVI_vi', 'movi v0.16b, #0xff', 'rd=0 q=1 op=0 cmode=14 imm=255'),
     ('DUP_elt_v', 'dup v0.4s, v1.s[3]', 'rd=0 rn=1 imm5=28 q=1'),
