@@ -166,14 +166,15 @@ typedef struct TCGHelperInfo {
 
 /*
  * Helper ABI.  Native back end: the host C calling convention.  TCI: every
- * argument is widened to uint64_t (zero-extended for i32, sign-extended for
- * s32) and the function is called through a pointer of type
- * uint64_t (*)(uint64_t, ... n times); this is correct on x86-64 SysV and
- * AArch64 AAPCS64, where narrower integer and pointer arguments travel in
- * the same 64-bit registers and a narrower return value sits in the low
- * bits of the result register.  Helpers therefore must only take integer or
- * pointer arguments (no float, no struct by value, no variadics, at most
- * TCG_MAX_HELPER_ARGS).
+ * helper is called through one pointer type, uint64_t (*)(uint64_t x 7),
+ * with the 64-bit interpreter registers as arguments (the bits above a
+ * 32-bit argument are unspecified, exactly as the C ABI allows); this is
+ * correct on x86-64 SysV and AArch64 AAPCS64, where integer and pointer
+ * arguments up to the 7th travel in 64-bit registers, surplus arguments are
+ * ignored by the callee and a narrower return value sits in the low bits of
+ * the result register.  Helpers therefore must only take integer or pointer
+ * arguments (no float, no struct by value, no variadics, no bool/char/short
+ * parameters, at most TCG_MAX_HELPER_ARGS).
  *
  * Helpers that need the host return address to restore guest state (to
  * raise an exception) use TCG_GETPC(): with the native back end it is the
