@@ -110,8 +110,6 @@ class Spec:
 
 
 class Pattern(Spec):
-    kind = 'pattern'
-
     def leaves(self):
         return [self]
 
@@ -519,8 +517,6 @@ class Emitter:
         self.width = args.insnwidth
         self.out = []
         self.insn_t = f'uint{self.width}_t'
-        self.used_argsets = []
-        self.fmt_used = set()
 
     def w(self, s=''):
         self.out.append(s)
