@@ -199,6 +199,16 @@ int64_t timer_expire_time_ns(QEMUTimer *t)
     return t->expire_time;
 }
 
+int64_t qemu_clock_next_expiry_ns(QEMUClockType type)
+{
+    int64_t exp;
+
+    pthread_mutex_lock(&timers_lock);
+    exp = timer_lists[type].active ? timer_lists[type].active->expire_time : -1;
+    pthread_mutex_unlock(&timers_lock);
+    return exp;
+}
+
 int64_t qemu_clock_deadline_ns(QEMUClockType type)
 {
     int64_t exp, now, d;
