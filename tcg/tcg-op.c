@@ -919,23 +919,57 @@ void tcg_gen_lookup_and_goto_ptr(void)
 }
 
 static TCGLabel *exit_request_label;
+static TCGOp *icount_sub_op;
 
+/*
+ * Entry check of every TB: neg.icount_decr.u32 negative means "exit to the
+ * loop".  With CF_USE_ICOUNT the low half is also the instruction budget:
+ * the TB subtracts its instruction count (known at tcg_gen_tb_end) and
+ * exits when that would go negative.  CF_NOIRQ without icount: no check.
+ */
 void tcg_gen_tb_start(const TranslationBlock *tb)
 {
-    TCGv_i32 t = tcg_temp_new_i32();
+    intptr_t ofs = tcg_ctx->target.tlb_neg_offset
+                   + offsetof(CPUNegativeOffsetState, icount_decr);
+    bool icount = tb && (tb->cflags & CF_USE_ICOUNT);
+    TCGv_i32 t;
 
+    exit_request_label = NULL;
+    icount_sub_op = NULL;
+    if (tb && (tb->cflags & CF_NOIRQ) && !icount) {
+        return;
+    }
+    t = tcg_temp_new_i32();
     exit_request_label = gen_new_label();
-    tcg_gen_ld_i32(t, tcg_env, tcg_ctx->target.tlb_neg_offset
-                   + offsetof(CPUNegativeOffsetState, icount_decr));
+    tcg_gen_ld_i32(t, tcg_env, ofs);
+    if (icount) {
+        /* the count is patched in by tcg_gen_tb_end() */
+        emit3(INDEX_op_sub, T32, h(t), h(t), cst(T32, 0));
+        icount_sub_op = g_ptr_array_index(tcg_ctx->ops, tcg_ctx->ops->len - 1);
+    }
     tcg_gen_brcondi_i32(TCG_COND_LT, t, 0, exit_request_label);
+    if (icount) {
+        tcg_gen_st16_i32(t, tcg_env, ofs + offsetof(IcountDecr, u16.low));
+    }
 }
 
 void tcg_gen_tb_end(const TranslationBlock *tb)
 {
-    g_assert(exit_request_label);
-    gen_set_label(exit_request_label);
-    tcg_gen_exit_tb(tb, TB_EXIT_REQUESTED);
-    exit_request_label = NULL;
+    if (icount_sub_op) {
+        GPtrArray *ops = tcg_ctx->ops;
+        int i, n = 0;
+
+        for (i = 0; i < (int)ops->len; i++) {
+            n += ((TCGOp *)g_ptr_array_index(ops, i))->opc == INDEX_op_insn_start;
+        }
+        icount_sub_op->args[2] = tcg_const_temp(TCG_TYPE_I32, n);
+        icount_sub_op = NULL;
+    }
+    if (exit_request_label) {
+        gen_set_label(exit_request_label);
+        tcg_gen_exit_tb(tb, TB_EXIT_REQUESTED);
+        exit_request_label = NULL;
+    }
 }
 
 void tcg_gen_mb(TCGBar bar)

@@ -43,7 +43,10 @@ void tcg_gen_goto_ptr(TCGv_ptr ptr);
  * TB prologue/epilogue for the translator loop: tcg_gen_tb_start() loads
  * neg.icount_decr.u32 and exits with TB_EXIT_REQUESTED when negative;
  * tcg_gen_tb_end() places that exit path and must be called once after
- * the last insn of the TB.
+ * the last insn of the TB.  With tb->cflags & CF_USE_ICOUNT the TB also
+ * subtracts its number of insns (its insn_start ops) from the budget in
+ * icount_decr.u16.low, exiting first if that would make it negative.
+ * CF_NOIRQ without icount: no check at all.  Set tb->cflags first.
  */
 void tcg_gen_tb_start(const TranslationBlock *tb);
 void tcg_gen_tb_end(const TranslationBlock *tb);

@@ -1671,6 +1671,15 @@ static void gen_chain(void *opaque)
     case 2:
         tcg_gen_lookup_and_goto_ptr();
         break;
+    case 4:     /* three insns under icount */
+        tcg_gen_tb_start(g->tb);
+        tcg_gen_insn_start(0x10, 0);
+        tcg_gen_insn_start(0x14, 0);
+        tcg_gen_insn_start(0x18, 0);
+        tcg_gen_st_i64(tcg_constant_i64(3), tcg_env, offsetof(CPUArchState, out[2]));
+        tcg_gen_exit_tb(g->tb, 0);
+        tcg_gen_tb_end(g->tb);
+        break;
     default:    /* exit request check at entry */
         tcg_gen_tb_start(g->tb);
         tcg_gen_st_i64(tcg_constant_i64(3), tcg_env, offsetof(CPUArchState, out[2]));
@@ -1730,6 +1739,24 @@ static void test_chaining(void)
         g_assert_cmphex(run(t4), ==, (uintptr_t)t4);
         g_assert_cmpuint(env->out[2], ==, 3);
         cpu.neg.icount_decr.u16.high = 0xffff;
+        env->out[2] = 0;
+        g_assert_cmphex(run(t4), ==, (uintptr_t)t4 | TB_EXIT_REQUESTED);
+        g_assert_cmpuint(env->out[2], ==, 0);
+        cpu.neg.icount_decr.u32 = 0;
+
+        /* icount: the budget in the low half pays for the TB's insns */
+        t4 = tcg_tb_alloc();
+        t4->cflags = CF_USE_ICOUNT;
+        {
+            ChainGen g = { t4, 4 };
+            tcg_func_start();
+            gen_chain(&g);
+            g_assert_cmpint(tcg_gen_code(t4), >, 0);
+        }
+        cpu.neg.icount_decr.u32 = 10;
+        g_assert_cmphex(run(t4), ==, (uintptr_t)t4);
+        g_assert_cmpuint(cpu.neg.icount_decr.u16.low, ==, 7);
+        cpu.neg.icount_decr.u32 = 2;
         env->out[2] = 0;
         g_assert_cmphex(run(t4), ==, (uintptr_t)t4 | TB_EXIT_REQUESTED);
         g_assert_cmpuint(env->out[2], ==, 0);
