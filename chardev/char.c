@@ -278,6 +278,14 @@ static Opts *chr_spec_to_opts(const char *spec, Error **errp)
         }
     }
 
+    if (g_str_has_prefix(spec, "/dev/")) {
+        /* a host serial port or other terminal, the whole spec is the path */
+        opts = opts_new("chardev");
+        opts_set(opts, "backend", "serial");
+        opts_set(opts, "path", spec);
+        return opts;
+    }
+
     if (g_str_has_prefix(spec, "tcp:") || g_str_has_prefix(spec, "telnet:") ||
         g_str_has_prefix(spec, "unix:")) {
         rest = strchr(spec, ':') + 1;
@@ -312,8 +320,9 @@ static Opts *chr_spec_to_opts(const char *spec, Error **errp)
     }
 
     error_setg(errp, "'%s': unsupported character device; use stdio, null, "
-               "none, pty, file:PATH, pipe:PATH, tcp:HOST:PORT[,server=on], "
-               "unix:PATH[,server=on], chardev:ID or mon:stdio", spec);
+               "none, pty, file:PATH, pipe:PATH, /dev/TTY, "
+               "tcp:HOST:PORT[,server=on], unix:PATH[,server=on], chardev:ID "
+               "or mon:stdio", spec);
     return NULL;
 }
 

@@ -85,9 +85,10 @@ DECLARE_CLASS_CHECKERS(ChardevClass, CHARDEV, TYPE_CHARDEV)
 Chardev *qemu_chr_new_from_opts(Opts *opts, Error **errp);
 /* From a -serial/-monitor style spec: "stdio", "null", "file:PATH",
  * "pipe:PATH", "pty", "tcp:HOST:PORT[,server=on,...]", "telnet:...",
- * "unix:PATH[,...]", "chardev:ID", "mon:stdio", "none".  "none" returns
- * NULL without setting *errp (no back end); "mon:X" returns a mux over X
- * (labelled label, X is label-base) that the monitor attaches to too. */
+ * "unix:PATH[,...]", "/dev/TTY", "chardev:ID", "mon:stdio", "none".
+ * "none" returns NULL without setting *errp (no back end); "mon:X" returns
+ * a mux over X (labelled label, X is label-base) that the monitor attaches
+ * to too. */
 Chardev *qemu_chr_new(const char *label, const char *spec, Error **errp);
 Chardev *qemu_chr_find(const char *label);
 /* Every back end in creation order ("info chardev": label, filename). */

@@ -393,6 +393,45 @@ static void test_pty(void)
     close(fd);
 }
 
+/* a host tty passed through (a pty slave stands in for /dev/ttyS0) */
+static void test_serial(void)
+{
+    int master;
+    g_autofree char *name = NULL;
+    struct termios tio;
+    Chardev *chr;
+    char buf[8];
+    TestFE fe;
+
+    if (!have_ptys()) {
+        return;
+    }
+    master = posix_openpt(O_RDWR | O_NOCTTY);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    name = g_strdup(ptsname(master));
+    chr = qemu_chr_new("ser0", name, &error_abort);
+    g_assert_true(g_str_has_prefix(chr->filename, "serial:/dev/"));
+    fe_attach(&fe, chr);
+    write_full(master, "a\rb", 3);
+    WAIT_FOR(rx_has(&fe, 3));
+    g_assert_cmpmem(fe.rx->data, 3, "a\rb", 3);  /* raw: CR stays CR */
+    qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"x\ny", 3);
+    read_full(master, buf, 3);
+    g_assert_cmpmem(buf, 3, "x\ny", 3);         /* no output processing */
+    fe_detach(&fe);
+    qemu_chr_delete(chr);
+    /* the line settings are put back (checked through a fresh open) */
+    {
+        int fd = open(name, O_RDWR | O_NOCTTY);
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(tcgetattr(fd, &tio), ==, 0);
+        g_assert_true(tio.c_lflag & ICANON);
+        close(fd);
+    }
+    close(master);
+}
+
 /*
  * A connected server back end and a raw client socket: data both ways,
  * flow control with nothing lost, then disconnect and a second client.
@@ -960,6 +999,7 @@ static void test_errors(void)
         { "socket,id=e0,path=/x,port=3", "either path=" },
         { "socket,id=e0,path=/x,server=on,reconnect=2", "clients only" },
         { "file,id=e0", "path=FILE" },
+        { "serial,id=e0,path=/dev/null", "not a terminal" },
         { "file,id=e0,path=/nonexistent-dir/x", "cannot open" },
         { "pipe,id=e0,path=/nonexistent-dir/p", "cannot open" },
         { "mux,id=e0,chardev=nope", "no chardev 'nope'" },
@@ -1028,7 +1068,7 @@ static void test_help(void)
     qemu_chr_list_help(f);
     fclose(f);
     for (const char *const *p = (const char *const[]){ "null", "stdio", "file",
-             "pipe", "pty", "socket", "mux", NULL }; *p; p++) {
+             "pipe", "pty", "serial", "socket", "mux", NULL }; *p; p++) {
         g_assert_nonnull(strstr(buf, *p));
     }
     g_assert_null(strstr(buf, "chardev-fd"));
@@ -1059,6 +1099,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/file", test_file);
     g_test_add_func("/char/pipe", test_pipe);
     g_test_add_func("/char/pty", test_pty);
+    g_test_add_func("/char/serial", test_serial);
     g_test_add_func("/char/socket/unix-server", test_socket_unix);
     g_test_add_func("/char/socket/tcp-server", test_socket_tcp);
     g_test_add_func("/char/socket/client-reconnect",
