@@ -108,10 +108,17 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
 bool translator_has_breakpoint(CPUState *cpu, vaddr pc);
 
 /*
- * True when an insn at pc of length len (or, len 0, starting at pc) would
- * cross from the TB's first page onto the following one.  Variable-length
- * front ends (x86) use it to end the TB before an insn that would start on
- * a third page.
+ * May the TB chain directly (tcg_gen_goto_tb) to dest?  False under
+ * single step, with CF_NO_GOTO_TB, or when dest is on another page than
+ * the TB's start (that page's mapping may change independently).  When
+ * false, end with tcg_gen_lookup_and_goto_ptr() (or exit_tb(NULL, 0)).
+ */
+bool translator_use_goto_tb(DisasContextBase *db, vaddr dest);
+
+/*
+ * True when addr lies on the same guest page as the TB's first insn.
+ * Variable-length front ends (x86) can use it to decide early whether an
+ * insn still fits; the loop itself never starts an insn on a later page.
  */
 bool translator_is_same_page(const DisasContextBase *db, vaddr addr);
 
