@@ -114,6 +114,12 @@ static void info_registers_cb(FILE *f, void *opaque)
     }
 }
 
+static void hmp_info_chardev_one(Chardev *chr, void *opaque)
+{
+    mon_printf(opaque, "%s: filename=%s\n", chr->label ? chr->label : "?",
+               chr->filename ? chr->filename : "?");
+}
+
 static void hmp_info(HMPMonitor *mon, int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -139,10 +145,13 @@ static void hmp_info(HMPMonitor *mon, int argc, char **argv)
         }
     } else if (!strcmp(what, "registers")) {
         mon_print_file(mon, info_registers_cb, NULL);
+    } else if (!strcmp(what, "chardev")) {
+        qemu_chr_foreach(hmp_info_chardev_one, mon);
     } else if (!strcmp(what, "accel")) {
         mon_printf(mon, "%s\n", current_accel_name());
     } else {
-        mon_printf(mon, "info version|status|mtree [-f]|cpus|registers|accel\n");
+        mon_printf(mon, "info version|status|mtree [-f]|cpus|registers|"
+                   "chardev|accel\n");
     }
 }
 
@@ -255,16 +264,26 @@ static void hmp_event(void *opaque, ChrEvent event)
 {
     HMPMonitor *mon = opaque;
 
-    if (event == CHR_EVENT_MUX_IN || event == CHR_EVENT_OPENED) {
+    switch (event) {
+    case CHR_EVENT_MUX_IN:
+    case CHR_EVENT_OPENED:
+        /* a mux sends MUX_IN then OPENED at start: greet once; a later
+         * MUX_IN (Ctrl-A c back to the monitor) only shows the prompt */
         if (!mon->ready) {
             mon_printf(mon, "Turtle %s monitor - type 'help' for more "
                        "information\n", TURTLE_VERSION);
+            mon->ready = true;
+            mon_printf(mon, HMP_PROMPT);
+        } else if (event == CHR_EVENT_MUX_IN) {
+            mon_printf(mon, HMP_PROMPT);
         }
-        mon->ready = true;
-        mon_printf(mon, HMP_PROMPT);
-    } else if (event == CHR_EVENT_CLOSED) {
+        break;
+    case CHR_EVENT_CLOSED:
         mon->ready = false;
         mon->len = 0;
+        break;
+    default:
+        break;
     }
 }
 

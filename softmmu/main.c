@@ -23,6 +23,8 @@
 #include "sysemu/qtest.h"
 #include "sysemu/target-info.h"
 #include "monitor/monitor.h"
+#include <glib-unix.h>
+#include <signal.h>
 
 typedef struct Config {
     const char *machine;          /* -M string */
@@ -611,6 +613,22 @@ static void create_devices(Config *c)
     sysbus_map_user_devices();
 }
 
+/* SIGINT/SIGTERM/SIGHUP: a clean shutdown through the main loop, which
+ * restores the terminal and flushes logs on the way out. */
+static gboolean on_termination_signal(gpointer data)
+{
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
+    return G_SOURCE_CONTINUE;
+}
+
+static void install_signal_handlers(void)
+{
+    g_unix_signal_add(SIGINT, on_termination_signal, NULL);
+    g_unix_signal_add(SIGTERM, on_termination_signal, NULL);
+    g_unix_signal_add(SIGHUP, on_termination_signal, NULL);
+    signal(SIGPIPE, SIG_IGN);    /* a closed socket peer is an I/O error */
+}
+
 int main(int argc, char **argv)
 {
     Config c = {
@@ -639,6 +657,7 @@ int main(int argc, char **argv)
     }
 
     main_loop_init();
+    install_signal_handlers();
     memory_map_init();
     bql_lock();
 

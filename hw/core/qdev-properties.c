@@ -389,8 +389,10 @@ void qdev_prop_set_chr(DeviceState *dev, const char *name, Chardev *chr)
     if (be->chr) {
         qemu_chr_fe_deinit(be, false);
     }
+    /* a back end already in use is a user error (e.g. -serial chardev:x
+     * plus a -device using x), not a host bug */
     if (chr) {
-        qemu_chr_fe_init(be, chr, &error_abort);
+        qemu_chr_fe_init(be, chr, &error_fatal);
     }
 }
 
