@@ -287,6 +287,7 @@ struct TCGContext {
 
     FILE *logfile;
     unsigned log_flags;
+    bool no_optimize;
 };
 
 extern TCGContext *tcg_ctx;

@@ -236,6 +236,7 @@ static void g_shift_imm(TCGOpcode opc, TCGType t, H r, H a, unsigned c)
 
 static void g_mulu2(TCGType t, H lo, H hi, H a, H b)
 {
+    g_assert(lo != hi);
     TCGOp *op = tcg_emit_op(INDEX_op_mulu2, t, 4);
     op->args[0] = I(lo);
     op->args[1] = I(hi);
@@ -245,6 +246,7 @@ static void g_mulu2(TCGType t, H lo, H hi, H a, H b)
 
 static void g_muls2(TCGType t, H lo, H hi, H a, H b)
 {
+    g_assert(lo != hi);
     TCGOp *op = tcg_emit_op(INDEX_op_muls2, t, 4);
     op->args[0] = I(lo);
     op->args[1] = I(hi);

@@ -1237,7 +1237,9 @@ int tcg_gen_code(TranslationBlock *tb)
         fprintf(s->logfile ? s->logfile : stderr, "OP:\n");
         tcg_dump_ops(s->logfile ? s->logfile : stderr);
     }
-    tcg_optimize(s);
+    if (!s->no_optimize) {
+        tcg_optimize(s);
+    }
     liveness_pass(s);
     if (s->log_flags & TCG_LOG_OP_OPT) {
         fprintf(s->logfile ? s->logfile : stderr, "OP after optimization and liveness:\n");
@@ -1380,6 +1382,11 @@ void tcg_tb_reset_jump(TranslationBlock *tb, int n)
 
 /* ------------------------------------------------------------------ */
 /* Logging                                                              */
+
+void tcg_set_optimize(bool on)
+{
+    tcg_ctx->no_optimize = !on;
+}
 
 void tcg_set_log(FILE *f, unsigned flags)
 {

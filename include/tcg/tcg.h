@@ -322,6 +322,9 @@ bool tcg_restore_state(const TranslationBlock *tb, uintptr_t host_pc,
 /* true if host_pc lies in the code buffer (i.e. is generated code). */
 bool tcg_in_code_buffer(uintptr_t host_pc);
 
+/* For tests and debugging: skip the optimizer pass (default on). */
+void tcg_set_optimize(bool on);
+
 /* ---- logging -------------------------------------------------------- */
 
 enum {

@@ -24,6 +24,8 @@ struct CPUArchState {
     uint32_t g32[4];
     uint64_t spill_src[64];
     uint64_t helper_seen;
+    uint64_t rg64[8];
+    uint32_t rg32[4];
 };
 
 typedef struct FakeCPU {
@@ -35,6 +37,8 @@ static FakeCPU cpu __attribute__((aligned(64)));
 static CPUArchState *env = &cpu.env;
 static TCGv_i64 g_a64, g_b64, g_c64;
 static TCGv_i32 g_a32, g_b32;
+static TCGv_i64 rglob64[8];         /* random programs */
+static TCGv_i32 rglob32[4];
 
 static const TCGBackendKind backends[] = { TCG_BACKEND_NATIVE, TCG_BACKEND_TCI };
 #define NB_BACKENDS (int)(sizeof(backends) / sizeof(backends[0]))
@@ -1137,6 +1141,16 @@ int main(int argc, char **argv)
     g_c64 = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, g64[2]), "gc");
     g_a32 = tcg_global_mem_new_i32(tcg_env, offsetof(CPUArchState, g32[0]), "ga32");
     g_b32 = tcg_global_mem_new_i32(tcg_env, offsetof(CPUArchState, g32[1]), "gb32");
+    for (int i = 0; i < 8; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "r%d", i);
+        rglob64[i] = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, rg64[i]), name);
+    }
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "w%d", i);
+        rglob32[i] = tcg_global_mem_new_i32(tcg_env, offsetof(CPUArchState, rg32[i]), name);
+    }
 
     g_test_add_func("/tcg/ops/binary", test_binary_ops);
     g_test_add_func("/tcg/ops/unary", test_unary_ops);
@@ -1929,8 +1943,301 @@ static void test_optimizer(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Random programs: the two back ends must agree                        */
+
+#define R64 12
+#define R32 6
+
+
+typedef struct RandGen {
+    GRand *r;
+    TCGv_i64 v64[R64 + 8];
+    TCGv_i32 v32[R32 + 4];
+    TCGLabel *pending[8];
+    int pending_at[8];
+} RandGen;
+
+static int rnd(RandGen *g, int n)
+{
+    return g_rand_int_range(g->r, 0, n);
+}
+
+static uint64_t rnd_val(RandGen *g)
+{
+    switch (rnd(g, 4)) {
+    case 0:  return edge[rnd(g, NB_EDGE)];
+    case 1:  return rnd(g, 64);
+    case 2:  return -(uint64_t)rnd(g, 64);
+    default: return (uint64_t)g_rand_int(g->r) << 32 | g_rand_int(g->r);
+    }
+}
+
+static TCGv_i64 pick64(RandGen *g)
+{
+    if (rnd(g, 6) == 0) {
+        return tcg_constant_i64(rnd_val(g));
+    }
+    return g->v64[rnd(g, R64 + 8)];
+}
+
+static TCGv_i32 pick32(RandGen *g)
+{
+    if (rnd(g, 6) == 0) {
+        return tcg_constant_i32(rnd_val(g));
+    }
+    return g->v32[rnd(g, R32 + 4)];
+}
+
+static void gen_random_op(RandGen *g, int k)
+{
+    TCGv_i64 d = g->v64[rnd(g, R64 + 8)], a = pick64(g), b = pick64(g);
+    TCGv_i32 d32 = g->v32[rnd(g, R32 + 4)], a32 = pick32(g), b32 = pick32(g);
+    TCGv_i64 t = tcg_temp_new_i64();
+    TCGv_i32 t32 = tcg_temp_new_i32();
+    int i;
+
+    switch (rnd(g, 30)) {
+    case 0: tcg_gen_add_i64(d, a, b); break;
+    case 1: tcg_gen_sub_i64(d, a, b); break;
+    case 2: tcg_gen_mul_i64(d, a, b); break;
+    case 3: tcg_gen_xor_i64(d, a, b); break;
+    case 4: tcg_gen_andc_i64(d, a, b); break;
+    case 5:
+        tcg_gen_andi_i64(t, b, 63);
+        if (rnd(g, 2)) {
+            tcg_gen_shl_i64(d, a, t);
+        } else {
+            tcg_gen_sar_i64(d, a, t);
+        }
+        break;
+    case 6: tcg_gen_rotli_i64(d, a, rnd(g, 64)); break;
+    case 7: tcg_gen_shri_i64(d, a, rnd(g, 64)); break;
+    case 8:
+        tcg_gen_ori_i64(t, b, 1);
+        if (rnd(g, 2)) {
+            tcg_gen_divu_i64(d, a, t);
+        } else {
+            tcg_gen_remu_i64(d, a, t);
+        }
+        break;
+    case 9:
+        tcg_gen_andi_i64(t, b, 0xff);
+        tcg_gen_addi_i64(t, t, 1);
+        tcg_gen_div_i64(d, a, t);
+        break;
+    case 10: tcg_gen_setcond_i64(all_conds[rnd(g, NB_CONDS)], d, a, b); break;
+    case 11: tcg_gen_movcond_i64(all_conds[rnd(g, NB_CONDS)], d, a, b, pick64(g), pick64(g)); break;
+    case 12:
+    case 13: {
+        /* two distinct outputs */
+        TCGv_i64 e = g->v64[rnd(g, R64)];
+        if (e == d) {
+            e = tcg_temp_new_i64();
+        }
+        if (rnd(g, 2)) {
+            tcg_gen_mulu2_i64(d, e, a, b);
+        } else {
+            tcg_gen_muls2_i64(e, d, a, b);
+        }
+        break;
+    }
+    case 14: tcg_gen_clz_i64(d, a, b); break;
+    case 15: tcg_gen_ctz_i64(d, a, b); break;
+    case 16: tcg_gen_bswap64_i64(d, a); break;
+    case 17: {
+        unsigned ofs = rnd(g, 64), len = 1 + rnd(g, 64 - ofs);
+        tcg_gen_deposit_i64(d, a, b, ofs, len);
+        break;
+    }
+    case 18: {
+        unsigned ofs = rnd(g, 64), len = 1 + rnd(g, 64 - ofs);
+        tcg_gen_sextract_i64(d, a, ofs, len);
+        break;
+    }
+    case 19: tcg_gen_add_i32(d32, a32, b32); break;
+    case 20:
+        tcg_gen_andi_i32(t32, b32, 31);
+        tcg_gen_shr_i32(d32, a32, t32);
+        break;
+    case 21: tcg_gen_setcond_i32(all_conds[rnd(g, NB_CONDS)], d32, a32, b32); break;
+    case 22: tcg_gen_extrl_i64_i32(d32, a); break;
+    case 23:
+        if (rnd(g, 2)) {
+            tcg_gen_extu_i32_i64(d, a32);
+        } else {
+            tcg_gen_ext_i32_i64(d, a32);
+        }
+        break;
+    case 24: {
+        /* guest memory, always within the RAM pages of mmu_idx 0 */
+        MemOp mop = rnd(g, 4) | (rnd(g, 2) ? MO_BE : MO_LE);
+        tcg_gen_andi_i64(t, a, 0x1ff8);
+        tcg_gen_addi_i64(t, t, GUEST_BASE + rnd(g, 8));
+        if (rnd(g, 2)) {
+            tcg_gen_qemu_ld_i64(d, t, 0, mop | (rnd(g, 2) ? MO_SIGN : 0));
+        } else {
+            tcg_gen_qemu_st_i64(b, t, 0, mop);
+        }
+        break;
+    }
+    case 25:
+        gen_helper_mix7(d, a, a32, b32, b, tcg_env, pick64(g), pick32(g));
+        break;
+    case 26:
+        gen_helper_rw_global(tcg_env, a);
+        break;
+    case 27:
+        /* a forward branch over the next few ops */
+        for (i = 0; i < 8; i++) {
+            if (!g->pending[i]) {
+                g->pending[i] = gen_new_label();
+                g->pending_at[i] = k + 1 + rnd(g, 10);
+                tcg_gen_brcond_i64(all_conds[rnd(g, NB_CONDS)], a, b, g->pending[i]);
+                break;
+            }
+        }
+        break;
+    case 28: tcg_gen_ctpop_i64(d, a); break;
+    default: tcg_gen_mov_i64(d, a); break;
+    }
+}
+
+static void gen_random(void *opaque)
+{
+    RandGen *g = opaque;
+    int i, k, n = 60 + rnd(g, 120);
+
+    for (i = 0; i < R64; i++) {
+        g->v64[i] = tcg_temp_new_i64();
+        tcg_gen_ld_i64(g->v64[i], tcg_env, offsetof(CPUArchState, in[i]));
+    }
+    for (i = 0; i < 8; i++) {
+        g->v64[R64 + i] = rglob64[i];
+    }
+    for (i = 0; i < R32; i++) {
+        g->v32[i] = tcg_temp_new_i32();
+        tcg_gen_ld_i32(g->v32[i], tcg_env, offsetof(CPUArchState, in[R64 + i]));
+    }
+    for (i = 0; i < 4; i++) {
+        g->v32[R32 + i] = rglob32[i];
+    }
+    memset(g->pending, 0, sizeof(g->pending));
+    for (k = 0; k < n; k++) {
+        tcg_gen_insn_start(k, 0);
+        for (i = 0; i < 8; i++) {
+            if (g->pending[i] && g->pending_at[i] == k) {
+                gen_set_label(g->pending[i]);
+                g->pending[i] = NULL;
+            }
+        }
+        gen_random_op(g, k);
+    }
+    for (i = 0; i < 8; i++) {
+        if (g->pending[i]) {
+            gen_set_label(g->pending[i]);
+        }
+    }
+    for (i = 0; i < R64; i++) {
+        tcg_gen_st_i64(g->v64[i], tcg_env, offsetof(CPUArchState, out[i]));
+    }
+    for (i = 0; i < R32; i++) {
+        tcg_gen_st_i32(g->v32[i], tcg_env, offsetof(CPUArchState, out[R64 + i]));
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void random_env(GRand *r)
+{
+    int i;
+
+    for (i = 0; i < R64 + R32; i++) {
+        env->in[i] = (uint64_t)g_rand_int(r) << 32 | g_rand_int(r);
+        if (i % 3 == 0) {
+            env->in[i] = edge[i % NB_EDGE];
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        env->rg64[i] = (uint64_t)g_rand_int(r) << 32 | g_rand_int(r);
+    }
+    for (i = 0; i < 4; i++) {
+        env->rg32[i] = g_rand_int(r);
+    }
+    env->g64[0] = 0;
+    memset(env->out, 0, sizeof(env->out));
+    for (i = 0; i < (int)sizeof(ram); i++) {
+        ram[i] = i * 13 + (i >> 7);
+    }
+}
+
+static void test_random_programs(void)
+{
+    int prog, nprog = g_test_slow() ? 20000 : 1000;
+    static uint8_t ram_native[sizeof(ram)];
+    static CPUArchState env_native;
+
+    if (!tcg_have_native_backend()) {
+        g_test_skip("no native back end to compare with");
+        return;
+    }
+    tlb_setup();
+    for (prog = 0; prog < nprog; prog++) {
+        guint32 seed = 0x5eed0000 + prog;
+        int bi;
+
+        if (g_getenv("TCG_TEST_PROG") && atoi(g_getenv("TCG_TEST_PROG")) > prog) {
+            continue;
+        }
+
+        /* native optimized is the reference for TCI optimized and for
+         * native unoptimized (which catches optimizer mistakes); the
+         * generator must not be rerun halfway, so never fill the buffer */
+        tcg_region_reset_all();
+        for (bi = 0; bi < 3; bi++) {
+            GRand *envr = g_rand_new_with_seed(seed ^ 0xabcdef);
+            RandGen g = { .r = g_rand_new_with_seed(seed) };
+            TranslationBlock *tb;
+
+            random_env(envr);
+            tcg_set_backend(bi == 1 ? TCG_BACKEND_TCI : TCG_BACKEND_NATIVE);
+            tcg_set_optimize(bi != 2);
+            tb = translate(gen_random, &g);
+            tcg_set_optimize(true);
+            cur_tb = tb;
+            g_assert_cmphex(run(tb), ==, 0);
+            g_rand_free(g.r);
+            g_rand_free(envr);
+            if (bi == 0) {
+                env_native = *env;
+                memcpy(ram_native, ram, sizeof(ram));
+                continue;
+            }
+        if (memcmp(env->out, env_native.out, sizeof(env->out)) ||
+            memcmp(env->rg64, env_native.rg64, sizeof(env->rg64)) ||
+            memcmp(env->rg32, env_native.rg32, sizeof(env->rg32)) ||
+            env->g64[0] != env_native.g64[0] ||
+            memcmp(ram, ram_native, sizeof(ram))) {
+            int i;
+            for (i = 0; i < R64 + R32; i++) {
+                if (env->out[i] != env_native.out[i]) {
+                    g_test_message("out[%d]: tci %#" G_GINT64_MODIFIER "x native %#"
+                                   G_GINT64_MODIFIER "x", i, env->out[i],
+                                   env_native.out[i]);
+                }
+            }
+            g_test_message("random program %d (seed %#x): %s differs",
+                           prog, seed, bi == 1 ? "TCI" : "unoptimized");
+            g_test_fail();
+            return;
+        }
+        }
+    }
+    g_test_message("%d random programs agree", nprog);
+}
+
 void test_tcg_more_register(void)
 {
+    g_test_add_func("/tcg/random-programs", test_random_programs);
     g_test_add_func("/tcg/optimizer", test_optimizer);
     g_test_add_func("/tcg/misc-api", test_misc_api);
     g_test_add_func("/tcg/limits", test_limits);
