@@ -10,7 +10,7 @@ DEBIAN_BUILD_DEPS = gcc make meson ninja-build pkg-config python3 \
 	libglib2.0-dev libjson-glib-dev libpixman-1-dev zlib1g-dev libfdt-dev \
 	libsdl2-dev libslirp-dev libcapstone-dev
 
-.PHONY: all build check check-quick run deps bench clean distclean
+.PHONY: all build check check-quick check-reference run deps bench clean distclean
 
 all: build
 
@@ -25,6 +25,10 @@ check: build
 
 check-quick: build
 	@python3 scripts/run-tests.py $(BUILD) --suite unit --suite qtest
+
+# Our x86 and aarch64 test guests under qemu-system-*: checks the guests
+check-reference: build
+	@python3 scripts/run-tests.py $(BUILD) --suite kvm-qemu-ref --suite tcg-qemu-ref
 
 deps:
 	@sh scripts/install-deps.sh $(DEBIAN_BUILD_DEPS)
