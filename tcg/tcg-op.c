@@ -837,6 +837,107 @@ void tcg_gen_qemu_st_i32(TCGv_i32 v, TCGv_i64 a, unsigned idx, MemOp mop)
 void tcg_gen_qemu_st_i64(TCGv_i64 v, TCGv_i64 a, unsigned idx, MemOp mop)
 { g_qemu(INDEX_op_qemu_st, T64, h(v), h(a), idx, mop); }
 
+/* ---- read-modify-write ------------------------------------------------ */
+
+static void g_ext_mop(TCGType t, H r, H a, MemOp mop)
+{
+    bool sign = mop & MO_SIGN;
+
+    switch (mop & MO_SIZE) {
+    case MO_8:
+        emit2(sign ? INDEX_op_ext8s : INDEX_op_ext8u, t, r, a);
+        break;
+    case MO_16:
+        emit2(sign ? INDEX_op_ext16s : INDEX_op_ext16u, t, r, a);
+        break;
+    case MO_32:
+        if (t == TCG_TYPE_I64) {
+            emit2(sign ? INDEX_op_ext32s : INDEX_op_ext32u, t, r, a);
+            break;
+        }
+        /* fall through */
+    default:
+        g_mov(t, r, a);
+        break;
+    }
+}
+
+void tcg_gen_ext_i32(TCGv_i32 r, TCGv_i32 a, MemOp mop) { g_ext_mop(T32, h(r), h(a), mop); }
+void tcg_gen_ext_i64(TCGv_i64 r, TCGv_i64 a, MemOp mop) { g_ext_mop(T64, h(r), h(a), mop); }
+
+static void g_cmpxchg(TCGType t, H ret, H addr, H cmpv, H newv, unsigned idx,
+                      MemOp mop)
+{
+    H old = tmp(t), c = tmp(t), v = tmp(t);
+
+    g_qemu(INDEX_op_qemu_ld, t, old, addr, idx, mop);
+    g_ext_mop(t, c, cmpv, mop);
+    g_movcond(t, TCG_COND_EQ, v, old, c, newv, old);
+    g_qemu(INDEX_op_qemu_st, t, v, addr, idx, mop & ~MO_SIGN);
+    g_mov(t, ret, old);
+}
+
+void tcg_gen_atomic_cmpxchg_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 cmpv,
+                                TCGv_i32 newv, unsigned idx, MemOp mop)
+{
+    g_cmpxchg(T32, h(ret), h(addr), h(cmpv), h(newv), idx, mop);
+}
+
+void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
+                                TCGv_i64 newv, unsigned idx, MemOp mop)
+{
+    g_cmpxchg(T64, h(ret), h(addr), h(cmpv), h(newv), idx, mop);
+}
+
+enum { RMW_XCHG, RMW_ADD, RMW_AND, RMW_OR, RMW_XOR, RMW_SMIN, RMW_SMAX,
+       RMW_UMIN, RMW_UMAX };
+
+/* old = [addr]; new = old OP val; [addr] = new; ret = fetch ? old : new */
+static void g_rmw(TCGType t, H ret, H addr, H val, unsigned idx, MemOp mop,
+                  int kind, bool ret_new)
+{
+    H old = tmp(t), v = tmp(t), nv = tmp(t);
+
+    g_qemu(INDEX_op_qemu_ld, t, old, addr, idx, mop);
+    /* min/max compare values extended like the loaded one */
+    g_ext_mop(t, v, val, mop);
+    switch (kind) {
+    case RMW_XCHG: g_mov(t, nv, val); break;
+    case RMW_ADD:  g_add(t, nv, old, val); break;
+    case RMW_AND:  g_and(t, nv, old, val); break;
+    case RMW_OR:   g_or(t, nv, old, val); break;
+    case RMW_XOR:  g_xor(t, nv, old, val); break;
+    case RMW_SMIN: g_movcond(t, TCG_COND_LT, nv, old, v, old, v); break;
+    case RMW_SMAX: g_movcond(t, TCG_COND_GT, nv, old, v, old, v); break;
+    case RMW_UMIN: g_movcond(t, TCG_COND_LTU, nv, old, v, old, v); break;
+    default:       g_movcond(t, TCG_COND_GTU, nv, old, v, old, v); break;
+    }
+    g_qemu(INDEX_op_qemu_st, t, nv, addr, idx, mop & ~MO_SIGN);
+    if (ret_new) {
+        g_ext_mop(t, ret, nv, mop);
+    } else {
+        g_mov(t, ret, old);
+    }
+}
+
+#define RMW(name, kind, ret_new) \
+void tcg_gen_atomic_##name##_i32(TCGv_i32 r, TCGv_i64 a, TCGv_i32 v, \
+                                 unsigned idx, MemOp mop) \
+{ g_rmw(T32, h(r), h(a), h(v), idx, mop, kind, ret_new); } \
+void tcg_gen_atomic_##name##_i64(TCGv_i64 r, TCGv_i64 a, TCGv_i64 v, \
+                                 unsigned idx, MemOp mop) \
+{ g_rmw(T64, h(r), h(a), h(v), idx, mop, kind, ret_new); }
+RMW(xchg, RMW_XCHG, false)
+RMW(fetch_add, RMW_ADD, false) RMW(fetch_and, RMW_AND, false)
+RMW(fetch_or, RMW_OR, false) RMW(fetch_xor, RMW_XOR, false)
+RMW(fetch_smin, RMW_SMIN, false) RMW(fetch_smax, RMW_SMAX, false)
+RMW(fetch_umin, RMW_UMIN, false) RMW(fetch_umax, RMW_UMAX, false)
+RMW(add_fetch, RMW_ADD, true) RMW(and_fetch, RMW_AND, true)
+RMW(or_fetch, RMW_OR, true) RMW(xor_fetch, RMW_XOR, true)
+RMW(smin_fetch, RMW_SMIN, true) RMW(smax_fetch, RMW_SMAX, true)
+RMW(umin_fetch, RMW_UMIN, true) RMW(umax_fetch, RMW_UMAX, true)
+#undef RMW
+
 /* ---- control flow --------------------------------------------------- */
 
 void gen_set_label(TCGLabel *l)

@@ -72,6 +72,36 @@ void tcg_gen_qemu_st_i64(TCGv_i64 val, TCGv_i64 addr, unsigned mmu_idx, MemOp mo
 #define tcg_gen_qemu_ld_tl tcg_gen_qemu_ld_i64
 #define tcg_gen_qemu_st_tl tcg_gen_qemu_st_i64
 
+/*
+ * Read-modify-write guest memory ops.  ret gets the old value (extended per
+ * mop's size and MO_SIGN); the stored value is truncated to the size.
+ * cmpxchg compares with cmpv extended the same way.  These are expanded
+ * into a load and a store in the same TB: atomic with respect to other
+ * vCPUs only when TBs run one vCPU at a time (round-robin TCG, or an
+ * accelerator that runs such TBs exclusively when CF_PARALLEL).
+ */
+void tcg_gen_atomic_cmpxchg_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 cmpv,
+                                TCGv_i32 newv, unsigned idx, MemOp mop);
+void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
+                                TCGv_i64 newv, unsigned idx, MemOp mop);
+
+#define TCG_ATOMIC_OPS(X) \
+    X(xchg) X(fetch_add) X(fetch_and) X(fetch_or) X(fetch_xor) \
+    X(fetch_smin) X(fetch_smax) X(fetch_umin) X(fetch_umax) \
+    X(add_fetch) X(and_fetch) X(or_fetch) X(xor_fetch) \
+    X(smin_fetch) X(smax_fetch) X(umin_fetch) X(umax_fetch)
+#define TCG_ATOMIC_DECL(name) \
+void tcg_gen_atomic_##name##_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 val, \
+                                 unsigned idx, MemOp mop); \
+void tcg_gen_atomic_##name##_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 val, \
+                                 unsigned idx, MemOp mop);
+TCG_ATOMIC_OPS(TCG_ATOMIC_DECL)
+#undef TCG_ATOMIC_DECL
+
+/* extend arg per mop's size and MO_SIGN (MO_64 on i64, MO_32 on i32: copy) */
+void tcg_gen_ext_i32(TCGv_i32 ret, TCGv_i32 arg, MemOp mop);
+void tcg_gen_ext_i64(TCGv_i64 ret, TCGv_i64 arg, MemOp mop);
+
 /* ---- host memory relative to a pointer (CPU state) ------------------- */
 /*
  * Never use these on a CPU-state field that is bound to a global: the
@@ -464,6 +494,36 @@ void tcg_gen_concat32_i64(TCGv_i64 ret, TCGv_i64 lo, TCGv_i64 hi);
 #define tcg_gen_ori_tl tcg_gen_ori_i64
 #define tcg_gen_qemu_ld_tl tcg_gen_qemu_ld_i64
 #define tcg_gen_qemu_st_tl tcg_gen_qemu_st_i64
+
+/*
+ * Read-modify-write guest memory ops.  ret gets the old value (extended per
+ * mop's size and MO_SIGN); the stored value is truncated to the size.
+ * cmpxchg compares with cmpv extended the same way.  These are expanded
+ * into a load and a store in the same TB: atomic with respect to other
+ * vCPUs only when TBs run one vCPU at a time (round-robin TCG, or an
+ * accelerator that runs such TBs exclusively when CF_PARALLEL).
+ */
+void tcg_gen_atomic_cmpxchg_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 cmpv,
+                                TCGv_i32 newv, unsigned idx, MemOp mop);
+void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
+                                TCGv_i64 newv, unsigned idx, MemOp mop);
+
+#define TCG_ATOMIC_OPS(X) \
+    X(xchg) X(fetch_add) X(fetch_and) X(fetch_or) X(fetch_xor) \
+    X(fetch_smin) X(fetch_smax) X(fetch_umin) X(fetch_umax) \
+    X(add_fetch) X(and_fetch) X(or_fetch) X(xor_fetch) \
+    X(smin_fetch) X(smax_fetch) X(umin_fetch) X(umax_fetch)
+#define TCG_ATOMIC_DECL(name) \
+void tcg_gen_atomic_##name##_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 val, \
+                                 unsigned idx, MemOp mop); \
+void tcg_gen_atomic_##name##_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 val, \
+                                 unsigned idx, MemOp mop);
+TCG_ATOMIC_OPS(TCG_ATOMIC_DECL)
+#undef TCG_ATOMIC_DECL
+
+/* extend arg per mop's size and MO_SIGN (MO_64 on i64, MO_32 on i32: copy) */
+void tcg_gen_ext_i32(TCGv_i32 ret, TCGv_i32 arg, MemOp mop);
+void tcg_gen_ext_i64(TCGv_i64 ret, TCGv_i64 arg, MemOp mop);
 #define tcg_gen_rem_tl tcg_gen_rem_i64
 #define tcg_gen_remi_tl tcg_gen_remi_i64
 #define tcg_gen_remu_tl tcg_gen_remu_i64

@@ -2232,8 +2232,76 @@ static void test_random_programs(void)
     g_test_message("%d random programs agree", nprog);
 }
 
+/* read-modify-write ops on guest memory */
+static void gen_atomics(void *opaque)
+{
+    TCGv_i64 a = tcg_temp_new_i64(), r = tcg_temp_new_i64();
+    TCGv_i32 r32 = tcg_temp_new_i32();
+
+    tcg_gen_movi_i64(a, GUEST_BASE + 0x100);
+    /* cmpxchg that succeeds, then one that fails */
+    tcg_gen_atomic_cmpxchg_i64(r, a, tcg_constant_i64(0x1111), tcg_constant_i64(0x2222),
+                               0, MO_LEUQ);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[0]));
+    tcg_gen_atomic_cmpxchg_i64(r, a, tcg_constant_i64(0x1111), tcg_constant_i64(0x3333),
+                               0, MO_LEUQ);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[1]));
+    /* 16-bit fetch_add wraps within its size */
+    tcg_gen_movi_i64(a, GUEST_BASE + 0x108);
+    tcg_gen_atomic_fetch_add_i64(r, a, tcg_constant_i64(3), 0, MO_LEUW);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[2]));
+    tcg_gen_atomic_add_fetch_i32(r32, a, tcg_constant_i32(1), 0, MO_LEUW);
+    tcg_gen_st_i32(r32, tcg_env, offsetof(CPUArchState, out[3]));
+    /* signed byte min, unsigned max, xchg */
+    tcg_gen_movi_i64(a, GUEST_BASE + 0x110);
+    tcg_gen_atomic_fetch_smin_i64(r, a, tcg_constant_i64(-5), 0, MO_SB);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[4]));
+    tcg_gen_movi_i64(a, GUEST_BASE + 0x118);
+    tcg_gen_atomic_umax_fetch_i64(r, a, tcg_constant_i64(0x90), 0, MO_UB);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[5]));
+    tcg_gen_movi_i64(a, GUEST_BASE + 0x120);
+    tcg_gen_atomic_xchg_i64(r, a, tcg_constant_i64(0xabcdef), 0, MO_BEUL);
+    tcg_gen_st_i64(r, tcg_env, offsetof(CPUArchState, out[6]));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void test_atomics(void)
+{
+    int bi;
+
+    tlb_setup();
+    for (bi = 0; bi < NB_BACKENDS; bi++) {
+        uint64_t v;
+
+        tcg_set_backend(backends[bi]);
+        v = 0x1111;
+        memcpy(ram + 0x100, &v, 8);
+        ram[0x108] = 0xfe;
+        ram[0x109] = 0xff;
+        ram[0x110] = 0x10;
+        ram[0x118] = 0x80;
+        memcpy(ram + 0x120, "\x01\x02\x03\x04", 4);
+        g_assert_cmphex(run(translate(gen_atomics, NULL)), ==, 0);
+        g_assert_cmphex(env->out[0], ==, 0x1111);
+        g_assert_cmphex(env->out[1], ==, 0x2222);
+        memcpy(&v, ram + 0x100, 8);
+        g_assert_cmphex(v, ==, 0x2222);
+        g_assert_cmphex(env->out[2], ==, 0xfffe);
+        g_assert_cmphex((uint32_t)env->out[3], ==, 2);
+        g_assert_cmphex(ram[0x108] | ram[0x109] << 8, ==, 2);
+        g_assert_cmphex(env->out[4], ==, 0x10);
+        g_assert_cmphex(ram[0x110], ==, 0xfb);
+        g_assert_cmphex(env->out[5], ==, 0x90);
+        g_assert_cmphex(ram[0x118], ==, 0x90);
+        g_assert_cmphex(env->out[6], ==, 0x01020304);
+        g_assert_cmphex(ram[0x120] << 24 | ram[0x121] << 16 | ram[0x122] << 8 | ram[0x123],
+                        ==, 0xabcdef);
+    }
+}
+
 void test_tcg_more_register(void)
 {
+    g_test_add_func("/tcg/atomics", test_atomics);
     g_test_add_func("/tcg/random-programs", test_random_programs);
     g_test_add_func("/tcg/optimizer", test_optimizer);
     g_test_add_func("/tcg/misc-api", test_misc_api);
