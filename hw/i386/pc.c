@@ -1,0 +1,401 @@
+/*
+ * The `pc` board: "Standard PC (i440FX + PIIX, 1996)", QEMU's -M pc as
+ * firmware and direct-boot kernels see it.  docs/pc.md has the full map.
+ *
+ * Memory map (guest physical):
+ *   0 .. below_4g            RAM (at most 3.5 GiB; 3 GiB if -m >= 3.5 GiB)
+ *   0xa0000 .. 0xbffff       PCI space (legacy VGA window; nothing yet)
+ *   0xc0000 .. 0xfffff       PAM-controlled: PCI (BIOS alias) or RAM
+ *   below_4g .. 4 GiB        PCI hole (BARs; unassigned reads 0)
+ *   4 GiB - bios size        -bios image (ROM); its last 128 KiB are also
+ *                            at 0xe0000 (0xc0000+ for larger images)
+ *   4 GiB .. 4 GiB+above_4g  the rest of RAM
+ *
+ * I/O ports: 0x60/0x64 i8042, 0x70/0x71 RTC, 0x92 port A, 0x3f8/0x2f8/
+ *   0x3e8/0x2e8 COM1-4, 0x510/0x511 + 0x514 fw_cfg, 0xcf8/0xcfc PCI
+ *   config, 0xcf9 PIIX3 reset control.
+ * IRQs: ISA IRQ n = GSI n into the GSI router (device id "gsi"): COM1 4,
+ *   COM2 3, COM3 4, COM4 3, i8042 1 and 12, RTC 8; PCI INTx via PIRQ A-D.
+ * PCI: 00.0 i440FX 8086:1237, 01.0 PIIX3 8086:7000.
+ *
+ * -M options: kernel-irqchip=on|off|split (kept for the accelerator),
+ * rtc-base=utc|localtime|DATE, rtc-clock=host|vm.
+ */
+#include "turtle/osdep.h"
+#include "hw/i386/pc.h"
+#include "hw/i386/x86-boot.h"
+#include "hw/core/cpu.h"
+#include "hw/core/loader.h"
+#include "hw/core/sysbus.h"
+#include "hw/char/serial.h"
+#include "hw/input/i8042.h"
+#include "hw/misc/port92.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/pci/i440fx.h"
+#include "hw/pci/piix3.h"
+#include "hw/rtc/mc146818.h"
+#include "sysemu/qtest.h"
+
+#define PC_LOWMEM_MAX     0xe0000000ULL   /* RAM below 4G if -m < 3.5G */
+#define PC_LOWMEM_SPLIT   0xc0000000ULL   /* ... else 3 GiB */
+#define PC_ISA_BIOS_MAX   (128 * KiB)
+#define PC_BIOS_MAX       (16 * MiB)
+#define PC_FW_CFG_IO      0x510
+#define PC_FW_CFG_DMA     0x514
+#define FW_CFG_IRQ0_OVERRIDE (FW_CFG_ARCH_LOCAL + 2)
+
+static const char *const kernel_irqchip_names[] = {
+    [KERNEL_IRQCHIP_DEFAULT] = "default",
+    [KERNEL_IRQCHIP_ON] = "on",
+    [KERNEL_IRQCHIP_OFF] = "off",
+    [KERNEL_IRQCHIP_SPLIT] = "split",
+};
+
+/* ---- -M pc,kernel-irqchip= ---- */
+
+static bool prop_parse_kernel_irqchip(Object *obj, const Property *prop,
+                                      const char *str, Error **errp)
+{
+    int32_t *ptr = (int32_t *)((char *)obj + prop->offset);
+
+    for (int i = 1; i < (int)ARRAY_SIZE(kernel_irqchip_names); i++) {
+        if (!strcmp(str, kernel_irqchip_names[i])) {
+            *ptr = i;
+            return true;
+        }
+    }
+    if (!strcmp(str, "true") || !strcmp(str, "yes")) {
+        *ptr = KERNEL_IRQCHIP_ON;
+        return true;
+    }
+    if (!strcmp(str, "false") || !strcmp(str, "no")) {
+        *ptr = KERNEL_IRQCHIP_OFF;
+        return true;
+    }
+    error_setg(errp, "kernel-irqchip: '%s' is not on, off or split", str);
+    return false;
+}
+
+static char *prop_print_kernel_irqchip(Object *obj, const Property *prop)
+{
+    int32_t v = *(int32_t *)((char *)obj + prop->offset);
+
+    return g_strdup(v >= 0 && v < (int)ARRAY_SIZE(kernel_irqchip_names) ?
+                    kernel_irqchip_names[v] : "?");
+}
+
+static void prop_default_kernel_irqchip(Object *obj, const Property *prop)
+{
+    *(int32_t *)((char *)obj + prop->offset) = KERNEL_IRQCHIP_DEFAULT;
+}
+
+static const PropertyInfo prop_info_kernel_irqchip = {
+    .type = "on|off|split",
+    .parse = prop_parse_kernel_irqchip,
+    .print = prop_print_kernel_irqchip,
+    .set_default = prop_default_kernel_irqchip,
+};
+
+static const Property pc_machine_props[] = {
+    { .name = "kernel-irqchip", .info = &prop_info_kernel_irqchip,
+      .offset = offsetof(PCMachineState, kernel_irqchip),
+      .set_default = true },
+    { .name = "kernel_irqchip", .info = &prop_info_kernel_irqchip,
+      .offset = offsetof(PCMachineState, kernel_irqchip),
+      .set_default = true },
+    DEFINE_PROP_STRING("rtc-base", PCMachineState, rtc_base),
+    DEFINE_PROP_STRING("rtc-clock", PCMachineState, rtc_clock),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms)
+{
+    PCMachineState *pcms = (PCMachineState *)
+        object_dynamic_cast(OBJECT(ms), TYPE_PC_MACHINE);
+
+    return pcms ? (KernelIrqchipMode)pcms->kernel_irqchip
+                : KERNEL_IRQCHIP_DEFAULT;
+}
+
+/* ---- memory ---- */
+
+static uint64_t pc_hole_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;                  /* as QEMU's pc: unassigned PCI space is 0 */
+}
+
+static void pc_hole_write(void *opaque, hwaddr addr, uint64_t val,
+                          unsigned size)
+{
+}
+
+static const MemoryRegionOps pc_hole_ops = {
+    .read = pc_hole_read,
+    .write = pc_hole_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static void pc_memory_init(PCMachineState *pcms)
+{
+    MachineState *ms = MACHINE(pcms);
+    MemoryRegion *sysmem = get_system_memory();
+
+    if (ms->ram_size >= PC_LOWMEM_MAX) {
+        pcms->below_4g_mem_size = PC_LOWMEM_SPLIT;
+        pcms->above_4g_mem_size = ms->ram_size - PC_LOWMEM_SPLIT;
+    } else {
+        pcms->below_4g_mem_size = ms->ram_size;
+        pcms->above_4g_mem_size = 0;
+    }
+    machine_alloc_ram(ms, &error_fatal);
+    memory_region_init_alias(&pcms->ram_below_4g, OBJECT(ms), "ram-below-4g",
+                             ms->ram, 0, pcms->below_4g_mem_size);
+    memory_region_add_subregion(sysmem, 0, &pcms->ram_below_4g);
+    if (pcms->above_4g_mem_size) {
+        memory_region_init_alias(&pcms->ram_above_4g, OBJECT(ms),
+                                 "ram-above-4g", ms->ram,
+                                 pcms->below_4g_mem_size,
+                                 pcms->above_4g_mem_size);
+        memory_region_add_subregion(sysmem, 4 * GiB, &pcms->ram_above_4g);
+    }
+
+    /* PCI memory space under everything: holes decode to PCI */
+    memory_region_init(&pcms->pci_memory, OBJECT(ms), "pci", UINT64_MAX);
+    memory_region_add_subregion_overlap(sysmem, 0, &pcms->pci_memory, -1);
+    memory_region_init_io(&pcms->pci_hole_bg, OBJECT(ms), &pc_hole_ops, pcms,
+                          "pci-hole-unassigned",
+                          4 * GiB - pcms->below_4g_mem_size);
+    memory_region_add_subregion_overlap(&pcms->pci_memory,
+                                        pcms->below_4g_mem_size,
+                                        &pcms->pci_hole_bg, -100);
+    /* the legacy VGA window is PCI space, not RAM */
+    memory_region_init_alias(&pcms->smram_alias, OBJECT(ms), "smram-region",
+                             &pcms->pci_memory, 0xa0000, 0x20000);
+    memory_region_add_subregion_overlap(sysmem, 0xa0000, &pcms->smram_alias,
+                                        1);
+}
+
+static void pc_bios_init(PCMachineState *pcms, const char *filename)
+{
+    MachineState *ms = MACHINE(pcms);
+    g_autofree uint8_t *data = NULL;
+    Error *err = NULL;
+    uint64_t isa_size;
+    size_t size;
+
+    if (!load_file(filename, PC_BIOS_MAX, &data, &size, &err)) {
+        error_prepend(&err, "-bios: ");
+        error_report_err(err);
+        exit(1);
+    }
+    if (size == 0 || size % (64 * KiB)) {
+        error_report("-bios %s: the image size (%zu bytes) must be a "
+                     "non-zero multiple of 64 KiB", filename, size);
+        exit(1);
+    }
+    memory_region_init_rom(&pcms->bios, OBJECT(ms), "pc.bios", size,
+                           &error_fatal);
+    memcpy(memory_region_get_ram_ptr(&pcms->bios), data, size);
+    memory_region_add_subregion(&pcms->pci_memory, 4 * GiB - size,
+                                &pcms->bios);
+    isa_size = MIN((uint64_t)size, PC_ISA_BIOS_MAX);
+    memory_region_init_alias(&pcms->isa_bios, OBJECT(ms), "isa-bios",
+                             &pcms->bios, size - isa_size, isa_size);
+    memory_region_add_subregion_overlap(&pcms->pci_memory, 1 * MiB - isa_size,
+                                        &pcms->isa_bios, 1);
+}
+
+/* ---- CMOS ---- */
+
+static void pc_cmos_init(PCMachineState *pcms)
+{
+    MachineState *ms = MACHINE(pcms);
+    RTCState *rtc = pcms->rtc;
+    uint64_t val;
+
+    /* base memory 640 KiB */
+    rtc_set_memory(rtc, 0x15, 640 & 0xff);
+    rtc_set_memory(rtc, 0x16, 640 >> 8);
+    /* extended memory above 1 MiB in KiB, capped at 0xffff */
+    val = pcms->below_4g_mem_size / KiB;
+    val = val > 1024 ? val - 1024 : 0;
+    val = MIN(val, 0xffff);
+    rtc_set_memory(rtc, 0x17, val);
+    rtc_set_memory(rtc, 0x18, val >> 8);
+    rtc_set_memory(rtc, 0x30, val);
+    rtc_set_memory(rtc, 0x31, val >> 8);
+    /* memory above 16 MiB in 64 KiB units, capped */
+    val = pcms->below_4g_mem_size > 16 * MiB ?
+          (pcms->below_4g_mem_size - 16 * MiB) / (64 * KiB) : 0;
+    val = MIN(val, 0xffff);
+    rtc_set_memory(rtc, 0x34, val);
+    rtc_set_memory(rtc, 0x35, val >> 8);
+    /* memory above 4 GiB in 64 KiB units (24 bits) */
+    val = pcms->above_4g_mem_size / (64 * KiB);
+    rtc_set_memory(rtc, 0x5b, val);
+    rtc_set_memory(rtc, 0x5c, val >> 8);
+    rtc_set_memory(rtc, 0x5d, val >> 16);
+    /* number of CPUs minus one (SeaBIOS) */
+    rtc_set_memory(rtc, 0x5f, ms->smp_cpus ? ms->smp_cpus - 1 : 0);
+    /* equipment byte: as QEMU's pc reports it */
+    rtc_set_memory(rtc, 0x14, 0x07);
+    /* boot order (SeaBIOS): hard disk first */
+    rtc_set_memory(rtc, 0x3d, 0x02);
+    rtc_set_memory(rtc, 0x38, 0x00);
+}
+
+/* ---- fw_cfg ---- */
+
+static void pc_fw_cfg_init(PCMachineState *pcms)
+{
+    MachineState *ms = MACHINE(pcms);
+    FWCfgState *fw = fw_cfg_init_io_dma(PC_FW_CFG_IO, PC_FW_CFG_DMA,
+                                        &address_space_memory);
+    E820Entry *e820 = g_new0(E820Entry, 2);
+    int n = 0;
+
+    pcms->fw_cfg = fw;
+    fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, ms->ram_size);
+    fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, ms->smp_cpus);
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, ms->max_cpus ? ms->max_cpus
+                                                     : ms->smp_cpus);
+    fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, 1);
+    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
+    fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
+
+    /* etc/e820: RAM only, as QEMU's pc (firmware adds its own ranges) */
+    e820[n++] = (E820Entry) {
+        .addr = cpu_to_le64(0),
+        .size = cpu_to_le64(pcms->below_4g_mem_size),
+        .type = cpu_to_le32(E820_RAM),
+    };
+    if (pcms->above_4g_mem_size) {
+        e820[n++] = (E820Entry) {
+            .addr = cpu_to_le64(4 * GiB),
+            .size = cpu_to_le64(pcms->above_4g_mem_size),
+            .type = cpu_to_le32(E820_RAM),
+        };
+    }
+    fw_cfg_add_file(fw, "etc/e820", e820, n * sizeof(E820Entry),
+                    &error_abort);
+}
+
+/* ---- devices ---- */
+
+static void pc_serial_init(ISABus *isa)
+{
+    for (int i = 0; i < MAX_ISA_SERIAL_PORTS; i++) {
+        Chardev *chr = serial_hd(i);
+        DeviceState *dev;
+
+        if (!chr) {
+            continue;
+        }
+        dev = qdev_new(TYPE_ISA_SERIAL);
+        qdev_prop_set_uint32(dev, "index", i);
+        qdev_prop_set_chr(dev, "chardev", chr);
+        qdev_realize_and_unref(dev, BUS(isa), &error_fatal);
+    }
+}
+
+static void pc_init(MachineState *ms)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+    X86IrqchipCreateFn irqchip;
+    qemu_irq isa_irqs[ISA_NUM_IRQS];
+    PIIX3State *piix3;
+    DeviceState *gsi;
+
+    if (!ms->firmware && !ms->kernel_filename && !qtest_enabled()) {
+        error_report("machine 'pc' needs firmware: no PC BIOS is bundled "
+                     "with turtle yet (SeaBIOS cannot be bundled); give "
+                     "-bios FILE or boot a kernel directly with -kernel FILE");
+        exit(1);
+    }
+
+    pc_memory_init(pcms);
+
+    /* CPUs: only when this build has an x86 CPU model */
+    if (ms->cpu_type) {
+        for (unsigned i = 0; i < ms->smp_cpus; i++) {
+            cpu_create(ms->cpu_type, &error_fatal);
+        }
+    }
+
+    gsi = qdev_new(TYPE_X86_GSI_ROUTER);
+    qdev_set_id(gsi, X86_GSI_ROUTER_ID);
+    qdev_realize_and_unref(gsi, NULL, &error_fatal);
+    pcms->gsi = X86_GSI_ROUTER(gsi);
+    for (int i = 0; i < ISA_NUM_IRQS; i++) {
+        isa_irqs[i] = qdev_get_gpio_in(gsi, i);
+    }
+
+    pcms->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
+                                &pcms->pci_memory, ms->ram, NULL);
+    piix3 = piix3_create(pcms->pci_bus, PCI_DEVFN(1, 0), isa_irqs);
+    pcms->isa_bus = piix3->isa_bus;
+
+    irqchip = x86_get_irqchip_creator();
+    if (irqchip && !irqchip(ms, pcms->gsi, &error_fatal)) {
+        exit(1);
+    }
+
+    pcms->rtc = mc146818_rtc_create(pcms->isa_bus, pcms->rtc_base,
+                                    pcms->rtc_clock);
+    pc_cmos_init(pcms);
+    qdev_realize_and_unref(qdev_new(TYPE_I8042), BUS(pcms->isa_bus),
+                           &error_fatal);
+    qdev_realize_and_unref(qdev_new(TYPE_PORT92), BUS(pcms->isa_bus),
+                           &error_fatal);
+    pc_serial_init(pcms->isa_bus);
+    pc_fw_cfg_init(pcms);
+
+    if (ms->firmware) {
+        pc_bios_init(pcms, ms->firmware);
+    }
+    if (ms->kernel_filename) {
+        X86BootInfo info = {
+            .below_4g = pcms->below_4g_mem_size,
+            .above_4g = pcms->above_4g_mem_size,
+            .kernel = ms->kernel_filename,
+            .initrd = ms->initrd_filename,
+            .cmdline = ms->kernel_cmdline ? ms->kernel_cmdline : "",
+            .firmware = ms->firmware != NULL,
+        };
+        Error *err = NULL;
+
+        if (!x86_load_kernel(&info, pcms->fw_cfg, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+}
+
+static void pc_machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->init = pc_init;
+    mc->is_default = true;
+    mc->target = "x86_64";
+    mc->max_cpus = 255;
+    mc->min_cpus = 1;
+    mc->default_ram_size = 128 * MiB;
+    mc->props = pc_machine_props;
+    mc->serial_ports = MAX_ISA_SERIAL_PORTS;
+    /* the CPU model comes with target/i386; until then, no CPU */
+    if (object_class_by_name("qemu64-x86_64-cpu")) {
+        mc->default_cpu_type = "qemu64";
+    }
+}
+
+static const TypeInfo pc_machine_info = {
+    .name = TYPE_PC_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(PCMachineState),
+    .class_init = pc_machine_class_init,
+};
+
+TYPE_REGISTER(pc_machine_info)

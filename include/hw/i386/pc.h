@@ -1,0 +1,52 @@
+/*
+ * The `pc` board (i440FX + PIIX3); see hw/i386/pc.c and docs/pc.md.
+ */
+#ifndef HW_I386_PC_H
+#define HW_I386_PC_H
+
+#include "hw/core/boards.h"
+#include "hw/i386/x86-gsi.h"
+#include "hw/pci/pci.h"
+#include "hw/core/isa.h"
+
+#define TYPE_PC_MACHINE MACHINE_TYPE_NAME("pc")
+
+/* -M pc,kernel-irqchip=on|off|split (unset: the accelerator decides) */
+typedef enum KernelIrqchipMode {
+    KERNEL_IRQCHIP_DEFAULT = 0,
+    KERNEL_IRQCHIP_ON,
+    KERNEL_IRQCHIP_OFF,
+    KERNEL_IRQCHIP_SPLIT,
+} KernelIrqchipMode;
+
+typedef struct RTCState RTCState;
+typedef struct FWCfgState FWCfgState;
+
+typedef struct PCMachineState {
+    MachineState parent_obj;
+    /* -M options */
+    int32_t kernel_irqchip;          /* KernelIrqchipMode */
+    char *rtc_base;
+    char *rtc_clock;
+    /* built by pc_init */
+    uint64_t below_4g_mem_size;
+    uint64_t above_4g_mem_size;
+    MemoryRegion ram_below_4g, ram_above_4g;
+    MemoryRegion pci_memory;         /* PCI memory space (all of 2^64) */
+    MemoryRegion pci_hole_bg;        /* unassigned PCI hole: reads 0 */
+    MemoryRegion smram_alias;        /* 0xa0000-0xbffff -> PCI */
+    MemoryRegion bios, isa_bios;
+    X86GSIRouter *gsi;
+    PCIBus *pci_bus;
+    ISABus *isa_bus;
+    RTCState *rtc;
+    FWCfgState *fw_cfg;
+} PCMachineState;
+
+DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
+
+/* The kernel-irqchip choice of a pc machine (DEFAULT for other boards);
+ * callable from the accelerator's init_machine (before the board init). */
+KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms);
+
+#endif

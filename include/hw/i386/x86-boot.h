@@ -1,0 +1,124 @@
+/*
+ * Direct kernel boot on the pc board (-kernel without firmware) and the
+ * initial CPU state it needs.
+ *
+ * The loaders (hw/i386/x86-boot.c: Linux bzImage, hw/i386/multiboot.c:
+ * multiboot v1) write the kernel, its parameters, a GDT and (for long
+ * mode) identity page tables into guest RAM - again on every system reset
+ * - and describe in X86BootState how the boot CPU must start.
+ *
+ * HOW A CPU APPLIES IT (x86 CPU reset code, KVM and TCG alike):
+ *   On every reset of the CPU with cpu_index 0, after the architectural
+ *   reset state is set, if x86_boot_state()->valid:
+ *     - CR0, CR3, CR4, EFER from the struct (EFER already has LMA set for
+ *       long mode; KVM: KVM_SET_SREGS takes them as they are; TCG: also
+ *       recompute the hflags from them);
+ *     - GDTR = {gdt_base, gdt_limit}; IDTR = {0, 0} (interrupts stay off);
+ *     - CS, DS, ES, SS, FS, GS from the segment array: selector, base,
+ *       limit and the attribute bits `flags`, which use the layout of a
+ *       descriptor's second dword (QEMU's SegmentCache.flags): type 11:8,
+ *       S 12, DPL 14:13, P 15, AVL 20, L 21, D/B 22, G 23.  TR: a busy
+ *       32/64-bit TSS (type 11) with base 0, limit 0xffff; LDTR unusable;
+ *     - RIP, RSP, RFLAGS (0x2: IF clear), RAX, RBX, RSI; other GPRs 0;
+ *   Other CPUs (APs) keep the architectural reset state and wait for
+ *   INIT/SIPI.  With -bios the struct stays invalid and the CPU starts at
+ *   the reset vector as usual.
+ *
+ * Entry states produced:
+ *   Linux 64-bit (boot protocol >= 2.12 with XLF_KERNEL_64): long mode,
+ *     paging on with the first 4 GiB identity-mapped, CS=0x10 (64-bit
+ *     code), DS=ES=SS=0x18 (flat data), RSI = zero page,
+ *     RIP = code32_start + 0x200 (startup_64).
+ *   Linux 32-bit (older bzImages): protected mode, paging off, CS=0x10,
+ *     DS=ES=SS=0x18 flat 4 GiB, ESI = zero page, EIP = code32_start.
+ *   Multiboot v1: protected mode, paging off, CS=0x10 flat code,
+ *     DS=ES=SS=FS=GS=0x18, EAX = 0x2BADB002, EBX = multiboot info.
+ */
+#ifndef HW_I386_X86_BOOT_H
+#define HW_I386_X86_BOOT_H
+
+#include "turtle/osdep.h"
+#include "turtle/error.h"
+
+/* Guest-physical layout of the direct boot (all below 1 MiB). */
+#define X86_BOOT_GDT_ADDR       0x500
+#define X86_BOOT_ZERO_PAGE      0x7000     /* Linux boot_params */
+#define X86_BOOT_PML4_ADDR      0x9000     /* then PDPT 0xa000, PDs 0xb000.. */
+#define X86_BOOT_CMDLINE_ADDR   0x20000
+#define X86_BOOT_REAL_SETUP     0x10000    /* fw_cfg linuxboot: setup */
+#define X86_BOOT_KERNEL_ADDR    0x100000
+#define MULTIBOOT_MMAP_ADDR     0x9000
+#define MULTIBOOT_INFO_ADDR     0x9500
+
+#define X86_BOOT_SEL_CODE 0x10
+#define X86_BOOT_SEL_DATA 0x18
+
+enum {
+    X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_SEG_GS,
+    X86_SEG_NUM
+};
+
+typedef struct X86BootSegment {
+    uint16_t selector;
+    uint64_t base;
+    uint32_t limit;          /* byte granular: 0xffffffff for flat */
+    uint32_t flags;          /* descriptor dword 2 attribute bits, above */
+} X86BootSegment;
+
+typedef struct X86BootState {
+    bool valid;
+    bool long_mode;          /* 64-bit entry, else 32-bit protected mode */
+    uint64_t rip, rsp, rflags;
+    uint64_t rax, rbx, rsi;
+    uint64_t cr0, cr3, cr4, efer;
+    uint64_t gdt_base;
+    uint16_t gdt_limit;
+    X86BootSegment seg[X86_SEG_NUM];
+} X86BootState;
+
+/* The boot state of the machine (never NULL; valid=false: none). */
+X86BootState *x86_boot_state(void);
+
+/* An e820 map entry as in boot_params / etc/e820 (20 bytes, packed). */
+#define E820_RAM      1
+#define E820_RESERVED 2
+typedef struct TURTLE_PACKED E820Entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+} E820Entry;
+
+typedef struct X86BootInfo {
+    uint64_t below_4g;       /* RAM 0..below_4g */
+    uint64_t above_4g;       /* RAM 4G..4G+above_4g */
+    const char *kernel;      /* -kernel */
+    const char *initrd;      /* -initrd (multiboot: "f1 args,f2") */
+    const char *cmdline;     /* -append ("" if none) */
+    bool firmware;           /* -bios given: the firmware boots the kernel
+                              * through fw_cfg; no direct entry state */
+} X86BootInfo;
+
+typedef struct FWCfgState FWCfgState;
+
+/*
+ * Load -kernel (multiboot v1 if it has a multiboot header, else a Linux
+ * bzImage), fill the fw_cfg kernel/initrd/cmdline items (fw_cfg may be
+ * NULL) and the boot state.  One clear error per bad input.
+ */
+bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
+                     Error **errp);
+
+/* multiboot.c: true if the file has a multiboot v1 header (in data). */
+bool multiboot_detect(const uint8_t *data, size_t size, size_t *hdr_off);
+bool multiboot_load(const X86BootInfo *info, const uint8_t *data,
+                    size_t size, size_t hdr_off, Error **errp);
+
+/* The RAM map a direct boot reports (boot_params e820, multiboot mmap):
+ * RAM 0-640 KiB, 1 MiB-below_4g, 4 GiB-(4 GiB+above_4g).  Returns the count. */
+int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max);
+
+/* Shared by both loaders: the direct-boot GDT and (long mode) page
+ * tables, and the segment/CR set-up of the boot state. */
+void x86_boot_setup_cpu(X86BootState *bs, bool long_mode, Error **errp);
+
+#endif
