@@ -1,0 +1,450 @@
+/*
+ * AArch64 CPU object: the abstract "arm-cpu" type and its models
+ * (cortex-a57, cortex-a72, max), reset, the IRQ/FIQ inputs, register dump
+ * and the gdb register view (aarch64-core.xml then aarch64-fpu.xml order:
+ * x0-x30, sp, pc, cpsr, v0-v31, fpsr, fpcr).
+ *
+ * GPIO inputs: 0 IRQ, 1 FIQ, 2 VIRQ, 3 VFIQ.
+ * GPIO outputs "gt-timer": 0 phys, 1 virt, 2 hyp, 3 sec.
+ */
+#include "turtle/osdep.h"
+#include "turtle/log.h"
+#include "target/arm/cpu.h"
+#include "exec/translator.h"
+
+#ifdef CONFIG_CAPSTONE
+#include <capstone/capstone.h>
+#endif
+
+ARMPSCIHook arm_psci_hook;
+
+/* ---- PSTATE helpers ---- */
+
+static int sp_index(CPUARMState *env)
+{
+    return env->spsel ? env->el : 0;
+}
+
+void arm_save_sp(CPUARMState *env)
+{
+    env->sp_el[sp_index(env)] = env->xregs[31];
+}
+
+void arm_load_sp(CPUARMState *env)
+{
+    env->xregs[31] = env->sp_el[sp_index(env)];
+}
+
+uint32_t pstate_read(CPUARMState *env)
+{
+    return pstate_read_nzcv(env) | env->daif | (env->el << 2) | env->spsel |
+           (env->pan ? PSTATE_PAN : 0) | (env->uao ? PSTATE_UAO : 0) |
+           (env->il ? PSTATE_IL : 0) | (env->ss ? PSTATE_SS : 0);
+}
+
+void pstate_write(CPUARMState *env, uint32_t val)
+{
+    arm_save_sp(env);
+    pstate_write_nzcv(env, val);
+    env->daif = val & PSTATE_DAIF;
+    env->el = (val >> 2) & 3;
+    env->spsel = val & PSTATE_SP;
+    env->pan = !!(val & PSTATE_PAN);
+    env->uao = !!(val & PSTATE_UAO);
+    env->il = !!(val & PSTATE_IL);
+    env->ss = !!(val & PSTATE_SS);
+    arm_load_sp(env);
+}
+
+int arm_mmu_idx_el(CPUARMState *env, int el)
+{
+    switch (el) {
+    case 0:
+        return ARMMMUIdx_E10_0;
+    case 1:
+        return env->pan ? ARMMMUIdx_E10_1_PAN : ARMMMUIdx_E10_1;
+    case 2:
+        return ARMMMUIdx_E2;
+    default:
+        return ARMMMUIdx_E3;
+    }
+}
+
+int arm_mmu_idx(CPUARMState *env)
+{
+    return arm_mmu_idx_el(env, env->el);
+}
+
+/* ---- CPUClass hooks ---- */
+
+static void arm_cpu_set_pc(CPUState *cs, vaddr pc)
+{
+    ARM_CPU(cs)->env.pc = pc;
+}
+
+static vaddr arm_cpu_get_pc(CPUState *cs)
+{
+    return ARM_CPU(cs)->env.pc;
+}
+
+static ObjectClass *arm_cpu_class_by_name(const char *model)
+{
+    g_autofree char *name = g_strconcat(model, ARM_CPU_TYPE_SUFFIX, NULL);
+    ObjectClass *oc = object_class_by_name(name);
+
+    if (!oc || object_class_is_abstract(oc) ||
+        !object_class_dynamic_cast(oc, TYPE_ARM_CPU)) {
+        return NULL;
+    }
+    return oc;
+}
+
+static void arm_cpu_dump_state(CPUState *cs, FILE *f, int flags)
+{
+    CPUARMState *env = &ARM_CPU(cs)->env;
+    uint32_t psr = pstate_read(env);
+
+    fprintf(f, " PC=%016" PRIx64 " ", env->pc);
+    for (int i = 0; i < 31; i++) {
+        fprintf(f, "X%02d=%016" PRIx64 "%s", i, env->xregs[i],
+                (i + 2) % 3 == 0 ? "\n" : " ");
+    }
+    arm_save_sp(env);
+    fprintf(f, " SP=%016" PRIx64 "\n", env->xregs[31]);
+    fprintf(f, "PSTATE=%08x %c%c%c%c EL%d%c DAIF=%x SP_EL0=%016" PRIx64
+            " SP_EL1=%016" PRIx64 "\n", psr,
+            psr & (1u << 31) ? 'N' : '-', psr & (1u << 30) ? 'Z' : '-',
+            psr & (1u << 29) ? 'C' : '-', psr & (1u << 28) ? 'V' : '-',
+            env->el, env->spsel ? 'h' : 't', env->daif >> 6,
+            env->sp_el[0], env->sp_el[1]);
+    if (flags & CPU_DUMP_FPU) {
+        for (int i = 0; i < 32; i++) {
+            fprintf(f, "Q%02d=%016" PRIx64 ":%016" PRIx64 "%s", i,
+                    env->vregs[i].d[1], env->vregs[i].d[0],
+                    i % 2 ? "\n" : " ");
+        }
+        fprintf(f, "FPCR=%08x FPSR=%08x\n", env->fpcr, env->fpsr);
+    }
+}
+
+static int arm_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
+{
+    CPUARMState *env = &ARM_CPU(cs)->env;
+    uint64_t v64;
+    uint32_t v32;
+
+    if (n < 31) {
+        v64 = env->xregs[n];
+    } else if (n == 31) {
+        v64 = env->xregs[31];
+    } else if (n == 32) {
+        v64 = env->pc;
+    } else if (n == 33) {
+        v32 = pstate_read(env);
+        g_byte_array_append(buf, (uint8_t *)&v32, 4);
+        return 4;
+    } else if (n < 66) {
+        g_byte_array_append(buf, (uint8_t *)env->vregs[n - 34].d, 16);
+        return 16;
+    } else if (n == 66 || n == 67) {
+        v32 = n == 66 ? env->fpsr : env->fpcr;
+        g_byte_array_append(buf, (uint8_t *)&v32, 4);
+        return 4;
+    } else {
+        return 0;
+    }
+    g_byte_array_append(buf, (uint8_t *)&v64, 8);
+    return 8;
+}
+
+static int arm_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
+{
+    CPUARMState *env = &ARM_CPU(cs)->env;
+    uint64_t v64;
+    uint32_t v32;
+
+    if (n <= 32) {
+        memcpy(&v64, buf, 8);
+        if (n == 32) {
+            env->pc = v64;
+        } else {
+            env->xregs[n] = v64;
+        }
+        return 8;
+    }
+    if (n == 33) {
+        memcpy(&v32, buf, 4);
+        pstate_write(env, v32);
+        return 4;
+    }
+    if (n < 66) {
+        memcpy(env->vregs[n - 34].d, buf, 16);
+        return 16;
+    }
+    if (n == 66 || n == 67) {
+        memcpy(&v32, buf, 4);
+        if (n == 66) {
+            env->fpsr = v32;
+        } else {
+            env->fpcr = v32;
+        }
+        return 4;
+    }
+    return 0;
+}
+
+/* ---- reset and boot state ---- */
+
+void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el)
+{
+    cpu->boot_pc = pc;
+    cpu->boot_x0 = x0;
+    cpu->boot_el = el;
+    if (DEVICE(cpu)->realized) {
+        CPUARMState *env = &cpu->env;
+        int target = el < 0 || el > cpu->highest_el ? cpu->highest_el : el;
+
+        env->pc = pc;
+        env->xregs[0] = x0;
+        pstate_write(env, PSTATE_DAIF | (target << 2) | PSTATE_SP);
+    }
+}
+
+static void arm_cpu_reset(DeviceState *dev)
+{
+    ARMCPU *cpu = ARM_CPU(dev);
+    CPUState *cs = CPU(dev);
+    CPUARMState *env = &cpu->env;
+    uint64_t features = env->features;
+    int el;
+
+    memset(env, 0, offsetof(CPUARMState, features));
+    env->features = features;
+    env->exclusive_addr = -1;
+
+    env->cp15.sctlr[1] = cpu->reset_sctlr;
+    env->cp15.sctlr[2] = 0x30c50838;
+    env->cp15.sctlr[3] = 0x30c50838;
+    env->cp15.oslsr_el1 = 0xa;
+    env->cp15.vpidr_el2 = cpu->midr;
+    env->cp15.vmpidr_el2 = cs->mp_affinity | (1ull << 31);
+    env->cp15.pmcr_el0 = 0x41002000;     /* IMP=A, N=0 counters */
+
+    el = cpu->boot_el < 0 || cpu->boot_el > cpu->highest_el ?
+         cpu->highest_el : cpu->boot_el;
+    env->el = el;
+    env->spsel = 1;
+    env->daif = PSTATE_DAIF;
+    env->pc = cpu->boot_pc;
+    env->xregs[0] = cpu->boot_x0;
+
+    arm_gt_reset(cpu);
+    for (int i = 0; i < TCG_MAX_MMU_MODES; i++) {
+        /* accel/tcg flushes the TLB at reset; nothing cached here */
+    }
+    arm_cpu_update_virq(cpu);
+}
+
+/* ---- interrupt inputs ---- */
+
+void arm_cpu_update_virq(ARMCPU *cpu)
+{
+    /* HCR_EL2.VI/VF would assert virtual interrupts; no EL2 yet. */
+}
+
+void arm_cpu_set_irq(void *opaque, int irq, int level)
+{
+    ARMCPU *cpu = opaque;
+    CPUState *cs = CPU(cpu);
+    static const int mask[] = {
+        [ARM_CPU_IRQ] = CPU_INTERRUPT_HARD,
+        [ARM_CPU_FIQ] = CPU_INTERRUPT_FIQ,
+        [ARM_CPU_VIRQ] = CPU_INTERRUPT_VIRQ,
+        [ARM_CPU_VFIQ] = CPU_INTERRUPT_VFIQ,
+    };
+
+    if (irq < 0 || irq > ARM_CPU_VFIQ) {
+        return;
+    }
+    if (level) {
+        __atomic_fetch_or(&cpu->env.irq_line_state, mask[irq],
+                          __ATOMIC_SEQ_CST);
+        cpu_interrupt(cs, mask[irq]);
+    } else {
+        __atomic_fetch_and(&cpu->env.irq_line_state, ~mask[irq],
+                           __ATOMIC_SEQ_CST);
+        cpu_reset_interrupt(cs, mask[irq]);
+    }
+}
+
+/* ---- object ---- */
+
+static int arm_cpu_mmu_index(CPUState *cs, bool ifetch)
+{
+    return arm_mmu_idx(&ARM_CPU(cs)->env);
+}
+
+static const TCGCPUOps arm_tcg_ops = {
+    .initialize = arm_tcg_initialize,
+    .translate_code = arm_translate_code,
+    .get_tb_cpu_state = arm_get_tb_cpu_state,
+    .mmu_index = arm_cpu_mmu_index,
+    .restore_state_to_opc = arm_restore_state_to_opc,
+    .cpu_exec_interrupt = arm_cpu_exec_interrupt,
+    .do_interrupt = arm_cpu_do_interrupt,
+    .tlb_fill = arm_cpu_tlb_fill,
+    .do_unaligned_access = arm_cpu_do_unaligned_access,
+};
+
+static void arm_cpu_instance_init(Object *obj)
+{
+    ARMCPU *cpu = ARM_CPU(obj);
+    CPUState *cs = CPU(obj);
+    ARMCPUClass *acc = ARM_CPU_GET_CLASS(obj);
+
+    cs->env_ptr = &cpu->env;
+    cs->neg_ptr = &cpu->neg;
+    cpu->boot_el = -1;
+    cpu->highest_el = 1;
+    qdev_init_gpio_in(DEVICE(obj), arm_cpu_set_irq, 4);
+    qdev_init_gpio_out_named(DEVICE(obj), cpu->gt_timer_outputs, "gt-timer",
+                             NUM_GTIMERS);
+    if (acc->model_init) {
+        acc->model_init(cpu);
+    }
+}
+
+static DeviceRealize parent_realize;
+
+static bool arm_cpu_realize(DeviceState *dev, Error **errp)
+{
+    ARMCPU *cpu = ARM_CPU(dev);
+
+    arm_gt_init(cpu);
+    if (!parent_realize(dev, errp)) {
+        return false;
+    }
+    arm_cpu_reset(dev);
+    return true;
+}
+
+static void arm_cpu_class_init(ObjectClass *oc, void *data)
+{
+    CPUClass *cc = CPU_CLASS(oc);
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    parent_realize = dc->realize;
+    dc->realize = arm_cpu_realize;
+    dc->reset = arm_cpu_reset;
+    dc->desc = "AArch64 CPU";
+    cc->class_by_name = arm_cpu_class_by_name;
+    cc->has_work = arm_cpu_has_work;
+    cc->dump_state = arm_cpu_dump_state;
+    cc->set_pc = arm_cpu_set_pc;
+    cc->get_pc = arm_cpu_get_pc;
+    cc->get_phys_page_debug = arm_cpu_get_phys_page_debug;
+    cc->gdb_read_register = arm_gdb_read_register;
+    cc->gdb_write_register = arm_gdb_write_register;
+    cc->gdb_num_core_regs = 68;
+    cc->gdb_core_xml_file = "aarch64-core.xml";
+    cc->gdb_arch_name = "aarch64";
+#ifdef CONFIG_CAPSTONE
+    cc->disas_cs_arch = CS_ARCH_ARM64;
+    cc->disas_cs_mode = CS_MODE_LITTLE_ENDIAN;
+#endif
+    cc->tcg_ops = &arm_tcg_ops;
+}
+
+/* ---- models ---- */
+
+/*
+ * ID registers describe what this emulator implements, not the silicon:
+ * AArch64 only at EL0/EL1 (no AArch32, no EL2/EL3 yet), FP and AdvSIMD
+ * present.  Cache geometry and MIDR follow the named cores.
+ */
+static void arm_common_init(ARMCPU *cpu)
+{
+    CPUARMState *env = &cpu->env;
+
+    set_feature(env, ARM_FEATURE_CRC);
+    cpu->revidr = 0;
+    cpu->ctr = 0x8444c004;          /* 64-byte lines, PIPT I-cache */
+    cpu->dczid = 4;                 /* DC ZVA block: 64 bytes */
+    cpu->clidr = 0x0a200023;        /* L1 I+D, L2 unified; LoUU 1, LoC 2 */
+    cpu->ccsidr[0] = 0x701fe00a;    /* L1 D 32K */
+    cpu->ccsidr[1] = 0x201fe012;    /* L1 I 48K */
+    cpu->ccsidr[2] = 0x70ffe07a;    /* L2 2M */
+    cpu->reset_sctlr = 0x00c50838;
+    cpu->isar.id_aa64pfr0 = 0x0000000000000011ull;   /* EL0, EL1 AArch64 */
+    cpu->isar.id_aa64dfr0 = 0x10305106;
+    cpu->isar.id_aa64isar0 = 0x0000000000010000ull;  /* CRC32 */
+    cpu->isar.id_aa64mmfr0 = 0x0000000000001124ull;  /* 44-bit PA, 4K/64K */
+    cpu->isar.mvfr0 = 0x10110222;
+    cpu->isar.mvfr1 = 0x12111111;
+}
+
+static void cortex_a57_init(ARMCPU *cpu)
+{
+    arm_common_init(cpu);
+    cpu->midr = 0x411fd070;
+}
+
+static void cortex_a72_init(ARMCPU *cpu)
+{
+    arm_common_init(cpu);
+    cpu->midr = 0x410fd083;
+    cpu->ccsidr[1] = 0x201fe012;
+}
+
+static void max_init(ARMCPU *cpu)
+{
+    CPUARMState *env = &cpu->env;
+
+    arm_common_init(cpu);
+    cpu->midr = 0x000f0510;         /* implementer 0: software model */
+    set_feature(env, ARM_FEATURE_LSE);
+    set_feature(env, ARM_FEATURE_PAN);
+    set_feature(env, ARM_FEATURE_LRCPC);
+    set_feature(env, ARM_FEATURE_GRAN16K);
+    /* CRC32 + Atomic (LSE) */
+    cpu->isar.id_aa64isar0 = (1ull << 16) | (2ull << 20);
+    cpu->isar.id_aa64isar1 = 1ull << 20;             /* LRCPC */
+    /* 48-bit PA, 16-bit ASID, 4K/16K/64K granules */
+    cpu->isar.id_aa64mmfr0 = 0x5 | (2 << 4) | (1 << 8) | (1 << 12) |
+                             (1ull << 20);
+    cpu->isar.id_aa64mmfr1 = 1ull << 20;             /* PAN */
+}
+
+static void arm_model_class_init(ObjectClass *oc, void *data)
+{
+    ARM_CPU_CLASS(oc)->model_init = data;
+}
+
+static const TypeInfo arm_cpu_types[] = {
+    {
+        .name = TYPE_ARM_CPU,
+        .parent = TYPE_CPU,
+        .instance_size = sizeof(ARMCPU),
+        .instance_init = arm_cpu_instance_init,
+        .abstract = true,
+        .class_size = sizeof(ARMCPUClass),
+        .class_init = arm_cpu_class_init,
+    }, {
+        .name = "cortex-a57" ARM_CPU_TYPE_SUFFIX,
+        .parent = TYPE_ARM_CPU,
+        .class_init = arm_model_class_init,
+        .class_data = cortex_a57_init,
+    }, {
+        .name = "cortex-a72" ARM_CPU_TYPE_SUFFIX,
+        .parent = TYPE_ARM_CPU,
+        .class_init = arm_model_class_init,
+        .class_data = cortex_a72_init,
+    }, {
+        .name = "max" ARM_CPU_TYPE_SUFFIX,
+        .parent = TYPE_ARM_CPU,
+        .class_init = arm_model_class_init,
+        .class_data = max_init,
+    },
+};
+
+DEFINE_TYPES(arm_cpu_types)

@@ -1,0 +1,1 @@
+/* FP and AdvSIMD helpers (vfp_helper.c, neon_helper.c). */
