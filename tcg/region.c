@@ -45,7 +45,19 @@ bool tcg_region_init(TCGContext *s, size_t size, bool split_wx, char **errmsg)
     size = (size + psize - 1) & ~(size_t)(psize - 1);
 
     if (!split_wx) {
-        rw = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+        /*
+         * Ask for a place just below our own code so that calls from
+         * generated code to helpers fit a rel32 (a hint only: the kernel
+         * may put the buffer anywhere, and calls then go through a
+         * register).
+         */
+        uintptr_t text = (uintptr_t)tcg_region_init;
+        void *hint = NULL;
+
+        if (sizeof(void *) == 8 && text > size + (1ul << 30)) {
+            hint = (void *)((text - size - (256ul << 20)) & ~(uintptr_t)0xffff);
+        }
+        rw = mmap(hint, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (rw == MAP_FAILED) {
             if (errmsg) {

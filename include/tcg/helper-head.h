@@ -17,6 +17,12 @@
  *     #include "tcg/helper-gen.h"     gen_helper_udiv64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b)
  *
  * An `env` argument is passed as tcg_env (a TCGv_ptr).  Up to 7 arguments.
+ *
+ * Flags: TCG_CALL_NO_WG when the helper only reads CPU state fields bound to
+ * globals, TCG_CALL_NO_RWG when it touches none, TCG_CALL_NO_SE when it has
+ * no side effect besides its result.  A helper that may raise a guest
+ * exception (longjmp out of the TB) reads the CPU state: it must not be
+ * NO_RWG, and it cannot be NO_SE.
  */
 #ifndef TCG_HELPER_HEAD_H
 #define TCG_HELPER_HEAD_H
