@@ -692,11 +692,14 @@ static void notdirty_write(CPUState *cpu, vaddr addr, unsigned size,
         tb_invalidate_phys_range_fast(cpu, ram_addr, size, ra);
     }
     ram_dirty_set_range(ram_addr, size,
-                        (1 << DIRTY_MEMORY_VGA) | (1 << DIRTY_MEMORY_MIGRATION) |
-                        (1 << DIRTY_MEMORY_CODE));
-    if (!(full->mr && (full->mr->dirty_log_mask & ~(1u << DIRTY_MEMORY_CODE))) &&
-        !tb_page_has_code(ram_addr)) {
-        tlb_set_dirty(cpu, addr);
+                        (1 << DIRTY_MEMORY_VGA) | (1 << DIRTY_MEMORY_MIGRATION));
+    /* the code bit is per page: set only once no TB is left there */
+    if (!tb_page_has_code(ram_addr)) {
+        ram_dirty_set_range(ram_addr, size, 1 << DIRTY_MEMORY_CODE);
+        if (!(full->mr &&
+              (full->mr->dirty_log_mask & ~(1u << DIRTY_MEMORY_CODE)))) {
+            tlb_set_dirty(cpu, addr);
+        }
     }
 }
 

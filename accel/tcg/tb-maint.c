@@ -234,9 +234,10 @@ static void tb_page_add(TranslationBlock *tb, int n)
     PageDesc *pd = page_find(page, true);
     bool was_empty = !pd->first_tb;
 
+
     tb->page_next[n] = pd->first_tb;
     pd->first_tb = (uintptr_t)tb | n;
-    if (was_empty) {
+    if (was_empty || ram_dirty_get(page, tcg_exec.page_size, DIRTY_MEMORY_CODE)) {
         /* from now on every write to the page must reach us */
         ram_dirty_clear_range(page, tcg_exec.page_size, DIRTY_MEMORY_CODE);
         tlb_protect_code_page(page);
@@ -443,9 +444,17 @@ void tb_invalidate_phys_range(ram_addr_t start, ram_addr_t end)
     }
 }
 
+/*
+ * ram_notify_write() marks the written pages dirty for DIRTY_MEMORY_CODE
+ * after calling us, i.e. "no code here": so drop every TB on those pages,
+ * not only the ones overlapping the write.
+ */
 void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length)
 {
-    tb_invalidate_phys_range(start, start + length);
+    ram_addr_t end = start + length;
+
+    tb_invalidate_phys_range(start & tcg_exec.page_mask,
+                             (end + tcg_exec.page_size - 1) & tcg_exec.page_mask);
 }
 
 void tb_invalidate_phys_addr(AddressSpace *as, hwaddr addr)
