@@ -38,7 +38,7 @@ void arm_gt_recalc(ARMCPU *cpu, int timer)
     uint64_t count = arm_gt_counter(env) - gt_offset(env, timer);
 
     if (gt->ctl & 1) {
-        bool istatus = (int64_t)(count - gt->cval) >= 0;
+        bool istatus = count >= gt->cval;
         bool irq = istatus && !(gt->ctl & 2);
 
         gt->ctl = (gt->ctl & ~4ull) | (istatus ? 4 : 0);
@@ -103,7 +103,7 @@ static uint64_t gt_ctl_read(CPUARMState *env, const ARMCPRegInfo *ri)
 {
     ARMGenericTimer *gt = &env->gt[gt_index(ri)];
     uint64_t count = arm_gt_counter(env) - gt_offset(env, gt_index(ri));
-    bool istatus = (gt->ctl & 1) && (int64_t)(count - gt->cval) >= 0;
+    bool istatus = (gt->ctl & 1) && count >= gt->cval;
 
     return (gt->ctl & 3) | (istatus ? 4 : 0);
 }
