@@ -169,6 +169,11 @@ static void pc_memory_init(PCMachineState *pcms)
     memory_region_add_subregion_overlap(&pcms->pci_memory,
                                         pcms->below_4g_mem_size,
                                         &pcms->pci_hole_bg, -100);
+    /* so is the legacy area while PAM or SMRAM route it to PCI */
+    memory_region_init_io(&pcms->legacy_bg, OBJECT(ms), &pc_hole_ops, pcms,
+                          "pci-legacy-unassigned", 0x60000);
+    memory_region_add_subregion_overlap(&pcms->pci_memory, 0xa0000,
+                                        &pcms->legacy_bg, -100);
     /* the legacy VGA window is PCI space, not RAM */
     memory_region_init_alias(&pcms->smram_alias, OBJECT(ms), "smram-region",
                              &pcms->pci_memory, 0xa0000, 0x20000);
@@ -305,6 +310,7 @@ static void pc_init(MachineState *ms)
     X86IrqchipCreateFn irqchip;
     qemu_irq isa_irqs[ISA_NUM_IRQS];
     PIIX3State *piix3;
+    PCIHostState *host;
     DeviceState *gsi;
 
     if (!ms->firmware && !ms->kernel_filename && !qtest_enabled()) {
@@ -332,8 +338,9 @@ static void pc_init(MachineState *ms)
     }
 
     pcms->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
-                                &pcms->pci_memory, ms->ram, NULL);
+                                &pcms->pci_memory, ms->ram, &host);
     piix3 = piix3_create(pcms->pci_bus, PCI_DEVFN(1, 0), isa_irqs);
+    piix3_attach_rcr(piix3, host);
     pcms->isa_bus = piix3->isa_bus;
 
     irqchip = x86_get_irqchip_creator();

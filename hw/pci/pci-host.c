@@ -2,7 +2,8 @@
  * PCI host bridge base: configuration mechanism #1.
  *
  *   conf_mem  4 bytes: CONFIG_ADDRESS (dword accesses only; other sizes
- *             read all-ones and are dropped, as they go to ISA on a PC)
+ *             read all-ones and are dropped, as they go to ISA on a PC,
+ *             except a byte at +1 when cf9_ops is set)
  *   data_mem  4 bytes: CONFIG_DATA, byte/word/dword at any offset that
  *             stays inside the dword
  * See include/hw/pci/pci-host.h.
@@ -35,6 +36,9 @@ static uint64_t pci_host_conf_read(void *opaque, hwaddr addr, unsigned size)
 {
     PCIHostState *s = opaque;
 
+    if (addr == 1 && size == 1 && s->cf9_ops) {
+        return s->cf9_ops->read(s->cf9_opaque, 0, 1);
+    }
     if (addr != 0 || size != 4) {
         return ~0ull >> (64 - 8 * size);
     }
@@ -46,6 +50,10 @@ static void pci_host_conf_write(void *opaque, hwaddr addr, uint64_t val,
 {
     PCIHostState *s = opaque;
 
+    if (addr == 1 && size == 1 && s->cf9_ops) {
+        s->cf9_ops->write(s->cf9_opaque, 0, val, 1);
+        return;
+    }
     if (addr != 0 || size != 4) {
         tlog_mask(LOG_GUEST_ERROR, "pci-host: %u-byte write to "
                   "CONFIG_ADDRESS+%u ignored\n", size, (unsigned)addr);

@@ -9,6 +9,7 @@
 #include "turtle/osdep.h"
 #include "turtle/log.h"
 #include "hw/pci/piix3.h"
+#include "hw/pci/pci-host.h"
 #include "migration/vmstate.h"
 #include "sysemu/runstate.h"
 
@@ -101,8 +102,15 @@ static void piix3_init(Object *obj)
 
     qdev_init_gpio_out_named(DEVICE(obj), s->isa_irq_out, "isa-irq",
                              ISA_NUM_IRQS);
-    memory_region_init_io(&s->rcr_io, obj, &piix3_rcr_ops, s,
-                          "piix3-reset-control", 1);
+}
+
+void piix3_attach_rcr(PIIX3State *s, PCIHostState *host)
+{
+    /* 0xcf9 lies inside CONFIG_ADDRESS's dword: the host bridge forwards
+     * byte accesses there (a separate region would split dword accesses
+     * to 0xcf8) */
+    host->cf9_ops = &piix3_rcr_ops;
+    host->cf9_opaque = s;
 }
 
 static bool piix3_realize(PCIDevice *dev, Error **errp)
@@ -124,8 +132,6 @@ static bool piix3_realize(PCIDevice *dev, Error **errp)
     memset(dev->wmask + PIIX_SMICNTL, 0xff, 8);
 
     s->isa_bus = isa_bus_new(DEVICE(dev), dev->bus->address_space_io);
-    memory_region_add_subregion_overlap(dev->bus->address_space_io, 0xcf9,
-                                        &s->rcr_io, 1);
     pci_bus_irqs(dev->bus, piix3_set_irq, piix3_map_irq, s, PIIX_NUM_PIRQS);
     return true;
 }

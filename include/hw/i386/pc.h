@@ -34,6 +34,7 @@ typedef struct PCMachineState {
     MemoryRegion ram_below_4g, ram_above_4g;
     MemoryRegion pci_memory;         /* PCI memory space (all of 2^64) */
     MemoryRegion pci_hole_bg;        /* unassigned PCI hole: reads 0 */
+    MemoryRegion legacy_bg;          /* 0xa0000-0xfffff on the PCI side */
     MemoryRegion smram_alias;        /* 0xa0000-0xbffff -> PCI */
     MemoryRegion bios, isa_bios;
     X86GSIRouter *gsi;

@@ -22,6 +22,10 @@ typedef struct PCIHostState {
     MemoryRegion data_mem;     /* CONFIG_DATA, 4 bytes */
     uint32_t config_reg;
     PCIBus *bus;
+    /* Byte accesses at CONFIG_ADDRESS + 1 (0xcf9: the PIIX3 reset control
+     * register on the PC) go to these ops at offset 0, if set. */
+    const MemoryRegionOps *cf9_ops;
+    void *cf9_opaque;
 } PCIHostState;
 
 DECLARE_INSTANCE_CHECKER(PCIHostState, PCI_HOST_BRIDGE, TYPE_PCI_HOST_BRIDGE)

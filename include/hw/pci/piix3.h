@@ -27,7 +27,6 @@ typedef struct PIIX3State {
     uint8_t pirq_level;          /* bit n: PIRQ n asserted by some device */
     uint16_t pci_isa_levels;     /* bit n: PCI side drives ISA IRQ n */
     uint8_t rcr;                 /* reset control register (0xcf9) */
-    MemoryRegion rcr_io;
     ISABus *isa_bus;
 } PIIX3State;
 
@@ -36,5 +35,9 @@ DECLARE_INSTANCE_CHECKER(PIIX3State, PIIX3, TYPE_PIIX3_DEVICE)
 /* Create 01.0 on bus, its ISA bus with isa_irqs, and route PCI INTx into
  * the same lines. */
 PIIX3State *piix3_create(PCIBus *bus, int devfn, qemu_irq *isa_irqs);
+
+typedef struct PCIHostState PCIHostState;
+/* Let the host bridge forward byte accesses at 0xcf9 to the RCR. */
+void piix3_attach_rcr(PIIX3State *s, PCIHostState *host);
 
 #endif
