@@ -5,6 +5,7 @@
 #include "config-host.h"
 
 #include "tcg-internal.h"
+#include "tci/tci.h"
 
 #ifdef CONFIG_CAPSTONE
 #include <capstone/capstone.h>
@@ -47,5 +48,9 @@ void tcg_disas_host(FILE *f, const void *code, size_t size)
         }
     }
 #endif
+    if (tcg_use_tci) {
+        tci_disas(f, code, size);
+        return;
+    }
     hex_dump(f, code, size);
 }

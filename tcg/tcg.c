@@ -455,6 +455,34 @@ static void la_bb_end(TCGContext *s)
     }
 }
 
+/*
+ * A conditional branch: the target block reads everything from memory, the
+ * fall-through block may go on using registers, so values must be in
+ * memory but stay live as the fall-through needs them.
+ */
+static void la_bb_sync(TCGContext *s)
+{
+    int i;
+
+    for (i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        switch (ts->kind) {
+        case TEMP_GLOBAL:
+            ts->state |= TS_MEM;
+            break;
+        case TEMP_TB:
+            if (ts->crosses_bb) {
+                ts->state |= TS_MEM;
+            } else {
+                ts->state = TS_DEAD;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 static void la_func_end(TCGContext *s)
 {
     int i;
@@ -591,6 +619,8 @@ static void liveness_pass(TCGContext *s)
             }
             if (flags & OPF_BB_EXIT) {
                 la_func_end(s);
+            } else if (flags & OPF_COND_BRANCH) {
+                la_bb_sync(s);
             } else if (flags & OPF_BB_END) {
                 la_bb_end(s);
             } else if (flags & OPF_CALL_CLOBBER) {
@@ -791,6 +821,20 @@ static void save_all(TCGContext *s, TCGRegSet exclude)
     }
 }
 
+/* Conditional branch: memory up to date, registers stay valid for the
+ * fall-through path. */
+static void sync_all(TCGContext *s, TCGRegSet exclude)
+{
+    int i;
+
+    for (i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        if (ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) {
+            temp_sync(s, ts, exclude);
+        }
+    }
+}
+
 /* Leaving the TB: globals to memory, temps are dead. */
 static void save_globals_kill_temps(TCGContext *s, TCGRegSet exclude)
 {
@@ -968,18 +1012,21 @@ static void reg_alloc_op(TCGContext *s, TCGOp *op)
         new_args[k] = reg;
     }
 
-    if (def->flags & OPF_BB_EXIT) {
-        save_globals_kill_temps(s, i_alloc);
-    } else if (def->flags & OPF_BB_END) {
-        save_all(s, i_alloc);
-    }
-
-    /* dead inputs release their registers before outputs are chosen */
+    /* dead inputs release their registers before outputs are chosen (and
+     * need not be saved at the end of the block) */
     for (k = nb_o; k < nb_o + nb_i; k++) {
         if ((op->life & DEAD_ARG(k)) && !const_args[k]) {
             TCGTemp *ts = arg_temp(op->args[k]);
             temp_dead(s, ts);
         }
+    }
+
+    if (def->flags & OPF_BB_EXIT) {
+        save_globals_kill_temps(s, i_alloc);
+    } else if (def->flags & OPF_COND_BRANCH) {
+        sync_all(s, i_alloc);
+    } else if (def->flags & OPF_BB_END) {
+        save_all(s, i_alloc);
     }
 
     for (k = 0; k < nb_o; k++) {

@@ -26,7 +26,9 @@ static void tci_constraints(const TCGOp *op, TCGConstraintSet *cs)
     int i, n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
 
     for (i = 0; i < n; i++) {
-        cs->args[i].regs = ALL_REGS;
+        /* inputs may also read env directly */
+        cs->args[i].regs = i < tcg_op_nb_oargs(op) ? ALL_REGS
+                                                   : ALL_REGS | 1u << TCI_REG_ENV;
     }
     /* immediate forms: a sign-extended 32-bit operand in the bytecode */
     switch (op->opc) {
@@ -288,6 +290,56 @@ static void tci_set_jmp_target(TCGContext *s, uintptr_t jmp_rx, uintptr_t jmp_rw
                                uintptr_t target)
 {
     __atomic_store_n((uint64_t *)jmp_rw, (uint64_t)target, __ATOMIC_RELEASE);
+}
+
+/* ---- listing for -d out_asm ------------------------------------------ */
+
+static const char *const tci_op_names[TCI_NB_OPS] = {
+#define X(n) [TCI_##n] = #n,
+    TCI_OPCODES(X)
+#undef X
+};
+
+/* 32-bit words after the first one */
+static int tci_extra_words(unsigned opc)
+{
+    switch (opc) {
+    case TCI_movi32: case TCI_ld8u: case TCI_ld8s: case TCI_ld16u:
+    case TCI_ld16s: case TCI_ld32u: case TCI_ld32s: case TCI_ld64:
+    case TCI_st8: case TCI_st16: case TCI_st32: case TCI_st64:
+    case TCI_addi: case TCI_andi: case TCI_ori: case TCI_xori: case TCI_muli:
+    case TCI_mulu2_32: case TCI_muls2_32: case TCI_mulu2_64: case TCI_muls2_64:
+    case TCI_setcond32: case TCI_setcond64: case TCI_negsetcond32:
+    case TCI_negsetcond64: case TCI_setcondi32: case TCI_setcondi64:
+    case TCI_movcond32: case TCI_movcond64: case TCI_brcond32:
+    case TCI_brcond64: case TCI_br: case TCI_qemu_ld: case TCI_qemu_st:
+        return 1;
+    case TCI_movi64: case TCI_brcondi32: case TCI_brcondi64: case TCI_call:
+    case TCI_exit_tb: case TCI_goto_tb:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+void tci_disas(FILE *f, const void *code, size_t size)
+{
+    const uint32_t *p = code, *end = (const uint32_t *)((const char *)code + size);
+
+    while (p < end) {
+        uint32_t w = *p;
+        unsigned opc = w & 0xff;
+        int i, n = opc < TCI_NB_OPS ? tci_extra_words(opc) : 0;
+
+        fprintf(f, "  %p:  %-12s r%u, r%u, %u", (const void *)p,
+                opc < TCI_NB_OPS ? tci_op_names[opc] : "?",
+                (w >> 8) & 0xff, (w >> 16) & 0xff, w >> 24);
+        for (i = 1; i <= n && p + i < end; i++) {
+            fprintf(f, ", %#x", p[i]);
+        }
+        fprintf(f, "\n");
+        p += 1 + n;
+    }
 }
 
 const TCGBackend tcg_backend_tci = {

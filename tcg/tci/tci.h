@@ -41,5 +41,6 @@ typedef enum TCIOpcode {
 } TCIOpcode;
 
 uintptr_t tci_exec(CPUArchState *env, const void *code);
+void tci_disas(FILE *f, const void *code, size_t size);
 
 #endif /* TCG_TCI_H */
