@@ -107,7 +107,7 @@ static void add_tests(const char *binary)
                                      good_cases[i].name);
         d->binary = binary;
         d->c = &good_cases[i];
-        g_test_add_data_func(path, d, test_good);
+        g_test_add_data_func_full(path, d, test_good, g_free);
         g_free(path);
     }
     for (unsigned i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
@@ -116,7 +116,7 @@ static void add_tests(const char *binary)
                                      bad_cases[i].name);
         d->binary = binary;
         d->c = &bad_cases[i];
-        g_test_add_data_func(path, d, test_bad);
+        g_test_add_data_func_full(path, d, test_bad, g_free);
         g_free(path);
     }
     g_free(base);
@@ -125,7 +125,7 @@ static void add_tests(const char *binary)
 int main(int argc, char **argv)
 {
     const char *list = getenv("TURTLE_BINARIES");
-    char **bins;
+    static char **bins;       /* the tests keep pointers into it */
 
     g_test_init(&argc, &argv, NULL);
     /* report every failing case, not only the first */

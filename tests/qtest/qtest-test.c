@@ -50,7 +50,7 @@ static void test_memory(void)
     }
 
     /* base64 */
-    qtest_cmd(qts, "b64write 0x3000 5 aGVsbG8=");
+    g_free(qtest_cmd(qts, "b64write 0x3000 5 aGVsbG8="));
     ans = qtest_cmd(qts, "b64read 0x3000 5");
     g_assert_cmpstr(ans, ==, "aGVsbG8=");
     g_free(ans);
