@@ -1,0 +1,625 @@
+/*
+ * x86-64 CPU object: the abstract "x86_64-cpu" type and its models
+ * (qemu64, Skylake-Client, EPYC, max, host), -cpu option parsing, reset
+ * (power-on state, or the pc board's direct-boot state), the register
+ * dump and the gdb register view.
+ *
+ * gdb core registers (gdb's default amd64 layout, "i386:x86-64"):
+ *   0-15 rax rbx rcx rdx rsi rdi rbp rsp r8-r15   (8 bytes)
+ *   16 rip (8), 17 eflags (4), 18-23 cs ss ds es fs gs (4)
+ *   24-31 st0-st7 (10), 32-39 fctrl fstat ftag fiseg fioff foseg fooff fop
+ *   (4), 40-55 xmm0-xmm15 (16), 56 mxcsr (4)
+ */
+#include "turtle/osdep.h"
+#include "target/i386/cpu.h"
+#include "hw/core/boards.h"
+#include "hw/i386/x86-boot.h"
+#include "accel/accel.h"
+#include "sysemu/cpus.h"
+
+#ifdef CONFIG_CAPSTONE
+#include <capstone/capstone.h>
+#endif
+
+/* Defined by the pc board's loaders; absent from builds without them. */
+#pragma weak x86_boot_state
+
+#define X86_MP_STATE_RUNNABLE       0   /* = KVM_MP_STATE_RUNNABLE */
+#define X86_MP_STATE_UNINITIALIZED  1
+
+/* ---- options and CPUID ---- */
+
+void x86_cpu_topology(unsigned smp_cpus, unsigned *threads, unsigned *cores)
+{
+    /* -smp N: one package of N single-threaded cores */
+    *threads = 1;
+    *cores = smp_cpus ? smp_cpus : 1;
+}
+
+bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp)
+{
+    return x86_parse_features(opts, &cpu->req, errp);
+}
+
+void x86_cpu_build_cpuid_plain(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    const X86CPUModel *m = X86_CPU_GET_CLASS(cpu)->model;
+    unsigned smp = current_machine ? current_machine->smp_cpus : 1;
+
+    x86_cpuid_config_from_model(&env->cpuid_cfg, m, &cpu->req);
+    x86_cpu_topology(smp, &env->cpuid_cfg.threads, &env->cpuid_cfg.cores);
+    env->cpuid_cfg.apic_id = cpu->apic_id;
+    x86_cpuid_build(&env->cpuid_cfg, &env->cpuid);
+    cpu->cpuid_ready = true;
+}
+
+static uint32_t cpuid_1_eax(X86CPU *cpu)
+{
+    const X86CPUIDEntry *e = x86_cpuid_find(&cpu->env.cpuid, 1, 0);
+
+    return e ? e->eax : 0x600;
+}
+
+/* ---- reset ---- */
+
+static void seg_set(SegmentCache *s, uint32_t sel, uint64_t base,
+                    uint32_t limit, uint32_t flags)
+{
+    s->selector = sel;
+    s->base = base;
+    s->limit = limit;
+    s->flags = flags;
+}
+
+/* Local APIC register page after reset (SDM Vol. 3A 10.4.7.1). */
+static void lapic_reset_page(uint8_t *regs, uint32_t apic_id)
+{
+    static const uint16_t lvts[] = { 0x2f0, 0x320, 0x330, 0x340, 0x350,
+                                     0x360, 0x370 };
+    uint32_t v;
+
+    memset(regs, 0, 1024);
+    v = apic_id << 24;
+    memcpy(regs + 0x20, &v, 4);
+    v = 0x00050014;                 /* version 0x14, 6 LVT entries */
+    memcpy(regs + 0x30, &v, 4);
+    v = 0xffffffff;                 /* DFR: flat model */
+    memcpy(regs + 0xe0, &v, 4);
+    v = 0xff;                       /* SVR: spurious vector 0xff, disabled */
+    memcpy(regs + 0xf0, &v, 4);
+    v = 1u << 16;                   /* LVT entries masked */
+    for (size_t i = 0; i < G_N_ELEMENTS(lvts); i++) {
+        memcpy(regs + lvts[i], &v, 4);
+    }
+}
+
+void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
+                         uint32_t apic_id)
+{
+    uint32_t data = DESC_P_MASK | DESC_S_MASK | (3u << DESC_TYPE_SHIFT);
+
+    memset(env->regs, 0, sizeof(env->regs));
+    env->regs[R_EDX] = sig;
+    env->rip = 0xfff0;
+    env->rflags = 0x2;
+    for (int i = 0; i < R_NB_SEGS; i++) {
+        seg_set(&env->segs[i], 0, 0, 0xffff, data);
+    }
+    seg_set(&env->segs[R_CS], 0xf000, 0xffff0000, 0xffff,
+            DESC_P_MASK | DESC_S_MASK | (0xbu << DESC_TYPE_SHIFT));
+    seg_set(&env->ldt, 0, 0, 0xffff, DESC_P_MASK | (2u << DESC_TYPE_SHIFT));
+    seg_set(&env->tr, 0, 0, 0xffff, DESC_P_MASK | (0xbu << DESC_TYPE_SHIFT));
+    seg_set(&env->gdt, 0, 0, 0xffff, 0);
+    seg_set(&env->idt, 0, 0, 0xffff, 0);
+    memset(env->cr, 0, sizeof(env->cr));
+    env->cr[0] = CR0_CD_MASK | CR0_NW_MASK | CR0_ET_MASK;
+    env->cr8 = 0;
+    env->efer = 0;
+    memset(env->dr, 0, sizeof(env->dr));
+    env->dr[6] = 0xffff0ff0;
+    env->dr[7] = 0x400;
+
+    env->fpuc = 0x37f;
+    env->fpus = 0;
+    env->fptag_abridged = 0;
+    env->fpop = 0;
+    env->fpip = env->fpdp = 0;
+    memset(env->fpregs, 0, sizeof(env->fpregs));
+    memset(env->xmm, 0, sizeof(env->xmm));
+    env->mxcsr = 0x1f80;
+    env->xcr0 = XSTATE_FP;
+    memset(env->xsave_buf, 0, sizeof(env->xsave_buf));
+    env->xsave_valid = false;
+
+    env->tsc = 0;
+    env->tsc_adjust = 0;
+    env->tsc_aux = 0;
+    env->sysenter_cs = env->sysenter_esp = env->sysenter_eip = 0;
+    env->star = env->lstar = env->cstar = env->fmask = 0;
+    env->kernelgsbase = 0;
+    env->pat = PAT_POWER_ON_VALUE;
+    env->apic_base = APIC_DEFAULT_ADDRESS | MSR_IA32_APICBASE_ENABLE |
+                     (bsp ? MSR_IA32_APICBASE_BSP : 0);
+    env->misc_enable = MSR_IA32_MISC_ENABLE_DEFAULT;
+    env->feature_control = 0;
+    env->vm_hsave = 0;
+
+    env->exception_nr = -1;
+    env->exception_pending = env->exception_injected = false;
+    env->has_error_code = false;
+    env->error_code = 0;
+    env->interrupt_injected = -1;
+    env->soft_interrupt = false;
+    env->interrupt_shadow = 0;
+    env->nmi_injected = env->nmi_pending = env->nmi_masked = false;
+    env->smm = env->smm_inside_nmi = env->smm_latched_init = false;
+    env->sipi_vector = 0;
+    env->mp_state = bsp ? X86_MP_STATE_RUNNABLE
+                        : X86_MP_STATE_UNINITIALIZED;
+    lapic_reset_page(env->lapic_regs, apic_id);
+    env->lapic_valid = true;
+    g_free(env->nested_state);
+    env->nested_state = NULL;
+    env->nested_state_len = 0;
+}
+
+/* The pc board's direct-boot entry state (hw/i386/x86-boot.h). */
+static void x86_cpu_apply_boot_state(CPUX86State *env, const X86BootState *bs)
+{
+    static const int segmap[X86_SEG_NUM] = {
+        [X86_SEG_ES] = R_ES, [X86_SEG_CS] = R_CS, [X86_SEG_SS] = R_SS,
+        [X86_SEG_DS] = R_DS, [X86_SEG_FS] = R_FS, [X86_SEG_GS] = R_GS,
+    };
+
+    env->cr[0] = bs->cr0;
+    env->cr[3] = bs->cr3;
+    env->cr[4] = bs->cr4;
+    env->efer = bs->efer;
+    env->gdt.base = bs->gdt_base;
+    env->gdt.limit = bs->gdt_limit;
+    env->idt.base = 0;
+    env->idt.limit = 0;
+    for (int i = 0; i < X86_SEG_NUM; i++) {
+        seg_set(&env->segs[segmap[i]], bs->seg[i].selector, bs->seg[i].base,
+                bs->seg[i].limit, bs->seg[i].flags);
+    }
+    seg_set(&env->tr, 0, 0, 0xffff, DESC_P_MASK | (0xbu << DESC_TYPE_SHIFT));
+    seg_set(&env->ldt, 0, 0, 0, 0);           /* unusable (P clear) */
+    memset(env->regs, 0, sizeof(env->regs));
+    env->rip = bs->rip;
+    env->regs[R_ESP] = bs->rsp;
+    env->rflags = bs->rflags | 0x2;
+    env->regs[R_EAX] = bs->rax;
+    env->regs[R_EBX] = bs->rbx;
+    env->regs[R_ESI] = bs->rsi;
+}
+
+static void x86_cpu_reset(DeviceState *dev)
+{
+    X86CPU *cpu = X86_CPU(dev);
+    CPUState *cs = CPU(dev);
+    CPUX86State *env = &cpu->env;
+    bool bsp = cs->cpu_index == 0;
+
+    x86_cpu_reset_state(env, cpuid_1_eax(cpu), bsp, cpu->apic_id);
+    if (bsp && x86_boot_state && x86_boot_state()->valid) {
+        x86_cpu_apply_boot_state(env, x86_boot_state());
+    }
+    g_atomic_int_set(&cs->halted, !bsp);
+}
+
+/* ---- CPUClass hooks ---- */
+
+static void x86_cpu_set_pc(CPUState *cs, vaddr pc)
+{
+    X86_CPU(cs)->env.rip = pc;
+}
+
+static vaddr x86_cpu_get_pc(CPUState *cs)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+
+    return env->segs[R_CS].base + env->rip;
+}
+
+static bool x86_cpu_has_work(CPUState *cs)
+{
+    uint32_t req = g_atomic_int_get(&cs->interrupt_request);
+    CPUX86State *env = &X86_CPU(cs)->env;
+
+    return ((req & CPU_INTERRUPT_HARD) && (env->rflags & RFLAGS_IF)) ||
+           (req & (CPU_INTERRUPT_TGT_EXT_1 | CPU_INTERRUPT_TGT_EXT_2 |
+                   CPU_INTERRUPT_TGT_EXT_3 | CPU_INTERRUPT_TGT_EXT_4));
+}
+
+static ObjectClass *x86_cpu_class_by_name(const char *model)
+{
+    g_autofree char *name = g_strconcat(model, X86_CPU_TYPE_SUFFIX, NULL);
+    ObjectClass *oc = object_class_by_name(name);
+
+    if (!oc || object_class_is_abstract(oc) ||
+        !object_class_dynamic_cast(oc, TYPE_X86_CPU)) {
+        return NULL;
+    }
+    return oc;
+}
+
+static uint64_t ldq_phys(CPUState *cs, hwaddr addr, bool *ok)
+{
+    uint64_t v = 0;
+
+    *ok = address_space_read(cs->as ? cs->as : &address_space_memory, addr,
+                             (MemTxAttrs){ .debug = 1 }, &v, 8) == MEMTX_OK;
+    return v;
+}
+
+/* Page walk for the debugger (no A/D updates, no permission checks). */
+static hwaddr x86_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+    uint64_t pte;
+    bool ok;
+
+    if (!(env->cr[0] & CR0_PG_MASK)) {
+        return addr & ~(vaddr)0xfff;
+    }
+    if (env->cr[4] & CR4_PAE_MASK) {
+        const uint64_t amask = 0x000ffffffffff000ull;
+        bool lm = env->efer & EFER_LMA;
+        int levels = lm ? 4 : 3;
+        hwaddr table = lm ? env->cr[3] & amask : env->cr[3] & ~0x1full;
+
+        for (int lvl = levels; lvl >= 1; lvl--) {
+            int shift = 12 + 9 * (lvl - 1);
+            unsigned idx = (addr >> shift) & (lvl == 3 && !lm ? 3 : 511);
+
+            pte = ldq_phys(cs, table + idx * 8, &ok);
+            if (!ok || !(pte & 1)) {
+                return -1;
+            }
+            if (lvl <= 3 && lvl >= 2 && (pte & 0x80) && (lm || lvl == 2)) {
+                uint64_t psize = 1ull << shift;
+                return ((pte & amask) & ~(psize - 1)) |
+                       (addr & (psize - 1) & ~0xfffull);
+            }
+            table = pte & amask;
+        }
+        return table;
+    } else {
+        uint32_t pde, pte32;
+        hwaddr pa = (env->cr[3] & ~0xfffull) + ((addr >> 22) & 0x3ff) * 4;
+
+        pde = (uint32_t)ldq_phys(cs, pa, &ok);
+        if (!ok || !(pde & 1)) {
+            return -1;
+        }
+        if ((pde & 0x80) && (env->cr[4] & (1u << 4))) {    /* PSE */
+            return (pde & 0xffc00000) | (addr & 0x3ff000);
+        }
+        pa = (pde & ~0xfffu) + ((addr >> 12) & 0x3ff) * 4;
+        pte32 = (uint32_t)ldq_phys(cs, pa, &ok);
+        if (!ok || !(pte32 & 1)) {
+            return -1;
+        }
+        return pte32 & ~0xfffu;
+    }
+}
+
+static void dump_seg(FILE *f, const char *name, const SegmentCache *s)
+{
+    fprintf(f, "%-3s=%04x %016" PRIx64 " %08x %08x", name, s->selector,
+            s->base, s->limit, s->flags);
+    if (s->flags & DESC_P_MASK) {
+        fprintf(f, " DPL=%u %s%s%s", (s->flags >> DESC_DPL_SHIFT) & 3,
+                !(s->flags & DESC_S_MASK) ? "SYS" :
+                (s->flags & (8u << DESC_TYPE_SHIFT)) ? "CODE" : "DATA",
+                s->flags & DESC_L_MASK ? "64" :
+                s->flags & DESC_B_MASK ? "32" : "16",
+                s->flags & DESC_G_MASK ? " G" : "");
+    }
+    fputc('\n', f);
+}
+
+static void x86_cpu_dump_state(CPUState *cs, FILE *f, int flags)
+{
+    static const char *const gpr[16] = {
+        "RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+        "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15" };
+    static const char *const segn[R_NB_SEGS] = {
+        "ES", "CS", "SS", "DS", "FS", "GS" };
+    static const int order[16] = { 0, 3, 1, 2, 6, 7, 5, 4,
+                                   8, 9, 10, 11, 12, 13, 14, 15 };
+    CPUX86State *env = &X86_CPU(cs)->env;
+    uint64_t fl = env->rflags;
+
+    for (int i = 0; i < 16; i++) {
+        fprintf(f, "%-3s=%016" PRIx64 "%s", gpr[order[i]],
+                env->regs[order[i]], i % 4 == 3 ? "\n" : " ");
+    }
+    fprintf(f, "RIP=%016" PRIx64 " RFL=%08" PRIx64 " [%c%c%c%c%c%c%c] "
+            "CPL=%u HLT=%u\n", env->rip, fl,
+            fl & 0x800 ? 'O' : '-', fl & 0x400 ? 'D' : '-',
+            fl & 0x80 ? 'S' : '-', fl & 0x40 ? 'Z' : '-',
+            fl & 0x10 ? 'A' : '-', fl & 0x4 ? 'P' : '-',
+            fl & 0x1 ? 'C' : '-', env->segs[R_SS].flags >> DESC_DPL_SHIFT & 3,
+            g_atomic_int_get(&cs->halted));
+    for (int i = 0; i < R_NB_SEGS; i++) {
+        dump_seg(f, segn[i], &env->segs[i]);
+    }
+    dump_seg(f, "LDT", &env->ldt);
+    dump_seg(f, "TR", &env->tr);
+    fprintf(f, "GDT=     %016" PRIx64 " %08x\n", env->gdt.base, env->gdt.limit);
+    fprintf(f, "IDT=     %016" PRIx64 " %08x\n", env->idt.base, env->idt.limit);
+    fprintf(f, "CR0=%08" PRIx64 " CR2=%016" PRIx64 " CR3=%016" PRIx64
+            " CR4=%08" PRIx64 "\n", env->cr[0], env->cr[2], env->cr[3],
+            env->cr[4]);
+    for (int i = 0; i < 4; i++) {
+        fprintf(f, "DR%d=%016" PRIx64 " ", i, env->dr[i]);
+    }
+    fprintf(f, "\nDR6=%016" PRIx64 " DR7=%016" PRIx64 "\n", env->dr[6],
+            env->dr[7]);
+    fprintf(f, "EFER=%016" PRIx64 " APIC_BASE=%016" PRIx64 " CR8=%" PRIx64
+            " XCR0=%" PRIx64 "\n", env->efer, env->apic_base, env->cr8,
+            env->xcr0);
+    if (env->exception_nr >= 0 || env->interrupt_injected >= 0 ||
+        env->nmi_pending || env->nmi_injected) {
+        fprintf(f, "EXC=%d%s INTR=%d NMI=%s%s\n", env->exception_nr,
+                env->has_error_code ? " (err)" : "", env->interrupt_injected,
+                env->nmi_injected ? "injected" : "-",
+                env->nmi_pending ? " pending" : "");
+    }
+    if (flags & CPU_DUMP_FPU) {
+        fprintf(f, "FCW=%04x FSW=%04x FTW=%02x MXCSR=%08x\n", env->fpuc,
+                env->fpus, env->fptag_abridged, env->mxcsr);
+        for (int i = 0; i < 8; i++) {
+            uint64_t mant;
+            uint16_t exp;
+
+            memcpy(&mant, env->fpregs[i], 8);
+            memcpy(&exp, env->fpregs[i] + 8, 2);
+            fprintf(f, "FPR%d=%016" PRIx64 " %04x%s", i, mant, exp,
+                    i % 4 == 3 ? "\n" : " ");
+        }
+        for (int i = 0; i < 16; i++) {
+            fprintf(f, "XMM%02d=%016" PRIx64 "%016" PRIx64 "%s", i,
+                    env->xmm[i].q[1], env->xmm[i].q[0],
+                    i % 2 ? "\n" : " ");
+        }
+    }
+}
+
+/* gdb order of the first 16 registers -> our R_* numbering */
+static const int gdb_gpr[16] = {
+    R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP, R_ESP,
+    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+};
+static const int gdb_seg[6] = { R_CS, R_SS, R_DS, R_ES, R_FS, R_GS };
+
+static uint32_t fp_full_tag(const CPUX86State *env)
+{
+    uint32_t tag = 0;
+
+    for (int i = 0; i < 8; i++) {
+        /* abridged: 1 = valid; full: 00 valid, 11 empty */
+        tag |= (env->fptag_abridged & (1u << i) ? 0u : 3u) << (2 * i);
+    }
+    return tag;
+}
+
+static int x86_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+    uint32_t v32;
+
+    if (n < 16) {
+        g_byte_array_append(buf, (uint8_t *)&env->regs[gdb_gpr[n]], 8);
+        return 8;
+    }
+    if (n == 16) {
+        g_byte_array_append(buf, (uint8_t *)&env->rip, 8);
+        return 8;
+    }
+    if (n >= 24 && n < 32) {
+        g_byte_array_append(buf, env->fpregs[n - 24], 10);
+        return 10;
+    }
+    if (n >= 40 && n < 56) {
+        g_byte_array_append(buf, env->xmm[n - 40].b, 16);
+        return 16;
+    }
+    switch (n) {
+    case 17:
+        v32 = env->rflags;
+        break;
+    case 18 ... 23:
+        v32 = env->segs[gdb_seg[n - 18]].selector;
+        break;
+    case 32:
+        v32 = env->fpuc;
+        break;
+    case 33:
+        v32 = env->fpus;
+        break;
+    case 34:
+        v32 = fp_full_tag(env);
+        break;
+    case 36:
+        v32 = env->fpip;
+        break;
+    case 38:
+        v32 = env->fpdp;
+        break;
+    case 39:
+        v32 = env->fpop;
+        break;
+    case 35:
+    case 37:
+        v32 = 0;
+        break;
+    case 56:
+        v32 = env->mxcsr;
+        break;
+    default:
+        return 0;
+    }
+    g_byte_array_append(buf, (uint8_t *)&v32, 4);
+    return 4;
+}
+
+static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+    uint32_t v32;
+
+    if (n < 16) {
+        memcpy(&env->regs[gdb_gpr[n]], buf, 8);
+        return 8;
+    }
+    if (n == 16) {
+        memcpy(&env->rip, buf, 8);
+        return 8;
+    }
+    if (n >= 24 && n < 32) {
+        memcpy(env->fpregs[n - 24], buf, 10);
+        return 10;
+    }
+    if (n >= 40 && n < 56) {
+        memcpy(env->xmm[n - 40].b, buf, 16);
+        return 16;
+    }
+    if (n > 56) {
+        return 0;
+    }
+    memcpy(&v32, buf, 4);
+    switch (n) {
+    case 17:
+        env->rflags = v32 | 0x2;
+        break;
+    case 32:
+        env->fpuc = v32;
+        break;
+    case 33:
+        env->fpus = v32;
+        break;
+    case 39:
+        env->fpop = v32;
+        break;
+    case 56:
+        env->mxcsr = v32;
+        break;
+    default:
+        break;      /* selectors, tags, FPU pointers: read-only here */
+    }
+    return 4;
+}
+
+/* ---- object life cycle ---- */
+
+static void x86_cpu_instance_init(Object *obj)
+{
+    X86CPU *cpu = X86_CPU(obj);
+    CPUState *cs = CPU(obj);
+
+    cs->env_ptr = &cpu->env;
+    cs->neg_ptr = &cpu->neg;
+    cpu->env.exception_nr = -1;
+    cpu->env.interrupt_injected = -1;
+}
+
+static DeviceRealize parent_realize;
+
+static bool x86_cpu_realize(DeviceState *dev, Error **errp)
+{
+    X86CPU *cpu = X86_CPU(dev);
+    CPUState *cs = CPU(dev);
+    const X86CPUModel *m = X86_CPU_GET_CLASS(cpu)->model;
+    const char *opts = current_machine ? current_machine->cpu_options : NULL;
+
+    if (m->kvm_only && strcmp(current_accel_name(), "kvm") != 0) {
+        error_setg(errp, "CPU model '%s' requires KVM (-accel kvm)",
+                   m->name);
+        return false;
+    }
+    if (!x86_cpu_parse_options(cpu, opts, errp)) {
+        return false;
+    }
+    if (!parent_realize(dev, errp)) {
+        return false;
+    }
+    cpu->apic_id = cs->cpu_index;
+    cs->mp_affinity = cpu->apic_id;
+    if (!m->all_supported || strcmp(current_accel_name(), "kvm") != 0) {
+        x86_cpu_build_cpuid_plain(cpu);
+    }
+    x86_cpu_reset(dev);
+    return true;
+}
+
+static void x86_cpu_finalize(Object *obj)
+{
+    g_free(X86_CPU(obj)->env.nested_state);
+}
+
+static void x86_cpu_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    CPUClass *cc = CPU_CLASS(oc);
+
+    parent_realize = dc->realize;
+    dc->realize = x86_cpu_realize;
+    dc->reset = x86_cpu_reset;
+    dc->desc = "x86-64 CPU";
+    cc->class_by_name = x86_cpu_class_by_name;
+    cc->has_work = x86_cpu_has_work;
+    cc->dump_state = x86_cpu_dump_state;
+    cc->set_pc = x86_cpu_set_pc;
+    cc->get_pc = x86_cpu_get_pc;
+    cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;
+    cc->gdb_read_register = x86_gdb_read_register;
+    cc->gdb_write_register = x86_gdb_write_register;
+    cc->gdb_num_core_regs = 57;
+    cc->gdb_core_xml_file = NULL;        /* gdb's built-in amd64 layout */
+    cc->gdb_arch_name = "i386:x86-64";
+#ifdef CONFIG_CAPSTONE
+    cc->disas_cs_arch = CS_ARCH_X86;
+    cc->disas_cs_mode = CS_MODE_64;
+#endif
+    cc->tcg_ops = NULL;                  /* no x86 translator yet */
+}
+
+static void x86_model_class_init(ObjectClass *oc, void *data)
+{
+    const X86CPUModel *m = data;
+
+    X86_CPU_CLASS(oc)->model = m;
+    DEVICE_CLASS(oc)->desc = m->desc;
+}
+
+static void x86_cpu_register_types(void)
+{
+    static const TypeInfo base = {
+        .name = TYPE_X86_CPU,
+        .parent = TYPE_CPU,
+        .instance_size = sizeof(X86CPU),
+        .instance_init = x86_cpu_instance_init,
+        .instance_finalize = x86_cpu_finalize,
+        .abstract = true,
+        .class_size = sizeof(X86CPUClass),
+        .class_init = x86_cpu_class_init,
+    };
+
+    type_register(&base);
+    for (int i = 0; i < x86_cpu_models_count; i++) {
+        TypeInfo ti = {
+            .name = g_strconcat(x86_cpu_models[i].name, X86_CPU_TYPE_SUFFIX,
+                                NULL),
+            .parent = TYPE_X86_CPU,
+            .class_init = x86_model_class_init,
+            .class_data = (void *)&x86_cpu_models[i],
+        };
+        type_register(&ti);
+    }
+}
+
+type_init(x86_cpu_register_types)

@@ -1,0 +1,341 @@
+/*
+ * x86-64 guest CPU: architectural state, CPU models and CPUID.
+ *
+ * The CPU object ("x86_64-cpu", abstract; models "qemu64-x86_64-cpu",
+ * "max-x86_64-cpu", "host-x86_64-cpu" (KVM only), "Skylake-Client-x86_64-cpu",
+ * "EPYC-x86_64-cpu") is used by both accelerators: KVM copies env to and
+ * from the kernel (target/i386/kvm.c), a future TCG front end runs on it.
+ *
+ * Board interface:
+ *   cs->mp_affinity / cpu->apic_id: the initial APIC id (= cpu_index)
+ *   reset: architectural power-on state; the boot CPU (cpu_index 0) then
+ *          applies x86_boot_state() when it is valid (hw/i386/x86-boot.h)
+ *   -cpu NAME,+feat,-feat,feat=on|off: MachineState.cpu_options, parsed
+ *          at realize (unknown feature names are an error)
+ *
+ * Segment attributes (SegmentCache.flags) use the layout of a descriptor's
+ * second dword: type 11:8, S 12, DPL 14:13, P 15, AVL 20, L 21, D/B 22,
+ * G 23 (SDM Vol. 3A 3.4.5); the same layout as X86BootSegment.flags.
+ */
+#ifndef TARGET_I386_CPU_H
+#define TARGET_I386_CPU_H
+
+#include "turtle/osdep.h"
+#include "hw/core/cpu.h"
+
+#define TYPE_X86_CPU "x86_64-cpu"
+#define X86_CPU_TYPE_SUFFIX "-x86_64-cpu"
+
+/* ---- registers ---- */
+enum {
+    R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
+    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+    CPU_NB_REGS
+};
+
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
+
+#define DESC_TYPE_SHIFT 8
+#define DESC_S_MASK     (1u << 12)
+#define DESC_DPL_SHIFT  13
+#define DESC_P_MASK     (1u << 15)
+#define DESC_AVL_MASK   (1u << 20)
+#define DESC_L_MASK     (1u << 21)
+#define DESC_B_MASK     (1u << 22)
+#define DESC_G_MASK     (1u << 23)
+
+#define CR0_PE_MASK  (1u << 0)
+#define CR0_MP_MASK  (1u << 1)
+#define CR0_EM_MASK  (1u << 2)
+#define CR0_TS_MASK  (1u << 3)
+#define CR0_ET_MASK  (1u << 4)
+#define CR0_NE_MASK  (1u << 5)
+#define CR0_WP_MASK  (1u << 16)
+#define CR0_AM_MASK  (1u << 18)
+#define CR0_NW_MASK  (1u << 29)
+#define CR0_CD_MASK  (1u << 30)
+#define CR0_PG_MASK  (1u << 31)
+
+#define CR4_PAE_MASK     (1u << 5)
+#define CR4_OSFXSR_MASK  (1u << 9)
+#define CR4_OSXSAVE_MASK (1u << 18)
+
+#define EFER_SCE   (1u << 0)
+#define EFER_LME   (1u << 8)
+#define EFER_LMA   (1u << 10)
+#define EFER_NXE   (1u << 11)
+#define EFER_SVME  (1u << 12)
+
+#define RFLAGS_IF  (1u << 9)
+
+#define MSR_IA32_TSC              0x00000010
+#define MSR_IA32_APICBASE         0x0000001b
+#define MSR_IA32_FEATURE_CONTROL  0x0000003a
+#define MSR_IA32_TSC_ADJUST       0x0000003b
+#define MSR_IA32_SYSENTER_CS      0x00000174
+#define MSR_IA32_SYSENTER_ESP     0x00000175
+#define MSR_IA32_SYSENTER_EIP     0x00000176
+#define MSR_IA32_MISC_ENABLE      0x000001a0
+#define MSR_PAT                   0x00000277
+#define MSR_EFER                  0xc0000080
+#define MSR_STAR                  0xc0000081
+#define MSR_LSTAR                 0xc0000082
+#define MSR_CSTAR                 0xc0000083
+#define MSR_FMASK                 0xc0000084
+#define MSR_FSBASE                0xc0000100
+#define MSR_GSBASE                0xc0000101
+#define MSR_KERNELGSBASE          0xc0000102
+#define MSR_TSC_AUX               0xc0000103
+#define MSR_VM_HSAVE_PA           0xc0010117
+
+#define MSR_IA32_APICBASE_BSP     (1u << 8)
+#define MSR_IA32_APICBASE_ENABLE  (1u << 11)
+#define APIC_DEFAULT_ADDRESS      0xfee00000u
+#define MSR_IA32_MISC_ENABLE_DEFAULT  1   /* fast strings */
+#define PAT_POWER_ON_VALUE        UINT64_C(0x0007040600070406)
+
+/* XCR0 components (SDM Vol. 1 13.1) */
+#define XSTATE_FP      (1u << 0)
+#define XSTATE_SSE     (1u << 1)
+#define XSTATE_YMM     (1u << 2)
+#define XSTATE_BNDREGS (1u << 3)
+#define XSTATE_BNDCSR  (1u << 4)
+#define XSTATE_OPMASK  (1u << 5)
+#define XSTATE_ZMM_HI256 (1u << 6)
+#define XSTATE_HI16_ZMM  (1u << 7)
+#define XSTATE_PKRU    (1u << 9)
+#define X86_XSAVE_AREA_SIZE 4096     /* KVM's struct kvm_xsave region */
+
+typedef struct SegmentCache {
+    uint32_t selector;
+    uint64_t base;
+    uint32_t limit;
+    uint32_t flags;
+} SegmentCache;
+
+typedef union X86XMMReg {
+    uint64_t q[2];
+    uint8_t b[16];
+} X86XMMReg;
+
+/* ---- CPUID feature words ---- */
+typedef enum FeatureWord {
+    FEAT_1_EDX,         /* CPUID[1].EDX */
+    FEAT_1_ECX,         /* CPUID[1].ECX */
+    FEAT_7_0_EBX,       /* CPUID[EAX=7,ECX=0].EBX */
+    FEAT_7_0_ECX,
+    FEAT_7_0_EDX,
+    FEAT_7_1_EAX,       /* CPUID[EAX=7,ECX=1].EAX */
+    FEAT_8000_0001_EDX,
+    FEAT_8000_0001_ECX,
+    FEAT_8000_0007_EDX,
+    FEAT_8000_0008_EBX,
+    FEAT_XSAVE,         /* CPUID[EAX=0xd,ECX=1].EAX */
+    FEAT_6_EAX,
+    FEAT_SVM,           /* CPUID[0x8000000A].EDX */
+    FEAT_KVM,           /* CPUID[0x40000001].EAX */
+    FEATURE_WORDS,
+} FeatureWord;
+
+typedef uint32_t FeatureWordArray[FEATURE_WORDS];
+
+/* The bits other code tests by name. */
+#define CPUID_1_EDX_FPU    (1u << 0)
+#define CPUID_1_EDX_TSC    (1u << 4)
+#define CPUID_1_EDX_APIC   (1u << 9)
+#define CPUID_1_EDX_HTT    (1u << 28)
+#define CPUID_1_ECX_VMX    (1u << 5)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_XSAVE  (1u << 26)
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_AVX    (1u << 28)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_7_0_EBX_MPX      (1u << 14)
+#define CPUID_7_0_EBX_AVX512F  (1u << 16)
+#define CPUID_7_0_ECX_PKU      (1u << 3)
+#define CPUID_7_0_ECX_OSPKE    (1u << 4)
+#define CPUID_8000_0001_ECX_CMP_LEGACY (1u << 1)
+#define CPUID_8000_0001_ECX_SVM (1u << 2)
+#define CPUID_8000_0001_EDX_LM  (1u << 29)
+#define CPUID_SVM_NPT           (1u << 0)
+
+/* ---- CPUID tables ---- */
+#define X86_CPUID_MAX_ENTRIES 100
+#define X86_CPUID_FLAG_INDEXED 1u  /* = KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
+
+typedef struct X86CPUIDEntry {
+    uint32_t function, index, flags;
+    uint32_t eax, ebx, ecx, edx;
+} X86CPUIDEntry;
+
+typedef struct X86CPUIDTable {
+    int nent;
+    X86CPUIDEntry e[X86_CPUID_MAX_ENTRIES];
+} X86CPUIDTable;
+
+/* What cpuid.c needs to build the leaves of one vCPU. */
+typedef struct X86CPUIDConfig {
+    char vendor[13];            /* "GenuineIntel", "AuthenticAMD" */
+    uint32_t family, model, stepping;
+    char model_id[49];          /* brand string */
+    uint32_t level;             /* highest basic leaf */
+    uint32_t xlevel;            /* highest extended leaf (0x800000xx) */
+    FeatureWordArray features;
+    uint32_t phys_bits, virt_bits;
+    /* topology of one package: threads per core, cores per package */
+    unsigned threads, cores;
+    uint32_t apic_id;
+    bool kvm;                   /* add the KVM paravirt leaves 0x40000000.. */
+} X86CPUIDConfig;
+
+/* A named model's definition. */
+typedef struct X86CPUModel {
+    const char *name;
+    const char *desc;
+    const char *vendor;
+    uint32_t family, model, stepping;
+    uint32_t level, xlevel;
+    const char *model_id;
+    FeatureWordArray features;
+    /* host/max: take every feature the accelerator supports */
+    bool all_supported;
+    bool kvm_only;
+} X86CPUModel;
+
+/* -cpu ...,+feat,-feat,feat=on|off */
+typedef struct X86FeatureRequest {
+    FeatureWordArray plus;
+    FeatureWordArray minus;
+    /* vendor=, family=, model=, stepping=, model-id=, phys-bits=,
+     * level=, xlevel= (0 / "" / -1: not given) */
+    char vendor[13];
+    char model_id[49];
+    int family, model, stepping;
+    uint32_t phys_bits, level, xlevel;
+} X86FeatureRequest;
+
+/* ---- cpuid.c ---- */
+const char *x86_feature_name(FeatureWord w, int bit);
+/* Look a feature up by name ("sse4.2", "sse4_2" and "sse4-2" all match). */
+bool x86_feature_lookup(const char *name, FeatureWord *w, int *bit);
+/* Parse "+a,-b,c=on,d=off,family=6,..." (NULL or "" is fine);
+ * initialises *req. */
+bool x86_parse_features(const char *opts, X86FeatureRequest *req,
+                        Error **errp);
+/* cfg from a model definition and the request (no host filtering). */
+void x86_cpuid_config_from_model(X86CPUIDConfig *cfg, const X86CPUModel *m,
+                                 const X86FeatureRequest *req);
+/* -cpu host / max under KVM: take vendor, signature and every feature
+ * of the host's supported set, then apply the request. */
+void x86_cpuid_config_from_host(X86CPUIDConfig *cfg,
+                                const X86CPUIDTable *supported,
+                                const X86FeatureRequest *req);
+/*
+ * Drop what the host cannot give.  VMX/SVM stay only if explicitly
+ * requested (+vmx/+svm) or the model takes everything (allow_nested).
+ * Returns the names of the dropped requested features (NULL-terminated,
+ * g_strfreev) so the caller can warn "host doesn't support requested
+ * feature: CPUID.01H:ECX.vmx [bit 5]".
+ */
+char **x86_cpuid_filter(X86CPUIDConfig *cfg, const X86CPUIDTable *supported,
+                        const X86FeatureRequest *req, bool allow_nested);
+/* The leaves the guest sees. */
+void x86_cpuid_build(const X86CPUIDConfig *cfg, X86CPUIDTable *out);
+const X86CPUIDEntry *x86_cpuid_find(const X86CPUIDTable *t, uint32_t fn,
+                                    uint32_t index);
+/* The CPUID register that holds feature word w (for messages and tests). */
+uint32_t x86_feature_word_get(const X86CPUIDTable *t, FeatureWord w);
+const char *x86_feature_word_desc(FeatureWord w);
+/* XCR0 bits the features allow, and the XSAVE area size they need. */
+uint64_t x86_cpuid_xcr0_mask(const FeatureWordArray f);
+uint32_t x86_xsave_size(uint64_t xcr0);
+const X86CPUModel *x86_cpu_model_find(const char *name);
+extern const X86CPUModel x86_cpu_models[];
+extern const int x86_cpu_models_count;
+
+/* ---- architectural state ---- */
+typedef struct CPUX86State {
+    uint64_t regs[CPU_NB_REGS];
+    uint64_t rip;
+    uint64_t rflags;
+
+    SegmentCache segs[R_NB_SEGS];
+    SegmentCache ldt, tr, gdt, idt;  /* gdt/idt: base and limit only */
+    uint64_t cr[5];                  /* CR0, (CR1 unused), CR2, CR3, CR4 */
+    uint64_t cr8;                    /* TPR as CR8 */
+    uint64_t efer;
+    uint64_t dr[8];
+
+    /* x87 / SSE */
+    uint16_t fpuc, fpus, fptag_abridged;  /* FXSAVE's abridged tag */
+    uint16_t fpop;
+    uint64_t fpip, fpdp;
+    uint8_t fpregs[8][16];               /* ST0-ST7, 80 bits each */
+    X86XMMReg xmm[16];
+    uint32_t mxcsr;
+    uint64_t xcr0;
+    /* the XSAVE image (legacy + header + extended), KVM_GET/SET_XSAVE */
+    uint8_t xsave_buf[X86_XSAVE_AREA_SIZE] __attribute__((aligned(64)));
+    bool xsave_valid;                    /* xsave_buf holds live state */
+
+    /* MSRs */
+    uint64_t tsc, tsc_adjust, tsc_aux;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t star, lstar, cstar, fmask, kernelgsbase;
+    uint64_t pat, apic_base, misc_enable, feature_control;
+    uint64_t vm_hsave;
+
+    /* events (KVM_GET/SET_VCPU_EVENTS) */
+    int32_t exception_nr;                /* -1: none */
+    bool exception_pending, exception_injected, has_error_code;
+    uint32_t error_code;
+    int32_t interrupt_injected;          /* vector, -1: none */
+    bool soft_interrupt;
+    uint8_t interrupt_shadow;
+    bool nmi_injected, nmi_pending, nmi_masked;
+    bool smm, smm_inside_nmi, smm_latched_init;
+    uint8_t sipi_vector;
+    uint32_t mp_state;                   /* KVM_MP_STATE_* */
+
+    /* local APIC (KVM_GET/SET_LAPIC register page) */
+    uint8_t lapic_regs[1024];
+    bool lapic_valid;
+
+    /* nested virtualization state blob (KVM_GET/SET_NESTED_STATE) */
+    uint8_t *nested_state;
+    uint32_t nested_state_len;
+
+    /* CPUID as the guest sees it */
+    X86CPUIDTable cpuid;
+    X86CPUIDConfig cpuid_cfg;
+} CPUX86State;
+
+typedef struct X86CPU {
+    CPUState parent_obj;
+    CPUNegativeOffsetState neg;
+    CPUX86State env;
+    uint32_t apic_id;
+    X86FeatureRequest req;
+    bool cpuid_ready;             /* env.cpuid built */
+} X86CPU;
+
+typedef struct X86CPUClass {
+    CPUClass parent_class;
+    const X86CPUModel *model;
+} X86CPUClass;
+
+DECLARE_INSTANCE_CHECKER(X86CPU, X86_CPU, TYPE_X86_CPU)
+DECLARE_CLASS_CHECKERS(X86CPUClass, X86_CPU, TYPE_X86_CPU)
+
+/* cpu.c */
+/* The vCPU's CPUID config before host filtering (model + -cpu options). */
+bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp);
+/* Build env.cpuid for TCG (no host filtering); KVM builds its own. */
+void x86_cpu_build_cpuid_plain(X86CPU *cpu);
+void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp,
+                         uint32_t apic_id);
+/* Topology from the machine (-smp): threads per core, cores per package. */
+void x86_cpu_topology(unsigned smp_cpus, unsigned *threads, unsigned *cores);
+
+#endif
