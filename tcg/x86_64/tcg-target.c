@@ -4,8 +4,8 @@
  * Register use: rbp holds env, rsp the frame (call arguments at 0..127,
  * spill slots above), r10/r11 are scratch for the back end (TLB fast path,
  * andc without BMI1), the other 12 registers are allocated.  Uses BMI1
- * (andn, tzcnt), BMI2 (shlx/shrx/sarx, rorx) and LZCNT when cpuid reports
- * them; POPCNT is required for ctpop.
+ * (andn, tzcnt), BMI2 (shlx/shrx/sarx, rorx), LZCNT, POPCNT and MOVBE
+ * (byte-swapped guest accesses) when cpuid reports them.
  */
 #include "config-host.h"
 
@@ -34,7 +34,7 @@ enum {
 #define FRAME_SPILL      32768
 #define FRAME_SIZE       (STATIC_CALL_ARGS + FRAME_SPILL + 8)   /* 8 mod 16 */
 
-static bool have_bmi1, have_bmi2, have_lzcnt, have_popcnt;
+static bool have_bmi1, have_bmi2, have_lzcnt, have_popcnt, have_movbe;
 static const void *tb_ret_addr;     /* epilogue proper: returns rax */
 
 bool tcg_x86_probe(void)
@@ -43,6 +43,7 @@ bool tcg_x86_probe(void)
 
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         have_popcnt = c & bit_POPCNT;
+        have_movbe = c & bit_MOVBE;
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         have_bmi1 = b & bit_BMI;
@@ -51,7 +52,7 @@ bool tcg_x86_probe(void)
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
         have_lzcnt = c & bit_LZCNT;
     }
-    /* for testing the fallback sequences: TURTLE_TCG_X86_DISABLE=bmi1,bmi2,lzcnt */
+    /* for testing the fallback sequences: TURTLE_TCG_X86_DISABLE=bmi1,bmi2,lzcnt,popcnt,movbe */
     {
         const char *off = getenv("TURTLE_TCG_X86_DISABLE");
         if (off) {
@@ -59,6 +60,7 @@ bool tcg_x86_probe(void)
             have_bmi2 &= !strstr(off, "bmi2");
             have_lzcnt &= !strstr(off, "lzcnt");
             have_popcnt &= !strstr(off, "popcnt");
+            have_movbe &= !strstr(off, "movbe");
         }
     }
     return true;
@@ -198,6 +200,8 @@ enum { EXT3_NOT = 2, EXT3_NEG = 3, EXT3_MUL = 4, EXT3_IMUL = 5,
 #define OPC_LZCNT      (0xbd | P_EXT | P_F3)
 #define OPC_POPCNT     (0xb8 | P_EXT | P_F3)
 #define OPC_TEST       0x85
+#define OPC_MOVBE_GyMy (0xf0 | P_EXT38)
+#define OPC_MOVBE_MyGy (0xf1 | P_EXT38)
 
 static const uint8_t x86_cond[] = {
     [TCG_COND_EQ] = 0x4, [TCG_COND_NE] = 0x5,
@@ -543,6 +547,10 @@ static void out_qemu_ld_direct(TCGContext *s, TCGType type, int val, int addr,
         }
         break;
     case MO_UL:
+        if ((mop & MO_BSWAP) && have_movbe) {
+            out_modrm_mem(s, OPC_MOVBE_GyMy, val, addr, TMP1, 0);
+            break;
+        }
         out_modrm_mem(s, OPC_MOVL_GvEv, val, addr, TMP1, 0);
         if (mop & MO_BSWAP) {
             out_opc(s, OPC_BSWAP + (val & 7), 0, val, 0);
@@ -558,6 +566,10 @@ static void out_qemu_ld_direct(TCGContext *s, TCGType type, int val, int addr,
         }
         break;
     default:
+        if ((mop & MO_BSWAP) && have_movbe) {
+            out_modrm_mem(s, OPC_MOVBE_GyMy | P_REXW, val, addr, TMP1, 0);
+            break;
+        }
         out_modrm_mem(s, OPC_MOVL_GvEv | P_REXW, val, addr, TMP1, 0);
         if (mop & MO_BSWAP) {
             out_opc(s, (OPC_BSWAP + (val & 7)) | P_REXW, 0, val, 0);
@@ -568,6 +580,13 @@ static void out_qemu_ld_direct(TCGContext *s, TCGType type, int val, int addr,
 
 static void out_qemu_st_direct(TCGContext *s, int val, int addr, MemOp mop)
 {
+    if ((mop & MO_BSWAP) && (mop & MO_SIZE) != MO_8 && have_movbe) {
+        static const int opc[] = {
+            0, OPC_MOVBE_MyGy | P_DATA16, OPC_MOVBE_MyGy, OPC_MOVBE_MyGy | P_REXW,
+        };
+        out_modrm_mem(s, opc[mop & MO_SIZE], val, addr, TMP1, 0);
+        return;
+    }
     switch (mop & MO_SIZE) {
     case MO_8:
         out_modrm_mem(s, OPC_MOVB_EvGv | P_REXB_R, val, addr, TMP1, 0);
