@@ -1,16 +1,6 @@
 /*
- * 16550A UART (National Semiconductor PC16550D datasheet).
- *
- * Devices
- *   isa-serial   8 I/O ports at iobase, one ISA IRQ line
- *   serial-mm    MMIO region of 8 << regshift bytes, one IRQ output
- *                ("sysbus-irq" 0)
- * Properties
- *   isa-serial   index (COM1..COM4, default: creation order),
- *                iobase (default 0x3f8/0x2f8/0x3e8/0x2e8 by index),
- *                irq (default 4/3/4/3 by index), chardev
- *   serial-mm    regshift (0), endianness (0 native, 1 big, 2 little),
- *                out2-gates-irq (off), chardev
+ * 16550A UART (National Semiconductor PC16550D datasheet): the core shared
+ * by isa-serial (hw/char/serial-isa.c) and serial-mm (hw/char/serial-mm.c).
  *
  * Registers (offset from the base, DLAB = LCR bit 7):
  *   0 RBR (read) / THR (write); DLL with DLAB     4 MCR
@@ -371,7 +361,7 @@ static void serial_write_fcr(SerialState *s, uint8_t val)
 
 /* ---- register access ---- */
 
-static uint64_t serial_reg_read(SerialState *s, unsigned reg)
+uint64_t serial_reg_read(SerialState *s, unsigned reg)
 {
     uint8_t val;
 
@@ -422,7 +412,7 @@ static uint64_t serial_reg_read(SerialState *s, unsigned reg)
     }
 }
 
-static void serial_reg_write(SerialState *s, unsigned reg, uint8_t val)
+void serial_reg_write(SerialState *s, unsigned reg, uint8_t val)
 {
     switch (reg) {
     case 0:
@@ -474,7 +464,7 @@ static void serial_reg_write(SerialState *s, unsigned reg, uint8_t val)
     serial_update_irq(s);
 }
 
-static void serial_reset(SerialState *s)
+void serial_reset(SerialState *s)
 {
     s->divider = 12;       /* 9600 baud; the datasheet leaves it undefined */
     s->ier = 0;
@@ -494,7 +484,7 @@ static void serial_reset(SerialState *s)
     qemu_chr_fe_accept_input(&s->chr);
 }
 
-static bool serial_realize_core(SerialState *s, Error **errp)
+bool serial_realize_core(SerialState *s, Error **errp)
 {
     s->cti_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, serial_cti_expired, s);
     s->tx_retry_timer = timer_new_ns(QEMU_CLOCK_REALTIME, serial_tx_retry, s);
@@ -503,7 +493,7 @@ static bool serial_realize_core(SerialState *s, Error **errp)
     return true;
 }
 
-static void serial_unrealize_core(SerialState *s)
+void serial_unrealize_core(SerialState *s)
 {
     qemu_chr_fe_set_handlers(&s->chr, NULL, NULL, NULL, NULL);
     timer_free(s->cti_timer);
@@ -526,7 +516,7 @@ static int serial_post_load(void *opaque, int version_id)
     return 0;
 }
 
-static const VMStateDescription vmstate_serial = {
+const VMStateDescription vmstate_serial = {
     .name = "serial",
     .version_id = 1,
     .minimum_version_id = 1,
@@ -553,264 +543,3 @@ static const VMStateDescription vmstate_serial = {
         VMSTATE_END_OF_LIST()
     },
 };
-
-/* ---- isa-serial ---- */
-
-static const uint16_t isa_serial_iobase[MAX_ISA_SERIAL_PORTS] = {
-    0x3f8, 0x2f8, 0x3e8, 0x2e8,
-};
-static const uint8_t isa_serial_irq[MAX_ISA_SERIAL_PORTS] = { 4, 3, 4, 3 };
-
-static uint64_t serial_io_read(void *opaque, hwaddr addr, unsigned size)
-{
-    return serial_reg_read(opaque, addr & 7);
-}
-
-static void serial_io_write(void *opaque, hwaddr addr, uint64_t val,
-                            unsigned size)
-{
-    serial_reg_write(opaque, addr & 7, val);
-}
-
-static const MemoryRegionOps serial_io_ops = {
-    .read = serial_io_read,
-    .write = serial_io_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    /* wider port accesses are split into consecutive registers */
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 1 },
-};
-
-static void isa_serial_init(Object *obj)
-{
-    ISASerialState *isa = ISA_SERIAL(obj);
-
-    isa->state.out2_gates_irq = true;
-    memory_region_init_io(&isa->state.io, obj, &serial_io_ops, &isa->state,
-                          "serial", 8);
-}
-
-static bool isa_serial_realize(DeviceState *dev, Error **errp)
-{
-    ISASerialState *isa = ISA_SERIAL(dev);
-    uint32_t index = isa->index;
-
-    if (index == UINT32_MAX) {
-        index = dev->instance_id;
-    }
-    if ((isa->iobase == UINT32_MAX || isa->isairq == UINT32_MAX) &&
-        index >= MAX_ISA_SERIAL_PORTS) {
-        error_setg(errp, "isa-serial: index %u out of range (0..%d); give "
-                   "iobase= and irq=", index, MAX_ISA_SERIAL_PORTS - 1);
-        return false;
-    }
-    if (isa->iobase == UINT32_MAX) {
-        isa->iobase = isa_serial_iobase[index];
-    }
-    if (isa->isairq == UINT32_MAX) {
-        isa->isairq = isa_serial_irq[index];
-    }
-    if (isa->iobase > 0xfff8) {
-        error_setg(errp, "isa-serial: iobase 0x%x out of range", isa->iobase);
-        return false;
-    }
-    if (isa->isairq >= ISA_NUM_IRQS) {
-        error_setg(errp, "isa-serial: irq %u out of range (0..%d)",
-                   isa->isairq, ISA_NUM_IRQS - 1);
-        return false;
-    }
-    isa->index = index;
-    isa->state.irq = isa_get_irq(ISA_DEVICE(dev), isa->isairq);
-    if (!serial_realize_core(&isa->state, errp)) {
-        return false;
-    }
-    isa_register_ioport(ISA_DEVICE(dev), &isa->state.io, isa->iobase);
-    return true;
-}
-
-static void isa_serial_unrealize(DeviceState *dev)
-{
-    serial_unrealize_core(&ISA_SERIAL(dev)->state);
-}
-
-static void isa_serial_reset(DeviceState *dev)
-{
-    serial_reset(&ISA_SERIAL(dev)->state);
-}
-
-static const VMStateDescription vmstate_isa_serial = {
-    .name = "isa-serial",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_STRUCT(state, ISASerialState, vmstate_serial, SerialState),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
-static const Property isa_serial_props[] = {
-    DEFINE_PROP_UINT32("index", ISASerialState, index, UINT32_MAX),
-    DEFINE_PROP_UINT32("iobase", ISASerialState, iobase, UINT32_MAX),
-    DEFINE_PROP_UINT32("irq", ISASerialState, isairq, UINT32_MAX),
-    DEFINE_PROP_CHR("chardev", ISASerialState, state.chr),
-    DEFINE_PROP_END_OF_LIST(),
-};
-
-static void isa_serial_class_init(ObjectClass *oc, void *data)
-{
-    DeviceClass *dc = DEVICE_CLASS(oc);
-
-    dc->desc = "16550A UART on the ISA bus (COM1..COM4)";
-    dc->category = DEVICE_CATEGORY_CHAR;
-    dc->props = isa_serial_props;
-    dc->user_creatable = true;
-    dc->realize = isa_serial_realize;
-    dc->unrealize = isa_serial_unrealize;
-    dc->reset = isa_serial_reset;
-    dc->vmsd = &vmstate_isa_serial;
-}
-
-ISADevice *serial_isa_create(int index, Chardev *chr)
-{
-    DeviceState *dev = qdev_new(TYPE_ISA_SERIAL);
-
-    qdev_prop_set_uint32(dev, "index", index);
-    if (chr) {
-        qdev_prop_set_chr(dev, "chardev", chr);
-    }
-    qdev_realize_and_unref(dev, BUS(isa_bus_get_default()), &error_fatal);
-    return ISA_DEVICE(dev);
-}
-
-/* ---- serial-mm ---- */
-
-static uint64_t serial_mm_read(void *opaque, hwaddr addr, unsigned size)
-{
-    SerialMM *mm = opaque;
-
-    return serial_reg_read(&mm->state, (addr >> mm->regshift) & 7);
-}
-
-static void serial_mm_write(void *opaque, hwaddr addr, uint64_t val,
-                            unsigned size)
-{
-    SerialMM *mm = opaque;
-
-    serial_reg_write(&mm->state, (addr >> mm->regshift) & 7, val & 0xff);
-}
-
-#define SERIAL_MM_OPS(_end) {                                      \
-    .read = serial_mm_read,                                        \
-    .write = serial_mm_write,                                      \
-    .endianness = (_end),                                          \
-    .valid = { .min_access_size = 1, .max_access_size = 8 },       \
-    .impl = { .min_access_size = 1, .max_access_size = 8 },        \
-}
-
-static const MemoryRegionOps serial_mm_ops[3] = {
-    [DEVICE_NATIVE_ENDIAN] = SERIAL_MM_OPS(DEVICE_NATIVE_ENDIAN),
-    [DEVICE_BIG_ENDIAN] = SERIAL_MM_OPS(DEVICE_BIG_ENDIAN),
-    [DEVICE_LITTLE_ENDIAN] = SERIAL_MM_OPS(DEVICE_LITTLE_ENDIAN),
-};
-
-static void serial_mm_init(Object *obj)
-{
-    sysbus_init_irq(SYS_BUS_DEVICE(obj), &SERIAL_MM(obj)->state.irq);
-}
-
-static bool serial_mm_realize(DeviceState *dev, Error **errp)
-{
-    SerialMM *mm = SERIAL_MM(dev);
-
-    if (mm->regshift > 4) {
-        error_setg(errp, "serial-mm: regshift %u out of range (0..4)",
-                   mm->regshift);
-        return false;
-    }
-    if (mm->endianness > DEVICE_LITTLE_ENDIAN) {
-        error_setg(errp, "serial-mm: endianness %u out of range (0 native, "
-                   "1 big, 2 little)", mm->endianness);
-        return false;
-    }
-    memory_region_init_io(&mm->state.io, OBJECT(dev),
-                          &serial_mm_ops[mm->endianness], mm, "serial",
-                          8 << mm->regshift);
-    sysbus_init_mmio(SYS_BUS_DEVICE(dev), &mm->state.io);
-    return serial_realize_core(&mm->state, errp);
-}
-
-static void serial_mm_unrealize(DeviceState *dev)
-{
-    serial_unrealize_core(&SERIAL_MM(dev)->state);
-}
-
-static void serial_mm_reset(DeviceState *dev)
-{
-    serial_reset(&SERIAL_MM(dev)->state);
-}
-
-static const VMStateDescription vmstate_serial_mm = {
-    .name = "serial-mm",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_STRUCT(state, SerialMM, vmstate_serial, SerialState),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
-static const Property serial_mm_props[] = {
-    DEFINE_PROP_UINT8("regshift", SerialMM, regshift, 0),
-    DEFINE_PROP_UINT8("endianness", SerialMM, endianness, DEVICE_NATIVE_ENDIAN),
-    DEFINE_PROP_BOOL("out2-gates-irq", SerialMM, state.out2_gates_irq, false),
-    DEFINE_PROP_CHR("chardev", SerialMM, state.chr),
-    DEFINE_PROP_END_OF_LIST(),
-};
-
-static void serial_mm_class_init(ObjectClass *oc, void *data)
-{
-    DeviceClass *dc = DEVICE_CLASS(oc);
-
-    dc->desc = "16550A UART, memory mapped";
-    dc->category = DEVICE_CATEGORY_CHAR;
-    dc->props = serial_mm_props;
-    dc->user_creatable = true;
-    dc->realize = serial_mm_realize;
-    dc->unrealize = serial_mm_unrealize;
-    dc->reset = serial_mm_reset;
-    dc->vmsd = &vmstate_serial_mm;
-}
-
-SerialMM *serial_mm_create(hwaddr addr, int regshift, qemu_irq irq,
-                           Chardev *chr, enum device_endian end)
-{
-    DeviceState *dev = qdev_new(TYPE_SERIAL_MM);
-
-    qdev_prop_set_uint8(dev, "regshift", regshift);
-    qdev_prop_set_uint8(dev, "endianness", end);
-    if (chr) {
-        qdev_prop_set_chr(dev, "chardev", chr);
-    }
-    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, irq);
-    return SERIAL_MM(dev);
-}
-
-static const TypeInfo serial_types[] = {
-    {
-        .name = TYPE_ISA_SERIAL,
-        .parent = TYPE_ISA_DEVICE,
-        .instance_size = sizeof(ISASerialState),
-        .instance_init = isa_serial_init,
-        .class_init = isa_serial_class_init,
-    },
-    {
-        .name = TYPE_SERIAL_MM,
-        .parent = TYPE_SYS_BUS_DEVICE,
-        .instance_size = sizeof(SerialMM),
-        .instance_init = serial_mm_init,
-        .class_init = serial_mm_class_init,
-    },
-};
-DEFINE_TYPES(serial_types)

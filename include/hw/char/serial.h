@@ -10,6 +10,8 @@
 #include "chardev/char.h"
 #include "turtle/timer.h"
 
+typedef struct VMStateDescription VMStateDescription;
+
 #define TYPE_ISA_SERIAL "isa-serial"
 #define TYPE_SERIAL_MM "serial-mm"
 
@@ -65,6 +67,15 @@ typedef struct SerialMM {
 
 DECLARE_INSTANCE_CHECKER(ISASerialState, ISA_SERIAL, TYPE_ISA_SERIAL)
 DECLARE_INSTANCE_CHECKER(SerialMM, SERIAL_MM, TYPE_SERIAL_MM)
+
+/* The core (hw/char/serial.c), for the bus front ends. */
+extern const VMStateDescription vmstate_serial;
+bool serial_realize_core(SerialState *s, Error **errp);
+void serial_unrealize_core(SerialState *s);
+void serial_reset(SerialState *s);
+/* Register reg (0..7) of the 16550; the value is one byte. */
+uint64_t serial_reg_read(SerialState *s, unsigned reg);
+void serial_reg_write(SerialState *s, unsigned reg, uint8_t val);
 
 /* Board helpers. */
 ISADevice *serial_isa_create(int index, Chardev *chr);
