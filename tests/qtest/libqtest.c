@@ -507,6 +507,31 @@ void qtest_memset(QTestState *s, uint64_t addr, uint8_t val, size_t size)
     qtest_cmd_ok(s, "memset 0x%" PRIx64 " 0x%zx 0x%x", addr, size, val);
 }
 
+void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size)
+{
+    char *b64 = qtest_cmd(s, "b64read 0x%" PRIx64 " 0x%zx", addr, size);
+    gsize len = 0;
+    guchar *data = g_base64_decode(b64, &len);
+
+    g_assert_cmpuint(len, ==, size);
+    memcpy(buf, data, size);
+    g_free(data);
+    g_free(b64);
+}
+
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf,
+                    size_t size)
+{
+    gchar *b64;
+
+    if (size == 0) {
+        return;
+    }
+    b64 = g_base64_encode(buf, size);
+    qtest_cmd_ok(s, "b64write 0x%" PRIx64 " 0x%zx %s", addr, size, b64);
+    g_free(b64);
+}
+
 int64_t qtest_clock_step(QTestState *s, int64_t ns)
 {
     return qtest_cmd_u64(s, "clock_step %" PRId64, ns);

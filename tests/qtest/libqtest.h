@@ -56,6 +56,10 @@ void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size);
 void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf,
                     size_t size);
 void qtest_memset(QTestState *s, uint64_t addr, uint8_t val, size_t size);
+/* The same through base64 (b64read/b64write): denser for large blobs. */
+void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size);
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf,
+                    size_t size);
 
 /* Virtual clock: each returns the new time in ns. */
 int64_t qtest_clock_step(QTestState *s, int64_t ns);

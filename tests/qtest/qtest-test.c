@@ -58,6 +58,14 @@ static void test_memory(void)
     g_assert_cmpstr(ans, ==, "0x68656c6c6f");
     g_free(ans);
 
+    for (int i = 0; i < 64; i++) {
+        buf[i] = 0xff - i;
+    }
+    qtest_bufwrite(qts, 0x4000, buf, sizeof(buf));
+    memset(back, 0, sizeof(back));
+    qtest_bufread(qts, 0x4000, back, sizeof(back));
+    g_assert_cmpmem(buf, sizeof(buf), back, sizeof(back));
+
     /* unassigned memory reads as all-ones, writes vanish */
     g_assert_cmphex(qtest_readl(qts, 0x40000000), ==, 0xffffffff);
     qtest_writel(qts, 0x40000000, 0);
