@@ -119,19 +119,27 @@ KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms)
 
 /* ---- memory ---- */
 
-static uint64_t pc_hole_read(void *opaque, hwaddr addr, unsigned size)
+/*
+ * Unassigned PCI space: the CPU reads 0 and its writes vanish, as on
+ * QEMU's pc; the access still reports a decode error, so DMA and the
+ * loaders see that nothing is there.
+ */
+static MemTxResult pc_hole_read(void *opaque, hwaddr addr, uint64_t *data,
+                                unsigned size, MemTxAttrs attrs)
 {
-    return 0;                  /* as QEMU's pc: unassigned PCI space is 0 */
+    *data = 0;
+    return MEMTX_DECODE_ERROR;
 }
 
-static void pc_hole_write(void *opaque, hwaddr addr, uint64_t val,
-                          unsigned size)
+static MemTxResult pc_hole_write(void *opaque, hwaddr addr, uint64_t val,
+                                 unsigned size, MemTxAttrs attrs)
 {
+    return MEMTX_DECODE_ERROR;
 }
 
 static const MemoryRegionOps pc_hole_ops = {
-    .read = pc_hole_read,
-    .write = pc_hole_write,
+    .read_with_attrs = pc_hole_read,
+    .write_with_attrs = pc_hole_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = { .min_access_size = 1, .max_access_size = 8 },
 };

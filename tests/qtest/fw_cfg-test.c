@@ -1,6 +1,210 @@
+/*
+ * fw_cfg on the pc board through the I/O port interface: selector 0x510,
+ * data 0x511, DMA address 0x514 (big-endian halves, low half starts the
+ * transfer).  Items checked: signature, ID (DMA feature bit), RAM size,
+ * CPU counts, the file directory and etc/e820; DMA read/skip/select,
+ * and DMA errors (bad address, reserved control bits, write to a
+ * read-only item) that must set the error bit and leave the machine up.
+ */
 #include "libqtest.h"
+
+#include <string.h>
+
+#define FW_CFG_CTL  0x510
+#define FW_CFG_DATA 0x511
+#define FW_CFG_DMA  0x514
+
+#define CTL_ERROR  0x01
+#define CTL_READ   0x02
+#define CTL_SKIP   0x04
+#define CTL_SELECT 0x08
+#define CTL_WRITE  0x10
+
+#define DESC 0x1000
+#define BUF  0x2000
+
+static void fw_select(QTestState *qts, uint16_t key)
+{
+    qtest_outw(qts, FW_CFG_CTL, key);
+}
+
+static void fw_read(QTestState *qts, uint16_t key, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    fw_select(qts, key);
+    for (size_t i = 0; i < len; i++) {
+        p[i] = qtest_inb(qts, FW_CFG_DATA);
+    }
+}
+
+static uint64_t fw_read_le(QTestState *qts, uint16_t key, size_t len)
+{
+    uint8_t b[8] = { 0 };
+    uint64_t v = 0;
+
+    fw_read(qts, key, b, len);
+    for (size_t i = 0; i < len; i++) {
+        v |= (uint64_t)b[i] << (8 * i);
+    }
+    return v;
+}
+
+/* Find a file in the directory; returns its key, fills *size. */
+static uint16_t fw_find_file(QTestState *qts, const char *name,
+                             uint32_t *size)
+{
+    uint32_t count;
+
+    fw_select(qts, 0x19);
+    count = 0;
+    for (int i = 0; i < 4; i++) {
+        count = (count << 8) | qtest_inb(qts, FW_CFG_DATA);
+    }
+    g_assert_cmpuint(count, <, 64);
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t e[64];
+        for (int j = 0; j < 64; j++) {
+            e[j] = qtest_inb(qts, FW_CFG_DATA);
+        }
+        if (!strcmp((char *)e + 8, name)) {
+            *size = (e[0] << 24) | (e[1] << 16) | (e[2] << 8) | e[3];
+            return (e[4] << 8) | e[5];
+        }
+    }
+    return 0;
+}
+
+/* Run one DMA descriptor at DESC; returns the control word after it. */
+static uint32_t fw_dma(QTestState *qts, uint32_t control, uint32_t length,
+                       uint64_t address)
+{
+    uint32_t d[4] = {
+        GUINT32_TO_BE(control), GUINT32_TO_BE(length),
+        GUINT32_TO_BE(address >> 32), GUINT32_TO_BE((uint32_t)address),
+    };
+    uint32_t ctl;
+
+    qtest_memwrite(qts, DESC, d, sizeof(d));
+    qtest_outl(qts, FW_CFG_DMA, GUINT32_TO_BE(0));
+    qtest_outl(qts, FW_CFG_DMA + 4, GUINT32_TO_BE(DESC));
+    qtest_memread(qts, DESC, &ctl, 4);
+    return GUINT32_FROM_BE(ctl);
+}
+
+static void test_items(void)
+{
+    QTestState *qts = qtest_init("-M pc -m 256M -smp 2");
+    char sig[5] = { 0 };
+
+    fw_read(qts, 0x00, sig, 4);
+    g_assert_cmpstr(sig, ==, "QEMU");
+    /* past the end: zeros */
+    g_assert_cmphex(qtest_inb(qts, FW_CFG_DATA), ==, 0);
+    g_assert_cmphex(fw_read_le(qts, 0x01, 4), ==, 0x3);
+    g_assert_cmphex(fw_read_le(qts, 0x03, 8), ==, 256ULL << 20);
+    g_assert_cmphex(fw_read_le(qts, 0x05, 2), ==, 2);
+    g_assert_cmphex(fw_read_le(qts, 0x0f, 2), ==, 2);
+    /* an unknown key reads zeros */
+    g_assert_cmphex(fw_read_le(qts, 0x3fff, 4), ==, 0);
+    /* the DMA register reads the "QEMU CFG" signature, big-endian */
+    g_assert_cmphex(qtest_inl(qts, FW_CFG_DMA), ==,
+                    GUINT32_FROM_BE(0x51454d55));
+    g_assert_cmphex(qtest_inl(qts, FW_CFG_DMA + 4), ==,
+                    GUINT32_FROM_BE(0x20434647));
+    qtest_quit(qts);
+}
+
+static void check_e820(const char *mem, uint64_t low, uint64_t high)
+{
+    QTestState *qts = qtest_initf("-M pc -m %s", mem);
+    uint32_t size = 0;
+    uint16_t key = fw_find_file(qts, "etc/e820", &size);
+    uint8_t e[40];
+
+    g_assert_cmphex(key, >=, 0x20);
+    g_assert_cmpuint(size, ==, high ? 40 : 20);
+    fw_read(qts, key, e, size);
+    g_assert_cmphex(*(uint64_t *)e, ==, 0);
+    g_assert_cmphex(*(uint64_t *)(e + 8), ==, low);
+    g_assert_cmphex(*(uint32_t *)(e + 16), ==, 1);
+    if (high) {
+        g_assert_cmphex(*(uint64_t *)(e + 20), ==, 1ULL << 32);
+        g_assert_cmphex(*(uint64_t *)(e + 28), ==, high);
+        g_assert_cmphex(*(uint32_t *)(e + 36), ==, 1);
+    }
+    qtest_quit(qts);
+}
+
+static void test_e820(void)
+{
+    check_e820("128M", 128ULL << 20, 0);
+    check_e820("4G", 3ULL << 30, 1ULL << 30);
+    check_e820("3584M", 3ULL << 30, 512ULL << 20);
+    check_e820("3583M", 3583ULL << 20, 0);
+}
+
+static void test_dma(void)
+{
+    QTestState *qts = qtest_init("-M pc -m 128M");
+    uint8_t buf[16];
+
+    /* select + read the signature */
+    qtest_memset(qts, BUF, 0xaa, 16);
+    g_assert_cmphex(fw_dma(qts, (0x00 << 16) | CTL_SELECT | CTL_READ, 4, BUF),
+                    ==, 0);
+    qtest_memread(qts, BUF, buf, 5);
+    g_assert_cmpmem(buf, 4, "QEMU", 4);
+    g_assert_cmphex(buf[4], ==, 0xaa);
+    /* past the end: zeros are written */
+    g_assert_cmphex(fw_dma(qts, CTL_READ, 4, BUF), ==, 0);
+    qtest_memread(qts, BUF, buf, 4);
+    g_assert_cmphex(buf[0] | buf[1] | buf[2] | buf[3], ==, 0);
+    /* select RAM_SIZE, skip 3 bytes, read the 4th (128M = 0x08000000) */
+    g_assert_cmphex(fw_dma(qts, (0x03 << 16) | CTL_SELECT | CTL_SKIP, 3, 0),
+                    ==, 0);
+    g_assert_cmphex(fw_dma(qts, CTL_READ, 1, BUF), ==, 0);
+    g_assert_cmphex(qtest_readb(qts, BUF), ==, 0x08);
+    /* the port data register continues where DMA left off */
+    g_assert_cmphex(qtest_inb(qts, FW_CFG_DATA), ==, 0);
+    qtest_quit(qts);
+}
+
+static void test_dma_errors(void)
+{
+    QTestState *qts = qtest_init("-M pc -m 128M");
+    char sig[5] = { 0 };
+
+    /* target above RAM (nothing at 4 GiB with -m 128M): error bit */
+    g_assert_cmphex(fw_dma(qts, CTL_SELECT | CTL_READ, 4, 0x100000000ULL),
+                    ==, CTL_ERROR);
+    /* a target that runs off the end of RAM */
+    g_assert_cmphex(fw_dma(qts, CTL_SELECT | CTL_READ, 4,
+                           (128ULL << 20) - 2), ==, CTL_ERROR);
+    /* reserved control bits */
+    g_assert_cmphex(fw_dma(qts, CTL_SELECT | CTL_READ | 0x100, 4, BUF), ==,
+                    CTL_ERROR);
+    /* read and write at once */
+    g_assert_cmphex(fw_dma(qts, CTL_SELECT | CTL_READ | CTL_WRITE, 4, BUF),
+                    ==, CTL_ERROR);
+    /* writing a read-only item */
+    g_assert_cmphex(fw_dma(qts, CTL_SELECT | CTL_WRITE, 4, BUF), ==,
+                    CTL_ERROR);
+    /* a descriptor outside guest memory: nothing to write back, no crash */
+    qtest_outl(qts, FW_CFG_DMA, GUINT32_TO_BE(0x10));
+    qtest_outl(qts, FW_CFG_DMA + 4, GUINT32_TO_BE(0));
+    /* still working */
+    fw_read(qts, 0x00, sig, 4);
+    g_assert_cmpstr(sig, ==, "QEMU");
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/fw_cfg/items", test_items);
+    g_test_add_func("/fw_cfg/e820", test_e820);
+    g_test_add_func("/fw_cfg/dma", test_dma);
+    g_test_add_func("/fw_cfg/dma-errors", test_dma_errors);
     return g_test_run();
 }
