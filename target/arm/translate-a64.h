@@ -70,5 +70,6 @@ static inline intptr_t vreg_ofs(int reg, int half)
 void clear_vec_high(DisasContext *s, int rd);
 
 bool disas_a64_fp_all(DisasContext *s, uint32_t insn);
+bool disas_a64_simd_all(DisasContext *s, uint32_t insn);
 
 #endif
