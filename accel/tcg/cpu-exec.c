@@ -15,7 +15,12 @@ TCGExecStats tcg_stats;
 
 const TCGCPUOps *cpu_tcg_ops(CPUState *cpu)
 {
-    const TCGCPUOps *ops = CPU_GET_CLASS(cpu)->tcg_ops;
+    const TCGCPUOps *ops;
+
+    if (likely(cpu->accel)) {
+        return cpu->accel->ops;
+    }
+    ops = CPU_GET_CLASS(cpu)->tcg_ops;
 
     g_assert(ops);
     return ops;
@@ -410,8 +415,24 @@ void tcg_cpu_exec_step_atomic(CPUState *cpu)
 
 void tcg_cpu_init(CPUState *cpu)
 {
+    static bool ops_initialized;
+
+    if (!__atomic_load_n(&ops_initialized, __ATOMIC_ACQUIRE)) {
+        /* the front end's TCG globals, once per process */
+        tb_lock_acquire();
+        if (!ops_initialized) {
+            const TCGCPUOps *ops = cpu_tcg_ops(cpu);
+
+            if (ops->initialize) {
+                ops->initialize();
+            }
+            __atomic_store_n(&ops_initialized, true, __ATOMIC_RELEASE);
+        }
+        tb_lock_release();
+    }
     if (!cpu->accel) {
         tlb_init(cpu);
+        cpu->exception_index = -1;      /* nothing pending at power-on */
     }
 }
 

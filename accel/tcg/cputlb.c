@@ -88,6 +88,7 @@ void tlb_init(CPUState *cpu)
         return;
     }
     a = g_new0(AccelCPUState, 1);
+    a->ops = CPU_GET_CLASS(cpu)->tcg_ops;
     pthread_mutex_init(&a->tlb_lock, NULL);
     for (i = 0; i < TCG_MAX_MMU_MODES; i++) {
         a->tables[i] = g_new(CPUTLBEntry, CPU_TLB_SIZE);

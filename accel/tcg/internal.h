@@ -50,6 +50,7 @@ typedef struct CPUTLBDesc {
 } CPUTLBDesc;
 
 struct AccelCPUState {
+    const TCGCPUOps *ops;            /* the class's, cached */
     TranslationBlock *jmp_cache[TB_JMP_CACHE_SIZE];
     pthread_mutex_t tlb_lock;
     CPUTLBDesc d[TCG_MAX_MMU_MODES];

@@ -228,15 +228,6 @@ static void *rr_thread_fn(void *arg)
 
 static void tcg_create_vcpu_thread(CPUState *cpu)
 {
-    const TCGCPUOps *ops = cpu_tcg_ops(cpu);
-    static bool initialized;
-
-    if (!initialized) {
-        initialized = true;
-        if (ops->initialize) {
-            ops->initialize();
-        }
-    }
     tcg_cpu_init(cpu);
     if (tcg_mttcg) {
         pthread_create(&cpu->thread, NULL, tcg_vcpu_thread_fn, cpu);

@@ -20,6 +20,11 @@
 #include "exec/translator.h"
 #include "exec/tcg-cpu-ops.h"
 #include "sysemu/main-loop.h"
+#include "sysemu/cpus.h"
+#include "sysemu/runstate.h"
+#include "sysemu/target-info.h"
+#include "accel/accel.h"
+#include "turtle/option.h"
 #include "tcg/tcg.h"
 #include "tcg/tcg-op.h"
 #include "../../accel/tcg/internal.h"
@@ -413,6 +418,12 @@ static TCGTargetInfo toy_target_info = {
     .guest_big_endian = false,
 };
 
+/* tcg-accel-ops.c (the real vCPU threads) wants the executable's target */
+const TargetInfo turtle_target = {
+    .name = "toy",
+    .tcg = &toy_target_info,
+};
+
 static void machine_init(void)
 {
     Error *err = NULL;
@@ -431,7 +442,6 @@ static void machine_init(void)
     toy_target_info.tlb_neg_offset =
         (intptr_t)offsetof(ToyCPU, neg) - (intptr_t)offsetof(ToyCPU, env);
     g_assert(tcg_exec_init(&toy_target_info, &opts, false, &err));
-    toy_initialize();
 
     dev = qdev_new(TYPE_TOY_CPU);
     g_assert(qdev_realize(dev, NULL, &err));
@@ -822,6 +832,145 @@ static void test_async_flush(gconstpointer data)
     g_assert_cmpuint(env0()->regs[2], ==, 9);
 }
 
+/*
+ * MTTCG: two vCPUs on their own threads (the accelerator's real thread
+ * loop), each retranslating code of its own in a loop so the 1 MB code
+ * buffer fills while the other runs: the flush goes through exclusive
+ * work.  Both must finish with exact results.
+ */
+#define MT_N 15000
+
+static ToyCPU *mt_cpu[2];
+
+static void mt_load(int i)
+{
+    hwaddr base = 0x10000 + 0x10000 * i;
+    const uint32_t prog[] = {
+        INSN(OP_LI, 1, 0, MT_N),
+        INSN(OP_LI, 2, 0, 0),
+        INSN(OP_LUI, 6, 0, base >> 16),
+        INSN(OP_ORI, 6, 0, 0x800),
+        INSN(OP_B, 0, 0, (0x800 - 20) / 4),     /* L: goto T */
+        INSN(OP_LDW, 5, 6, 0),                  /* back: T's imm += 1 */
+        INSN(OP_ADDI, 5, 0, 1),
+        INSN(OP_STW, 5, 6, 0),
+        INSN(OP_BDEC, 1, 0, -5),
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    const uint32_t t[] = {
+        INSN(OP_LI, 7, 0, 1),                   /* T */
+        INSN(OP_ADD, 2, 7, 0),
+        INSN(OP_B, 0, 0, -(0x800 + 12 - 20) / 4),
+    };
+
+    load_code(base, prog, G_N_ELEMENTS(prog));
+    load_code(base + 0x800, t, G_N_ELEMENTS(t));
+    memset(mt_cpu[i]->env.regs, 0, sizeof(mt_cpu[i]->env.regs));
+    mt_cpu[i]->env.pc = base;
+}
+
+static void test_mttcg(gconstpointer data)
+{
+    static bool started;
+    uint64_t fl0 = tcg_stats.tb_flushes;
+    gint64 deadline;
+    int i;
+
+    setup(data);
+    tcg_exec.mttcg = true;
+    bql_lock();
+    if (!started) {
+        Error *err = NULL;
+
+        started = true;
+        accel_set_current(accel_find("tcg"));
+        runstate_set(RUN_STATE_RUNNING);
+        for (i = 0; i < 2; i++) {
+            DeviceState *dev = qdev_new(TYPE_TOY_CPU);
+
+            g_assert(qdev_realize(dev, NULL, &err));
+            mt_cpu[i] = (ToyCPU *)dev;
+            mt_cpu[i]->parent_obj.as = &m.as;
+            mt_load(i);
+            cpus_start_vcpu(&mt_cpu[i]->parent_obj);
+        }
+    } else {
+        for (i = 0; i < 2; i++) {
+            mt_load(i);
+        }
+    }
+    for (i = 0; i < 2; i++) {
+        CPUState *cpu = &mt_cpu[i]->parent_obj;
+
+        cpu->halted = 0;
+        cpu->stop = false;
+        cpu->stopped = false;
+        qemu_cpu_kick(cpu);
+    }
+    bql_unlock();
+
+    deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+    while (!__atomic_load_n(&mt_cpu[0]->parent_obj.halted, __ATOMIC_ACQUIRE) ||
+           !__atomic_load_n(&mt_cpu[1]->parent_obj.halted, __ATOMIC_ACQUIRE)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    for (i = 0; i < 2; i++) {
+        g_assert_cmpuint(mt_cpu[i]->env.regs[2], ==, (uint64_t)MT_N * (MT_N + 1) / 2);
+        g_assert_cmphex(mt_cpu[i]->env.pc, ==, 0x10000 + 0x10000 * i + 40);
+    }
+    g_assert_cmpuint(tcg_stats.tb_flushes - fl0, >=, 1);
+    tcg_exec.mttcg = false;
+}
+
+/* -accel tcg,... option validation */
+static void test_options(void)
+{
+    static const struct {
+        const char *str;
+        const char *error;     /* substring, or NULL if valid */
+    } cases[] = {
+        { "tcg,backend=tci,tb-size=64,thread=multi,split-wx=off", NULL },
+        { "tcg,backend=native", NULL },
+        { "tcg,backend=jit", "backend='jit'" },
+        { "tcg,tb-size=0", "out of range" },
+        { "tcg,tb-size=lots", "tb-size" },
+        { "tcg,thread=many", "thread='many'" },
+        { "tcg,split-wx=perhaps", "split-wx" },
+    };
+    const AccelOps *ops;
+    TCGBackendKind kind;
+    Error *err = NULL;
+    size_t i;
+
+    /* also links tcg-accel-ops.c, which registers the accelerator */
+    g_assert(tcg_accel_parse_backend("tci", &kind, &err));
+    g_assert_cmpint(kind, ==, TCG_BACKEND_TCI);
+    ops = accel_find("tcg");
+    g_assert(ops && ops->parse_opts);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Opts *o = opts_parse("accel", cases[i].str, "accel", &err);
+        bool ok;
+
+        g_assert(o);
+        g_assert_cmpstr(opts_get(o, "accel"), ==, "tcg");   /* main's key */
+        ok = ops->parse_opts(o, &err);
+        if (!cases[i].error) {
+            g_assert(ok);
+            g_assert(opts_check_all_used(o, &err));
+        } else {
+            g_assert(!ok && err);
+            if (!strstr(error_get_pretty(err), cases[i].error)) {
+                g_error("'%s': unexpected error '%s'", cases[i].str,
+                        error_get_pretty(err));
+            }
+            error_free(err);
+            err = NULL;
+        }
+        opts_free(o);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -851,6 +1000,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     machine_init();
+    g_test_add_func("/tcg-exec/options", test_options);
     for (b = 0; b < G_N_ELEMENTS(backends); b++) {
         if (backends[b].kind == TCG_BACKEND_NATIVE && !tcg_have_native_backend()) {
             continue;
@@ -863,6 +1013,16 @@ int main(int argc, char **argv)
                                  tests[t].fn);
             g_free(path);
         }
+    }
+    for (b = 0; b < G_N_ELEMENTS(backends); b++) {
+        char *path;
+
+        if (backends[b].kind == TCG_BACKEND_NATIVE && !tcg_have_native_backend()) {
+            continue;
+        }
+        path = g_strdup_printf("/tcg-exec/mttcg/%s", backends[b].name);
+        g_test_add_data_func(path, GINT_TO_POINTER(backends[b].kind), test_mttcg);
+        g_free(path);
     }
     return g_test_run();
 }
