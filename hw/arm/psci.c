@@ -1,0 +1,233 @@
+/*
+ * PSCI 1.0 (Arm DEN0022D) for guests without EL3 firmware: the board
+ * answers HVC #0 (or SMC #0) itself, as firmware would.
+ *
+ * Implemented: PSCI_VERSION (1.0), CPU_SUSPEND (as WFI: returns at the
+ * next interrupt), CPU_OFF, CPU_ON (the target starts at entry, in the
+ * caller's EL, MMU off, DAIF masked, x0 = context_id), AFFINITY_INFO
+ * (level 0), MIGRATE_INFO_TYPE (2: no Trusted OS), SYSTEM_OFF (the
+ * process exits 0), SYSTEM_RESET, PSCI_FEATURES.  Everything else,
+ * including MIGRATE and the SMCCC calls, returns NOT_SUPPORTED.  32-bit
+ * function IDs (SMC32 convention) use the low 32 bits of their arguments.
+ *
+ * A CPU that is off is halted and does not wake on interrupts: the CPU
+ * model's has_work is wrapped until target/arm offers a power state.
+ */
+#include "turtle/osdep.h"
+#include "turtle/log.h"
+#include "hw/arm/psci.h"
+#include "target/arm/cpu.h"
+#include "sysemu/runstate.h"
+
+/* One machine per process: the CPU hook has no opaque pointer. */
+static PSCIState *psci_state;
+static bool (*psci_orig_has_work)(CPUState *cs);
+
+static bool psci_cpu_is_off(CPUState *cs)
+{
+    return psci_state && cs->cpu_index < PSCI_MAX_CPUS &&
+           psci_state->power[cs->cpu_index] != PSCI_POWER_ON;
+}
+
+static bool psci_has_work(CPUState *cs)
+{
+    return !psci_cpu_is_off(cs) && psci_orig_has_work(cs);
+}
+
+static CPUState *psci_find_cpu(uint64_t mpidr)
+{
+    CPUState *cs;
+
+    CPU_FOREACH(cs) {
+        if (cs->mp_affinity == (mpidr & 0xff00ffffffull)) {
+            return cs;
+        }
+    }
+    return NULL;
+}
+
+/* Stop the calling CPU at the end of this instruction. */
+static void psci_halt_self(CPUState *cs)
+{
+    cs->halted = 1;
+    cpu_exit(cs);
+}
+
+typedef struct PSCICpuOn {
+    uint64_t entry;
+    uint64_t context_id;
+    int el;
+} PSCICpuOn;
+
+/* Runs on the target CPU's thread. */
+static void psci_do_cpu_on(CPUState *cs, run_on_cpu_data data)
+{
+    PSCICpuOn *on = data.host_ptr;
+
+    arm_cpu_set_boot_state(ARM_CPU(cs), on->entry, on->context_id, on->el);
+    cpu_reset(cs);
+    psci_state->power[cs->cpu_index] = PSCI_POWER_ON;
+    g_free(on);
+}
+
+static int64_t psci_cpu_on(ARMCPU *caller, uint64_t mpidr, uint64_t entry,
+                           uint64_t context_id)
+{
+    CPUState *target = psci_find_cpu(mpidr);
+    PSCICpuOn *on;
+
+    if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
+        return PSCI_RET_INVALID_PARAMS;
+    }
+    switch (psci_state->power[target->cpu_index]) {
+    case PSCI_POWER_ON:
+        return PSCI_RET_ALREADY_ON;
+    case PSCI_POWER_ON_PENDING:
+        return PSCI_RET_ON_PENDING;
+    default:
+        break;
+    }
+    on = g_new0(PSCICpuOn, 1);
+    on->entry = entry;
+    on->context_id = context_id;
+    on->el = arm_current_el(&caller->env);
+    psci_state->power[target->cpu_index] = PSCI_POWER_ON_PENDING;
+    async_run_on_cpu(target, psci_do_cpu_on, RUN_ON_CPU_HOST_PTR(on));
+    return PSCI_RET_SUCCESS;
+}
+
+static int64_t psci_affinity_info(uint64_t mpidr, uint64_t level)
+{
+    CPUState *target;
+
+    if (level != 0) {
+        return PSCI_RET_INVALID_PARAMS;
+    }
+    target = psci_find_cpu(mpidr);
+    if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
+        return PSCI_RET_INVALID_PARAMS;
+    }
+    return psci_state->power[target->cpu_index];
+}
+
+static bool psci_fn_implemented(uint32_t fid)
+{
+    switch (fid & ~PSCI_0_2_64BIT) {
+    case PSCI_FN_PSCI_VERSION:
+    case PSCI_FN_CPU_OFF:
+    case PSCI_FN_MIGRATE_INFO_TYPE:
+    case PSCI_FN_SYSTEM_OFF:
+    case PSCI_FN_SYSTEM_RESET:
+    case PSCI_FN_PSCI_FEATURES:
+        return !(fid & PSCI_0_2_64BIT);
+    case PSCI_FN_CPU_SUSPEND:
+    case PSCI_FN_CPU_ON:
+    case PSCI_FN_AFFINITY_INFO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
+{
+    CPUARMState *env = &cpu->env;
+    CPUState *cs = CPU(cpu);
+    uint32_t fid = env->xregs[0];
+    uint64_t arg[3] = { env->xregs[1], env->xregs[2], env->xregs[3] };
+    int64_t ret;
+
+    if (!psci_state || imm16 != 0 ||
+        is_smc != (psci_state->conduit == PSCI_CONDUIT_SMC)) {
+        return false;       /* not our conduit: the instruction's own effect */
+    }
+    if (!(fid & PSCI_0_2_64BIT)) {
+        for (int i = 0; i < 3; i++) {
+            arg[i] = (uint32_t)arg[i];
+        }
+    }
+    switch (fid) {
+    case PSCI_FN_PSCI_VERSION:
+        ret = PSCI_VERSION_1_0;
+        break;
+    case PSCI_FN_CPU_SUSPEND:
+    case PSCI_FN_CPU_SUSPEND | PSCI_0_2_64BIT:
+        /* a standby that wakes at the next interrupt (like WFI) */
+        ret = PSCI_RET_SUCCESS;
+        if (!cpu_has_work(cs)) {
+            psci_halt_self(cs);
+        }
+        break;
+    case PSCI_FN_CPU_OFF:
+        psci_state->power[cs->cpu_index] = PSCI_POWER_OFF;
+        psci_halt_self(cs);
+        ret = PSCI_RET_INTERNAL_FAILURE;    /* only seen if it comes back */
+        break;
+    case PSCI_FN_CPU_ON:
+    case PSCI_FN_CPU_ON | PSCI_0_2_64BIT:
+        ret = psci_cpu_on(cpu, arg[0], arg[1], arg[2]);
+        break;
+    case PSCI_FN_AFFINITY_INFO:
+    case PSCI_FN_AFFINITY_INFO | PSCI_0_2_64BIT:
+        ret = psci_affinity_info(arg[0], arg[1]);
+        break;
+    case PSCI_FN_MIGRATE_INFO_TYPE:
+        ret = 2;            /* no Trusted OS: nothing to migrate */
+        break;
+    case PSCI_FN_SYSTEM_OFF:
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+        psci_halt_self(cs);
+        ret = PSCI_RET_INTERNAL_FAILURE;
+        break;
+    case PSCI_FN_SYSTEM_RESET:
+        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+        psci_halt_self(cs);
+        ret = PSCI_RET_INTERNAL_FAILURE;
+        break;
+    case PSCI_FN_PSCI_FEATURES:
+        /* CPU_SUSPEND: original power_state format, no OS-initiated mode */
+        ret = psci_fn_implemented(arg[0]) ? 0 : PSCI_RET_NOT_SUPPORTED;
+        break;
+    default:
+        tlog_mask(LOG_UNIMP, "psci: function 0x%08x not supported\n", fid);
+        ret = PSCI_RET_NOT_SUPPORTED;
+        break;
+    }
+    env->xregs[0] = ret;
+    return true;
+}
+
+void psci_install(PSCIState *psci, PSCIConduit conduit)
+{
+    CPUState *cs;
+
+    psci->conduit = conduit;
+    if (conduit == PSCI_CONDUIT_NONE) {
+        return;
+    }
+    psci_state = psci;
+    arm_psci_hook = psci_call;
+    CPU_FOREACH(cs) {
+        CPUClass *cc = CPU_GET_CLASS(cs);
+
+        if (cc->has_work != psci_has_work) {
+            psci_orig_has_work = cc->has_work;
+            cc->has_work = psci_has_work;
+        }
+    }
+}
+
+void psci_reset_cpus(PSCIState *psci)
+{
+    CPUState *cs;
+
+    CPU_FOREACH(cs) {
+        bool on = cs->cpu_index == 0;
+
+        if (cs->cpu_index < PSCI_MAX_CPUS) {
+            psci->power[cs->cpu_index] = on ? PSCI_POWER_ON : PSCI_POWER_OFF;
+        }
+        cs->halted = !on;
+        qemu_cpu_kick(cs);
+    }
+}

@@ -1,0 +1,380 @@
+/*
+ * "virt": QEMU-compatible Arm virtual machine (AArch64).
+ *
+ * Memory map (virt_memmap[], QEMU's addresses):
+ *   0x00000000  flash: two 64 MiB banks (ROM; -bios loads bank 0)
+ *   0x08000000  GICv2 distributor         0x08010000  GICv2 CPU interface
+ *   0x09000000  PL011 UART (SPI 1)        0x09010000  PL031 RTC (SPI 2)
+ *   0x09020000  fw_cfg (MMIO, DMA)        0x09030000  PL061 GPIO (SPI 7)
+ *   0x0a000000  32 virtio-mmio slots, 0x200 apart (SPI 16..47)
+ *   0x40000000  RAM (-m, up to 255 GiB)
+ * GICv3 (dist 0x08000000, redistributors 0x080a0000) and the PCIe host
+ * (ECAM/MMIO/PIO windows) are not implemented yet; the device tree leaves
+ * them out.
+ *
+ * Machine options: gic-version=2|3|host|max (3, host and max refused for
+ * now), dumpdtb=FILE.
+ *
+ * CPUs: -smp N (at most 8 with GICv2), MPIDR Aff1 = n / 8, Aff0 = n % 8;
+ * CPU 0 starts the kernel, the others are off until PSCI CPU_ON (HVC).
+ */
+#include "turtle/osdep.h"
+#include "hw/arm/virt.h"
+#include "hw/intc/arm_gic.h"
+#include "hw/char/pl011.h"
+#include "hw/gpio/pl061.h"
+#include "hw/timer/pl031.h"
+#include "hw/virtio/virtio-mmio.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/core/loader.h"
+#include "target/arm/cpu.h"
+#include "sysemu/cpus.h"
+#include "sysemu/runstate.h"
+#include "turtle/timer.h"
+#include <libfdt.h>
+
+
+const VirtMemMap virt_memmap[VIRT_MEMMAP_ENTRIES] = {
+    [VIRT_FLASH] =      { 0x00000000, 0x08000000 },
+    [VIRT_GIC_DIST] =   { 0x08000000, 0x00010000 },
+    [VIRT_GIC_CPU] =    { 0x08010000, 0x00010000 },
+    [VIRT_GIC_REDIST] = { 0x080a0000, 0x00f60000 },
+    [VIRT_UART] =       { 0x09000000, 0x00001000 },
+    [VIRT_RTC] =        { 0x09010000, 0x00001000 },
+    [VIRT_FW_CFG] =     { 0x09020000, 0x00000018 },
+    [VIRT_GPIO] =       { 0x09030000, 0x00001000 },
+    [VIRT_MMIO] =       { 0x0a000000, 0x00000200 },
+    [VIRT_MEM] =        { 0x40000000, 255 * GiB },
+};
+
+const int virt_irqmap[VIRT_MEMMAP_ENTRIES] = {
+    [VIRT_UART] = 1,
+    [VIRT_RTC] = 2,
+    [VIRT_GPIO] = 7,
+    [VIRT_MMIO] = 16,       /* ... 16 + VIRT_NUM_MMIO - 1 */
+};
+
+static qemu_irq virt_spi(VirtMachineState *vms, int spi)
+{
+    return qdev_get_gpio_in(vms->gic, spi);
+}
+
+/* -M virt,gic-version=: 2, or 3 under its aliases host and max */
+static bool virt_parse_gic_version(VirtMachineState *vms, Error **errp)
+{
+    const char *v = vms->gic_version_str;
+
+    if (!v || !strcmp(v, "2")) {
+        vms->gic_version = 2;
+        return true;
+    }
+    if (!strcmp(v, "3") || !strcmp(v, "host") || !strcmp(v, "max")) {
+        error_setg(errp, "gic-version=%s: GICv3 is not implemented yet; "
+                   "use gic-version=2", v);
+        return false;
+    }
+    error_setg(errp, "invalid gic-version '%s' (valid: 2, 3, host, max)", v);
+    return false;
+}
+
+static void virt_create_flash(VirtMachineState *vms, MachineState *ms)
+{
+    hwaddr bank = virt_memmap[VIRT_FLASH].size / 2;
+
+    /* pflash is not emulated yet: each bank is ROM (firmware is read-only) */
+    for (int i = 0; i < 2; i++) {
+        memory_region_init_rom(&vms->flash[i], OBJECT(ms),
+                               i ? "virt.flash1" : "virt.flash0", bank,
+                               &error_fatal);
+        memory_region_add_subregion(get_system_memory(),
+                                    virt_memmap[VIRT_FLASH].base + i * bank,
+                                    &vms->flash[i]);
+    }
+    if (ms->firmware &&
+        load_image_targphys(ms->firmware, virt_memmap[VIRT_FLASH].base,
+                            bank, &error_fatal) < 0) {
+        exit(1);
+    }
+}
+
+static void virt_create_cpus(MachineState *ms)
+{
+    for (unsigned i = 0; i < ms->smp_cpus; i++) {
+        DeviceState *dev = qdev_new(ms->cpu_type);
+
+        CPU(dev)->mp_affinity = ((i / 8) << 8) | (i % 8);
+        if (!qdev_realize_and_unref(dev, NULL, &error_fatal)) {
+            exit(1);
+        }
+        cpus_start_vcpu(CPU(dev));
+    }
+}
+
+static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
+{
+    SysBusDevice *sbd;
+    uint32_t num_irq = GIC_INTERNAL + VIRT_NUM_SPIS;
+    static const int timer_ppi[NUM_GTIMERS] = {
+        [GTIMER_PHYS] = VIRT_PPI_CNTP, [GTIMER_VIRT] = VIRT_PPI_CNTV,
+        [GTIMER_HYP] = VIRT_PPI_CNTHP, [GTIMER_SEC] = VIRT_PPI_CNTPS,
+    };
+
+    vms->gic = qdev_new(TYPE_ARM_GIC);
+    qdev_set_id(vms->gic, "gic");
+    qdev_prop_set_uint32(vms->gic, "num-cpu", ms->smp_cpus);
+    qdev_prop_set_uint32(vms->gic, "num-irq", num_irq);
+    sbd = SYS_BUS_DEVICE(vms->gic);
+    sysbus_realize_and_unref(sbd, &error_fatal);
+    sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_DIST].base);
+    sysbus_mmio_map(sbd, 2, virt_memmap[VIRT_GIC_CPU].base);
+
+    for (unsigned i = 0; i < ms->smp_cpus; i++) {
+        DeviceState *cpu = DEVICE(qemu_get_cpu(i));
+
+        for (int t = 0; t < NUM_GTIMERS; t++) {
+            int intid = 16 + timer_ppi[t];
+
+            qdev_connect_gpio_out_named(cpu, "gt-timer", t,
+                qdev_get_gpio_in(vms->gic,
+                                 arm_gic_ppi_index(num_irq, i, intid)));
+        }
+        sysbus_connect_irq(sbd, i, qdev_get_gpio_in(cpu, ARM_CPU_IRQ));
+        sysbus_connect_irq(sbd, ms->smp_cpus + i,
+                           qdev_get_gpio_in(cpu, ARM_CPU_FIQ));
+    }
+}
+
+/* ---- power button: PL061 line 3, a 100 ms press ---- */
+
+static void virt_power_key_release(void *opaque)
+{
+    VirtMachineState *vms = opaque;
+
+    qemu_set_irq(qdev_get_gpio_in(vms->gpio, VIRT_GPIO_POWER_KEY), 0);
+}
+
+static void virt_powerdown_req(void *opaque)
+{
+    VirtMachineState *vms = opaque;
+
+    qemu_set_irq(qdev_get_gpio_in(vms->gpio, VIRT_GPIO_POWER_KEY), 1);
+    timer_mod(vms->power_key_timer,
+              qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 100);
+}
+
+static void virt_create_devices(VirtMachineState *vms, MachineState *ms)
+{
+    FWCfgState *fw_cfg;
+
+    vms->uart = pl011_create(virt_memmap[VIRT_UART].base,
+                             virt_spi(vms, virt_irqmap[VIRT_UART]),
+                             serial_hd(0));
+    sysbus_create_simple(TYPE_PL031, virt_memmap[VIRT_RTC].base,
+                         virt_spi(vms, virt_irqmap[VIRT_RTC]));
+    vms->gpio = sysbus_create_simple(TYPE_PL061, virt_memmap[VIRT_GPIO].base,
+                                     virt_spi(vms, virt_irqmap[VIRT_GPIO]));
+    vms->power_key_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL,
+                                        virt_power_key_release, vms);
+    qemu_register_powerdown_notifier(virt_powerdown_req, vms);
+
+    fw_cfg = fw_cfg_init_mem_dma(virt_memmap[VIRT_FW_CFG].base,
+                                 &address_space_memory);
+    fw_cfg_add_i16(fw_cfg, FW_CFG_NB_CPUS, ms->smp_cpus);
+    vms->fw_cfg = DEVICE(fw_cfg);
+
+    for (int i = 0; i < VIRT_NUM_MMIO; i++) {
+        vms->mmio[i] = sysbus_create_simple(TYPE_VIRTIO_MMIO,
+            virt_memmap[VIRT_MMIO].base + i * virt_memmap[VIRT_MMIO].size,
+            virt_spi(vms, virt_irqmap[VIRT_MMIO] + i));
+    }
+}
+
+/* -dtb FILE: the user's tree, with /chosen updated as for ours. */
+static bool virt_load_user_dtb(VirtMachineState *vms, const char *path,
+                               Error **errp)
+{
+    g_autofree uint8_t *data = NULL;
+    size_t size;
+    int err;
+
+    if (!load_file(path, 2 * 1024 * 1024, &data, &size, errp)) {
+        return false;
+    }
+    /* fdt_check_header reads the 40-byte header: check there is one */
+    err = size < 40 ? -FDT_ERR_TRUNCATED : fdt_check_header(data);
+    if (!err && fdt_totalsize(data) > size) {
+        err = -FDT_ERR_TRUNCATED;
+    }
+    if (err) {
+        error_setg(errp, "-dtb '%s' is not a flattened device tree: %s",
+                   path, fdt_strerror(err));
+        return false;
+    }
+    vms->fdt_size = fdt_totalsize(data) + 4096;
+    vms->fdt = g_malloc0(vms->fdt_size);
+    if (fdt_open_into(data, vms->fdt, vms->fdt_size) != 0) {
+        error_setg(errp, "-dtb '%s': cannot open the device tree", path);
+        return false;
+    }
+    return true;
+}
+
+/* /chosen: command line and initrd, in our tree or the user's */
+static bool virt_fdt_set_chosen(VirtMachineState *vms, MachineState *ms,
+                                Error **errp)
+{
+    void *fdt = vms->fdt;
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    int err = 0;
+
+    if (chosen < 0) {
+        chosen = fdt_add_subnode(fdt, 0, "chosen");
+    }
+    if (chosen < 0) {
+        error_setg(errp, "device tree: cannot add /chosen: %s",
+                   fdt_strerror(chosen));
+        return false;
+    }
+    if (ms->kernel_cmdline && *ms->kernel_cmdline) {
+        err = fdt_setprop_string(fdt, chosen, "bootargs", ms->kernel_cmdline);
+    }
+    if (!err && vms->boot.initrd_end) {
+        err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
+                              vms->boot.initrd_start);
+        err = err ?: fdt_setprop_u64(fdt, chosen, "linux,initrd-end",
+                                     vms->boot.initrd_end);
+    }
+    if (err) {
+        error_setg(errp, "device tree: cannot set /chosen: %s",
+                   fdt_strerror(err));
+        return false;
+    }
+    fdt_pack(fdt);
+    vms->fdt_size = fdt_totalsize(fdt);
+    return true;
+}
+
+static void virt_dump_dtb(VirtMachineState *vms, const char *path)
+{
+    g_autoptr(GError) gerr = NULL;
+
+    if (!g_file_set_contents(path, vms->fdt, vms->fdt_size, &gerr)) {
+        error_report("dumpdtb: cannot write '%s': %s", path, gerr->message);
+        turtle_exit(1);
+    }
+    info_report("dtb dumped to %s. Exiting.", path);
+    turtle_exit(0);
+}
+
+static void virt_boot(VirtMachineState *vms, MachineState *ms)
+{
+    ArmBootInfo *bi = &vms->boot;
+    CPUState *cs;
+    uint64_t x0 = 0;
+
+    bi->ram_base = virt_memmap[VIRT_MEM].base;
+    bi->ram_size = ms->ram_size;
+    bi->kernel_filename = ms->kernel_filename;
+    bi->initrd_filename = ms->initrd_filename;
+    bi->entry = virt_memmap[VIRT_FLASH].base;
+
+    if (ms->kernel_filename && !arm_boot_load_kernel(bi, &error_fatal)) {
+        exit(1);
+    }
+    if (ms->dtb) {
+        if (!virt_load_user_dtb(vms, ms->dtb, &error_fatal)) {
+            exit(1);
+        }
+    } else if (!virt_fdt_build(vms, &error_fatal)) {
+        exit(1);
+    }
+    if (!virt_fdt_set_chosen(vms, ms, &error_fatal)) {
+        exit(1);
+    }
+    ms->fdt = vms->fdt;
+    ms->fdt_size = vms->fdt_size;
+    if (ms->dumpdtb) {
+        virt_dump_dtb(vms, ms->dumpdtb);
+    }
+
+    if (ms->kernel_filename) {
+        if (!arm_boot_load_dtb(bi, vms->fdt, vms->fdt_size, &error_fatal)) {
+            exit(1);
+        }
+        if (bi->is_linux) {
+            x0 = bi->dtb_addr;
+        }
+    } else {
+        /* firmware finds the DTB at the start of RAM, as on QEMU */
+        if (!rom_add_blob(&address_space_memory, bi->ram_base, vms->fdt,
+                          vms->fdt_size, "device tree", &error_fatal)) {
+            exit(1);
+        }
+        bi->dtb_addr = bi->ram_base;
+    }
+    CPU_FOREACH(cs) {
+        /* Linux: EL1h, MMU off, DAIF masked, x0 = DTB, x1-x3 = 0 */
+        arm_cpu_set_boot_state(ARM_CPU(cs), bi->entry,
+                               cs->cpu_index == 0 ? x0 : 0,
+                               ms->kernel_filename ? 1 : -1);
+    }
+}
+
+static void virt_init(MachineState *ms)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    if (!virt_parse_gic_version(vms, &error_fatal)) {
+        exit(1);
+    }
+    if (vms->gic_version == 2 && ms->smp_cpus > VIRT_GICV2_MAX_CPUS) {
+        error_report("-smp %u: the GICv2 supports at most %d CPUs",
+                     ms->smp_cpus, VIRT_GICV2_MAX_CPUS);
+        exit(1);
+    }
+
+    machine_alloc_ram(ms, &error_fatal);
+    memory_region_add_subregion(get_system_memory(),
+                                virt_memmap[VIRT_MEM].base, ms->ram);
+    virt_create_flash(vms, ms);
+    virt_create_cpus(ms);
+    virt_create_gic(vms, ms);
+    virt_create_devices(vms, ms);
+    psci_install(&vms->psci, PSCI_CONDUIT_HVC);
+    virt_boot(vms, ms);
+}
+
+static void virt_reset(MachineState *ms)
+{
+    psci_reset_cpus(&VIRT_MACHINE(ms)->psci);
+}
+
+static const Property virt_props[] = {
+    DEFINE_PROP_STRING("gic-version", VirtMachineState, gic_version_str),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void virt_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "QEMU-compatible Arm virtual machine";
+    mc->init = virt_init;
+    mc->reset = virt_reset;
+    mc->is_default = true;
+    mc->target = "aarch64";
+    mc->max_cpus = 512;
+    mc->default_cpu_type = "cortex-a57";
+    mc->default_ram_size = 128 * 1024 * 1024;
+    mc->max_ram_size = virt_memmap[VIRT_MEM].size;
+    mc->props = virt_props;
+    mc->serial_ports = 1;
+}
+
+static const TypeInfo virt_machine_info = {
+    .name = TYPE_VIRT_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(VirtMachineState),
+    .class_init = virt_class_init,
+};
+TYPE_REGISTER(virt_machine_info)
