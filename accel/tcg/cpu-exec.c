@@ -31,6 +31,23 @@ bool tcg_exec_is_initialized(void)
     return tcg_exec.initialized;
 }
 
+/* -d op,op_opt,out_asm: the code generator logs those stages itself */
+void tcg_exec_update_log(void)
+{
+    unsigned flags = 0;
+
+    if (turtle_loglevel_mask(CPU_LOG_TB_OP)) {
+        flags |= TCG_LOG_OP;
+    }
+    if (turtle_loglevel_mask(CPU_LOG_TB_OP_OPT)) {
+        flags |= TCG_LOG_OP_OPT;
+    }
+    if (turtle_loglevel_mask(CPU_LOG_TB_OUT_ASM)) {
+        flags |= TCG_LOG_OUT_ASM;
+    }
+    tcg_set_log(turtle_logfile, flags);
+}
+
 bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
                    bool mttcg, Error **errp)
 {
@@ -52,6 +69,7 @@ bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
     tcg_exec.mttcg = mttcg;
     tcg_exec.initialized = true;
     ram_code_write_hook = tcg_ram_code_write_hook;
+    tcg_exec_update_log();
     return true;
 }
 

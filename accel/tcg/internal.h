@@ -92,6 +92,8 @@ extern TCGExecStats tcg_stats;
 bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
                    bool mttcg, Error **errp);
 bool tcg_exec_is_initialized(void);
+/* Re-read the -d flags the code generator handles (op, op_opt, out_asm). */
+void tcg_exec_update_log(void);
 
 static inline CPUState *tcg_env_cpu(CPUArchState *env)
 {

@@ -25,6 +25,7 @@
 #include "sysemu/target-info.h"
 #include "accel/accel.h"
 #include "turtle/option.h"
+#include "turtle/log.h"
 #include "tcg/tcg.h"
 #include "tcg/tcg-op.h"
 #include "../../accel/tcg/internal.h"
@@ -810,6 +811,43 @@ static void test_tb_flush(gconstpointer data)
     g_assert_cmpuint(tcg_stats.tb_flushes - fl0, >=, 1);
 }
 
+/* -d in_asm,exec,op,out_asm,nochain reach the log file */
+static void test_logging(gconstpointer data)
+{
+    const uint32_t prog[] = {
+        INSN(OP_LI, 1, 0, 3),
+        INSN(OP_BDEC, 1, 0, -1),        /* spins on itself: chaining off */
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    char *path, *text = NULL, *msg = NULL;
+    int fd;
+    uint64_t ch0;
+
+    setup(data);
+    fd = g_file_open_tmp("tcg-exec-log-XXXXXX", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert(turtle_set_log_file(path, &msg));
+    turtle_set_log(CPU_LOG_TB_IN_ASM | CPU_LOG_EXEC | CPU_LOG_TB_OP |
+                   CPU_LOG_TB_OUT_ASM | CPU_LOG_TB_NOCHAIN);
+    tcg_exec_update_log();
+    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    ch0 = tcg_stats.tb_chained;
+    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
+    turtle_set_log(0);
+    tcg_exec_update_log();
+    fflush(turtle_logfile);
+    g_assert(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert(strstr(text, "IN: [pc=0x0000000000001000"));
+    g_assert(strstr(text, "0x0000000000001000: 03 00 10 01"));
+    g_assert(strstr(text, "Trace 0:"));
+    g_assert(strstr(text, "OUT: [size="));
+    g_assert_cmpuint(tcg_stats.tb_chained, ==, ch0);
+    g_free(text);
+    unlink(path);
+    g_free(path);
+}
+
 /* tb_flush requested from inside cpu_exec goes through queued work. */
 static void test_async_flush(gconstpointer data)
 {
@@ -995,6 +1033,7 @@ int main(int argc, char **argv)
         { "page-fault", test_page_fault },
         { "tb-flush-buffer-full", test_tb_flush },
         { "tb-flush-queued", test_async_flush },
+        { "logging", test_logging },
     };
     size_t b, t;
 
