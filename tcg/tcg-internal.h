@@ -287,6 +287,7 @@ struct TCGContext {
 
     FILE *logfile;
     unsigned log_flags;
+    bool log_explicit;                  /* tcg_set_log() called */
     bool no_optimize;
 };
 

@@ -11,6 +11,16 @@
 
 #include "tcg-internal.h"
 #include "tcg/tcg-op.h"
+#include "turtle/log.h"
+
+/*
+ * -d op,op_opt,out_asm: follow the process log settings when libutil is
+ * linked in (weak references: the unit tests link libtcg alone), unless
+ * tcg_set_log() chose explicitly.
+ */
+#pragma weak turtle_loglevel
+#pragma weak turtle_log_trylock
+#pragma weak turtle_log_unlock
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
 #define DEF(n, o, i, c, f) [INDEX_op_##n] = { #n, o, i, c, f },
@@ -1272,25 +1282,63 @@ bool tcg_restore_state(const TranslationBlock *tb, uintptr_t host_pc,
 /* ------------------------------------------------------------------ */
 /* The driver                                                           */
 
+static unsigned log_flags(TCGContext *s)
+{
+    unsigned f = 0;
+
+    if (s->log_explicit) {
+        return s->log_flags;
+    }
+    if (&turtle_loglevel && turtle_loglevel) {
+        f |= (turtle_loglevel & CPU_LOG_TB_OP) ? TCG_LOG_OP : 0;
+        f |= (turtle_loglevel & CPU_LOG_TB_OP_OPT) ? TCG_LOG_OP_OPT : 0;
+        f |= (turtle_loglevel & CPU_LOG_TB_OUT_ASM) ? TCG_LOG_OUT_ASM : 0;
+    }
+    return f;
+}
+
+static FILE *log_lock(TCGContext *s)
+{
+    if (s->log_explicit || !turtle_log_trylock) {
+        return s->logfile ? s->logfile : stderr;
+    }
+    return turtle_log_trylock();
+}
+
+static void log_unlock(TCGContext *s, FILE *f)
+{
+    if (s->log_explicit || !turtle_log_unlock) {
+        fflush(f);
+        return;
+    }
+    turtle_log_unlock(f);
+}
+
 int tcg_gen_code(TranslationBlock *tb)
 {
     TCGContext *s = tcg_ctx;
     const TCGBackend *be = s->be;
-    unsigned oi;
+    unsigned oi, log = log_flags(s);
     int i;
     uintptr_t cp = ((uintptr_t)s->code_gen_ptr + 15) & ~(uintptr_t)15;
 
-    if (s->log_flags & TCG_LOG_OP) {
-        fprintf(s->logfile ? s->logfile : stderr, "OP:\n");
-        tcg_dump_ops(s->logfile ? s->logfile : stderr);
+    if (log & TCG_LOG_OP) {
+        FILE *f = log_lock(s);
+        fprintf(f, "OP:\n");
+        tcg_dump_ops(f);
+        fprintf(f, "\n");
+        log_unlock(s, f);
     }
     if (!s->no_optimize) {
         tcg_optimize(s);
     }
     liveness_pass(s);
-    if (s->log_flags & TCG_LOG_OP_OPT) {
-        fprintf(s->logfile ? s->logfile : stderr, "OP after optimization and liveness:\n");
-        tcg_dump_ops(s->logfile ? s->logfile : stderr);
+    if (log & TCG_LOG_OP_OPT) {
+        FILE *f = log_lock(s);
+        fprintf(f, "OP after optimization and liveness analysis:\n");
+        tcg_dump_ops(f);
+        fprintf(f, "\n");
+        log_unlock(s, f);
     }
 
     s->tb = tb;
@@ -1398,10 +1446,12 @@ int tcg_gen_code(TranslationBlock *tb)
     }
     __builtin___clear_cache((char *)tb->tc.ptr,
                             (char *)tb->tc.ptr + tb->tc.size);
-    if (s->log_flags & TCG_LOG_OUT_ASM) {
-        FILE *f = s->logfile ? s->logfile : stderr;
+    if (log & TCG_LOG_OUT_ASM) {
+        FILE *f = log_lock(s);
         fprintf(f, "OUT: [size=%zu]\n", tb->tc.size);
         tcg_disas_host(f, tb->tc.ptr, tb->tc.size);
+        fprintf(f, "\n");
+        log_unlock(s, f);
     }
     s->code_gen_ptr = s->code_ptr;
     return tb->tc.size;
@@ -1439,6 +1489,7 @@ void tcg_set_log(FILE *f, unsigned flags)
 {
     tcg_ctx->logfile = f;
     tcg_ctx->log_flags = flags;
+    tcg_ctx->log_explicit = true;
 }
 
 static const char *const cond_names[] = {

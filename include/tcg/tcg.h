@@ -332,7 +332,11 @@ enum {
     TCG_LOG_OP_OPT  = 2,        /* IR after optimization   (-d op_opt) */
     TCG_LOG_OUT_ASM = 4,        /* host code / bytecode    (-d out_asm) */
 };
-/* tcg_gen_code() logs to f what flags ask for (f NULL: stderr). */
+/*
+ * By default tcg_gen_code() follows the process log settings
+ * (include/turtle/log.h: -d op,op_opt,out_asm and -D).  tcg_set_log()
+ * overrides them: log to f (NULL: stderr) what flags ask for.
+ */
 void tcg_set_log(FILE *f, unsigned flags);
 /* Print the current IR function. */
 void tcg_dump_ops(FILE *f);
