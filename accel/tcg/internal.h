@@ -5,10 +5,14 @@
  * Locking:
  *  - tb_lock (tb_lock_acquire/release) serialises translation (the code
  *    generator has one global context) and protects the TB hash table,
- *    the page -> TB lists, the TB list by host address and the chaining
- *    lists.  Lock order: tb_lock before the BQL before a vCPU's tlb_lock.
+ *    the page -> TB lists and the chaining lists.  Lock order: the BQL
+ *    before tb_lock before a vCPU's tlb_lock.
  *    A longjmp out of translation (a code fetch faulting) is caught by
  *    cpu_exec, which releases tb_lock (tb_lock_reset).
+ *    Nothing may take the BQL while holding tb_lock: translation (and the
+ *    tlb_fill of code fetches it triggers) must not touch devices.
+ *  - tb_host_lock (tb-maint.c) is a leaf lock for the TB list by host
+ *    address, so state restore works whoever holds what.
  *  - each vCPU's TLB belongs to its thread; other threads only set
  *    TLB_NOTDIRTY in write entries, under the vCPU's tlb_lock, which the
  *    owner also takes while filling or flushing.

@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "sysemu/main-loop.h"
+#include "sysemu/runstate.h"
 #include "exec/translator.h"
 #include "turtle/log.h"
 
@@ -31,6 +32,8 @@ static __thread bool tb_lock_owned;
 static TranslationBlock *tb_htable[TB_HTABLE_SIZE];
 static GHashTable *tb_pages;         /* key: &PageDesc.key */
 static GPtrArray *tb_by_host;        /* TBs in code-buffer order */
+/* leaf lock for tb_by_host: state restore must not need tb_lock */
+static pthread_mutex_t tb_host_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t tb_flush_count;
 
 void tb_lock_acquire(void)
@@ -543,12 +546,11 @@ static TranslationBlock *tb_find_by_host_pc_locked(uintptr_t host_pc)
 
 TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
 {
-    bool locked = tb_lock_if_needed();
-    TranslationBlock *tb = tb_find_by_host_pc_locked(host_pc);
+    TranslationBlock *tb;
 
-    if (locked) {
-        tb_lock_release();
-    }
+    pthread_mutex_lock(&tb_host_lock);
+    tb = tb_find_by_host_pc_locked(host_pc);
+    pthread_mutex_unlock(&tb_host_lock);
     return tb;
 }
 
@@ -586,7 +588,9 @@ static void tb_flush_locked(void)
     }
     g_hash_table_remove_all(tb_pages);
     memset(tb_htable, 0, sizeof(tb_htable));
+    pthread_mutex_lock(&tb_host_lock);
     g_ptr_array_set_size(tb_by_host, 0);
+    pthread_mutex_unlock(&tb_host_lock);
     CPU_FOREACH(cpu) {
         tb_jmp_cache_clear(cpu);
     }
@@ -645,6 +649,7 @@ static bool tb_flush_now_is_safe(CPUState *cpu)
 
 static void tb_log_exec_mmio(CPUState *cpu, vaddr pc)
 {
+    qemu_system_vmstop_request(RUN_STATE_INTERNAL_ERROR);
     error_report("tcg: vCPU %d: execution from non-RAM address 0x%" PRIx64
                  " (MMIO or unmapped): not supported, vCPU stopped",
                  cpu->cpu_index, (uint64_t)pc);
@@ -739,7 +744,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t cs_base,
             tb_page_add(tb, 1);
         }
     }
+    pthread_mutex_lock(&tb_host_lock);
     g_ptr_array_add(tb_by_host, tb);
+    pthread_mutex_unlock(&tb_host_lock);
     tb_hash_insert(tb);
     tb_lock_release();
     return tb;
