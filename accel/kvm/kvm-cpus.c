@@ -1,0 +1,343 @@
+/*
+ * KVM vCPUs: creation, the KVM_RUN loop and its exits, kicks by signal,
+ * and register synchronisation.
+ *
+ * Threads and signals: each vCPU runs on its own thread with SIG_IPI
+ * (SIGUSR1) blocked.  KVM_SET_SIGNAL_MASK gives the kernel the same mask
+ * minus SIG_IPI, so the signal is deliverable only inside KVM_RUN: a kick
+ * that arrives while the thread is elsewhere stays pending and makes the
+ * next KVM_RUN return EINTR at once - no kick is lost.  When the thread
+ * itself must leave (exit_request), kvm_run->immediate_exit (where the
+ * host has KVM_CAP_IMMEDIATE_EXIT) returns without entering the guest.
+ *
+ * Register state: the kernel owns it while the vCPU runs.  Whoever needs
+ * it (register dump, gdb, reset, snapshots) calls cpu_synchronize_state,
+ * which fetches it on the vCPU thread and sets cpu->vcpu_dirty; the run
+ * loop writes it back before the next KVM_RUN.
+ */
+#include "turtle/osdep.h"
+#include "turtle/log.h"
+#include "accel/kvm/kvm-int.h"
+#include "sysemu/cpus.h"
+#include "sysemu/main-loop.h"
+#include "sysemu/runstate.h"
+#include <sys/mman.h>
+
+/* ---- creation ---- */
+
+bool kvm_init_vcpu(CPUState *cpu, Error **errp)
+{
+    KVMState *s = kvm_state_global;
+    const KVMHostOps *ops = kvm_host_ops();
+    void *run;
+    int fd;
+
+    fd = kvm_vm_ioctl(s, KVM_CREATE_VCPU, (void *)(uintptr_t)cpu->cpu_index);
+    if (fd < 0) {
+        error_setg_errno(errp, -fd, "kvm: KVM_CREATE_VCPU %d failed",
+                         cpu->cpu_index);
+        return false;
+    }
+    run = ops->mmap(s->vcpu_mmap_size, fd);
+    if (run == MAP_FAILED) {
+        error_setg_errno(errp, errno, "kvm: mapping the kvm_run area of "
+                         "vCPU %d", cpu->cpu_index);
+        ops->close(fd);
+        return false;
+    }
+    cpu->kvm_fd = fd;
+    cpu->kvm_run = run;
+    cpu->vcpu_dirty = true;
+    return kvm_arch_init_vcpu(cpu, errp);
+}
+
+void kvm_destroy_vcpu(CPUState *cpu)
+{
+    const KVMHostOps *ops = kvm_host_ops();
+
+    kvm_arch_destroy_vcpu(cpu);
+    if (cpu->kvm_run) {
+        ops->munmap(cpu->kvm_run, kvm_state_global->vcpu_mmap_size);
+        cpu->kvm_run = NULL;
+    }
+    if (cpu->kvm_fd >= 0) {
+        ops->close(cpu->kvm_fd);
+        cpu->kvm_fd = -1;
+    }
+}
+
+/* ---- signals ---- */
+
+static void kvm_ipi_handler(int sig)
+{
+    /* Only interrupts KVM_RUN (or makes the next one return at once). */
+}
+
+bool kvm_init_cpu_signals(CPUState *cpu, Error **errp)
+{
+    struct sigaction sa = { .sa_handler = kvm_ipi_handler };
+    struct kvm_signal_mask *km;
+    sigset_t set;
+    int r;
+
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIG_IPI, &sa, NULL);
+    sigemptyset(&set);
+    sigaddset(&set, SIG_IPI);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    /* the kernel's view: our mask without SIG_IPI (8 bytes on x86-64) */
+    pthread_sigmask(SIG_BLOCK, NULL, &set);
+    sigdelset(&set, SIG_IPI);
+    km = g_malloc0(sizeof(*km) + sizeof(set));
+    km->len = 8;
+    memcpy(km->sigset, &set, 8);
+    r = kvm_vcpu_ioctl(cpu, KVM_SET_SIGNAL_MASK, km);
+    g_free(km);
+    if (r < 0) {
+        error_setg_errno(errp, -r, "kvm: KVM_SET_SIGNAL_MASK");
+        return false;
+    }
+    return true;
+}
+
+void kvm_vcpu_kick(CPUState *cpu)
+{
+    if (!cpu->thread_created) {
+        return;
+    }
+    if (cpu->kvm_run && kvm_state_global && kvm_state_global->immediate_exit) {
+        __atomic_store_n(&cpu->kvm_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    }
+    pthread_kill(cpu->thread, SIG_IPI);
+}
+
+/* ---- exits ---- */
+
+static void report_and_stop(CPUState *cpu, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void report_and_stop(CPUState *cpu, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_report("kvm: vCPU %d: %s", cpu->cpu_index, msg);
+    g_free(msg);
+}
+
+static void handle_io(struct kvm_run *run)
+{
+    uint8_t *data = (uint8_t *)run + run->io.data_offset;
+    bool out = run->io.direction == KVM_EXIT_IO_OUT;
+
+    bql_lock();
+    for (uint32_t i = 0; i < run->io.count; i++) {
+        address_space_rw(&address_space_io, run->io.port,
+                         MEMTXATTRS_UNSPECIFIED, data, run->io.size, out);
+        data += run->io.size;
+    }
+    bql_unlock();
+}
+
+static void handle_mmio(struct kvm_run *run)
+{
+    bql_lock();
+    address_space_rw(&address_space_memory, run->mmio.phys_addr,
+                     MEMTXATTRS_UNSPECIFIED, run->mmio.data, run->mmio.len,
+                     run->mmio.is_write);
+    bql_unlock();
+}
+
+static const char *exit_reason_name(uint32_t r)
+{
+    switch (r) {
+    case KVM_EXIT_UNKNOWN: return "UNKNOWN";
+    case KVM_EXIT_EXCEPTION: return "EXCEPTION";
+    case KVM_EXIT_DEBUG: return "DEBUG";
+    case KVM_EXIT_FAIL_ENTRY: return "FAIL_ENTRY";
+    case KVM_EXIT_INTERNAL_ERROR: return "INTERNAL_ERROR";
+    default: return "?";
+    }
+}
+
+int kvm_handle_exit(CPUState *cpu, struct kvm_run *run)
+{
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO:
+        handle_io(run);
+        return 0;
+    case KVM_EXIT_MMIO:
+        handle_mmio(run);
+        return 0;
+    case KVM_EXIT_IRQ_WINDOW_OPEN:
+        return 0;                   /* pre_run injects now */
+    case KVM_EXIT_INTR:
+        return EXCP_INTERRUPT;
+    case KVM_EXIT_HLT:
+        /* only without the in-kernel irqchip: wait for an interrupt */
+        if (!cpu_has_work(cpu)) {
+            g_atomic_int_set(&cpu->halted, 1);
+        }
+        return EXCP_HLT;
+    case KVM_EXIT_SHUTDOWN:
+        tlog_mask(CPU_LOG_RESET, "kvm: vCPU %d: triple fault\n",
+                  cpu->cpu_index);
+        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+        return EXCP_INTERRUPT;
+    case KVM_EXIT_SYSTEM_EVENT:
+        switch (run->system_event.type) {
+        case KVM_SYSTEM_EVENT_SHUTDOWN:
+            qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+            return EXCP_INTERRUPT;
+        case KVM_SYSTEM_EVENT_RESET:
+            qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+            return EXCP_INTERRUPT;
+        case KVM_SYSTEM_EVENT_CRASH:
+            report_and_stop(cpu, "guest crash reported by KVM");
+            return -1;
+        default:
+            return 0;
+        }
+    case KVM_EXIT_FAIL_ENTRY:
+        report_and_stop(cpu, "KVM_EXIT_FAIL_ENTRY: hardware entry failure "
+                        "reason 0x%" PRIx64 " (invalid guest state)",
+                        (uint64_t)run->fail_entry.hardware_entry_failure_reason);
+        return -1;
+    case KVM_EXIT_INTERNAL_ERROR:
+        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION) {
+            report_and_stop(cpu, "KVM_EXIT_INTERNAL_ERROR: the kernel "
+                            "could not emulate an instruction");
+        } else {
+            report_and_stop(cpu, "KVM_EXIT_INTERNAL_ERROR suberror %u",
+                            run->internal.suberror);
+        }
+        for (uint32_t i = 0; i < run->internal.ndata && i < 16; i++) {
+            error_report("  data[%u] = 0x%016" PRIx64, i,
+                         (uint64_t)run->internal.data[i]);
+        }
+        return -1;
+    case KVM_EXIT_UNKNOWN:
+    case KVM_EXIT_EXCEPTION:
+    case KVM_EXIT_DEBUG:
+        report_and_stop(cpu, "unexpected exit %s",
+                        exit_reason_name(run->exit_reason));
+        return -1;
+    default:
+        return kvm_arch_handle_exit(cpu, run);
+    }
+}
+
+/* ---- the run loop ---- */
+
+int kvm_cpu_exec(CPUState *cpu)
+{
+    struct kvm_run *run = cpu->kvm_run;
+    int ret;
+
+    if (kvm_arch_process_async_events(cpu)) {
+        __atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
+        return EXCP_HLT;
+    }
+    bql_unlock();
+    do {
+        int r;
+
+        if (cpu->vcpu_dirty) {
+            r = kvm_arch_put_registers(cpu, KVM_PUT_RUNTIME_STATE);
+            if (r < 0) {
+                report_and_stop(cpu, "writing registers: %s", strerror(-r));
+                ret = -1;
+                break;
+            }
+            cpu->vcpu_dirty = false;
+        }
+        kvm_arch_pre_run(cpu, run);
+        if (__atomic_load_n(&cpu->exit_request, __ATOMIC_SEQ_CST)) {
+            if (kvm_state_global->immediate_exit) {
+                run->immediate_exit = 1;
+            } else {
+                ret = EXCP_INTERRUPT;
+                break;
+            }
+        }
+        r = kvm_vcpu_ioctl(cpu, KVM_RUN, NULL);
+        run->immediate_exit = 0;
+        kvm_arch_post_run(cpu, run);
+        if (r < 0) {
+            if (r == -EINTR || r == -EAGAIN) {
+                ret = EXCP_INTERRUPT;
+                break;
+            }
+            report_and_stop(cpu, "KVM_RUN failed: %s", strerror(-r));
+            ret = -1;
+            break;
+        }
+        ret = kvm_handle_exit(cpu, run);
+    } while (ret == 0);
+    bql_lock();
+
+    if (ret < 0) {
+        cpu_dump_state(cpu, stderr, CPU_DUMP_CODE);
+        cpu->stop = true;
+        qemu_system_vmstop_request(RUN_STATE_INTERNAL_ERROR);
+    }
+    __atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
+    return ret;
+}
+
+/* ---- state synchronisation ---- */
+
+static void do_sync_state(CPUState *cpu, run_on_cpu_data d)
+{
+    if (!cpu->vcpu_dirty) {
+        int r = kvm_arch_get_registers(cpu);
+        if (r < 0) {
+            error_report("kvm: vCPU %d: reading registers: %s",
+                         cpu->cpu_index, strerror(-r));
+            return;
+        }
+        cpu->vcpu_dirty = true;
+    }
+}
+
+void kvm_cpu_synchronize_state(CPUState *cpu)
+{
+    if (cpu->kvm_run && !cpu->vcpu_dirty) {
+        run_on_cpu(cpu, do_sync_state, RUN_ON_CPU_NULL);
+    }
+}
+
+static void do_put(CPUState *cpu, run_on_cpu_data d)
+{
+    int r = kvm_arch_put_registers(cpu, d.host_int);
+
+    if (r < 0) {
+        error_report("kvm: vCPU %d: writing registers: %s", cpu->cpu_index,
+                     strerror(-r));
+        return;
+    }
+    cpu->vcpu_dirty = false;
+}
+
+void kvm_cpu_synchronize_post_reset(CPUState *cpu)
+{
+    if (cpu->kvm_run) {
+        run_on_cpu(cpu, do_put, RUN_ON_CPU_HOST_INT(KVM_PUT_RESET_STATE));
+    }
+}
+
+void kvm_cpu_synchronize_post_init(CPUState *cpu)
+{
+    if (cpu->kvm_run) {
+        run_on_cpu(cpu, do_put, RUN_ON_CPU_HOST_INT(KVM_PUT_FULL_STATE));
+    }
+}
+
+void kvm_cpu_synchronize_pre_loadvm(CPUState *cpu)
+{
+    cpu->vcpu_dirty = true;
+}

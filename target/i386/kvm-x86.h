@@ -1,0 +1,42 @@
+/*
+ * x86 side of the KVM accelerator (target/i386/kvm.c): pieces the unit
+ * tests and a future userspace interrupt controller use.
+ */
+#ifndef TARGET_I386_KVM_X86_H
+#define TARGET_I386_KVM_X86_H
+
+#include "accel/kvm/kvm-int.h"
+#include "target/i386/cpu.h"
+
+/*
+ * kernel-irqchip=off: the userspace 8259 model (when it exists) sets this
+ * to hand out the vector of the highest pending interrupt (-1: none); it
+ * is called with the BQL held when the guest can take an interrupt.
+ */
+typedef int (*X86PICVectorFn)(void);
+extern X86PICVectorFn x86_pic_get_vector;
+
+/* The host's KVM_GET_SUPPORTED_CPUID, read at init. */
+const X86CPUIDTable *kvm_x86_supported_cpuid(void);
+bool kvm_x86_get_supported_cpuid(KVMState *s, X86CPUIDTable *out,
+                                 Error **errp);
+/* A vCPU's CPUID config under KVM; *dropped: names to warn about. */
+bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
+                          bool irqchip_in_kernel, unsigned smp_cpus,
+                          X86CPUIDConfig *cfg, char ***dropped);
+/* The pc's GSI routes (PIC pins 0-15, IOAPIC pins 0-23, IRQ0 -> pin 2). */
+void kvm_x86_pc_routes(KVMState *s);
+
+/* Conversions between CPUX86State and the kernel's structures. */
+void kvm_x86_regs_to_kvm(const CPUX86State *env, struct kvm_regs *r);
+void kvm_x86_regs_from_kvm(CPUX86State *env, const struct kvm_regs *r);
+void kvm_x86_sregs_to_kvm(const CPUX86State *env, struct kvm_sregs *s);
+void kvm_x86_sregs_from_kvm(CPUX86State *env, const struct kvm_sregs *s);
+void kvm_x86_xsave_decode(CPUX86State *env);
+void kvm_x86_xsave_encode(CPUX86State *env);
+void kvm_x86_events_to_kvm(const CPUX86State *env,
+                           struct kvm_vcpu_events *e, int level);
+void kvm_x86_events_from_kvm(CPUX86State *env,
+                             const struct kvm_vcpu_events *e);
+
+#endif
