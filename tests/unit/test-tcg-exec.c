@@ -6,9 +6,6 @@
  * code (same TB and another TB), DMA into code, TLB fill and flush, the
  * MMIO slow path, unaligned and page-crossing accesses, alignment faults
  * with state restore, and tb_flush when the code buffer fills.
- *
- * Toy ISA: 32-bit little-endian words, op[31:24] rd[23:20] rs[19:16]
- * imm[15:0] (sign-extended unless noted), 8 64-bit registers.
  */
 #include "turtle/osdep.h"
 #include "hw/core/cpu.h"
@@ -29,485 +26,16 @@
 #include "tcg/tcg.h"
 #include "tcg/tcg-op.h"
 #include "../../accel/tcg/internal.h"
-
-enum {
-    OP_LI = 0x01,     /* rd = simm */
-    OP_LUI = 0x02,    /* rd = imm << 16 (zero-extended) */
-    OP_ADD = 0x03,    /* rd += rs */
-    OP_ADDI = 0x04,   /* rd += simm */
-    OP_ORI = 0x05,    /* rd |= imm (zero-extended) */
-    OP_LDW = 0x06,    /* rd = mem32[rs + simm] */
-    OP_STW = 0x07,    /* mem32[rs + simm] = rd */
-    OP_LDB = 0x08,
-    OP_STB = 0x09,
-    OP_LDH = 0x0a,
-    OP_STH = 0x0b,
-    OP_LDWA = 0x0c,   /* LDW requiring 4-byte alignment */
-    OP_BNEZ = 0x10,   /* if (rd) pc = pc + 4 + simm * 4 */
-    OP_B = 0x11,      /* pc = pc + 4 + simm * 4 */
-    OP_JR = 0x12,     /* pc = rs */
-    OP_HALT = 0x13,
-    OP_BDEC = 0x14,   /* if (--rd) pc = pc + 4 + simm * 4 */
-};
-
-#define INSN(op, rd, rs, imm) \
-    (((uint32_t)(op) << 24) | ((uint32_t)(rd) << 20) | ((uint32_t)(rs) << 16) | \
-     ((uint32_t)(imm) & 0xffff))
-
-#define TOY_EXCP_ALIGN 1
-#define TOY_EXCP_FAULT 2
-
-struct CPUArchState {
-    uint64_t regs[8];
-    uint64_t pc;
-    uint64_t window_base;   /* vaddr 0x80000000.. maps here */
-    uint64_t vector;        /* exception handler */
-    uint64_t epc;
-    uint64_t fault_addr;
-    uint64_t excp_count;
-    int last_excp;
-};
-
-typedef struct ToyCPU {
-    CPUState parent_obj;
-    CPUNegativeOffsetState neg;
-    CPUArchState env;
-} ToyCPU;
-
-#define TYPE_TOY_CPU "toy-cpu"
-
-static ToyCPU *toy_env_cpu(CPUArchState *env)
-{
-    return container_of(env, ToyCPU, env);
-}
-
-/* ------------------------------------------------------------------ */
-/* helpers                                                              */
-
-#define HELPER_H "test-tcg-exec-helpers.h"
-#include "tcg/helper-gen.h"
-
-void helper_toy_halt(CPUArchState *env)
-{
-    CPUState *cpu = &toy_env_cpu(env)->parent_obj;
-
-    cpu->halted = 1;
-    cpu->exception_index = EXCP_HLT;
-    cpu_loop_exit(cpu);
-}
-
-void helper_toy_raise(CPUArchState *env, uint32_t excp)
-{
-    CPUState *cpu = &toy_env_cpu(env)->parent_obj;
-
-    cpu->exception_index = excp;
-    cpu_loop_exit(cpu);
-}
-
-/* ------------------------------------------------------------------ */
-/* front end                                                            */
-
-static TCGv_i64 cpu_regs[8];
-static TCGv_i64 cpu_pc;
-
-#define DISAS_JUMP DISAS_TARGET_0   /* pc set: lookup_and_goto_ptr */
-
-static void toy_initialize(void)
-{
-    static const char *const names[8] = {
-        "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
-    };
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        cpu_regs[i] = tcg_global_mem_new_i64(tcg_env,
-                                             offsetof(CPUArchState, regs[i]),
-                                             names[i]);
-    }
-    cpu_pc = tcg_global_mem_new_i64(tcg_env, offsetof(CPUArchState, pc), "pc");
-}
-
-static void gen_goto_tb(DisasContextBase *db, int n, vaddr dest)
-{
-    if (translator_use_goto_tb(db, dest)) {
-        tcg_gen_goto_tb(n);
-        tcg_gen_movi_i64(cpu_pc, dest);
-        tcg_gen_exit_tb(db->tb, n);
-    } else {
-        tcg_gen_movi_i64(cpu_pc, dest);
-        tcg_gen_lookup_and_goto_ptr();
-    }
-}
-
-static void toy_init_disas_context(DisasContextBase *db, CPUState *cpu)
-{
-}
-
-static void toy_insn_start(DisasContextBase *db, CPUState *cpu)
-{
-    tcg_gen_insn_start(db->pc_next);
-}
-
-static void gen_mem(uint32_t op, int rd, int rs, int16_t imm)
-{
-    TCGv_i64 addr = tcg_temp_new_i64();
-    static const MemOp mops[] = {
-        [OP_LDW] = MO_LEUL, [OP_STW] = MO_LEUL, [OP_LDB] = MO_UB,
-        [OP_STB] = MO_UB, [OP_LDH] = MO_LEUW, [OP_STH] = MO_LEUW,
-        [OP_LDWA] = MO_LEUL | MO_ALIGN,
-    };
-
-    tcg_gen_addi_i64(addr, cpu_regs[rs], imm);
-    if (op == OP_STW || op == OP_STB || op == OP_STH) {
-        tcg_gen_qemu_st_i64(cpu_regs[rd], addr, 0, mops[op]);
-    } else {
-        tcg_gen_qemu_ld_i64(cpu_regs[rd], addr, 0, mops[op]);
-    }
-}
-
-static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
-{
-    CPUArchState *env = cpu->env_ptr;
-    vaddr pc = db->pc_next;
-    uint32_t insn = translator_ldl(env, db, pc);
-    uint32_t op = insn >> 24;
-    int rd = (insn >> 20) & 7, rs = (insn >> 16) & 7;
-    int16_t simm = insn & 0xffff;
-    vaddr next = pc + 4;
-
-    db->pc_next = next;
-    switch (op) {
-    case OP_LI:
-        tcg_gen_movi_i64(cpu_regs[rd], simm);
-        break;
-    case OP_LUI:
-        tcg_gen_movi_i64(cpu_regs[rd], (uint64_t)(insn & 0xffff) << 16);
-        break;
-    case OP_ADD:
-        tcg_gen_add_i64(cpu_regs[rd], cpu_regs[rd], cpu_regs[rs]);
-        break;
-    case OP_ADDI:
-        tcg_gen_addi_i64(cpu_regs[rd], cpu_regs[rd], simm);
-        break;
-    case OP_ORI:
-        tcg_gen_ori_i64(cpu_regs[rd], cpu_regs[rd], insn & 0xffff);
-        break;
-    case OP_LDW: case OP_STW: case OP_LDB: case OP_STB: case OP_LDH:
-    case OP_STH: case OP_LDWA:
-        gen_mem(op, rd, rs, simm);
-        break;
-    case OP_BNEZ:
-    case OP_BDEC: {
-        TCGLabel *taken = gen_new_label();
-
-        if (op == OP_BDEC) {
-            tcg_gen_subi_i64(cpu_regs[rd], cpu_regs[rd], 1);
-        }
-        tcg_gen_brcondi_i64(TCG_COND_NE, cpu_regs[rd], 0, taken);
-        gen_goto_tb(db, 0, next);
-        gen_set_label(taken);
-        gen_goto_tb(db, 1, next + (int64_t)simm * 4);
-        db->is_jmp = DISAS_NORETURN;
-        break;
-    }
-    case OP_B:
-        gen_goto_tb(db, 0, next + (int64_t)simm * 4);
-        db->is_jmp = DISAS_NORETURN;
-        break;
-    case OP_JR:
-        tcg_gen_mov_i64(cpu_pc, cpu_regs[rs]);
-        db->is_jmp = DISAS_JUMP;
-        break;
-    case OP_HALT:
-        tcg_gen_movi_i64(cpu_pc, next);
-        gen_helper_toy_halt(tcg_env);
-        db->is_jmp = DISAS_NORETURN;
-        break;
-    default:
-        tcg_gen_movi_i64(cpu_pc, pc);
-        gen_helper_toy_raise(tcg_env, tcg_constant_i32(TOY_EXCP_FAULT));
-        db->is_jmp = DISAS_NORETURN;
-        break;
-    }
-}
-
-static void toy_tb_stop(DisasContextBase *db, CPUState *cpu)
-{
-    switch (db->is_jmp) {
-    case DISAS_TOO_MANY:
-        gen_goto_tb(db, 0, db->pc_next);
-        break;
-    case DISAS_JUMP:
-        tcg_gen_lookup_and_goto_ptr();
-        break;
-    default:
-        break;
-    }
-}
-
-static const TranslatorOps toy_translator_ops = {
-    .init_disas_context = toy_init_disas_context,
-    .insn_start = toy_insn_start,
-    .translate_insn = toy_translate_insn,
-    .tb_stop = toy_tb_stop,
-};
-
-static void toy_translate_code(CPUState *cpu, TranslationBlock *tb,
-                               int *max_insns, vaddr pc, void *host_pc)
-{
-    DisasContextBase db;
-
-    translator_loop(cpu, tb, max_insns, pc, host_pc, &toy_translator_ops, &db);
-}
-
-static void toy_get_tb_cpu_state(CPUArchState *env, vaddr *pc,
-                                 uint64_t *cs_base, uint32_t *flags)
-{
-    *pc = env->pc;
-    *cs_base = 0;
-    *flags = 0;
-}
-
-static void toy_restore_state_to_opc(CPUState *cpu, const TranslationBlock *tb,
-                                     const uint64_t *data)
-{
-    ((CPUArchState *)cpu->env_ptr)->pc = data[0];
-}
-
-static void toy_do_interrupt(CPUState *cpu)
-{
-    CPUArchState *env = cpu->env_ptr;
-
-    env->last_excp = cpu->exception_index;
-    env->epc = env->pc;
-    env->pc = env->vector;
-    env->excp_count++;
-}
-
-static bool toy_tlb_fill(CPUState *cpu, vaddr addr, int size,
-                         MMUAccessType access_type, int mmu_idx, bool probe,
-                         uintptr_t retaddr)
-{
-    CPUArchState *env = cpu->env_ptr;
-    hwaddr paddr;
-
-    if (addr >= 0xc0000000u) {
-        if (probe) {
-            return false;
-        }
-        env->fault_addr = addr;
-        cpu->exception_index = TOY_EXCP_FAULT;
-        cpu_loop_exit_restore(cpu, retaddr);
-    }
-    paddr = addr >= 0x80000000u ? addr - 0x80000000u + env->window_base : addr;
-    tlb_set_page(cpu, addr, paddr, PAGE_RWX, mmu_idx, 4096);
-    return true;
-}
-
-static void toy_do_unaligned_access(CPUState *cpu, vaddr addr,
-                                    MMUAccessType access_type, int mmu_idx,
-                                    uintptr_t retaddr)
-{
-    ((CPUArchState *)cpu->env_ptr)->fault_addr = addr;
-    cpu->exception_index = TOY_EXCP_ALIGN;
-    cpu_loop_exit_restore(cpu, retaddr);
-}
-
-static int toy_mmu_index(CPUState *cpu, bool ifetch)
-{
-    return 0;
-}
-
-static void toy_set_pc(CPUState *cpu, vaddr pc)
-{
-    ((CPUArchState *)cpu->env_ptr)->pc = pc;
-}
-
-static vaddr toy_get_pc(CPUState *cpu)
-{
-    return ((CPUArchState *)cpu->env_ptr)->pc;
-}
-
-static const TCGCPUOps toy_tcg_ops = {
-    .initialize = toy_initialize,
-    .translate_code = toy_translate_code,
-    .get_tb_cpu_state = toy_get_tb_cpu_state,
-    .mmu_index = toy_mmu_index,
-    .restore_state_to_opc = toy_restore_state_to_opc,
-    .do_interrupt = toy_do_interrupt,
-    .tlb_fill = toy_tlb_fill,
-    .do_unaligned_access = toy_do_unaligned_access,
-};
-
-static void toy_cpu_instance_init(Object *obj)
-{
-    ToyCPU *t = (ToyCPU *)obj;
-
-    t->parent_obj.env_ptr = &t->env;
-    t->parent_obj.neg_ptr = &t->neg;
-}
-
-static void toy_cpu_class_init(ObjectClass *oc, void *data)
-{
-    CPUClass *cc = CPU_CLASS(oc);
-
-    cc->tcg_ops = &toy_tcg_ops;
-    cc->set_pc = toy_set_pc;
-    cc->get_pc = toy_get_pc;
-}
-
-static const TypeInfo toy_cpu_info = {
-    .name = TYPE_TOY_CPU,
-    .parent = TYPE_CPU,
-    .instance_size = sizeof(ToyCPU),
-    .instance_init = toy_cpu_instance_init,
-    .class_init = toy_cpu_class_init,
-};
-TYPE_REGISTER(toy_cpu_info)
-
-/* ------------------------------------------------------------------ */
-/* machine                                                              */
-
-#define RAM_SIZE   (1024 * 1024)
-#define MMIO_BASE  0x100000
-#define CODE_BASE  0x1000
-
-typedef struct MMIOAccess {
-    hwaddr addr;
-    unsigned size;
-    uint64_t val;
-    bool write;
-} MMIOAccess;
-
-static struct {
-    MemoryRegion root, ram, mmio;
-    AddressSpace as;
-    ToyCPU *cpu;
-    GArray *mmio_log;
-} m;
-
-static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
-{
-    uint64_t v = 0xd0000000ull | (addr << 8) | size;
-    MMIOAccess a = { addr, size, 0, false };
-
-    g_assert(bql_locked());
-    g_array_append_val(m.mmio_log, a);
-    return v & (size == 8 ? ~0ull : ((1ull << (size * 8)) - 1));
-}
-
-static void mmio_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
-{
-    MMIOAccess a = { addr, size, val, true };
-
-    g_assert(bql_locked());
-    g_array_append_val(m.mmio_log, a);
-}
-
-static const MemoryRegionOps mmio_ops = {
-    .read = mmio_read,
-    .write = mmio_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 8 },
-    .impl = { .min_access_size = 1, .max_access_size = 8 },
-};
-
-static TCGTargetInfo toy_target_info = {
-    .page_bits = 12,
-    .nb_mmu_modes = 1,
-    .insn_start_words = 1,
-    .guest_big_endian = false,
-};
-
-/* tcg-accel-ops.c (the real vCPU threads) wants the executable's target */
-const TargetInfo turtle_target = {
-    .name = "toy",
-    .tcg = &toy_target_info,
-};
-
-static void machine_init(void)
-{
-    Error *err = NULL;
-    TCGOptions opts = { .backend = TCG_BACKEND_NATIVE, .tb_size = 1 << 20 };
-    DeviceState *dev;
-
-    memory_region_init(&m.root, NULL, "root", UINT64_MAX);
-    g_assert(memory_region_init_ram(&m.ram, NULL, "ram", RAM_SIZE, &err));
-    memory_region_add_subregion(&m.root, 0, &m.ram);
-    /* a sub-page device: the rest of its page is a hole */
-    memory_region_init_io(&m.mmio, NULL, &mmio_ops, NULL, "mmio", 0x100);
-    memory_region_add_subregion(&m.root, MMIO_BASE, &m.mmio);
-    address_space_init(&m.as, &m.root, "toy");
-    m.mmio_log = g_array_new(false, false, sizeof(MMIOAccess));
-
-    toy_target_info.tlb_neg_offset =
-        (intptr_t)offsetof(ToyCPU, neg) - (intptr_t)offsetof(ToyCPU, env);
-    g_assert(tcg_exec_init(&toy_target_info, &opts, false, &err));
-
-    dev = qdev_new(TYPE_TOY_CPU);
-    g_assert(qdev_realize(dev, NULL, &err));
-    m.cpu = (ToyCPU *)dev;
-    m.cpu->parent_obj.as = &m.as;
-}
-
-static CPUState *cpu0(void)
-{
-    return &m.cpu->parent_obj;
-}
-
-static CPUArchState *env0(void)
-{
-    return &m.cpu->env;
-}
-
-static void load_code(hwaddr addr, const uint32_t *code, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        address_space_stl_le(&m.as, addr + 4 * i, code[i],
-                             MEMTXATTRS_UNSPECIFIED, NULL);
-    }
-}
-
-/* Run from pc until HALT (or an error); returns cpu_exec's last result. */
-static int run(vaddr pc)
-{
-    CPUState *cpu = cpu0();
-    int r, rounds = 0;
-
-    env0()->pc = pc;
-    cpu->halted = 0;
-    cpu->exception_index = -1;
-    do {
-        r = cpu_exec(cpu);
-        current_cpu = NULL;
-        if (!g_queue_is_empty(&cpu->work_list)) {
-            bql_lock();
-            process_queued_cpu_work(cpu);
-            bql_unlock();
-        }
-        g_assert_cmpint(++rounds, <, 100000);
-    } while (r == EXCP_INTERRUPT);
-    return r;
-}
-
-static void use_backend(TCGBackendKind kind)
-{
-    if (tcg_get_backend() != kind) {
-        tcg_set_backend(kind);
-        tb_flush(cpu0());
-    }
-}
+#include "tcg-toy.h"
 
 static void setup(gconstpointer data)
 {
-    use_backend((TCGBackendKind)GPOINTER_TO_INT(data));
-    memset(env0()->regs, 0, sizeof(env0()->regs));
-    env0()->vector = 0x8000;
+    toy_use_backend((TCGBackendKind)GPOINTER_TO_INT(data));
+    memset(toy_env0()->regs, 0, sizeof(toy_env0()->regs));
+    toy_env0()->vector = 0x8000;
     {
         uint32_t halt = INSN(OP_HALT, 0, 0, 0);
-        load_code(0x8000, &halt, 1);
+        toy_load_code(0x8000, &halt, 1);
     }
 }
 
@@ -526,13 +54,13 @@ static void test_chaining(gconstpointer data)
     uint64_t tr0, ent0, ch0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
     tr0 = tcg_stats.tb_translated;
     ent0 = tcg_stats.tb_exec_entries;
     ch0 = tcg_stats.tb_chained;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 1000 * 1001 / 2);
-    g_assert_cmpuint(env0()->pc, ==, CODE_BASE + 5 * 4);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 1000 * 1001 / 2);
+    g_assert_cmpuint(toy_env0()->pc, ==, CODE_BASE + 5 * 4);
     /* loop body translated once, then chained to itself */
     g_assert_cmpuint(tcg_stats.tb_translated - tr0, <=, 4);
     g_assert_cmpuint(tcg_stats.tb_chained - ch0, >=, 1);
@@ -554,12 +82,12 @@ static void test_indirect(gconstpointer data)
     uint64_t tr0, hits0, ent0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
     tr0 = tcg_stats.tb_translated;
     hits0 = tcg_stats.tb_lookup_ptr_hits;
     ent0 = tcg_stats.tb_exec_entries;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 100);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 100);
     g_assert_cmpuint(tcg_stats.tb_translated - tr0, <=, 5);
     g_assert_cmpuint(tcg_stats.tb_lookup_ptr_hits - hits0, >=, 98);
     g_assert_cmpuint(tcg_stats.tb_exec_entries - ent0, <, 10);
@@ -581,14 +109,14 @@ static void test_smc_same_tb(gconstpointer data)
     uint64_t smc0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
     smc0 = tcg_stats.smc_current_tb;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 45);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 45);
     g_assert_cmpuint(tcg_stats.smc_current_tb - smc0, ==, 1);
     /* again, now that the code is stable */
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 45);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 45);
 }
 
 /* A store rewrites an insn of another, already executed and chained TB. */
@@ -612,12 +140,12 @@ static void test_smc_other_tb(gconstpointer data)
     uint64_t inv0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    load_code(CODE_BASE + G_N_ELEMENTS(prog) * 4, &tail, 1);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE + G_N_ELEMENTS(prog) * 4, &tail, 1);
     inv0 = tcg_stats.tb_invalidated;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
     /* T runs 3 times: once as written, twice rewritten */
-    g_assert_cmpuint(env0()->regs[2], ==, 201);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 201);
     g_assert_cmpuint(tcg_stats.tb_invalidated - inv0, >=, 1);
 }
 
@@ -631,18 +159,18 @@ static void test_dma_invalidate(gconstpointer data)
     uint64_t inv0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 1);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 1);
     g_assert_false(ram_dirty_get(CODE_BASE, 4, DIRTY_MEMORY_CODE));
     inv0 = tcg_stats.tb_invalidated;
     /* a device writes the code page */
     bql_lock();
-    address_space_write(&m.as, CODE_BASE, MEMTXATTRS_UNSPECIFIED, &patch, 4);
+    address_space_write(&toy_machine.as, CODE_BASE, MEMTXATTRS_UNSPECIFIED, &patch, 4);
     bql_unlock();
     g_assert_cmpuint(tcg_stats.tb_invalidated - inv0, >=, 1);
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, 7);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 7);
 }
 
 static void test_mmio(gconstpointer data)
@@ -670,12 +198,12 @@ static void test_mmio(gconstpointer data)
     guint i;
 
     setup(data);
-    g_array_set_size(m.mmio_log, 0);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(m.mmio_log->len, ==, G_N_ELEMENTS(expect));
+    g_array_set_size(toy_machine.mmio_log, 0);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_machine.mmio_log->len, ==, G_N_ELEMENTS(expect));
     for (i = 0; i < G_N_ELEMENTS(expect); i++) {
-        MMIOAccess *a = &g_array_index(m.mmio_log, MMIOAccess, i);
+        MMIOAccess *a = &g_array_index(toy_machine.mmio_log, MMIOAccess, i);
 
         g_assert_cmphex(a->addr, ==, expect[i].addr);
         g_assert_cmpuint(a->size, ==, expect[i].size);
@@ -684,10 +212,10 @@ static void test_mmio(gconstpointer data)
             g_assert_cmphex(a->val, ==, expect[i].val);
         }
     }
-    g_assert_cmphex(env0()->regs[5], ==, 0xd0004004);
-    g_assert_cmphex(env0()->regs[6], ==, 0x01);
-    g_assert_cmphex(env0()->regs[7], ==, 0x6202);
-    g_assert_cmphex(env0()->regs[1], ==, 0xffffffff);   /* unassigned */
+    g_assert_cmphex(toy_env0()->regs[5], ==, 0xd0004004);
+    g_assert_cmphex(toy_env0()->regs[6], ==, 0x01);
+    g_assert_cmphex(toy_env0()->regs[7], ==, 0x6202);
+    g_assert_cmphex(toy_env0()->regs[1], ==, 0xffffffff);   /* unassigned */
 }
 
 static void test_tlb(gconstpointer data)
@@ -701,29 +229,29 @@ static void test_tlb(gconstpointer data)
     uint64_t fills0;
 
     setup(data);
-    address_space_stl_le(&m.as, 0x20010, a, MEMTXATTRS_UNSPECIFIED, NULL);
-    address_space_stl_le(&m.as, 0x30010, b, MEMTXATTRS_UNSPECIFIED, NULL);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    env0()->window_base = 0x20000;
-    tlb_flush(cpu0());
+    address_space_stl_le(&toy_machine.as, 0x20010, a, MEMTXATTRS_UNSPECIFIED, NULL);
+    address_space_stl_le(&toy_machine.as, 0x30010, b, MEMTXATTRS_UNSPECIFIED, NULL);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_env0()->window_base = 0x20000;
+    tlb_flush(toy_cpu0());
     fills0 = tcg_stats.tlb_fills;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmphex(env0()->regs[2], ==, a);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmphex(toy_env0()->regs[2], ==, a);
     g_assert_cmpuint(tcg_stats.tlb_fills - fills0, >=, 2);  /* code + data */
 
     /* remap: the stale entry is used until the page is flushed */
-    env0()->window_base = 0x30000;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmphex(env0()->regs[2], ==, a);
-    tlb_flush_page(cpu0(), 0x80000000);
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmphex(env0()->regs[2], ==, b);
+    toy_env0()->window_base = 0x30000;
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmphex(toy_env0()->regs[2], ==, a);
+    tlb_flush_page(toy_cpu0(), 0x80000000);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmphex(toy_env0()->regs[2], ==, b);
 
     /* the victim TLB: two pages that share an index */
-    env0()->window_base = 0x20000;
-    tlb_flush(cpu0());
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmphex(env0()->regs[2], ==, a);
+    toy_env0()->window_base = 0x20000;
+    tlb_flush(toy_cpu0());
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmphex(toy_env0()->regs[2], ==, a);
 }
 
 static void test_unaligned(gconstpointer data)
@@ -741,20 +269,20 @@ static void test_unaligned(gconstpointer data)
     const uint8_t bytes[4] = { 0x11, 0x22, 0x33, 0x44 };
 
     setup(data);
-    address_space_write(&m.as, 0x2ffe, MEMTXATTRS_UNSPECIFIED, bytes, 4);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    env0()->excp_count = 0;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmphex(env0()->regs[2], ==, 0x44332211);
-    g_assert_cmphex(env0()->regs[5], ==, 0x1122);
-    g_assert_cmphex(address_space_ldl_le(&m.as, 0x3ffd, MEMTXATTRS_UNSPECIFIED,
+    address_space_write(&toy_machine.as, 0x2ffe, MEMTXATTRS_UNSPECIFIED, bytes, 4);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_env0()->excp_count = 0;
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmphex(toy_env0()->regs[2], ==, 0x44332211);
+    g_assert_cmphex(toy_env0()->regs[5], ==, 0x1122);
+    g_assert_cmphex(address_space_ldl_le(&toy_machine.as, 0x3ffd, MEMTXATTRS_UNSPECIFIED,
                                          NULL), ==, 0x1122);
     /* the fault restored the pc of the LDWA and went to the vector */
-    g_assert_cmpuint(env0()->excp_count, ==, 1);
-    g_assert_cmpint(env0()->last_excp, ==, TOY_EXCP_ALIGN);
-    g_assert_cmphex(env0()->epc, ==, CODE_BASE + 6 * 4);
-    g_assert_cmphex(env0()->fault_addr, ==, 0x2002);
-    g_assert_cmphex(env0()->pc, ==, 0x8004);
+    g_assert_cmpuint(toy_env0()->excp_count, ==, 1);
+    g_assert_cmpint(toy_env0()->last_excp, ==, TOY_EXCP_ALIGN);
+    g_assert_cmphex(toy_env0()->epc, ==, CODE_BASE + 6 * 4);
+    g_assert_cmphex(toy_env0()->fault_addr, ==, 0x2002);
+    g_assert_cmphex(toy_env0()->pc, ==, 0x8004);
 }
 
 static void test_page_fault(gconstpointer data)
@@ -767,14 +295,14 @@ static void test_page_fault(gconstpointer data)
     };
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    env0()->excp_count = 0;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->excp_count, ==, 1);
-    g_assert_cmpint(env0()->last_excp, ==, TOY_EXCP_FAULT);
-    g_assert_cmphex(env0()->epc, ==, CODE_BASE + 2 * 4);
-    g_assert_cmphex(env0()->fault_addr, ==, 0xc0000044);
-    g_assert_cmpuint(env0()->regs[1], ==, 5);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_env0()->excp_count = 0;
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->excp_count, ==, 1);
+    g_assert_cmpint(toy_env0()->last_excp, ==, TOY_EXCP_FAULT);
+    g_assert_cmphex(toy_env0()->epc, ==, CODE_BASE + 2 * 4);
+    g_assert_cmphex(toy_env0()->fault_addr, ==, 0xc0000044);
+    g_assert_cmpuint(toy_env0()->regs[1], ==, 5);
 }
 
 /*
@@ -803,11 +331,11 @@ static void test_tb_flush(gconstpointer data)
     uint64_t fl0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    load_code(CODE_BASE + 0x800, t, G_N_ELEMENTS(t));
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE + 0x800, t, G_N_ELEMENTS(t));
     fl0 = tcg_stats.tb_flushes;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
-    g_assert_cmpuint(env0()->regs[2], ==, (uint64_t)n * (n + 1) / 2);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, (uint64_t)n * (n + 1) / 2);
     g_assert_cmpuint(tcg_stats.tb_flushes - fl0, >=, 1);
 }
 
@@ -831,9 +359,9 @@ static void test_logging(gconstpointer data)
     turtle_set_log(CPU_LOG_TB_IN_ASM | CPU_LOG_EXEC | CPU_LOG_TB_OP |
                    CPU_LOG_TB_OUT_ASM | CPU_LOG_TB_NOCHAIN);
     tcg_exec_update_log();
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
     ch0 = tcg_stats.tb_chained;
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
     turtle_set_log(0);
     tcg_exec_update_log();
     fflush(turtle_logfile);
@@ -858,16 +386,16 @@ static void test_async_flush(gconstpointer data)
     uint64_t fl0;
 
     setup(data);
-    load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
     fl0 = tcg_stats.tb_flushes;
-    current_cpu = cpu0();
-    tb_flush(cpu0());               /* as a helper would */
+    current_cpu = toy_cpu0();
+    tb_flush(toy_cpu0());               /* as a helper would */
     current_cpu = NULL;
     g_assert_cmpuint(tcg_stats.tb_flushes, ==, fl0);
-    g_assert_cmpint(run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
     g_assert_cmpuint(tcg_stats.tb_flushes - fl0, ==, 1);
-    g_assert_cmpuint(env0()->regs[2], ==, 9);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 9);
 }
 
 /*
@@ -901,8 +429,8 @@ static void mt_load(int i)
         INSN(OP_B, 0, 0, -(0x800 + 12 - 20) / 4),
     };
 
-    load_code(base, prog, G_N_ELEMENTS(prog));
-    load_code(base + 0x800, t, G_N_ELEMENTS(t));
+    toy_load_code(base, prog, G_N_ELEMENTS(prog));
+    toy_load_code(base + 0x800, t, G_N_ELEMENTS(t));
     memset(mt_cpu[i]->env.regs, 0, sizeof(mt_cpu[i]->env.regs));
     mt_cpu[i]->env.pc = base;
 }
@@ -928,7 +456,7 @@ static void test_mttcg(gconstpointer data)
 
             g_assert(qdev_realize(dev, NULL, &err));
             mt_cpu[i] = (ToyCPU *)dev;
-            mt_cpu[i]->parent_obj.as = &m.as;
+            mt_cpu[i]->parent_obj.as = &toy_machine.as;
             mt_load(i);
             cpus_start_vcpu(&mt_cpu[i]->parent_obj);
         }
@@ -1038,7 +566,7 @@ int main(int argc, char **argv)
     size_t b, t;
 
     g_test_init(&argc, &argv, NULL);
-    machine_init();
+    toy_machine_init(1 << 20, false);
     g_test_add_func("/tcg-exec/options", test_options);
     for (b = 0; b < G_N_ELEMENTS(backends); b++) {
         if (backends[b].kind == TCG_BACKEND_NATIVE && !tcg_have_native_backend()) {
