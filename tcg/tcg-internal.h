@@ -227,6 +227,9 @@ typedef struct TCGBackend {
     void (*out_movi)(TCGContext *s, TCGType type, int reg, int64_t val);
     void (*out_ld)(TCGContext *s, TCGType type, int reg, int base, intptr_t ofs);
     void (*out_st)(TCGContext *s, TCGType type, int reg, int base, intptr_t ofs);
+    /* store a constant without a register; false if it cannot (optional) */
+    bool (*out_sti)(TCGContext *s, TCGType type, int64_t val, int base,
+                    intptr_t ofs);
     void (*out_call)(TCGContext *s, const TCGHelperInfo *info);
     bool (*patch_reloc)(uint8_t *ptr, int type, uintptr_t value, intptr_t addend);
     /* emit out-of-line code at the end of the TB; false: no room */

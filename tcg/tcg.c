@@ -751,8 +751,17 @@ static void temp_sync(TCGContext *s, TCGTemp *ts, TCGRegSet exclude)
         return;
     }
     if (ts->val_type == VAL_CONST) {
-        int reg = temp_load(s, ts, ~(TCGRegSet)0, exclude);
-        (void)reg;
+        if (ts->mem_coherent) {
+            return;
+        }
+        temp_allocate_frame(s, ts);
+        if (s->be->out_sti &&
+            s->be->out_sti(s, ts->type, ts->val, temp_base_reg(s, ts),
+                           ts->mem_offset)) {
+            ts->mem_coherent = true;
+            return;
+        }
+        temp_load(s, ts, ~(TCGRegSet)0, exclude);
     }
     if (ts->val_type == VAL_REG && !ts->mem_coherent) {
         temp_allocate_frame(s, ts);

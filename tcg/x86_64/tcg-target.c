@@ -252,6 +252,17 @@ static void x86_out_st(TCGContext *s, TCGType type, int reg, int base, intptr_t 
     out_mem(s, OPC_MOVL_EvGv | rexw(type), reg, base, ofs);
 }
 
+static bool x86_out_sti(TCGContext *s, TCGType type, int64_t val, int base,
+                        intptr_t ofs)
+{
+    if (type == TCG_TYPE_I64 && val != (int32_t)val) {
+        return false;
+    }
+    out_mem(s, 0xc7 | rexw(type), 0, base, ofs);   /* mov r/m, imm32 */
+    tcg_out32(s, val);
+    return true;
+}
+
 static void out_arithi(TCGContext *s, int arith, TCGType type, int reg, int64_t val)
 {
     if (val == (int8_t)val) {
@@ -1073,6 +1084,7 @@ const TCGBackend tcg_backend_x86_64 = {
     .out_movi = x86_out_movi,
     .out_ld = x86_out_ld,
     .out_st = x86_out_st,
+    .out_sti = x86_out_sti,
     .out_call = x86_out_call,
     .patch_reloc = x86_patch_reloc,
     .tb_finalize = x86_tb_finalize,
