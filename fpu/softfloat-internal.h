@@ -1,0 +1,116 @@
+/*
+ * Internal representation shared by the fpu/ files.
+ *
+ * Every operation unpacks its operands into FloatParts, works on those with
+ * one format-independent algorithm, and packs the result with a single
+ * rounding step (fp_round_pack).  A finite non-zero value is
+ * frac * 2^(exp - 63) with bit 63 of frac set; bits below the format's
+ * precision are round bits, bit 0 doubles as the sticky bit.  A NaN keeps
+ * its fraction field left-aligned (its quiet bit at bit 62), so narrowing
+ * keeps the top of the payload and widening pads with zeros.
+ */
+#ifndef FPU_SOFTFLOAT_INTERNAL_H
+#define FPU_SOFTFLOAT_INTERNAL_H
+
+#include "fpu/softfloat.h"
+
+typedef unsigned __int128 uint128_t;
+
+enum { FC_ZERO, FC_NORMAL, FC_INF, FC_QNAN, FC_SNAN };
+
+typedef struct {
+    uint64_t frac;
+    int32_t exp;
+    uint8_t cls;
+    bool sign;
+} FloatParts;
+
+typedef struct {
+    uint8_t ebits, fbits;
+    int16_t bias;
+    int16_t emax;   /* biased exponent of inf/NaN (32 for AHP: no inf/NaN) */
+    bool ahp;       /* Arm alternative half precision: overflow saturates with invalid */
+} FloatFmt;
+
+extern const FloatFmt fp_fmt_f16, fp_fmt_ahp, fp_fmt_f32, fp_fmt_f64;
+
+#define FP_QUIET_BIT (1ull << 62)
+
+static inline bool fp_is_nan(const FloatParts *p) { return p->cls >= FC_QNAN; }
+
+static inline int fp_clz64(uint64_t x) { return __builtin_clzll(x); }
+
+static inline uint64_t fp_shr_jam(uint64_t x, int n)
+{
+    if (n <= 0) {
+        return x;
+    }
+    if (n >= 64) {
+        return x != 0;
+    }
+    return (x >> n) | ((x << (64 - n)) != 0);
+}
+
+static inline uint128_t fp_shr_jam128(uint128_t x, int n)
+{
+    if (n <= 0) {
+        return x;
+    }
+    if (n >= 128) {
+        return x != 0;
+    }
+    return (x >> n) | ((x << (128 - n)) != 0);
+}
+
+FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, float_status *s);
+uint64_t fp_round_pack(FloatParts p, const FloatFmt *f, int rmode, bool flush,
+                       float_status *s);
+
+static inline FloatParts fp_unpack_s(uint64_t raw, const FloatFmt *f, float_status *s)
+{
+    return fp_unpack(raw, f, s->flush_inputs_to_zero, s);
+}
+
+static inline uint64_t fp_pack_s(FloatParts p, const FloatFmt *f, float_status *s)
+{
+    return fp_round_pack(p, f, s->rounding_mode, s->flush_to_zero, s);
+}
+
+static inline FloatParts fp_zero(bool sign)
+{
+    return (FloatParts){ .cls = FC_ZERO, .sign = sign };
+}
+
+static inline FloatParts fp_inf(bool sign)
+{
+    return (FloatParts){ .cls = FC_INF, .sign = sign };
+}
+
+FloatParts fp_default_nan(const float_status *s);
+FloatParts fp_invalid_nan(float_status *s);
+FloatParts fp_nan1(FloatParts a, float_status *s);
+FloatParts fp_nan2(FloatParts a, FloatParts b, float_status *s);
+FloatParts fp_from_u64(uint64_t mag, bool sign);
+
+FloatParts fp_muladd(FloatParts a, FloatParts b, FloatParts c, int flags,
+                     float_status *s);
+
+/* The round-to-nearest-even... decision for a discarded remainder. */
+static inline bool fp_round_up(uint64_t rem, uint64_t half, bool odd, bool sign,
+                               int rmode)
+{
+    switch (rmode) {
+    case float_round_nearest_even:
+        return rem > half || (rem == half && odd);
+    case float_round_ties_away:
+        return rem >= half;
+    case float_round_up:
+        return !sign && rem;
+    case float_round_down:
+        return sign && rem;
+    default:
+        return false;
+    }
+}
+
+#endif

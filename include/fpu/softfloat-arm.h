@@ -1,0 +1,45 @@
+/*
+ * Arm-only floating point operations (Arm ARM shared/functions/float):
+ * reciprocal and reciprocal square root estimates (FRECPE, FRSQRTE, and the
+ * integer cores for URECPE/URSQRTE), FRECPX, and the fused Newton-Raphson
+ * steps FRECPS/FRSQRTS.  Flags and flushing follow the float_status, as
+ * for the IEEE operations in fpu/softfloat.h.
+ */
+#ifndef FPU_SOFTFLOAT_ARM_H
+#define FPU_SOFTFLOAT_ARM_H
+
+#include "fpu/softfloat.h"
+
+/*
+ * RecipEstimate(): a in [256, 512) is 0.5 <= x < 1 in units of 1/512;
+ * returns r in [256, 512), 1/x in units of 1/256.
+ */
+int arm_recip_estimate_int(int a);
+/*
+ * RecipSqrtEstimate(): a in [128, 512) is 0.25 <= x < 1 in units of 1/512;
+ * returns r in [256, 512), 1/sqrt(x) in units of 1/256.
+ */
+int arm_rsqrt_estimate_int(int a);
+
+/* FPRecipEstimate / FPRSqrtEstimate (rounding_mode must be RN/RP/RM/RZ) */
+float16 float16_recip_estimate(float16 a, float_status *s);
+float32 float32_recip_estimate(float32 a, float_status *s);
+float64 float64_recip_estimate(float64 a, float_status *s);
+float16 float16_rsqrt_estimate(float16 a, float_status *s);
+float32 float32_rsqrt_estimate(float32 a, float_status *s);
+float64 float64_rsqrt_estimate(float64 a, float_status *s);
+
+/* FPRecpX: the exponent inverted, fraction zero */
+float16 float16_recpx(float16 a, float_status *s);
+float32 float32_recpx(float32 a, float_status *s);
+float64 float64_recpx(float64 a, float_status *s);
+
+/* FPRecipStepFused: 2 - a * b (inf * 0 gives 2); FPRSqrtStepFused: (3 - a * b) / 2 */
+float16 float16_recip_step(float16 a, float16 b, float_status *s);
+float32 float32_recip_step(float32 a, float32 b, float_status *s);
+float64 float64_recip_step(float64 a, float64 b, float_status *s);
+float16 float16_rsqrt_step(float16 a, float16 b, float_status *s);
+float32 float32_rsqrt_step(float32 a, float32 b, float_status *s);
+float64 float64_rsqrt_step(float64 a, float64 b, float_status *s);
+
+#endif

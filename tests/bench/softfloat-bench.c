@@ -1,0 +1,135 @@
+/*
+ * fpu/ micro-benchmark: nanoseconds per operation for the software FP
+ * library and for the host FPU on the same operands, and their ratio.
+ * Built by tests/unit/meson.build as softfloat-bench; never run as a test.
+ *
+ *   build/tests/unit/softfloat-bench [iterations]      (default 2000000)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fpu/softfloat.h"
+
+#define NVAL 1024
+
+static float32 s32[NVAL];
+static float64 s64[NVAL];
+static float h32[NVAL];
+static double h64[NVAL];
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+enum { ADD, MUL, DIV, SQRT, FMA, CVT, NOPS };
+static const char *const names[NOPS] = { "add", "mul", "div", "sqrt", "muladd", "f64->f32" };
+
+static volatile uint64_t sink;
+
+static double run_soft32(int op, long n, float_status *st)
+{
+    uint32_t acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        float32 a = s32[i & (NVAL - 1)], b = s32[(i + 1) & (NVAL - 1)];
+        switch (op) {
+        case ADD: acc ^= float32_add(a, b, st); break;
+        case MUL: acc ^= float32_mul(a, b, st); break;
+        case DIV: acc ^= float32_div(a, b, st); break;
+        case SQRT: acc ^= float32_sqrt(a, st); break;
+        case FMA: acc ^= float32_muladd(a, b, a, 0, st); break;
+        default: acc ^= float64_to_float32(s64[i & (NVAL - 1)], st); break;
+        }
+    }
+    sink = acc;
+    return (now_ns() - t) / n;
+}
+
+static double run_host32(int op, long n)
+{
+    float acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        float a = h32[i & (NVAL - 1)], b = h32[(i + 1) & (NVAL - 1)];
+        switch (op) {
+        case ADD: acc += a + b; break;
+        case MUL: acc += a * b; break;
+        case DIV: acc += a / b; break;
+        case SQRT: acc += sqrtf(a); break;
+        case FMA: acc += fmaf(a, b, a); break;
+        default: acc += (float)h64[i & (NVAL - 1)]; break;
+        }
+    }
+    sink = (uint64_t)acc;
+    return (now_ns() - t) / n;
+}
+
+static double run_soft64(int op, long n, float_status *st)
+{
+    uint64_t acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        float64 a = s64[i & (NVAL - 1)], b = s64[(i + 1) & (NVAL - 1)];
+        switch (op) {
+        case ADD: acc ^= float64_add(a, b, st); break;
+        case MUL: acc ^= float64_mul(a, b, st); break;
+        case DIV: acc ^= float64_div(a, b, st); break;
+        case SQRT: acc ^= float64_sqrt(a, st); break;
+        case FMA: acc ^= float64_muladd(a, b, a, 0, st); break;
+        default: acc ^= float32_to_float64(s32[i & (NVAL - 1)], st); break;
+        }
+    }
+    sink = acc;
+    return (now_ns() - t) / n;
+}
+
+static double run_host64(int op, long n)
+{
+    double acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        double a = h64[i & (NVAL - 1)], b = h64[(i + 1) & (NVAL - 1)];
+        switch (op) {
+        case ADD: acc += a + b; break;
+        case MUL: acc += a * b; break;
+        case DIV: acc += a / b; break;
+        case SQRT: acc += sqrt(a); break;
+        case FMA: acc += fma(a, b, a); break;
+        default: acc += (double)h32[i & (NVAL - 1)]; break;
+        }
+    }
+    sink = (uint64_t)acc;
+    return (now_ns() - t) / n;
+}
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? atol(argv[1]) : 2000000;
+    float_status st;
+
+    srand(1);
+    for (int i = 0; i < NVAL; i++) {
+        /* positive normal operands of moderate size: the common case */
+        h32[i] = (float)(rand() % 100000 + 1) / 997.0f;
+        h64[i] = (double)(rand() % 100000 + 1) / 997.0;
+        memcpy(&s32[i], &h32[i], 4);
+        memcpy(&s64[i], &h64[i], 8);
+    }
+    float_status_init_arm(&st);
+    printf("%-10s %10s %10s %8s   %10s %10s %8s\n", "op", "soft f32", "host f32",
+           "ratio", "soft f64", "host f64", "ratio");
+    for (int op = 0; op < NOPS; op++) {
+        double a = run_soft32(op, n, &st), b = run_host32(op, n);
+        double c = run_soft64(op, n, &st), d = run_host64(op, n);
+        printf("%-10s %8.2fns %8.2fns %7.1fx   %8.2fns %8.2fns %7.1fx\n",
+               op == CVT ? "convert" : names[op], a, b, a / b, c, d, c / d);
+    }
+    printf("(convert: f64->f32 in the f32 columns, f32->f64 in the f64 columns)\n");
+    return 0;
+}
