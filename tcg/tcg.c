@@ -430,6 +430,9 @@ static void label_set_value(TCGContext *s, TCGLabel *l)
 {
     TCGReloc *r;
 
+    if (l->has_value) {
+        g_error("tcg: label $L%d set twice", l->id);
+    }
     l->has_value = true;
     l->value = s->code_ptr;
     for (r = l->relocs; r; r = r->next) {
@@ -1430,6 +1433,12 @@ int tcg_gen_code(TranslationBlock *tb)
     }
     if (s->nb_insns > 0) {
         s->insn_end_off[s->nb_insns - 1] = s->code_ptr - s->code_buf;
+    }
+    for (i = 0; i < (int)s->labels->len; i++) {
+        TCGLabel *l = g_ptr_array_index(s->labels, i);
+        if (l->relocs && !l->has_value) {
+            g_error("tcg: branch to label $L%d, which is never set", l->id);
+        }
     }
     if (be->tb_finalize && !be->tb_finalize(s)) {
         return -1;
