@@ -29,13 +29,6 @@
 
 /* ---- options and CPUID ---- */
 
-void x86_cpu_topology(unsigned smp_cpus, unsigned *threads, unsigned *cores)
-{
-    /* -smp N: one package of N single-threaded cores */
-    *threads = 1;
-    *cores = smp_cpus ? smp_cpus : 1;
-}
-
 bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp)
 {
     return x86_parse_features(opts, &cpu->req, errp);

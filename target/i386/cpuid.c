@@ -681,6 +681,13 @@ uint32_t x86_xsave_size(uint64_t xcr0)
 
 /* ---- building the leaves ---- */
 
+void x86_cpu_topology(unsigned smp_cpus, unsigned *threads, unsigned *cores)
+{
+    /* -smp N: one package of N single-threaded cores */
+    *threads = 1;
+    *cores = smp_cpus ? smp_cpus : 1;
+}
+
 static X86CPUIDEntry *add(X86CPUIDTable *t, uint32_t fn, uint32_t index,
                           bool indexed)
 {
