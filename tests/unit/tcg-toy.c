@@ -254,6 +254,27 @@ static void toy_do_unaligned_access(CPUState *cpu, vaddr addr,
     cpu_loop_exit_restore(cpu, retaddr);
 }
 
+/* CPU_INTERRUPT_HARD: always enabled; the handler is at vector + 0x10 */
+static bool toy_cpu_exec_interrupt(CPUState *cpu, int request)
+{
+    CPUArchState *env = cpu->env_ptr;
+
+    if (!(request & CPU_INTERRUPT_HARD)) {
+        return false;
+    }
+    cpu_reset_interrupt(cpu, CPU_INTERRUPT_HARD);
+    env->epc = env->pc;
+    env->pc = env->vector + 0x10;
+    env->irq_count++;
+    return true;
+}
+
+static bool toy_has_work(CPUState *cpu)
+{
+    return __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE) &
+           CPU_INTERRUPT_HARD;
+}
+
 static int toy_mmu_index(CPUState *cpu, bool ifetch)
 {
     return 0;
@@ -278,6 +299,7 @@ static const TCGCPUOps toy_tcg_ops = {
     .do_interrupt = toy_do_interrupt,
     .tlb_fill = toy_tlb_fill,
     .do_unaligned_access = toy_do_unaligned_access,
+    .cpu_exec_interrupt = toy_cpu_exec_interrupt,
 };
 
 static void toy_cpu_instance_init(Object *obj)
@@ -295,6 +317,7 @@ static void toy_cpu_class_init(ObjectClass *oc, void *data)
     cc->tcg_ops = &toy_tcg_ops;
     cc->set_pc = toy_set_pc;
     cc->get_pc = toy_get_pc;
+    cc->has_work = toy_has_work;
 }
 
 static const TypeInfo toy_cpu_info = {

@@ -51,6 +51,7 @@ struct CPUArchState {
     uint64_t epc;
     uint64_t fault_addr;
     uint64_t excp_count;
+    uint64_t irq_count;     /* CPU_INTERRUPT_HARD taken (vector + 0x10) */
     int last_excp;
 };
 

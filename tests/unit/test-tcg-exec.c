@@ -36,6 +36,7 @@ static void setup(gconstpointer data)
     {
         uint32_t halt = INSN(OP_HALT, 0, 0, 0);
         toy_load_code(0x8000, &halt, 1);
+        toy_load_code(0x8010, &halt, 1);     /* interrupt handler */
     }
 }
 
@@ -376,6 +377,101 @@ static void test_logging(gconstpointer data)
     g_free(path);
 }
 
+/* gdb: single step and breakpoints end cpu_exec with EXCP_DEBUG */
+static void test_debug(gconstpointer data)
+{
+    const uint32_t prog[] = {
+        INSN(OP_LI, 1, 0, 3),
+        INSN(OP_LI, 2, 0, 0),
+        INSN(OP_ADD, 2, 1, 0),          /* loop */
+        INSN(OP_BDEC, 1, 0, -2),
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    CPUState *cpu = toy_cpu0();
+    vaddr bp = CODE_BASE + 12;
+    int i, r;
+
+    setup(data);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+
+    /* single step: one insn per cpu_exec */
+    cpu->singlestep_enabled = 1;
+    toy_env0()->pc = CODE_BASE;
+    cpu->halted = 0;
+    cpu->exception_index = -1;
+    for (i = 0; i < 4; i++) {
+        r = cpu_exec(cpu);
+        g_assert_cmpint(r, ==, EXCP_DEBUG);
+    }
+    g_assert_cmphex(toy_env0()->pc, ==, CODE_BASE + 8);  /* back in the loop */
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 3);
+    g_assert_cmpuint(toy_env0()->regs[1], ==, 2);
+    cpu->singlestep_enabled = 0;
+    current_cpu = NULL;
+
+    /* breakpoint on the BDEC: hit on every iteration */
+    g_array_append_val(cpu->breakpoints, bp);
+    tb_flush(cpu);
+    toy_env0()->pc = CODE_BASE;
+    cpu->exception_index = -1;
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_DEBUG);
+    g_assert_cmphex(toy_env0()->pc, ==, bp);
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 3);
+    current_cpu = NULL;
+    /* remove it (as gdb does to step over it) and run to the end */
+    g_array_set_size(cpu->breakpoints, 0);
+    tb_flush(cpu);
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_HLT);
+    current_cpu = NULL;
+    g_assert_cmpuint(toy_env0()->regs[2], ==, 6);
+}
+
+static gpointer irq_thread_fn(gpointer data)
+{
+    CPUState *cpu = data;
+
+    g_usleep(20 * 1000);
+    /* what the accelerator's handle_interrupt + kick do */
+    __atomic_fetch_or(&cpu->interrupt_request, CPU_INTERRUPT_HARD,
+                      __ATOMIC_SEQ_CST);
+    cpu_exit(cpu);
+    return NULL;
+}
+
+/* An interrupt from another thread leaves a chained endless loop; a
+ * halted vCPU with a pending interrupt wakes up. */
+static void test_interrupt(gconstpointer data)
+{
+    const uint32_t prog[] = {
+        INSN(OP_ADDI, 2, 0, 1),         /* loop */
+        INSN(OP_B, 0, 0, -2),
+    };
+    CPUState *cpu = toy_cpu0();
+    GThread *t;
+    int r;
+
+    setup(data);
+    toy_env0()->irq_count = 0;
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    t = g_thread_new("irq", irq_thread_fn, cpu);
+    r = toy_run(CODE_BASE);
+    g_thread_join(t);
+    g_assert_cmpint(r, ==, EXCP_HLT);
+    g_assert_cmpuint(toy_env0()->irq_count, ==, 1);
+    g_assert_cmphex(toy_env0()->pc, ==, 0x8014);
+    g_assert(toy_env0()->epc == CODE_BASE || toy_env0()->epc == CODE_BASE + 4);
+    g_assert_cmpuint(toy_env0()->regs[2], >, 0);
+
+    /* halted: sleeps (EXCP_HALTED) until an interrupt is pending */
+    g_assert(cpu->halted);
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_HALTED);
+    cpu_interrupt(cpu, CPU_INTERRUPT_HARD);
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_HLT);
+    current_cpu = NULL;
+    g_assert_cmpuint(toy_env0()->irq_count, ==, 2);
+    g_assert_cmphex(toy_env0()->epc, ==, 0x8014);
+}
+
 /* tb_flush requested from inside cpu_exec goes through queued work. */
 static void test_async_flush(gconstpointer data)
 {
@@ -562,6 +658,8 @@ int main(int argc, char **argv)
         { "tb-flush-buffer-full", test_tb_flush },
         { "tb-flush-queued", test_async_flush },
         { "logging", test_logging },
+        { "debug", test_debug },
+        { "interrupt", test_interrupt },
     };
     size_t b, t;
 
