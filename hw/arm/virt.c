@@ -266,7 +266,8 @@ static void virt_dump_dtb(VirtMachineState *vms, const char *path)
     turtle_exit(0);
 }
 
-static void virt_boot(VirtMachineState *vms, MachineState *ms)
+/* Load the kernel, initrd and DTB; set where the CPUs start. */
+static bool virt_boot(VirtMachineState *vms, MachineState *ms, Error **errp)
 {
     ArmBootInfo *bi = &vms->boot;
     CPUState *cs;
@@ -278,18 +279,15 @@ static void virt_boot(VirtMachineState *vms, MachineState *ms)
     bi->initrd_filename = ms->initrd_filename;
     bi->entry = virt_memmap[VIRT_FLASH].base;
 
-    if (ms->kernel_filename && !arm_boot_load_kernel(bi, &error_fatal)) {
-        exit(1);
+    if (ms->kernel_filename && !arm_boot_load_kernel(bi, errp)) {
+        return false;
     }
-    if (ms->dtb) {
-        if (!virt_load_user_dtb(vms, ms->dtb, &error_fatal)) {
-            exit(1);
-        }
-    } else if (!virt_fdt_build(vms, &error_fatal)) {
-        exit(1);
+    if (ms->dtb ? !virt_load_user_dtb(vms, ms->dtb, errp)
+                : !virt_fdt_build(vms, errp)) {
+        return false;
     }
-    if (!virt_fdt_set_chosen(vms, ms, &error_fatal)) {
-        exit(1);
+    if (!virt_fdt_set_chosen(vms, ms, errp)) {
+        return false;
     }
     ms->fdt = vms->fdt;
     ms->fdt_size = vms->fdt_size;
@@ -298,8 +296,8 @@ static void virt_boot(VirtMachineState *vms, MachineState *ms)
     }
 
     if (ms->kernel_filename) {
-        if (!arm_boot_load_dtb(bi, vms->fdt, vms->fdt_size, &error_fatal)) {
-            exit(1);
+        if (!arm_boot_load_dtb(bi, vms->fdt, vms->fdt_size, errp)) {
+            return false;
         }
         if (bi->is_linux) {
             x0 = bi->dtb_addr;
@@ -307,8 +305,8 @@ static void virt_boot(VirtMachineState *vms, MachineState *ms)
     } else {
         /* firmware finds the DTB at the start of RAM, as on QEMU */
         if (!rom_add_blob(&address_space_memory, bi->ram_base, vms->fdt,
-                          vms->fdt_size, "device tree", &error_fatal)) {
-            exit(1);
+                          vms->fdt_size, "device tree", errp)) {
+            return false;
         }
         bi->dtb_addr = bi->ram_base;
     }
@@ -318,11 +316,13 @@ static void virt_boot(VirtMachineState *vms, MachineState *ms)
                                cs->cpu_index == 0 ? x0 : 0,
                                ms->kernel_filename ? 1 : -1);
     }
+    return true;
 }
 
 static void virt_init(MachineState *ms)
 {
     VirtMachineState *vms = VIRT_MACHINE(ms);
+    Error *err = NULL;
 
     if (!virt_parse_gic_version(vms, &error_fatal)) {
         exit(1);
@@ -341,7 +341,10 @@ static void virt_init(MachineState *ms)
     virt_create_gic(vms, ms);
     virt_create_devices(vms, ms);
     psci_install(&vms->psci, PSCI_CONDUIT_HVC);
-    virt_boot(vms, ms);
+    if (!virt_boot(vms, ms, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
 }
 
 static void virt_reset(MachineState *ms)
