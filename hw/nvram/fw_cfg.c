@@ -2,7 +2,7 @@
  * fw_cfg: firmware configuration items - see include/hw/nvram/fw_cfg.h.
  *
  *   fw_cfg_io    I/O 0x510-0x511 (selector, data), 0x514-0x51b (DMA)
- *   fw_cfg_mmio  MMIO +0 data, +8 selector, +16 DMA (24 bytes)
+ *   fw_cfg_mmio  MMIO region 0: +0 data, +8 selector, +16 DMA (24 bytes)
  *   properties   fw_cfg_io: iobase (0x510), dma_iobase (0x514),
  *                dma_enabled (true); fw_cfg_mmio: dma_enabled (true)
  *   no IRQs
@@ -307,6 +307,9 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
 static uint64_t fw_cfg_dma_read(void *opaque, hwaddr addr, unsigned size)
 {
     /* the signature, big-endian, as any aligned part of it */
+    if (addr + size > 8) {
+        return 0;
+    }
     return (FW_CFG_DMA_SIGNATURE >> ((8 - addr - size) * 8)) &
            (~0ull >> (64 - 8 * size));
 }
@@ -382,13 +385,17 @@ static const MemoryRegionOps fw_cfg_io_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 2 },
 };
 
-/* ---- MMIO variant: +0 data (1-8 bytes), +8 selector (BE 16-bit) ---- */
+/* ---- MMIO variant: +0 data (1-8 bytes), +8 selector (BE 16-bit),
+ *      +16 DMA address; one region so a single mapping places it all ---- */
 
 static uint64_t fw_cfg_mem_read(void *opaque, hwaddr addr, unsigned size)
 {
     FWCfgState *s = opaque;
     uint64_t v = 0;
 
+    if (addr >= 16 && s->dma_enabled) {
+        return fw_cfg_dma_read(s, addr - 16, size);
+    }
     if (addr + size > 8) {
         return 0;
     }
@@ -403,7 +410,9 @@ static void fw_cfg_mem_write(void *opaque, hwaddr addr, uint64_t val,
 {
     FWCfgState *s = opaque;
 
-    if (addr == 8 && size == 2) {
+    if (addr >= 16 && s->dma_enabled) {
+        fw_cfg_dma_write(s, addr - 16, val, size);
+    } else if (addr == 8 && size == 2) {
         fw_cfg_select(s, val);
     } else {
         tlog_mask(LOG_GUEST_ERROR, "fw_cfg: %u-byte write at +%u ignored\n",
@@ -514,13 +523,8 @@ static bool fw_cfg_mem_realize(DeviceState *dev, Error **errp)
     FWCfgState *s = FW_CFG(dev);
 
     memory_region_init_io(&s->data_iomem, OBJECT(dev), &fw_cfg_mem_ops, s,
-                          "fwcfg.mem", 16);
+                          "fwcfg.mem", s->dma_enabled ? 24 : 16);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->data_iomem);
-    memory_region_init_io(&s->dma_iomem, OBJECT(dev), &fw_cfg_dma_ops, s,
-                          "fwcfg.dma", 8);
-    if (s->dma_enabled) {
-        sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->dma_iomem);
-    }
     return fw_cfg_common_realize(s, errp);
 }
 
@@ -536,6 +540,8 @@ static void fw_cfg_mem_class_init(ObjectClass *oc, void *data)
     dc->desc = "QEMU firmware configuration (MMIO)";
     dc->realize = fw_cfg_mem_realize;
     dc->props = fw_cfg_mem_props;
+    /* boards create it; -device on "none" (addr=) is for tests */
+    dc->user_creatable = true;
 }
 
 static const TypeInfo fw_cfg_types[] = {
@@ -589,6 +595,5 @@ FWCfgState *fw_cfg_init_mem_dma(hwaddr base, AddressSpace *dma_as)
     }
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 1, base + 16);
     return s;
 }

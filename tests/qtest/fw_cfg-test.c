@@ -199,6 +199,45 @@ static void test_dma_errors(void)
     qtest_quit(qts);
 }
 
+/* The MMIO variant (arm virt's), placed on the "none" machine. */
+#define MMIO 0x9020000ULL
+
+static void test_mmio(void)
+{
+    QTestState *qts = qtest_init("-M none -m 16M "
+                                 "-device fw_cfg_mmio,addr=0x9020000");
+    uint32_t d[4], ctl;
+    char buf[8] = { 0 };
+
+    /* selector: 16-bit big-endian at +8; data: a byte string at +0 */
+    qtest_writew(qts, MMIO + 8, GUINT16_TO_BE(0x0000));
+    g_assert_cmphex(qtest_readl(qts, MMIO), ==, GUINT32_FROM_LE(0x554d4551));
+    qtest_writew(qts, MMIO + 8, GUINT16_TO_BE(0x0001));
+    g_assert_cmphex(qtest_readb(qts, MMIO), ==, 0x03);
+    g_assert_cmphex(qtest_readb(qts, MMIO), ==, 0x00);
+    /* DMA signature, then a DMA read of the signature item */
+    g_assert_cmphex(GUINT64_FROM_BE(qtest_readq(qts, MMIO + 16)), ==,
+                    0x51454d5520434647ULL);
+    d[0] = GUINT32_TO_BE(CTL_SELECT | CTL_READ);
+    d[1] = GUINT32_TO_BE(4);
+    d[2] = 0;
+    d[3] = GUINT32_TO_BE(BUF);
+    qtest_memwrite(qts, DESC, d, sizeof(d));
+    qtest_writeq(qts, MMIO + 16, GUINT64_TO_BE(DESC));
+    qtest_memread(qts, DESC, &ctl, 4);
+    g_assert_cmphex(ctl, ==, 0);
+    qtest_memread(qts, BUF, buf, 4);
+    g_assert_cmpstr(buf, ==, "QEMU");
+    /* a DMA target outside RAM */
+    d[3] = GUINT32_TO_BE(0x40000000);
+    qtest_memwrite(qts, DESC, d, sizeof(d));
+    qtest_writel(qts, MMIO + 16, 0);
+    qtest_writel(qts, MMIO + 20, GUINT32_TO_BE(DESC));
+    qtest_memread(qts, DESC, &ctl, 4);
+    g_assert_cmphex(GUINT32_FROM_BE(ctl), ==, CTL_ERROR);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -206,5 +245,6 @@ int main(int argc, char **argv)
     g_test_add_func("/fw_cfg/e820", test_e820);
     g_test_add_func("/fw_cfg/dma", test_dma);
     g_test_add_func("/fw_cfg/dma-errors", test_dma_errors);
+    g_test_add_func("/fw_cfg/mmio", test_mmio);
     return g_test_run();
 }

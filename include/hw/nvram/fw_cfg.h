@@ -7,8 +7,9 @@
  *                  data at iobase+1 (8-bit), DMA address at dma_iobase
  *                  (0x514, 8 bytes big-endian; writing the low dword at
  *                  +4, or all 8 bytes at once, starts the transfer)
- *   "fw_cfg_mmio"  data at +0 (1-8 bytes, byte string order), selector at
- *                  +8 (16-bit big-endian), DMA address at +16 (as above)
+ *   "fw_cfg_mmio"  one 24-byte region: data at +0 (1-8 bytes, byte string
+ *                  order), selector at +8 (16-bit big-endian), DMA address
+ *                  at +16 (as above); 16 bytes with dma_enabled=false
  *
  * Items are selected by a 16-bit key; reading past an item's end gives 0.
  * Key 0x19 is the file directory: a be32 count then 64-byte entries
@@ -96,7 +97,7 @@ typedef struct FWCfgState {
     uint64_t dma_addr;
     bool dma_enabled;
     AddressSpace *dma_as;
-    MemoryRegion ctl_iomem, data_iomem, dma_iomem;
+    MemoryRegion ctl_iomem, data_iomem, dma_iomem;   /* io, mmio, io DMA */
     /* fw_cfg_io */
     uint32_t iobase;
     uint32_t dma_iobase;
@@ -107,7 +108,7 @@ DECLARE_INSTANCE_CHECKER(FWCfgState, FW_CFG, TYPE_FW_CFG)
 /* Create the I/O port variant (iobase 0x510, DMA 0x514) on system I/O. */
 FWCfgState *fw_cfg_init_io_dma(uint32_t iobase, uint32_t dma_iobase,
                                AddressSpace *dma_as);
-/* Create the MMIO variant at base (16 + 8 bytes). */
+/* Create the MMIO variant at base (24 bytes). */
 FWCfgState *fw_cfg_init_mem_dma(hwaddr base, AddressSpace *dma_as);
 /* The machine's fw_cfg device, or NULL. */
 FWCfgState *fw_cfg_find(void);
