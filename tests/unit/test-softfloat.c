@@ -575,6 +575,8 @@ static unsigned fpsr(const float_status *s)
 #define D_NZERO 0x8000000000000000ull
 #define D_HALF  0x3fe0000000000000ull
 
+static void test_arm_grid(void);
+
 static void test_arm_arith(void)
 {
     failures = 0;
@@ -697,12 +699,177 @@ static void test_arm_arith(void)
     CHECK(float64_scalbn(D_THREE, -1075, &st), 0, 2, 0x18);
     CHECK(float64_scalbn(D_ONE, 1024, &st), 0, D_INF, 0x14);
     CHECK(float32_scalbn(0x3f800000, 1 << 30, &st), FPCR_RZ, 0x7f7fffff, 0x14);
+    test_arm_grid();
     g_assert_cmpint(failures, ==, 0);
+}
+
+/*
+ * The special-operand grid of tests/tcg/aarch64/fp-arith.c (test_grid):
+ * 19 x 19 doubles through ten instructions in six FPCR settings, result
+ * and FPSR hashed with FNV-1a exactly as that test does, against the
+ * hashes QEMU 7.2 produced (fp-arith.ref).
+ */
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+    }
+    return h;
+}
+
+static void test_arm_grid(void)
+{
+    static const uint64_t v[] = {
+        0, D_NZERO, D_ONE, D_M1, 0x3ff8000000000000ull, D_THREE, 0x3fd5555555555555ull,
+        D_MAX, D_MAX | 1ull << 63, D_MIN, 0x000fffffffffffffull, 0x0000000000000001ull,
+        D_INF, D_NINF, D_QNAN1, D_SNAN1, D_TINY, 0x7e37e43c8800759cull, 0x81d8e6d5d5b0fdc0ull,
+    };
+    static const char *const names[] = {
+        "fadd", "fsub", "fmul", "fdiv", "fmax", "fmin", "fmaxnm", "fminnm", "fnmul", "fabd",
+    };
+    static const uint64_t ref[] = {
+        0x377561ec2caab6daull, 0x679700e9b991687dull, 0xb4f73f7d12fa9fd1ull,
+        0x7b306e10a8966fbaull, 0xdb0120be78721e0dull, 0x4e86da41047fbf05ull,
+        0x6f0d358ae2ab9e75ull, 0x70ae739a4cac5ab1ull, 0x61f88a8f89668ed1ull,
+        0x2268de798ef6617dull,
+    };
+    static const int cfgs[] = { FPCR_RN, FPCR_RP, FPCR_RM, FPCR_RZ, FZ, DN | FPCR_RP };
+
+    for (int op = 0; op < 10; op++) {
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (int m = 0; m < 6; m++) {
+            for (int i = 0; i < 19; i++) {
+                for (int j = 0; j < 19; j++) {
+                    float_status st = arm(cfgs[m]);
+                    uint64_t a = v[i], b = v[j], r;
+                    switch (op) {
+                    case 0: r = float64_add(a, b, &st); break;
+                    case 1: r = float64_sub(a, b, &st); break;
+                    case 2: r = float64_mul(a, b, &st); break;
+                    case 3: r = float64_div(a, b, &st); break;
+                    case 4: r = float64_max(a, b, &st); break;
+                    case 5: r = float64_min(a, b, &st); break;
+                    case 6: r = float64_maxnum(a, b, &st); break;
+                    case 7: r = float64_minnum(a, b, &st); break;
+                    /* FNMUL negates the rounded product, NaN included; FABD: FPAbs(FPSub) */
+                    case 8: r = float64_chs(float64_mul(a, b, &st)); break;
+                    default: r = float64_abs(float64_sub(a, b, &st)); break;
+                    }
+                    h = fnv_u64(h, r);
+                    h = fnv_u64(h, fpsr(&st));
+                }
+            }
+        }
+        if (h != ref[op]) {
+            fprintf(stderr, "grid %s: hash %#" G_GINT64_MODIFIER "x, QEMU %#"
+                    G_GINT64_MODIFIER "x\n", names[op], h, ref[op]);
+            failures++;
+        }
+    }
+}
+
+/*
+ * The conversion families of tests/tcg/aarch64/fp-conv.c (test_f2i,
+ * test_i2f), hashed as that test does, against QEMU 7.2's fp-conv.ref.
+ */
+static void test_arm_conv_families(void)
+{
+    static const uint64_t dvals[] = {
+        0x0000000000000000ull, 0x8000000000000000ull, 0x3fe0000000000000ull,
+        0xbfe0000000000000ull, 0x3ff8000000000000ull, 0xbff8000000000000ull,
+        0x4004000000000000ull, 0xc004000000000000ull, 0x3fdfffffffffffffull,
+        0x4202a05f20000000ull, 0xc202a05f20000000ull, 0x41dfffffffe00000ull,
+        0x41e0000000000000ull, 0xc1e0000000000000ull, 0xc1e0000000100000ull,
+        0xc1e0000000200000ull, 0x41efffffffe00000ull, 0x41f0000000000000ull,
+        0x43e0000000000000ull, 0xc3e0000000000000ull, 0xc3e0000000000001ull,
+        0x43dfffffffffffffull, 0x43f0000000000000ull, 0x43efffffffffffffull,
+        0x46293e5939a08ceaull, 0xc6293e5939a08ceaull, 0x7ff0000000000000ull,
+        0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull,
+        0x0000000000000001ull, 0x8000000000000001ull, 0x4340000000000001ull,
+        0x419d6f3457000000ull, 0xc19d6f3457000000ull,
+    };
+    static const uint64_t f2i_ref[5][4] = {
+        { 0x6c2919a86a01a5f6ull, 0x27e00ed68a353681ull, 0x8439df3ec74f5022ull, 0x6b7c9bf1ab62555cull },
+        { 0x2a95004d797e2f42ull, 0x42f316aa1d2d6e3dull, 0xd100e8b99d910ae2ull, 0xa12e71233d22f814ull },
+        { 0x4c2fc6fa13207495ull, 0x89d19818e4883252ull, 0x80fa6370f6fbd606ull, 0xe80e7972dcc1e1d0ull },
+        { 0xde95cb3ea868ad33ull, 0xec39d649ff393191ull, 0x2003702c9a9fa666ull, 0x44d1bf02300a1ee0ull },
+        { 0xd1ae8798b474d640ull, 0x305ccc7245fd30deull, 0xdee9c6debd0d50cfull, 0xc0fd70bea6fbf679ull },
+    };
+    /* fcvtn, fcvtp, fcvtm, fcvtz, fcvta */
+    static const FloatRoundMode f2i_modes[5] = {
+        float_round_nearest_even, float_round_up, float_round_down, float_round_to_zero,
+        float_round_ties_away,
+    };
+    static const uint64_t ivals[] = {
+        0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x1000001, 0x1000003, 0x7fffffff,
+        0x80000000, 0xffffffff, 0x20000000000001ull, 0x20000000000003ull,
+        0x7fffffffffffffffull, 0x8000000000000000ull, 0xffffffffffffffffull,
+        0xfffffffffffff801ull, 0x123456789abcdef1ull, 0xfedcba9876543210ull,
+        0x8000000000000401ull,
+    };
+    static const uint64_t i2f_ref[8] = {
+        0x60d19bdc1e55d2d4ull, 0x05a19fc0c4159d80ull, 0x3c6eaeb67a2f3725ull,
+        0x42324d7fd00a7905ull, 0x0677e649ff4dab48ull, 0x3ef312da1248c749ull,
+        0x657b9627989c1880ull, 0xe78b6b379f18f7a4ull,
+    };
+
+    for (int mode = 0; mode < 5; mode++) {
+        for (int form = 0; form < 4; form++) {
+            uint64_t h = 0xcbf29ce484222325ull;
+            for (int i = 0; i < (int)G_N_ELEMENTS(dvals); i++) {
+                float_status st = arm(0);
+                FloatRoundMode rm = f2i_modes[mode];
+                uint64_t r;
+                switch (form) {
+                case 0: r = (uint32_t)float64_to_int32_scalbn(dvals[i], rm, 0, &st); break;
+                case 1: r = float64_to_int64_scalbn(dvals[i], rm, 0, &st); break;
+                case 2: r = float64_to_uint32_scalbn(dvals[i], rm, 0, &st); break;
+                default: r = float64_to_uint64_scalbn(dvals[i], rm, 0, &st); break;
+                }
+                h = fnv_u64(h, r);
+                h = fnv_u64(h, fpsr(&st));
+            }
+            if (h != f2i_ref[mode][form]) {
+                fprintf(stderr, "fcvt%c%s: hash %#" G_GINT64_MODIFIER "x, QEMU %#"
+                        G_GINT64_MODIFIER "x\n", "npmza"[mode],
+                        (const char *[]){ "s w", "s x", "u w", "u x" }[form], h,
+                        f2i_ref[mode][form]);
+                failures++;
+            }
+        }
+    }
+    for (int form = 0; form < 8; form++) {
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (int m = 0; m < 4; m++) {
+            for (int i = 0; i < (int)G_N_ELEMENTS(ivals); i++) {
+                float_status st = arm(m);
+                uint64_t a = ivals[i], r;
+                switch (form) {
+                case 0: r = int64_to_float64(a, &st); break;
+                case 1: r = uint64_to_float64(a, &st); break;
+                case 2: r = int32_to_float64(a, &st); break;
+                case 3: r = uint32_to_float64(a, &st); break;
+                case 4: r = int64_to_float32(a, &st); break;
+                case 5: r = uint64_to_float32(a, &st); break;
+                case 6: r = int32_to_float32(a, &st); break;
+                default: r = uint32_to_float32(a, &st); break;
+                }
+                h = fnv_u64(h, r);
+                h = fnv_u64(h, fpsr(&st));
+            }
+        }
+        if (h != i2f_ref[form]) {
+            fprintf(stderr, "i2f form %d: hash %#" G_GINT64_MODIFIER "x, QEMU %#"
+                    G_GINT64_MODIFIER "x\n", form, h, i2f_ref[form]);
+            failures++;
+        }
+    }
 }
 
 static void test_arm_convert(void)
 {
     failures = 0;
+    test_arm_conv_families();
     /* float -> int (tests/tcg/aarch64/fp-conv.ref) */
     CHECK((uint32_t)float64_to_int32_scalbn(0x3ff8000000000000ull, float_round_to_zero, 8, &st),
           0, 0x180, 0);
