@@ -3,7 +3,14 @@
  * the register allocator and both back ends (x86-64 native where the host
  * has it, and TCI), against a C reference.  Also helper calls, global
  * sync, branches, register pressure, guest memory ops through a fake TLB
- * and slow path, chaining, lookup_and_goto_ptr and state restore.
+ * and slow path, read-modify-write ops, chaining, lookup_and_goto_ptr,
+ * exit requests and icount, state restore, translation limits, and random
+ * programs that must give the same result on native, TCI and unoptimized.
+ *
+ * Knobs: TCG_TEST_LOG=<TCG_LOG_* mask> dumps IR/code; TCG_TEST_SPLIT_WX=1
+ * uses the split W^X buffer; TCG_TEST_PROG=n starts the random programs at
+ * n; TURTLE_TCG_X86_DISABLE=bmi1,bmi2,lzcnt,popcnt,movbe; -m slow runs
+ * 20000 random programs instead of 1000.
  */
 #include <glib.h>
 #include <stddef.h>
