@@ -403,6 +403,7 @@ void tcg_cpu_exec_step_atomic(CPUState *cpu)
     CPUArchState *env = tcg_cpu_env(cpu);
 
     start_exclusive();
+    tcg_stats.atomic_steps++;
     if (sigsetjmp(cpu->jmp_env, 0) == 0) {
         vaddr pc;
         uint64_t cs_base;

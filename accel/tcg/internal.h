@@ -90,6 +90,7 @@ typedef struct TCGExecStats {
     uint64_t tlb_flushes;
     uint64_t victim_hits;
     uint64_t smc_current_tb;     /* stores that rewrote the running TB */
+    uint64_t atomic_steps;       /* insns run alone for EXCP_ATOMIC */
 } TCGExecStats;
 extern TCGExecStats tcg_stats;
 

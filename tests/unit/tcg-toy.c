@@ -45,6 +45,22 @@ void helper_toy_raise(CPUArchState *env, uint32_t excp)
     cpu_loop_exit(cpu);
 }
 
+/* XADD under CF_PARALLEL: re-run alone, other vCPUs stopped */
+void helper_toy_atomic_exit(CPUArchState *env, uint64_t pc)
+{
+    cpu_loop_exit_atomic(&toy_env_cpu(env)->parent_obj, GETPC());
+}
+
+uint64_t helper_toy_cas(CPUArchState *env, uint64_t addr, uint64_t cmp,
+                        uint64_t newv)
+{
+    uint32_t old = cpu_atomic_cmpxchgl_le_mmu(env, addr, cmp, newv,
+                                              make_memop_idx(MO_LEUL | MO_ALIGN, 0),
+                                              GETPC());
+
+    return old == (uint32_t)cmp;
+}
+
 /* ------------------------------------------------------------------ */
 /* front end                                                            */
 
@@ -158,6 +174,22 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
     case OP_JR:
         tcg_gen_mov_i64(cpu_pc, cpu_regs[rs]);
         db->is_jmp = DISAS_JUMP;
+        break;
+    case OP_XADD:
+        if (db->tb->cflags & CF_PARALLEL) {
+            gen_helper_toy_atomic_exit(tcg_env, tcg_constant_i64(pc));
+            db->is_jmp = DISAS_NORETURN;
+        } else {
+            TCGv_i64 t = tcg_temp_new_i64();
+
+            tcg_gen_qemu_ld_i64(t, cpu_regs[rs], 0, MO_LEUL);
+            tcg_gen_add_i64(t, t, cpu_regs[rd]);
+            tcg_gen_qemu_st_i64(t, cpu_regs[rs], 0, MO_LEUL);
+        }
+        break;
+    case OP_CAS:
+        gen_helper_toy_cas(cpu_regs[rd], tcg_env, cpu_regs[rs], cpu_regs[0],
+                           cpu_regs[rd]);
         break;
     case OP_HALT:
         tcg_gen_movi_i64(cpu_pc, next);

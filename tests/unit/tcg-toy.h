@@ -34,6 +34,8 @@ enum {
     OP_JR = 0x12,     /* pc = rs */
     OP_HALT = 0x13,
     OP_BDEC = 0x14,   /* if (--rd) pc = pc + 4 + simm * 4 */
+    OP_XADD = 0x15,   /* mem32[rs] += rd, atomically (EXCP_ATOMIC if parallel) */
+    OP_CAS = 0x16,    /* if (mem32[rs] == r0) mem32[rs] = rd; rd = success */
 };
 
 #define INSN(op, rd, rs, imm) \

@@ -472,6 +472,45 @@ static void test_interrupt(gconstpointer data)
     g_assert_cmphex(toy_env0()->epc, ==, 0x8014);
 }
 
+#define SHARED_XADD 0x5000
+#define SHARED_CAS  0x5004
+
+/* m iterations of an atomic add (XADD) and a CAS-loop increment */
+static void load_atomics(hwaddr base, uint32_t m)
+{
+    const uint32_t prog[] = {
+        INSN(OP_LUI, 1, 0, m >> 16),
+        INSN(OP_ORI, 1, 0, m & 0xffff),
+        INSN(OP_LI, 6, 0, SHARED_XADD),
+        INSN(OP_LI, 7, 0, SHARED_CAS),
+        INSN(OP_LI, 3, 0, 1),           /* L */
+        INSN(OP_XADD, 3, 6, 0),
+        INSN(OP_LDW, 0, 7, 0),          /* C: r0 = old */
+        INSN(OP_LI, 4, 0, 1),
+        INSN(OP_ADD, 4, 0, 0),          /* r4 = old + 1 */
+        INSN(OP_CAS, 4, 7, 0),
+        INSN(OP_BNEZ, 4, 0, 1),         /* success: skip the retry */
+        INSN(OP_B, 0, 0, -6),           /* goto C */
+        INSN(OP_BDEC, 1, 0, -9),        /* goto L */
+        INSN(OP_HALT, 0, 0, 0),
+    };
+
+    toy_load_code(base, prog, G_N_ELEMENTS(prog));
+}
+
+static void test_atomics(gconstpointer data)
+{
+    setup(data);
+    address_space_stl_le(&toy_machine.as, SHARED_XADD, 5, MEMTXATTRS_UNSPECIFIED, NULL);
+    address_space_stl_le(&toy_machine.as, SHARED_CAS, 7, MEMTXATTRS_UNSPECIFIED, NULL);
+    load_atomics(CODE_BASE, 1000);
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_XADD,
+                                          MEMTXATTRS_UNSPECIFIED, NULL), ==, 1005);
+    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_CAS,
+                                          MEMTXATTRS_UNSPECIFIED, NULL), ==, 1007);
+}
+
 /* tb_flush requested from inside cpu_exec goes through queued work. */
 static void test_async_flush(gconstpointer data)
 {
@@ -501,6 +540,7 @@ static void test_async_flush(gconstpointer data)
  * work.  Both must finish with exact results.
  */
 #define MT_N 15000
+#define MT_ATOMIC_N 20000
 
 static ToyCPU *mt_cpu[2];
 
@@ -535,6 +575,7 @@ static void test_mttcg(gconstpointer data)
 {
     static bool started;
     uint64_t fl0 = tcg_stats.tb_flushes;
+    uint64_t atomic0;
     gint64 deadline;
     int i;
 
@@ -582,6 +623,38 @@ static void test_mttcg(gconstpointer data)
         g_assert_cmphex(mt_cpu[i]->env.pc, ==, 0x10000 + 0x10000 * i + 40);
     }
     g_assert_cmpuint(tcg_stats.tb_flushes - fl0, >=, 1);
+
+    /* both threads increment shared words: XADD (EXCP_ATOMIC) and CAS */
+    atomic0 = tcg_stats.atomic_steps;
+    bql_lock();
+    address_space_stl_le(&toy_machine.as, SHARED_XADD, 0, MEMTXATTRS_UNSPECIFIED, NULL);
+    address_space_stl_le(&toy_machine.as, SHARED_CAS, 0, MEMTXATTRS_UNSPECIFIED, NULL);
+    for (i = 0; i < 2; i++) {
+        CPUState *cpu = &mt_cpu[i]->parent_obj;
+
+        load_atomics(0x30000 + 0x1000 * i, MT_ATOMIC_N);
+        mt_cpu[i]->env.pc = 0x30000 + 0x1000 * i;
+        cpu->halted = 0;
+        qemu_cpu_kick(cpu);
+    }
+    bql_unlock();
+    /* cross-thread TLB flushes while they run */
+    for (i = 0; i < 20; i++) {
+        tlb_flush(&mt_cpu[i & 1]->parent_obj);
+        g_usleep(100);
+    }
+    while (!__atomic_load_n(&mt_cpu[0]->parent_obj.halted, __ATOMIC_ACQUIRE) ||
+           !__atomic_load_n(&mt_cpu[1]->parent_obj.halted, __ATOMIC_ACQUIRE)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_XADD,
+                                          MEMTXATTRS_UNSPECIFIED, NULL), ==,
+                     2 * MT_ATOMIC_N);
+    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_CAS,
+                                          MEMTXATTRS_UNSPECIFIED, NULL), ==,
+                     2 * MT_ATOMIC_N);
+    g_assert_cmpuint(tcg_stats.atomic_steps - atomic0, ==, 2 * MT_ATOMIC_N);
     tcg_exec.mttcg = false;
 }
 
@@ -660,6 +733,7 @@ int main(int argc, char **argv)
         { "logging", test_logging },
         { "debug", test_debug },
         { "interrupt", test_interrupt },
+        { "atomics", test_atomics },
     };
     size_t b, t;
 
