@@ -660,6 +660,183 @@ static uint64_t shrn(int op, uint64_t w, int sh, int esz, uint32_t *qc)
     }
 }
 
+/* ---- reciprocal estimates (Arm ARM FPRecipEstimate, FPRSqrtEstimate) ---- */
+
+static int recip_estimate(int a)
+{
+    int b;
+
+    a = a * 2 + 1;
+    b = (1 << 19) / a;
+    return (b + 1) >> 1;
+}
+
+static int rsqrt_estimate(int a)
+{
+    int b = 512;
+
+    if (a < 256) {
+        a = a * 2 + 1;
+    } else {
+        a = (a >> 1) << 1;
+        a = (a + 1) * 2;
+    }
+    while ((int64_t)a * (b + 1) * (b + 1) < (1 << 28)) {
+        b++;
+    }
+    return (b + 1) >> 1;
+}
+
+#define FPSR_IOC 0x01
+#define FPSR_DZC 0x02
+#define FPSR_OFC 0x04
+#define FPSR_UFC 0x08
+#define FPSR_IXC 0x10
+#define FPSR_IDC 0x80
+
+static uint64_t recip_op(CPUARMState *env, int base, uint64_t x, int esz)
+{
+    bool dbl = esz == 3;
+    int ebits = dbl ? 11 : 8, mbits = dbl ? 52 : 23;
+    int bias = dbl ? 1023 : 127;
+    uint64_t sign = x >> (ebits + mbits) << (ebits + mbits);
+    int exp = (x >> mbits) & ((1 << ebits) - 1);
+    uint64_t frac = x & ((1ull << mbits) - 1), f52;
+    uint64_t inf = (uint64_t)((1 << ebits) - 1) << mbits;
+    uint64_t dnan = dbl ? 0x7ff8000000000000ull : 0x7fc00000u;
+    int rexp, est;
+
+    if (base == SIMD_URECPE_v || base == SIMD_URSQRTE_v) {
+        uint32_t v = x;
+
+        if (base == SIMD_URECPE_v ? !(v >> 31) : !(v >> 30)) {
+            return 0xffffffffu;
+        }
+        est = base == SIMD_URECPE_v ? recip_estimate(v >> 23) :
+                                      rsqrt_estimate(v >> 23);
+        return (uint32_t)(est & 0x1ff) << 23;
+    }
+    if (exp == (1 << ebits) - 1 && frac) {          /* NaN */
+        bool snan = !(frac >> (mbits - 1));
+
+        if (snan) {
+            env->fpsr |= FPSR_IOC;
+        }
+        if (env->fpcr & (1u << 25)) {
+            return dnan;
+        }
+        return x | (1ull << (mbits - 1));
+    }
+    if ((env->fpcr & (1u << 24)) && exp == 0 && frac) {
+        env->fpsr |= FPSR_IDC;
+        frac = 0;
+    }
+    if (base == SIMD_FRECPX_s) {
+        if (exp == 0) {
+            return sign | ((uint64_t)((1 << ebits) - 2) << mbits);
+        }
+        return sign | ((uint64_t)(~exp & ((1 << ebits) - 1)) << mbits);
+    }
+    if (exp == 0 && frac == 0) {
+        env->fpsr |= FPSR_DZC;
+        return sign | inf;
+    }
+    if (exp == (1 << ebits) - 1) {                  /* infinity */
+        if (base == SIMD_FRSQRTE_v && sign) {
+            env->fpsr |= FPSR_IOC;
+            return dnan;
+        }
+        return sign;
+    }
+    if (base == SIMD_FRSQRTE_v && sign) {
+        env->fpsr |= FPSR_IOC;
+        return dnan;
+    }
+    f52 = frac << (52 - mbits);
+    if (base == SIMD_FRECPE_v) {
+        if (exp == 0) {
+            if (!((f52 >> 51) & 1)) {
+                exp = -1;
+                f52 = (f52 << 2) & ((1ull << 52) - 1);
+            } else {
+                f52 = (f52 << 1) & ((1ull << 52) - 1);
+            }
+        }
+        rexp = 2 * bias - 1 - exp;
+        if (rexp > 2 * bias) {
+            /* overflow: |x| < 2^-(bias+1) */
+            int rm = (env->fpcr >> 22) & 3;
+            bool to_inf = rm == 0 || (rm == 1 && !sign) || (rm == 2 && sign);
+
+            env->fpsr |= FPSR_OFC | FPSR_IXC;
+            return sign | (to_inf ? inf : inf - 1);
+        }
+        if ((env->fpcr & (1u << 24)) && rexp < 1) {
+            env->fpsr |= FPSR_UFC;
+            return sign;
+        }
+        est = recip_estimate(0x100 | (int)(f52 >> 44));
+        f52 = (uint64_t)(est & 0xff) << 44;
+        if (rexp == 0) {
+            f52 = (1ull << 51) | (f52 >> 1);
+        } else if (rexp == -1) {
+            f52 = (1ull << 50) | (f52 >> 2);
+            rexp = 0;
+        }
+        return sign | ((uint64_t)rexp << mbits) | (f52 >> (52 - mbits));
+    }
+    /* FRSQRTE */
+    if (exp == 0) {
+        while (!((f52 >> 51) & 1)) {
+            f52 <<= 1;
+            exp--;
+        }
+        f52 = (f52 << 1) & ((1ull << 52) - 1);
+    }
+    if (exp & 1) {
+        est = rsqrt_estimate(0x80 | (int)(f52 >> 45));
+    } else {
+        est = rsqrt_estimate(0x100 | (int)(f52 >> 44));
+    }
+    rexp = (3 * bias - 1 - exp) / 2;
+    return ((uint64_t)rexp << mbits) |
+           ((uint64_t)(est & 0xff) << (mbits - 8));
+}
+
+/* FRECPS: 2 - a*b;  FRSQRTS: (3 - a*b) / 2; fused */
+static uint64_t recip_step(CPUARMState *env, bool rsqrt, uint64_t a,
+                           uint64_t b, bool dbl)
+{
+    uint64_t sign = dbl ? 1ull << 63 : 1ull << 31;
+    uint64_t mag = ~sign & (dbl ? ~0ull : 0xffffffffu);
+    uint64_t inf = dbl ? 0x7ff0000000000000ull : 0x7f800000u;
+    bool a_nan = (a & mag) > inf, b_nan = (b & mag) > inf;
+    uint64_t na = a ^ sign, r;
+
+    if (!a_nan && !b_nan &&
+        (((a & mag) == inf && !(b & mag)) || (!(a & mag) && (b & mag) == inf))) {
+        if (rsqrt) {
+            return dbl ? 0x3ff8000000000000ull : 0x3fc00000u;
+        }
+        return dbl ? 0x4000000000000000ull : 0x40000000u;
+    }
+    if (rsqrt) {
+        uint64_t three = dbl ? 0x4008000000000000ull : 0x40400000u;
+        uint64_t half = dbl ? 0x3fe0000000000000ull : 0x3f000000u;
+
+        if (a_nan || b_nan) {
+            return dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
+                         HELPER(vfp_muladds)(env, three, na, b);
+        }
+        r = dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
+                  HELPER(vfp_muladds)(env, three, na, b);
+        return dbl ? HELPER(vfp_muld)(env, r, half) :
+                     HELPER(vfp_muls)(env, r, half);
+    }
+    return dbl ? HELPER(vfp_muladdd)(env, dbl ? 0x4000000000000000ull : 0, na, b) :
+                 HELPER(vfp_muladds)(env, 0x40000000u, na, b);
+}
+
 void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
 {
     SimdArgs a;
@@ -704,14 +881,10 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
                                    0, e == 3));
             }
         } else {
-            V cat;
-
             for (int i = 0; i < elems; i++) {
-                eset(&cat, i, esz, eget(&n, i, esz));
-                eset(&cat, i + elems, esz, eget(&m, i, esz));
-            }
-            for (int i = 0; i < elems; i++) {
-                uint64_t x = eget(&cat, 2 * i, esz), y = eget(&cat, 2 * i + 1, esz);
+                const V *src = i < elems / 2 ? &n : &m;
+                int j = 2 * (i % (elems / 2));
+                uint64_t x = eget(src, j, esz), y = eget(src, j + 1, esz);
                 uint64_t res;
 
                 if (base == SIMD_FADDP_v || base == SIMD_FMAXP_v ||
@@ -957,7 +1130,7 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
         case SIMD_SQSHRN_v: case SIMD_SQRSHRN_v: case SIMD_SQSHRUN_v:
         case SIMD_SQRSHRUN_v: case SIMD_UQSHRN_v: case SIMD_UQRSHRN_v:
         case SIMD_ADDHN_v: case SIMD_RADDHN_v: case SIMD_SUBHN_v:
-        case SIMD_RSUBHN_v: case SIMD_FCVTN_v: case SIMD_FCVTXN_v: {
+        case SIMD_RSUBHN_v: {
             bool scalar = a.form == FORM_S;
             int cnt = scalar ? 1 : 8 >> esz;
             int off = (!scalar && a.q) ? cnt : 0;
@@ -996,24 +1169,6 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
                     v = (uint64_t)(t >> bits) & emask(esz);
                     break;
                 }
-                case SIMD_FCVTN_v:
-                    v = HELPER(vfp_fcvt)(env, w, esz == 2 ? 1 : 0,
-                                         esz == 2 ? 0 : 3);
-                    break;
-                case SIMD_FCVTXN_v: {
-                    /* round to odd: truncate, then force the lsb if inexact */
-                    uint32_t save_fpcr = env->fpcr, save_fpsr = env->fpsr;
-
-                    env->fpcr = (env->fpcr & ~(3u << 22)) | (3u << 22);
-                    env->fpsr = 0;
-                    v = HELPER(vfp_fcvt)(env, w, 1, 0);
-                    if ((env->fpsr & 0x10) && (v & 0x7f800000) != 0x7f800000) {
-                        v |= 1;
-                    }
-                    env->fpsr |= save_fpsr;
-                    env->fpcr = save_fpcr;
-                    break;
-                }
                 default:
                     v = shrn(base, w, a.imm, esz, &qc);
                     break;
@@ -1022,19 +1177,65 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
             }
             break;
         }
+        /* FCVTN/FCVTXN: esz is the source size (3 double, 2 single) */
+        case SIMD_FCVTN_v: case SIMD_FCVTXN_v: {
+            bool scalar = a.form == FORM_S;
+            int de = esz - 1, cnt = scalar ? 1 : 8 >> de;
+            int off = (!scalar && a.q) ? cnt : 0;
+
+            if (off) {
+                memcpy(r.b, d.b, 8);
+            }
+            for (int i = 0; i < cnt; i++) {
+                uint64_t w = eget(&n, i, esz), v;
+
+                if (base == SIMD_FCVTN_v) {
+                    v = HELPER(vfp_fcvt)(env, w, esz == 3 ? 1 : 0,
+                                         esz == 3 ? 0 : 3);
+                } else {
+                    /* round to odd: truncate, force the lsb if inexact */
+                    uint32_t save_fpcr = env->fpcr, save_fpsr = env->fpsr;
+
+                    env->fpcr |= 3u << 22;
+                    env->fpsr = 0;
+                    v = HELPER(vfp_fcvt)(env, w, 1, 0);
+                    if ((env->fpsr & 0x10) && (v & 0x7f800000) != 0x7f800000) {
+                        v |= 1;
+                    }
+                    env->fpsr |= save_fpsr;
+                    env->fpcr = save_fpcr;
+                }
+                eset(&r, i + off, de, v);
+            }
+            break;
+        }
+        /* ---- reciprocal estimates and steps ---- */
+        case SIMD_FRECPE_v: case SIMD_FRSQRTE_v: case SIMD_URECPE_v:
+        case SIMD_URSQRTE_v: case SIMD_FRECPX_s:
+            for (int i = 0; i < elems; i++) {
+                eset(&r, i, esz, recip_op(env, base, eget(&n, i, esz), esz));
+            }
+            break;
+        case SIMD_FRECPS_v: case SIMD_FRSQRTS_v:
+            for (int i = 0; i < elems; i++) {
+                eset(&r, i, esz, recip_step(env, base == SIMD_FRSQRTS_v,
+                                            eget(&n, i, esz),
+                                            eget(&m, i, esz), dbl));
+            }
+            break;
         /* ---- widening ---- */
         case SIMD_SSHLL_v: case SIMD_USHLL_v: case SIMD_SHLL_v:
         case SIMD_FCVTL_v: {
             int cnt = 8 >> esz, off = a.q ? cnt : 0;
 
             if (base == SIMD_FCVTL_v) {
-                /* esz: 2 single->double, 1 half->single (source size) */
-                int se = esz == 2 ? 2 : 1;
+                /* esz is the result size: 3 single->double, 2 half->single */
+                int se = esz - 1;
 
                 cnt = 8 >> se;
                 off = a.q ? cnt : 0;
                 for (int i = 0; i < cnt; i++) {
-                    eset(&r, i, se + 1,
+                    eset(&r, i, esz,
                          HELPER(vfp_fcvt)(env, eget(&n, i + off, se),
                                           se == 2 ? 0 : 3, se == 2 ? 1 : 0));
                 }
@@ -1233,9 +1434,7 @@ static bool base_implemented(int base)
 {
     switch (base) {
     case SIMD_SQRDMLAH_v: case SIMD_SQRDMLSH_v: case SIMD_SDOT_v:
-    case SIMD_UDOT_v: case SIMD_FRECPS_v: case SIMD_FRSQRTS_v:
-    case SIMD_URECPE_v: case SIMD_FRECPE_v: case SIMD_URSQRTE_v:
-    case SIMD_FRSQRTE_v: case SIMD_FRECPX_s: case SIMD_AESE_v:
+    case SIMD_UDOT_v: case SIMD_AESE_v:
     case SIMD_AESD_v: case SIMD_AESMC_v: case SIMD_AESIMC_v:
     case SIMD_SHA1C: case SIMD_SHA1P: case SIMD_SHA1M: case SIMD_SHA1SU0:
     case SIMD_SHA256H: case SIMD_SHA256H2: case SIMD_SHA256SU1:
@@ -1314,8 +1513,10 @@ bool simd_supported(CPUARMState *env, int op, uint32_t p1, uint32_t p2)
         return a.esz == 0;
     case SIMD_CLS_v: case SIMD_CLZ_v:
         return a.esz != 3;
-    case SIMD_FCVTN_v: case SIMD_FCVTL_v:
-        return a.esz == 1 || a.esz == 2 || a.esz == 3;
+    case SIMD_FCVTN_v: case SIMD_FCVTL_v: case SIMD_FCVTXN_v:
+        return a.esz == 2 || a.esz == 3;
+    case SIMD_URECPE_v: case SIMD_URSQRTE_v:
+        return a.esz == 2;
     case SIMD_FMOV_vi:
         return a.opb ? a.q : true;
     default:

@@ -304,7 +304,7 @@ static uint32_t f32_binop(CPUARMState *env, uint32_t a, uint32_t b, int op)
     ops[1] = b = f32_in(env, b, &flags);
     if (f32_nans(env, 2, ops, &r, &flags)) {
         env->fpsr |= flags;
-        return r;
+        return op == OP_NMUL ? r ^ 0x80000000u : r;
     }
     r = f2u(f32_compute(u2f(a), u2f(b), 0, cop, fpcr_rmode(env), &flags));
     r = f32_out(env, r, &flags);
@@ -326,7 +326,7 @@ static uint64_t f64_binop(CPUARMState *env, uint64_t a, uint64_t b, int op)
     ops[1] = b = f64_in(env, b, &flags);
     if (f64_nans(env, 2, ops, &r, &flags)) {
         env->fpsr |= flags;
-        return r;
+        return op == OP_NMUL ? r ^ 0x8000000000000000ull : r;
     }
     r = d2u(f64_compute(u2d(a), u2d(b), 0, cop, fpcr_rmode(env), &flags));
     r = f64_out(env, r, &flags);
