@@ -189,6 +189,7 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
                      void *opaque, ElfLoadInfo *info, Error **errp)
 {
     uint64_t phoff, entry, low = UINT64_MAX, high = 0;
+    uint64_t entry_phys = UINT64_MAX;
     unsigned phentsize, phnum, loaded = 0;
     uint16_t type, machine;
     bool is64;
@@ -198,7 +199,8 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
         return false;
     }
     if (d[EI_CLASS] != ELFCLASS32 && d[EI_CLASS] != ELFCLASS64) {
-        error_setg(errp, "ELF class %u is neither ELF32 nor ELF64", d[EI_CLASS]);
+        error_setg(errp, "ELF class %u is neither ELF32 nor ELF64",
+                   d[EI_CLASS]);
         return false;
     }
     if (d[EI_DATA] != ELFDATA2LSB) {
@@ -261,7 +263,8 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
             addr = translate(opaque, addr);
         }
         if (addr + ph.memsz < addr) {
-            error_setg(errp, "ELF segment %u wraps around the address space", i);
+            error_setg(errp, "ELF segment %u wraps around the address "
+                       "space", i);
             return false;
         }
         if (!address_space_access_valid(as, addr, ph.memsz, true,
@@ -283,6 +286,11 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
                 return false;
             }
         }
+        if (use_paddr && entry >= ph.vaddr && entry - ph.vaddr < ph.memsz &&
+            ph.vaddr != ph.paddr) {
+            /* the entry is a virtual address: move it with its segment */
+            entry_phys = entry - ph.vaddr + ph.paddr;
+        }
         low = MIN(low, addr);
         high = MAX(high, addr + ph.memsz);
         loaded++;
@@ -290,6 +298,9 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
     if (!loaded) {
         error_setg(errp, "ELF image has no loadable segment");
         return false;
+    }
+    if (entry_phys != UINT64_MAX) {
+        entry = entry_phys;
     }
     if (translate) {
         entry = translate(opaque, entry);

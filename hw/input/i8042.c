@@ -428,12 +428,14 @@ static const VMStateDescription vmstate_ps2_queue = {
 static int i8042_post_load(void *opaque, int version_id)
 {
     I8042State *s = opaque;
+    PS2Queue *queues[] = { &s->ctl_q, &s->kbd_q, &s->aux_q };
 
-    if (s->ctl_q.count > I8042_QUEUE_SIZE || s->kbd_q.count > I8042_QUEUE_SIZE ||
-        s->aux_q.count > I8042_QUEUE_SIZE ||
-        s->ctl_q.rptr >= I8042_QUEUE_SIZE || s->kbd_q.rptr >= I8042_QUEUE_SIZE ||
-        s->aux_q.rptr >= I8042_QUEUE_SIZE) {
-        return -EINVAL;
+
+    for (int i = 0; i < 3; i++) {
+        if (queues[i]->count > I8042_QUEUE_SIZE ||
+            queues[i]->rptr >= I8042_QUEUE_SIZE) {
+            return -EINVAL;
+        }
     }
     i8042_update_irq(s);
     return 0;

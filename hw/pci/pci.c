@@ -339,7 +339,8 @@ void pci_set_irq(PCIDevice *dev, int level)
     }
     dev->irq_state ^= 1 << pin;
     status = pci_get_word(dev->config + PCI_STATUS);
-    status = now ? status | PCI_STATUS_INTERRUPT : status & ~PCI_STATUS_INTERRUPT;
+    status = now ? status | PCI_STATUS_INTERRUPT
+                 : status & ~PCI_STATUS_INTERRUPT;
     pci_set_word(dev->config + PCI_STATUS, status);
     if (!pci_irq_disabled(dev)) {
         pci_bus_change_irq(dev, pin, now ? 1 : -1);
@@ -420,7 +421,8 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
     uint8_t *cfg = dev->config;
 
     if (size < 2) {
-        error_setg(errp, "PCI capability 0x%x: size %u too small", cap_id, size);
+        error_setg(errp, "PCI capability 0x%x: size %u too small", cap_id,
+                   size);
         return 0;
     }
     if (!offset) {

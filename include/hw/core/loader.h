@@ -62,7 +62,9 @@ bool elf_is_elf(const uint8_t *data, size_t size);
  * in memory: file bytes copied, bss (memsz beyond filesz) zeroed.  Segments
  * go to their physical address (p_paddr) when use_paddr, else p_vaddr;
  * translate, if not NULL, maps that address to a guest physical one (e.g.
- * masking a kernel's high virtual base).  elf_machine is the required
+ * masking a kernel's high virtual base).  With use_paddr, an entry point
+ * inside a segment whose p_vaddr differs from p_paddr is moved with that
+ * segment (multiboot kernels linked high).  elf_machine is the required
  * e_machine (0: any); a mismatch fails naming both machines.  Headers and
  * segments are bounds-checked against the image.
  */

@@ -175,9 +175,21 @@ void pci_device_reset(PCIDevice *dev);
 /* Re-evaluate BAR mappings after a config change (done automatically). */
 void pci_update_mappings(PCIDevice *dev);
 
-static inline void pci_set_word(uint8_t *cfg, uint16_t v) { st16_le_p(cfg, v); }
-static inline void pci_set_long(uint8_t *cfg, uint32_t v) { st32_le_p(cfg, v); }
-static inline uint16_t pci_get_word(const uint8_t *cfg) { return ld16_le_p(cfg); }
-static inline uint32_t pci_get_long(const uint8_t *cfg) { return ld32_le_p(cfg); }
+static inline void pci_set_word(uint8_t *cfg, uint16_t v)
+{
+    st16_le_p(cfg, v);
+}
+static inline void pci_set_long(uint8_t *cfg, uint32_t v)
+{
+    st32_le_p(cfg, v);
+}
+static inline uint16_t pci_get_word(const uint8_t *cfg)
+{
+    return ld16_le_p(cfg);
+}
+static inline uint32_t pci_get_long(const uint8_t *cfg)
+{
+    return ld32_le_p(cfg);
+}
 
 #endif
