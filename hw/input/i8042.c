@@ -430,7 +430,6 @@ static int i8042_post_load(void *opaque, int version_id)
     I8042State *s = opaque;
     PS2Queue *queues[] = { &s->ctl_q, &s->kbd_q, &s->aux_q };
 
-
     for (int i = 0; i < 3; i++) {
         if (queues[i]->count > I8042_QUEUE_SIZE ||
             queues[i]->rptr >= I8042_QUEUE_SIZE) {
