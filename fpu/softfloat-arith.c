@@ -136,26 +136,27 @@ static FloatParts parts_div(FloatParts a, FloatParts b, float_status *s)
     return out;
 }
 
-/* floor(sqrt(n)) for n in [2^126, 2^128), one result bit per step */
-static uint64_t isqrt128(uint128_t n, bool *inexact)
+/*
+ * The top k bits of sqrt(n), n in [2^126, 2^128), one bit per step (the
+ * schoolbook digit recurrence, k <= 61 so everything fits 64 bits); returned
+ * left-aligned at bit 63 with bit 0 sticky: the exact root's truncation.
+ */
+static uint64_t sqrt_bits(uint128_t n, int k)
 {
-    uint128_t rem = 0, root = 0;
+    uint64_t rem = 0, root = 0;
 
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < k; i++) {
         rem = (rem << 2) | (uint64_t)(n >> 126);
         n <<= 2;
-        uint128_t trial = (root << 2) | 1;
-        root <<= 1;
-        if (rem >= trial) {
-            rem -= trial;
-            root |= 1;
-        }
+        uint64_t trial = (root << 2) | 1;
+        uint64_t take = -(uint64_t)(rem >= trial);     /* branch-free: taken half the time */
+        rem -= trial & take;
+        root = (root << 1) | (take & 1);
     }
-    *inexact = rem != 0;
-    return (uint64_t)root;
+    return (root << (64 - k)) | (rem != 0 || n != 0);
 }
 
-static FloatParts parts_sqrt(FloatParts a, float_status *s)
+static FloatParts parts_sqrt(FloatParts a, int fbits, float_status *s)
 {
     if (fp_is_nan(&a)) {
         return fp_nan1(a, s);
@@ -169,11 +170,12 @@ static FloatParts parts_sqrt(FloatParts a, float_status *s)
     if (a.cls == FC_INF) {
         return a;
     }
-    bool inexact;
+    /* value frac * 2^(exp - 63): make the exponent even, root exponent halves */
     uint128_t n = (uint128_t)a.frac << (63 + (a.exp & 1));
     FloatParts out = { .cls = FC_NORMAL, .exp = a.exp >> 1 };
 
-    out.frac = isqrt128(n, &inexact) | inexact;
+    /* precision + round bit + one more + sticky is enough to round once */
+    out.frac = sqrt_bits(n, fbits + 3);
     return out;
 }
 
@@ -363,7 +365,7 @@ T T##_div(T a, T b, float_status *s)                                            
 }                                                                                 \
 T T##_sqrt(T a, float_status *s)                                                  \
 {                                                                                 \
-    return fp_pack_s(parts_sqrt(fp_unpack_s(a, &FMT, s), s), &FMT, s);            \
+    return fp_pack_s(parts_sqrt(fp_unpack_s(a, &FMT, s), FMT.fbits, s), &FMT, s);            \
 }                                                                                 \
 T T##_muladd(T a, T b, T c, int flags, float_status *s)                           \
 {                                                                                 \
