@@ -1,0 +1,1016 @@
+/*
+ * The KVM accelerator against a fake /dev/kvm: the host system calls go
+ * through KVMHostOps, which this test replaces by a small model of the
+ * documented API (Documentation/virt/kvm/api.rst): it answers the
+ * system, VM and vCPU ioctls, keeps what was set, and logs every call.
+ *
+ * Covered: device/API/capability errors, VM set-up (TSS, identity map,
+ * irqchip, GSI routes, PIT), memory slots (RAM, ROM read-only, MMIO not
+ * mapped, removal, page trimming, dirty logging), vCPU creation with the
+ * filtered CPUID, register state both ways, exit dispatch (port I/O,
+ * MMIO, HLT, shutdown, errors), the KVM_RUN loop with EINTR and
+ * immediate_exit, irq lines, irqfd and ioeventfd.
+ */
+#include "turtle/osdep.h"
+#include "accel/kvm/kvm-int.h"
+#include "target/i386/kvm-x86.h"
+#include "exec/ramblock.h"
+#include "sysemu/main-loop.h"
+#include "sysemu/cpus.h"
+
+#define FD_SYS   10
+#define FD_VM    11
+#define FD_VCPU0 20
+
+/* ---- the fake kernel ---- */
+
+static struct {
+    int open_errno;                 /* non-zero: open fails */
+    int api_version;
+    GHashTable *caps;               /* cap -> value */
+    X86CPUIDTable supported;
+    uint32_t msrs[16];
+    uint32_t nmsrs;
+    GArray *log;                    /* unsigned long requests, in order */
+    struct kvm_userspace_memory_region slots[32];
+    struct kvm_irq_routing *routes;
+    struct kvm_irq_level last_irq;
+    struct kvm_irqfd last_irqfd;
+    struct kvm_ioeventfd last_ioeventfd;
+    struct kvm_cpuid2 *cpuid;
+    /* vCPU state the fake keeps */
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    struct kvm_xsave xsave;
+    struct kvm_xcrs xcrs;
+    struct kvm_msr_entry msr_vals[16];
+    uint32_t nmsr_vals;
+    struct kvm_vcpu_events events;
+    struct kvm_mp_state mp;
+    struct kvm_lapic_state lapic;
+    struct kvm_debugregs dregs;
+    uint8_t nested[256];
+    bool nested_set;
+    int set_signal_mask;
+    /* KVM_RUN script: exits to report, then EINTR */
+    struct kvm_run *run;
+    int run_calls;
+    int run_script_len;
+    uint32_t run_script[8];
+    bool saw_immediate_exit;
+} fk;
+
+static void fake_reset(void)
+{
+    g_clear_pointer(&fk.caps, g_hash_table_unref);
+    if (fk.log) {
+        g_array_unref(fk.log);
+    }
+    g_free(fk.routes);
+    g_free(fk.cpuid);
+    memset(&fk, 0, sizeof(fk));
+    fk.api_version = KVM_API_VERSION;
+    fk.caps = g_hash_table_new(NULL, NULL);
+    fk.log = g_array_new(false, false, sizeof(unsigned long));
+    static const unsigned caps[] = {
+        KVM_CAP_USER_MEMORY, KVM_CAP_IRQ_ROUTING, KVM_CAP_IRQFD,
+        KVM_CAP_IOEVENTFD, KVM_CAP_SET_TSS_ADDR, KVM_CAP_EXT_CPUID,
+        KVM_CAP_MP_STATE, KVM_CAP_VCPU_EVENTS, KVM_CAP_IRQCHIP,
+        KVM_CAP_PIT2, KVM_CAP_SET_IDENTITY_MAP_ADDR, KVM_CAP_READONLY_MEM,
+        KVM_CAP_IMMEDIATE_EXIT, KVM_CAP_IRQ_INJECT_STATUS, KVM_CAP_XSAVE,
+        KVM_CAP_XCRS, KVM_CAP_DEBUGREGS,
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+        g_hash_table_insert(fk.caps, GUINT_TO_POINTER(caps[i]),
+                            GUINT_TO_POINTER(1));
+    }
+    g_hash_table_insert(fk.caps, GUINT_TO_POINTER(KVM_CAP_NR_MEMSLOTS),
+                        GUINT_TO_POINTER(32));
+    /* an Intel host with VMX */
+    X86CPUIDTable *t = &fk.supported;
+    t->e[t->nent++] = (X86CPUIDEntry){ 0, 0, 0, 0xd, 0x756e6547, 0x6c65746e,
+                                       0x49656e69 };
+    t->e[t->nent++] = (X86CPUIDEntry){ 1, 0, 0, 0x000506e3, 0,
+                                       0x7ffaf3ff & ~(1u << 31), 0xbfebfbff };
+    t->e[t->nent++] = (X86CPUIDEntry){ 0x80000000, 0, 0, 0x80000008 };
+    t->e[t->nent++] = (X86CPUIDEntry){ 0x80000001, 0, 0, 0, 0, 0x121,
+                                       0x2c100800 };
+    t->e[t->nent++] = (X86CPUIDEntry){ 0x80000008, 0, 0, 0x3027 };
+    t->e[t->nent++] = (X86CPUIDEntry){ 0x40000001, 0, 0, 0x01007afb };
+    static const uint32_t msrs[] = {
+        MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+        MSR_PAT, MSR_STAR, MSR_LSTAR, MSR_FMASK, MSR_KERNELGSBASE,
+        MSR_IA32_TSC, MSR_IA32_MISC_ENABLE,
+    };
+    memcpy(fk.msrs, msrs, sizeof(msrs));
+    fk.nmsrs = G_N_ELEMENTS(msrs);
+}
+
+static void cap_set(unsigned cap, unsigned val)
+{
+    g_hash_table_insert(fk.caps, GUINT_TO_POINTER(cap),
+                        GUINT_TO_POINTER(val));
+}
+
+static bool logged(unsigned long req)
+{
+    for (guint i = 0; i < fk.log->len; i++) {
+        if (g_array_index(fk.log, unsigned long, i) == req) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int logged_at(unsigned long req)
+{
+    for (guint i = 0; i < fk.log->len; i++) {
+        if (g_array_index(fk.log, unsigned long, i) == req) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int fake_open(const char *path, int flags)
+{
+    if (fk.open_errno) {
+        errno = fk.open_errno;
+        return -1;
+    }
+    return FD_SYS;
+}
+
+static int fake_close(int fd)
+{
+    return 0;
+}
+
+static int fail(int e)
+{
+    errno = e;
+    return -1;
+}
+
+static int sys_ioctl(unsigned long req, void *arg)
+{
+    switch (req) {
+    case KVM_GET_API_VERSION:
+        return fk.api_version;
+    case KVM_CHECK_EXTENSION:
+        return GPOINTER_TO_UINT(g_hash_table_lookup(fk.caps, arg));
+    case KVM_GET_VCPU_MMAP_SIZE:
+        return 3 * 4096;
+    case KVM_CREATE_VM:
+        return FD_VM;
+    case KVM_GET_SUPPORTED_CPUID: {
+        struct kvm_cpuid2 *c = arg;
+        if (c->nent < (uint32_t)fk.supported.nent) {
+            return fail(E2BIG);
+        }
+        c->nent = fk.supported.nent;
+        for (int i = 0; i < fk.supported.nent; i++) {
+            X86CPUIDEntry *e = &fk.supported.e[i];
+            c->entries[i] = (struct kvm_cpuid_entry2) {
+                .function = e->function, .index = e->index,
+                .flags = e->flags, .eax = e->eax, .ebx = e->ebx,
+                .ecx = e->ecx, .edx = e->edx,
+            };
+        }
+        return 0;
+    }
+    case KVM_GET_MSR_INDEX_LIST: {
+        struct kvm_msr_list *l = arg;
+        if (l->nmsrs < fk.nmsrs) {
+            l->nmsrs = fk.nmsrs;
+            return fail(E2BIG);
+        }
+        l->nmsrs = fk.nmsrs;
+        memcpy(l->indices, fk.msrs, fk.nmsrs * 4);
+        return 0;
+    }
+    }
+    return fail(ENOTTY);
+}
+
+static int vm_ioctl(unsigned long req, void *arg)
+{
+    switch (req) {
+    case KVM_CHECK_EXTENSION:
+        return fail(EINVAL);        /* old kernel: ask the system fd */
+    case KVM_SET_USER_MEMORY_REGION: {
+        struct kvm_userspace_memory_region *m = arg;
+        g_assert_cmpuint(m->slot, <, 32);
+        fk.slots[m->slot] = *m;
+        return 0;
+    }
+    case KVM_GET_DIRTY_LOG: {
+        struct kvm_dirty_log *d = arg;
+        ((unsigned long *)d->dirty_bitmap)[0] = 1ul << 3;   /* page 3 */
+        return 0;
+    }
+    case KVM_SET_GSI_ROUTING: {
+        struct kvm_irq_routing *r = arg;
+        size_t len = sizeof(*r) + r->nr * sizeof(r->entries[0]);
+        g_free(fk.routes);
+        fk.routes = g_memdup2(r, len);
+        return 0;
+    }
+    case KVM_IRQ_LINE_STATUS:
+    case KVM_IRQ_LINE:
+        fk.last_irq = *(struct kvm_irq_level *)arg;
+        ((struct kvm_irq_level *)arg)->status = 1;
+        return 0;
+    case KVM_IRQFD:
+        fk.last_irqfd = *(struct kvm_irqfd *)arg;
+        return 0;
+    case KVM_IOEVENTFD:
+        fk.last_ioeventfd = *(struct kvm_ioeventfd *)arg;
+        return 0;
+    case KVM_CREATE_VCPU:
+        return FD_VCPU0 + (int)(uintptr_t)arg;
+    case KVM_CREATE_IRQCHIP:
+    case KVM_CREATE_PIT2:
+    case KVM_SET_TSS_ADDR:
+    case KVM_SET_IDENTITY_MAP_ADDR:
+        return 0;
+    }
+    return fail(ENOTTY);
+}
+
+static int vcpu_ioctl(unsigned long req, void *arg)
+{
+    switch (req) {
+    case KVM_SET_CPUID2: {
+        struct kvm_cpuid2 *c = arg;
+        g_free(fk.cpuid);
+        fk.cpuid = g_memdup2(c, sizeof(*c) + c->nent * sizeof(c->entries[0]));
+        return 0;
+    }
+    case KVM_SET_SIGNAL_MASK:
+        fk.set_signal_mask++;
+        return 0;
+    case KVM_SET_REGS:
+        fk.regs = *(struct kvm_regs *)arg;
+        return 0;
+    case KVM_GET_REGS:
+        *(struct kvm_regs *)arg = fk.regs;
+        return 0;
+    case KVM_SET_SREGS:
+        fk.sregs = *(struct kvm_sregs *)arg;
+        return 0;
+    case KVM_GET_SREGS:
+        *(struct kvm_sregs *)arg = fk.sregs;
+        return 0;
+    case KVM_SET_XSAVE:
+        memcpy(&fk.xsave, arg, sizeof(fk.xsave));
+        return 0;
+    case KVM_GET_XSAVE:
+        memcpy(arg, &fk.xsave, sizeof(fk.xsave));
+        return 0;
+    case KVM_SET_XCRS:
+        fk.xcrs = *(struct kvm_xcrs *)arg;
+        return 0;
+    case KVM_GET_XCRS:
+        *(struct kvm_xcrs *)arg = fk.xcrs;
+        return 0;
+    case KVM_SET_MSRS: {
+        struct kvm_msrs *m = arg;
+        for (uint32_t i = 0; i < m->nmsrs; i++) {
+            bool known = false;
+            for (uint32_t j = 0; j < fk.nmsrs; j++) {
+                known |= fk.msrs[j] == m->entries[i].index;
+            }
+            if (!known) {
+                return i;               /* stops at the first unknown one */
+            }
+        }
+        fk.nmsr_vals = m->nmsrs;
+        memcpy(fk.msr_vals, m->entries, m->nmsrs * sizeof(m->entries[0]));
+        return m->nmsrs;
+    }
+    case KVM_GET_MSRS: {
+        struct kvm_msrs *m = arg;
+        for (uint32_t i = 0; i < m->nmsrs; i++) {
+            for (uint32_t j = 0; j < fk.nmsr_vals; j++) {
+                if (fk.msr_vals[j].index == m->entries[i].index) {
+                    m->entries[i].data = fk.msr_vals[j].data;
+                }
+            }
+        }
+        return m->nmsrs;
+    }
+    case KVM_SET_VCPU_EVENTS:
+        fk.events = *(struct kvm_vcpu_events *)arg;
+        return 0;
+    case KVM_GET_VCPU_EVENTS:
+        *(struct kvm_vcpu_events *)arg = fk.events;
+        return 0;
+    case KVM_SET_MP_STATE:
+        fk.mp = *(struct kvm_mp_state *)arg;
+        return 0;
+    case KVM_GET_MP_STATE:
+        *(struct kvm_mp_state *)arg = fk.mp;
+        return 0;
+    case KVM_SET_LAPIC:
+        fk.lapic = *(struct kvm_lapic_state *)arg;
+        return 0;
+    case KVM_GET_LAPIC:
+        *(struct kvm_lapic_state *)arg = fk.lapic;
+        return 0;
+    case KVM_SET_DEBUGREGS:
+        fk.dregs = *(struct kvm_debugregs *)arg;
+        return 0;
+    case KVM_GET_DEBUGREGS:
+        *(struct kvm_debugregs *)arg = fk.dregs;
+        return 0;
+    case KVM_SET_NESTED_STATE:
+        memcpy(fk.nested, arg, sizeof(struct kvm_nested_state));
+        fk.nested_set = true;
+        return 0;
+    case KVM_GET_NESTED_STATE: {
+        struct kvm_nested_state *n = arg;
+        g_assert_cmpuint(n->size, >=, sizeof(*n));
+        memcpy(n, fk.nested, sizeof(*n));
+        n->size = sizeof(*n);
+        return 0;
+    }
+    case KVM_RUN:
+        if (fk.run->immediate_exit) {
+            fk.saw_immediate_exit = true;
+            return fail(EINTR);
+        }
+        if (fk.run_calls < fk.run_script_len) {
+            fk.run->exit_reason = fk.run_script[fk.run_calls++];
+            return 0;
+        }
+        fk.run_calls++;
+        return fail(EINTR);
+    }
+    return fail(ENOTTY);
+}
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+    g_array_append_val(fk.log, req);
+    if (fd == FD_SYS) {
+        return sys_ioctl(req, arg);
+    }
+    if (fd == FD_VM) {
+        return vm_ioctl(req, arg);
+    }
+    if (fd >= FD_VCPU0) {
+        return vcpu_ioctl(req, arg);
+    }
+    return fail(EBADF);
+}
+
+static void *fake_mmap(size_t len, int fd)
+{
+    void *p = g_malloc0(len);
+
+    fk.run = p;
+    return p;
+}
+
+static int fake_munmap(void *p, size_t len)
+{
+    g_free(p);
+    return 0;
+}
+
+static const KVMHostOps fake_ops = {
+    .open = fake_open, .close = fake_close, .ioctl = fake_ioctl,
+    .mmap = fake_mmap, .munmap = fake_munmap,
+};
+
+/* A VM through kvm_open_vm + the x86 set-up, made the current one. */
+static KVMState *vm_new(void)
+{
+    KVMState *s = g_new0(KVMState, 1);
+
+    g_assert_true(kvm_open_vm(s, NULL, &error_abort));
+    kvm_state_set_current(s);
+    g_assert_true(kvm_arch_init(NULL, s, &error_abort));
+    return s;
+}
+
+static void vm_free(KVMState *s)
+{
+    kvm_state_set_current(NULL);
+    kvm_close_vm(s);
+    g_free(s);
+}
+
+/* ---- init ---- */
+
+static void expect_init_error(const char *needle)
+{
+    KVMState s = { 0 };
+    Error *err = NULL;
+    bool ok = kvm_open_vm(&s, NULL, &err);
+
+    if (ok) {
+        kvm_state_set_current(&s);
+        ok = kvm_arch_init(NULL, &s, &err);
+        kvm_state_set_current(NULL);
+    }
+    g_assert_false(ok);
+    g_assert_nonnull(err);
+    if (!strstr(error_get_pretty(err), needle)) {
+        g_error("'%s' does not contain '%s'", error_get_pretty(err), needle);
+    }
+    error_free(err);
+    kvm_close_vm(&s);
+}
+
+static void test_init_errors(void)
+{
+    fake_reset();
+    fk.open_errno = ENOENT;
+    expect_init_error("Could not access KVM kernel module: "
+                      "No such file or directory");
+    fk.open_errno = EACCES;
+    expect_init_error("Could not access KVM kernel module: "
+                      "Permission denied");
+    fk.open_errno = 0;
+    fk.api_version = 11;
+    expect_init_error("API version 11");
+    fake_reset();
+    g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQFD));
+    expect_init_error("KVM_CAP_IRQFD");
+    fake_reset();
+    g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_SET_TSS_ADDR));
+    expect_init_error("KVM_CAP_SET_TSS_ADDR");
+    g_assert_false(logged(KVM_CREATE_VM));
+}
+
+static void test_init_vm(void)
+{
+    KVMState *s;
+    int pic = 0, ioapic = 0;
+
+    fake_reset();
+    s = vm_new();
+    g_assert_true(logged(KVM_CREATE_VM));
+    g_assert_true(logged(KVM_SET_IDENTITY_MAP_ADDR));
+    g_assert_true(logged(KVM_SET_TSS_ADDR));
+    g_assert_true(logged(KVM_CREATE_IRQCHIP));
+    g_assert_true(logged(KVM_CREATE_PIT2));
+    g_assert_cmpint(logged_at(KVM_CREATE_IRQCHIP), <,
+                    logged_at(KVM_SET_GSI_ROUTING));
+    g_assert_true(kvm_irqchip_in_kernel());
+    g_assert_false(kvm_irqchip_is_split());
+    g_assert_cmpint(s->nr_slots, ==, 32);
+    g_assert_true(s->readonly_mem);
+    g_assert_true(s->immediate_exit);
+
+    /* routes: PIC 0-15 without the cascade, IOAPIC 0-23 with 0 -> 2 */
+    g_assert_nonnull(fk.routes);
+    for (uint32_t i = 0; i < fk.routes->nr; i++) {
+        struct kvm_irq_routing_entry *e = &fk.routes->entries[i];
+        g_assert_cmpuint(e->type, ==, KVM_IRQ_ROUTING_IRQCHIP);
+        if (e->u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC) {
+            ioapic++;
+            g_assert_cmpuint(e->u.irqchip.pin, ==, e->gsi ? e->gsi : 2);
+            g_assert_cmpuint(e->gsi, !=, 2);
+        } else {
+            pic++;
+            g_assert_cmpuint(e->u.irqchip.irqchip, ==,
+                             e->gsi < 8 ? KVM_IRQCHIP_PIC_MASTER
+                                        : KVM_IRQCHIP_PIC_SLAVE);
+            g_assert_cmpuint(e->u.irqchip.pin, ==, e->gsi & 7);
+            g_assert_cmpuint(e->gsi, !=, 2);
+        }
+    }
+    g_assert_cmpint(pic, ==, 15);
+    g_assert_cmpint(ioapic, ==, 23);
+    vm_free(s);
+}
+
+static void test_irqchip_modes(void)
+{
+    KVMState s = { 0 };
+    Error *err = NULL;
+
+    fake_reset();
+    g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
+    s.irqchip_mode = KVM_IRQCHIP_SPLIT;
+    g_assert_false(kvm_arch_irqchip_create(&s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_SPLIT_IRQCHIP"));
+    error_free(err);
+    err = NULL;
+    cap_set(KVM_CAP_SPLIT_IRQCHIP, 1);
+    g_assert_false(kvm_arch_irqchip_create(&s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "not supported yet"));
+    error_free(err);
+    err = NULL;
+
+    s.irqchip_mode = KVM_IRQCHIP_OFF;
+    g_assert_true(kvm_arch_irqchip_create(&s, &error_abort));
+    g_assert_false(s.irqchip_in_kernel);
+    g_assert_false(logged(KVM_CREATE_IRQCHIP));
+
+    g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
+    s.irqchip_mode = KVM_IRQCHIP_ON;
+    g_assert_false(kvm_arch_irqchip_create(&s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_IRQCHIP"));
+    error_free(err);
+    kvm_close_vm(&s);
+}
+
+/* ---- memory ---- */
+
+static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0x5a5a5a5a;
+}
+
+static uint64_t last_write, last_write_addr;
+static int nwrites;
+
+static void mmio_write(void *opaque, hwaddr addr, uint64_t data,
+                       unsigned size)
+{
+    last_write = data;
+    last_write_addr = addr;
+    nwrites++;
+}
+
+static const MemoryRegionOps test_ops = {
+    .read = mmio_read,
+    .write = mmio_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+static KVMSlot *slot_at(KVMState *s, uint64_t addr)
+{
+    KVMSlot *k = kvm_slot_lookup(s, addr);
+
+    g_assert_nonnull(k);
+    return k;
+}
+
+static void test_memory_slots(void)
+{
+    MemoryRegion root, ram, rom, io, hole, odd;
+    AddressSpace as;
+    KVMState *s;
+    KVMSlot *k;
+    uint32_t n;
+
+    fake_reset();
+    s = vm_new();
+    memory_region_init(&root, NULL, "root", UINT64_MAX);
+    address_space_init(&as, &root, "kvm-test");
+    kvm_memory_listener_init(s);
+    kvm_memory_listener_register(s, &as);
+
+    g_assert_true(memory_region_init_ram(&ram, NULL, "ram", 1 << 20,
+                                         &error_abort));
+    g_assert_true(memory_region_init_rom(&rom, NULL, "rom", 64 << 10,
+                                         &error_abort));
+    memory_region_init_io(&io, NULL, &test_ops, NULL, "mmio", 0x1000);
+    memory_region_add_subregion(&root, 0, &ram);
+    memory_region_add_subregion(&root, 0xfff00000, &rom);
+    memory_region_add_subregion(&root, 0x10000000, &io);
+
+    k = slot_at(s, 0);
+    n = k->slot;
+    g_assert_cmphex(fk.slots[n].guest_phys_addr, ==, 0);
+    g_assert_cmphex(fk.slots[n].memory_size, ==, 1 << 20);
+    g_assert_cmphex(fk.slots[n].flags, ==, 0);
+    g_assert_true(fk.slots[n].userspace_addr ==
+                  (uintptr_t)memory_region_get_ram_ptr(&ram));
+    k = slot_at(s, 0xfff00000);
+    g_assert_cmphex(fk.slots[k->slot].flags, ==, KVM_MEM_READONLY);
+    g_assert_cmphex(fk.slots[k->slot].memory_size, ==, 64 << 10);
+    g_assert_null(kvm_slot_lookup(s, 0x10000000));      /* MMIO */
+
+    /* dirty logging */
+    memory_region_set_log(&ram, true, DIRTY_MEMORY_VGA);
+    g_assert_cmphex(fk.slots[n].flags, ==, KVM_MEM_LOG_DIRTY_PAGES);
+    memory_region_test_and_clear_dirty(&ram, 0, 1 << 20, DIRTY_MEMORY_VGA);
+    memory_region_sync_dirty(&ram);
+    g_assert_true(logged(KVM_GET_DIRTY_LOG));
+    g_assert_false(memory_region_test_and_clear_dirty(&ram, 2 * 4096, 4096,
+                                                      DIRTY_MEMORY_VGA));
+    g_assert_true(memory_region_test_and_clear_dirty(&ram, 3 * 4096, 4096,
+                                                     DIRTY_MEMORY_VGA));
+    g_assert_false(memory_region_test_and_clear_dirty(&ram, 4 * 4096, 4096,
+                                                      DIRTY_MEMORY_VGA));
+    memory_region_set_log(&ram, false, DIRTY_MEMORY_VGA);
+    g_assert_cmphex(fk.slots[n].flags, ==, 0);
+
+    /* an MMIO window punched into RAM splits the slot (del + 2 adds) */
+    memory_region_init_io(&hole, NULL, &test_ops, NULL, "hole", 0x1000);
+    memory_region_add_subregion_overlap(&root, 0x80000, &hole, 1);
+    g_assert_null(kvm_slot_lookup(s, 0x10000000));
+    k = slot_at(s, 0);
+    g_assert_cmphex(k->memory_size, ==, 0x80000);
+    k = slot_at(s, 0x81000);
+    g_assert_cmphex(k->memory_size, ==, (1 << 20) - 0x81000);
+    g_assert_true(k->ram == (uint8_t *)memory_region_get_ram_ptr(&ram) +
+                            0x81000);
+
+    /* removal: memory_size 0 */
+    memory_region_del_subregion(&root, &rom);
+    g_assert_null(kvm_slot_lookup(s, 0xfff00000));
+    for (int i = 0; i < 32; i++) {
+        if (fk.slots[i].guest_phys_addr == 0xfff00000) {
+            g_assert_cmphex(fk.slots[i].memory_size, ==, 0);
+        }
+    }
+
+    /* only whole pages are mapped */
+    g_assert_true(memory_region_init_ram(&odd, NULL, "odd", 0x3000,
+                                         &error_abort));
+    memory_region_add_subregion(&root, 0x20000800, &odd);
+    k = slot_at(s, 0x20001000);
+    g_assert_cmphex(k->memory_size, ==, 0x2000);
+    g_assert_true(k->ram == (uint8_t *)memory_region_get_ram_ptr(&odd) +
+                            0x800);
+    memory_listener_unregister(&s->listener);
+    address_space_destroy(&as);
+    vm_free(s);
+}
+
+/* ---- vCPUs ---- */
+
+static CPUState *make_cpu(const char *model)
+{
+    g_autofree char *type = g_strconcat(model, X86_CPU_TYPE_SUFFIX, NULL);
+    DeviceState *dev = qdev_try_new(type, &error_abort);
+
+    g_assert_true(qdev_realize(dev, NULL, &error_abort));
+    return CPU(dev);
+}
+
+static const struct kvm_cpuid_entry2 *fk_cpuid(uint32_t fn, uint32_t idx)
+{
+    for (uint32_t i = 0; i < fk.cpuid->nent; i++) {
+        if (fk.cpuid->entries[i].function == fn &&
+            fk.cpuid->entries[i].index == idx) {
+            return &fk.cpuid->entries[i];
+        }
+    }
+    g_assert_not_reached();
+}
+
+static void test_vcpu_init(void)
+{
+    KVMState *s;
+    CPUState *cs;
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    g_assert_cmpint(cs->kvm_fd, ==, FD_VCPU0 + cs->cpu_index);
+    g_assert_true(cs->kvm_run == fk.run);
+    g_assert_true(cs->vcpu_dirty);
+    g_assert_nonnull(fk.cpuid);
+    /* hypervisor bit on, no VMX although the host has it */
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_HYPERVISOR, !=, 0);
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_VMX, ==, 0);
+    g_assert_cmphex(fk_cpuid(0x40000000, 0)->eax, ==, 0x40000001);
+    g_assert_cmphex(fk_cpuid(0x40000001, 0)->eax & 1, ==, 1);
+    g_assert_cmphex(fk_cpuid(0xb, 1)->flags, ==,
+                    KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+    g_assert_cmphex(fk_cpuid(0x80000008, 0)->eax & 0xff, ==, 39);
+    /* x2APIC stays: the irqchip is in the kernel */
+    g_assert_true(kvm_init_cpu_signals(cs, &error_abort));
+    g_assert_cmpint(fk.set_signal_mask, ==, 1);
+    kvm_destroy_vcpu(cs);
+    g_assert_null(cs->kvm_run);
+
+    /* max on a VMX host: nested exposed */
+    cs = make_cpu("max");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_VMX, !=, 0);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+static void test_regs_roundtrip(void)
+{
+    KVMState *s;
+    CPUState *cs;
+    CPUX86State *env, saved;
+
+    fake_reset();
+    cap_set(KVM_CAP_NESTED_STATE, sizeof(struct kvm_nested_state) + 128);
+    s = vm_new();
+    g_assert_cmpint(s->nested_state_size, >, 0);
+    cs = make_cpu("max");                    /* VMX: nested state synced */
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    env = &X86_CPU(cs)->env;
+
+    /* reset state goes in with LAPIC, MP state and a clean nested state */
+    g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_FULL_STATE), ==, 0);
+    g_assert_cmphex(fk.regs.rip, ==, 0xfff0);
+    g_assert_cmphex(fk.regs.rdx, ==, 0x000506e3);
+    g_assert_cmphex(fk.sregs.cs.selector, ==, 0xf000);
+    g_assert_cmphex(fk.sregs.cs.base, ==, 0xffff0000);
+    g_assert_cmpuint(fk.sregs.cs.type, ==, 0xb);
+    g_assert_cmpuint(fk.sregs.cs.present, ==, 1);
+    g_assert_cmphex(fk.sregs.cr0, ==, 0x60000010);
+    /* the BSP is CPU 0; the others wait for INIT/SIPI */
+    g_assert_cmphex(fk.sregs.apic_base, ==,
+                    cs->cpu_index ? 0xfee00800 : 0xfee00900);
+    g_assert_cmpuint(fk.mp.mp_state, ==,
+                     cs->cpu_index ? KVM_MP_STATE_UNINITIALIZED
+                                   : KVM_MP_STATE_RUNNABLE);
+    g_assert_cmphex((uint8_t)fk.lapic.regs[0xf0], ==, 0xff);
+    g_assert_true(fk.nested_set);
+    g_assert_cmpuint(((struct kvm_nested_state *)fk.nested)->format, ==,
+                     KVM_STATE_NESTED_FORMAT_VMX);
+    g_assert_cmpuint(fk.xcrs.xcrs[0].value, ==, 1);
+    /* TSC goes in at reset level; MSRs the host lacks never do */
+    g_assert_cmpuint(fk.nmsr_vals, ==, 10);
+    for (uint32_t i = 0; i < fk.nmsr_vals; i++) {
+        g_assert_cmphex(fk.msr_vals[i].index, !=, MSR_CSTAR);
+    }
+
+    /* a guest in long mode with state everywhere */
+    env->regs[R_EAX] = 0x1111;
+    env->regs[R_R15] = 0xf0f0f0f0f0f0f0f0ull;
+    env->rip = 0xffffffff81000000ull;
+    env->rflags = 0x246;
+    env->segs[R_CS] = (SegmentCache){ 0x10, 0, 0xffffffff,
+                                      DESC_P_MASK | DESC_S_MASK | DESC_L_MASK |
+                                      DESC_G_MASK | (0xbu << DESC_TYPE_SHIFT) };
+    env->ldt = (SegmentCache){ 0, 0, 0, 0 };
+    env->cr[0] = 0x80050033;
+    env->cr[3] = 0x1234000;
+    env->cr[4] = 0x3606f0;
+    env->efer = EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE;
+    env->lstar = 0xffffffff81e00000ull;
+    env->xmm[7].q[0] = 0x0123456789abcdefull;
+    env->xmm[7].q[1] = 0xfedcba9876543210ull;
+    env->mxcsr = 0x1fa0;
+    env->exception_nr = 14;
+    env->exception_injected = true;
+    env->has_error_code = true;
+    env->error_code = 2;
+    env->nmi_pending = true;
+    env->dr[7] = 0x401;
+    saved = *env;
+    g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_RUNTIME_STATE), ==, 0);
+    g_assert_cmpuint(fk.sregs.ldt.unusable, ==, 1);
+    g_assert_cmpuint(fk.sregs.cs.l, ==, 1);
+    g_assert_cmpuint(fk.events.exception.injected, ==, 1);
+    g_assert_cmpuint(fk.events.exception.nr, ==, 14);
+    g_assert_cmpuint(fk.events.nmi.pending, ==, 1);
+
+    memset(env->regs, 0, sizeof(env->regs));
+    memset(env->xmm, 0, sizeof(env->xmm));
+    env->rip = env->cr[0] = env->efer = env->lstar = 0;
+    env->exception_nr = -1;
+    env->nmi_pending = false;
+    env->segs[R_CS].flags = 0;
+    g_assert_cmpint(kvm_arch_get_registers(cs), ==, 0);
+    g_assert_cmphex(env->regs[R_EAX], ==, 0x1111);
+    g_assert_cmphex(env->regs[R_R15], ==, saved.regs[R_R15]);
+    g_assert_cmphex(env->rip, ==, saved.rip);
+    g_assert_cmphex(env->rflags, ==, 0x246);
+    g_assert_cmphex(env->segs[R_CS].flags, ==, saved.segs[R_CS].flags);
+    g_assert_cmphex(env->cr[0], ==, 0x80050033);
+    g_assert_cmphex(env->efer, ==, saved.efer);
+    g_assert_cmphex(env->lstar, ==, saved.lstar);
+    g_assert_cmphex(env->xmm[7].q[0], ==, saved.xmm[7].q[0]);
+    g_assert_cmphex(env->xmm[7].q[1], ==, saved.xmm[7].q[1]);
+    g_assert_cmphex(env->mxcsr, ==, 0x1fa0);
+    g_assert_cmpint(env->exception_nr, ==, 14);
+    g_assert_true(env->has_error_code);
+    g_assert_true(env->nmi_pending);
+    g_assert_cmphex(env->dr[7], ==, 0x401);
+    g_assert_cmpuint(env->nested_state_len, ==,
+                     sizeof(struct kvm_nested_state));
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+/* ---- exits ---- */
+
+static struct kvm_run *run_area(CPUState *cs)
+{
+    memset(cs->kvm_run, 0, 3 * 4096);
+    return cs->kvm_run;
+}
+
+static void test_exit_dispatch(void)
+{
+    MemoryRegion port, mmio;
+    KVMState *s;
+    CPUState *cs;
+    struct kvm_run *run;
+    uint8_t *data;
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    memory_region_init_io(&port, NULL, &test_ops, NULL, "port80", 4);
+    memory_region_add_subregion(get_system_io(), 0x80, &port);
+    memory_region_init_io(&mmio, NULL, &test_ops, NULL, "dev", 0x1000);
+    memory_region_add_subregion(get_system_memory(), 0xfe000000, &mmio);
+
+    /* OUTSB x3 to port 0x81 */
+    run = run_area(cs);
+    run->exit_reason = KVM_EXIT_IO;
+    run->io.direction = KVM_EXIT_IO_OUT;
+    run->io.size = 1;
+    run->io.port = 0x81;
+    run->io.count = 3;
+    run->io.data_offset = 4096;
+    data = (uint8_t *)run + 4096;
+    data[0] = 0xa;
+    data[1] = 0xb;
+    data[2] = 0xc;
+    nwrites = 0;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    g_assert_cmpint(nwrites, ==, 3);
+    g_assert_cmphex(last_write, ==, 0xc);
+    g_assert_cmphex(last_write_addr, ==, 1);
+
+    /* IN AX, 0x80 */
+    run->io.direction = KVM_EXIT_IO_IN;
+    run->io.size = 2;
+    run->io.port = 0x80;
+    run->io.count = 1;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    g_assert_cmphex(data[0] | data[1] << 8, ==, 0x5a5a);
+
+    /* MMIO write and read */
+    run = run_area(cs);
+    run->exit_reason = KVM_EXIT_MMIO;
+    run->mmio.phys_addr = 0xfe000010;
+    run->mmio.len = 4;
+    run->mmio.is_write = 1;
+    memcpy(run->mmio.data, "\x78\x56\x34\x12", 4);
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    g_assert_cmphex(last_write, ==, 0x12345678);
+    g_assert_cmphex(last_write_addr, ==, 0x10);
+    run->mmio.is_write = 0;
+    memset(run->mmio.data, 0, 8);
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    g_assert_cmphex(run->mmio.data[3], ==, 0x5a);
+
+    /* HLT without work halts the vCPU */
+    run->exit_reason = KVM_EXIT_HLT;
+    g_atomic_int_set(&cs->halted, 0);
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_HLT);
+    g_assert_cmpint(g_atomic_int_get(&cs->halted), ==, 1);
+
+    run->exit_reason = KVM_EXIT_SHUTDOWN;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_INTERRUPT);
+    run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+    run->system_event.type = KVM_SYSTEM_EVENT_RESET;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_INTERRUPT);
+    run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+
+    /* errors: reported, stop the VM */
+    run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+    run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+    run->internal.ndata = 0;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, -1);
+    run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+    run->fail_entry.hardware_entry_failure_reason = 0x80000021;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, -1);
+    run->exit_reason = 9999;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, -1);
+
+    memory_region_del_subregion(get_system_io(), &port);
+    memory_region_del_subregion(get_system_memory(), &mmio);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+static void test_run_loop(void)
+{
+    MemoryRegion port;
+    KVMState *s;
+    CPUState *cs;
+    int r;
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    memory_region_init_io(&port, NULL, &test_ops, NULL, "port70", 2);
+    memory_region_add_subregion(get_system_io(), 0x70, &port);
+
+    /* two port exits, then a signal (EINTR): dirty registers go first */
+    run_area(cs);
+    cs->kvm_run->io.direction = KVM_EXIT_IO_OUT;
+    cs->kvm_run->io.size = 1;
+    cs->kvm_run->io.port = 0x70;
+    cs->kvm_run->io.count = 1;
+    cs->kvm_run->io.data_offset = 4096;
+    fk.run_script[0] = KVM_EXIT_IO;
+    fk.run_script[1] = KVM_EXIT_IO;
+    fk.run_script_len = 2;
+    nwrites = 0;
+    g_array_set_size(fk.log, 0);
+    bql_lock();
+    r = kvm_cpu_exec(cs);
+    g_assert_true(bql_locked());
+    bql_unlock();
+    g_assert_cmpint(r, ==, EXCP_INTERRUPT);
+    g_assert_cmpint(fk.run_calls, ==, 3);
+    g_assert_cmpint(nwrites, ==, 2);
+    g_assert_false(cs->vcpu_dirty);
+    g_assert_cmpint(logged_at(KVM_SET_REGS), <, logged_at(KVM_RUN));
+
+    /* an exit request: immediate_exit, no guest entry */
+    fk.run_calls = fk.run_script_len = 0;
+    cs->exit_request = 1;
+    bql_lock();
+    r = kvm_cpu_exec(cs);
+    bql_unlock();
+    g_assert_cmpint(r, ==, EXCP_INTERRUPT);
+    g_assert_true(fk.saw_immediate_exit);
+    g_assert_cmpint(cs->exit_request, ==, 0);
+    g_assert_cmpint(cs->kvm_run->immediate_exit, ==, 0);
+
+    /* a failed entry stops the VM with a register dump */
+    fk.run_script[0] = KVM_EXIT_FAIL_ENTRY;
+    fk.run_script_len = 1;
+    fk.run_calls = 0;
+    cs->stop = false;
+    bql_lock();
+    r = kvm_cpu_exec(cs);
+    bql_unlock();
+    g_assert_cmpint(r, ==, -1);
+    g_assert_true(cs->stop);
+
+    memory_region_del_subregion(get_system_io(), &port);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+/* ---- interrupts, irqfd, ioeventfd ---- */
+
+static void test_irq_and_eventfds(void)
+{
+    KVMState *s;
+
+    fake_reset();
+    s = vm_new();
+    g_assert_cmpint(kvm_set_irq(4, 1), ==, 1);
+    g_assert_cmpuint(fk.last_irq.irq, ==, 4);
+    g_assert_cmpuint(fk.last_irq.level, ==, 1);
+    g_assert_true(logged(KVM_IRQ_LINE_STATUS));
+
+    g_assert_cmpint(kvm_irqchip_add_irqfd_notifier(33, 34, 11), ==, 0);
+    g_assert_cmpuint(fk.last_irqfd.fd, ==, 33);
+    g_assert_cmpuint(fk.last_irqfd.gsi, ==, 11);
+    g_assert_cmpuint(fk.last_irqfd.flags, ==, KVM_IRQFD_FLAG_RESAMPLE);
+    g_assert_cmpuint(fk.last_irqfd.resamplefd, ==, 34);
+    g_assert_cmpint(kvm_irqchip_remove_irqfd_notifier(33, 11), ==, 0);
+    g_assert_cmpuint(fk.last_irqfd.flags, ==, KVM_IRQFD_FLAG_DEASSIGN);
+
+    g_assert_cmpint(kvm_set_ioeventfd_mmio(40, 0xfe003000, 7, true, 2, true),
+                    ==, 0);
+    g_assert_cmphex(fk.last_ioeventfd.addr, ==, 0xfe003000);
+    g_assert_cmpuint(fk.last_ioeventfd.len, ==, 2);
+    g_assert_cmpuint(fk.last_ioeventfd.datamatch, ==, 7);
+    g_assert_cmpuint(fk.last_ioeventfd.flags, ==,
+                     KVM_IOEVENTFD_FLAG_DATAMATCH);
+    g_assert_cmpint(kvm_set_ioeventfd_pio(41, 0xc050, 0, false, 4, false),
+                    ==, 0);
+    g_assert_cmpuint(fk.last_ioeventfd.flags, ==,
+                     KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DEASSIGN);
+    /* any-length needs the capability; odd sizes never work */
+    g_assert_cmpint(kvm_set_ioeventfd_mmio(40, 0x1000, 0, true, 0, false),
+                    ==, -EINVAL);
+    g_assert_cmpint(kvm_set_ioeventfd_mmio(40, 0x1000, 0, true, 3, false),
+                    ==, -EINVAL);
+    vm_free(s);
+
+    /* without KVM nothing is accepted */
+    g_assert_cmpint(kvm_set_irq(4, 1), ==, -ENOSYS);
+    g_assert_cmpint(kvm_irqchip_add_irqfd_notifier(33, -1, 11), ==, -ENOSYS);
+    g_assert_cmpint(kvm_set_ioeventfd_pio(41, 0xc050, 0, true, 4, false), ==,
+                    -ENOSYS);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    main_loop_init();
+    memory_map_init();
+    kvm_set_host_ops(&fake_ops);
+    g_test_add_func("/kvm/init/errors", test_init_errors);
+    g_test_add_func("/kvm/init/vm", test_init_vm);
+    g_test_add_func("/kvm/init/irqchip-modes", test_irqchip_modes);
+    g_test_add_func("/kvm/memory/slots", test_memory_slots);
+    g_test_add_func("/kvm/vcpu/init", test_vcpu_init);
+    g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
+    g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
+    g_test_add_func("/kvm/exit/run-loop", test_run_loop);
+    g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
+    return g_test_run();
+}
