@@ -6,6 +6,7 @@
  *         assert, 0 to deassert; reads it back); 4..0xfff scratch RAM
  *   BAR1  I/O, 256 bytes: scratch
  *   BAR2  memory, 1 MiB, 64-bit prefetchable: scratch RAM
+ *   capabilities: vendor-specific (0x09) at 0x60 -> 0x40
  *   properties: addr, multifunction (PCI core)
  */
 #include "turtle/osdep.h"
@@ -91,6 +92,12 @@ static bool testdev_realize(PCIDevice *dev, Error **errp)
     pci_register_bar(dev, 1, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
     pci_register_bar(dev, 2, PCI_BASE_ADDRESS_MEM_TYPE_64 |
                      PCI_BASE_ADDRESS_MEM_PREFETCH, &s->ram);
+    /* two vendor-specific capabilities: a list to walk */
+    if (!pci_add_capability(dev, PCI_CAP_ID_VNDR, 0, 8, errp) ||
+        !pci_add_capability(dev, PCI_CAP_ID_VNDR, 0x60, 4, errp)) {
+        return false;
+    }
+    dev->config[0x42] = 8;           /* vendor cap: its length */
     return true;
 }
 

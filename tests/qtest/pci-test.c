@@ -267,6 +267,25 @@ static void test_intx_routing(void)
     qtest_quit(qts);
 }
 
+/* Capability list: status bit, pointer, chain, read-only links. */
+static void test_capabilities(void)
+{
+    QTestState *qts = qtest_init("-M pc -device pci-testdev,addr=4");
+
+    g_assert_cmphex(cfg_readw(qts, 4, 0, 0x06) & 0x10, ==, 0x10);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x34), ==, 0x60);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x60), ==, 0x09);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x61), ==, 0x40);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x40), ==, 0x09);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x41), ==, 0x00);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x42), ==, 0x08);
+    cfg_writeb(qts, 4, 0, 0x61, 0x00);
+    cfg_writeb(qts, 4, 0, 0x34, 0x00);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x61), ==, 0x40);
+    g_assert_cmphex(cfg_readb(qts, 4, 0, 0x34), ==, 0x60);
+    qtest_quit(qts);
+}
+
 static void test_bad_addr(void)
 {
     char *err = NULL;
@@ -295,6 +314,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pci/piix3-pirq-regs", test_pirq_regs);
     g_test_add_func("/pci/bar-sizing", test_bar_sizing);
     g_test_add_func("/pci/intx-routing", test_intx_routing);
+    g_test_add_func("/pci/capabilities", test_capabilities);
     g_test_add_func("/pci/bad-addr", test_bad_addr);
     return g_test_run();
 }

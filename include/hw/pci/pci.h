@@ -66,6 +66,11 @@
 #define PCI_INTERRUPT_PIN       0x3d
 #define PCI_CONFIG_HEADER_SIZE  0x40
 
+#define PCI_CAP_ID_PM           0x01
+#define PCI_CAP_ID_MSI          0x05
+#define PCI_CAP_ID_VNDR         0x09
+#define PCI_CAP_ID_MSIX         0x11
+
 #define PCI_VENDOR_ID_INTEL     0x8086
 #define PCI_VENDOR_ID_REDHAT    0x1b36
 
