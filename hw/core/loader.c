@@ -65,7 +65,7 @@ bool load_blob(AddressSpace *as, hwaddr addr, const void *data, size_t size,
 typedef struct RomBlob {
     AddressSpace *as;
     hwaddr addr;
-    uint8_t *data;
+    uint8_t *data;             /* NULL: zero-fill */
     size_t size;
 } RomBlob;
 
@@ -75,28 +75,58 @@ static void rom_reset(void *opaque)
 {
     for (GSList *l = rom_blobs; l; l = l->next) {
         RomBlob *r = l->data;
-        address_space_write_rom(r->as, r->addr, MEMTXATTRS_UNSPECIFIED,
-                                r->data, r->size);
+        if (r->data) {
+            address_space_write_rom(r->as, r->addr, MEMTXATTRS_UNSPECIFIED,
+                                    r->data, r->size);
+        } else {
+            address_space_set(r->as, r->addr, 0, r->size,
+                              MEMTXATTRS_UNSPECIFIED);
+        }
     }
+}
+
+static void rom_remember(AddressSpace *as, hwaddr addr, const void *data,
+                         size_t size)
+{
+    RomBlob *r = g_new(RomBlob, 1);
+
+    if (!rom_blobs) {
+        qemu_register_reset(rom_reset, NULL);
+    }
+    r->as = as;
+    r->addr = addr;
+    r->data = data ? g_memdup2(data, size) : NULL;
+    r->size = size;
+    rom_blobs = g_slist_append(rom_blobs, r);
+}
+
+bool rom_add_zero(AddressSpace *as, hwaddr addr, size_t size,
+                  const char *what, Error **errp)
+{
+    if (!size) {
+        return true;
+    }
+    if (addr + size < addr ||
+        !address_space_access_valid(as, addr, size, true,
+                                    MEMTXATTRS_UNSPECIFIED) ||
+        address_space_set(as, addr, 0, size, MEMTXATTRS_UNSPECIFIED)
+            != MEMTX_OK) {
+        error_setg(errp, "%s does not fit in guest memory "
+                   "(0x%" HWADDR_PRIx "..0x%" HWADDR_PRIx ")", what, addr,
+                   (hwaddr)(addr + size - 1));
+        return false;
+    }
+    rom_remember(as, addr, NULL, size);
+    return true;
 }
 
 bool rom_add_blob(AddressSpace *as, hwaddr addr, const void *data,
                   size_t size, const char *what, Error **errp)
 {
-    RomBlob *r;
-
     if (!load_blob(as, addr, data, size, what, errp)) {
         return false;
     }
-    if (!rom_blobs) {
-        qemu_register_reset(rom_reset, NULL);
-    }
-    r = g_new(RomBlob, 1);
-    r->as = as;
-    r->addr = addr;
-    r->data = g_memdup2(data, size);
-    r->size = size;
-    rom_blobs = g_slist_append(rom_blobs, r);
+    rom_remember(as, addr, data, size);
     return true;
 }
 
@@ -279,12 +309,10 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
                           errp)) {
             return false;
         }
-        if (ph.memsz > ph.filesz) {
-            g_autofree uint8_t *zero = g_malloc0(ph.memsz - ph.filesz);
-            if (!rom_add_blob(as, addr + ph.filesz, zero,
-                              ph.memsz - ph.filesz, "ELF bss", errp)) {
-                return false;
-            }
+        if (ph.memsz > ph.filesz &&
+            !rom_add_zero(as, addr + ph.filesz, ph.memsz - ph.filesz,
+                          "ELF bss", errp)) {
+            return false;
         }
         if (use_paddr && entry >= ph.vaddr && entry - ph.vaddr < ph.memsz &&
             ph.vaddr != ph.paddr) {

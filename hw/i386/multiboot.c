@@ -101,12 +101,13 @@ static bool multiboot_load_aout(const X86BootInfo *info, const uint8_t *d,
     }
     *high = load_addr + load_size;
     if (bss_end > *high) {
-        g_autofree uint8_t *zero = g_malloc0(bss_end - *high);
-        if (bss_end > info->below_4g ||
-            !rom_add_blob(&address_space_memory, *high, zero, bss_end - *high,
-                          "multiboot bss", errp)) {
+        if (bss_end > info->below_4g) {
             error_setg(errp, "%s: multiboot bss end 0x%x is outside RAM",
                        info->kernel, bss_end);
+            return false;
+        }
+        if (!rom_add_zero(&address_space_memory, *high, bss_end - *high,
+                          "multiboot bss", errp)) {
             return false;
         }
         *high = bss_end;

@@ -35,6 +35,10 @@ bool load_blob(AddressSpace *as, hwaddr addr, const void *data, size_t size,
 bool rom_add_blob(AddressSpace *as, hwaddr addr, const void *data,
                   size_t size, const char *what, Error **errp);
 
+/* Zero [addr, addr + size) now and on every system reset (bss). */
+bool rom_add_zero(AddressSpace *as, hwaddr addr, size_t size,
+                  const char *what, Error **errp);
+
 /*
  * Load filename at addr (the whole file, at most max_size bytes, 0: no
  * limit).  Returns the number of bytes loaded, or -1 with errp set.
