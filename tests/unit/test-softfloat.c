@@ -957,9 +957,231 @@ static void test_arm_convert(void)
     g_assert_cmpint(failures, ==, 0);
 }
 
+/*
+ * The lane-wise and pairwise/conversion groups of
+ * tests/tcg/aarch64/simd-fp.c, each vector lane computed with the scalar
+ * operation the test uses as its model, hashed as the test does, against
+ * QEMU 7.2's simd-fp.ref.
+ */
+static const uint64_t simd_sv[] = {
+    0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x3fc00000, 0x40400000, 0x3eaaaaab,
+    0x7f7fffff, 0xff7fffff, 0x00800000, 0x007fffff, 0x00000001, 0x7f800000, 0xff800000,
+    0x7fc00123, 0x7f800456, 0x4f000000, 0xcf000001, 0x5f800000, 0x3effffff,
+};
+static const uint64_t simd_dv[] = {
+    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+    0x3ff8000000000000ull, 0x4008000000000000ull, 0x3fd5555555555555ull, 0x7fefffffffffffffull,
+    0x0010000000000000ull, 0x000fffffffffffffull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+    0x7ff8000000000123ull, 0x7ff0000000000456ull, 0x43e0000000000000ull, 0xc3e0000000000001ull,
+};
+
+/* a 128-bit vector as lanes of es bytes, like simd.h */
+typedef struct {
+    uint8_t b[16];
+} vec16;
+
+static uint64_t vlane(const vec16 *v, int es, int i)
+{
+    uint64_t x = 0;
+    memcpy(&x, v->b + es * i, es);
+    return x;
+}
+
+static void vset(vec16 *v, int es, int i, uint64_t x)
+{
+    memcpy(v->b + es * i, &x, es);
+}
+
+static void vfill(vec16 *v, int es, int seed)
+{
+    int n = 16 / es;
+    for (int i = 0; i < n; i++) {
+        int j = (i * 7 + seed * 3 + seed / 5) % (es == 4 ? 20 : 16);
+        vset(v, es, i, es == 4 ? simd_sv[j] : simd_dv[j]);
+    }
+}
+
+enum { V_ADD, V_SUB, V_MUL, V_DIV, V_MAX, V_MINNM, V_ABD, V_FMLA, V_FMLS, V_SQRT, V_RINTX,
+       V_ABS, V_NEG, V_CVTZS, V_CVTZU, V_SCVTF, V_CVTZS_FB, V_SCVTF_FB, V_CMGT, V_CMEQ,
+       V_CMGE0 };
+
+static uint64_t simd_scalar(int op, int es, uint64_t a, uint64_t b, uint64_t acc,
+                            float_status *st)
+{
+    bool d = es == 8;
+    FloatRelation rel;
+
+    switch (op) {
+    case V_ADD: return d ? float64_add(a, b, st) : float32_add(a, b, st);
+    case V_SUB: return d ? float64_sub(a, b, st) : float32_sub(a, b, st);
+    case V_MUL: return d ? float64_mul(a, b, st) : float32_mul(a, b, st);
+    case V_DIV: return d ? float64_div(a, b, st) : float32_div(a, b, st);
+    case V_MAX: return d ? float64_max(a, b, st) : float32_max(a, b, st);
+    case V_MINNM: return d ? float64_minnum(a, b, st) : float32_minnum(a, b, st);
+    case V_ABD: return d ? float64_abs(float64_sub(a, b, st))
+                         : float32_abs(float32_sub(a, b, st));
+    case V_FMLA: return d ? float64_muladd(a, b, acc, 0, st)
+                          : float32_muladd(a, b, acc, 0, st);
+    case V_FMLS: return d ? float64_muladd(a, b, acc, float_muladd_negate_product, st)
+                          : float32_muladd(a, b, acc, float_muladd_negate_product, st);
+    case V_SQRT: return d ? float64_sqrt(a, st) : float32_sqrt(a, st);
+    case V_RINTX: return d ? float64_round_to_int(a, st) : float32_round_to_int(a, st);
+    case V_ABS: return d ? float64_abs(a) : float32_abs(a);
+    case V_NEG: return d ? float64_neg(a) : float32_neg(a);
+    case V_CVTZS: return d ? (uint64_t)float64_to_int64_round_to_zero(a, st)
+                           : (uint32_t)float32_to_int32_round_to_zero(a, st);
+    case V_CVTZU: return d ? float64_to_uint64_round_to_zero(a, st)
+                           : float32_to_uint32_round_to_zero(a, st);
+    case V_SCVTF: return d ? int64_to_float64(a, st) : int32_to_float32(a, st);
+    case V_CVTZS_FB: return d ? (uint64_t)float64_to_int64_scalbn(a, float_round_to_zero, 10, st)
+                              : (uint32_t)float32_to_int32_scalbn(a, float_round_to_zero, 10, st);
+    case V_SCVTF_FB: return d ? int64_to_float64_scalbn(a, -3, st)
+                              : int32_to_float32_scalbn(a, -3, st);
+    case V_CMGT:
+    case V_CMGE0:
+        b = op == V_CMGE0 ? 0 : b;
+        rel = d ? float64_compare(a, b, st) : float32_compare(a, b, st);
+        return (rel == float_relation_greater ||
+                (op == V_CMGE0 && rel == float_relation_equal)) ? ~0ull : 0;
+    default:
+        rel = d ? float64_compare_quiet(a, b, st) : float32_compare_quiet(a, b, st);
+        return rel == float_relation_equal ? ~0ull : 0;
+    }
+}
+
+static void test_arm_simd(void)
+{
+    static const struct {
+        const char *name;
+        int op, es, lanes;
+        uint64_t ref;
+    } cases[] = {
+        { "fadd 4s", V_ADD, 4, 4, 0x9ddc2d7305271c30ull },
+        { "fadd 2d", V_ADD, 8, 2, 0x4f4037aedda3787eull },
+        { "fsub 2s", V_SUB, 4, 2, 0x131745e4bfa5bf80ull },
+        { "fmul 4s", V_MUL, 4, 4, 0x1f1e55c059e31adbull },
+        { "fmul 2d", V_MUL, 8, 2, 0x3f2ea68944609f6aull },
+        { "fdiv 4s", V_DIV, 4, 4, 0xd424ee0e2ef5d66dull },
+        { "fdiv 2d", V_DIV, 8, 2, 0x173dd2b1f57306e1ull },
+        { "fmax 4s", V_MAX, 4, 4, 0xe48a9aab13603751ull },
+        { "fminnm 2d", V_MINNM, 8, 2, 0xf6e2a38e7084e6a4ull },
+        { "fabd 4s", V_ABD, 4, 4, 0x6120720e6a3f31fdull },
+        { "fmla 4s", V_FMLA, 4, 4, 0x10d28077fa8c13adull },
+        { "fmls 2d", V_FMLS, 8, 2, 0xe8b2d850b6bff806ull },
+        { "fsqrt 4s", V_SQRT, 4, 4, 0x1ec2e2acfd77a14bull },
+        { "frintx 2d", V_RINTX, 8, 2, 0x946dbe9b6f8489d3ull },
+        { "fabs 4s", V_ABS, 4, 4, 0x15f0a686461e03b5ull },
+        { "fneg 2d", V_NEG, 8, 2, 0x6e6d7d84dae745e5ull },
+        { "fcvtzs 4s", V_CVTZS, 4, 4, 0x8d4027143b0dd035ull },
+        { "fcvtzu 2d", V_CVTZU, 8, 2, 0xaecaa958149dd415ull },
+        { "scvtf 4s", V_SCVTF, 4, 4, 0x5d38d41fba3fcd35ull },
+        { "fcvtzs 2d #10", V_CVTZS_FB, 8, 2, 0xde94230ac7a39a8dull },
+        { "scvtf 4s #3", V_SCVTF_FB, 4, 4, 0x932b3add181d4655ull },
+        { "fcmgt 4s", V_CMGT, 4, 4, 0xd967106284f5c0d9ull },
+        { "fcmeq 2d", V_CMEQ, 8, 2, 0xe5af8b925d150c05ull },
+        { "fcmge #0 4s", V_CMGE0, 4, 4, 0xf6b55a90024face5ull },
+    };
+    static const int cfgs[] = { FPCR_RN, FPCR_RM, FZ, DN | FPCR_RZ };
+
+    for (int k = 0; k < (int)G_N_ELEMENTS(cases); k++) {
+        int es = cases[k].es;
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (int m = 0; m < 4; m++) {
+            for (int sd = 0; sd < 24; sd++) {
+                vec16 in1, in2, acc, e;
+                unsigned fl = 0;
+                vfill(&in1, es, sd);
+                vfill(&in2, es, sd * 5 + 2);
+                vfill(&acc, es, sd + 11);
+                memset(&e, 0, sizeof(e));
+                for (int i = 0; i < cases[k].lanes; i++) {
+                    float_status st = arm(cfgs[m]);
+                    uint64_t r = simd_scalar(cases[k].op, es, vlane(&in1, es, i),
+                                             vlane(&in2, es, i), vlane(&acc, es, i), &st);
+                    vset(&e, es, i, r);
+                    fl |= fpsr(&st);
+                }
+                h = fnv_u64(h, vlane(&e, 8, 0));
+                h = fnv_u64(h, vlane(&e, 8, 1));
+                h = fnv_u64(h, fl);
+            }
+        }
+        if (h != cases[k].ref) {
+            fprintf(stderr, "simd-fp %s: hash %#" G_GINT64_MODIFIER "x, QEMU %#"
+                    G_GINT64_MODIFIER "x\n", cases[k].name, h, cases[k].ref);
+            failures++;
+        }
+    }
+
+    /* faddp, fmaxnmv, fminv, fcvtn/fcvtn2/fcvtxn/fcvtl2/fcvtn 4h/fcvtl 4s, FPCR 0 */
+    uint64_t h = 0xcbf29ce484222325ull;
+    float_status st = arm(0), odd = arm(0);
+    odd.rounding_mode = float_round_to_odd;
+    for (int sd = 0; sd < 40; sd++) {
+        vec16 in1, in2, e;
+        uint64_t a[4], b[4];
+        vfill(&in1, 4, sd);
+        vfill(&in2, 4, sd * 3 + 1);
+        for (int i = 0; i < 4; i++) {
+            a[i] = vlane(&in1, 4, i);
+            b[i] = vlane(&in2, 4, i);
+        }
+#define HASHV() (h = fnv_u64(fnv_u64(h, vlane(&e, 8, 0)), vlane(&e, 8, 1)))
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float32_add(a[0], a[1], &st));
+        vset(&e, 4, 1, float32_add(a[2], a[3], &st));
+        vset(&e, 4, 2, float32_add(b[0], b[1], &st));
+        vset(&e, 4, 3, float32_add(b[2], b[3], &st));
+        HASHV();
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float32_add(a[0], a[1], &st));
+        HASHV();
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float32_maxnum(float32_maxnum(a[0], a[1], &st),
+                                      float32_maxnum(a[2], a[3], &st), &st));
+        HASHV();
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float32_min(float32_min(a[0], a[1], &st),
+                                   float32_min(a[2], a[3], &st), &st));
+        HASHV();
+        vfill(&in2, 8, sd);
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float64_to_float32(vlane(&in2, 8, 0), &st));
+        vset(&e, 4, 1, float64_to_float32(vlane(&in2, 8, 1), &st));
+        HASHV();
+        e = in1;
+        vset(&e, 4, 2, float64_to_float32(vlane(&in2, 8, 0), &st));
+        vset(&e, 4, 3, float64_to_float32(vlane(&in2, 8, 1), &st));
+        HASHV();
+        memset(&e, 0, 16);
+        vset(&e, 4, 0, float64_to_float32(vlane(&in2, 8, 0), &odd));
+        vset(&e, 4, 1, float64_to_float32(vlane(&in2, 8, 1), &odd));
+        HASHV();
+        vset(&e, 8, 0, float32_to_float64(a[2], &st));
+        vset(&e, 8, 1, float32_to_float64(a[3], &st));
+        HASHV();
+        memset(&e, 0, 16);
+        for (int i = 0; i < 4; i++) {
+            vset(&e, 2, i, float32_to_float16(a[i], true, &st));
+        }
+        HASHV();
+        for (int i = 0; i < 4; i++) {
+            vset(&e, 4, i, float16_to_float32(vlane(&in2, 2, i), true, &st));
+        }
+        HASHV();
+#undef HASHV
+    }
+    if (h != 0x68e87cc43d98e65full) {
+        fprintf(stderr, "simd-fp pairwise/convert: hash %#" G_GINT64_MODIFIER "x, QEMU "
+                "0x68e87cc43d98e65f\n", h);
+        failures++;
+    }
+}
+
 static void test_arm_estimates(void)
 {
     failures = 0;
+    test_arm_simd();
     /* tests/tcg/aarch64/simd-fp.ref */
     CHECK(float32_recip_estimate(0x3f800000, &st), 0, 0x3f7f8000, 0);
     CHECK(float32_recip_estimate(0x40000000, &st), 0, 0x3eff8000, 0);
