@@ -1963,6 +1963,9 @@ typedef struct RandGen {
     TCGv_i32 v32[R32 + 4];
     TCGLabel *pending[8];
     int pending_at[8];
+    TCGLabel *loop_top;         /* a short counted loop in progress */
+    TCGv_i64 loop_count;
+    int loop_end_at;
 } RandGen;
 
 static int rnd(RandGen *g, int n)
@@ -2004,7 +2007,7 @@ static void gen_random_op(RandGen *g, int k)
     TCGv_i32 t32 = tcg_temp_new_i32();
     int i;
 
-    switch (rnd(g, 30)) {
+    switch (rnd(g, 31)) {
     case 0: tcg_gen_add_i64(d, a, b); break;
     case 1: tcg_gen_sub_i64(d, a, b); break;
     case 2: tcg_gen_mul_i64(d, a, b); break;
@@ -2077,14 +2080,23 @@ static void gen_random_op(RandGen *g, int k)
         }
         break;
     case 24: {
-        /* guest memory, always within the RAM pages of mmu_idx 0 */
-        MemOp mop = rnd(g, 4) | (rnd(g, 2) ? MO_BE : MO_LE);
-        tcg_gen_andi_i64(t, a, 0x1ff8);
+        /*
+         * guest memory within the RAM pages: fast path hits, page crossings,
+         * the MMIO page, mmu_idx 1 (all misses) and alignment faults all
+         * call the slow path in the middle of live registers
+         */
+        MemOp mop = rnd(g, 4) | (rnd(g, 2) ? MO_BE : MO_LE)
+                    | (rnd(g, 4) == 0 ? MO_ALIGN : 0);
+        unsigned mmu = rnd(g, 5) == 0;
+        tcg_gen_andi_i64(t, a, 0x3ff0);
         tcg_gen_addi_i64(t, t, GUEST_BASE + rnd(g, 8));
         if (rnd(g, 2)) {
-            tcg_gen_qemu_ld_i64(d, t, 0, mop | (rnd(g, 2) ? MO_SIGN : 0));
+            tcg_gen_qemu_ld_i64(d, t, mmu, mop | (rnd(g, 2) ? MO_SIGN : 0));
+        } else if (rnd(g, 2)) {
+            tcg_gen_qemu_st_i64(b, t, mmu, mop);
         } else {
-            tcg_gen_qemu_st_i64(b, t, 0, mop);
+            MemOp m32 = (mop & MO_SIZE) == MO_64 ? (mop & ~MO_SIZE) | MO_32 : mop;
+            tcg_gen_qemu_st_i32(b32, t, mmu, m32);
         }
         break;
     }
@@ -2096,6 +2108,9 @@ static void gen_random_op(RandGen *g, int k)
         break;
     case 27:
         /* a forward branch over the next few ops */
+        if (g->loop_top) {
+            break;
+        }
         for (i = 0; i < 8; i++) {
             if (!g->pending[i]) {
                 g->pending[i] = gen_new_label();
@@ -2106,6 +2121,22 @@ static void gen_random_op(RandGen *g, int k)
         }
         break;
     case 28: tcg_gen_ctpop_i64(d, a); break;
+    case 29:
+        /* a loop running the next few ops 1-3 times (no branch pending) */
+        if (g->loop_top) {
+            break;
+        }
+        for (i = 0; i < 8; i++) {
+            if (g->pending[i]) {
+                return;
+            }
+        }
+        g->loop_count = tcg_temp_new_i64();
+        tcg_gen_movi_i64(g->loop_count, 1 + rnd(g, 3));
+        g->loop_top = gen_new_label();
+        gen_set_label(g->loop_top);
+        g->loop_end_at = k + 2 + rnd(g, 6);
+        break;
     default: tcg_gen_mov_i64(d, a); break;
     }
 }
@@ -2130,6 +2161,7 @@ static void gen_random(void *opaque)
         g->v32[R32 + i] = rglob32[i];
     }
     memset(g->pending, 0, sizeof(g->pending));
+    g->loop_top = NULL;
     for (k = 0; k < n; k++) {
         tcg_gen_insn_start(k, 0);
         for (i = 0; i < 8; i++) {
@@ -2138,7 +2170,17 @@ static void gen_random(void *opaque)
                 g->pending[i] = NULL;
             }
         }
+        if (g->loop_top && g->loop_end_at == k) {
+            tcg_gen_subi_i64(g->loop_count, g->loop_count, 1);
+            tcg_gen_brcondi_i64(TCG_COND_NE, g->loop_count, 0, g->loop_top);
+            g->loop_top = NULL;
+        }
         gen_random_op(g, k);
+    }
+    if (g->loop_top) {
+        tcg_gen_subi_i64(g->loop_count, g->loop_count, 1);
+        tcg_gen_brcondi_i64(TCG_COND_NE, g->loop_count, 0, g->loop_top);
+        g->loop_top = NULL;
     }
     for (i = 0; i < 8; i++) {
         if (g->pending[i]) {
