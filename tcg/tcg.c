@@ -1332,7 +1332,9 @@ int tcg_gen_code(TranslationBlock *tb)
     const TCGBackend *be = s->be;
     unsigned oi, log = log_flags(s);
     int i;
-    uintptr_t cp = ((uintptr_t)s->code_gen_ptr + 15) & ~(uintptr_t)15;
+    /* code on its own cache lines: stores to the TB struct before it must
+     * not look like self-modifying code to the CPU */
+    uintptr_t cp = ((uintptr_t)s->code_gen_ptr + 63) & ~(uintptr_t)63;
 
     if (log & TCG_LOG_OP) {
         FILE *f = log_lock(s);
