@@ -281,9 +281,14 @@ static void handle_help_options(Config *c)
         if (is_help(c->machine)) {
             machine_list_help(stdout, turtle_target.name);
         } else {
-            g_autofree char *name = g_strndup(c->machine,
-                                              strcspn(c->machine, ","));
-            MachineClass *mc = machine_find_class(name, turtle_target.name);
+            /* stack buffers: these paths end in exit(), where a heap
+             * string would be reported as leaked by LeakSanitizer */
+            char name[128];
+            MachineClass *mc;
+
+            g_strlcpy(name, c->machine,
+                      MIN(sizeof(name), strcspn(c->machine, ",") + 1));
+            mc = machine_find_class(name, turtle_target.name);
             if (!mc) {
                 error_report("unsupported machine type '%s' (try -M help)", name);
                 exit(1);
@@ -310,7 +315,9 @@ static void handle_help_options(Config *c)
             exit(0);
         }
         if (has_help_opt(d)) {
-            g_autofree char *drv = g_strndup(d, strcspn(d, ","));
+            char drv[128];
+
+            g_strlcpy(drv, d, MIN(sizeof(drv), strcspn(d, ",") + 1));
             qdev_device_help(stdout, drv, &error_fatal);
             exit(0);
         }
@@ -445,7 +452,9 @@ static MachineState *create_machine(Config *c)
     parse_smp(ms, mc, c->smp);
     parse_mem(ms, mc, c->mem);
     if (c->cpu) {
-        g_autofree char *model = g_strndup(c->cpu, strcspn(c->cpu, ","));
+        char model[128];
+
+        g_strlcpy(model, c->cpu, MIN(sizeof(model), strcspn(c->cpu, ",") + 1));
         ms->cpu_type = target_cpu_type_from_model(model, &error_fatal);
         if (strchr(c->cpu, ',')) {
             ms->cpu_options = g_strdup(strchr(c->cpu, ',') + 1);
