@@ -179,6 +179,93 @@ static uint64_t step(uint64_t a, uint64_t b, const FloatFmt *f, bool rsqrt,
                      f, s);
 }
 
+/*
+ * FPRoundIntN (FRINT32Z/FRINT32X/FRINT64Z/FRINT64X): round to an integral
+ * value that fits intsize bits; NaN, infinity and out-of-range give
+ * -2^(intsize-1) with invalid.  Inexact is raised whatever the mode.
+ */
+static uint64_t round_int_n(uint64_t raw, const FloatFmt *f, int rmode, int intsize,
+                            float_status *s)
+{
+    FloatParts p = fp_unpack_s(raw, f, s);
+    uint64_t sign_bit = p.sign ? fmt_sign_bit(f) : 0;
+    uint64_t most_neg = fmt_sign_bit(f) | ((uint64_t)(f->bias + intsize - 1) << f->fbits);
+    uint64_t limit = 1ull << (intsize - 1), mag;
+    bool inexact;
+
+    if (fp_is_nan(&p) || p.cls == FC_INF) {
+        float_raise(float_flag_invalid, s);
+        return most_neg;
+    }
+    if (p.cls == FC_ZERO) {
+        return sign_bit;
+    }
+    if (!fp_round_to_mag(p, rmode, 0, &mag, &inexact) ||
+        mag > (p.sign ? limit : limit - 1)) {
+        float_raise(float_flag_invalid, s);
+        return most_neg;
+    }
+    if (inexact) {
+        float_raise(float_flag_inexact, s);
+    }
+    return fp_round_pack(fp_from_u64(mag, p.sign), f, float_round_to_zero, false, s);
+}
+
+float32 float32_round_to_int_n(float32 a, FloatRoundMode rmode, int intsize, float_status *s)
+{
+    return round_int_n(a, &fp_fmt_f32, rmode, intsize, s);
+}
+
+float64 float64_round_to_int_n(float64 a, FloatRoundMode rmode, int intsize, float_status *s)
+{
+    return round_int_n(a, &fp_fmt_f64, rmode, intsize, s);
+}
+
+/*
+ * FPToFixedJS (FJCVTZS): truncate, wrap modulo 2^32; invalid when the
+ * integer does not fit int32 (or NaN/inf, which give 0), else inexact if
+ * truncated.  *z is the PSTATE.Z result: set only for an exact in-range
+ * conversion of anything but -0 or a flushed denormal.
+ */
+int32_t float64_to_int32_js(float64 a, bool *z, float_status *s)
+{
+    FloatParts p = fp_unpack_s(a, &fp_fmt_f64, s);
+    uint64_t low, rem = 0;
+    bool overflow;
+
+    *z = false;
+    if (fp_is_nan(&p) || p.cls == FC_INF) {
+        float_raise(float_flag_invalid, s);
+        return 0;
+    }
+    if (p.cls == FC_ZERO) {
+        *z = !p.sign && (a & 0x000fffffffffffffull) == 0;
+        return 0;
+    }
+    if (p.exp < 0) {
+        float_raise(float_flag_inexact, s);
+        return 0;
+    }
+    if (p.exp >= 63) {
+        low = p.exp - 63 >= 32 ? 0 : p.frac << (p.exp - 63);
+    } else {
+        low = p.frac >> (63 - p.exp);
+        rem = p.frac << (p.exp + 1);
+    }
+    /* |trunc(value)| > 2^31 - 1, or > 2^31 when negative */
+    overflow = p.exp > 31 ||
+               (p.exp == 31 && !(p.sign && (p.frac >> 32) == 0x80000000u));
+    low = (uint32_t)(p.sign ? 0 - low : low);
+    if (overflow) {
+        float_raise(float_flag_invalid, s);
+    } else if (rem) {
+        float_raise(float_flag_inexact, s);
+    } else {
+        *z = true;
+    }
+    return (int32_t)low;
+}
+
 #define FLOAT_DEFINE_ARM(T, FMT)                                                  \
 T T##_recip_estimate(T a, float_status *s) { return recip_estimate(a, &FMT, s); } \
 T T##_rsqrt_estimate(T a, float_status *s) { return rsqrt_estimate(a, &FMT, s); } \

@@ -44,6 +44,21 @@ float16 float64_to_float16(float64 a, bool ieee, float_status *s)
     return convert(a, &fp_fmt_f64, ieee ? &fp_fmt_f16 : &fp_fmt_ahp, s);
 }
 
+bfloat16 float32_to_bfloat16(float32 a, float_status *s)
+{
+    return convert(a, &fp_fmt_f32, &fp_fmt_bf16, s);
+}
+
+bfloat16 float64_to_bfloat16(float64 a, float_status *s)
+{
+    return convert(a, &fp_fmt_f64, &fp_fmt_bf16, s);
+}
+
+float32 bfloat16_to_float32(bfloat16 a, float_status *s)
+{
+    return convert(a, &fp_fmt_bf16, &fp_fmt_f32, s);
+}
+
 float64 float32_to_float64(float32 a, float_status *s)
 {
     return convert(a, &fp_fmt_f32, &fp_fmt_f64, s);
@@ -58,8 +73,7 @@ float32 float64_to_float32(float64 a, float_status *s)
  * Round |p| * 2^scale to an integer magnitude.  Returns false if it is 2^64
  * or more.
  */
-static bool parts_round_mag(FloatParts p, int rmode, int scale, uint64_t *mag,
-                            bool *inexact)
+bool fp_round_to_mag(FloatParts p, int rmode, int scale, uint64_t *mag, bool *inexact)
 {
     int32_t e;
     int n;
@@ -113,13 +127,16 @@ static int64_t parts_to_sint(FloatParts p, int rmode, int scale, int64_t min,
     uint64_t mag;
     bool inexact;
 
+    /* x86 answers every invalid conversion with the "integer indefinite" */
+    bool x86 = s->nan_rule == float_nan_rule_x86;
+
     if (fp_is_nan(&p)) {
         float_raise(float_flag_invalid, s);
-        return 0;
+        return x86 ? min : 0;
     }
-    if (p.cls == FC_INF || !parts_round_mag(p, rmode, scale, &mag, &inexact)) {
+    if (p.cls == FC_INF || !fp_round_to_mag(p, rmode, scale, &mag, &inexact)) {
         float_raise(float_flag_invalid, s);
-        return p.sign ? min : max;
+        return p.sign || x86 ? min : max;
     }
     if (p.sign) {
         if (mag > (uint64_t)-(min + 1) + 1) {
@@ -133,7 +150,7 @@ static int64_t parts_to_sint(FloatParts p, int rmode, int scale, int64_t min,
     }
     if (mag > (uint64_t)max) {
         float_raise(float_flag_invalid, s);
-        return max;
+        return x86 ? min : max;
     }
     if (inexact) {
         float_raise(float_flag_inexact, s);
@@ -147,17 +164,20 @@ static uint64_t parts_to_uint(FloatParts p, int rmode, int scale, uint64_t max,
     uint64_t mag;
     bool inexact;
 
+    /* x86 (AVX-512 VCVT*2USI): every invalid conversion gives all ones */
+    uint64_t neg = s->nan_rule == float_nan_rule_x86 ? max : 0;
+
     if (fp_is_nan(&p)) {
         float_raise(float_flag_invalid, s);
-        return 0;
+        return neg;
     }
-    if (p.cls == FC_INF || !parts_round_mag(p, rmode, scale, &mag, &inexact)) {
+    if (p.cls == FC_INF || !fp_round_to_mag(p, rmode, scale, &mag, &inexact)) {
         float_raise(float_flag_invalid, s);
-        return p.sign ? 0 : max;
+        return p.sign ? neg : max;
     }
     if (p.sign && mag != 0) {
         float_raise(float_flag_invalid, s);
-        return 0;
+        return neg;
     }
     if (mag > max) {
         float_raise(float_flag_invalid, s);

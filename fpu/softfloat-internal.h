@@ -32,7 +32,7 @@ typedef struct {
     bool ahp;       /* Arm alternative half precision: overflow saturates with invalid */
 } FloatFmt;
 
-extern const FloatFmt fp_fmt_f16, fp_fmt_ahp, fp_fmt_f32, fp_fmt_f64;
+extern const FloatFmt fp_fmt_f16, fp_fmt_ahp, fp_fmt_bf16, fp_fmt_f32, fp_fmt_f64;
 
 #define FP_QUIET_BIT (1ull << 62)
 
@@ -91,6 +91,12 @@ FloatParts fp_invalid_nan(float_status *s);
 FloatParts fp_nan1(FloatParts a, float_status *s);
 FloatParts fp_nan2(FloatParts a, FloatParts b, float_status *s);
 FloatParts fp_from_u64(uint64_t mag, bool sign);
+
+/*
+ * Round |p| * 2^scale (finite or zero) to an integer magnitude in rmode;
+ * false if it is 2^64 or more.
+ */
+bool fp_round_to_mag(FloatParts p, int rmode, int scale, uint64_t *mag, bool *inexact);
 
 FloatParts fp_muladd(FloatParts a, FloatParts b, FloatParts c, int flags,
                      float_status *s);

@@ -9,6 +9,7 @@
 const FloatFmt fp_fmt_f16 = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 31 };
 const FloatFmt fp_fmt_ahp = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 32,
                               .ahp = true };
+const FloatFmt fp_fmt_bf16 = { .ebits = 8, .fbits = 7, .bias = 127, .emax = 255 };
 const FloatFmt fp_fmt_f32 = { .ebits = 8, .fbits = 23, .bias = 127, .emax = 255 };
 const FloatFmt fp_fmt_f64 = { .ebits = 11, .fbits = 52, .bias = 1023, .emax = 2047 };
 

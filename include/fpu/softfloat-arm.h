@@ -42,4 +42,14 @@ float16 float16_rsqrt_step(float16 a, float16 b, float_status *s);
 float32 float32_rsqrt_step(float32 a, float32 b, float_status *s);
 float64 float64_rsqrt_step(float64 a, float64 b, float_status *s);
 
+/*
+ * FPRoundIntN: FRINT32Z/FRINT64Z (rmode to_zero), FRINT32X/FRINT64X
+ * (status mode); intsize 32 or 64.  Raises inexact when it rounds.
+ */
+float32 float32_round_to_int_n(float32 a, FloatRoundMode rmode, int intsize, float_status *s);
+float64 float64_round_to_int_n(float64 a, FloatRoundMode rmode, int intsize, float_status *s);
+
+/* FPToFixedJS: FJCVTZS; *z receives PSTATE.Z (exact and in range) */
+int32_t float64_to_int32_js(float64 a, bool *z, float_status *s);
+
 #endif

@@ -17,6 +17,7 @@
 typedef uint16_t float16;
 typedef uint32_t float32;
 typedef uint64_t float64;
+typedef uint16_t bfloat16;      /* the top half of a float32 */
 
 /*
  * Rounding modes.  The first four have the values of Arm FPCR.RMode, so an
@@ -60,6 +61,12 @@ typedef enum {
      * default NaN ("real indefinite") is negative.
      */
     float_nan_rule_x86 = 1,
+    /*
+     * (The rule also selects the answer of an invalid float -> integer
+     * conversion: Arm saturates and gives 0 for NaN; x86 gives the
+     * "integer indefinite", the most negative value, or all ones for an
+     * unsigned result.)
+     */
 } FloatNaNRule;
 
 typedef struct float_status {
@@ -121,6 +128,7 @@ static inline T T##_silence_nan(T a, const float_status *s) { return a | QBIT; }
 
 FLOAT_DEFINE_BITOPS(float16, 16, 0x7c00u, 0x03ffu, 0x0200u)
 FLOAT_DEFINE_BITOPS(float32, 32, 0x7f800000u, 0x007fffffu, 0x00400000u)
+FLOAT_DEFINE_BITOPS(bfloat16, 16, 0x7f80u, 0x007fu, 0x0040u)
 FLOAT_DEFINE_BITOPS(float64, 64, 0x7ff0000000000000ull, 0x000fffffffffffffull,
                     0x0008000000000000ull)
 #undef FLOAT_DEFINE_BITOPS
@@ -194,6 +202,10 @@ float16 float32_to_float16(float32 a, bool ieee, float_status *s);
 float16 float64_to_float16(float64 a, bool ieee, float_status *s);
 float64 float32_to_float64(float32 a, float_status *s);
 float32 float64_to_float32(float64 a, float_status *s);
+/* BFloat16 (Arm BFCVT: status rounding, FZ and DN apply) */
+bfloat16 float32_to_bfloat16(float32 a, float_status *s);
+bfloat16 float64_to_bfloat16(float64 a, float_status *s);
+float32 bfloat16_to_float32(bfloat16 a, float_status *s);
 
 /* ---- float -> integer ---------------------------------------------------
  *

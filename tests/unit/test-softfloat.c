@@ -469,6 +469,32 @@ static void test_host_int_convert(void)
                 }
             }
 
+#ifdef HAVE_HOST_SSE
+            /* the x86 rule against CVTSD2SI/CVTTSD2SI: "integer indefinite" */
+            {
+                __m128d xv = _mm_set_sd(x);
+                fesetround(host_modes[m]);
+                feclearexcept(FE_ALL_EXCEPT);
+                int32_t h32 = _mm_cvtsd_si32(xv);
+                uint8_t f32 = host_flags();
+                feclearexcept(FE_ALL_EXCEPT);
+                int64_t h64 = _mm_cvttsd_si64(xv);
+                uint8_t f64 = host_flags();
+                fesetround(FE_TONEAREST);
+                float_status_init_x86(&st);
+                st.rounding_mode = m;
+                int32_t g32 = float64_to_int32(d, &st);
+                if (g32 != h32 || st.flags != f32) {
+                    report("x86 f64->i32", m, d, 0, 0, (uint32_t)g32, st.flags, (uint32_t)h32, f32);
+                }
+                st.flags = 0;
+                int64_t g64 = float64_to_int64_round_to_zero(d, &st);
+                if (g64 != h64 || st.flags != f64) {
+                    report("x86 f64->i64 rz", m, d, 0, 0, g64, st.flags, h64, f64);
+                }
+            }
+#endif
+
             /* int -> float */
             uint64_t v = rnd() >> (rnd() % 64);
             if (rnd() & 1) {
@@ -942,6 +968,28 @@ static void test_arm_convert(void)
     CHECK(float64_to_float16(0x3ff0020000100000ull, true, &st), 0, 0x3c01, 0x10);
     CHECK(float16_to_float64(0xc000, true, &st), 0, 0xc000000000000000ull, 0);
     CHECK(float16_to_float64(0xfe01, true, &st), 0, 0xfff8040000000000ull, 0);
+    /* BFCVT */
+    CHECK(float32_to_bfloat16(0x3f800000, &st), 0, 0x3f80, 0);
+    CHECK(float32_to_bfloat16(0x3f808000, &st), 0, 0x3f80, 0x10);
+    CHECK(float32_to_bfloat16(0x3f818000, &st), 0, 0x3f82, 0x10);
+    CHECK(float32_to_bfloat16(0x3f808000, &st), FPCR_RP, 0x3f81, 0x10);
+    CHECK(float32_to_bfloat16(0x7f7fffff, &st), 0, 0x7f80, 0x14);
+    CHECK(float32_to_bfloat16(0x7f800001, &st), 0, 0x7fc0, 0x01);
+    CHECK(float32_to_bfloat16(0x7f800001, &st), DN, 0x7fc0, 0x01);
+    CHECK(float32_to_bfloat16(0x80400000, &st), FZ, 0x8000, 0x80);
+    CHECK(float32_to_bfloat16(0x00400000, &st), 0, 0x0040, 0);
+    CHECK(float32_to_bfloat16(0x00808000, &st), FZ, 0x0080, 0x10);
+    CHECK(bfloat16_to_float32(0xc049, &st), 0, 0xc0490000, 0);
+    /* x86 invalid conversions: the integer indefinite */
+    {
+        float_status x;
+        float_status_init_x86(&x);
+        g_assert_cmphex((uint32_t)float64_to_int32(D_DNAN, &x), ==, 0x80000000u);
+        g_assert_cmphex((uint32_t)float64_to_int32(0x4202a05f20000000ull, &x), ==, 0x80000000u);
+        g_assert_cmphex(float64_to_uint32(D_M1, &x), ==, 0xffffffffu);
+        g_assert_cmphex(float64_to_uint64(D_DNAN, &x), ==, UINT64_MAX);
+        g_assert_cmphex(x.flags, ==, float_flag_invalid);
+    }
     /* FCVTXN: round to odd */
     {
         float_status odd;
@@ -1215,6 +1263,55 @@ static void test_arm_estimates(void)
     CHECK(float16_rsqrt_estimate(0x0001, &st), 0, 0x6bfc, 0);  /* 2^-24 -> 2^12 */
     CHECK(float32_rsqrt_estimate(0x7f800000, &st), 0, 0, 0);
     CHECK(float32_recip_estimate(0x7f800001, &st), 0, 0x7fc00001, 0x01);
+    /* FRINT32/FRINT64 */
+    CHECK(float32_round_to_int_n(0x4f000000, float_round_to_zero, 32, &st), 0, 0xcf000000, 0x01);
+    CHECK(float32_round_to_int_n(0xcf000000, float_round_to_zero, 32, &st), 0, 0xcf000000, 0);
+    CHECK(float32_round_to_int_n(0x40200000, float_round_to_zero, 32, &st), 0, 0x40000000, 0x10);
+    CHECK(float32_round_to_int_n(0x40200000, float_round_nearest_even, 32, &st), 0, 0x40000000, 0x10);
+    CHECK(float32_round_to_int_n(0xbf000000, float_round_to_zero, 32, &st), 0, 0x80000000, 0x10);
+    CHECK(float32_round_to_int_n(0x7fc00000, float_round_to_zero, 32, &st), 0, 0xcf000000, 0x01);
+    CHECK(float32_round_to_int_n(0x5f000000, float_round_to_zero, 64, &st), 0, 0xdf000000, 0x01);
+    CHECK(float64_round_to_int_n(0x41dfffffffe00000ull, float_round_nearest_even, 32, &st),
+          0, 0xc1e0000000000000ull, 0x01);   /* 2^31 - 0.5 rounds to 2^31: out of range */
+    CHECK(float64_round_to_int_n(0x41dfffffffe00000ull, float_round_to_zero, 32, &st),
+          0, 0x41dfffffffc00000ull, 0x10);
+    CHECK(float64_round_to_int_n(0xc3e0000000000000ull, float_round_to_zero, 64, &st),
+          0, 0xc3e0000000000000ull, 0);
+    /* FJCVTZS */
+    {
+        static const struct { uint64_t in; uint32_t out; bool z; unsigned fl; } js[] = {
+            { D_ONE, 1, true, 0 },
+            { D_NZERO, 0, false, 0 },
+            { 0, 0, true, 0 },
+            { 0x3ff8000000000000ull, 1, false, 0x10 },
+            { 0xc004000000000000ull, 0xfffffffe, false, 0x10 },
+            { 0x41e0000000000000ull, 0x80000000, false, 0x01 },        /* 2^31 */
+            { 0xc1e0000000000000ull, 0x80000000, true, 0 },            /* -2^31 */
+            { 0xc1e0000000100000ull, 0x80000000, false, 0x10 },        /* -2^31 - 0.5 */
+            { 0x41f0000000700000ull, 7, false, 0x01 },                 /* 2^32 + 7 */
+            { 0xc1f0000000700000ull, 0xfffffff9, false, 0x01 },        /* -(2^32 + 7) */
+            { 0x7e37e43c8800759cull, 0, false, 0x01 },                 /* 1e300 */
+            { 0x4330000000000003ull, 3, false, 0x01 },                 /* 2^52 + 3 */
+            { D_DNAN, 0, false, 0x01 },
+            { D_NINF, 0, false, 0x01 },
+            { 1, 0, false, 0x10 },
+        };
+        for (int i = 0; i < (int)G_N_ELEMENTS(js); i++) {
+            float_status x = arm(0);
+            bool z;
+            uint32_t r = float64_to_int32_js(js[i].in, &z, &x);
+            if (r != js[i].out || z != js[i].z || fpsr(&x) != js[i].fl) {
+                fprintf(stderr, "fjcvtzs %#" G_GINT64_MODIFIER "x: got %#x z %d fpsr %#x\n",
+                        js[i].in, r, z, fpsr(&x));
+                failures++;
+            }
+        }
+        float_status x = arm(FZ);
+        bool z;
+        g_assert_cmpint(float64_to_int32_js(1, &z, &x), ==, 0);
+        g_assert_false(z);
+        g_assert_cmphex(x.flags, ==, float_flag_input_denormal);
+    }
     /* FRECPX */
     CHECK(float32_recpx(0x3f800000, &st), 0, 0x40000000, 0);
     CHECK(float32_recpx(0x00000001, &st), 0, 0x7f000000, 0);
