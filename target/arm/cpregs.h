@@ -67,6 +67,14 @@ struct ARMCPRegInfo {
 const ARMCPRegInfo *arm_cpreg_find(ARMCPU *cpu, int op0, int op1, int crn,
                                    int crm, int op2);
 
+/*
+ * Add system registers to one CPU (before it runs), e.g. the GICv3 CPU
+ * interface (ICC_*_EL1).  regs must stay valid; they take precedence over
+ * the built-in table.  The functions reach per-CPU device state through
+ * env_cpu(env)->opaque or their own lookup.
+ */
+void arm_cpu_register_cpregs(ARMCPU *cpu, const ARMCPRegInfo *regs, size_t n);
+
 static inline uint32_t syn_sysreg_trap(int op0, int op1, int crn, int crm,
                                        int op2, int rt, bool isread)
 {

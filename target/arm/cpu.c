@@ -245,6 +245,56 @@ static void arm_cpu_reset(DeviceState *dev)
     arm_cpu_update_virq(cpu);
 }
 
+/* ---- power state ---- */
+
+void arm_cpu_power_off(ARMCPU *cpu)
+{
+    CPUState *cs = CPU(cpu);
+
+    cpu->power_off = true;
+    __atomic_store_n(&cs->halted, 1, __ATOMIC_SEQ_CST);
+    if (!qemu_cpu_is_self(cs)) {
+        cpu_exit(cs);
+        qemu_cpu_kick(cs);
+    }
+}
+
+typedef struct ARMPowerOn {
+    uint64_t pc, ctx;
+    int el;
+} ARMPowerOn;
+
+static void arm_cpu_power_on_work(CPUState *cs, run_on_cpu_data data)
+{
+    ARMCPU *cpu = ARM_CPU(cs);
+    ARMPowerOn *on = data.host_ptr;
+    uint64_t save_pc = cpu->boot_pc, save_x0 = cpu->boot_x0;
+    int save_el = cpu->boot_el;
+
+    cpu->boot_pc = on->pc;
+    cpu->boot_x0 = on->ctx;
+    cpu->boot_el = on->el;
+    cpu_reset(cs);
+    cpu->boot_pc = save_pc;
+    cpu->boot_x0 = save_x0;
+    cpu->boot_el = save_el;
+    cpu->power_off = false;
+    __atomic_store_n(&cs->halted, 0, __ATOMIC_SEQ_CST);
+    g_free(on);
+}
+
+void arm_cpu_power_on(ARMCPU *cpu, uint64_t pc, uint64_t ctx, int el)
+{
+    ARMPowerOn *on = g_new(ARMPowerOn, 1);
+
+    on->pc = pc;
+    on->ctx = ctx;
+    on->el = el;
+    async_run_on_cpu(CPU(cpu), arm_cpu_power_on_work,
+                     RUN_ON_CPU_HOST_PTR(on));
+    qemu_cpu_kick(CPU(cpu));
+}
+
 /* ---- interrupt inputs ---- */
 
 void arm_cpu_update_virq(ARMCPU *cpu)

@@ -267,6 +267,12 @@ typedef struct ARMCPU {
 
     QEMUTimer *gt_timer[NUM_GTIMERS];
     qemu_irq gt_timer_outputs[NUM_GTIMERS];
+
+    /* PSCI power state: a powered-off CPU stays halted, ignoring IRQs */
+    bool power_off;
+
+    /* system registers added by devices (GICv3 CPU interface...) */
+    GPtrArray *extra_cpregs;     /* of const ARMCPRegInfo * */
 } ARMCPU;
 
 typedef struct ARMCPUClass {
@@ -357,6 +363,15 @@ int arm_mmu_idx_el(CPUARMState *env, int el);
 
 /* ---- cpu.c ---- */
 void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el);
+/*
+ * PSCI support for boards.  arm_cpu_power_off() from any thread (for the
+ * calling CPU itself, from the PSCI hook: the CPU stops after the HVC/SMC).
+ * arm_cpu_power_on() resets a powered-off CPU and starts it at pc, x0 = ctx,
+ * at EL el (or the highest EL for -1), MMU off, DAIF masked.  A board's
+ * reset handler powers off secondary CPUs (they start powered on).
+ */
+void arm_cpu_power_off(ARMCPU *cpu);
+void arm_cpu_power_on(ARMCPU *cpu, uint64_t pc, uint64_t ctx, int el);
 void arm_cpu_update_virq(ARMCPU *cpu);
 void arm_tcg_initialize(void);
 

@@ -165,6 +165,9 @@ void arm_cpu_do_interrupt(CPUState *cs)
 
 bool arm_cpu_has_work(CPUState *cs)
 {
+    if (ARM_CPU(cs)->power_off) {
+        return false;
+    }
     return __atomic_load_n(&cs->interrupt_request, __ATOMIC_SEQ_CST) &
            (CPU_INTERRUPT_HARD | CPU_INTERRUPT_FIQ | CPU_INTERRUPT_VIRQ |
             CPU_INTERRUPT_VFIQ | CPU_INTERRUPT_EXITTB);
@@ -302,6 +305,13 @@ void HELPER(psci_call)(CPUARMState *env, uint32_t is_smc, uint32_t imm)
             bql_unlock();
         }
         if (handled) {
+            if (cpu->power_off) {
+                /* PSCI CPU_OFF of this CPU: stop after the call */
+                CPUState *cs = env_cpu(env);
+
+                cs->exception_index = EXCP_HLT;
+                cpu_loop_exit(cs);
+            }
             return;
         }
         env->pc -= 4;

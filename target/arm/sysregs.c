@@ -577,9 +577,27 @@ static const ARMCPRegInfo pan_cpreg =
 static const ARMCPRegInfo id_raz_cpreg =
     CONST("ID_RAZ", 3, 0, 0, 1, 0, PL1_R, 0);
 
+void arm_cpu_register_cpregs(ARMCPU *cpu, const ARMCPRegInfo *regs, size_t n)
+{
+    if (!cpu->extra_cpregs) {
+        cpu->extra_cpregs = g_ptr_array_new();
+    }
+    for (size_t i = 0; i < n; i++) {
+        g_ptr_array_add(cpu->extra_cpregs, (gpointer)&regs[i]);
+    }
+}
+
 const ARMCPRegInfo *arm_cpreg_find(ARMCPU *cpu, int op0, int op1, int crn,
                                    int crm, int op2)
 {
+    for (guint i = 0; cpu->extra_cpregs && i < cpu->extra_cpregs->len; i++) {
+        const ARMCPRegInfo *ri = g_ptr_array_index(cpu->extra_cpregs, i);
+
+        if (ri->op0 == op0 && ri->op1 == op1 && ri->crn == crn &&
+            ri->crm == crm && ri->op2 == op2) {
+            return ri;
+        }
+    }
     for (size_t i = 0; i < ARRAY_SIZE(arm_cpregs); i++) {
         const ARMCPRegInfo *ri = &arm_cpregs[i];
 

@@ -9,7 +9,9 @@
  *            starts at the entry point at EL1h with DAIF masked, MMU off
  *
  * No interrupt controller, no devices: output goes through semihosting
- * (-semihosting).  The generic timer outputs are left unconnected.
+ * (-semihosting).  Each CPU's virtual timer output drives its own IRQ
+ * input directly (level), so interrupt delivery can be tested without a
+ * GIC; the other timer outputs are unconnected.
  */
 #include "turtle/osdep.h"
 #include "hw/core/boards.h"
@@ -94,6 +96,8 @@ static void arm_test_init(MachineState *ms)
             return;
         }
         cs = CPU(dev);
+        qdev_connect_gpio_out_named(dev, "gt-timer", GTIMER_VIRT,
+                                    qdev_get_gpio_in(dev, ARM_CPU_IRQ));
         cpus_start_vcpu(cs);
     }
 }
