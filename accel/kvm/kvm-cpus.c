@@ -48,6 +48,10 @@ bool kvm_init_vcpu(CPUState *cpu, Error **errp)
     cpu->kvm_fd = fd;
     cpu->kvm_run = run;
     cpu->vcpu_dirty = true;
+    if (s->irqchip_in_kernel) {
+        /* the kernel halts and wakes the vCPU (HLT, INIT/SIPI) */
+        g_atomic_int_set(&cpu->halted, 0);
+    }
     return kvm_arch_init_vcpu(cpu, errp);
 }
 

@@ -65,8 +65,12 @@ static void seg_set(SegmentCache *s, uint32_t sel, uint64_t base,
     s->flags = flags;
 }
 
-/* Local APIC register page after reset (SDM Vol. 3A 10.4.7.1). */
-static void lapic_reset_page(uint8_t *regs, uint32_t apic_id)
+/*
+ * Local APIC register page after reset (SDM Vol. 3A 10.4.7.1), except
+ * that the BSP's LINT0 is ExtINT and unmasked, as firmware leaves it, so
+ * the 8259 reaches a directly booted kernel (virtual wire mode).
+ */
+static void lapic_reset_page(uint8_t *regs, uint32_t apic_id, bool bsp)
 {
     static const uint16_t lvts[] = { 0x2f0, 0x320, 0x330, 0x340, 0x350,
                                      0x360, 0x370 };
@@ -84,6 +88,10 @@ static void lapic_reset_page(uint8_t *regs, uint32_t apic_id)
     v = 1u << 16;                   /* LVT entries masked */
     for (size_t i = 0; i < G_N_ELEMENTS(lvts); i++) {
         memcpy(regs + lvts[i], &v, 4);
+    }
+    if (bsp) {
+        v = 7u << 8;                /* LVT LINT0: ExtINT */
+        memcpy(regs + 0x350, &v, 4);
     }
 }
 
@@ -150,7 +158,7 @@ void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
     env->sipi_vector = 0;
     env->mp_state = bsp ? X86_MP_STATE_RUNNABLE
                         : X86_MP_STATE_UNINITIALIZED;
-    lapic_reset_page(env->lapic_regs, apic_id);
+    lapic_reset_page(env->lapic_regs, apic_id, bsp);
     env->lapic_valid = true;
     g_free(env->nested_state);
     env->nested_state = NULL;
@@ -199,7 +207,7 @@ static void x86_cpu_reset(DeviceState *dev)
     if (bsp && x86_boot_state && x86_boot_state()->valid) {
         x86_cpu_apply_boot_state(env, x86_boot_state());
     }
-    g_atomic_int_set(&cs->halted, !bsp);
+    /* APs wait for INIT/SIPI through env->mp_state (KVM: in the kernel) */
 }
 
 /* ---- CPUClass hooks ---- */

@@ -567,6 +567,17 @@ void x86_cpuid_config_from_host(X86CPUIDConfig *cfg,
     for (int w = 0; w < FEATURE_WORDS; w++) {
         cfg->features[w] = x86_feature_word_get(supported, w);
     }
+    /*
+     * Not taken from the host: HTT follows -smp; OSXSAVE/OSPKE mirror the
+     * guest's CR4 (KVM computes them); SGX and Intel PT need leaves 0x12
+     * and 0x14, which Turtle does not build; MSI extended destination
+     * IDs need a userspace IOAPIC.
+     */
+    cfg->features[FEAT_1_EDX] &= ~CPUID_1_EDX_HTT;
+    cfg->features[FEAT_1_ECX] &= ~CPUID_1_ECX_OSXSAVE;
+    cfg->features[FEAT_7_0_ECX] &= ~CPUID_7_0_ECX_OSPKE;
+    cfg->features[FEAT_7_0_EBX] &= ~((1u << 2) | (1u << 25));
+    cfg->features[FEAT_KVM] &= ~(1u << 15);
     e = x86_cpuid_find(supported, 0x80000008, 0);
     if (e && (e->eax & 0xff)) {
         cfg->phys_bits = e->eax & 0xff;

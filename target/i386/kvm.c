@@ -285,6 +285,12 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
 
 /* ---- vCPU set-up: CPUID ---- */
 
+/* the paravirt defaults are dropped silently where the host lacks them */
+static uint32_t host_kvm_word(const X86CPUIDTable *supported)
+{
+    return x86_feature_word_get(supported, FEAT_KVM);
+}
+
 bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
                           bool irqchip_in_kernel, unsigned smp_cpus,
                           X86CPUIDConfig *cfg, char ***dropped)
@@ -297,6 +303,7 @@ bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
         x86_cpuid_config_from_model(cfg, m, &cpu->req);
         /* paravirt clock and friends every KVM guest may use */
         cfg->features[FEAT_KVM] |= 1u << 0 | 1u << 1 | 1u << 3 | 1u << 24;
+        cfg->features[FEAT_KVM] &= host_kvm_word(supported);
         cfg->features[FEAT_KVM] &= ~cpu->req.minus[FEAT_KVM];
     }
     *dropped = x86_cpuid_filter(cfg, supported, &cpu->req, m->all_supported);
@@ -778,7 +785,17 @@ static int put_nested(CPUState *cs, CPUX86State *env, int level)
     if (env->nested_state_len) {
         return kvm_vcpu_ioctl(cs, KVM_SET_NESTED_STATE, env->nested_state);
     }
-    return level >= KVM_PUT_RESET_STATE ? put_nested_reset(cs, env) : 0;
+    if (level >= KVM_PUT_RESET_STATE) {
+        static bool warned;
+        int r = put_nested_reset(cs, env);
+
+        /* a fresh vCPU is out of guest mode anyway: not fatal */
+        if (r < 0 && !warned) {
+            warn_report("kvm: resetting the nested state: %s", strerror(-r));
+            warned = true;
+        }
+    }
+    return 0;
 }
 
 static int get_nested(CPUState *cs, CPUX86State *env)
@@ -880,7 +897,6 @@ int kvm_arch_get_registers(CPUState *cs)
         struct kvm_lapic_state la;
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_MP_STATE, &mp));
         env->mp_state = mp.mp_state;
-        g_atomic_int_set(&cs->halted, mp.mp_state == KVM_MP_STATE_HALTED);
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_LAPIC, &la));
         memcpy(env->lapic_regs, la.regs, sizeof(la.regs));
         env->lapic_valid = true;
