@@ -12,6 +12,7 @@
 #include "sysemu/cpus.h"
 #include "accel/accel.h"
 #include "exec/memory.h"
+#include "sysemu/main-loop.h"
 #include "turtle/option.h"
 
 #define HMP_LINE_MAX 1024
@@ -21,7 +22,10 @@ typedef struct HMPMonitor {
     CharBackend chr;
     char line[HMP_LINE_MAX];
     size_t len;
-    bool ready;            /* front end has focus: prompt shown */
+    bool opened;           /* a peer is connected */
+    bool focused;          /* on a mux: we have the input focus */
+    bool greeted;          /* banner shown since the peer connected */
+    QEMUBH *show_bh;       /* shows banner/prompt once events settle */
 } HMPMonitor;
 
 typedef struct HMPCommand {
@@ -235,9 +239,13 @@ static int hmp_can_read(void *opaque)
     return HMP_LINE_MAX;
 }
 
+static void hmp_show(void *opaque);
+
 static void hmp_read(void *opaque, const uint8_t *buf, int size)
 {
     HMPMonitor *mon = opaque;
+
+    hmp_show(mon);     /* input before the banner was due: banner first */
 
     for (int i = 0; i < size; i++) {
         uint8_t ch = buf[i];
@@ -260,26 +268,48 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
     }
 }
 
+/*
+ * The banner and prompt are shown from a bottom half, once the start-up
+ * events have settled: on a shared terminal the serial port attaches after
+ * the monitor and takes the focus, and the monitor must then stay quiet
+ * until Ctrl-A c gives it the focus.
+ */
+static void hmp_show(void *opaque)
+{
+    HMPMonitor *mon = opaque;
+
+    if (!mon->opened || !mon->focused || mon->greeted) {
+        return;
+    }
+    mon_printf(mon, "Turtle %s monitor - type 'help' for more "
+               "information\n", TURTLE_VERSION);
+    mon->greeted = true;
+    mon_printf(mon, HMP_PROMPT);
+}
+
 static void hmp_event(void *opaque, ChrEvent event)
 {
     HMPMonitor *mon = opaque;
 
     switch (event) {
     case CHR_EVENT_MUX_IN:
-    case CHR_EVENT_OPENED:
-        /* a mux sends MUX_IN then OPENED at start: greet once; a later
-         * MUX_IN (Ctrl-A c back to the monitor) only shows the prompt */
-        if (!mon->ready) {
-            mon_printf(mon, "Turtle %s monitor - type 'help' for more "
-                       "information\n", TURTLE_VERSION);
-            mon->ready = true;
-            mon_printf(mon, HMP_PROMPT);
-        } else if (event == CHR_EVENT_MUX_IN) {
-            mon_printf(mon, HMP_PROMPT);
+        mon->focused = true;
+        if (mon->greeted) {
+            mon_printf(mon, HMP_PROMPT);    /* back from Ctrl-A c */
+        } else {
+            qemu_bh_schedule(mon->show_bh);
         }
         break;
+    case CHR_EVENT_MUX_OUT:
+        mon->focused = false;
+        break;
+    case CHR_EVENT_OPENED:
+        mon->opened = true;
+        qemu_bh_schedule(mon->show_bh);
+        break;
     case CHR_EVENT_CLOSED:
-        mon->ready = false;
+        mon->opened = false;
+        mon->greeted = false;
         mon->len = 0;
         break;
     default:
@@ -295,6 +325,8 @@ bool monitor_init_hmp(Chardev *chr, Error **errp)
         g_free(mon);
         return false;
     }
+    mon->focused = true;      /* until a mux says otherwise */
+    mon->show_bh = qemu_bh_new(hmp_show, mon);
     qemu_chr_fe_set_handlers(&mon->chr, hmp_can_read, hmp_read, hmp_event, mon);
     return true;
 }
