@@ -334,14 +334,33 @@ void kvm_cpu_synchronize_post_reset(CPUState *cpu)
     }
 }
 
+/*
+ * vm_start calls this on every start, also after a plain pause: the full
+ * state (TSC included) goes in only the first time and after a loadvm,
+ * so resuming a paused guest does not move its TSC back.
+ */
+static GHashTable *full_state_done;
+
 void kvm_cpu_synchronize_post_init(CPUState *cpu)
 {
-    if (cpu->kvm_run) {
+    if (!cpu->kvm_run) {
+        return;
+    }
+    if (!full_state_done) {
+        full_state_done = g_hash_table_new(NULL, NULL);
+    }
+    if (!g_hash_table_contains(full_state_done, cpu)) {
         run_on_cpu(cpu, do_put, RUN_ON_CPU_HOST_INT(KVM_PUT_FULL_STATE));
+        g_hash_table_add(full_state_done, cpu);
+    } else if (cpu->vcpu_dirty) {
+        run_on_cpu(cpu, do_put, RUN_ON_CPU_HOST_INT(KVM_PUT_RUNTIME_STATE));
     }
 }
 
 void kvm_cpu_synchronize_pre_loadvm(CPUState *cpu)
 {
     cpu->vcpu_dirty = true;
+    if (full_state_done) {
+        g_hash_table_remove(full_state_done, cpu);
+    }
 }

@@ -791,6 +791,61 @@ static void test_regs_roundtrip(void)
     vm_free(s);
 }
 
+static bool msr_put(uint32_t index)
+{
+    for (uint32_t i = 0; i < fk.nmsr_vals; i++) {
+        if (fk.msr_vals[i].index == index) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* vm_start on every resume: the TSC goes in once, and after loadvm */
+static void test_sync_levels(void)
+{
+    KVMState *s;
+    CPUState *cs;
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    kvm_cpu_synchronize_post_init(cs);
+    g_assert_true(msr_put(MSR_IA32_TSC));
+    g_assert_false(cs->vcpu_dirty);
+
+    g_array_set_size(fk.log, 0);
+    kvm_cpu_synchronize_post_init(cs);
+    g_assert_false(logged(KVM_SET_REGS));
+
+    /* a register dump reads once, then the state is ours */
+    kvm_cpu_synchronize_state(cs);
+    g_assert_true(logged(KVM_GET_REGS));
+    g_assert_true(cs->vcpu_dirty);
+    g_array_set_size(fk.log, 0);
+    kvm_cpu_synchronize_state(cs);
+    g_assert_false(logged(KVM_GET_REGS));
+
+    fk.nmsr_vals = 0;
+    kvm_cpu_synchronize_post_init(cs);
+    g_assert_true(logged(KVM_SET_REGS));
+    g_assert_false(msr_put(MSR_IA32_TSC));
+    g_assert_true(msr_put(MSR_LSTAR));
+
+    kvm_cpu_synchronize_pre_loadvm(cs);
+    kvm_cpu_synchronize_post_init(cs);
+    g_assert_true(msr_put(MSR_IA32_TSC));
+
+    /* reset: LAPIC and MP state too */
+    g_array_set_size(fk.log, 0);
+    kvm_cpu_synchronize_post_reset(cs);
+    g_assert_true(logged(KVM_SET_LAPIC));
+    g_assert_true(logged(KVM_SET_MP_STATE));
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
 /* ---- exits ---- */
 
 static struct kvm_run *run_area(CPUState *cs)
@@ -1009,6 +1064,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/memory/slots", test_memory_slots);
     g_test_add_func("/kvm/vcpu/init", test_vcpu_init);
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
+    g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
