@@ -365,6 +365,7 @@ TYPE_REGISTER(toy_cpu_info)
 /* machine                                                              */
 
 ToyMachine toy_machine;
+bool toy_split_wx;
 
 static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -408,7 +409,8 @@ const TargetInfo turtle_target = {
 void toy_machine_init(size_t tb_size, bool mttcg)
 {
     Error *err = NULL;
-    TCGOptions opts = { .backend = TCG_BACKEND_NATIVE, .tb_size = tb_size };
+    TCGOptions opts = { .backend = TCG_BACKEND_NATIVE, .tb_size = tb_size,
+                        .split_wx = toy_split_wx };
     DeviceState *dev;
 
     memory_region_init(&toy_machine.root, NULL, "root", UINT64_MAX);

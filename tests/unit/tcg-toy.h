@@ -85,6 +85,8 @@ typedef struct ToyMachine {
 
 extern ToyMachine toy_machine;
 extern TCGTargetInfo toy_target_info;
+/* map the code buffer twice, RW and RX (set before toy_machine_init) */
+extern bool toy_split_wx;
 
 /* Build the machine and cpu 0, start TCG with a tb_size-byte code buffer. */
 void toy_machine_init(size_t tb_size, bool mttcg);

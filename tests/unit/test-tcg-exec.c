@@ -751,6 +751,8 @@ int main(int argc, char **argv)
     size_t b, t;
 
     g_test_init(&argc, &argv, NULL);
+    /* TCG_EXEC_SPLIT_WX=on: everything again with a split W^X buffer */
+    toy_split_wx = !g_strcmp0(g_getenv("TCG_EXEC_SPLIT_WX"), "on");
     toy_machine_init(1 << 20, false);
     thread_single = !g_strcmp0(g_getenv("TCG_EXEC_THREAD"), "single");
     if (thread_single) {
