@@ -32,7 +32,13 @@ typedef struct {
     bool ahp;       /* Arm alternative half precision: overflow saturates with invalid */
 } FloatFmt;
 
-extern const FloatFmt fp_fmt_f16, fp_fmt_ahp, fp_fmt_bf16, fp_fmt_f32, fp_fmt_f64;
+/* static: every file sees the constants, so inlined unpacking folds them */
+static const FloatFmt fp_fmt_f16 = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 31 };
+static const FloatFmt fp_fmt_ahp = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 32,
+                                     .ahp = true };
+static const FloatFmt fp_fmt_bf16 = { .ebits = 8, .fbits = 7, .bias = 127, .emax = 255 };
+static const FloatFmt fp_fmt_f32 = { .ebits = 8, .fbits = 23, .bias = 127, .emax = 255 };
+static const FloatFmt fp_fmt_f64 = { .ebits = 11, .fbits = 52, .bias = 1023, .emax = 2047 };
 
 #define FP_QUIET_BIT (1ull << 62)
 
@@ -62,7 +68,44 @@ static inline uint128_t fp_shr_jam128(uint128_t x, int n)
     return (x >> n) | ((x << (128 - n)) != 0);
 }
 
-FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, float_status *s);
+/* raw bits -> FloatParts; a denormal reads as zero (input_denormal) if flush */
+static inline FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, float_status *s)
+{
+    FloatParts p;
+    int fbits = f->fbits;
+    uint64_t frac = raw & ((1ull << fbits) - 1);
+    int32_t e = (raw >> fbits) & ((1u << f->ebits) - 1);
+
+    p.sign = (raw >> (f->ebits + fbits)) & 1;
+    if (e == 0) {
+        if (frac == 0) {
+            p.cls = FC_ZERO;
+        } else if (flush) {
+            float_raise(float_flag_input_denormal, s);
+            p.cls = FC_ZERO;
+        } else {
+            int n = fp_clz64(frac);
+            p.cls = FC_NORMAL;
+            p.frac = frac << n;
+            p.exp = 64 - f->bias - fbits - n;
+        }
+        return p;
+    }
+    if (e == f->emax) {
+        if (frac == 0) {
+            p.cls = FC_INF;
+        } else {
+            p.frac = frac << (63 - fbits);
+            p.cls = (p.frac & FP_QUIET_BIT) ? FC_QNAN : FC_SNAN;
+        }
+        return p;
+    }
+    p.cls = FC_NORMAL;
+    p.frac = (frac | (1ull << fbits)) << (63 - fbits);
+    p.exp = e - f->bias;
+    return p;
+}
+
 uint64_t fp_round_pack(FloatParts p, const FloatFmt *f, int rmode, bool flush,
                        float_status *s);
 

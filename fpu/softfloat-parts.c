@@ -6,13 +6,6 @@
  */
 #include "softfloat-internal.h"
 
-const FloatFmt fp_fmt_f16 = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 31 };
-const FloatFmt fp_fmt_ahp = { .ebits = 5, .fbits = 10, .bias = 15, .emax = 32,
-                              .ahp = true };
-const FloatFmt fp_fmt_bf16 = { .ebits = 8, .fbits = 7, .bias = 127, .emax = 255 };
-const FloatFmt fp_fmt_f32 = { .ebits = 8, .fbits = 23, .bias = 127, .emax = 255 };
-const FloatFmt fp_fmt_f64 = { .ebits = 11, .fbits = 52, .bias = 1023, .emax = 2047 };
-
 void float_status_init_arm(float_status *s)
 {
     *s = (float_status){
@@ -33,43 +26,6 @@ void float_status_init_x86(float_status *s)
          */
         .tininess_before_rounding = false,
     };
-}
-
-FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, float_status *s)
-{
-    FloatParts p;
-    int fbits = f->fbits;
-    uint64_t frac = raw & ((1ull << fbits) - 1);
-    int32_t e = (raw >> fbits) & ((1u << f->ebits) - 1);
-
-    p.sign = (raw >> (f->ebits + fbits)) & 1;
-    if (e == 0) {
-        if (frac == 0) {
-            p.cls = FC_ZERO;
-        } else if (flush) {
-            float_raise(float_flag_input_denormal, s);
-            p.cls = FC_ZERO;
-        } else {
-            int n = fp_clz64(frac);
-            p.cls = FC_NORMAL;
-            p.frac = frac << n;
-            p.exp = 64 - f->bias - fbits - n;
-        }
-        return p;
-    }
-    if (e == f->emax) {
-        if (frac == 0) {
-            p.cls = FC_INF;
-        } else {
-            p.frac = frac << (63 - fbits);
-            p.cls = (p.frac & FP_QUIET_BIT) ? FC_QNAN : FC_SNAN;
-        }
-        return p;
-    }
-    p.cls = FC_NORMAL;
-    p.frac = (frac | (1ull << fbits)) << (63 - fbits);
-    p.exp = e - f->bias;
-    return p;
 }
 
 static uint64_t fp_overflow(bool sign, const FloatFmt *f, int rmode, float_status *s)

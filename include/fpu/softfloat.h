@@ -186,6 +186,30 @@ FLOAT_DECLARE_ARITH(float32)
 FLOAT_DECLARE_ARITH(float64)
 #undef FLOAT_DECLARE_ARITH
 
+/* Predicates on compare: plain ones signal on any NaN, _quiet on sNaN only. */
+#define FLOAT_DEFINE_PREDICATES(T)                                                \
+static inline bool T##_eq(T a, T b, float_status *s)                              \
+{ return T##_compare(a, b, s) == float_relation_equal; }                          \
+static inline bool T##_lt(T a, T b, float_status *s)                              \
+{ return T##_compare(a, b, s) == float_relation_less; }                           \
+static inline bool T##_le(T a, T b, float_status *s)                              \
+{ return T##_compare(a, b, s) <= float_relation_equal; }                          \
+static inline bool T##_unordered(T a, T b, float_status *s)                       \
+{ return T##_compare(a, b, s) == float_relation_unordered; }                      \
+static inline bool T##_eq_quiet(T a, T b, float_status *s)                        \
+{ return T##_compare_quiet(a, b, s) == float_relation_equal; }                    \
+static inline bool T##_lt_quiet(T a, T b, float_status *s)                        \
+{ return T##_compare_quiet(a, b, s) == float_relation_less; }                     \
+static inline bool T##_le_quiet(T a, T b, float_status *s)                        \
+{ return T##_compare_quiet(a, b, s) <= float_relation_equal; }                    \
+static inline bool T##_unordered_quiet(T a, T b, float_status *s)                 \
+{ return T##_compare_quiet(a, b, s) == float_relation_unordered; }
+
+FLOAT_DEFINE_PREDICATES(float16)
+FLOAT_DEFINE_PREDICATES(float32)
+FLOAT_DEFINE_PREDICATES(float64)
+#undef FLOAT_DEFINE_PREDICATES
+
 /* ---- conversions between formats ----------------------------------------
  *
  * NaNs are quieted (invalid for a signalling one) and keep their sign and
