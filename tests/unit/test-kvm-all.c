@@ -17,6 +17,7 @@
 #include "exec/ramblock.h"
 #include "sysemu/main-loop.h"
 #include "sysemu/cpus.h"
+#include "sysemu/runstate.h"
 
 #define FD_SYS   10
 #define FD_VM    11
@@ -52,6 +53,10 @@ static struct {
     uint8_t nested[256];
     bool nested_set;
     int set_signal_mask;
+    /* threaded runs: KVM_RUN waits for a signal under this mask */
+    bool threaded;
+    int get_regs_calls;
+    sigset_t run_sigmask;
     /* KVM_RUN script: exits to report, then EINTR */
     struct kvm_run *run;
     int run_calls;
@@ -247,13 +252,19 @@ static int vcpu_ioctl(unsigned long req, void *arg)
         fk.cpuid = g_memdup2(c, sizeof(*c) + c->nent * sizeof(c->entries[0]));
         return 0;
     }
-    case KVM_SET_SIGNAL_MASK:
+    case KVM_SET_SIGNAL_MASK: {
+        struct kvm_signal_mask *km = arg;
+        g_assert_cmpuint(km->len, ==, 8);
+        sigemptyset(&fk.run_sigmask);
+        memcpy(&fk.run_sigmask, km->sigset, 8);
         fk.set_signal_mask++;
         return 0;
+    }
     case KVM_SET_REGS:
         fk.regs = *(struct kvm_regs *)arg;
         return 0;
     case KVM_GET_REGS:
+        __atomic_fetch_add(&fk.get_regs_calls, 1, __ATOMIC_SEQ_CST);
         *(struct kvm_regs *)arg = fk.regs;
         return 0;
     case KVM_SET_SREGS:
@@ -336,6 +347,15 @@ static int vcpu_ioctl(unsigned long req, void *arg)
         return 0;
     }
     case KVM_RUN:
+        if (fk.threaded) {
+            /* like the kernel: the guest runs until a signal the vCPU's
+             * KVM_SET_SIGNAL_MASK lets through is (or was) pending */
+            if (!__atomic_load_n(&fk.run->immediate_exit, __ATOMIC_SEQ_CST)) {
+                sigsuspend(&fk.run_sigmask);
+            }
+            __atomic_fetch_add(&fk.run_calls, 1, __ATOMIC_SEQ_CST);
+            return fail(EINTR);
+        }
         if (fk.run->immediate_exit) {
             fk.saw_immediate_exit = true;
             return fail(EINTR);
@@ -846,6 +866,61 @@ static void test_sync_levels(void)
     vm_free(s);
 }
 
+/* ---- the vCPU thread and its kicks ---- */
+
+static int work_done;
+
+static void count_work(CPUState *cpu, run_on_cpu_data d)
+{
+    g_assert_true(qemu_cpu_is_self(cpu));
+    work_done++;
+}
+
+static void test_vcpu_thread_kicks(void)
+{
+    const AccelOps *ops = accel_find("kvm");
+    KVMState *s;
+    CPUState *cs;
+
+    g_assert_nonnull(ops);
+    fake_reset();
+    fk.threaded = true;
+    s = vm_new();
+    accel_set_current(ops);
+    cs = make_cpu("qemu64");
+    bql_lock();
+    cpus_start_vcpu(cs);                    /* thread up, CPU stopped */
+    g_assert_true(cs->created);
+    g_assert_cmpint(fk.set_signal_mask, ==, 1);
+
+    runstate_set(RUN_STATE_RUNNING);
+    cs->stop = false;
+    cs->stopped = false;
+    qemu_cpu_kick(cs);
+    /* every request needs the vCPU out of KVM_RUN: none may be lost */
+    for (int i = 0; i < 200; i++) {
+        run_on_cpu(cs, count_work, RUN_ON_CPU_NULL);
+    }
+    g_assert_cmpint(work_done, ==, 200);
+    g_assert_cmpint(__atomic_load_n(&fk.run_calls, __ATOMIC_SEQ_CST), >=, 1);
+
+    /* the state is read on the vCPU's own thread (and written back by
+     * it before it runs again, so vcpu_dirty may already be clear) */
+    cpu_synchronize_state(cs);
+    g_assert_cmpint(__atomic_load_n(&fk.get_regs_calls, __ATOMIC_SEQ_CST),
+                    ==, 1);
+
+    runstate_set(RUN_STATE_PAUSED);
+    cs->unplug = true;
+    qemu_cpu_kick(cs);
+    bql_unlock();
+    pthread_join(cs->thread, NULL);
+    g_assert_false(cs->created);
+    g_assert_null(cs->kvm_run);
+    accel_set_current(NULL);
+    vm_free(s);
+}
+
 /* ---- exits ---- */
 
 static struct kvm_run *run_area(CPUState *cs)
@@ -1065,6 +1140,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/init", test_vcpu_init);
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
+    g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
