@@ -12,6 +12,7 @@
 #include "turtle/osdep.h"
 #include "hw/arm/virt.h"
 #include "hw/intc/arm_gic.h"
+#include "hw/intc/arm_gicv3.h"
 #include "target/arm/cpu.h"
 #include <libfdt.h>
 
@@ -165,12 +166,15 @@ static void virt_fdt_cpus(FdtBuilder *fb, MachineState *ms)
     }
 }
 
-static void virt_fdt_timer(FdtBuilder *fb, MachineState *ms)
+static void virt_fdt_timer(FdtBuilder *fb, VirtMachineState *vms,
+                           MachineState *ms)
 {
     static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
+    /* GICv2 PPI flags carry the CPU mask; GICv3 ones do not */
     uint32_t flags = GIC_FDT_IRQ_FLAGS_LEVEL_HI |
-                     (((1u << MIN(ms->smp_cpus, 8)) - 1)
-                      << GIC_FDT_IRQ_PPI_CPU_SHIFT);
+                     (vms->gic_version == 2 ?
+                      ((1u << MIN(ms->smp_cpus, 8)) - 1)
+                      << GIC_FDT_IRQ_PPI_CPU_SHIFT : 0);
     /* secure, non-secure physical, virtual, hypervisor (binding order) */
     uint32_t irqs[12] = {
         GIC_FDT_IRQ_TYPE_PPI, VIRT_PPI_CNTPS, flags,
@@ -185,15 +189,26 @@ static void virt_fdt_timer(FdtBuilder *fb, MachineState *ms)
     fb_empty(fb, node, "always-on");
 }
 
-static void virt_fdt_gic(FdtBuilder *fb)
+static void virt_fdt_gic(FdtBuilder *fb, VirtMachineState *vms,
+                         MachineState *ms)
 {
+    VirtMemMapEntry cpu = vms->gic_version == 3 ? VIRT_GIC_REDIST
+                                                : VIRT_GIC_CPU;
+    hwaddr cpu_size = vms->gic_version == 3 ?
+                      (hwaddr)ms->smp_cpus * GICV3_REDIST_SIZE :
+                      virt_memmap[VIRT_GIC_CPU].size;
     uint32_t reg[8] = {
         0, virt_memmap[VIRT_GIC_DIST].base, 0, virt_memmap[VIRT_GIC_DIST].size,
-        0, virt_memmap[VIRT_GIC_CPU].base, 0, virt_memmap[VIRT_GIC_CPU].size,
+        0, virt_memmap[cpu].base, 0, cpu_size,
     };
     int node = fb_node(fb, 0, "intc@8000000");
 
-    fb_str(fb, node, "compatible", "arm,cortex-a15-gic");
+    if (vms->gic_version == 3) {
+        fb_str(fb, node, "compatible", "arm,gic-v3");
+        fb_u32(fb, node, "#redistributor-regions", 1);
+    } else {
+        fb_str(fb, node, "compatible", "arm,cortex-a15-gic");
+    }
     fb_u32(fb, node, "#interrupt-cells", 3);
     fb_empty(fb, node, "interrupt-controller");
     fb_u32(fb, node, "#address-cells", 2);
@@ -301,8 +316,8 @@ bool virt_fdt_build(VirtMachineState *vms, Error **errp)
     fb_u32(&fb, 0, "interrupt-parent", PHANDLE_GIC);
 
     virt_fdt_devices(&fb);
-    virt_fdt_gic(&fb);
-    virt_fdt_timer(&fb, ms);
+    virt_fdt_gic(&fb, vms, ms);
+    virt_fdt_timer(&fb, vms, ms);
     virt_fdt_cpus(&fb, ms);
 
     node = fb_node(&fb, 0, mem_name);

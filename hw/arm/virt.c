@@ -8,19 +8,24 @@
  *   0x09020000  fw_cfg (MMIO, DMA)        0x09030000  PL061 GPIO (SPI 7)
  *   0x0a000000  32 virtio-mmio slots, 0x200 apart (SPI 16..47)
  *   0x40000000  RAM (-m, up to 255 GiB)
- * GICv3 (dist 0x08000000, redistributors 0x080a0000) and the PCIe host
- * (ECAM/MMIO/PIO windows) are not implemented yet; the device tree leaves
- * them out.
+ * With gic-version=3: GICv3 distributor 0x08000000, redistributors
+ * 0x080a0000 (128 KiB per CPU).  The PCIe host (ECAM/MMIO/PIO windows) is
+ * not implemented yet; the device tree leaves it out.
  *
- * Machine options: gic-version=2|3|host|max (3, host and max refused for
- * now), dumpdtb=FILE.
+ * Machine options: gic-version=2|3|host|max (host and max mean 3; 3 needs
+ * the CPU to take the ICC_* system registers, see
+ * hw/arm/arm-cpu-external-regs.h), dumpdtb=FILE.
  *
- * CPUs: -smp N (at most 8 with GICv2), MPIDR Aff1 = n / 8, Aff0 = n % 8;
- * CPU 0 starts the kernel, the others are off until PSCI CPU_ON (HVC).
+ * CPUs: -smp N (at most 8 with GICv2, 123 with GICv3), MPIDR Aff1 = n / 8,
+ * Aff0 = n % 8 (GICv3: 16 per cluster); CPU 0 starts the kernel, the
+ * others are off until PSCI CPU_ON (HVC).
  */
 #include "turtle/osdep.h"
 #include "hw/arm/virt.h"
 #include "hw/intc/arm_gic.h"
+#include "hw/intc/arm_gicv3.h"
+#include "hw/arm/arm-cpu-external-regs.h"
+#include "sysemu/qtest.h"
 #include "hw/char/pl011.h"
 #include "hw/gpio/pl061.h"
 #include "hw/timer/pl031.h"
@@ -69,9 +74,15 @@ static bool virt_parse_gic_version(VirtMachineState *vms, Error **errp)
         return true;
     }
     if (!strcmp(v, "3") || !strcmp(v, "host") || !strcmp(v, "max")) {
-        error_setg(errp, "gic-version=%s: GICv3 is not implemented yet; "
-                   "use gic-version=2", v);
-        return false;
+        /* the CPUs must take the ICC_* registers (not needed under qtest) */
+        if (!arm_cpu_set_external_regs && !qtest_enabled()) {
+            error_setg(errp, "gic-version=%s: the CPU model cannot host the "
+                       "GICv3 system-register interface yet; use "
+                       "gic-version=2", v);
+            return false;
+        }
+        vms->gic_version = 3;
+        return true;
     }
     error_setg(errp, "invalid gic-version '%s' (valid: 2, 3, host, max)", v);
     return false;
@@ -97,12 +108,15 @@ static void virt_create_flash(VirtMachineState *vms, MachineState *ms)
     }
 }
 
-static void virt_create_cpus(MachineState *ms)
+/* MPIDR: clusters of 8 CPUs (GICv2 target masks) or 16 (GICv3 SGI lists) */
+static void virt_create_cpus(VirtMachineState *vms, MachineState *ms)
 {
+    unsigned cluster = vms->gic_version == 3 ? 16 : 8;
+
     for (unsigned i = 0; i < ms->smp_cpus; i++) {
         DeviceState *dev = qdev_new(ms->cpu_type);
 
-        CPU(dev)->mp_affinity = ((i / 8) << 8) | (i % 8);
+        CPU(dev)->mp_affinity = ((i / cluster) << 8) | (i % cluster);
         if (!qdev_realize_and_unref(dev, NULL, &error_fatal)) {
             exit(1);
         }
@@ -119,14 +133,20 @@ static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
         [GTIMER_HYP] = VIRT_PPI_CNTHP, [GTIMER_SEC] = VIRT_PPI_CNTPS,
     };
 
-    vms->gic = qdev_new(TYPE_ARM_GIC);
+    vms->gic = qdev_new(vms->gic_version == 3 ? TYPE_ARM_GICV3
+                                              : TYPE_ARM_GIC);
     qdev_set_id(vms->gic, "gic");
     qdev_prop_set_uint32(vms->gic, "num-cpu", ms->smp_cpus);
     qdev_prop_set_uint32(vms->gic, "num-irq", num_irq);
     sbd = SYS_BUS_DEVICE(vms->gic);
     sysbus_realize_and_unref(sbd, &error_fatal);
-    sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_DIST].base);
-    sysbus_mmio_map(sbd, 2, virt_memmap[VIRT_GIC_CPU].base);
+    if (vms->gic_version == 3) {
+        sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_GIC_DIST].base);
+        sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_REDIST].base);
+    } else {
+        sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_DIST].base);
+        sysbus_mmio_map(sbd, 2, virt_memmap[VIRT_GIC_CPU].base);
+    }
 
     for (unsigned i = 0; i < ms->smp_cpus; i++) {
         DeviceState *cpu = DEVICE(qemu_get_cpu(i));
@@ -141,6 +161,12 @@ static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
         sysbus_connect_irq(sbd, i, qdev_get_gpio_in(cpu, ARM_CPU_IRQ));
         sysbus_connect_irq(sbd, ms->smp_cpus + i,
                            qdev_get_gpio_in(cpu, ARM_CPU_FIQ));
+        if (vms->gic_version == 3 && arm_cpu_set_external_regs) {
+            arm_cpu_set_external_regs(CPU(cpu), gicv3_cpuif_regs,
+                                      gicv3_cpuif_num_regs,
+                                      &ARM_GICV3(vms->gic)->cpu[i],
+                                      ARM_EXTREGS_GIC_SYSREGS);
+        }
     }
 }
 
@@ -328,8 +354,9 @@ static void virt_init(MachineState *ms)
         exit(1);
     }
     if (vms->gic_version == 2 && ms->smp_cpus > VIRT_GICV2_MAX_CPUS) {
-        error_report("-smp %u: the GICv2 supports at most %d CPUs",
-                     ms->smp_cpus, VIRT_GICV2_MAX_CPUS);
+        error_report("-smp %u: the GICv2 supports at most %d CPUs "
+                     "(gic-version=3: %d)", ms->smp_cpus, VIRT_GICV2_MAX_CPUS,
+                     GICV3_MAXCPU);
         exit(1);
     }
 
@@ -337,7 +364,7 @@ static void virt_init(MachineState *ms)
     memory_region_add_subregion(get_system_memory(),
                                 virt_memmap[VIRT_MEM].base, ms->ram);
     virt_create_flash(vms, ms);
-    virt_create_cpus(ms);
+    virt_create_cpus(vms, ms);
     virt_create_gic(vms, ms);
     virt_create_devices(vms, ms);
     psci_install(&vms->psci, PSCI_CONDUIT_HVC);
@@ -366,7 +393,7 @@ static void virt_class_init(ObjectClass *oc, void *data)
     mc->reset = virt_reset;
     mc->is_default = true;
     mc->target = "aarch64";
-    mc->max_cpus = 512;
+    mc->max_cpus = GICV3_MAXCPU;
     mc->default_cpu_type = "cortex-a57";
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->max_ram_size = virt_memmap[VIRT_MEM].size;

@@ -1,0 +1,1003 @@
+/*
+ * Arm Generic Interrupt Controller v3 (Arm IHI 0069H): distributor,
+ * redistributors and the system-register CPU interface, for one Security
+ * state (GICD_CTLR.DS = 1, ARE = 1 fixed), without LPIs, ITS or the
+ * virtualization features.
+ *
+ * Regions     sysbus mmio 0: distributor (GICD_*, 64 KiB);
+ *             mmio 1: redistributors, 128 KiB per CPU in CPU order: RD_base
+ *             (GICR_CTLR, TYPER, WAKER...) then SGI_base (GICR_IGROUPR0,
+ *             ISENABLER0... for the CPU's SGIs and PPIs).
+ * IRQ lines   inputs: SPIs (INTID 32..num-irq-1) first, then 32 per CPU
+ *             indexed by INTID (PPIs 16..31); outputs: IRQ of each CPU,
+ *             then FIQ of each CPU.
+ * Properties  num-cpu (1..123), num-irq (64..1020, multiple of 32).
+ * CPU side    gicv3_cpuif_regs[]: ICC_PMR/IAR0/IAR1/EOIR0/EOIR1/HPPIR0/
+ *             HPPIR1/BPR0/BPR1/AP0R0-3/AP1R0-3/DIR/RPR/SGI0R/SGI1R/ASGI1R/
+ *             CTLR/SRE/IGRPEN0/IGRPEN1 _EL1, for the CPU's MRS/MSR
+ *             (hw/arm/arm-cpu-external-regs.h).
+ *
+ * Model choices:
+ * - Five priority bits (ICC_CTLR_EL1.PRIbits = 4): 32 levels, ICC_BPR0
+ *   minimum 2, ICC_BPR1 minimum 3; one active priorities register per
+ *   group (ICC_AP0R0, ICC_AP1R0), bit n = group priority n << 3; the
+ *   running priority is the highest of both.
+ * - Group 0 is signalled as FIQ, group 1 as IRQ (EL1, one Security state).
+ * - SPIs with GICD_IROUTER.IRM = 1 are pending on every CPU whose
+ *   redistributor is awake; the first to acknowledge takes it.
+ * - A redistributor with GICR_WAKER.ProcessorSleep set forwards nothing;
+ *   ChildrenAsleep follows ProcessorSleep at once.
+ * - ICC_SGI1R_EL1 and ICC_SGI0R_EL1 pend the SGI whatever its group on
+ *   the target; ICC_SRE_EL1 reads SRE = DFB = DIB = 1 (system registers
+ *   only, no memory-mapped GICC).
+ */
+#include "turtle/osdep.h"
+#include "turtle/log.h"
+#include "hw/intc/arm_gicv3.h"
+#include "migration/vmstate.h"
+
+enum {
+    GICD_CTLR = 0x0000, GICD_TYPER = 0x0004, GICD_IIDR = 0x0008,
+    GICD_TYPER2 = 0x000c, GICD_STATUSR = 0x0010,
+    GICD_IGROUPR = 0x0080, GICD_ISENABLER = 0x0100,
+    GICD_ICENABLER = 0x0180, GICD_ISPENDR = 0x0200, GICD_ICPENDR = 0x0280,
+    GICD_ISACTIVER = 0x0300, GICD_ICACTIVER = 0x0380,
+    GICD_IPRIORITYR = 0x0400, GICD_ITARGETSR = 0x0800, GICD_ICFGR = 0x0c00,
+    GICD_IGRPMODR = 0x0d00, GICD_IROUTER = 0x6000, GICD_ID = 0xffd0,
+};
+
+enum {
+    GICR_CTLR = 0x0000, GICR_IIDR = 0x0004, GICR_TYPER = 0x0008,
+    GICR_STATUSR = 0x0010, GICR_WAKER = 0x0014, GICR_ID = 0xffd0,
+    GICR_SGI_BASE = 0x10000,
+};
+
+#define GICD_CTLR_EN_GRP0   (1 << 0)
+#define GICD_CTLR_EN_GRP1   (1 << 1)
+#define GICD_CTLR_ARE       (1 << 4)
+#define GICD_CTLR_DS        (1 << 6)
+
+#define GICR_WAKER_PS       (1 << 1)    /* ProcessorSleep */
+#define GICR_WAKER_CA       (1 << 2)    /* ChildrenAsleep */
+
+#define ICC_CTLR_CBPR       (1 << 0)
+#define ICC_CTLR_EOIMODE    (1 << 1)
+#define ICC_CTLR_PRIBITS    (4 << 8)    /* five bits */
+#define ICC_CTLR_A3V        (1 << 15)
+
+#define GICV3_PRIO_MASK     0xf8
+#define GICV3_IDLE_PRIO     0x100
+#define GICV3_IIDR          0x0300043b
+#define IROUTER_IRM         (1ull << 31)
+#define IROUTER_MASK        0xff80ffffffull  /* Aff3, IRM, Aff2..Aff0 */
+#define AFF_MASK            0xff00ffffffull
+
+static const uint8_t gicv3_cidr[4] = { 0x0d, 0xf0, 0x05, 0xb1 };
+
+static GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq)
+{
+    return irq < GIC_INTERNAL ? &s->cpu[cpu].priv[irq]
+                              : &s->spi[irq - GIC_INTERNAL];
+}
+
+static bool gicv3_is_pending(GICIrqState *q)
+{
+    return q->pending || (!q->edge && q->level);
+}
+
+static bool gicv3_targets(GICv3State *s, int cpu, int irq)
+{
+    uint64_t route;
+
+    if (irq < GIC_INTERNAL) {
+        return true;
+    }
+    route = s->irouter[irq - GIC_INTERNAL];
+    if (route & IROUTER_IRM) {
+        return true;
+    }
+    return (route & AFF_MASK) == (s->cpu[cpu].affinity & AFF_MASK);
+}
+
+static uint32_t gicv3_group_mask(GICv3CPUState *cs, int group)
+{
+    if (group == 0 || (cs->icc_ctlr & ICC_CTLR_CBPR)) {
+        return (0xff << (cs->icc_bpr[0] + 1)) & 0xff;
+    }
+    return (0xff << cs->icc_bpr[1]) & 0xff;
+}
+
+static uint32_t gicv3_running_prio(GICv3CPUState *cs)
+{
+    uint32_t apr = cs->icc_apr[0] | cs->icc_apr[1];
+
+    return apr ? (uint32_t)__builtin_ctz(apr) << 3 : GICV3_IDLE_PRIO;
+}
+
+static int gicv3_best_pending(GICv3State *s, int cpu)
+{
+    int best = GIC_SPURIOUS;
+    unsigned best_prio = GICV3_IDLE_PRIO;
+
+    for (int irq = 0; irq < (int)s->num_irq; irq++) {
+        GICIrqState *q = gicv3_irq(s, cpu, irq);
+
+        if (!q->enabled || q->active || !gicv3_is_pending(q) ||
+            !(s->gicd_ctlr & (1 << q->group)) ||
+            !gicv3_targets(s, cpu, irq)) {
+            continue;
+        }
+        if (q->priority < best_prio) {
+            best = irq;
+            best_prio = q->priority;
+        }
+    }
+    return best;
+}
+
+static bool gicv3_can_signal(GICv3State *s, int cpu, int irq)
+{
+    GICv3CPUState *cs = &s->cpu[cpu];
+    GICIrqState *q;
+
+    if (irq == GIC_SPURIOUS || (cs->gicr_waker & GICR_WAKER_PS)) {
+        return false;
+    }
+    q = gicv3_irq(s, cpu, irq);
+    return (cs->icc_igrpen[q->group] & 1) && q->priority < cs->icc_pmr &&
+           (q->priority & gicv3_group_mask(cs, q->group)) <
+           gicv3_running_prio(cs);
+}
+
+static void gicv3_update(GICv3State *s)
+{
+    for (int cpu = 0; cpu < (int)s->num_cpu; cpu++) {
+        int irq = gicv3_best_pending(s, cpu);
+        bool irq_level = false, fiq_level = false;
+
+        if (gicv3_can_signal(s, cpu, irq)) {
+            if (gicv3_irq(s, cpu, irq)->group == 0) {
+                fiq_level = true;
+            } else {
+                irq_level = true;
+            }
+        }
+        qemu_set_irq(s->cpu[cpu].irq, irq_level);
+        qemu_set_irq(s->cpu[cpu].fiq, fiq_level);
+    }
+}
+
+static void gicv3_set_irq(void *opaque, int n, int level)
+{
+    GICv3State *s = opaque;
+    int spis = s->num_irq - GIC_INTERNAL;
+    int cpu = 0, irq;
+    GICIrqState *q;
+
+    if (n < spis) {
+        irq = n + GIC_INTERNAL;
+    } else {
+        cpu = (n - spis) / GIC_INTERNAL;
+        irq = (n - spis) % GIC_INTERNAL;
+        if (irq < GIC_NR_SGIS) {
+            return;
+        }
+    }
+    q = gicv3_irq(s, cpu, irq);
+    level = level != 0;
+    if (q->edge && level && !q->level) {
+        q->pending = 1;
+    }
+    q->level = level;
+    gicv3_update(s);
+}
+
+/* ---- registers shared by the distributor and SGI_base ---- */
+
+static uint8_t gicv3_bits_read(GICv3State *s, int cpu, hwaddr reg, int irq)
+{
+    uint8_t v = 0;
+
+    for (int i = 0; i < 8 && irq + i < (int)s->num_irq; i++) {
+        GICIrqState *q = gicv3_irq(s, cpu, irq + i);
+        bool bit;
+
+        switch (reg) {
+        case GICD_IGROUPR:
+            bit = q->group;
+            break;
+        case GICD_ISENABLER:
+        case GICD_ICENABLER:
+            bit = q->enabled;
+            break;
+        case GICD_ISPENDR:
+        case GICD_ICPENDR:
+            bit = gicv3_is_pending(q);
+            break;
+        default:
+            bit = q->active;
+            break;
+        }
+        v |= bit << i;
+    }
+    return v;
+}
+
+static void gicv3_bits_write(GICv3State *s, int cpu, hwaddr reg, int irq,
+                             uint8_t v)
+{
+    for (int i = 0; i < 8 && irq + i < (int)s->num_irq; i++) {
+        GICIrqState *q = gicv3_irq(s, cpu, irq + i);
+        bool bit = (v >> i) & 1;
+
+        switch (reg) {
+        case GICD_IGROUPR:
+            q->group = bit;
+            break;
+        case GICD_ISENABLER:
+            q->enabled |= bit;
+            break;
+        case GICD_ICENABLER:
+            q->enabled &= !bit;
+            break;
+        case GICD_ISPENDR:
+            q->pending |= bit;
+            break;
+        case GICD_ICPENDR:
+            q->pending &= !bit;
+            break;
+        case GICD_ISACTIVER:
+            q->active |= bit;
+            break;
+        default:
+            q->active &= !bit;
+            break;
+        }
+    }
+}
+
+/*
+ * One byte of the IGROUPR..ICFGR space for INTIDs [first, last): the
+ * distributor's SPIs or a redistributor's SGIs and PPIs.
+ */
+static uint8_t gicv3_irqregs_readb(GICv3State *s, int cpu, hwaddr off,
+                                   int first, int last)
+{
+    int irq;
+
+    if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
+        hwaddr reg = off & ~0x7f;
+
+        irq = (off - reg) * 8;
+        return irq >= first && irq < last ?
+               gicv3_bits_read(s, cpu, reg, irq) : 0;
+    }
+    if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
+        irq = off - GICD_IPRIORITYR;
+        return irq >= first && irq < last ?
+               gicv3_irq(s, cpu, irq)->priority : 0;
+    }
+    if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
+        uint8_t v = 0;
+
+        irq = (off - GICD_ICFGR) * 4;
+        for (int i = 0; i < 4; i++) {
+            if (irq + i >= first && irq + i < last) {
+                v |= gicv3_irq(s, cpu, irq + i)->edge << (i * 2 + 1);
+            }
+        }
+        return v;
+    }
+    return 0;       /* ITARGETSR (ARE), IGRPMODR, NSACR: RAZ */
+}
+
+static void gicv3_irqregs_writeb(GICv3State *s, int cpu, hwaddr off,
+                                 uint8_t v, int first, int last)
+{
+    int irq;
+
+    if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
+        hwaddr reg = off & ~0x7f;
+
+        irq = (off - reg) * 8;
+        if (irq >= first && irq < last) {
+            gicv3_bits_write(s, cpu, reg, irq, v);
+        }
+        return;
+    }
+    if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
+        irq = off - GICD_IPRIORITYR;
+        if (irq >= first && irq < last) {
+            gicv3_irq(s, cpu, irq)->priority = v & GICV3_PRIO_MASK;
+        }
+        return;
+    }
+    if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
+        irq = (off - GICD_ICFGR) * 4;
+        for (int i = 0; i < 4; i++) {
+            if (irq + i >= MAX(first, GIC_NR_SGIS) && irq + i < last) {
+                gicv3_irq(s, cpu, irq + i)->edge = (v >> (i * 2 + 1)) & 1;
+            }
+        }
+    }
+}
+
+static bool gicv3_id_read(hwaddr off, uint64_t *val)
+{
+    if (off == 0xffe8) {            /* PIDR2: ArchRev 3 */
+        *val = 0x3b;
+        return true;
+    }
+    if (off >= 0xfff0 && off <= 0xfffc && !(off & 3)) {
+        *val = gicv3_cidr[(off - 0xfff0) >> 2];
+        return true;
+    }
+    if (off >= GICD_ID && off < 0xfff0) {
+        *val = 0;
+        return true;
+    }
+    return false;
+}
+
+/* ---- distributor ---- */
+
+static uint64_t gicv3_dist_read(void *opaque, hwaddr off, unsigned size)
+{
+    GICv3State *s = opaque;
+    uint64_t v = 0;
+
+    if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * GIC_MAXIRQ) {
+        int irq = (off - GICD_IROUTER) / 8;
+
+        if (irq < GIC_INTERNAL || irq >= (int)s->num_irq) {
+            return 0;
+        }
+        v = s->irouter[irq - GIC_INTERNAL];
+        return size == 8 ? v : (v >> ((off & 4) * 8)) & 0xffffffff;
+    }
+    if (gicv3_id_read(off, &v)) {
+        return v;
+    }
+    switch (off) {
+    case GICD_CTLR:
+        return s->gicd_ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+    case GICD_TYPER:
+        /* ITLinesNumber, CPUNumber, IDbits = 9 (10 bits) */
+        return (s->num_irq / 32 - 1) | ((MIN(s->num_cpu, 8) - 1) << 5) |
+               (9 << 19);
+    case GICD_IIDR:
+        return GICV3_IIDR;
+    case GICD_TYPER2:
+    case GICD_STATUSR:
+        return 0;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)gicv3_irqregs_readb(s, 0, off + i, GIC_INTERNAL,
+                                           s->num_irq) << (i * 8);
+    }
+    return v;
+}
+
+static void gicv3_dist_write(void *opaque, hwaddr off, uint64_t value,
+                             unsigned size)
+{
+    GICv3State *s = opaque;
+
+    if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * GIC_MAXIRQ) {
+        int irq = (off - GICD_IROUTER) / 8;
+        uint64_t *r;
+
+        if (irq < GIC_INTERNAL || irq >= (int)s->num_irq) {
+            return;
+        }
+        r = &s->irouter[irq - GIC_INTERNAL];
+        if (size == 8) {
+            *r = value;
+        } else if (off & 4) {
+            *r = (*r & 0xffffffffull) | (value << 32);
+        } else {
+            *r = (*r & ~0xffffffffull) | (value & 0xffffffff);
+        }
+        *r &= IROUTER_MASK;
+        gicv3_update(s);
+        return;
+    }
+    switch (off) {
+    case GICD_CTLR:
+        s->gicd_ctlr = value & (GICD_CTLR_EN_GRP0 | GICD_CTLR_EN_GRP1);
+        gicv3_update(s);
+        return;
+    case GICD_TYPER:
+    case GICD_IIDR:
+    case GICD_TYPER2:
+        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: write to read-only GICD "
+                  "offset 0x%x\n", (unsigned)off);
+        return;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        gicv3_irqregs_writeb(s, 0, off + i, value >> (i * 8), GIC_INTERNAL,
+                             s->num_irq);
+    }
+    gicv3_update(s);
+}
+
+static bool gicv3_dist_accepts(void *opaque, hwaddr off, unsigned size,
+                               bool is_write, MemTxAttrs attrs)
+{
+    bool router = off >= GICD_IROUTER && off < GICD_IROUTER + 8 * GIC_MAXIRQ;
+    bool bytes = off >= GICD_IPRIORITYR && off < GICD_ICFGR;
+
+    if ((size == 4 && !(off & 3)) || (size == 8 && router && !(off & 7)) ||
+        (size == 1 && bytes)) {
+        return true;
+    }
+    tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: bad %u-byte access to GICD "
+              "offset 0x%x\n", size, (unsigned)off);
+    return false;
+}
+
+static const MemoryRegionOps gicv3_dist_ops = {
+    .read = gicv3_dist_read,
+    .write = gicv3_dist_write,
+    .endianness = DEVICE_NATIVE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8,
+               .accepts = gicv3_dist_accepts },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* ---- redistributors ---- */
+
+static uint64_t gicv3_typer(GICv3State *s, int cpu)
+{
+    uint64_t aff = s->cpu[cpu].affinity;
+    uint64_t packed = (aff & 0xffffff) | ((aff >> 32 & 0xff) << 24);
+
+    return (packed << 32) | ((uint64_t)cpu << 8) |
+           (cpu == (int)s->num_cpu - 1 ? 1 << 4 : 0);
+}
+
+static uint64_t gicv3_redist_read(void *opaque, hwaddr addr, unsigned size)
+{
+    GICv3State *s = opaque;
+    int cpu = addr / GICV3_REDIST_SIZE;
+    hwaddr off = addr % GICV3_REDIST_SIZE;
+    uint64_t v = 0;
+
+    if (cpu >= (int)s->num_cpu) {
+        return 0;
+    }
+    if (off >= GICR_SGI_BASE) {
+        off -= GICR_SGI_BASE;
+        for (unsigned i = 0; i < size; i++) {
+            v |= (uint64_t)gicv3_irqregs_readb(s, cpu, off + i, 0,
+                                               GIC_INTERNAL) << (i * 8);
+        }
+        return v;
+    }
+    if (gicv3_id_read(off, &v)) {
+        return v;
+    }
+    switch (off) {
+    case GICR_IIDR:
+        return GICV3_IIDR;
+    case GICR_TYPER:
+        v = gicv3_typer(s, cpu);
+        return size == 8 ? v : v & 0xffffffff;
+    case GICR_TYPER + 4:
+        return gicv3_typer(s, cpu) >> 32;
+    case GICR_WAKER:
+        return s->cpu[cpu].gicr_waker;
+    default:
+        return 0;       /* GICR_CTLR (no LPIs), STATUSR, reserved */
+    }
+}
+
+static void gicv3_redist_write(void *opaque, hwaddr addr, uint64_t value,
+                               unsigned size)
+{
+    GICv3State *s = opaque;
+    int cpu = addr / GICV3_REDIST_SIZE;
+    hwaddr off = addr % GICV3_REDIST_SIZE;
+
+    if (cpu >= (int)s->num_cpu) {
+        return;
+    }
+    if (off >= GICR_SGI_BASE) {
+        off -= GICR_SGI_BASE;
+        for (unsigned i = 0; i < size; i++) {
+            gicv3_irqregs_writeb(s, cpu, off + i, value >> (i * 8), 0,
+                                 GIC_INTERNAL);
+        }
+    } else if (off == GICR_WAKER) {
+        /* ChildrenAsleep follows ProcessorSleep without delay */
+        s->cpu[cpu].gicr_waker = (value & GICR_WAKER_PS) ?
+                                 GICR_WAKER_PS | GICR_WAKER_CA : 0;
+    } else if (off != GICR_CTLR) {
+        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: write to read-only or "
+                  "reserved GICR offset 0x%x\n", (unsigned)off);
+        return;
+    }
+    gicv3_update(s);
+}
+
+static bool gicv3_redist_accepts(void *opaque, hwaddr addr, unsigned size,
+                                 bool is_write, MemTxAttrs attrs)
+{
+    hwaddr off = addr % GICV3_REDIST_SIZE;
+    bool prio = off >= GICR_SGI_BASE + GICD_IPRIORITYR &&
+                off < GICR_SGI_BASE + GICD_ITARGETSR;
+
+    if ((size == 4 && !(off & 3)) || (size == 8 && off == GICR_TYPER) ||
+        (size == 1 && prio)) {
+        return true;
+    }
+    tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: bad %u-byte access to GICR "
+              "offset 0x%x\n", size, (unsigned)off);
+    return false;
+}
+
+static const MemoryRegionOps gicv3_redist_ops = {
+    .read = gicv3_redist_read,
+    .write = gicv3_redist_write,
+    .endianness = DEVICE_NATIVE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8,
+               .accepts = gicv3_redist_accepts },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* ---- CPU interface (ICC_*_EL1) ---- */
+
+static uint64_t icc_ack(GICv3CPUState *cs, int group)
+{
+    GICv3State *s = cs->gic;
+    int irq = gicv3_best_pending(s, cs->cpu);
+    GICIrqState *q;
+
+    if (!gicv3_can_signal(s, cs->cpu, irq)) {
+        return GIC_SPURIOUS;
+    }
+    q = gicv3_irq(s, cs->cpu, irq);
+    if (q->group != group) {
+        return GIC_SPURIOUS;
+    }
+    q->pending = 0;     /* a level input stays pending while it is high */
+    q->active = 1;
+    q->active_cpu = cs->cpu;
+    cs->icc_apr[group] |=
+        1u << ((q->priority & gicv3_group_mask(cs, group)) >> 3);
+    gicv3_update(s);
+    return irq;
+}
+
+static void icc_deactivate(GICv3CPUState *cs, uint64_t value)
+{
+    int irq = value & 0xffffff;
+    GICIrqState *q;
+
+    if (irq >= (int)cs->gic->num_irq) {
+        return;
+    }
+    q = gicv3_irq(cs->gic, cs->cpu, irq);
+    if (!q->active) {
+        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: CPU %d deactivates "
+                  "interrupt %d, which is not active\n", cs->cpu, irq);
+        return;
+    }
+    q->active = 0;
+}
+
+static void icc_eoi(GICv3CPUState *cs, int group, uint64_t value)
+{
+    int irq = value & 0xffffff;
+
+    if (irq >= (int)cs->gic->num_irq) {
+        return;         /* special INTIDs: nothing to do */
+    }
+    if (cs->icc_apr[group]) {
+        cs->icc_apr[group] &= cs->icc_apr[group] - 1;
+    }
+    if (!(cs->icc_ctlr & ICC_CTLR_EOIMODE)) {
+        icc_deactivate(cs, value);
+    }
+    gicv3_update(cs->gic);
+}
+
+static void icc_generate_sgi(GICv3CPUState *cs, uint64_t value)
+{
+    GICv3State *s = cs->gic;
+    int sgi = (value >> 24) & 0xf;
+    bool irm = (value >> 40) & 1;
+    uint64_t aff = ((value >> 48 & 0xff) << 32) | ((value >> 32 & 0xff) << 16) |
+                   ((value >> 16 & 0xff) << 8);
+    int rs = (value >> 44) & 0xf;
+
+    for (int c = 0; c < (int)s->num_cpu; c++) {
+        uint64_t a = s->cpu[c].affinity;
+        int aff0 = a & 0xff;
+
+        if (irm) {
+            if (c == cs->cpu) {
+                continue;
+            }
+        } else if ((a & 0xff00ffff00ull) != aff || aff0 >> 4 != rs ||
+                   !((value >> (aff0 & 0xf)) & 1)) {
+            continue;
+        }
+        s->cpu[c].priv[sgi].pending = 1;
+    }
+    gicv3_update(s);
+}
+
+static uint64_t icc_hppir(GICv3CPUState *cs, int group)
+{
+    int irq = gicv3_best_pending(cs->gic, cs->cpu);
+
+    if (irq == GIC_SPURIOUS ||
+        gicv3_irq(cs->gic, cs->cpu, irq)->group != group) {
+        return GIC_SPURIOUS;
+    }
+    return irq;
+}
+
+#define CS ((GICv3CPUState *)opaque)
+
+static uint64_t icc_pmr_read(CPUState *c, void *opaque)
+{
+    return CS->icc_pmr;
+}
+
+static void icc_pmr_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_pmr = v & GICV3_PRIO_MASK;
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_iar0_read(CPUState *c, void *opaque)
+{
+    return icc_ack(CS, 0);
+}
+
+static uint64_t icc_iar1_read(CPUState *c, void *opaque)
+{
+    return icc_ack(CS, 1);
+}
+
+static void icc_eoir0_write(CPUState *c, void *opaque, uint64_t v)
+{
+    icc_eoi(CS, 0, v);
+}
+
+static void icc_eoir1_write(CPUState *c, void *opaque, uint64_t v)
+{
+    icc_eoi(CS, 1, v);
+}
+
+static uint64_t icc_hppir0_read(CPUState *c, void *opaque)
+{
+    return icc_hppir(CS, 0);
+}
+
+static uint64_t icc_hppir1_read(CPUState *c, void *opaque)
+{
+    return icc_hppir(CS, 1);
+}
+
+static uint64_t icc_bpr0_read(CPUState *c, void *opaque)
+{
+    return CS->icc_bpr[0];
+}
+
+static void icc_bpr0_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_bpr[0] = MAX(v & 7, 2);
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_bpr1_read(CPUState *c, void *opaque)
+{
+    if (CS->icc_ctlr & ICC_CTLR_CBPR) {
+        return MIN(CS->icc_bpr[0] + 1, 7);
+    }
+    return CS->icc_bpr[1];
+}
+
+static void icc_bpr1_write(CPUState *c, void *opaque, uint64_t v)
+{
+    if (!(CS->icc_ctlr & ICC_CTLR_CBPR)) {
+        CS->icc_bpr[1] = MAX(v & 7, 3);
+        gicv3_update(CS->gic);
+    }
+}
+
+static uint64_t icc_ap0r0_read(CPUState *c, void *opaque)
+{
+    return CS->icc_apr[0];
+}
+
+static void icc_ap0r0_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_apr[0] = v;
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_ap1r0_read(CPUState *c, void *opaque)
+{
+    return CS->icc_apr[1];
+}
+
+static void icc_ap1r0_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_apr[1] = v;
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_raz_read(CPUState *c, void *opaque)
+{
+    return 0;
+}
+
+static void icc_wi_write(CPUState *c, void *opaque, uint64_t v)
+{
+}
+
+static void icc_dir_write(CPUState *c, void *opaque, uint64_t v)
+{
+    if (!(CS->icc_ctlr & ICC_CTLR_EOIMODE)) {
+        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: ICC_DIR_EL1 with EOImode "
+                  "0\n");
+        return;
+    }
+    icc_deactivate(CS, v);
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_rpr_read(CPUState *c, void *opaque)
+{
+    uint32_t rp = gicv3_running_prio(CS);
+
+    return rp == GICV3_IDLE_PRIO ? 0xff : rp;
+}
+
+static void icc_sgi_write(CPUState *c, void *opaque, uint64_t v)
+{
+    icc_generate_sgi(CS, v);
+}
+
+static uint64_t icc_ctlr_read(CPUState *c, void *opaque)
+{
+    return CS->icc_ctlr | ICC_CTLR_PRIBITS | ICC_CTLR_A3V;
+}
+
+static void icc_ctlr_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_ctlr = v & (ICC_CTLR_CBPR | ICC_CTLR_EOIMODE);
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_sre_read(CPUState *c, void *opaque)
+{
+    return 0x7;     /* SRE, DFB, DIB: system registers only */
+}
+
+static uint64_t icc_igrpen0_read(CPUState *c, void *opaque)
+{
+    return CS->icc_igrpen[0];
+}
+
+static void icc_igrpen0_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_igrpen[0] = v & 1;
+    gicv3_update(CS->gic);
+}
+
+static uint64_t icc_igrpen1_read(CPUState *c, void *opaque)
+{
+    return CS->icc_igrpen[1];
+}
+
+static void icc_igrpen1_write(CPUState *c, void *opaque, uint64_t v)
+{
+    CS->icc_igrpen[1] = v & 1;
+    gicv3_update(CS->gic);
+}
+
+#undef CS
+
+#define ICC(_name, _crm, _op2, _r, _w) \
+    { .name = _name, .op0 = 3, .op1 = 0, .crn = 12, .crm = (_crm), \
+      .op2 = (_op2), .min_el = 1, .readfn = (_r), .writefn = (_w) }
+
+const ArmExternalReg gicv3_cpuif_regs[] = {
+    { .name = "ICC_PMR_EL1", .op0 = 3, .op1 = 0, .crn = 4, .crm = 6,
+      .op2 = 0, .min_el = 1, .readfn = icc_pmr_read,
+      .writefn = icc_pmr_write },
+    ICC("ICC_IAR0_EL1", 8, 0, icc_iar0_read, NULL),
+    ICC("ICC_EOIR0_EL1", 8, 1, NULL, icc_eoir0_write),
+    ICC("ICC_HPPIR0_EL1", 8, 2, icc_hppir0_read, NULL),
+    ICC("ICC_BPR0_EL1", 8, 3, icc_bpr0_read, icc_bpr0_write),
+    ICC("ICC_AP0R0_EL1", 8, 4, icc_ap0r0_read, icc_ap0r0_write),
+    ICC("ICC_AP0R1_EL1", 8, 5, icc_raz_read, icc_wi_write),
+    ICC("ICC_AP0R2_EL1", 8, 6, icc_raz_read, icc_wi_write),
+    ICC("ICC_AP0R3_EL1", 8, 7, icc_raz_read, icc_wi_write),
+    ICC("ICC_AP1R0_EL1", 9, 0, icc_ap1r0_read, icc_ap1r0_write),
+    ICC("ICC_AP1R1_EL1", 9, 1, icc_raz_read, icc_wi_write),
+    ICC("ICC_AP1R2_EL1", 9, 2, icc_raz_read, icc_wi_write),
+    ICC("ICC_AP1R3_EL1", 9, 3, icc_raz_read, icc_wi_write),
+    ICC("ICC_DIR_EL1", 11, 1, NULL, icc_dir_write),
+    ICC("ICC_RPR_EL1", 11, 3, icc_rpr_read, NULL),
+    ICC("ICC_SGI1R_EL1", 11, 5, NULL, icc_sgi_write),
+    ICC("ICC_ASGI1R_EL1", 11, 6, NULL, icc_sgi_write),
+    ICC("ICC_SGI0R_EL1", 11, 7, NULL, icc_sgi_write),
+    ICC("ICC_IAR1_EL1", 12, 0, icc_iar1_read, NULL),
+    ICC("ICC_EOIR1_EL1", 12, 1, NULL, icc_eoir1_write),
+    ICC("ICC_HPPIR1_EL1", 12, 2, icc_hppir1_read, NULL),
+    ICC("ICC_BPR1_EL1", 12, 3, icc_bpr1_read, icc_bpr1_write),
+    ICC("ICC_CTLR_EL1", 12, 4, icc_ctlr_read, icc_ctlr_write),
+    ICC("ICC_SRE_EL1", 12, 5, icc_sre_read, icc_wi_write),
+    ICC("ICC_IGRPEN0_EL1", 12, 6, icc_igrpen0_read, icc_igrpen0_write),
+    ICC("ICC_IGRPEN1_EL1", 12, 7, icc_igrpen1_read, icc_igrpen1_write),
+};
+const int gicv3_cpuif_num_regs = ARRAY_SIZE(gicv3_cpuif_regs);
+
+/* ---- life cycle ---- */
+
+static bool gicv3_realize(DeviceState *dev, Error **errp)
+{
+    GICv3State *s = ARM_GICV3(dev);
+    SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
+
+    if (s->num_cpu < 1 || s->num_cpu > GICV3_MAXCPU) {
+        error_setg(errp, "arm-gicv3: num-cpu %u is not in 1..%d",
+                   s->num_cpu, GICV3_MAXCPU);
+        return false;
+    }
+    if (s->num_irq < 64 || s->num_irq > GIC_MAXIRQ + 4 || s->num_irq % 32) {
+        error_setg(errp, "arm-gicv3: num-irq %u must be a multiple of 32 in "
+                   "64..1024", s->num_irq);
+        return false;
+    }
+    s->num_irq = MIN(s->num_irq, GIC_MAXIRQ);
+
+    memory_region_init_io(&s->dist_mem, OBJECT(dev), &gicv3_dist_ops, s,
+                          "gicv3-dist", GICV3_DIST_SIZE);
+    memory_region_init_io(&s->redist_mem, OBJECT(dev), &gicv3_redist_ops, s,
+                          "gicv3-redist", s->num_cpu * GICV3_REDIST_SIZE);
+    sysbus_init_mmio(sbd, &s->dist_mem);
+    sysbus_init_mmio(sbd, &s->redist_mem);
+
+    for (int i = 0; i < (int)s->num_cpu; i++) {
+        CPUState *cpu = qemu_get_cpu(i);
+
+        s->cpu[i].gic = s;
+        s->cpu[i].cpu = i;
+        /* the CPUs exist before the GIC on boards; none under -M none */
+        s->cpu[i].affinity = cpu ? cpu->mp_affinity : (uint64_t)i;
+    }
+    qdev_init_gpio_in(dev, gicv3_set_irq,
+                      s->num_irq - GIC_INTERNAL + s->num_cpu * GIC_INTERNAL);
+    for (int i = 0; i < (int)s->num_cpu; i++) {
+        sysbus_init_irq(sbd, &s->cpu[i].irq);
+    }
+    for (int i = 0; i < (int)s->num_cpu; i++) {
+        sysbus_init_irq(sbd, &s->cpu[i].fiq);
+    }
+    return true;
+}
+
+static void gicv3_reset(DeviceState *dev)
+{
+    GICv3State *s = ARM_GICV3(dev);
+
+    s->gicd_ctlr = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(s->spi); i++) {
+        uint8_t level = s->spi[i].level;
+
+        memset(&s->spi[i], 0, sizeof(s->spi[i]));
+        s->spi[i].level = level;
+        s->irouter[i] = 0;
+    }
+    for (int c = 0; c < GICV3_MAXCPU; c++) {
+        GICv3CPUState *cs = &s->cpu[c];
+
+        for (int i = 0; i < GIC_INTERNAL; i++) {
+            uint8_t level = cs->priv[i].level;
+
+            memset(&cs->priv[i], 0, sizeof(cs->priv[i]));
+            cs->priv[i].level = level;
+            cs->priv[i].edge = i < GIC_NR_SGIS;
+        }
+        cs->gicr_waker = GICR_WAKER_PS | GICR_WAKER_CA;
+        cs->gicr_ctlr = 0;
+        cs->icc_ctlr = 0;
+        cs->icc_pmr = 0;
+        cs->icc_bpr[0] = 2;
+        cs->icc_bpr[1] = 3;
+        cs->icc_apr[0] = cs->icc_apr[1] = 0;
+        cs->icc_igrpen[0] = cs->icc_igrpen[1] = 0;
+    }
+    gicv3_update(s);
+}
+
+static const VMStateDescription vmstate_gicv3_irq = {
+    .name = "arm-gicv3-irq",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(enabled, GICIrqState),
+        VMSTATE_UINT8(pending, GICIrqState),
+        VMSTATE_UINT8(active, GICIrqState),
+        VMSTATE_UINT8(level, GICIrqState),
+        VMSTATE_UINT8(edge, GICIrqState),
+        VMSTATE_UINT8(group, GICIrqState),
+        VMSTATE_UINT8(priority, GICIrqState),
+        VMSTATE_UINT8(active_cpu, GICIrqState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_gicv3_cpu = {
+    .name = "arm-gicv3-cpu",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(gicr_waker, GICv3CPUState),
+        VMSTATE_UINT32(gicr_ctlr, GICv3CPUState),
+        VMSTATE_STRUCT_ARRAY(priv, GICv3CPUState, GIC_INTERNAL,
+                             vmstate_gicv3_irq, GICIrqState),
+        VMSTATE_UINT32(icc_ctlr, GICv3CPUState),
+        VMSTATE_UINT32(icc_pmr, GICv3CPUState),
+        VMSTATE_UINT32_ARRAY(icc_bpr, GICv3CPUState, 2),
+        VMSTATE_UINT32_ARRAY(icc_apr, GICv3CPUState, 2),
+        VMSTATE_UINT32_ARRAY(icc_igrpen, GICv3CPUState, 2),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static int gicv3_post_load(void *opaque, int version_id)
+{
+    gicv3_update(opaque);
+    return 0;
+}
+
+static const VMStateDescription vmstate_gicv3 = {
+    .name = "arm-gicv3",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = gicv3_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(gicd_ctlr, GICv3State),
+        VMSTATE_STRUCT_ARRAY(spi, GICv3State, GIC_MAXIRQ - GIC_INTERNAL,
+                             vmstate_gicv3_irq, GICIrqState),
+        VMSTATE_UINT64_ARRAY(irouter, GICv3State,
+                             GIC_MAXIRQ - GIC_INTERNAL),
+        VMSTATE_STRUCT_ARRAY(cpu, GICv3State, GICV3_MAXCPU,
+                             vmstate_gicv3_cpu, GICv3CPUState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const Property gicv3_props[] = {
+    DEFINE_PROP_UINT32("num-cpu", GICv3State, num_cpu, 1),
+    DEFINE_PROP_UINT32("num-irq", GICv3State, num_irq, 288),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void gicv3_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->desc = "Arm GICv3 interrupt controller";
+    dc->realize = gicv3_realize;
+    dc->reset = gicv3_reset;
+    dc->vmsd = &vmstate_gicv3;
+    dc->props = gicv3_props;
+    dc->user_creatable = true;
+}
+
+static const TypeInfo gicv3_info = {
+    .name = TYPE_ARM_GICV3,
+    .parent = TYPE_SYS_BUS_DEVICE,
+    .instance_size = sizeof(GICv3State),
+    .class_init = gicv3_class_init,
+};
+TYPE_REGISTER(gicv3_info)
