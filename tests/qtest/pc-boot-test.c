@@ -9,6 +9,7 @@
  */
 #include "libqtest.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -321,13 +322,21 @@ static void test_multiboot_elf(void)
 
 /* ---- bad inputs: exit 1 with one clear message ---- */
 
-static void expect_error(const char *args, const char *msg)
+static void G_GNUC_PRINTF(2, 3) expect_error(const char *msg,
+                                             const char *fmt, ...)
 {
-    g_autofree char *cmd = g_strdup_printf("-M pc -accel qtest -display none "
-                                           "-nodefaults %s", args);
+    va_list ap;
+    g_autofree char *args = NULL;
+    g_autofree char *cmd = NULL;
     g_autofree char *err = NULL;
-    int status = qtest_run(qtest_binary(), cmd, NULL, &err);
+    int status;
 
+    va_start(ap, fmt);
+    args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    cmd = g_strdup_printf("-M pc -accel qtest -display none -nodefaults %s",
+                          args);
+    status = qtest_run(qtest_binary(), cmd, NULL, &err);
     if (status != 1 || !strstr(err, msg)) {
         g_printerr("args: %s\nstatus %d, stderr: %s\n", args, status, err);
     }
@@ -348,26 +357,25 @@ static void test_bad_kernels(void)
 
     /* truncated: the file ends inside the setup / the payload */
     p = write_file("trunc1", bz, 1200);
-    expect_error(g_strdup_printf("-kernel %s", p), "truncated bzImage");
+    expect_error("truncated bzImage", "-kernel %s", p);
     g_free(p);
     p = write_file("trunc2", bz, size - 100);
-    expect_error(g_strdup_printf("-kernel %s", p), "truncated bzImage");
+    expect_error("truncated bzImage", "-kernel %s", p);
     g_free(p);
     /* not a kernel */
     p = write_file("junk", junk, 20000);
-    expect_error(g_strdup_printf("-kernel %s", p), "not a kernel");
+    expect_error("not a kernel", "-kernel %s", p);
     g_free(p);
     /* too old a protocol */
     bz[0x206] = 0x01;
     p = write_file("old", bz, size);
-    expect_error(g_strdup_printf("-kernel %s", p), "too old");
+    expect_error("too old", "-kernel %s", p);
     g_free(p);
     bz[0x206] = 0x0c;
     /* command line longer than cmdline_size */
     *(uint32_t *)(bz + 0x238) = 8;
     p = write_file("shortcl", bz, size);
-    expect_error(g_strdup_printf("-kernel %s -append 0123456789", p),
-                 "command line");
+    expect_error("command line", "-kernel %s -append 0123456789", p);
     g_free(p);
     *(uint32_t *)(bz + 0x238) = 2047;
     /* initrd too big for the RAM */
@@ -375,35 +383,34 @@ static void test_bad_kernels(void)
     big = g_malloc0(40 << 20);
     {
         g_autofree char *ird = write_file("big.img", big, 40 << 20);
-        expect_error(g_strdup_printf("-m 32M -kernel %s -initrd %s", p, ird),
-                     "initrd is too big");
+        expect_error("initrd is too big", "-m 32M -kernel %s -initrd %s", p,
+                     ird);
         unlink(ird);
     }
     /* missing initrd */
-    expect_error(g_strdup_printf("-kernel %s -initrd /nonexistent/x", p),
-                 "nonexistent");
+    expect_error("nonexistent", "-kernel %s -initrd /nonexistent/x", p);
     g_free(p);
     /* wrong architecture: multiboot ELF64, multiboot ELF for ARM */
     g_free(junk);
     junk = make_mb_elf(&size, 2, 62);
     p = write_file("mb64", junk, size);
-    expect_error(g_strdup_printf("-kernel %s", p), "wrong architecture");
+    expect_error("wrong architecture", "-kernel %s", p);
     g_free(p);
     g_free(junk);
     junk = make_mb_elf(&size, 1, 40);
     p = write_file("mbarm", junk, size);
-    expect_error(g_strdup_printf("-kernel %s", p), "machine 40");
+    expect_error("machine 40", "-kernel %s", p);
     g_free(p);
     /* ELF without a multiboot header */
     memset(junk + 0x1000, 0, 12);
     p = write_file("plainelf", junk, size);
-    expect_error(g_strdup_printf("-kernel %s", p), "not a bootable");
+    expect_error("not a bootable", "-kernel %s", p);
     g_free(p);
     /* multiboot ELF truncated inside its segment */
     g_free(junk);
     junk = make_mb_elf(&size, 1, 3);
     p = write_file("mbtrunc", junk, 0x1800);
-    expect_error(g_strdup_printf("-kernel %s", p), "truncated ELF");
+    expect_error("truncated ELF", "-kernel %s", p);
     /* multiboot with -bios */
     {
         g_autofree uint8_t *rom = g_malloc0(65536);
@@ -412,8 +419,7 @@ static void test_bad_kernels(void)
         junk = make_mb_elf(&size, 1, 3);
         g_free(p);
         p = write_file("mbok", junk, size);
-        expect_error(g_strdup_printf("-bios %s -kernel %s", bios, p),
-                     "drop -bios");
+        expect_error("drop -bios", "-bios %s -kernel %s", bios, p);
     }
 }
 
