@@ -67,6 +67,10 @@ bool tcg_region_init(TCGContext *s, size_t size, bool split_wx, char **errmsg)
             return false;
         }
         rx = rw;
+#ifdef MADV_HUGEPAGE
+        /* fewer page faults while the buffer fills up */
+        madvise(rw, size, MADV_HUGEPAGE);
+#endif
     } else {
         int fd = memfd_create("tcg-jit", 0);
 
