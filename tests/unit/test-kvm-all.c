@@ -18,6 +18,7 @@
 #include "sysemu/main-loop.h"
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
+#include "hw/i386/x86-boot.h"
 
 #define FD_SYS   10
 #define FD_VM    11
@@ -866,6 +867,152 @@ static void test_sync_levels(void)
     vm_free(s);
 }
 
+static struct kvm_run *run_area(CPUState *cs)
+{
+    memset(cs->kvm_run, 0, 3 * 4096);
+    return cs->kvm_run;
+}
+
+/* ---- direct kernel boot: the board's entry state ---- */
+
+static X86BootState boot_state;
+
+/* The pc board's loaders are not linked here: stand in for them. */
+X86BootState *x86_boot_state(void)
+{
+    return &boot_state;
+}
+
+static void test_boot_state(void)
+{
+    KVMState *s;
+    CPUState *cs;
+    CPUX86State *env;
+    const uint32_t code64 = DESC_P_MASK | DESC_S_MASK | DESC_L_MASK |
+                            DESC_G_MASK | (0xbu << DESC_TYPE_SHIFT);
+    const uint32_t data = DESC_P_MASK | DESC_S_MASK | DESC_B_MASK |
+                          DESC_G_MASK | (0x3u << DESC_TYPE_SHIFT);
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    env = &X86_CPU(cs)->env;
+
+    /* the 64-bit Linux entry of hw/i386/x86-boot.h */
+    boot_state = (X86BootState) {
+        .valid = true, .long_mode = true,
+        .rip = 0x100200, .rsp = 0x8ff0, .rflags = 0x2, .rsi = 0x7000,
+        .cr0 = 0x80000011, .cr3 = 0x9000, .cr4 = 0x20,
+        .efer = EFER_LME | EFER_LMA,
+        .gdt_base = 0x500, .gdt_limit = 0x1f,
+    };
+    for (int i = 0; i < X86_SEG_NUM; i++) {
+        boot_state.seg[i] = (X86BootSegment){ 0x18, 0, 0xffffffff, data };
+    }
+    boot_state.seg[X86_SEG_CS] = (X86BootSegment){ 0x10, 0, 0xffffffff,
+                                                   code64 };
+
+    /* only CPU 0 takes it */
+    cs->cpu_index = 1;
+    cpu_reset(cs);
+    g_assert_cmphex(env->rip, ==, 0xfff0);
+    cs->cpu_index = 0;
+    cpu_reset(cs);
+    g_assert_cmphex(env->rip, ==, 0x100200);
+    g_assert_cmphex(env->regs[R_ESI], ==, 0x7000);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0x8ff0);
+    g_assert_cmphex(env->regs[R_EDX], ==, 0);
+
+    g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_RESET_STATE), ==, 0);
+    g_assert_cmphex(fk.regs.rip, ==, 0x100200);
+    g_assert_cmphex(fk.regs.rflags, ==, 0x2);
+    g_assert_cmphex(fk.sregs.cr0, ==, 0x80000011);
+    g_assert_cmphex(fk.sregs.cr3, ==, 0x9000);
+    g_assert_cmphex(fk.sregs.cr4, ==, 0x20);
+    g_assert_cmphex(fk.sregs.efer, ==, EFER_LME | EFER_LMA);
+    g_assert_cmphex(fk.sregs.gdt.base, ==, 0x500);
+    g_assert_cmphex(fk.sregs.gdt.limit, ==, 0x1f);
+    g_assert_cmphex(fk.sregs.idt.limit, ==, 0);
+    g_assert_cmphex(fk.sregs.cs.selector, ==, 0x10);
+    g_assert_cmpuint(fk.sregs.cs.l, ==, 1);
+    g_assert_cmpuint(fk.sregs.cs.db, ==, 0);
+    g_assert_cmpuint(fk.sregs.cs.type, ==, 0xb);
+    g_assert_cmphex(fk.sregs.ss.selector, ==, 0x18);
+    g_assert_cmpuint(fk.sregs.ss.db, ==, 1);
+    g_assert_cmpuint(fk.sregs.ss.g, ==, 1);
+    g_assert_cmphex(fk.sregs.ds.limit, ==, 0xffffffff);
+    g_assert_cmpuint(fk.sregs.tr.type, ==, 0xb);
+    g_assert_cmpuint(fk.sregs.tr.present, ==, 1);
+    g_assert_cmpuint(fk.sregs.ldt.unusable, ==, 1);
+    /* the BSP's LAPIC passes the 8259 through (LINT0 ExtINT) */
+    g_assert_cmphex(*(uint32_t *)(fk.lapic.regs + 0x350), ==, 0x700);
+    g_assert_cmpuint(fk.mp.mp_state, ==, KVM_MP_STATE_RUNNABLE);
+
+    boot_state.valid = false;
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+/* kernel-irqchip=off: interrupts go in with KVM_INTERRUPT */
+static int pic_vector(void)
+{
+    return 0x30;
+}
+
+static void test_userspace_irq_injection(void)
+{
+    KVMState s = { 0 };
+    CPUState *cs;
+    struct kvm_run *run;
+
+    fake_reset();
+    g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
+    kvm_state_set_current(&s);
+    g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
+    g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
+    g_assert_false(kvm_irqchip_in_kernel());
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    /* no in-kernel LAPIC: no x2APIC, no TSC deadline */
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_X2APIC, ==, 0);
+    x86_pic_get_vector = pic_vector;
+    run = run_area(cs);
+
+    /* the guest cannot take it yet: ask for the window */
+    g_array_set_size(fk.log, 0);
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    kvm_arch_pre_run(cs, run);
+    g_assert_false(logged(KVM_INTERRUPT));
+    g_assert_cmpuint(run->request_interrupt_window, ==, 1);
+
+    run->ready_for_interrupt_injection = 1;
+    run->if_flag = 1;
+    kvm_arch_pre_run(cs, run);
+    g_assert_true(logged(KVM_INTERRUPT));
+    g_assert_cmpuint(run->request_interrupt_window, ==, 0);
+    g_assert_cmphex(g_atomic_int_get(&cs->interrupt_request) &
+                    CPU_INTERRUPT_HARD, ==, 0);
+
+    /* NMI */
+    cpu_interrupt(cs, CPU_INTERRUPT_TGT_EXT_1);
+    kvm_arch_pre_run(cs, run);
+    g_assert_true(logged(KVM_NMI));
+
+    /* HLT with nothing pending halts; an interrupt wakes it */
+    g_atomic_int_set(&cs->halted, 1);
+    X86_CPU(cs)->env.rflags = RFLAGS_IF;
+    g_assert_true(kvm_arch_process_async_events(cs));
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    g_assert_false(kvm_arch_process_async_events(cs));
+    g_assert_cmpint(g_atomic_int_get(&cs->halted), ==, 0);
+
+    x86_pic_get_vector = NULL;
+    kvm_destroy_vcpu(cs);
+    kvm_state_set_current(NULL);
+    kvm_close_vm(&s);
+}
+
 /* ---- the vCPU thread and its kicks ---- */
 
 static int work_done;
@@ -922,12 +1069,6 @@ static void test_vcpu_thread_kicks(void)
 }
 
 /* ---- exits ---- */
-
-static struct kvm_run *run_area(CPUState *cs)
-{
-    memset(cs->kvm_run, 0, 3 * 4096);
-    return cs->kvm_run;
-}
 
 static void test_exit_dispatch(void)
 {
@@ -1141,6 +1282,9 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
+    g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
+    g_test_add_func("/kvm/irq/userspace-injection",
+                    test_userspace_irq_injection);
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
