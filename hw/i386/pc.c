@@ -265,7 +265,7 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     MachineState *ms = MACHINE(pcms);
     FWCfgState *fw = fw_cfg_init_io_dma(PC_FW_CFG_IO, PC_FW_CFG_DMA,
                                         &address_space_memory);
-    E820Entry *e820 = g_new0(E820Entry, 2);
+    E820Entry *e820 = g_new0(E820Entry, 3);
     int n = 0;
 
     pcms->fw_cfg = fw;
@@ -277,11 +277,17 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
     fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
 
-    /* etc/e820: RAM only, as QEMU's pc (firmware adds its own ranges) */
+    /* etc/e820: RAM, as QEMU's pc (firmware adds its own ranges), and
+     * the pages the KVM accelerator needs kept away from the guest */
     e820[n++] = (E820Entry) {
         .addr = cpu_to_le64(0),
         .size = cpu_to_le64(pcms->below_4g_mem_size),
         .type = cpu_to_le32(E820_RAM),
+    };
+    e820[n++] = (E820Entry) {
+        .addr = cpu_to_le64(X86_ACCEL_RESERVED_ADDR),
+        .size = cpu_to_le64(X86_ACCEL_RESERVED_SIZE),
+        .type = cpu_to_le32(E820_RESERVED),
     };
     if (pcms->above_4g_mem_size) {
         e820[n++] = (E820Entry) {

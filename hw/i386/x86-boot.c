@@ -130,11 +130,13 @@ int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max)
 {
     int n = 0;
 
-    g_assert(max >= 3);
+    g_assert(max >= 4);
     e[n++] = (E820Entry) { 0, 0xa0000, E820_RAM };
     if (info->below_4g > 1 * MiB) {
         e[n++] = (E820Entry) { 1 * MiB, info->below_4g - 1 * MiB, E820_RAM };
     }
+    e[n++] = (E820Entry) { X86_ACCEL_RESERVED_ADDR, X86_ACCEL_RESERVED_SIZE,
+                           E820_RESERVED };
     if (info->above_4g) {
         e[n++] = (E820Entry) { 4 * GiB, info->above_4g, E820_RAM };
     }

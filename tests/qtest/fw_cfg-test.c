@@ -120,18 +120,22 @@ static void check_e820(const char *mem, uint64_t low, uint64_t high)
     QTestState *qts = qtest_initf("-M pc -m %s", mem);
     uint32_t size = 0;
     uint16_t key = fw_find_file(qts, "etc/e820", &size);
-    uint8_t e[40];
+    uint8_t e[60];
 
     g_assert_cmphex(key, >=, 0x20);
-    g_assert_cmpuint(size, ==, high ? 40 : 20);
+    g_assert_cmpuint(size, ==, high ? 60 : 40);
     fw_read(qts, key, e, size);
     g_assert_cmphex(*(uint64_t *)e, ==, 0);
     g_assert_cmphex(*(uint64_t *)(e + 8), ==, low);
     g_assert_cmphex(*(uint32_t *)(e + 16), ==, 1);
+    /* KVM's real-mode TSS / identity map pages, reserved */
+    g_assert_cmphex(*(uint64_t *)(e + 20), ==, 0xfeffc000);
+    g_assert_cmphex(*(uint64_t *)(e + 28), ==, 0x4000);
+    g_assert_cmphex(*(uint32_t *)(e + 36), ==, 2);
     if (high) {
-        g_assert_cmphex(*(uint64_t *)(e + 20), ==, 1ULL << 32);
-        g_assert_cmphex(*(uint64_t *)(e + 28), ==, high);
-        g_assert_cmphex(*(uint32_t *)(e + 36), ==, 1);
+        g_assert_cmphex(*(uint64_t *)(e + 40), ==, 1ULL << 32);
+        g_assert_cmphex(*(uint64_t *)(e + 48), ==, high);
+        g_assert_cmphex(*(uint32_t *)(e + 56), ==, 1);
     }
     qtest_quit(qts);
 }

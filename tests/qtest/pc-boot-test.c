@@ -116,16 +116,18 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     g_assert_cmpmem(buf, MODULE_SIZE, mod, MODULE_SIZE);
     /* e820: 640 KiB, 1 MiB..low, 4 GiB..(high) */
     n = zp[0x1e8];
-    g_assert_cmpint(n, ==, high ? 3 : 2);
+    g_assert_cmpint(n, ==, high ? 4 : 3);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2d0), ==, 0);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0xa0000);
     g_assert_cmphex(*(uint32_t *)(zp + 0x2e0), ==, 1);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x100000);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, low - 0x100000);
     g_assert_cmphex(*(uint32_t *)(zp + 0x2f4), ==, 1);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 0xfeffc000);
+    g_assert_cmphex(*(uint32_t *)(zp + 0x308), ==, 2);
     if (high) {
-        g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 1ULL << 32);
-        g_assert_cmphex(*(uint64_t *)(zp + 0x300), ==, high);
+        g_assert_cmphex(*(uint64_t *)(zp + 0x30c), ==, 1ULL << 32);
+        g_assert_cmphex(*(uint64_t *)(zp + 0x314), ==, high);
     }
     /* GDT: 0x10 64-bit code, 0x18 data */
     g_assert_cmphex(qtest_readq(qts, 0x510), ==, 0x00af9b000000ffffULL);
@@ -240,7 +242,7 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     uint32_t mbi[22];
     char str[256];
     g_autofree char *expect = g_strdup_printf("%s %s", kernel, append);
-    uint8_t mm[24 * 3];
+    uint8_t mm[24 * 4];
 
     qtest_memread(qts, 0x9500, mbi, sizeof(mbi));
     g_assert_cmphex(mbi[0], ==, 0x24f);
@@ -252,14 +254,16 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     g_assert_cmpuint(mbi[5], ==, mods);
     g_assert_cmphex(mbi[6], ==, mods_addr);
     g_assert_cmphex(mbi[12], ==, 0x9000);
-    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 72 : 48);
-    qtest_memread(qts, 0x9000, mm, 48);
+    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 96 : 72);
+    qtest_memread(qts, 0x9000, mm, 72);
     g_assert_cmpuint(*(uint32_t *)mm, ==, 20);
     g_assert_cmphex(*(uint64_t *)(mm + 4), ==, 0);
     g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0xa0000);
     g_assert_cmphex(*(uint64_t *)(mm + 28), ==, 0x100000);
     g_assert_cmphex(*(uint64_t *)(mm + 36), ==, low - 0x100000);
     g_assert_cmpuint(*(uint32_t *)(mm + 44), ==, 1);
+    g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0xfeffc000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 68), ==, 2);
     qtest_memread(qts, mbi[16], str, 8);
     g_assert_cmpstr(str, ==, "turtle");
 }

@@ -79,6 +79,11 @@ typedef struct X86BootState {
 /* The boot state of the machine (never NULL; valid=false: none). */
 X86BootState *x86_boot_state(void);
 
+/* Kept reserved in every e820 map the board gives: KVM puts the real-mode
+ * TSS and identity page table of Intel hosts there (target/i386/kvm.c). */
+#define X86_ACCEL_RESERVED_ADDR 0xfeffc000ULL
+#define X86_ACCEL_RESERVED_SIZE 0x4000ULL
+
 /* An e820 map entry as in boot_params / etc/e820 (20 bytes, packed). */
 #define E820_RAM      1
 #define E820_RESERVED 2
@@ -114,7 +119,8 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *data,
                     size_t size, size_t hdr_off, Error **errp);
 
 /* The RAM map a direct boot reports (boot_params e820, multiboot mmap):
- * RAM 0-640 KiB, 1 MiB-below_4g, 4 GiB-(4 GiB+above_4g).  Returns the count. */
+ * RAM 0-640 KiB, 1 MiB-below_4g, reserved X86_ACCEL_RESERVED_*, RAM 4 GiB-
+ * (4 GiB+above_4g).  Returns the count (at most 4). */
 int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max);
 
 /* Shared by both loaders: the direct-boot GDT and (long mode) page
