@@ -6,8 +6,8 @@
  */
 #include "softfloat-internal.h"
 
-static uint64_t convert(uint64_t a, const FloatFmt *src, const FloatFmt *dst,
-                        float_status *s)
+static uint64_t convert_mode(uint64_t a, const FloatFmt *src, const FloatFmt *dst,
+                             int rmode, float_status *s)
 {
     /* the half side of a conversion is never flushed (FPUnpackCV/FPRoundCV) */
     bool flush_in = src->fbits != 10 && s->flush_inputs_to_zero;
@@ -21,7 +21,18 @@ static uint64_t convert(uint64_t a, const FloatFmt *src, const FloatFmt *dst,
         }
         p = fp_nan1(p, s);
     }
-    return fp_round_pack(p, dst, s->rounding_mode, flush_out, s);
+    return fp_round_pack(p, dst, rmode, flush_out, s);
+}
+
+static uint64_t convert(uint64_t a, const FloatFmt *src, const FloatFmt *dst,
+                        float_status *s)
+{
+    return convert_mode(a, src, dst, s->rounding_mode, s);
+}
+
+float32 float64_to_float32_round_to_odd(float64 a, float_status *s)
+{
+    return convert_mode(a, &fp_fmt_f64, &fp_fmt_f32, float_round_to_odd, s);
 }
 
 float32 float16_to_float32(float16 a, bool ieee, float_status *s)

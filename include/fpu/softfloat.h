@@ -115,6 +115,7 @@ static inline bool T##_is_neg(T a) { return a >> (W - 1); }                     
 static inline bool T##_is_zero(T a) { return T##_abs(a) == 0; }                   \
 static inline bool T##_is_infinity(T a) { return T##_abs(a) == EMASK; }           \
 static inline bool T##_is_any_nan(T a) { return T##_abs(a) > EMASK; }             \
+static inline bool T##_is_nan(T a) { return T##_abs(a) > EMASK; }                 \
 static inline bool T##_is_quiet_nan(T a, const float_status *s)                   \
 { return T##_is_any_nan(a) && (a & QBIT); }                                       \
 static inline bool T##_is_signaling_nan(T a, const float_status *s)               \
@@ -226,6 +227,8 @@ float16 float32_to_float16(float32 a, bool ieee, float_status *s);
 float16 float64_to_float16(float64 a, bool ieee, float_status *s);
 float64 float32_to_float64(float32 a, float_status *s);
 float32 float64_to_float32(float64 a, float_status *s);
+/* FCVTXN: float64_to_float32 in float_round_to_odd, whatever the status mode */
+float32 float64_to_float32_round_to_odd(float64 a, float_status *s);
 /* BFloat16 (Arm BFCVT: status rounding, FZ and DN apply) */
 bfloat16 float32_to_bfloat16(float32 a, float_status *s);
 bfloat16 float64_to_bfloat16(float64 a, float_status *s);
