@@ -84,25 +84,18 @@ static char *prop_print_kernel_irqchip(Object *obj, const Property *prop)
                     kernel_irqchip_names[v] : "?");
 }
 
-static void prop_default_kernel_irqchip(Object *obj, const Property *prop)
-{
-    *(int32_t *)((char *)obj + prop->offset) = KERNEL_IRQCHIP_DEFAULT;
-}
-
 static const PropertyInfo prop_info_kernel_irqchip = {
     .type = "on|off|split",
     .parse = prop_parse_kernel_irqchip,
     .print = prop_print_kernel_irqchip,
-    .set_default = prop_default_kernel_irqchip,
 };
 
 static const Property pc_machine_props[] = {
+    /* unset: KERNEL_IRQCHIP_DEFAULT (0, the zeroed machine state) */
     { .name = "kernel-irqchip", .info = &prop_info_kernel_irqchip,
-      .offset = offsetof(PCMachineState, kernel_irqchip),
-      .set_default = true },
+      .offset = offsetof(PCMachineState, kernel_irqchip) },
     { .name = "kernel_irqchip", .info = &prop_info_kernel_irqchip,
-      .offset = offsetof(PCMachineState, kernel_irqchip),
-      .set_default = true },
+      .offset = offsetof(PCMachineState, kernel_irqchip) },
     DEFINE_PROP_STRING("rtc-base", PCMachineState, rtc_base),
     DEFINE_PROP_STRING("rtc-clock", PCMachineState, rtc_clock),
     DEFINE_PROP_END_OF_LIST(),

@@ -47,22 +47,16 @@ static char *prop_print_pci_devfn(Object *obj, const Property *prop)
     return g_strdup_printf("%02x.%x", PCI_SLOT(v), PCI_FUNC(v));
 }
 
-static void prop_default_pci_devfn(Object *obj, const Property *prop)
-{
-    *(int32_t *)((char *)obj + prop->offset) = prop->defval.i;
-}
-
 static const PropertyInfo prop_info_pci_devfn = {
     .type = "slot[.fn]",
     .parse = prop_parse_pci_devfn,
     .print = prop_print_pci_devfn,
-    .set_default = prop_default_pci_devfn,
 };
 
 static const Property pci_device_props[] = {
+    /* default -1 (first free slot) is set by pci_device_init */
     { .name = "addr", .info = &prop_info_pci_devfn,
-      .offset = offsetof(PCIDevice, devfn), .defval.i = -1,
-      .set_default = true },
+      .offset = offsetof(PCIDevice, devfn) },
     DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
     DEFINE_PROP_END_OF_LIST(),
 };
@@ -607,6 +601,11 @@ static const VMStateDescription vmstate_pci_device = {
     },
 };
 
+static void pci_device_init(Object *obj)
+{
+    PCI_DEVICE(obj)->devfn = -1;
+}
+
 static void pci_device_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -634,6 +633,7 @@ static const TypeInfo pci_types[] = {
         .name = TYPE_PCI_DEVICE,
         .parent = TYPE_DEVICE,
         .instance_size = sizeof(PCIDevice),
+        .instance_init = pci_device_init,
         .abstract = true,
         .class_size = sizeof(PCIDeviceClass),
         .class_init = pci_device_class_init,
