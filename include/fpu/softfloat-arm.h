@@ -11,6 +11,28 @@
 #include "fpu/softfloat.h"
 
 /*
+ * A float_status for an Arm FPCR value: RMode, FZ (or FZ16 when `half`,
+ * for half-precision arithmetic and half <-> integer conversions), DN; the
+ * flags start clear.  FPCR.AHP is an argument of the half conversions
+ * instead (ieee = !AHP).  FEAT_AFP (FPCR.AH/FIZ/NEP) is not modelled.
+ */
+static inline void float_status_from_arm_fpcr(float_status *s, uint32_t fpcr, bool half)
+{
+    bool fz = half ? (fpcr >> 19) & 1 : (fpcr >> 24) & 1;
+
+    float_status_init_arm(s);
+    s->rounding_mode = (fpcr >> 22) & 3;
+    s->flush_to_zero = s->flush_inputs_to_zero = fz;
+    s->default_nan_mode = (fpcr >> 25) & 1;
+}
+
+/* The FPSR cumulative bits (IOC, DZC, OFC, UFC, IXC, IDC) for the flags. */
+static inline uint32_t float_status_arm_fpsr(const float_status *s)
+{
+    return (s->flags & 0x9f) | (s->flags & float_flag_output_denormal ? 0x08 : 0);
+}
+
+/*
  * RecipEstimate(): a in [256, 512) is 0.5 <= x < 1 in units of 1/512;
  * returns r in [256, 512), 1/x in units of 1/256.
  */

@@ -552,25 +552,19 @@ static void test_host_int_convert(void)
 #define FZ 0x10
 #define DN 0x20
 
+/* the status for an FPCR with these RMode/FZ/DN bits */
 static float_status arm(int cfg)
 {
     float_status s;
+    uint32_t fpcr = (cfg & 3) << 22 | (cfg & FZ ? 1u << 24 : 0) | (cfg & DN ? 1u << 25 : 0);
 
-    float_status_init_arm(&s);
-    s.rounding_mode = cfg & 3;
-    s.flush_to_zero = s.flush_inputs_to_zero = cfg & FZ;
-    s.default_nan_mode = cfg & DN;
+    float_status_from_arm_fpcr(&s, fpcr, false);
     return s;
 }
 
-/* Arm FPSR cumulative bits from the flags (docs/softfloat.md) */
 static unsigned fpsr(const float_status *s)
 {
-    unsigned f = s->flags & 0x9f;
-    if (s->flags & float_flag_output_denormal) {
-        f |= float_flag_underflow;
-    }
-    return f;
+    return float_status_arm_fpsr(s);
 }
 
 #define CHECK(expr, cfg, expect, expect_fpsr) do {                                \
@@ -645,6 +639,16 @@ static void test_arm_arith(void)
     CHECK(float32_add(0x7f800001, 0x3f800000, &st), 0, 0x7fc00001, 0x01);
     CHECK(float32_div(0, 0, &st), 0, 0x7fc00000, 0x01);
     CHECK(float16_div(0, 0, &st), 0, 0x7e00, 0x01);
+    {
+        /* FZ16 (bit 19) flushes half precision, FZ (bit 24) does not */
+        float_status h;
+        float_status_from_arm_fpcr(&h, 1u << 24, true);
+        g_assert_cmphex(float16_mul(0x0400, 0x3800, &h), ==, 0x0200);
+        float_status_from_arm_fpcr(&h, 1u << 19, true);
+        g_assert_cmphex(float16_mul(0x0400, 0x3800, &h), ==, 0);
+        g_assert_cmphex(float16_add(0x0001, 0x0400, &h), ==, 0x0400);
+        g_assert_cmphex(float_status_arm_fpsr(&h), ==, 0x88);
+    }
     /* min/max */
     CHECK(float64_max(D_ONE, D_TWO, &st), 0, D_TWO, 0);
     CHECK(float64_min(D_ONE, D_M1, &st), 0, D_M1, 0);
