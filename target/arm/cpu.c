@@ -58,11 +58,13 @@ void pstate_write(CPUARMState *env, uint32_t val)
 
 int arm_mmu_idx_el(CPUARMState *env, int el)
 {
+    int base = 3 * env->ttb_slot;
+
     switch (el) {
     case 0:
-        return ARMMMUIdx_E10_0;
+        return base + ARMMMUIdx_E10_0;
     case 1:
-        return env->pan ? ARMMMUIdx_E10_1_PAN : ARMMMUIdx_E10_1;
+        return base + (env->pan ? ARMMMUIdx_E10_1_PAN : ARMMMUIdx_E10_1);
     case 2:
         return ARMMMUIdx_E2;
     default:
@@ -239,9 +241,8 @@ static void arm_cpu_reset(DeviceState *dev)
     env->xregs[0] = cpu->boot_x0;
 
     arm_gt_reset(cpu);
-    for (int i = 0; i < TCG_MAX_MMU_MODES; i++) {
-        /* accel/tcg flushes the TLB at reset; nothing cached here */
-    }
+    env->ttb_slot_valid = 1;             /* slot 0: TTBRs 0, 0 */
+    tlb_flush(cs);                       /* no-op before TCG set-up */
     arm_cpu_update_virq(cpu);
 }
 
@@ -425,7 +426,12 @@ static void arm_common_init(ARMCPU *cpu)
     cpu->ccsidr[1] = 0x201fe012;    /* L1 I 48K */
     cpu->ccsidr[2] = 0x70ffe07a;    /* L2 2M */
     cpu->reset_sctlr = 0x00c50838;
-    cpu->isar.id_aa64pfr0 = 0x0000000000000011ull;   /* EL0, EL1 AArch64 */
+    /*
+     * EL0, EL1 AArch64 only; CSV2 and CSV3 set because translated code
+     * never speculates (so guests need no Spectre-v2/Meltdown mitigation).
+     */
+    cpu->isar.id_aa64pfr0 = 0x0000000000000011ull | (1ull << 56) |
+                            (1ull << 60);
     cpu->isar.id_aa64dfr0 = 0x10305106;
     cpu->isar.id_aa64isar0 = 0x0000000000010000ull;  /* CRC32 */
     cpu->isar.id_aa64mmfr0 = 0x0000000000001124ull;  /* 44-bit PA, 4K/64K */

@@ -118,17 +118,32 @@ static inline uint32_t syn_uncategorized(void)
 
 /*
  * MMU indexes: one softmmu TLB per translation regime and privilege.
- * ASIDs are not tagged in the TLB: every write that changes the current
- * ASID or translation table base (TTBR0/1_EL1, TCR_EL1.A1) flushes the
- * EL1&0 TLBs, and every TLBI by ASID flushes them too.  Simpler than an
- * mmu_idx per ASID, and correct; the cost is on context switches only.
+ *
+ * ASIDs: the EL1&0 regime has ARM_TTB_SLOTS sets of three indexes
+ * (EL0, EL1, EL1 with PAN), one set per recently used translation table
+ * context, keyed by the exact (TTBR0_EL1, TTBR1_EL1) values (which carry
+ * the ASID).  Writing a TTBR switches to the set already holding that
+ * context or recycles the least recently installed one (flushing it), so
+ * a context switch or Linux's TTBR0 switching for software PAN does not
+ * flush everything.  Keying by the whole register is stricter than ASID
+ * tagging, so it is safe for any guest that does the TLB maintenance the
+ * architecture requires; TLBI by ASID or VA acts on every set.  SCTLR and
+ * TCR changes flush all sets.
  */
-#define ARMMMUIdx_E10_0      0   /* EL0 accesses, EL1&0 regime */
+#define ARM_TTB_SLOTS        4
+#define ARMMMUIdx_E10_0      0   /* EL0 accesses, EL1&0 regime (slot 0) */
 #define ARMMMUIdx_E10_1      1   /* EL1 */
 #define ARMMMUIdx_E10_1_PAN  2   /* EL1 with PSTATE.PAN set */
-#define ARMMMUIdx_E2         3
-#define ARMMMUIdx_E3         4
-#define ARM_MMU_MODES        5
+#define ARMMMUIdx_E2         (3 * ARM_TTB_SLOTS)
+#define ARMMMUIdx_E3         (3 * ARM_TTB_SLOTS + 1)
+#define ARM_MMU_MODES        (3 * ARM_TTB_SLOTS + 2)
+#define ARM_EL10_IDX_MASK    ((1u << (3 * ARM_TTB_SLOTS)) - 1)
+
+/* kind of an EL1&0 index: 0 EL0, 1 EL1, 2 EL1+PAN */
+static inline int arm_idx_kind(int mmu_idx)
+{
+    return mmu_idx % 3;
+}
 
 typedef enum ARMFeature {
     ARM_FEATURE_EL2,
@@ -217,6 +232,12 @@ typedef struct CPUArchState {
     } cp15;
 
     ARMGenericTimer gt[NUM_GTIMERS];
+
+    /* translation table contexts of the EL1&0 TLB slots (see ARMMMUIdx) */
+    uint64_t ttb_slot_key[ARM_TTB_SLOTS][2];
+    uint32_t ttb_slot_valid;
+    uint32_t ttb_slot;           /* current slot */
+    uint32_t ttb_slot_next;      /* next one to recycle */
 
     /* the exception being delivered */
     struct {
@@ -347,19 +368,15 @@ int arm_mmu_idx_el(CPUARMState *env, int el);
 
 /* ---- TB flags ---- */
 #define TBFLAG_EL_SHIFT      0   /* 2 bits */
-#define TBFLAG_MMUIDX_SHIFT  2   /* 3 bits */
-#define TBFLAG_SPSEL         (1u << 5)
-#define TBFLAG_FPEN          (1u << 6)   /* FP/SIMD accessible */
-#define TBFLAG_ALIGN         (1u << 7)   /* SCTLR.A: check alignment */
-#define TBFLAG_SS            (1u << 8)
+#define TBFLAG_MMUIDX_SHIFT  2   /* 4 bits */
+#define TBFLAG_SPSEL         (1u << 6)
+#define TBFLAG_FPEN          (1u << 7)   /* FP/SIMD accessible */
+#define TBFLAG_ALIGN         (1u << 8)   /* SCTLR.A: check alignment */
 #define TBFLAG_IL            (1u << 9)   /* PSTATE.IL: every insn is illegal */
-#define TBFLAG_UNPRIV_IDX_SHIFT 10       /* 3 bits: mmu idx for LDTR/STTR */
-#define TBFLAG_FP_TRAP_EL_SHIFT 13       /* 2 bits */
-#define TBFLAG_SA           (1u << 15)   /* SP alignment check */
-#define TBFLAG_DZE          (1u << 16)   /* DC ZVA allowed */
-#define TBFLAG_UCT          (1u << 17)
-#define TBFLAG_UMA          (1u << 18)
-#define TBFLAG_TBI_SHIFT    19           /* 2 bits: TCR_EL1.TBI1:TBI0 */
+#define TBFLAG_UNPRIV_IDX_SHIFT 10       /* 4 bits: mmu idx for LDTR/STTR */
+#define TBFLAG_FP_TRAP_EL_SHIFT 14       /* 2 bits */
+#define TBFLAG_UMA          (1u << 16)
+#define TBFLAG_TBI_SHIFT    17           /* 2 bits: TCR_EL1.TBI1:TBI0 */
 
 /* ---- cpu.c ---- */
 void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el);

@@ -55,7 +55,7 @@ bool arm_translate(CPUARMState *env, uint64_t va, int access_type,
     int el = regime_el(mmu_idx);
     uint64_t sctlr = env->cp15.sctlr[el];
     uint64_t tcr = env->cp15.tcr[el];
-    bool user = mmu_idx == ARMMMUIdx_E10_0;
+    bool user = el == 1 && arm_idx_kind(mmu_idx) == 0;
     int pabits = pa_bits(cpu);
     int tsz, tg, pageshift, stride, inputsize, level, startlevel;
     uint64_t ttbr, base, desc = 0;
@@ -223,7 +223,7 @@ bool arm_translate(CPUARMState *env, uint64_t va, int access_type,
             } else if (!uxn && !xn_table) {
                 prot |= PAGE_EXEC;
             }
-            if (mmu_idx == ARMMMUIdx_E10_1_PAN && el0_ok) {
+            if (el == 1 && arm_idx_kind(mmu_idx) == 2 && el0_ok) {
                 prot &= ~(PAGE_READ | PAGE_WRITE);
             }
         }

@@ -309,13 +309,18 @@ static void daif_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
     env->daif = v & PSTATE_DAIF;
 }
 
+/* every EL1&0 TLB set; the current context stays in the current slot */
 static void el1_tlb_flush(CPUARMState *env)
 {
-    tlb_flush_by_mmuidx(env_cpu(env), (1 << ARMMMUIdx_E10_0) |
-                        (1 << ARMMMUIdx_E10_1) | (1 << ARMMMUIdx_E10_1_PAN));
+    int cur = env->ttb_slot;
+
+    tlb_flush_by_mmuidx(env_cpu(env), ARM_EL10_IDX_MASK);
+    env->ttb_slot_valid = 1u << cur;
+    env->ttb_slot_key[cur][0] = env->cp15.ttbr0[1];
+    env->ttb_slot_key[cur][1] = env->cp15.ttbr1[1];
 }
 
-/* SCTLR, TCR, TTBRn: the cached translations depend on them */
+/* SCTLR, TCR: the cached translations of every context depend on them */
 static void vmsa_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
 {
     uint64_t *p = (uint64_t *)((char *)env + ri->fieldoffset);
@@ -324,6 +329,39 @@ static void vmsa_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
         *p = v;
         el1_tlb_flush(env);
     }
+}
+
+/* TTBR0/1_EL1: switch to (or recycle) the TLB slot of the new context */
+static void ttbr_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
+{
+    uint64_t *p = (uint64_t *)((char *)env + ri->fieldoffset);
+    uint64_t t0, t1;
+    int slot;
+
+    if (*p == v) {
+        return;
+    }
+    *p = v;
+    t0 = env->cp15.ttbr0[1];
+    t1 = env->cp15.ttbr1[1];
+    for (slot = 0; slot < ARM_TTB_SLOTS; slot++) {
+        if ((env->ttb_slot_valid & (1u << slot)) &&
+            env->ttb_slot_key[slot][0] == t0 &&
+            env->ttb_slot_key[slot][1] == t1) {
+            env->ttb_slot = slot;
+            return;
+        }
+    }
+    slot = env->ttb_slot_next;
+    if (slot == (int)env->ttb_slot) {
+        slot = (slot + 1) % ARM_TTB_SLOTS;
+    }
+    env->ttb_slot_next = (slot + 1) % ARM_TTB_SLOTS;
+    tlb_flush_by_mmuidx(env_cpu(env), 7u << (3 * slot));
+    env->ttb_slot_key[slot][0] = t0;
+    env->ttb_slot_key[slot][1] = t1;
+    env->ttb_slot_valid |= 1u << slot;
+    env->ttb_slot = slot;
 }
 
 static void oslar_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
@@ -336,7 +374,7 @@ static void par_at_write(CPUARMState *env, const ARMCPRegInfo *ri,
 {
     int el0 = ri->op2 & 2;
     int access = (ri->op2 & 1) ? MMU_DATA_STORE : MMU_DATA_LOAD;
-    int idx = el0 ? ARMMMUIdx_E10_0 : arm_mmu_idx_el(env, 1);
+    int idx = arm_mmu_idx_el(env, el0 ? 0 : 1);
 
     env->cp15.par_el1 = arm_do_at(env, va, access, idx);
 }
@@ -348,8 +386,7 @@ static uint64_t tlbi_va(uint64_t val)
     return (uint64_t)((int64_t)(va << 8) >> 8);     /* sign-extend bit 55 */
 }
 
-#define EL10_MASK ((1 << ARMMMUIdx_E10_0) | (1 << ARMMMUIdx_E10_1) | \
-                   (1 << ARMMMUIdx_E10_1_PAN))
+#define EL10_MASK ARM_EL10_IDX_MASK
 
 static void tlbi_all_write(CPUARMState *env, const ARMCPRegInfo *ri,
                            uint64_t v)
@@ -440,12 +477,12 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("ACTLR_EL1", 3, 0, 1, 0, 1, PL1_RW, cp15.actlr[1]),
     REG("CPACR_EL1", 3, 0, 1, 0, 2, PL1_RW, .type = ARM_CP_EXIT_TB,
         .fieldoffset = F(cp15.cpacr_el1)),
-    REG("TTBR0_EL1", 3, 0, 2, 0, 0, PL1_RW, .fieldoffset = F(cp15.ttbr0[1]),
-        .writefn = vmsa_write),
-    REG("TTBR1_EL1", 3, 0, 2, 0, 1, PL1_RW, .fieldoffset = F(cp15.ttbr1[1]),
-        .writefn = vmsa_write),
-    REG("TCR_EL1", 3, 0, 2, 0, 2, PL1_RW, .fieldoffset = F(cp15.tcr[1]),
-        .writefn = vmsa_write),
+    REG("TTBR0_EL1", 3, 0, 2, 0, 0, PL1_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.ttbr0[1]), .writefn = ttbr_write),
+    REG("TTBR1_EL1", 3, 0, 2, 0, 1, PL1_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.ttbr1[1]), .writefn = ttbr_write),
+    REG("TCR_EL1", 3, 0, 2, 0, 2, PL1_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.tcr[1]), .writefn = vmsa_write),
     FIELD("MAIR_EL1", 3, 0, 10, 2, 0, PL1_RW, cp15.mair[1]),
     FIELD("AMAIR_EL1", 3, 0, 10, 3, 0, PL1_RW, cp15.amair[1]),
     FIELD("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, PL1_RW, cp15.contextidr_el1),

@@ -103,7 +103,7 @@ void arm_get_tb_cpu_state(CPUARMState *env, vaddr *pc, uint64_t *cs_base,
     int regime = el == 0 ? 1 : el;
     uint64_t sctlr = env->cp15.sctlr[regime];
     uint32_t f = 0;
-    int unpriv = el == 1 ? ARMMMUIdx_E10_0 : arm_mmu_idx(env);
+    int unpriv = el == 1 ? arm_mmu_idx_el(env, 0) : arm_mmu_idx(env);
     int fpel = fp_exception_el(env);
 
     f |= el << TBFLAG_EL_SHIFT;
@@ -2539,8 +2539,8 @@ static void a64_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->cpu = ARM_CPU(cs);
     s->env = &s->cpu->env;
     s->el = (f >> TBFLAG_EL_SHIFT) & 3;
-    s->mmu_idx = (f >> TBFLAG_MMUIDX_SHIFT) & 7;
-    s->unpriv_idx = (f >> TBFLAG_UNPRIV_IDX_SHIFT) & 7;
+    s->mmu_idx = (f >> TBFLAG_MMUIDX_SHIFT) & 15;
+    s->unpriv_idx = (f >> TBFLAG_UNPRIV_IDX_SHIFT) & 15;
     s->align = f & TBFLAG_ALIGN;
     s->fp_enabled = f & TBFLAG_FPEN;
     s->fp_excp_el = (f >> TBFLAG_FP_TRAP_EL_SHIFT) & 3;
