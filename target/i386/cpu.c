@@ -16,6 +16,7 @@
 #include "hw/i386/x86-boot.h"
 #include "accel/accel.h"
 #include "sysemu/cpus.h"
+#include "migration/vmstate.h"
 
 #ifdef CONFIG_CAPSTONE
 #include <capstone/capstone.h>
@@ -160,8 +161,6 @@ void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
                         : X86_MP_STATE_UNINITIALIZED;
     lapic_reset_page(env->lapic_regs, apic_id, bsp);
     env->lapic_valid = true;
-    g_free(env->nested_state);
-    env->nested_state = NULL;
     env->nested_state_len = 0;
 }
 
@@ -515,6 +514,119 @@ static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
     return 4;
 }
 
+/* ---- snapshots and migration ---- */
+
+static const VMStateDescription vmstate_segment = {
+    .name = "x86-segment",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(selector, SegmentCache),
+        VMSTATE_UINT64(base, SegmentCache),
+        VMSTATE_UINT32(limit, SegmentCache),
+        VMSTATE_UINT32(flags, SegmentCache),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool nested_needed(void *opaque)
+{
+    return X86_CPU(opaque)->env.nested_state_len != 0;
+}
+
+static const VMStateDescription vmstate_x86_nested = {
+    .name = "x86-cpu/nested-state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = nested_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(env.nested_state_len, X86CPU),
+        VMSTATE_UINT8_VARRAY(env.nested_state, X86CPU, X86_NESTED_STATE_MAX,
+                             env.nested_state_len),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static int x86_cpu_pre_save(void *opaque)
+{
+    cpu_synchronize_state(CPU(opaque));
+    return 0;
+}
+
+static int x86_cpu_post_load(void *opaque, int version_id)
+{
+    CPUX86State *env = &X86_CPU(opaque)->env;
+
+    if (env->nested_state_len > X86_NESTED_STATE_MAX) {
+        return -EINVAL;
+    }
+    /* the loaded state is newer than the accelerator's copy */
+    CPU(opaque)->vcpu_dirty = true;
+    return 0;
+}
+
+#define ENV_U64(f) VMSTATE_UINT64(env.f, X86CPU)
+const VMStateDescription vmstate_x86_cpu = {
+    .name = "x86-cpu",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = x86_cpu_pre_save,
+    .post_load = x86_cpu_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64_ARRAY(env.regs, X86CPU, CPU_NB_REGS),
+        ENV_U64(rip), ENV_U64(rflags),
+        VMSTATE_STRUCT_ARRAY(env.segs, X86CPU, R_NB_SEGS, vmstate_segment,
+                             SegmentCache),
+        VMSTATE_STRUCT(env.ldt, X86CPU, vmstate_segment, SegmentCache),
+        VMSTATE_STRUCT(env.tr, X86CPU, vmstate_segment, SegmentCache),
+        VMSTATE_STRUCT(env.gdt, X86CPU, vmstate_segment, SegmentCache),
+        VMSTATE_STRUCT(env.idt, X86CPU, vmstate_segment, SegmentCache),
+        VMSTATE_UINT64_ARRAY(env.cr, X86CPU, 5),
+        ENV_U64(cr8), ENV_U64(efer),
+        VMSTATE_UINT64_ARRAY(env.dr, X86CPU, 8),
+        VMSTATE_UINT16(env.fpuc, X86CPU),
+        VMSTATE_UINT16(env.fpus, X86CPU),
+        VMSTATE_UINT16(env.fptag_abridged, X86CPU),
+        VMSTATE_UINT16(env.fpop, X86CPU),
+        ENV_U64(fpip), ENV_U64(fpdp),
+        VMSTATE_BUFFER(env.fpregs, X86CPU),
+        VMSTATE_BUFFER(env.xmm, X86CPU),
+        VMSTATE_UINT32(env.mxcsr, X86CPU),
+        ENV_U64(xcr0),
+        VMSTATE_BUFFER(env.xsave_buf, X86CPU),
+        VMSTATE_BOOL(env.xsave_valid, X86CPU),
+        ENV_U64(tsc), ENV_U64(tsc_adjust), ENV_U64(tsc_aux),
+        ENV_U64(sysenter_cs), ENV_U64(sysenter_esp), ENV_U64(sysenter_eip),
+        ENV_U64(star), ENV_U64(lstar), ENV_U64(cstar), ENV_U64(fmask),
+        ENV_U64(kernelgsbase), ENV_U64(pat), ENV_U64(apic_base),
+        ENV_U64(misc_enable), ENV_U64(feature_control), ENV_U64(vm_hsave),
+        VMSTATE_INT32(env.exception_nr, X86CPU),
+        VMSTATE_BOOL(env.exception_pending, X86CPU),
+        VMSTATE_BOOL(env.exception_injected, X86CPU),
+        VMSTATE_BOOL(env.has_error_code, X86CPU),
+        VMSTATE_UINT32(env.error_code, X86CPU),
+        VMSTATE_INT32(env.interrupt_injected, X86CPU),
+        VMSTATE_BOOL(env.soft_interrupt, X86CPU),
+        VMSTATE_UINT8(env.interrupt_shadow, X86CPU),
+        VMSTATE_BOOL(env.nmi_injected, X86CPU),
+        VMSTATE_BOOL(env.nmi_pending, X86CPU),
+        VMSTATE_BOOL(env.nmi_masked, X86CPU),
+        VMSTATE_BOOL(env.smm, X86CPU),
+        VMSTATE_BOOL(env.smm_inside_nmi, X86CPU),
+        VMSTATE_BOOL(env.smm_latched_init, X86CPU),
+        VMSTATE_UINT8(env.sipi_vector, X86CPU),
+        VMSTATE_UINT32(env.mp_state, X86CPU),
+        VMSTATE_UINT8_ARRAY(env.lapic_regs, X86CPU, 1024),
+        VMSTATE_BOOL(env.lapic_valid, X86CPU),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_x86_nested,
+        NULL
+    },
+};
+#undef ENV_U64
+
 /* ---- object life cycle ---- */
 
 static void x86_cpu_instance_init(Object *obj)
@@ -557,11 +669,6 @@ static bool x86_cpu_realize(DeviceState *dev, Error **errp)
     return true;
 }
 
-static void x86_cpu_finalize(Object *obj)
-{
-    g_free(X86_CPU(obj)->env.nested_state);
-}
-
 static void x86_cpu_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -571,6 +678,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     dc->realize = x86_cpu_realize;
     dc->reset = x86_cpu_reset;
     dc->desc = "x86-64 CPU";
+    dc->vmsd = &vmstate_x86_cpu;
     cc->class_by_name = x86_cpu_class_by_name;
     cc->has_work = x86_cpu_has_work;
     cc->dump_state = x86_cpu_dump_state;
@@ -604,7 +712,6 @@ static void x86_cpu_register_types(void)
         .parent = TYPE_CPU,
         .instance_size = sizeof(X86CPU),
         .instance_init = x86_cpu_instance_init,
-        .instance_finalize = x86_cpu_finalize,
         .abstract = true,
         .class_size = sizeof(X86CPUClass),
         .class_init = x86_cpu_class_init,

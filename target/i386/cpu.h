@@ -105,6 +105,7 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
 #define XSTATE_HI16_ZMM  (1u << 7)
 #define XSTATE_PKRU    (1u << 9)
 #define X86_XSAVE_AREA_SIZE 4096     /* KVM's struct kvm_xsave region */
+#define X86_NESTED_STATE_MAX 16384
 
 typedef struct SegmentCache {
     uint32_t selector;
@@ -302,9 +303,10 @@ typedef struct CPUX86State {
     uint8_t lapic_regs[1024];
     bool lapic_valid;
 
-    /* nested virtualization state blob (KVM_GET/SET_NESTED_STATE) */
-    uint8_t *nested_state;
-    uint32_t nested_state_len;
+    /* nested virtualization state blob (KVM_GET/SET_NESTED_STATE; a VMX
+     * one is a 128-byte header + vmcs12 + shadow vmcs12, about 8 KiB) */
+    uint8_t nested_state[X86_NESTED_STATE_MAX] __attribute__((aligned(8)));
+    uint32_t nested_state_len;           /* 0: none to restore */
 
     /* CPUID as the guest sees it */
     X86CPUIDTable cpuid;
@@ -331,6 +333,8 @@ DECLARE_CLASS_CHECKERS(X86CPUClass, X86_CPU, TYPE_X86_CPU)
 /* cpu.c */
 /* The vCPU's CPUID config before host filtering (model + -cpu options). */
 bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp);
+/* Snapshot/migration description of the CPU (dc->vmsd). */
+extern const struct VMStateDescription vmstate_x86_cpu;
 /* Build env.cpuid for TCG (no host filtering); KVM builds its own. */
 void x86_cpu_build_cpuid_plain(X86CPU *cpu);
 void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp,

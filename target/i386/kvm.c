@@ -801,22 +801,20 @@ static int put_nested(CPUState *cs, CPUX86State *env, int level)
 static int get_nested(CPUState *cs, CPUX86State *env)
 {
     KVMState *s = kvm_state_global;
-    struct kvm_nested_state *n;
+    struct kvm_nested_state *n = (struct kvm_nested_state *)env->nested_state;
     int r;
 
     if (s->nested_state_size <= 0 || !nested_exposed(env)) {
         return 0;
     }
-    n = g_malloc0(s->nested_state_size);
-    n->size = s->nested_state_size;
+    memset(n, 0, sizeof(*n));
+    n->size = MIN(s->nested_state_size, X86_NESTED_STATE_MAX);
     r = kvm_vcpu_ioctl(cs, KVM_GET_NESTED_STATE, n);
     if (r < 0) {
-        g_free(n);
+        env->nested_state_len = 0;
         return r;
     }
-    g_free(env->nested_state);
-    env->nested_state = (uint8_t *)n;
-    env->nested_state_len = MIN(n->size, (uint32_t)s->nested_state_size);
+    env->nested_state_len = MIN(n->size, (uint32_t)X86_NESTED_STATE_MAX);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
 #include "hw/i386/x86-boot.h"
+#include "migration/vmstate.h"
 
 #define FD_SYS   10
 #define FD_VM    11
@@ -1068,6 +1069,62 @@ static void test_vcpu_thread_kicks(void)
     vm_free(s);
 }
 
+/* snapshot: the CPU's field table, nested state included */
+static void test_cpu_vmstate(void)
+{
+    KVMState *s;
+    CPUState *a, *b;
+    CPUX86State *ea, *eb;
+    GByteArray *buf = g_byte_array_new();
+    VMStateReader rd;
+
+    fake_reset();
+    cap_set(KVM_CAP_NESTED_STATE, 8192);
+    s = vm_new();
+    a = make_cpu("max");
+    b = make_cpu("max");
+    g_assert_true(kvm_init_vcpu(a, &error_abort));
+    ea = &X86_CPU(a)->env;
+    eb = &X86_CPU(b)->env;
+    ((struct kvm_nested_state *)fk.nested)->format =
+        KVM_STATE_NESTED_FORMAT_VMX;
+    ((struct kvm_nested_state *)fk.nested)->flags = KVM_STATE_NESTED_RUN_PENDING;
+    g_assert_cmpint(kvm_arch_get_registers(a), ==, 0);   /* fetches nested */
+    /* state everywhere: GPRs, segments, MSRs, upper YMM0, events, TPR */
+    ea->regs[R_EBX] = 0xb0b;
+    ea->rip = 0x401000;
+    ea->segs[R_SS].base = 0x1234;
+    ea->lstar = 0xffffffff81800000ull;
+    ea->xsave_buf[600] = 0x77;
+    ea->nmi_masked = true;
+    ea->exception_nr = 6;
+    ea->lapic_regs[0x80] = 0x10;
+    g_assert_cmpuint(ea->nested_state_len, >, 0);
+    a->vcpu_dirty = true;                   /* pre_save: nothing to fetch */
+
+    g_assert_true(vmstate_save(&vmstate_x86_cpu, X86_CPU(a), buf,
+                               &error_abort));
+    rd = (VMStateReader){ .buf = buf->data, .len = buf->len };
+    b->vcpu_dirty = false;
+    g_assert_true(vmstate_load(&vmstate_x86_cpu, X86_CPU(b), &rd,
+                               &error_abort));
+    g_assert_true(b->vcpu_dirty);
+    g_assert_cmphex(eb->regs[R_EBX], ==, 0xb0b);
+    g_assert_cmphex(eb->rip, ==, 0x401000);
+    g_assert_cmphex(eb->lstar, ==, ea->lstar);
+    g_assert_cmphex(eb->segs[R_SS].base, ==, ea->segs[R_SS].base);
+    g_assert_cmphex(eb->xsave_buf[600], ==, 0x77);
+    g_assert_true(eb->nmi_masked == ea->nmi_masked);
+    g_assert_cmpint(eb->exception_nr, ==, ea->exception_nr);
+    g_assert_cmphex(eb->lapic_regs[0x80], ==, 0x10);
+    g_assert_cmpuint(eb->nested_state_len, ==, ea->nested_state_len);
+    g_assert_cmpint(memcmp(eb->nested_state, ea->nested_state,
+                           ea->nested_state_len), ==, 0);
+    g_byte_array_unref(buf);
+    kvm_destroy_vcpu(a);
+    vm_free(s);
+}
+
 /* ---- exits ---- */
 
 static void test_exit_dispatch(void)
@@ -1283,6 +1340,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
     g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
+    g_test_add_func("/kvm/vcpu/vmstate", test_cpu_vmstate);
     g_test_add_func("/kvm/irq/userspace-injection",
                     test_userspace_irq_injection);
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
