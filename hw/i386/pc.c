@@ -38,11 +38,47 @@
 
 #define PC_LOWMEM_MAX     0xe0000000ULL   /* RAM below 4G if -m < 3.5G */
 #define PC_LOWMEM_SPLIT   0xc0000000ULL   /* ... else 3 GiB */
-#define PC_ISA_BIOS_MAX   (128 * KiB)
 #define PC_BIOS_MAX       (16 * MiB)
-#define PC_FW_CFG_IO      0x510
-#define PC_FW_CFG_DMA     0x514
 #define FW_CFG_IRQ0_OVERRIDE (FW_CFG_ARCH_LOCAL + 2)
+
+/* Fixed guest-physical ranges (RAM placement depends on -m, above). */
+enum {
+    PC_MEM_VGA,          /* legacy VGA window: PCI space */
+    PC_MEM_PAM,          /* PAM-controlled segments */
+    PC_MEM_ISA_BIOS,     /* at most this much of -bios is aliased here */
+    PC_MEM_HIGH,         /* RAM above 4 GiB starts here */
+};
+
+static const struct {
+    hwaddr base;
+    uint64_t size;
+} pc_memmap[] = {
+    [PC_MEM_VGA]      = { 0xa0000, 0x20000 },
+    [PC_MEM_PAM]      = { 0xc0000, 0x40000 },
+    [PC_MEM_ISA_BIOS] = { 0xe0000, 0x20000 },
+    [PC_MEM_HIGH]     = { 4 * GiB, 0 },
+};
+
+/* ISA devices: I/O port and ISA IRQ (-1: none). */
+enum {
+    PC_ISA_I8042, PC_ISA_RTC, PC_ISA_PORT92, PC_ISA_FW_CFG, PC_ISA_FW_CFG_DMA,
+    PC_ISA_COM1, PC_ISA_COM2, PC_ISA_COM3, PC_ISA_COM4,
+};
+
+static const struct {
+    uint16_t port;
+    int irq;
+} pc_isa_map[] = {
+    [PC_ISA_I8042]      = { 0x60, 1 },       /* and 0x64, IRQ 12 (mouse) */
+    [PC_ISA_RTC]        = { 0x70, 8 },
+    [PC_ISA_PORT92]     = { 0x92, -1 },
+    [PC_ISA_FW_CFG]     = { 0x510, -1 },
+    [PC_ISA_FW_CFG_DMA] = { 0x514, -1 },
+    [PC_ISA_COM1]       = { 0x3f8, 4 },
+    [PC_ISA_COM2]       = { 0x2f8, 3 },
+    [PC_ISA_COM3]       = { 0x3e8, 4 },
+    [PC_ISA_COM4]       = { 0x2e8, 3 },
+};
 
 static const char *const kernel_irqchip_names[] = {
     [KERNEL_IRQCHIP_DEFAULT] = "default",
@@ -158,7 +194,8 @@ static void pc_memory_init(PCMachineState *pcms)
                                  "ram-above-4g", ms->ram,
                                  pcms->below_4g_mem_size,
                                  pcms->above_4g_mem_size);
-        memory_region_add_subregion(sysmem, 4 * GiB, &pcms->ram_above_4g);
+        memory_region_add_subregion(sysmem, pc_memmap[PC_MEM_HIGH].base,
+                                    &pcms->ram_above_4g);
     }
 
     /* PCI memory space under everything: holes decode to PCI */
@@ -172,14 +209,18 @@ static void pc_memory_init(PCMachineState *pcms)
                                         &pcms->pci_hole_bg, -100);
     /* so is the legacy area while PAM or SMRAM route it to PCI */
     memory_region_init_io(&pcms->legacy_bg, OBJECT(ms), &pc_hole_ops, pcms,
-                          "pci-legacy-unassigned", 0x60000);
-    memory_region_add_subregion_overlap(&pcms->pci_memory, 0xa0000,
+                          "pci-legacy-unassigned",
+                          pc_memmap[PC_MEM_VGA].size +
+                          pc_memmap[PC_MEM_PAM].size);
+    memory_region_add_subregion_overlap(&pcms->pci_memory,
+                                        pc_memmap[PC_MEM_VGA].base,
                                         &pcms->legacy_bg, -100);
     /* the legacy VGA window is PCI space, not RAM */
     memory_region_init_alias(&pcms->smram_alias, OBJECT(ms), "smram-region",
-                             &pcms->pci_memory, 0xa0000, 0x20000);
-    memory_region_add_subregion_overlap(sysmem, 0xa0000, &pcms->smram_alias,
-                                        1);
+                             &pcms->pci_memory, pc_memmap[PC_MEM_VGA].base,
+                             pc_memmap[PC_MEM_VGA].size);
+    memory_region_add_subregion_overlap(sysmem, pc_memmap[PC_MEM_VGA].base,
+                                        &pcms->smram_alias, 1);
 }
 
 static void pc_bios_init(PCMachineState *pcms, const char *filename)
@@ -205,11 +246,13 @@ static void pc_bios_init(PCMachineState *pcms, const char *filename)
     memcpy(memory_region_get_ram_ptr(&pcms->bios), data, size);
     memory_region_add_subregion(&pcms->pci_memory, 4 * GiB - size,
                                 &pcms->bios);
-    isa_size = MIN((uint64_t)size, PC_ISA_BIOS_MAX);
+    isa_size = MIN((uint64_t)size, pc_memmap[PC_MEM_ISA_BIOS].size);
     memory_region_init_alias(&pcms->isa_bios, OBJECT(ms), "isa-bios",
                              &pcms->bios, size - isa_size, isa_size);
-    memory_region_add_subregion_overlap(&pcms->pci_memory, 1 * MiB - isa_size,
-                                        &pcms->isa_bios, 1);
+    memory_region_add_subregion_overlap(&pcms->pci_memory,
+                                        pc_memmap[PC_MEM_ISA_BIOS].base +
+                                        pc_memmap[PC_MEM_ISA_BIOS].size -
+                                        isa_size, &pcms->isa_bios, 1);
 }
 
 /* ---- CMOS ---- */
@@ -256,7 +299,8 @@ static void pc_cmos_init(PCMachineState *pcms)
 static void pc_fw_cfg_init(PCMachineState *pcms)
 {
     MachineState *ms = MACHINE(pcms);
-    FWCfgState *fw = fw_cfg_init_io_dma(PC_FW_CFG_IO, PC_FW_CFG_DMA,
+    FWCfgState *fw = fw_cfg_init_io_dma(pc_isa_map[PC_ISA_FW_CFG].port,
+                                        pc_isa_map[PC_ISA_FW_CFG_DMA].port,
                                         &address_space_memory);
     E820Entry *e820 = g_new0(E820Entry, 3);
     int n = 0;
@@ -306,6 +350,8 @@ static void pc_serial_init(ISABus *isa)
         }
         dev = qdev_new(TYPE_ISA_SERIAL);
         qdev_prop_set_uint32(dev, "index", i);
+        qdev_prop_set_uint32(dev, "iobase", pc_isa_map[PC_ISA_COM1 + i].port);
+        qdev_prop_set_uint32(dev, "irq", pc_isa_map[PC_ISA_COM1 + i].irq);
         qdev_prop_set_chr(dev, "chardev", chr);
         qdev_realize_and_unref(dev, BUS(isa), &error_fatal);
     }
@@ -318,7 +364,8 @@ static void pc_init(MachineState *ms)
     qemu_irq isa_irqs[ISA_NUM_IRQS];
     PIIX3State *piix3;
     PCIHostState *host;
-    DeviceState *gsi;
+    DeviceState *gsi, *dev;
+    Error *err = NULL;
 
     if (!ms->firmware && !ms->kernel_filename && !qtest_enabled()) {
         error_report("machine 'pc' needs firmware: no PC BIOS is bundled "
@@ -355,11 +402,27 @@ static void pc_init(MachineState *ms)
         exit(1);
     }
 
-    pcms->rtc = mc146818_rtc_create(pcms->isa_bus, pcms->rtc_base,
-                                    pcms->rtc_clock);
+    dev = qdev_new(TYPE_MC146818_RTC);
+    qdev_prop_set_uint32(dev, "iobase", pc_isa_map[PC_ISA_RTC].port);
+    qdev_prop_set_uint32(dev, "irq", pc_isa_map[PC_ISA_RTC].irq);
+    if (pcms->rtc_base) {
+        qdev_prop_set_string(dev, "base", pcms->rtc_base);
+    }
+    if (pcms->rtc_clock) {
+        qdev_prop_set_string(dev, "clock", pcms->rtc_clock);
+    }
+    if (!qdev_realize(dev, BUS(pcms->isa_bus), &err)) {
+        error_prepend(&err, "-M pc: ");
+        error_report_err(err);
+        exit(1);
+    }
+    pcms->rtc = MC146818_RTC(dev);
+    object_unref(OBJECT(dev));
     pc_cmos_init(pcms);
-    qdev_realize_and_unref(qdev_new(TYPE_I8042), BUS(pcms->isa_bus),
-                           &error_fatal);
+    dev = qdev_new(TYPE_I8042);
+    qdev_prop_set_uint32(dev, "iobase", pc_isa_map[PC_ISA_I8042].port);
+    qdev_prop_set_uint32(dev, "cmdbase", pc_isa_map[PC_ISA_I8042].port + 4);
+    qdev_realize_and_unref(dev, BUS(pcms->isa_bus), &error_fatal);
     qdev_realize_and_unref(qdev_new(TYPE_PORT92), BUS(pcms->isa_bus),
                            &error_fatal);
     pc_serial_init(pcms->isa_bus);
@@ -377,7 +440,6 @@ static void pc_init(MachineState *ms)
             .cmdline = ms->kernel_cmdline ? ms->kernel_cmdline : "",
             .firmware = ms->firmware != NULL,
         };
-        Error *err = NULL;
 
         if (!x86_load_kernel(&info, pcms->fw_cfg, &err)) {
             error_report_err(err);
