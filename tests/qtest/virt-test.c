@@ -321,6 +321,54 @@ static const uint32_t psci_prog[] = {
     0x14000000,     /* b . */
 };
 
+/*
+ * CPU 0 prints 'A', starts CPU 1 (MPIDR 1) with context_id 'B', waits for
+ * AFFINITY_INFO to say CPU 1 is off again, prints 'C', SYSTEM_OFF.
+ * CPU 1 prints its x0 and calls CPU_OFF.
+ */
+static const uint32_t smp_prog[] = {
+    0xd2a12001,     /* 00 movz x1, #0x0900, lsl #16 */
+    0x52800822,     /* 04 movz w2, #'A' */
+    0xb9000022,     /* 08 str w2, [x1] */
+    0xd2b88000,     /* 0c movz x0, #0xc400, lsl #16 */
+    0xf2800060,     /* 10 movk x0, #3                CPU_ON */
+    0xd2800021,     /* 14 movz x1, #1                target MPIDR */
+    0x10000222,     /* 18 adr x2, 5c                 entry */
+    0xd2800843,     /* 1c movz x3, #'B'              context_id */
+    0xd4000002,     /* 20 hvc #0 */
+    0xd2b88000,     /* 24 movz x0, #0xc400, lsl #16 */
+    0xf2800080,     /* 28 movk x0, #4                AFFINITY_INFO */
+    0xd2800021,     /* 2c movz x1, #1 */
+    0xd2800002,     /* 30 movz x2, #0 */
+    0xd4000002,     /* 34 hvc #0 */
+    0xf100041f,     /* 38 cmp x0, #1                 OFF? */
+    0x54ffff41,     /* 3c b.ne 24 */
+    0xd2a12001,     /* 40 movz x1, #0x0900, lsl #16 */
+    0x52800862,     /* 44 movz w2, #'C' */
+    0xb9000022,     /* 48 str w2, [x1] */
+    0xd2b08000,     /* 4c movz x0, #0x8400, lsl #16 */
+    0xf2800100,     /* 50 movk x0, #8                SYSTEM_OFF */
+    0xd4000002,     /* 54 hvc #0 */
+    0x14000000,     /* 58 b . */
+    0xd2a12001,     /* 5c movz x1, #0x0900, lsl #16  CPU 1 */
+    0xb9000020,     /* 60 str w0, [x1] */
+    0xd2b08000,     /* 64 movz x0, #0x8400, lsl #16 */
+    0xf2800040,     /* 68 movk x0, #2                CPU_OFF */
+    0xd4000002,     /* 6c hvc #0 */
+    0x14000000,     /* 70 b . */
+};
+
+/* prints 'R', then SYSTEM_RESET */
+static const uint32_t reset_prog[] = {
+    0xd2a12001,     /* movz x1, #0x0900, lsl #16 */
+    0x52800a42,     /* movz w2, #'R' */
+    0xb9000022,     /* str w2, [x1] */
+    0xd2b08000,     /* movz x0, #0x8400, lsl #16 */
+    0xf2800120,     /* movk x0, #9                   SYSTEM_RESET */
+    0xd4000002,     /* hvc #0 */
+    0x14000000,     /* b . */
+};
+
 #define PROG_ADDR 0x40080000u
 
 static void put16(uint8_t *p, uint16_t v)
@@ -341,10 +389,12 @@ static void put64(uint8_t *p, uint64_t v)
     put32(p + 4, v >> 32);
 }
 
-/* An ELF64 AArch64 executable with one PT_LOAD segment holding prog. */
-static char *write_elf(const char *dir, uint16_t machine)
+/* An ELF64 executable with one PT_LOAD segment holding prog[n]. */
+static char *write_elf_prog(const char *dir, uint16_t machine,
+                            const uint32_t *prog, size_t n)
 {
-    uint8_t img[120 + sizeof(psci_prog)] = { 0 };
+    size_t size = 120 + n * 4;
+    g_autofree uint8_t *img = g_malloc0(size);
     char *path = g_build_filename(dir, "prog.elf", NULL);
 
     memcpy(img, "\x7f" "ELF\x02\x01\x01", 7);
@@ -361,13 +411,18 @@ static char *write_elf(const char *dir, uint16_t machine)
     put64(img + 72, 120);                 /* p_offset */
     put64(img + 80, PROG_ADDR);
     put64(img + 88, PROG_ADDR);
-    put64(img + 96, sizeof(psci_prog));
-    put64(img + 104, sizeof(psci_prog));
-    for (size_t i = 0; i < G_N_ELEMENTS(psci_prog); i++) {
-        put32(img + 120 + i * 4, psci_prog[i]);
+    put64(img + 96, n * 4);
+    put64(img + 104, n * 4);
+    for (size_t i = 0; i < n; i++) {
+        put32(img + 120 + i * 4, prog[i]);
     }
-    g_assert_true(g_file_set_contents(path, (char *)img, sizeof(img), NULL));
+    g_assert_true(g_file_set_contents(path, (char *)img, size, NULL));
     return path;
+}
+
+static char *write_elf(const char *dir, uint16_t machine)
+{
+    return write_elf_prog(dir, machine, psci_prog, G_N_ELEMENTS(psci_prog));
 }
 
 /* The same program as an arm64 Image (text_offset 0x80000). */
@@ -387,7 +442,8 @@ static char *write_image(const char *dir)
     return path;
 }
 
-static void run_guest(const char *kernel, const char *extra)
+static void run_guest_expect(const char *kernel, const char *extra,
+                             const char *expect)
 {
     g_autofree char *args = g_strdup_printf("-M virt -nodefaults -display none "
                                             "-serial stdio -accel tcg "
@@ -397,7 +453,12 @@ static void run_guest(const char *kernel, const char *extra)
 
     /* SYSTEM_OFF ends the process with status 0 */
     g_assert_cmpint(qtest_run(qtest_binary(), args, &out, &err), ==, 0);
-    g_assert_cmpstr(out, ==, "Y0");
+    g_assert_cmpstr(out, ==, expect);
+}
+
+static void run_guest(const char *kernel, const char *extra)
+{
+    run_guest_expect(kernel, extra, "Y0");
 }
 
 static void test_psci_elf(void)
@@ -407,6 +468,30 @@ static void test_psci_elf(void)
 
     run_guest(elf, "");
     run_guest(elf, "-smp 2");
+    unlink(elf);
+    rmdir(dir);
+}
+
+static void test_psci_cpu_on(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("virt-test-XXXXXX", NULL);
+    g_autofree char *elf = write_elf_prog(dir, 183, smp_prog,
+                                          G_N_ELEMENTS(smp_prog));
+
+    run_guest_expect(elf, "-smp 2", "ABC");
+    run_guest_expect(elf, "-smp 4", "ABC");
+    unlink(elf);
+    rmdir(dir);
+}
+
+static void test_psci_reset(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("virt-test-XXXXXX", NULL);
+    g_autofree char *elf = write_elf_prog(dir, 183, reset_prog,
+                                          G_N_ELEMENTS(reset_prog));
+
+    /* -no-reboot: the reset request ends the process (status 0) */
+    run_guest_expect(elf, "-no-reboot", "R");
     unlink(elf);
     rmdir(dir);
 }
@@ -541,6 +626,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virt/user-dtb", test_user_dtb);
     g_test_add_func("/virt/psci-elf", test_psci_elf);
     g_test_add_func("/virt/psci-image", test_psci_image);
+    g_test_add_func("/virt/psci-cpu-on", test_psci_cpu_on);
+    g_test_add_func("/virt/psci-reset", test_psci_reset);
     g_test_add_func("/virt/bad-inputs", test_bad_inputs);
     return g_test_run();
 }
