@@ -242,13 +242,6 @@ bool fp_access_check(DisasContext *s)
     return true;
 }
 
-static void gen_exit_atomic(DisasContext *s)
-{
-    tcg_gen_movi_i64(cpu_pc, s->pc_curr);
-    gen_helper_exit_atomic(tcg_env);
-    s->base.is_jmp = DISAS_NORETURN;
-}
-
 /* ---- branches ---- */
 
 static bool use_goto_tb(DisasContext *s, uint64_t dest)
@@ -2224,15 +2217,40 @@ static bool trans_STXR(DisasContext *s, arg_stxr *a)
     TCGLabel *fail = gen_new_label(), *done = gen_new_label();
     bool pair = s->insn & (1u << 21);
 
-    if (s->parallel) {
-        gen_exit_atomic(s);
-        return true;
-    }
     if (a->lasr) {
         gen_release();
     }
     tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_exclusive_addr, fail);
-    if (!pair) {
+    if (s->parallel) {
+        TCGv_i64 old = tcg_temp_new_i64();
+        int sz = pair ? 3 : a->sz;
+        TCGv_i32 desc = tcg_constant_i32(sz | (s->mmu_idx << 4));
+
+        if (pair && a->sz == 3) {
+            TCGv_i64 hi = tcg_temp_new_i64();
+
+            gen_helper_atomic_cas16(old, tcg_env, addr, cpu_exclusive_val,
+                                    cpu_exclusive_high, cpu_reg(s, a->rt),
+                                    cpu_reg(s, a->rt2), desc);
+            tcg_gen_ld_i64(hi, tcg_env, offsetof(CPUARMState, atomic_hi));
+            tcg_gen_xor_i64(old, old, cpu_exclusive_val);
+            tcg_gen_xor_i64(hi, hi, cpu_exclusive_high);
+            tcg_gen_or_i64(old, old, hi);
+            tcg_gen_setcondi_i64(TCG_COND_NE, status, old, 0);
+        } else {
+            TCGv_i64 nv = tcg_temp_new_i64();
+
+            if (pair) {
+                tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt2));
+            } else {
+                tcg_gen_mov_i64(nv, cpu_reg(s, a->rt));
+            }
+            gen_helper_atomic_cas(old, tcg_env, addr, cpu_exclusive_val, nv,
+                                  desc);
+            tcg_gen_setcond_i64(TCG_COND_NE, status, old, cpu_exclusive_val);
+        }
+        tcg_gen_br(done);
+    } else if (!pair) {
         tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, a->sz | MO_ALIGN);
         tcg_gen_brcond_i64(TCG_COND_NE, cur, cpu_exclusive_val, fail);
         tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, a->sz);
@@ -2351,16 +2369,21 @@ static bool trans_CAS(DisasContext *s, arg_cas *a)
     if (!arm_feature(s->env, ARM_FEATURE_LSE)) {
         return false;
     }
-    if (s->parallel) {
-        gen_exit_atomic(s);
-        return true;
-    }
     addr = excl_addr(s, a->rn);
     if (a->r) {
         gen_release();
     }
     tcg_gen_mov_i64(cmp, cpu_reg(s, a->rs));
     ext_to_size(cmp, a->sz, false);
+    if (s->parallel) {
+        gen_helper_atomic_cas(cur, tcg_env, addr, cmp, cpu_reg(s, a->rt),
+                              tcg_constant_i32(a->sz | (s->mmu_idx << 4)));
+        if (a->a) {
+            gen_acquire();
+        }
+        write_reg(s, a->rs, cur, true);
+        return true;
+    }
     tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, a->sz | MO_ALIGN);
     tcg_gen_brcond_i64(TCG_COND_NE, cur, cmp, skip);
     tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, a->sz);
@@ -2380,13 +2403,34 @@ static bool trans_CASP(DisasContext *s, arg_cas *a)
     if (!arm_feature(s->env, ARM_FEATURE_LSE) || (a->rs & 1) || (a->rt & 1)) {
         return false;
     }
-    if (s->parallel) {
-        gen_exit_atomic(s);
-        return true;
-    }
     addr = excl_addr(s, a->rn);
     if (a->r) {
         gen_release();
+    }
+    if (s->parallel) {
+        TCGv_i32 desc = tcg_constant_i32(3 | (s->mmu_idx << 4));
+
+        if (a->sz == 2) {
+            TCGv_i64 cmp = tcg_temp_new_i64(), nv = tcg_temp_new_i64();
+
+            tcg_gen_concat32_i64(cmp, cpu_reg(s, a->rs), cpu_reg(s, a->rs + 1));
+            tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt + 1));
+            gen_helper_atomic_cas(lo, tcg_env, addr, cmp, nv, desc);
+            tcg_gen_shri_i64(hi, lo, 32);
+            write_reg(s, a->rs, lo, false);
+            write_reg(s, a->rs + 1, hi, false);
+        } else {
+            gen_helper_atomic_cas16(lo, tcg_env, addr, cpu_reg(s, a->rs),
+                                    cpu_reg(s, a->rs + 1), cpu_reg(s, a->rt),
+                                    cpu_reg(s, a->rt + 1), desc);
+            tcg_gen_ld_i64(hi, tcg_env, offsetof(CPUARMState, atomic_hi));
+            write_reg(s, a->rs, lo, true);
+            write_reg(s, a->rs + 1, hi, true);
+        }
+        if (a->a) {
+            gen_acquire();
+        }
+        return true;
     }
     if (a->sz == 2) {
         TCGv_i64 cmp = tcg_temp_new_i64(), nv = tcg_temp_new_i64();
@@ -2434,13 +2478,19 @@ static bool do_atomic(DisasContext *s, arg_atomic *a, int op)
     if (!arm_feature(s->env, ARM_FEATURE_LSE)) {
         return false;
     }
-    if (s->parallel) {
-        gen_exit_atomic(s);
-        return true;
-    }
     addr = excl_addr(s, a->rn);
     if (a->r) {
         gen_release();
+    }
+    if (s->parallel) {
+        gen_helper_atomic_rmw(old, tcg_env, addr, cpu_reg(s, a->rs),
+                              tcg_constant_i32(a->sz | (s->mmu_idx << 4) |
+                                               (op << 8)));
+        if (a->a) {
+            gen_acquire();
+        }
+        write_reg(s, a->rt, old, true);
+        return true;
     }
     tcg_gen_mov_i64(rs, cpu_reg(s, a->rs));
     ext_to_size(rs, a->sz, is_signed);
