@@ -179,6 +179,55 @@ static void test_bzimage_32bit(void)
     unlink(kernel);
 }
 
+/*
+ * A real distribution kernel (Debian's, fetched by
+ * tests/functional/fetch-guests.sh into $TURTLE_GUEST_CACHE or
+ * ~/.cache/turtle-guests): protocol 2.12+ with XLF_KERNEL_64 and a
+ * relocatable pref_address, loaded there with its initramfs.
+ */
+static void test_bzimage_distro(void)
+{
+    const char *cache = g_getenv("TURTLE_GUEST_CACHE");
+    g_autofree char *dir = cache ? g_strdup(cache)
+        : g_build_filename(g_get_home_dir(), ".cache", "turtle-guests", NULL);
+    g_autofree char *kernel = g_build_filename(dir, "amd64", "kernel", NULL);
+    g_autofree char *initrd = g_build_filename(dir, "amd64",
+                                               "initramfs.cpio.gz", NULL);
+    g_autofree uint8_t *k = NULL;
+    gsize ksize;
+    uint8_t zp[4096], buf[64];
+    uint64_t pref;
+    uint32_t setup, rd, rdsize;
+    QTestState *qts;
+
+    if (!g_file_get_contents(kernel, (char **)&k, &ksize, NULL) ||
+        !g_file_test(initrd, G_FILE_TEST_EXISTS)) {
+        g_test_skip("no guest kernel (run tests/functional/fetch-guests.sh)");
+        return;
+    }
+    qts = qtest_initf("-M pc -m 512M -kernel %s -initrd %s -append "
+                      "'console=ttyS0'", kernel, initrd);
+    qtest_memread(qts, ZP, zp, sizeof(zp));
+    g_assert_cmpmem(zp + 0x202, 4, "HdrS", 4);
+    g_assert_cmphex(*(uint16_t *)(zp + 0x206), >=, 0x20c);
+    g_assert_cmphex(*(uint16_t *)(zp + 0x236) & 1, ==, 1);
+    pref = *(uint64_t *)(zp + 0x258);
+    /* relocatable: loaded at pref_address, which code32_start reports */
+    g_assert_cmphex(*(uint32_t *)(zp + 0x214), ==, pref);
+    setup = (zp[0x1f1] ? zp[0x1f1] : 4) * 512 + 512;
+    qtest_memread(qts, pref, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), k + setup, sizeof(buf));
+    /* the initrd: above the kernel's init_size, below 512M - 128K */
+    rd = *(uint32_t *)(zp + 0x218);
+    rdsize = *(uint32_t *)(zp + 0x21c);
+    g_assert_cmphex(rd, >=, pref + *(uint32_t *)(zp + 0x260));
+    g_assert_cmphex(rd + rdsize, <=, (512 << 20) - (128 << 10));
+    qtest_memread(qts, rd, buf, 2);
+    g_assert_cmphex(buf[0], ==, 0x1f);        /* gzip magic */
+    g_assert_cmphex(buf[1], ==, 0x8b);
+    qtest_quit(qts);
+}
+
 /* ---- multiboot ---- */
 
 #define MB_MAGIC 0x1badb002u
@@ -436,6 +485,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pc-boot/bzimage/128M", test_bzimage_128m);
     g_test_add_func("/pc-boot/bzimage/4G", test_bzimage_4g);
     g_test_add_func("/pc-boot/bzimage/32-bit-entry", test_bzimage_32bit);
+    g_test_add_func("/pc-boot/bzimage/distro-kernel", test_bzimage_distro);
     g_test_add_func("/pc-boot/multiboot/aout-modules", test_multiboot_aout);
     g_test_add_func("/pc-boot/multiboot/elf", test_multiboot_elf);
     g_test_add_func("/pc-boot/bad-kernels", test_bad_kernels);
