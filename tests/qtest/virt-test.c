@@ -93,6 +93,41 @@ static void test_irq_wiring(void)
     qtest_quit(q);
 }
 
+/* system_powerdown presses the power button: PL061 line 3, for 100 ms */
+static void test_power_button(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("virt-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "mon.sock", NULL);
+    int lfd = qtest_socket_server(path);
+    QTestState *q = qtest_initf("-M virt -monitor unix:%s", path);
+    int mon = qtest_socket_accept(lfd);
+    const char cmd[] = "system_powerdown\n";
+    int tries;
+
+    g_assert_cmpint(mon, >=, 0);
+    close(lfd);
+    qtest_irq_intercept_in(q, "gic");
+    qtest_writel(q, GPIO + 0x40c, 1 << 3);        /* IEV: rising */
+    qtest_writel(q, GPIO + 0x410, 1 << 3);        /* IE */
+    g_assert_cmpint(write(mon, cmd, strlen(cmd)), ==, strlen(cmd));
+    for (tries = 0; tries < 500; tries++) {
+        if (qtest_readl(q, GPIO + 0x414) & (1 << 3)) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmpint(tries, <, 500);
+    g_assert_true(qtest_get_irq(q, 7));
+    g_assert_cmphex(qtest_readl(q, GPIO + (0x08 << 2)), ==, 0x08);
+    /* released 100 ms later */
+    qtest_clock_step(q, 100 * 1000 * 1000);
+    g_assert_cmphex(qtest_readl(q, GPIO + (0x08 << 2)), ==, 0);
+    close(mon);
+    qtest_quit(q);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* ---- device tree ---- */
 
 static void *dump_dtb(const char *extra)
@@ -622,6 +657,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virt/memmap", test_memmap);
     g_test_add_func("/virt/virtio-mmio-slots", test_virtio_mmio_slots);
     g_test_add_func("/virt/irq-wiring", test_irq_wiring);
+    g_test_add_func("/virt/power-button", test_power_button);
     g_test_add_func("/virt/fdt", test_fdt);
     g_test_add_func("/virt/user-dtb", test_user_dtb);
     g_test_add_func("/virt/psci-elf", test_psci_elf);
