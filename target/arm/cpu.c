@@ -234,6 +234,7 @@ static void arm_cpu_reset(DeviceState *dev)
 
     el = cpu->boot_el < 0 || cpu->boot_el > cpu->highest_el ?
          cpu->highest_el : cpu->boot_el;
+    env->ZF = 1;                         /* NZCV reset to 0 */
     env->el = el;
     env->spsel = 1;
     env->daif = PSTATE_DAIF;

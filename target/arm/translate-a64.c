@@ -493,14 +493,29 @@ static bool trans_NOP(DisasContext *s, arg_empty *a)
     return true;
 }
 
+/*
+ * YIELD and WFE (events are not modelled: WFE never sleeps): with vCPUs
+ * taking turns on one thread, give the others a turn so a spin-wait on
+ * another vCPU progresses; in parallel mode they are NOPs.
+ */
+static bool do_yield(DisasContext *s)
+{
+    if (!s->parallel) {
+        tcg_gen_movi_i64(cpu_pc, s->base.pc_next);
+        gen_helper_exception_internal(tcg_env, tcg_constant_i32(EXCP_YIELD));
+        s->base.is_jmp = DISAS_NORETURN;
+    }
+    return true;
+}
+
 static bool trans_YIELD(DisasContext *s, arg_empty *a)
 {
-    return true;
+    return do_yield(s);
 }
 
 static bool trans_WFE(DisasContext *s, arg_empty *a)
 {
-    return true;
+    return do_yield(s);
 }
 
 static bool trans_WFI(DisasContext *s, arg_empty *a)
