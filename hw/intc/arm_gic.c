@@ -111,7 +111,9 @@ static bool gic_is_pending(GICState *s, int cpu, int irq)
 
 static bool gic_targets(GICState *s, int cpu, int irq)
 {
-    return irq < GIC_INTERNAL || (gic_irq(s, cpu, irq)->target >> cpu) & 1;
+    /* a uniprocessor GIC has no GICD_ITARGETSR: everything goes to CPU 0 */
+    return irq < GIC_INTERNAL || s->num_cpu == 1 ||
+           (gic_irq(s, cpu, irq)->target >> cpu) & 1;
 }
 
 /* Group priority mask for an interrupt of group `group` on `cpu`. */

@@ -391,6 +391,29 @@ static void test_eoimode(void)
     qtest_quit(q);
 }
 
+/* One CPU: GICD_ITARGETSR is RAZ/WI and every SPI goes to CPU 0 */
+static void test_uniprocessor(void)
+{
+    QTestState *q = qtest_initf("-device arm_gic,id=gic,addr=0x%llx,"
+                                "num-cpu=1,num-irq=%d", BASE, NUM_IRQ);
+
+    qtest_irq_intercept_out(q, "gic");
+    dw(q, GICD_CTLR, 1);
+    cw(q, 0, GICC_CTLR, 1);
+    cw(q, 0, GICC_PMR, 0xff);
+    g_assert_cmphex(dr(q, GICD_TYPER), ==, 0x1);
+    qtest_writeb(q, DIST + GICD_ITARGETSR + 40, 0xff);
+    g_assert_cmphex(dr(q, GICD_ITARGETSR + 40), ==, 0);
+    dw(q, GICD_ISENABLER + 4, 1 << 8);
+    spi(q, 40, 1);
+    g_assert_true(qtest_get_irq(q, 0));
+    g_assert_cmpuint(cr(q, 0, GICC_IAR), ==, 40);
+    spi(q, 40, 0);
+    cw(q, 0, GICC_EOIR, 40);
+    g_assert_false(qtest_get_irq(q, 0));
+    qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -404,5 +427,6 @@ int main(int argc, char **argv)
     g_test_add_func("/arm-gic/ppi-banked", test_ppi_banked);
     g_test_add_func("/arm-gic/groups-fiq", test_groups_fiq);
     g_test_add_func("/arm-gic/eoimode", test_eoimode);
+    g_test_add_func("/arm-gic/uniprocessor", test_uniprocessor);
     return g_test_run();
 }
