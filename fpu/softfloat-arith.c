@@ -12,6 +12,7 @@ static FloatParts parts_addsub(FloatParts a, FloatParts b, bool subtract,
     if (fp_is_nan(&a) || fp_is_nan(&b)) {
         return fp_nan2(a, b, s);
     }
+    fp_denormal_operand(&a, &b, s);
     b.sign ^= subtract;
     if (a.cls == FC_INF) {
         if (b.cls == FC_INF && a.sign != b.sign) {
@@ -79,6 +80,7 @@ static FloatParts parts_mul(FloatParts a, FloatParts b, float_status *s)
     if (fp_is_nan(&a) || fp_is_nan(&b)) {
         return fp_nan2(a, b, s);
     }
+    fp_denormal_operand(&a, &b, s);
     if ((a.cls == FC_INF && b.cls == FC_ZERO) || (a.cls == FC_ZERO && b.cls == FC_INF)) {
         return fp_invalid_nan(s);
     }
@@ -112,10 +114,14 @@ static FloatParts parts_div(FloatParts a, FloatParts b, float_status *s)
     if (a.cls == b.cls && (a.cls == FC_INF || a.cls == FC_ZERO)) {
         return fp_invalid_nan(s);
     }
-    if (a.cls == FC_INF || b.cls == FC_ZERO) {
-        if (b.cls == FC_ZERO && a.cls != FC_INF) {
-            float_raise(float_flag_divbyzero, s);
+    if (b.cls == FC_ZERO) {
+        if (a.cls != FC_INF) {
+            float_raise(float_flag_divbyzero, s);   /* x86: and no DE */
         }
+        return fp_inf(sign);
+    }
+    fp_denormal_operand(&a, &b, s);
+    if (a.cls == FC_INF) {
         return fp_inf(sign);
     }
     if (a.cls == FC_ZERO || b.cls == FC_INF) {
@@ -161,6 +167,7 @@ static FloatParts parts_sqrt(FloatParts a, int fbits, float_status *s)
     if (fp_is_nan(&a)) {
         return fp_nan1(a, s);
     }
+    fp_denormal_operand(&a, &a, s);
     if (a.cls == FC_ZERO) {
         return a;
     }
@@ -224,10 +231,13 @@ FloatParts fp_muladd(FloatParts a, FloatParts b, FloatParts c, int flags,
     int scale = (flags & float_muladd_halve_result) ? -1 : 0;
     FloatParts out;
 
+    if ((a.cls == FC_INF || b.cls == FC_INF) && c.cls == FC_INF && c.sign != psign) {
+        return fp_invalid_nan(s);
+    }
+    /* x86 reports a denormal operand unless the operation was invalid */
+    fp_denormal_operand(&a, &b, s);
+    fp_denormal_operand(&c, &c, s);
     if (a.cls == FC_INF || b.cls == FC_INF) {
-        if (c.cls == FC_INF && c.sign != psign) {
-            return fp_invalid_nan(s);
-        }
         out = fp_inf(psign);
     } else if (c.cls == FC_INF) {
         out = c;
@@ -335,6 +345,7 @@ static FloatParts parts_scalbn(FloatParts a, int n, float_status *s)
     if (fp_is_nan(&a)) {
         return fp_nan1(a, s);
     }
+    fp_denormal_operand(&a, &a, s);
     if (a.cls == FC_NORMAL) {
         n = n > 0x10000 ? 0x10000 : n < -0x10000 ? -0x10000 : n;
         a.exp += n;
@@ -375,7 +386,7 @@ T T##_muladd(T a, T b, T c, int flags, float_status *s)                         
 }                                                                                 \
 T T##_round_to_int_mode(T a, FloatRoundMode rmode, bool exact, float_status *s)   \
 {                                                                                 \
-    return fp_pack_s(parts_round_to_int(fp_unpack_s(a, &FMT, s), rmode, exact,   \
+    return fp_pack_s(parts_round_to_int(fp_unpack_s(a, &FMT, s), rmode, exact, \
                                         FMT.fbits, s), &FMT, s);                  \
 }                                                                                 \
 T T##_round_to_int(T a, float_status *s)                                          \

@@ -36,6 +36,7 @@ static FloatRelation parts_compare(FloatParts a, FloatParts b, bool quiet,
         }
         return float_relation_unordered;
     }
+    fp_denormal_operand(&a, &b, s);
     return (FloatRelation)parts_order(&a, &b);
 }
 
@@ -54,6 +55,7 @@ static FloatParts parts_minmax(FloatParts a, FloatParts b, bool is_min, bool is_
         }
         return fp_nan2(a, b, s);
     }
+    fp_denormal_operand(&a, &b, s);
     int o = parts_order(&a, &b);
 
     if (o == 0) {

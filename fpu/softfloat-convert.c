@@ -20,6 +20,8 @@ static uint64_t convert_mode(uint64_t a, const FloatFmt *src, const FloatFmt *ds
             return (uint64_t)p.sign << 15;
         }
         p = fp_nan1(p, s);
+    } else {
+        fp_denormal_operand(&p, &p, s);
     }
     return fp_round_pack(p, dst, rmode, flush_out, s);
 }

@@ -23,6 +23,7 @@ typedef struct {
     int32_t exp;
     uint8_t cls;
     bool sign;
+    bool denormal;      /* read from a denormal encoding (not flushed) */
 } FloatParts;
 
 typedef struct {
@@ -77,6 +78,7 @@ static inline FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, 
     int32_t e = (raw >> fbits) & ((1u << f->ebits) - 1);
 
     p.sign = (raw >> (f->ebits + fbits)) & 1;
+    p.denormal = false;
     if (e == 0) {
         if (frac == 0) {
             p.cls = FC_ZERO;
@@ -85,6 +87,7 @@ static inline FloatParts fp_unpack(uint64_t raw, const FloatFmt *f, bool flush, 
             p.cls = FC_ZERO;
         } else {
             int n = fp_clz64(frac);
+            p.denormal = true;
             p.cls = FC_NORMAL;
             p.frac = frac << n;
             p.exp = 64 - f->bias - fbits - n;
@@ -112,6 +115,20 @@ uint64_t fp_round_pack(FloatParts p, const FloatFmt *f, int rmode, bool flush,
 static inline FloatParts fp_unpack_s(uint64_t raw, const FloatFmt *f, float_status *s)
 {
     return fp_unpack(raw, f, s->flush_inputs_to_zero, s);
+}
+
+/*
+ * x86 DE: raised by arithmetic, compares and format conversions on a
+ * denormal operand, unless a NaN operand decided the result (checked
+ * against the host); never by conversions to integer or rounding to
+ * integral.  Call after the NaN checks.
+ */
+static inline void fp_denormal_operand(const FloatParts *a, const FloatParts *b,
+                                       float_status *s)
+{
+    if (a->denormal | b->denormal) {
+        float_raise(float_flag_denormal_operand, s);
+    }
 }
 
 static inline uint64_t fp_pack_s(FloatParts p, const FloatFmt *f, float_status *s)

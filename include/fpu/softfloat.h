@@ -43,6 +43,8 @@ enum {
     float_flag_overflow = 1 << 2,
     float_flag_underflow = 1 << 3,        /* tiny and inexact (see tininess_before_rounding) */
     float_flag_inexact = 1 << 4,
+    float_flag_denormal_operand = 1 << 5, /* an input was denormal and not flushed (x86 DE;
+                                             not raised by float -> int and round_to_int) */
     float_flag_output_denormal = 1 << 6,  /* a tiny result was flushed to zero */
     float_flag_input_denormal = 1 << 7,   /* a denormal input was flushed to zero */
 };

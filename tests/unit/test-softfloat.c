@@ -111,14 +111,32 @@ static uint64_t gen(int ebits, int fbits, uint64_t near)
 static const int host_modes[4] = { FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO };
 static const char *const mode_names[4] = { "RN", "RP", "RM", "RZ" };
 
+/*
+ * The host's flags after an operation.  On x86 straight from MXCSR, which
+ * also has DE (denormal operand), beyond <fenv.h>.
+ */
+static void host_clear(void)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+#ifdef HAVE_HOST_SSE
+    _mm_setcsr(_mm_getcsr() & ~0x3fu);
+#endif
+}
+
 static uint8_t host_flags(void)
 {
     int e = fetestexcept(FE_ALL_EXCEPT);
-    return (e & FE_INVALID ? float_flag_invalid : 0) |
-           (e & FE_DIVBYZERO ? float_flag_divbyzero : 0) |
-           (e & FE_OVERFLOW ? float_flag_overflow : 0) |
-           (e & FE_UNDERFLOW ? float_flag_underflow : 0) |
-           (e & FE_INEXACT ? float_flag_inexact : 0);
+    uint8_t f = (e & FE_INVALID ? float_flag_invalid : 0) |
+                (e & FE_DIVBYZERO ? float_flag_divbyzero : 0) |
+                (e & FE_OVERFLOW ? float_flag_overflow : 0) |
+                (e & FE_UNDERFLOW ? float_flag_underflow : 0) |
+                (e & FE_INEXACT ? float_flag_inexact : 0);
+#ifdef HAVE_HOST_SSE
+    if (_mm_getcsr() & 0x02) {
+        f |= float_flag_denormal_operand;
+    }
+#endif
+    return f;
 }
 
 static float f32_of(uint32_t x) { float f; memcpy(&f, &x, 4); return f; }
@@ -176,7 +194,7 @@ static void test_host_f32(gconstpointer data)
                 nans = isnan(fa) + isnan(fb) + isnan(fc);
             }
             fesetround(host_modes[m]);
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             switch (op) {
             case OP_ADD: r = fa + fb; break;
             case OP_SUB: r = fa - fb; break;
@@ -229,7 +247,7 @@ static void test_host_f64(gconstpointer data)
                 nans = isnan(fa) + isnan(fb) + isnan(fc);
             }
             fesetround(host_modes[m]);
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             switch (op) {
             case OP_ADD: r = fa + fb; break;
             case OP_SUB: r = fa - fb; break;
@@ -305,6 +323,9 @@ static void test_f16_via_f64(gconstpointer data)
                 continue;
             }
             uint8_t eflags = exact_in_double ? (sd.flags | f64flags) : st.flags;
+            /* a half denormal is a normal double: no denormal-operand flag there */
+            eflags = (eflags & ~float_flag_denormal_operand) |
+                     (st.flags & float_flag_denormal_operand);
             if (got != exp || st.flags != eflags) {
                 report(op_names[op], m, a, b, 0, got, st.flags, exp, eflags);
             }
@@ -331,10 +352,10 @@ static void test_host_convert(void)
             volatile float vf = f32_of(f);
 
             fesetround(host_modes[m]);
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile float rf = vd;
             uint8_t hf1 = host_flags();
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile double rd = vf;
             uint8_t hf2 = host_flags();
             fesetround(FE_TONEAREST);
@@ -358,6 +379,61 @@ static void test_host_convert(void)
 }
 
 #ifdef HAVE_HOST_SSE
+/* compare and compare_quiet against COMISS/UCOMISS and COMISD/UCOMISD */
+static volatile int sink;
+
+static void test_host_compare(void)
+{
+    float_status st;
+
+    failures = 0;
+    for (int i = 0; i < 4 * ncases; i++) {
+        bool dbl = i & 1;
+        uint64_t a = dbl ? gen(11, 52, 0) : gen(8, 23, 0);
+        uint64_t b = dbl ? gen(11, 52, a) : gen(8, 23, a);
+        FloatRelation exp_rel;
+        uint8_t fq, fs;
+
+        if (rnd() % 8 == 0) {
+            b = a;
+        }
+        if (dbl) {
+            __m128d va = _mm_set_sd(f64_of(a)), vb = _mm_set_sd(f64_of(b));
+            exp_rel = isnan(f64_of(a)) || isnan(f64_of(b)) ? float_relation_unordered
+                    : _mm_ucomilt_sd(va, vb) ? float_relation_less
+                    : _mm_ucomieq_sd(va, vb) ? float_relation_equal : float_relation_greater;
+            host_clear();
+            sink = _mm_ucomieq_sd(va, vb);
+            fq = host_flags();
+            host_clear();
+            sink = _mm_comieq_sd(va, vb);
+            fs = host_flags();
+        } else {
+            __m128 va = _mm_set_ss(f32_of(a)), vb = _mm_set_ss(f32_of(b));
+            exp_rel = isnan(f32_of(a)) || isnan(f32_of(b)) ? float_relation_unordered
+                    : _mm_ucomilt_ss(va, vb) ? float_relation_less
+                    : _mm_ucomieq_ss(va, vb) ? float_relation_equal : float_relation_greater;
+            host_clear();
+            sink = _mm_ucomieq_ss(va, vb);
+            fq = host_flags();
+            host_clear();
+            sink = _mm_comieq_ss(va, vb);
+            fs = host_flags();
+        }
+        float_status_init_x86(&st);
+        FloatRelation r = dbl ? float64_compare_quiet(a, b, &st) : float32_compare_quiet(a, b, &st);
+        if (r != exp_rel || st.flags != fq) {
+            report("ucomi", 0, a, b, 0, r, st.flags, exp_rel, fq);
+        }
+        st.flags = 0;
+        r = dbl ? float64_compare(a, b, &st) : float32_compare(a, b, &st);
+        if (r != exp_rel || st.flags != fs) {
+            report("comi", 0, a, b, 0, r, st.flags, exp_rel, fs);
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
 __attribute__((target("f16c")))
 static uint16_t host_f32_to_f16(float f, int m)
 {
@@ -385,7 +461,7 @@ static void test_host_f16_convert(void)
             if (rnd() & 1) {
                 f = (f & 0x807fffffu) | ((uint32_t)(127 - 27 + rnd() % 46) << 23);
             }
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             uint16_t h = host_f32_to_f16(f32_of(f), m);
             uint8_t hf = host_flags();
 
@@ -475,10 +551,10 @@ static void test_host_int_convert(void)
             {
                 __m128d xv = _mm_set_sd(x);
                 fesetround(host_modes[m]);
-                feclearexcept(FE_ALL_EXCEPT);
+                host_clear();
                 int32_t h32 = _mm_cvtsd_si32(xv);
                 uint8_t f32 = host_flags();
-                feclearexcept(FE_ALL_EXCEPT);
+                host_clear();
                 int64_t h64 = _mm_cvttsd_si64(xv);
                 uint8_t f64 = host_flags();
                 fesetround(FE_TONEAREST);
@@ -503,16 +579,16 @@ static void test_host_int_convert(void)
             }
             volatile uint64_t vv = v;   /* keep the conversions after feclearexcept */
             fesetround(host_modes[m]);
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile float h1 = (float)(int64_t)vv;
             uint8_t f1 = host_flags();
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile double h2 = (double)(int64_t)vv;
             uint8_t f2 = host_flags();
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile float h3 = (float)vv;
             uint8_t f3 = host_flags();
-            feclearexcept(FE_ALL_EXCEPT);
+            host_clear();
             volatile double h4 = (double)vv;
             uint8_t f4 = host_flags();
             fesetround(FE_TONEAREST);
@@ -1370,6 +1446,7 @@ int main(int argc, char **argv)
     g_test_add_func("/softfloat/host/convert-f32-f64", test_host_convert);
 #ifdef HAVE_HOST_SSE
     g_test_add_func("/softfloat/host/convert-f32-f16", test_host_f16_convert);
+    g_test_add_func("/softfloat/host/compare", test_host_compare);
 #endif
     g_test_add_func("/softfloat/host/convert-int", test_host_int_convert);
     g_test_add_func("/softfloat/arm/arith", test_arm_arith);
