@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Console, ConsoleError  # noqa: E402
@@ -49,6 +50,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=300, help="boot timeout, seconds")
     ap.add_argument("--log", help="console log file")
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
+    ap.add_argument("--smp", type=int, default=0,
+                    help="expect this many CPUs (nproc, /proc/cpuinfo); 0: do not check")
     ap.add_argument("--allow-no-poweroff", action="store_true",
                     help="do not fail if 'poweroff -f' does not end the emulator (boards "
                          "without PSCI/ACPI power-off); it is terminated instead")
@@ -66,14 +69,34 @@ def main():
                                 "-append", "console=%s panic=-1" % a["console"]]
 
     zeros_md5 = hashlib.md5(bytes(1 << 20)).hexdigest()
+    # a 1.2 MB file the guest generates; the host knows its hash
+    seq_data = "".join("%d\n" % i for i in range(1, 180001)).encode()
+    seq_sha = hashlib.sha256(seq_data).hexdigest()
+    ncpu = args.smp
+
+    def cpus_ok(out):
+        return out.isdigit() and (int(out) == ncpu if ncpu else int(out) >= 1)
+
+    def date_ok(out):
+        # the guest's wall clock comes from the board's RTC (PL031/CMOS)
+        return out.isdigit() and abs(int(out) - time.time()) < 300
+
     checks = [
         ("uname -m", lambda out: out == a["machine"]),
         ("echo $((6 * 7))", lambda out: out == "42"),
-        ("grep -c ^processor /proc/cpuinfo", lambda out: out.isdigit() and int(out) >= 1),
+        ("grep -c ^processor /proc/cpuinfo", cpus_ok),
+        ("nproc", cpus_ok),
         ("cat /proc/self/comm", lambda out: out == "cat"),
         ("dd if=/dev/zero bs=1024 count=1024 2>/dev/null | md5sum",
          lambda out: (zeros_md5 + "  -") in out),
         ("ls /dev/console && mount | grep -c ' on /proc '", lambda out: out.endswith("1")),
+        ("seq 1 180000 > /tmp/f && sha256sum < /tmp/f",
+         lambda out: out.startswith(seq_sha)),
+        ("gzip -c /tmp/f > /tmp/f.gz && gunzip -c /tmp/f.gz | sha256sum",
+         lambda out: out.startswith(seq_sha)),
+        ("test $(wc -c < /tmp/f.gz) -lt $(wc -c < /tmp/f) && echo smaller",
+         lambda out: out == "smaller"),
+        ("date +%s", date_ok),
     ]
 
     status = 0
@@ -94,6 +117,9 @@ def main():
             try:
                 rc = c.poweroff(60)
                 print("boot-guest: %6.1fs powered off (emulator exit status %d)" % (c.elapsed(), rc))
+                if rc != 0:
+                    print("boot-guest: FAIL: a guest power-off must exit with status 0")
+                    status = 1
             except ConsoleError as e:
                 if not args.allow_no_poweroff:
                     raise

@@ -23,6 +23,7 @@ APPLETS = [
     "head", "tail", "md5sum", "sha256sum", "dd", "sync", "true", "false",
     "test", "[", "env", "date", "hostname", "mdev", "rm", "cp", "mv",
     "ln", "chmod", "stty", "seq", "expr", "printf", "nproc", "uptime",
+    "gzip", "gunzip", "zcat", "cmp", "sort", "sha1sum",
 ]
 
 INIT = """#!/bin/sh
