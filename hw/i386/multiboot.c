@@ -259,7 +259,8 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *d, size_t size,
     }
     st32_le_p(mbi + MBI_FLAGS, MBI_MEMORY | MBI_BOOTDEV | MBI_CMDLINE |
               MBI_MODS | MBI_MMAP | MBI_LOADER);
-    st32_le_p(mbi + MBI_MEM_LOWER, 640);
+    st32_le_p(mbi + MBI_MEM_LOWER,
+              x86_mptable_reserved(MAX(info->ncpus, 1)) / KiB);
     st32_le_p(mbi + MBI_MEM_UPPER, (info->below_4g - 1 * MiB) / KiB);
     st32_le_p(mbi + MBI_BOOT_DEVICE, 0x8000ffff);
     st32_le_p(mbi + MBI_MODS_COUNT, nmods);

@@ -439,6 +439,7 @@ static void pc_init(MachineState *ms)
             .initrd = ms->initrd_filename,
             .cmdline = ms->kernel_cmdline ? ms->kernel_cmdline : "",
             .firmware = ms->firmware != NULL,
+            .ncpus = ms->smp_cpus,
         };
 
         if (!x86_load_kernel(&info, pcms->fw_cfg, &err)) {

@@ -130,8 +130,11 @@ int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max)
 {
     int n = 0;
 
-    g_assert(max >= 4);
-    e[n++] = (E820Entry) { 0, 0xa0000, E820_RAM };
+    hwaddr mp = x86_mptable_reserved(MAX(info->ncpus, 1));
+
+    g_assert(max >= 5);
+    e[n++] = (E820Entry) { 0, mp, E820_RAM };
+    e[n++] = (E820Entry) { mp, 0xa0000 - mp, E820_RESERVED };
     if (info->below_4g > 1 * MiB) {
         e[n++] = (E820Entry) { 1 * MiB, info->below_4g - 1 * MiB, E820_RAM };
     }
@@ -341,6 +344,15 @@ static bool linux_load(const X86BootInfo *info, FWCfgState *fw,
     return true;
 }
 
+/* What every direct boot gets besides its kernel: the MP table. */
+static bool x86_boot_finish(const X86BootInfo *info, Error **errp)
+{
+    if (!boot_state.valid) {
+        return true;             /* -bios: the firmware describes the PC */
+    }
+    return x86_mptable_build(MAX(info->ncpus, 1), errp);
+}
+
 bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                      Error **errp)
 {
@@ -357,7 +369,8 @@ bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                        info->kernel, size);
             return false;
         }
-        return linux_load(info, fw_cfg, data, size, errp);
+        return linux_load(info, fw_cfg, data, size, errp) &&
+               x86_boot_finish(info, errp);
     }
     if (multiboot_detect(data, size, &mb_off)) {
         if (info->firmware) {
@@ -366,7 +379,8 @@ bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                        info->kernel);
             return false;
         }
-        return multiboot_load(info, data, size, mb_off, errp);
+        return multiboot_load(info, data, size, mb_off, errp) &&
+               x86_boot_finish(info, errp);
     }
     if (elf_is_elf(data, size)) {
         error_setg(errp, "%s: an ELF file without a multiboot header is not "

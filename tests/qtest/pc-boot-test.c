@@ -114,20 +114,24 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     g_assert_cmphex(initrd_addr & 0xfff, ==, 0);
     qtest_memread(qts, initrd_addr, buf, MODULE_SIZE);
     g_assert_cmpmem(buf, MODULE_SIZE, mod, MODULE_SIZE);
-    /* e820: 640 KiB, 1 MiB..low, 4 GiB..(high) */
+    /* e820: 639 KiB, MP table, 1 MiB..low, KVM pages, 4 GiB..(high) */
     n = zp[0x1e8];
-    g_assert_cmpint(n, ==, high ? 4 : 3);
+    g_assert_cmpint(n, ==, high ? 5 : 4);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2d0), ==, 0);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0xa0000);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0x9fc00);
     g_assert_cmphex(*(uint32_t *)(zp + 0x2e0), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x100000);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, low - 0x100000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x2f4), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 0xfeffc000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x308), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x9fc00);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, 0x400);
+    g_assert_cmphex(*(uint32_t *)(zp + 0x2f4), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 0x100000);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x300), ==, low - 0x100000);
+    g_assert_cmphex(*(uint32_t *)(zp + 0x308), ==, 1);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x30c), ==, 0xfeffc000);
+    g_assert_cmphex(*(uint32_t *)(zp + 0x31c), ==, 2);
     if (high) {
-        g_assert_cmphex(*(uint64_t *)(zp + 0x30c), ==, 1ULL << 32);
-        g_assert_cmphex(*(uint64_t *)(zp + 0x314), ==, high);
+        g_assert_cmphex(*(uint64_t *)(zp + 0x320), ==, 1ULL << 32);
+        g_assert_cmphex(*(uint64_t *)(zp + 0x328), ==, high);
+        g_assert_cmphex(*(uint32_t *)(zp + 0x330), ==, 1);
     }
     /* GDT: 0x10 64-bit code, 0x18 data */
     g_assert_cmphex(qtest_readq(qts, 0x510), ==, 0x00af9b000000ffffULL);
@@ -228,6 +232,82 @@ static void test_bzimage_distro(void)
     qtest_quit(qts);
 }
 
+static uint8_t sum8(const uint8_t *p, size_t n)
+{
+    uint8_t s = 0;
+
+    while (n--) {
+        s += *p++;
+    }
+    return s;
+}
+
+/* MP tables (Intel MP Spec 1.4) describe the CPUs and IOAPIC. */
+static void check_mptable(const char *smp, unsigned ncpus)
+{
+    size_t size;
+    g_autofree uint8_t *bz = make_bzimage(&size, 0x20c, 1, 2047);
+    g_autofree char *kernel = write_file("bzmp.img", bz, size);
+    QTestState *qts = qtest_initf("-M pc -smp %s -kernel %s", smp, kernel);
+    uint8_t fp[16], t[8192];
+    uint32_t addr;
+    uint16_t len, count;
+    unsigned cpus = 0, ioapics = 0, intsrc = 0;
+    uint8_t *e;
+
+    qtest_memread(qts, 0x9fc00, fp, 16);
+    g_assert_cmpmem(fp, 4, "_MP_", 4);
+    g_assert_cmphex(sum8(fp, 16), ==, 0);
+    addr = *(uint32_t *)(fp + 4);
+    g_assert_cmphex(addr, <, 0xa0000);
+    qtest_memread(qts, addr, t, 44);
+    g_assert_cmpmem(t, 4, "PCMP", 4);
+    len = *(uint16_t *)(t + 4);
+    count = *(uint16_t *)(t + 34);
+    g_assert_cmpuint(len, <=, sizeof(t));
+    qtest_memread(qts, addr, t, len);
+    g_assert_cmphex(sum8(t, len), ==, 0);
+    g_assert_cmphex(*(uint32_t *)(t + 36), ==, 0xfee00000);
+    e = t + 44;
+    for (unsigned i = 0; i < count; i++) {
+        switch (e[0]) {
+        case 0:
+            g_assert_cmpuint(e[1], ==, cpus);
+            g_assert_cmphex(e[3], ==, cpus ? 0x01 : 0x03);
+            cpus++;
+            e += 20;
+            break;
+        case 2:
+            g_assert_cmphex(*(uint32_t *)(e + 4), ==, 0xfec00000);
+            ioapics++;
+            e += 8;
+            break;
+        case 3:
+            /* ISA IRQ 0 arrives on pin 2, the others on their own pin */
+            g_assert_cmpuint(e[7], ==, e[5] == 0 ? 2 : e[5]);
+            intsrc++;
+            e += 8;
+            break;
+        default:
+            e += 8;
+            break;
+        }
+    }
+    g_assert_cmpuint(e - t, ==, len);
+    g_assert_cmpuint(cpus, ==, ncpus);
+    g_assert_cmpuint(ioapics, ==, 1);
+    g_assert_cmpuint(intsrc, ==, 15);
+    qtest_quit(qts);
+    unlink(kernel);
+}
+
+static void test_mptable(void)
+{
+    check_mptable("1", 1);
+    check_mptable("4", 4);
+    check_mptable("100", 100);       /* table below 0x9fc00 */
+}
+
 /* ---- multiboot ---- */
 
 #define MB_MAGIC 0x1badb002u
@@ -291,11 +371,11 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     uint32_t mbi[22];
     char str[256];
     g_autofree char *expect = g_strdup_printf("%s %s", kernel, append);
-    uint8_t mm[24 * 4];
+    uint8_t mm[24 * 5];
 
     qtest_memread(qts, 0x9500, mbi, sizeof(mbi));
     g_assert_cmphex(mbi[0], ==, 0x24f);
-    g_assert_cmpuint(mbi[1], ==, 640);
+    g_assert_cmpuint(mbi[1], ==, 639);
     g_assert_cmpuint(mbi[2], ==, (low - (1 << 20)) / 1024);
     qtest_memread(qts, mbi[4], str, sizeof(str));
     str[255] = 0;
@@ -303,16 +383,17 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     g_assert_cmpuint(mbi[5], ==, mods);
     g_assert_cmphex(mbi[6], ==, mods_addr);
     g_assert_cmphex(mbi[12], ==, 0x9000);
-    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 96 : 72);
-    qtest_memread(qts, 0x9000, mm, 72);
+    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 120 : 96);
+    qtest_memread(qts, 0x9000, mm, 96);
     g_assert_cmpuint(*(uint32_t *)mm, ==, 20);
     g_assert_cmphex(*(uint64_t *)(mm + 4), ==, 0);
-    g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0xa0000);
-    g_assert_cmphex(*(uint64_t *)(mm + 28), ==, 0x100000);
-    g_assert_cmphex(*(uint64_t *)(mm + 36), ==, low - 0x100000);
-    g_assert_cmpuint(*(uint32_t *)(mm + 44), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0xfeffc000);
-    g_assert_cmpuint(*(uint32_t *)(mm + 68), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0x9fc00);
+    g_assert_cmpuint(*(uint32_t *)(mm + 44), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0x100000);
+    g_assert_cmphex(*(uint64_t *)(mm + 60), ==, low - 0x100000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 68), ==, 1);
+    g_assert_cmphex(*(uint64_t *)(mm + 76), ==, 0xfeffc000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 92), ==, 2);
     qtest_memread(qts, mbi[16], str, 8);
     g_assert_cmpstr(str, ==, "turtle");
 }
@@ -486,6 +567,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pc-boot/bzimage/4G", test_bzimage_4g);
     g_test_add_func("/pc-boot/bzimage/32-bit-entry", test_bzimage_32bit);
     g_test_add_func("/pc-boot/bzimage/distro-kernel", test_bzimage_distro);
+    g_test_add_func("/pc-boot/mptable", test_mptable);
     g_test_add_func("/pc-boot/multiboot/aout-modules", test_multiboot_aout);
     g_test_add_func("/pc-boot/multiboot/elf", test_multiboot_elf);
     g_test_add_func("/pc-boot/bad-kernels", test_bad_kernels);

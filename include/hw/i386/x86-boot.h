@@ -101,6 +101,7 @@ typedef struct X86BootInfo {
     const char *cmdline;     /* -append ("" if none) */
     bool firmware;           /* -bios given: the firmware boots the kernel
                               * through fw_cfg; no direct entry state */
+    unsigned ncpus;          /* -smp: CPUs listed in the MP table */
 } X86BootInfo;
 
 typedef struct FWCfgState FWCfgState;
@@ -119,9 +120,18 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *data,
                     size_t size, size_t hdr_off, Error **errp);
 
 /* The RAM map a direct boot reports (boot_params e820, multiboot mmap):
- * RAM 0-640 KiB, 1 MiB-below_4g, reserved X86_ACCEL_RESERVED_*, RAM 4 GiB-
- * (4 GiB+above_4g).  Returns the count (at most 4). */
+ * RAM 0..MP table, reserved MP table..640 KiB, RAM 1 MiB-below_4g,
+ * reserved X86_ACCEL_RESERVED_*, RAM 4 GiB-(4 GiB+above_4g).  Returns the
+ * count (at most 5). */
 int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max);
+
+/*
+ * mptable.c: Intel MP Specification 1.4 tables (CPUs, IOAPIC, ISA IRQ
+ * routing) for a direct boot, floating pointer at 0x9fc00.  The e820 map
+ * reserves from x86_mptable_reserved(ncpus) to 640 KiB.
+ */
+bool x86_mptable_build(unsigned ncpus, Error **errp);
+hwaddr x86_mptable_reserved(unsigned ncpus);
 
 /* Shared by both loaders: the direct-boot GDT and (long mode) page
  * tables, and the segment/CR set-up of the boot state. */
