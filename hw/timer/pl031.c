@@ -11,13 +11,14 @@
  * reads 0, writes ignored).
  *
  * Model choices:
- * - The counter starts at the host's wall-clock time (QEMU_CLOCK_HOST, in
- *   seconds since the epoch, UTC) and then advances with the virtual clock,
- *   so guest time stops while the VM is paused and tests can step it.
+ * - The counter is the host's wall-clock time (QEMU_CLOCK_HOST, seconds
+ *   since the epoch, UTC) plus an offset that LR sets, so the guest's
+ *   clock keeps up with real time even while the VM is paused, as QEMU's
+ *   default -rtc clock=host does.
  * - CR.RTCStart is set at reset (the counter runs); writing 0 has no
  *   effect, as on the hardware (TRM 3.3.4).
  * - The match interrupt is raised when DR becomes equal to MR, one timer on
- *   the virtual clock.
+ *   the host clock.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -33,14 +34,14 @@ static const uint8_t pl031_id[8] = {
     0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1,
 };
 
-static uint32_t pl031_vm_seconds(void)
+static uint32_t pl031_host_seconds(void)
 {
-    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) / NANOSECONDS_PER_SECOND;
+    return qemu_clock_get_ns(QEMU_CLOCK_HOST) / NANOSECONDS_PER_SECOND;
 }
 
 static uint32_t pl031_get_count(PL031State *s)
 {
-    return s->tick_offset + pl031_vm_seconds();
+    return s->tick_offset + pl031_host_seconds();
 }
 
 static void pl031_update(PL031State *s)
@@ -52,7 +53,7 @@ static void pl031_set_alarm(PL031State *s)
 {
     /* seconds until DR == MR (wrapping); 0 means "now" */
     uint32_t ticks = s->mr - pl031_get_count(s);
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_HOST);
 
     if (ticks == 0) {
         timer_del(s->match_timer);
@@ -114,7 +115,7 @@ static void pl031_write(void *opaque, hwaddr offset, uint64_t value,
     switch (offset) {
     case A_LR:
         s->lr = value;
-        s->tick_offset = value - pl031_vm_seconds();
+        s->tick_offset = value - pl031_host_seconds();
         pl031_set_alarm(s);
         break;
     case A_MR:
@@ -178,9 +179,8 @@ static bool pl031_realize(DeviceState *dev, Error **errp)
 {
     PL031State *s = PL031(dev);
 
-    s->match_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, pl031_match, s);
-    s->tick_offset = qemu_clock_get_ns(QEMU_CLOCK_HOST) /
-                     NANOSECONDS_PER_SECOND - pl031_vm_seconds();
+    s->match_timer = timer_new_ns(QEMU_CLOCK_HOST, pl031_match, s);
+    s->tick_offset = 0;     /* DR = host time until the guest writes LR */
     return true;
 }
 

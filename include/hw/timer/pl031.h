@@ -12,10 +12,10 @@
 typedef struct PL031State {
     SysBusDevice parent_obj;
     MemoryRegion iomem;
-    QEMUTimer *match_timer;     /* virtual clock: fires when DR reaches MR */
+    QEMUTimer *match_timer;     /* host clock: fires when DR reaches MR */
     qemu_irq irq;
 
-    /* DR = tick_offset + virtual clock seconds */
+    /* DR = tick_offset + host clock seconds (QEMU_CLOCK_HOST) */
     uint32_t tick_offset;
     uint32_t mr;
     uint32_t lr;
