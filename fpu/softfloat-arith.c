@@ -162,6 +162,33 @@ static uint64_t sqrt_bits(uint128_t n, int k)
     return (root << (64 - k)) | (rem != 0 || n != 0);
 }
 
+/*
+ * floor(sqrt(n)) for n in [2^126, 2^128) with the sticky bit, for double
+ * precision: 16 bits by the recurrence, two Newton steps (each roughly
+ * doubles the correct bits, from below they land within +2), then an
+ * exact correction by squaring.
+ */
+static uint64_t sqrt_newton(uint128_t n)
+{
+    uint64_t x = n >> 64;                               /* [2^62, 2^64) */
+    uint64_t r16 = sqrt_bits((uint128_t)x << 64, 16) >> 48;
+    uint64_t r0 = r16 << 16;                            /* <= sqrt(x) */
+    uint64_t r32 = (r0 + x / r0) >> 1;
+    uint128_t d = (uint128_t)r32 << 32;
+    uint128_t r = (d + n / d) >> 1;
+
+    if (r >> 64) {
+        r = UINT64_MAX;
+    }
+    while (r * r > n) {
+        r--;
+    }
+    while (r < UINT64_MAX && (r + 1) * (r + 1) <= n) {
+        r++;
+    }
+    return (uint64_t)r | (r * r != n);
+}
+
 static FloatParts parts_sqrt(FloatParts a, int fbits, float_status *s)
 {
     if (fp_is_nan(&a)) {
@@ -182,7 +209,7 @@ static FloatParts parts_sqrt(FloatParts a, int fbits, float_status *s)
     FloatParts out = { .cls = FC_NORMAL, .exp = a.exp >> 1 };
 
     /* precision + round bit + one more + sticky is enough to round once */
-    out.frac = sqrt_bits(n, fbits + 3);
+    out.frac = fbits > 23 ? sqrt_newton(n) : sqrt_bits(n, fbits + 3);
     return out;
 }
 
