@@ -389,6 +389,7 @@ static void arm_cpu_class_init(ObjectClass *oc, void *data)
     dc->realize = arm_cpu_realize;
     dc->reset = arm_cpu_reset;
     dc->desc = "AArch64 CPU";
+    dc->vmsd = &vmstate_arm_cpu;
     cc->class_by_name = arm_cpu_class_by_name;
     cc->has_work = arm_cpu_has_work;
     cc->dump_state = arm_cpu_dump_state;

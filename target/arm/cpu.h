@@ -453,6 +453,9 @@ uint64_t arm_gt_counter(CPUARMState *env);
 void arm_gt_recalc(ARMCPU *cpu, int timer);
 void arm_sysregs_init(void);
 
+/* ---- machine.c ---- */
+extern const VMStateDescription vmstate_arm_cpu;
+
 /* ---- arm-semi.c ---- */
 void arm_do_semihosting(CPUARMState *env);
 
