@@ -266,10 +266,32 @@ int32_t float64_to_int32_js(float64 a, bool *z, float_status *s)
     return (int32_t)low;
 }
 
+/* FPMulX: a multiply where inf * 0 is 2.0 with the sign of the product */
+static uint64_t mulx(uint64_t a, uint64_t b, const FloatFmt *f, float_status *s)
+{
+    FloatParts pa = fp_unpack_s(a, f, s), pb = fp_unpack_s(b, f, s);
+
+    if (!fp_is_nan(&pa) && !fp_is_nan(&pb) &&
+        ((pa.cls == FC_INF && pb.cls == FC_ZERO) || (pa.cls == FC_ZERO && pb.cls == FC_INF))) {
+        FloatParts two = { .cls = FC_NORMAL, .exp = 1, .frac = 1ull << 63,
+                           .sign = pa.sign ^ pb.sign };
+        return fp_pack_s(two, f, s);
+    }
+    switch (f->fbits) {
+    case 10:
+        return float16_mul(a, b, s);
+    case 23:
+        return float32_mul(a, b, s);
+    default:
+        return float64_mul(a, b, s);
+    }
+}
+
 #define FLOAT_DEFINE_ARM(T, FMT)                                                  \
 T T##_recip_estimate(T a, float_status *s) { return recip_estimate(a, &FMT, s); } \
 T T##_rsqrt_estimate(T a, float_status *s) { return rsqrt_estimate(a, &FMT, s); } \
 T T##_recpx(T a, float_status *s) { return recpx(a, &FMT, s); }                   \
+T T##_mulx(T a, T b, float_status *s) { return mulx(a, b, &FMT, s); }             \
 T T##_recip_step(T a, T b, float_status *s) { return step(a, b, &FMT, false, s); } \
 T T##_rsqrt_step(T a, T b, float_status *s) { return step(a, b, &FMT, true, s); }
 

@@ -56,6 +56,11 @@ float16 float16_recpx(float16 a, float_status *s);
 float32 float32_recpx(float32 a, float_status *s);
 float64 float64_recpx(float64 a, float_status *s);
 
+/* FPMulX (FMULX): multiply, but inf * 0 = +-2.0 without invalid */
+float16 float16_mulx(float16 a, float16 b, float_status *s);
+float32 float32_mulx(float32 a, float32 b, float_status *s);
+float64 float64_mulx(float64 a, float64 b, float_status *s);
+
 /* FPRecipStepFused: 2 - a * b (inf * 0 gives 2); FPRSqrtStepFused: (3 - a * b) / 2 */
 float16 float16_recip_step(float16 a, float16 b, float_status *s);
 float32 float32_recip_step(float32 a, float32 b, float_status *s);

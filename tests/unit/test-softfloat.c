@@ -1397,6 +1397,14 @@ static void test_arm_estimates(void)
         g_assert_false(z);
         g_assert_cmphex(x.flags, ==, float_flag_input_denormal);
     }
+    /* FMULX */
+    CHECK(float32_mulx(0x7f800000, 0x80000000, &st), 0, 0xc0000000, 0);
+    CHECK(float64_mulx(0, D_INF, &st), 0, D_TWO, 0);
+    CHECK(float16_mulx(0xfc00, 0x8000, &st), 0, 0x4000, 0);
+    CHECK(float64_mulx(D_INF, 1, &st), FZ, D_TWO, 0x80);
+    CHECK(float64_mulx(D_THREE, D_TWO, &st), 0, 0x4018000000000000ull, 0);
+    CHECK(float64_mulx(D_INF, D_QNAN1, &st), 0, D_QNAN1, 0);
+    CHECK(float64_mulx(D_SNAN1, 0, &st), 0, D_QSNAN1, 0x01);
     /* FRECPX */
     CHECK(float32_recpx(0x3f800000, &st), 0, 0x40000000, 0);
     CHECK(float32_recpx(0x00000001, &st), 0, 0x7f000000, 0);
