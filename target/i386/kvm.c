@@ -279,6 +279,9 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
     }
     if (x86_register_irqchip_creator) {
         x86_register_irqchip_creator(kvm_x86_irqchip_creator);
+    } else if (ms) {
+        warn_report("kvm: this build has no x86 GSI router: device "
+                    "interrupts will not reach the in-kernel irqchip");
     }
     return true;
 }
