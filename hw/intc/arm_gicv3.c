@@ -12,7 +12,7 @@
  *             indexed by INTID (PPIs 16..31); outputs: IRQ of each CPU,
  *             then FIQ of each CPU.
  * Properties  num-cpu (1..123), num-irq (64..1020, multiple of 32).
- * CPU side    gicv3_cpuif_regs[]: ICC_PMR/IAR0/IAR1/EOIR0/EOIR1/HPPIR0/
+ * CPU side    gicv3_cpuif_regs[] (arm_gicv3_cpuif.c): ICC_PMR/IAR0/IAR1/EOIR0/EOIR1/HPPIR0/
  *             HPPIR1/BPR0/BPR1/AP0R0-3/AP1R0-3/DIR/RPR/SGI0R/SGI1R/ASGI1R/
  *             CTLR/SRE/IGRPEN0/IGRPEN1 _EL1, for the CPU's MRS/MSR
  *             (hw/arm/arm-cpu-external-regs.h).
@@ -33,8 +33,8 @@
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
-#include "hw/intc/arm_gicv3.h"
 #include "migration/vmstate.h"
+#include "gicv3_internal.h"
 
 enum {
     GICD_CTLR = 0x0000, GICD_TYPER = 0x0004, GICD_IIDR = 0x0008,
@@ -52,40 +52,20 @@ enum {
     GICR_SGI_BASE = 0x10000,
 };
 
-#define GICD_CTLR_EN_GRP0   (1 << 0)
-#define GICD_CTLR_EN_GRP1   (1 << 1)
-#define GICD_CTLR_ARE       (1 << 4)
-#define GICD_CTLR_DS        (1 << 6)
-
-#define GICR_WAKER_PS       (1 << 1)    /* ProcessorSleep */
-#define GICR_WAKER_CA       (1 << 2)    /* ChildrenAsleep */
-
-#define ICC_CTLR_CBPR       (1 << 0)
-#define ICC_CTLR_EOIMODE    (1 << 1)
-#define ICC_CTLR_PRIBITS    (4 << 8)    /* five bits */
-#define ICC_CTLR_A3V        (1 << 15)
-
-#define GICV3_PRIO_MASK     0xf8
-#define GICV3_IDLE_PRIO     0x100
-#define GICV3_IIDR          0x0300043b
-#define IROUTER_IRM         (1ull << 31)
-#define IROUTER_MASK        0xff80ffffffull  /* Aff3, IRM, Aff2..Aff0 */
-#define AFF_MASK            0xff00ffffffull
-
 static const uint8_t gicv3_cidr[4] = { 0x0d, 0xf0, 0x05, 0xb1 };
 
-static GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq)
+GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq)
 {
     return irq < GIC_INTERNAL ? &s->cpu[cpu].priv[irq]
                               : &s->spi[irq - GIC_INTERNAL];
 }
 
-static bool gicv3_is_pending(GICIrqState *q)
+bool gicv3_is_pending(GICIrqState *q)
 {
     return q->pending || (!q->edge && q->level);
 }
 
-static bool gicv3_targets(GICv3State *s, int cpu, int irq)
+bool gicv3_targets(GICv3State *s, int cpu, int irq)
 {
     uint64_t route;
 
@@ -99,7 +79,7 @@ static bool gicv3_targets(GICv3State *s, int cpu, int irq)
     return (route & AFF_MASK) == (s->cpu[cpu].affinity & AFF_MASK);
 }
 
-static uint32_t gicv3_group_mask(GICv3CPUState *cs, int group)
+uint32_t gicv3_group_mask(GICv3CPUState *cs, int group)
 {
     if (group == 0 || (cs->icc_ctlr & ICC_CTLR_CBPR)) {
         return (0xff << (cs->icc_bpr[0] + 1)) & 0xff;
@@ -107,14 +87,14 @@ static uint32_t gicv3_group_mask(GICv3CPUState *cs, int group)
     return (0xff << cs->icc_bpr[1]) & 0xff;
 }
 
-static uint32_t gicv3_running_prio(GICv3CPUState *cs)
+uint32_t gicv3_running_prio(GICv3CPUState *cs)
 {
     uint32_t apr = cs->icc_apr[0] | cs->icc_apr[1];
 
     return apr ? (uint32_t)__builtin_ctz(apr) << 3 : GICV3_IDLE_PRIO;
 }
 
-static int gicv3_best_pending(GICv3State *s, int cpu)
+int gicv3_best_pending(GICv3State *s, int cpu)
 {
     int best = GIC_SPURIOUS;
     unsigned best_prio = GICV3_IDLE_PRIO;
@@ -135,7 +115,7 @@ static int gicv3_best_pending(GICv3State *s, int cpu)
     return best;
 }
 
-static bool gicv3_can_signal(GICv3State *s, int cpu, int irq)
+bool gicv3_can_signal(GICv3State *s, int cpu, int irq)
 {
     GICv3CPUState *cs = &s->cpu[cpu];
     GICIrqState *q;
@@ -149,7 +129,7 @@ static bool gicv3_can_signal(GICv3State *s, int cpu, int irq)
            gicv3_running_prio(cs);
 }
 
-static void gicv3_update(GICv3State *s)
+void gicv3_update(GICv3State *s)
 {
     for (int cpu = 0; cpu < (int)s->num_cpu; cpu++) {
         int irq = gicv3_best_pending(s, cpu);
@@ -544,301 +524,6 @@ static const MemoryRegionOps gicv3_redist_ops = {
                .accepts = gicv3_redist_accepts },
     .impl = { .min_access_size = 1, .max_access_size = 8 },
 };
-
-/* ---- CPU interface (ICC_*_EL1) ---- */
-
-static uint64_t icc_ack(GICv3CPUState *cs, int group)
-{
-    GICv3State *s = cs->gic;
-    int irq = gicv3_best_pending(s, cs->cpu);
-    GICIrqState *q;
-
-    if (!gicv3_can_signal(s, cs->cpu, irq)) {
-        return GIC_SPURIOUS;
-    }
-    q = gicv3_irq(s, cs->cpu, irq);
-    if (q->group != group) {
-        return GIC_SPURIOUS;
-    }
-    q->pending = 0;     /* a level input stays pending while it is high */
-    q->active = 1;
-    q->active_cpu = cs->cpu;
-    cs->icc_apr[group] |=
-        1u << ((q->priority & gicv3_group_mask(cs, group)) >> 3);
-    gicv3_update(s);
-    return irq;
-}
-
-static void icc_deactivate(GICv3CPUState *cs, uint64_t value)
-{
-    int irq = value & 0xffffff;
-    GICIrqState *q;
-
-    if (irq >= (int)cs->gic->num_irq) {
-        return;
-    }
-    q = gicv3_irq(cs->gic, cs->cpu, irq);
-    if (!q->active) {
-        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: CPU %d deactivates "
-                  "interrupt %d, which is not active\n", cs->cpu, irq);
-        return;
-    }
-    q->active = 0;
-}
-
-static void icc_eoi(GICv3CPUState *cs, int group, uint64_t value)
-{
-    int irq = value & 0xffffff;
-
-    if (irq >= (int)cs->gic->num_irq) {
-        return;         /* special INTIDs: nothing to do */
-    }
-    if (cs->icc_apr[group]) {
-        cs->icc_apr[group] &= cs->icc_apr[group] - 1;
-    }
-    if (!(cs->icc_ctlr & ICC_CTLR_EOIMODE)) {
-        icc_deactivate(cs, value);
-    }
-    gicv3_update(cs->gic);
-}
-
-static void icc_generate_sgi(GICv3CPUState *cs, uint64_t value)
-{
-    GICv3State *s = cs->gic;
-    int sgi = (value >> 24) & 0xf;
-    bool irm = (value >> 40) & 1;
-    uint64_t aff = ((value >> 48 & 0xff) << 32) | ((value >> 32 & 0xff) << 16) |
-                   ((value >> 16 & 0xff) << 8);
-    int rs = (value >> 44) & 0xf;
-
-    for (int c = 0; c < (int)s->num_cpu; c++) {
-        uint64_t a = s->cpu[c].affinity;
-        int aff0 = a & 0xff;
-
-        if (irm) {
-            if (c == cs->cpu) {
-                continue;
-            }
-        } else if ((a & 0xff00ffff00ull) != aff || aff0 >> 4 != rs ||
-                   !((value >> (aff0 & 0xf)) & 1)) {
-            continue;
-        }
-        s->cpu[c].priv[sgi].pending = 1;
-    }
-    gicv3_update(s);
-}
-
-static uint64_t icc_hppir(GICv3CPUState *cs, int group)
-{
-    int irq = gicv3_best_pending(cs->gic, cs->cpu);
-
-    if (irq == GIC_SPURIOUS ||
-        gicv3_irq(cs->gic, cs->cpu, irq)->group != group) {
-        return GIC_SPURIOUS;
-    }
-    return irq;
-}
-
-#define CS ((GICv3CPUState *)opaque)
-
-static uint64_t icc_pmr_read(CPUState *c, void *opaque)
-{
-    return CS->icc_pmr;
-}
-
-static void icc_pmr_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_pmr = v & GICV3_PRIO_MASK;
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_iar0_read(CPUState *c, void *opaque)
-{
-    return icc_ack(CS, 0);
-}
-
-static uint64_t icc_iar1_read(CPUState *c, void *opaque)
-{
-    return icc_ack(CS, 1);
-}
-
-static void icc_eoir0_write(CPUState *c, void *opaque, uint64_t v)
-{
-    icc_eoi(CS, 0, v);
-}
-
-static void icc_eoir1_write(CPUState *c, void *opaque, uint64_t v)
-{
-    icc_eoi(CS, 1, v);
-}
-
-static uint64_t icc_hppir0_read(CPUState *c, void *opaque)
-{
-    return icc_hppir(CS, 0);
-}
-
-static uint64_t icc_hppir1_read(CPUState *c, void *opaque)
-{
-    return icc_hppir(CS, 1);
-}
-
-static uint64_t icc_bpr0_read(CPUState *c, void *opaque)
-{
-    return CS->icc_bpr[0];
-}
-
-static void icc_bpr0_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_bpr[0] = MAX(v & 7, 2);
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_bpr1_read(CPUState *c, void *opaque)
-{
-    if (CS->icc_ctlr & ICC_CTLR_CBPR) {
-        return MIN(CS->icc_bpr[0] + 1, 7);
-    }
-    return CS->icc_bpr[1];
-}
-
-static void icc_bpr1_write(CPUState *c, void *opaque, uint64_t v)
-{
-    if (!(CS->icc_ctlr & ICC_CTLR_CBPR)) {
-        CS->icc_bpr[1] = MAX(v & 7, 3);
-        gicv3_update(CS->gic);
-    }
-}
-
-static uint64_t icc_ap0r0_read(CPUState *c, void *opaque)
-{
-    return CS->icc_apr[0];
-}
-
-static void icc_ap0r0_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_apr[0] = v;
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_ap1r0_read(CPUState *c, void *opaque)
-{
-    return CS->icc_apr[1];
-}
-
-static void icc_ap1r0_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_apr[1] = v;
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_raz_read(CPUState *c, void *opaque)
-{
-    return 0;
-}
-
-static void icc_wi_write(CPUState *c, void *opaque, uint64_t v)
-{
-}
-
-static void icc_dir_write(CPUState *c, void *opaque, uint64_t v)
-{
-    if (!(CS->icc_ctlr & ICC_CTLR_EOIMODE)) {
-        tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: ICC_DIR_EL1 with EOImode "
-                  "0\n");
-        return;
-    }
-    icc_deactivate(CS, v);
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_rpr_read(CPUState *c, void *opaque)
-{
-    uint32_t rp = gicv3_running_prio(CS);
-
-    return rp == GICV3_IDLE_PRIO ? 0xff : rp;
-}
-
-static void icc_sgi_write(CPUState *c, void *opaque, uint64_t v)
-{
-    icc_generate_sgi(CS, v);
-}
-
-static uint64_t icc_ctlr_read(CPUState *c, void *opaque)
-{
-    return CS->icc_ctlr | ICC_CTLR_PRIBITS | ICC_CTLR_A3V;
-}
-
-static void icc_ctlr_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_ctlr = v & (ICC_CTLR_CBPR | ICC_CTLR_EOIMODE);
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_sre_read(CPUState *c, void *opaque)
-{
-    return 0x7;     /* SRE, DFB, DIB: system registers only */
-}
-
-static uint64_t icc_igrpen0_read(CPUState *c, void *opaque)
-{
-    return CS->icc_igrpen[0];
-}
-
-static void icc_igrpen0_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_igrpen[0] = v & 1;
-    gicv3_update(CS->gic);
-}
-
-static uint64_t icc_igrpen1_read(CPUState *c, void *opaque)
-{
-    return CS->icc_igrpen[1];
-}
-
-static void icc_igrpen1_write(CPUState *c, void *opaque, uint64_t v)
-{
-    CS->icc_igrpen[1] = v & 1;
-    gicv3_update(CS->gic);
-}
-
-#undef CS
-
-#define ICC(_name, _crm, _op2, _r, _w) \
-    { .name = _name, .op0 = 3, .op1 = 0, .crn = 12, .crm = (_crm), \
-      .op2 = (_op2), .min_el = 1, .readfn = (_r), .writefn = (_w) }
-
-const ArmExternalReg gicv3_cpuif_regs[] = {
-    { .name = "ICC_PMR_EL1", .op0 = 3, .op1 = 0, .crn = 4, .crm = 6,
-      .op2 = 0, .min_el = 1, .readfn = icc_pmr_read,
-      .writefn = icc_pmr_write },
-    ICC("ICC_IAR0_EL1", 8, 0, icc_iar0_read, NULL),
-    ICC("ICC_EOIR0_EL1", 8, 1, NULL, icc_eoir0_write),
-    ICC("ICC_HPPIR0_EL1", 8, 2, icc_hppir0_read, NULL),
-    ICC("ICC_BPR0_EL1", 8, 3, icc_bpr0_read, icc_bpr0_write),
-    ICC("ICC_AP0R0_EL1", 8, 4, icc_ap0r0_read, icc_ap0r0_write),
-    ICC("ICC_AP0R1_EL1", 8, 5, icc_raz_read, icc_wi_write),
-    ICC("ICC_AP0R2_EL1", 8, 6, icc_raz_read, icc_wi_write),
-    ICC("ICC_AP0R3_EL1", 8, 7, icc_raz_read, icc_wi_write),
-    ICC("ICC_AP1R0_EL1", 9, 0, icc_ap1r0_read, icc_ap1r0_write),
-    ICC("ICC_AP1R1_EL1", 9, 1, icc_raz_read, icc_wi_write),
-    ICC("ICC_AP1R2_EL1", 9, 2, icc_raz_read, icc_wi_write),
-    ICC("ICC_AP1R3_EL1", 9, 3, icc_raz_read, icc_wi_write),
-    ICC("ICC_DIR_EL1", 11, 1, NULL, icc_dir_write),
-    ICC("ICC_RPR_EL1", 11, 3, icc_rpr_read, NULL),
-    ICC("ICC_SGI1R_EL1", 11, 5, NULL, icc_sgi_write),
-    ICC("ICC_ASGI1R_EL1", 11, 6, NULL, icc_sgi_write),
-    ICC("ICC_SGI0R_EL1", 11, 7, NULL, icc_sgi_write),
-    ICC("ICC_IAR1_EL1", 12, 0, icc_iar1_read, NULL),
-    ICC("ICC_EOIR1_EL1", 12, 1, NULL, icc_eoir1_write),
-    ICC("ICC_HPPIR1_EL1", 12, 2, icc_hppir1_read, NULL),
-    ICC("ICC_BPR1_EL1", 12, 3, icc_bpr1_read, icc_bpr1_write),
-    ICC("ICC_CTLR_EL1", 12, 4, icc_ctlr_read, icc_ctlr_write),
-    ICC("ICC_SRE_EL1", 12, 5, icc_sre_read, icc_wi_write),
-    ICC("ICC_IGRPEN0_EL1", 12, 6, icc_igrpen0_read, icc_igrpen0_write),
-    ICC("ICC_IGRPEN1_EL1", 12, 7, icc_igrpen1_read, icc_igrpen1_write),
-};
-const int gicv3_cpuif_num_regs = ARRAY_SIZE(gicv3_cpuif_regs);
-
 /* ---- life cycle ---- */
 
 static bool gicv3_realize(DeviceState *dev, Error **errp)
