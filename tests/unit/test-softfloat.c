@@ -334,6 +334,60 @@ static void test_f16_via_f64(gconstpointer data)
     g_assert_cmpint(failures, ==, 0);
 }
 
+/*
+ * Ties-away and round-to-odd, which the host lacks, on f32 multiplication:
+ * the exact product is a double, the host gives the truncation (RZ) and
+ * the nearest-even result, and the two modes follow from those.
+ */
+static void test_host_odd_ties_away(void)
+{
+    float_status st;
+    int ties = 0;
+
+    failures = 0;
+    for (int i = 0; i < 4 * ncases; i++) {
+        uint32_t a = gen(8, 23, 0), b = gen(8, 23, 0);
+        volatile float fa = f32_of(a), fb = f32_of(b);
+        double d = (double)fa * (double)fb;      /* exact */
+
+        if (!isfinite(d)) {
+            continue;
+        }
+        fesetround(FE_TOWARDZERO);
+        host_clear();
+        volatile float t = fa * fb;
+        uint8_t tflags = host_flags();
+        fesetround(FE_TONEAREST);
+        host_clear();
+        volatile float r = fa * fb;
+        uint8_t rflags = host_flags();
+
+        /* odd: the truncation with its lsb set when inexact; RZ's flags */
+        uint32_t exp = bits_f32(t) | (d != (double)t);
+        float_status_init_x86(&st);
+        st.rounding_mode = float_round_to_odd;
+        uint32_t got = float32_mul(a, b, &st);
+        if (got != exp || st.flags != tflags) {
+            report("mul odd", 0, a, b, 0, got, st.flags, exp, tflags);
+        }
+
+        /* ties away: nearest-even unless exactly halfway, then away from zero */
+        float away = nextafterf(t, t < 0 || (t == 0 && signbit(t)) ? -INFINITY : INFINITY);
+        bool tie = d != (double)t && isfinite(away) && d == ((double)t + (double)away) / 2;
+        ties += tie;
+        exp = tie ? bits_f32(away) : bits_f32(r);
+        float_status_init_x86(&st);
+        st.rounding_mode = float_round_ties_away;
+        got = float32_mul(a, b, &st);
+        if (got != exp || (!tie && st.flags != rflags)) {
+            report("mul ties-away", 0, a, b, 0, got, st.flags, exp, rflags);
+        }
+    }
+    g_test_message("%d exact ties", ties);
+    g_assert_cmpint(failures, ==, 0);
+    g_assert_cmpint(ties, >, ncases / 100);
+}
+
 static void test_host_convert(void)
 {
     float_status st;
@@ -1452,6 +1506,7 @@ int main(int argc, char **argv)
         g_free(p64);
     }
     g_test_add_func("/softfloat/host/convert-f32-f64", test_host_convert);
+    g_test_add_func("/softfloat/host/mul-odd-ties-away", test_host_odd_ties_away);
 #ifdef HAVE_HOST_SSE
     g_test_add_func("/softfloat/host/convert-f32-f16", test_host_f16_convert);
     g_test_add_func("/softfloat/host/compare", test_host_compare);
