@@ -9,8 +9,8 @@
  * 0xa7/0xa8 disable/enable ports, 0xd0/0xd1 output port, 0xd2-0xd4 write
  * to a port's buffer / to the mouse, 0xdd/0xdf A20, 0xf0-0xff pulse output
  * lines.  The keyboard answers reset, LEDs, echo, identify, scan code set,
- * typematic, enable/disable/defaults; the mouse answers reset and
- * identify and acknowledges everything else.
+ * typematic, enable/disable/defaults; the mouse answers reset, identify,
+ * status and read-data (no movement) and acknowledges everything else.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -195,6 +195,10 @@ static void kbd_write(I8042State *s, uint8_t val)
         kbd_reset_state(s);
         i8042_put_kbd(s, KBD_ACK);
         break;
+    case 0xf7: case 0xf8: case 0xf9: case 0xfa: case 0xfb: case 0xfc:
+    case 0xfd:                        /* set key types (set 3): accepted */
+        i8042_put_kbd(s, KBD_ACK);
+        break;
     case 0xff:                        /* reset and self-test */
         kbd_reset_state(s);
         s->kbd_q.count = 0;
@@ -223,6 +227,18 @@ static void aux_write(I8042State *s, uint8_t val)
         break;
     case 0xf2:                        /* identify: standard mouse */
         i8042_put_aux(s, KBD_ACK);
+        i8042_put_aux(s, 0x00);
+        break;
+    case 0xe9:                        /* status: stream mode, 4 c/mm, 100/s */
+        i8042_put_aux(s, KBD_ACK);
+        i8042_put_aux(s, 0x00);
+        i8042_put_aux(s, 0x02);
+        i8042_put_aux(s, 0x64);
+        break;
+    case 0xeb:                        /* read data: one empty packet */
+        i8042_put_aux(s, KBD_ACK);
+        i8042_put_aux(s, 0x08);
+        i8042_put_aux(s, 0x00);
         i8042_put_aux(s, 0x00);
         break;
     case 0xff:

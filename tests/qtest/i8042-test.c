@@ -111,6 +111,28 @@ static void test_aux(void)
     qtest_outb(qts, DATA, 0xf2);
     g_assert_cmphex(kbc_read(qts), ==, 0xfa);
     g_assert_cmphex(kbc_read(qts), ==, 0x00);
+    /* reset: ACK, BAT OK, id */
+    qtest_outb(qts, CMD, 0xd4);
+    qtest_outb(qts, DATA, 0xff);
+    g_assert_cmphex(kbc_read(qts), ==, 0xfa);
+    g_assert_cmphex(kbc_read(qts), ==, 0xaa);
+    g_assert_cmphex(kbc_read(qts), ==, 0x00);
+    /* status request: ACK + 3 bytes */
+    qtest_outb(qts, CMD, 0xd4);
+    qtest_outb(qts, DATA, 0xe9);
+    g_assert_cmphex(kbc_read(qts), ==, 0xfa);
+    g_assert_cmphex(kbc_read(qts), ==, 0x00);
+    g_assert_cmphex(kbc_read(qts), ==, 0x02);
+    g_assert_cmphex(kbc_read(qts), ==, 0x64);
+    /* the mouse port disabled: its bytes wait; the command byte shows it */
+    qtest_outb(qts, CMD, 0xa7);
+    qtest_outb(qts, CMD, 0x20);
+    g_assert_cmphex(kbc_read(qts) & 0x20, ==, 0x20);
+    qtest_outb(qts, CMD, 0xd4);
+    qtest_outb(qts, DATA, 0xf2);
+    g_assert_cmphex(qtest_inb(qts, CMD) & OBF, ==, 0);
+    qtest_outb(qts, CMD, 0xa8);
+    g_assert_cmphex(kbc_read(qts), ==, 0xfa);
     qtest_quit(qts);
 }
 
