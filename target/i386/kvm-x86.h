@@ -7,6 +7,7 @@
 
 #include "accel/kvm/kvm-int.h"
 #include "target/i386/cpu.h"
+#include "sysemu/runstate.h"
 
 /*
  * kernel-irqchip=off: the userspace 8259 model (when it exists) sets this
@@ -26,6 +27,9 @@ bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
                           X86CPUIDConfig *cfg, char ***dropped);
 /* The pc's GSI routes (PIC pins 0-15, IOAPIC pins 0-23, IRQ0 -> pin 2). */
 void kvm_x86_pc_routes(KVMState *s);
+
+/* VM start/stop: keep kvmclock still while stopped (KVM_CAP_ADJUST_CLOCK) */
+void kvm_x86_clock_change(void *opaque, bool running, RunState state);
 
 /* Conversions between CPUX86State and the kernel's structures. */
 void kvm_x86_regs_to_kvm(const CPUX86State *env, struct kvm_regs *r);

@@ -30,6 +30,7 @@
 #include "hw/i386/x86-gsi.h"
 #include "target/i386/kvm-x86.h"
 #include "sysemu/main-loop.h"
+#include "sysemu/runstate.h"
 
 /* From the pc board; absent from builds (tests) without it. */
 #pragma weak pc_machine_kernel_irqchip
@@ -252,6 +253,43 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
     return true;
 }
 
+/*
+ * The guest's kvmclock runs on the host clock.  While the VM is stopped
+ * it must not advance: read it at stop (KVM_GET_CLOCK) and put it back at
+ * the next start (KVM_SET_CLOCK), as the KVM API documents for
+ * KVM_CAP_ADJUST_CLOCK.
+ */
+static struct {
+    bool valid;
+    uint64_t clock;
+} kvmclock_saved;
+
+void kvm_x86_clock_change(void *opaque, bool running, RunState state)
+{
+    KVMState *s = opaque;
+    struct kvm_clock_data data;
+    int r;
+
+    if (!running) {
+        memset(&data, 0, sizeof(data));
+        r = kvm_vm_ioctl(s, KVM_GET_CLOCK, &data);
+        if (r < 0) {
+            warn_report("kvm: KVM_GET_CLOCK: %s", strerror(-r));
+            return;
+        }
+        kvmclock_saved.clock = data.clock;
+        kvmclock_saved.valid = true;
+    } else if (kvmclock_saved.valid) {
+        memset(&data, 0, sizeof(data));
+        data.clock = kvmclock_saved.clock;
+        r = kvm_vm_ioctl(s, KVM_SET_CLOCK, &data);
+        if (r < 0) {
+            warn_report("kvm: KVM_SET_CLOCK: %s", strerror(-r));
+        }
+        kvmclock_saved.valid = false;
+    }
+}
+
 bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
 {
     uint64_t ident = KVM_IDENTITY_MAP_ADDR;
@@ -272,6 +310,10 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
     if (r < 0) {
         error_setg_errno(errp, -r, "kvm: KVM_SET_TSS_ADDR");
         return false;
+    }
+    if (kvm_check_extension(s, KVM_CAP_ADJUST_CLOCK)) {
+        kvmclock_saved.valid = false;
+        qemu_add_vm_change_state_handler(kvm_x86_clock_change, s);
     }
     s->irqchip_mode = machine_irqchip_mode(ms);
     if (!kvm_arch_irqchip_create(s, errp)) {
@@ -649,6 +691,7 @@ static const MSRSlot msr_slots[] = {
     MSR_SLOT(MSR_IA32_TSC_ADJUST, tsc_adjust, KVM_PUT_RESET_STATE),
     MSR_SLOT(MSR_IA32_TSC, tsc, KVM_PUT_RESET_STATE),
     MSR_SLOT(MSR_VM_HSAVE_PA, vm_hsave, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_IA32_FEATURE_CONTROL, feature_control, KVM_PUT_RESET_STATE),
 };
 
 static struct kvm_msrs *msrs_alloc(void)

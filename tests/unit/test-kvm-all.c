@@ -57,6 +57,8 @@ static struct {
     int set_signal_mask;
     /* threaded runs: KVM_RUN waits for a signal under this mask */
     bool threaded;
+    uint64_t clock;
+    int clock_sets;
     int get_regs_calls;
     sigset_t run_sigmask;
     /* KVM_RUN script: exits to report, then EINTR */
@@ -236,6 +238,13 @@ static int vm_ioctl(unsigned long req, void *arg)
         return 0;
     case KVM_CREATE_VCPU:
         return FD_VCPU0 + (int)(uintptr_t)arg;
+    case KVM_GET_CLOCK:
+        ((struct kvm_clock_data *)arg)->clock = fk.clock;
+        return 0;
+    case KVM_SET_CLOCK:
+        fk.clock = ((struct kvm_clock_data *)arg)->clock;
+        fk.clock_sets++;
+        return 0;
     case KVM_CREATE_IRQCHIP:
     case KVM_CREATE_PIT2:
     case KVM_SET_TSS_ADDR:
@@ -1279,6 +1288,24 @@ static void test_run_loop(void)
     vm_free(s);
 }
 
+/* kvmclock stands still while the VM is stopped */
+static void test_kvmclock_pause(void)
+{
+    KVMState *s;
+
+    fake_reset();
+    s = vm_new();
+    fk.clock = 1000;
+    kvm_x86_clock_change(s, false, RUN_STATE_PAUSED);
+    fk.clock = 999999;                      /* host time went on */
+    kvm_x86_clock_change(s, true, RUN_STATE_RUNNING);
+    g_assert_cmpuint(fk.clock, ==, 1000);
+    g_assert_cmpint(fk.clock_sets, ==, 1);
+    kvm_x86_clock_change(s, true, RUN_STATE_RUNNING);   /* nothing saved */
+    g_assert_cmpint(fk.clock_sets, ==, 1);
+    vm_free(s);
+}
+
 /* ---- interrupts, irqfd, ioeventfd ---- */
 
 static void test_irq_and_eventfds(void)
@@ -1346,5 +1373,6 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
+    g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
     return g_test_run();
 }
