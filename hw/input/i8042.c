@@ -89,6 +89,8 @@ static void i8042_fill_obuf(I8042State *s)
     }
     if ((b = ps2_queue_get(&s->ctl_q)) >= 0) {
         s->obuf_aux = false;
+    } else if ((b = ps2_queue_get(&s->ctl_aux_q)) >= 0) {
+        s->obuf_aux = true;
     } else if (!(s->mode & MODE_DISABLE_KBD) &&
                (b = ps2_queue_get(&s->kbd_q)) >= 0) {
         s->obuf_aux = false;
@@ -282,11 +284,13 @@ static void i8042_data_write(void *opaque, hwaddr addr, uint64_t val,
     case 0xd1:                        /* write output port */
         i8042_set_outport(s, val);
         break;
-    case 0xd2:                        /* write keyboard output buffer */
-        i8042_put_kbd(s, val);
+    case 0xd2:                        /* write keyboard output buffer: */
+        i8042_reply(s, val);          /* as if from the keyboard, even
+                                       * with the port disabled */
         break;
     case 0xd3:                        /* write mouse output buffer */
-        i8042_put_aux(s, val);
+        ps2_queue_put(&s->ctl_aux_q, val);
+        i8042_fill_obuf(s);
         break;
     case 0xd4:                        /* write to the mouse */
         aux_write(s, val);
@@ -422,6 +426,7 @@ static void i8042_reset(DeviceState *dev)
     s->obuf = 0;
     s->obuf_aux = false;
     memset(&s->ctl_q, 0, sizeof(s->ctl_q));
+    memset(&s->ctl_aux_q, 0, sizeof(s->ctl_aux_q));
     memset(&s->kbd_q, 0, sizeof(s->kbd_q));
     memset(&s->aux_q, 0, sizeof(s->aux_q));
     s->aux_pending = 0;
@@ -444,9 +449,9 @@ static const VMStateDescription vmstate_ps2_queue = {
 static int i8042_post_load(void *opaque, int version_id)
 {
     I8042State *s = opaque;
-    PS2Queue *queues[] = { &s->ctl_q, &s->kbd_q, &s->aux_q };
+    PS2Queue *queues[] = { &s->ctl_q, &s->ctl_aux_q, &s->kbd_q, &s->aux_q };
 
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (queues[i]->count > I8042_QUEUE_SIZE ||
             queues[i]->rptr >= I8042_QUEUE_SIZE) {
             return -EINVAL;
@@ -469,6 +474,7 @@ static const VMStateDescription vmstate_i8042 = {
         VMSTATE_UINT8(obuf, I8042State),
         VMSTATE_BOOL(obuf_aux, I8042State),
         VMSTATE_STRUCT(ctl_q, I8042State, vmstate_ps2_queue, PS2Queue),
+        VMSTATE_STRUCT(ctl_aux_q, I8042State, vmstate_ps2_queue, PS2Queue),
         VMSTATE_STRUCT(kbd_q, I8042State, vmstate_ps2_queue, PS2Queue),
         VMSTATE_STRUCT(aux_q, I8042State, vmstate_ps2_queue, PS2Queue),
         VMSTATE_UINT8(kbd_pending, I8042State),

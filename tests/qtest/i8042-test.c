@@ -99,6 +99,13 @@ static void test_aux(void)
     QTestState *qts = qtest_init("-M pc");
 
     qtest_irq_intercept_in(qts, "gsi");
+    /* 0xd3 works with the mouse port disabled (Linux's AUX loop test) */
+    qtest_outb(qts, CMD, 0xa7);
+    qtest_outb(qts, CMD, 0xd3);
+    qtest_outb(qts, DATA, 0x5a);
+    g_assert_cmphex(qtest_inb(qts, CMD) & AUX_OBF, ==, AUX_OBF);
+    g_assert_cmphex(qtest_inb(qts, DATA), ==, 0x5a);
+    qtest_outb(qts, CMD, 0xa8);
     /* write to the mouse output buffer: IRQ 12, AUX_OBF */
     qtest_outb(qts, CMD, 0xd3);
     qtest_outb(qts, DATA, 0x42);

@@ -34,7 +34,9 @@ typedef struct I8042State {
     uint8_t pending_cmd;        /* controller command awaiting data */
     uint8_t obuf;               /* last byte put in the output buffer */
     bool obuf_aux;              /* it came from the mouse */
-    PS2Queue ctl_q, kbd_q, aux_q;
+    PS2Queue ctl_q;             /* controller replies, 0xd2 bytes */
+    PS2Queue ctl_aux_q;         /* 0xd3 bytes (mouse side) */
+    PS2Queue kbd_q, aux_q;      /* from the devices; held while disabled */
     uint8_t kbd_pending;        /* keyboard command awaiting its argument */
     uint8_t aux_pending;
     uint8_t kbd_scancode_set;
