@@ -822,16 +822,28 @@ static uint64_t recip_step(CPUARMState *env, bool rsqrt, uint64_t a,
     }
     if (rsqrt) {
         uint64_t three = dbl ? 0x4008000000000000ull : 0x40400000u;
-        uint64_t half = dbl ? 0x3fe0000000000000ull : 0x3f000000u;
+        uint64_t onehalf = dbl ? 0x3ff8000000000000ull : 0x3fc00000u;
+        int mb = dbl ? 52 : 23, emax = dbl ? 0x7ff : 0xff;
+        int ea = (a >> mb) & emax, eb = (b >> mb) & emax;
 
         if (a_nan || b_nan) {
             return dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
                          HELPER(vfp_muladds)(env, three, na, b);
         }
-        r = dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
-                  HELPER(vfp_muladds)(env, three, na, b);
-        return dbl ? HELPER(vfp_muld)(env, r, half) :
-                     HELPER(vfp_muls)(env, r, half);
+        /* (3 - a*b) / 2 = 1.5 - (a/2)*b: halve the larger operand, which
+         * is exact while its exponent field is above 1 (one rounding) */
+        if (ea >= eb && ea > 1 && ea < emax) {
+            na -= 1ull << mb;
+        } else if (eb > 1 && eb < emax) {
+            b -= 1ull << mb;
+        } else {
+            r = dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
+                      HELPER(vfp_muladds)(env, three, na, b);
+            return dbl ? HELPER(vfp_muld)(env, r, 0x3fe0000000000000ull) :
+                         HELPER(vfp_muls)(env, r, 0x3f000000u);
+        }
+        return dbl ? HELPER(vfp_muladdd)(env, onehalf, na, b) :
+                     HELPER(vfp_muladds)(env, onehalf, na, b);
     }
     return dbl ? HELPER(vfp_muladdd)(env, dbl ? 0x4000000000000000ull : 0, na, b) :
                  HELPER(vfp_muladds)(env, 0x40000000u, na, b);
@@ -1461,6 +1473,14 @@ bool simd_supported(CPUARMState *env, int op, uint32_t p1, uint32_t p2)
 
     simd_decode(&a, op, p1, p2);
     if (!base_implemented(base) || !base_implemented(op)) {
+        return false;
+    }
+    if ((a.form == FORM_S || a.form == FORM_SX) && a.esz == 3 &&
+        (is_long3(base) || base == SIMD_SQXTN_v || base == SIMD_UQXTN_v ||
+         base == SIMD_SQXTUN_v)) {
+        return false;
+    }
+    if (base == SIMD_EXT_v && !a.q && a.imm >= 8) {
         return false;
     }
     if (a.form == FORM_V || a.form == FORM_X) {
