@@ -388,6 +388,59 @@ static void test_host_odd_ties_away(void)
     g_assert_cmpint(ties, >, ncases / 100);
 }
 
+/*
+ * f16 fused multiply-add: the host's double fma in RZ with the lsb set when
+ * inexact is the exact result rounded to odd at 53 bits, which rounds
+ * correctly to 11 bits in any mode (53 >= 11 + 2).
+ */
+static void test_f16_muladd(void)
+{
+    float_status st, sc;
+
+    failures = 0;
+    for (int m = 0; m < 4; m++) {
+        for (int i = 0; i < ncases; i++) {
+            uint16_t a = gen(5, 10, 0), b = gen(5, 10, 0), c = gen(5, 10, 0);
+            float_status_init_arm(&st);
+            st.rounding_mode = m;
+            sc = st;
+            volatile double da = f64_of(float16_to_float64(a, true, &sc));
+            volatile double db = f64_of(float16_to_float64(b, true, &sc));
+            volatile double dc = f64_of(float16_to_float64(c, true, &sc));
+            if (!isfinite(da) || !isfinite(db) || !isfinite(dc)) {
+                continue;
+            }
+            if (rnd() % 4 == 0) {
+                /* c near -a*b: cancellation */
+                sc.flags = 0;
+                c = float64_to_float16(bits_f64(-(da * db)), true, &sc) ^ (rnd() & 1);
+                dc = f64_of(float16_to_float64(c, true, &sc));
+                if (!isfinite(dc)) {
+                    continue;
+                }
+            }
+            fesetround(FE_TOWARDZERO);
+            host_clear();
+            volatile double t = fma(da, db, dc);
+            bool inexact = host_flags() & float_flag_inexact;
+            fesetround(host_modes[m]);
+            volatile double z = fma(da, db, dc);     /* an exact zero's sign */
+            fesetround(FE_TONEAREST);
+            uint64_t odd = t == 0 ? bits_f64(z) : bits_f64(t) | inexact;
+
+            sc.flags = 0;
+            uint16_t exp = float64_to_float16(odd, true, &sc);
+            uint8_t eflags = (sc.flags | (inexact ? float_flag_inexact : 0)) &
+                             ~float_flag_denormal_operand;
+            uint16_t got = float16_muladd(a, b, c, 0, &st);
+            if (got != exp || (st.flags & ~float_flag_denormal_operand) != eflags) {
+                report("f16 muladd", m, a, b, c, got, st.flags, exp, eflags);
+            }
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
 static void test_host_convert(void)
 {
     float_status st;
@@ -1507,6 +1560,7 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/softfloat/host/convert-f32-f64", test_host_convert);
     g_test_add_func("/softfloat/host/mul-odd-ties-away", test_host_odd_ties_away);
+    g_test_add_func("/softfloat/f16-via-f64/muladd", test_f16_muladd);
 #ifdef HAVE_HOST_SSE
     g_test_add_func("/softfloat/host/convert-f32-f16", test_host_f16_convert);
     g_test_add_func("/softfloat/host/compare", test_host_compare);
