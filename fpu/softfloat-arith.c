@@ -256,7 +256,7 @@ FloatParts fp_muladd(FloatParts a, FloatParts b, FloatParts c, int flags,
     bool psign = a.sign ^ b.sign;
     bool rsign_flip = flags & float_muladd_negate_result;
     int scale = (flags & float_muladd_halve_result) ? -1 : 0;
-    FloatParts out;
+    FloatParts out = { .cls = FC_ZERO };
 
     if ((a.cls == FC_INF || b.cls == FC_INF) && c.cls == FC_INF && c.sign != psign) {
         return fp_invalid_nan(s);
