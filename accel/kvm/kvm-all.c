@@ -420,8 +420,10 @@ static void *kvm_vcpu_thread_fn(void *arg)
     cpu_thread_signal_created(cpu);
 
     do {
-        if (cpu_can_run(cpu)) {
-            kvm_cpu_exec(cpu);
+        if (cpu_can_run(cpu) && kvm_cpu_exec(cpu) == EXCP_DEBUG) {
+            /* the debugger's: stop here, the gdb stub takes over */
+            cpu->stopped = true;
+            qemu_system_debug_request();
         }
         qemu_wait_io_event(cpu);
     } while (!cpu->unplug || cpu_can_run(cpu));
@@ -450,6 +452,12 @@ static void kvm_handle_interrupt(CPUState *cpu, int mask)
     }
 }
 
+static bool kvm_supports_guest_debug(void)
+{
+    return kvm_enabled() &&
+           kvm_check_extension(kvm_state_global, KVM_CAP_SET_GUEST_DEBUG) > 0;
+}
+
 static const AccelOps kvm_accel_ops = {
     .name = "kvm",
     .help = "Linux KVM (x86-64 hosts): device=PATH (default /dev/kvm)",
@@ -463,6 +471,10 @@ static const AccelOps kvm_accel_ops = {
     .synchronize_post_reset = kvm_cpu_synchronize_post_reset,
     .synchronize_post_init = kvm_cpu_synchronize_post_init,
     .synchronize_pre_loadvm = kvm_cpu_synchronize_pre_loadvm,
+    .supports_guest_debug = kvm_supports_guest_debug,
+    .insert_breakpoint = kvm_arch_insert_breakpoint,
+    .remove_breakpoint = kvm_arch_remove_breakpoint,
+    .remove_all_breakpoints = kvm_arch_remove_all_breakpoints,
 };
 
 ACCEL_REGISTER(kvm_accel_ops)

@@ -224,9 +224,10 @@ int kvm_handle_exit(CPUState *cpu, struct kvm_run *run)
                          (uint64_t)run->internal.data[i]);
         }
         return -1;
+    case KVM_EXIT_DEBUG:
+        return kvm_arch_handle_debug(cpu, run);
     case KVM_EXIT_UNKNOWN:
     case KVM_EXIT_EXCEPTION:
-    case KVM_EXIT_DEBUG:
         report_and_stop(cpu, "unexpected exit %s",
                         exit_reason_name(run->exit_reason));
         return -1;

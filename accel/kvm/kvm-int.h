@@ -132,6 +132,14 @@ void kvm_arch_post_run(CPUState *cpu, struct kvm_run *run);
 bool kvm_arch_process_async_events(CPUState *cpu);
 /* Exits the generic code does not know; same return as kvm_handle_exit. */
 int kvm_arch_handle_exit(CPUState *cpu, struct kvm_run *run);
+/* gdb: breakpoints (gdb Z types 0-4) for every vCPU, and KVM_EXIT_DEBUG
+ * (EXCP_DEBUG if it is the debugger's, 0 if handed back to the guest) */
+int kvm_arch_insert_breakpoint(CPUState *cpu, int type, vaddr addr,
+                               vaddr len);
+int kvm_arch_remove_breakpoint(CPUState *cpu, int type, vaddr addr,
+                               vaddr len);
+void kvm_arch_remove_all_breakpoints(CPUState *cpu);
+int kvm_arch_handle_debug(CPUState *cpu, struct kvm_run *run);
 /* Create the in-kernel irqchip/PIT for the board (mode already chosen). */
 bool kvm_arch_irqchip_create(KVMState *s, Error **errp);
 

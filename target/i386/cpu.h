@@ -320,6 +320,11 @@ typedef struct X86CPU {
     uint32_t apic_id;
     X86FeatureRequest req;
     bool cpuid_ready;             /* env.cpuid built */
+    /* KVM guest debug (target/i386/kvm.c): breakpoint generation applied
+     * to this vCPU, single-step state applied, #BP/#DB to hand back */
+    unsigned kvm_debug_gen;
+    bool kvm_debug_step;
+    uint32_t kvm_debug_inject;
 } X86CPU;
 
 typedef struct X86CPUClass {

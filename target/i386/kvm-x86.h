@@ -28,6 +28,9 @@ bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
 /* The pc's GSI routes (PIC pins 0-15, IOAPIC pins 0-23, IRQ0 -> pin 2). */
 void kvm_x86_pc_routes(KVMState *s);
 
+/* DR7 value programmed for the debugger's hardware breakpoints. */
+uint64_t kvm_x86_debug_dr7(void);
+
 /* VM start/stop: keep kvmclock still while stopped (KVM_CAP_ADJUST_CLOCK) */
 void kvm_x86_clock_change(void *opaque, bool running, RunState state);
 

@@ -57,6 +57,8 @@ static struct {
     int set_signal_mask;
     /* threaded runs: KVM_RUN waits for a signal under this mask */
     bool threaded;
+    struct kvm_guest_debug guest_debug;
+    int guest_debug_sets;
     uint64_t clock;
     int clock_sets;
     int get_regs_calls;
@@ -263,6 +265,10 @@ static int vcpu_ioctl(unsigned long req, void *arg)
         fk.cpuid = g_memdup2(c, sizeof(*c) + c->nent * sizeof(c->entries[0]));
         return 0;
     }
+    case KVM_SET_GUEST_DEBUG:
+        fk.guest_debug = *(struct kvm_guest_debug *)arg;
+        fk.guest_debug_sets++;
+        return 0;
     case KVM_SET_SIGNAL_MASK: {
         struct kvm_signal_mask *km = arg;
         g_assert_cmpuint(km->len, ==, 8);
@@ -1288,6 +1294,95 @@ static void test_run_loop(void)
     vm_free(s);
 }
 
+/* gdb under KVM: INT3 breakpoints, debug registers, single step */
+static void test_guest_debug(void)
+{
+    MemoryRegion ram;
+    KVMState *s;
+    CPUState *cs;
+    struct kvm_run *run;
+    uint8_t b;
+
+    fake_reset();
+    cap_set(KVM_CAP_SET_GUEST_DEBUG, 1);
+    s = vm_new();
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    run = run_area(cs);
+    g_assert_true(memory_region_init_ram(&ram, NULL, "dbg-ram", 0x10000,
+                                         &error_abort));
+    memory_region_add_subregion(get_system_memory(), 0x100000, &ram);
+    memset(memory_region_get_ram_ptr(&ram), 0x90, 0x10000);
+
+    /* Z0: an INT3 in memory (paging off: virtual = physical) */
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 0, 0x100010, 1), ==, 0);
+    b = ((uint8_t *)memory_region_get_ram_ptr(&ram))[0x10];
+    g_assert_cmphex(b, ==, 0xcc);
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.guest_debug.control, ==,
+                    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP);
+    kvm_arch_pre_run(cs, run);                  /* unchanged: no ioctl */
+    g_assert_cmpint(fk.guest_debug_sets, ==, 1);
+
+    run->exit_reason = KVM_EXIT_DEBUG;
+    run->debug.arch.exception = 3;
+    run->debug.arch.pc = 0x100010;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_DEBUG);
+    /* the guest's own INT3 goes back to it */
+    run->debug.arch.pc = 0x100020;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.guest_debug.control & KVM_GUESTDBG_INJECT_BP, !=, 0);
+    g_assert_cmpint(fk.guest_debug_sets, ==, 2);
+    kvm_arch_pre_run(cs, run);                  /* injected once only */
+    g_assert_cmpint(fk.guest_debug_sets, ==, 2);
+
+    /* Z1 + Z2: DR0/DR1 */
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 1, 0x2000, 1), ==, 0);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 2, 0x3000, 4), ==, 0);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 2, 0x3000, 3), ==,
+                    -EINVAL);
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.guest_debug.control, ==,
+                    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP |
+                    KVM_GUESTDBG_USE_HW_BP);
+    g_assert_cmphex(fk.guest_debug.arch.debugreg[0], ==, 0x2000);
+    g_assert_cmphex(fk.guest_debug.arch.debugreg[1], ==, 0x3000);
+    g_assert_cmphex(fk.guest_debug.arch.debugreg[7], ==, 0xd0060a);
+    run->debug.arch.exception = 1;
+    run->debug.arch.dr6 = 0xffff0ff0 | 2;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_DEBUG);
+    g_assert_true(cs->watchpoint_hit);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 1, 0x4000, 1), ==, 0);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 1, 0x5000, 1), ==, 0);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 1, 0x6000, 1), ==,
+                    -ENOSPC);
+    g_assert_cmpint(kvm_arch_insert_breakpoint(cs, 7, 0x6000, 1), ==,
+                    -ENOSYS);
+
+    /* single step */
+    cs->singlestep_enabled = 1;
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.guest_debug.control & KVM_GUESTDBG_SINGLESTEP, !=, 0);
+    run->debug.arch.dr6 = 0xffff0ff0 | (1u << 14);
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, EXCP_DEBUG);
+    cs->singlestep_enabled = 0;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);   /* guest's #DB */
+
+    /* all gone: memory restored, debugging off */
+    kvm_arch_remove_all_breakpoints(cs);
+    b = ((uint8_t *)memory_region_get_ram_ptr(&ram))[0x10];
+    g_assert_cmphex(b, ==, 0x90);
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.guest_debug.control, ==, KVM_GUESTDBG_INJECT_DB);
+    g_assert_cmpint(kvm_arch_remove_breakpoint(cs, 0, 0x100010, 1), ==,
+                    -ENOENT);
+
+    memory_region_del_subregion(get_system_memory(), &ram);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
 /* kvmclock stands still while the VM is stopped */
 static void test_kvmclock_pause(void)
 {
@@ -1374,5 +1469,6 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
+    g_test_add_func("/kvm/gdb/guest-debug", test_guest_debug);
     return g_test_run();
 }
