@@ -112,18 +112,22 @@ uint64_t fp_round_pack(FloatParts p, const FloatFmt *f, int rmode, bool flush,
         return sign_bit + ((uint64_t)(be - 1) << fbits) + (frac >> shift);
     }
 
-    /* Tiny before rounding: the biased exponent is below 1. */
-    if (flush) {
-        float_raise(float_flag_output_denormal, s);
-        return sign_bit;
-    }
+    /*
+     * Tiny before rounding: the biased exponent is below 1.  With tininess
+     * after rounding it is tiny unless rounding with an unbounded exponent
+     * reaches the smallest normal.  Flushing uses the same rule (Arm
+     * FPRoundBase flushes before rounding; x86 FTZ after, as the host does).
+     */
     bool tiny = true;
     if (!s->tininess_before_rounding && be == 0 && rmode != float_round_to_odd) {
-        /* would it round up to the smallest normal with unbounded exponent? */
         if ((frac | mask) == ~0ull &&
             fp_round_up(frac & mask, half, true, p.sign, rmode)) {
             tiny = false;
         }
+    }
+    if (flush && tiny) {
+        float_raise(float_flag_output_denormal, s);
+        return sign_bit;
     }
     frac = fp_shr_jam(frac, 1 - be);
     rem = frac & mask;

@@ -75,7 +75,8 @@ typedef struct float_status {
     uint8_t rounding_mode;          /* FloatRoundMode */
     uint8_t flags;                  /* float_flag_* accumulated */
     uint8_t nan_rule;               /* FloatNaNRule */
-    bool flush_to_zero;             /* tiny results become signed zero + output_denormal */
+    bool flush_to_zero;             /* tiny results (tininess rule below) become signed
+                                       zero + output_denormal */
     bool flush_inputs_to_zero;      /* denormal inputs read as signed zero + input_denormal */
     bool default_nan_mode;          /* every NaN result is the default NaN */
     bool tininess_before_rounding;  /* Arm: true; x86 SSE: false (F16C: true) */
