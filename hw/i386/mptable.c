@@ -1,18 +1,19 @@
 /*
  * Intel MultiProcessor Specification 1.4 tables for direct kernel boot:
  * without firmware there is no ACPI, so this is how a kernel learns the
- * CPUs (local APIC ids 0..n-1), the IOAPIC at 0xfec00000 and the ISA IRQ
- * routing (IRQ 0 on IOAPIC pin 2, as the PC's override says).  Linux
- * finds the floating pointer in the last KiB of base memory (639 KiB).
+ * CPUs (local APIC ids 0..n-1), the IOAPIC at 0xfec00000, the ISA IRQ
+ * routing (IRQ 0 on IOAPIC pin 2, as the PC's override says) and which
+ * IOAPIC pin each PCI slot's INTx reaches.  Linux finds the floating
+ * pointer in the last KiB of base memory (639 KiB).
  *
- * Layout: floating pointer at 0x9fc00, the configuration table after it
- * when both fit in that last KiB (up to 40 CPUs), else right below it;
- * x86_mptable_reserved() gives the start of what the e820 map reserves
- * (up to 640 KiB).
+ * The board rebuilds the tables on every reset (PCI devices from -device
+ * exist by then) after routing PIRQ A-D; the configuration table lies
+ * right below the floating pointer at 0x9fc00, inside the range
+ * x86_mptable_reserved() gives (sized for the worst case).
  */
 #include "turtle/osdep.h"
 #include "hw/i386/x86-boot.h"
-#include "hw/core/loader.h"
+#include "exec/memory.h"
 
 #define MP_FLOAT_ADDR   0x9fc00
 #define MP_LAPIC_ADDR   0xfee00000
@@ -22,29 +23,25 @@
 #define MP_LAPIC_VER    0x14
 #define MP_BUS_PCI      0
 #define MP_BUS_ISA      1
+#define MP_MAX_PCI_IRQS (32 * 4)
+/* PCI INTx arrive level-triggered; the lines are modelled active high
+ * (what QEMU's MADT declares for IRQs 5, 9, 10, 11) */
+#define MP_IRQ_LEVEL_HIGH 0x0d
 
 enum { MP_PROCESSOR, MP_BUS, MP_IOAPIC, MP_INTSRC, MP_LINTSRC };
 enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 
-static size_t mptable_size(unsigned ncpus)
+static size_t mptable_size(unsigned ncpus, unsigned npci, unsigned nisa)
 {
-    /* header, CPUs, 2 buses, IOAPIC, 15 ISA IRQs, 2 local */
-    return 44 + 20 * ncpus + 8 * 2 + 8 + 8 * 15 + 8 * 2;
-}
-
-static hwaddr mptable_addr(unsigned ncpus)
-{
-    size_t size = mptable_size(ncpus);
-
-    if (16 + size <= 0x400) {
-        return MP_FLOAT_ADDR + 16;
-    }
-    return ROUND_DOWN(MP_FLOAT_ADDR - size, 16);
+    /* header, CPUs, 2 buses, IOAPIC, ISA IRQs, PCI INTx, 2 local */
+    return 44 + 20 * ncpus + 8 * 2 + 8 + 8 * nisa + 8 * npci + 8 * 2;
 }
 
 hwaddr x86_mptable_reserved(unsigned ncpus)
 {
-    return MIN((hwaddr)MP_FLOAT_ADDR, ROUND_DOWN(mptable_addr(ncpus), 1024));
+    size_t worst = mptable_size(ncpus, MP_MAX_PCI_IRQS, 15);
+
+    return ROUND_DOWN(MP_FLOAT_ADDR - worst, 4096);
 }
 
 static uint8_t mp_checksum(const uint8_t *p, size_t len)
@@ -67,31 +64,43 @@ static uint8_t *mp_entry(uint8_t **pos, size_t len, uint8_t type)
 }
 
 static void mp_irq(uint8_t **pos, uint8_t type, uint8_t irqtype,
-                   uint8_t bus, uint8_t src, uint8_t dst_id, uint8_t dst_pin)
+                   uint16_t flags, uint8_t bus, uint8_t src, uint8_t dst_id,
+                   uint8_t dst_pin)
 {
     uint8_t *e = mp_entry(pos, 8, type);
 
     e[1] = irqtype;
-    st16_le_p(e + 2, 0);            /* polarity/trigger: conform to bus */
+    st16_le_p(e + 2, flags);        /* 0: polarity/trigger of the bus */
     e[4] = bus;
     e[5] = src;
     e[6] = dst_id;
     e[7] = dst_pin;
 }
 
-bool x86_mptable_build(unsigned ncpus, Error **errp)
+void x86_mptable_write(unsigned ncpus, const X86MPPCIIrq *pci, unsigned npci)
 {
-    size_t size = mptable_size(ncpus);
-    hwaddr table = mptable_addr(ncpus);
-    g_autofree uint8_t *t = g_malloc0(size);
+    uint16_t pci_isa_irqs = 0;
+    unsigned nisa = 0, count = 0;
+    size_t size;
+    hwaddr table;
+    uint8_t *t, *pos;
     uint8_t fp[16] = { '_', 'M', 'P', '_' };
-    uint8_t *pos = t + 44;
-    unsigned count = 0;
 
-    if (ncpus == 0 || ncpus > 255) {
-        error_setg(errp, "MP table: %u CPUs is out of range", ncpus);
-        return false;
+    g_assert(ncpus >= 1 && ncpus <= 255 && npci <= MP_MAX_PCI_IRQS);
+    for (unsigned i = 0; i < npci; i++) {
+        pci_isa_irqs |= 1 << pci[i].irq;
     }
+    for (int irq = 0; irq < 16; irq++) {
+        /* IRQ 2 is the 8259 cascade; PCI-routed IRQs get PCI entries */
+        if (irq != 2 && !(pci_isa_irqs & (1 << irq))) {
+            nisa++;
+        }
+    }
+    size = mptable_size(ncpus, npci, nisa);
+    table = ROUND_DOWN(MP_FLOAT_ADDR - size, 16);
+    t = g_malloc0(size);
+    pos = t + 44;
+
     memcpy(t, "PCMP", 4);
     t[6] = 4;                                /* spec revision 1.4 */
     memcpy(t + 8, "TURTLE  ", 8);
@@ -106,29 +115,36 @@ bool x86_mptable_build(unsigned ncpus, Error **errp)
         st32_le_p(e + 4, 0x600);             /* family 6 */
         st32_le_p(e + 8, 0x201);             /* FPU, APIC */
     }
-    memcpy(mp_entry(&pos, 8, MP_BUS) + 2, "PCI   ", 6);
-    t[44 + 20 * ncpus + 1] = MP_BUS_PCI;
-    memcpy(mp_entry(&pos, 8, MP_BUS) + 2, "ISA   ", 6);
-    t[44 + 20 * ncpus + 9] = MP_BUS_ISA;
-    count += 2;
     {
-        uint8_t *e = mp_entry(&pos, 8, MP_IOAPIC);
+        uint8_t *e = mp_entry(&pos, 8, MP_BUS);
+        e[1] = MP_BUS_PCI;
+        memcpy(e + 2, "PCI   ", 6);
+        e = mp_entry(&pos, 8, MP_BUS);
+        e[1] = MP_BUS_ISA;
+        memcpy(e + 2, "ISA   ", 6);
+        e = mp_entry(&pos, 8, MP_IOAPIC);
         e[1] = MP_IOAPIC_ID;
         e[2] = MP_IOAPIC_VER;
         e[3] = 0x01;
         st32_le_p(e + 4, MP_IOAPIC_ADDR);
-        count++;
+        count += 3;
     }
     for (int irq = 0; irq < 16; irq++) {
-        if (irq == 2) {
-            continue;                        /* the 8259 cascade */
+        if (irq == 2 || (pci_isa_irqs & (1 << irq))) {
+            continue;
         }
-        mp_irq(&pos, MP_INTSRC, MP_INT, MP_BUS_ISA, irq, MP_IOAPIC_ID,
+        mp_irq(&pos, MP_INTSRC, MP_INT, 0, MP_BUS_ISA, irq, MP_IOAPIC_ID,
                irq == 0 ? 2 : irq);
         count++;
     }
-    mp_irq(&pos, MP_LINTSRC, MP_EXTINT, MP_BUS_ISA, 0, 0xff, 0);
-    mp_irq(&pos, MP_LINTSRC, MP_NMI, MP_BUS_ISA, 0, 0xff, 1);
+    for (unsigned i = 0; i < npci; i++) {
+        /* source: bits 6:2 the device number, 1:0 the pin (INTA = 0) */
+        mp_irq(&pos, MP_INTSRC, MP_INT, MP_IRQ_LEVEL_HIGH, MP_BUS_PCI,
+               (pci[i].slot << 2) | pci[i].pin, MP_IOAPIC_ID, pci[i].irq);
+        count++;
+    }
+    mp_irq(&pos, MP_LINTSRC, MP_EXTINT, 0, MP_BUS_ISA, 0, 0xff, 0);
+    mp_irq(&pos, MP_LINTSRC, MP_NMI, 0, MP_BUS_ISA, 0, 0xff, 1);
     count += 2;
     g_assert((size_t)(pos - t) == size);
     st16_le_p(t + 4, size);
@@ -140,8 +156,9 @@ bool x86_mptable_build(unsigned ncpus, Error **errp)
     fp[9] = 4;
     fp[10] = mp_checksum(fp, 16);
 
-    return rom_add_blob(&address_space_memory, table, t, size, "MP table",
-                        errp) &&
-           rom_add_blob(&address_space_memory, MP_FLOAT_ADDR, fp, 16,
-                        "MP floating pointer", errp);
+    address_space_write(&address_space_memory, table, MEMTXATTRS_UNSPECIFIED,
+                        t, size);
+    address_space_write(&address_space_memory, MP_FLOAT_ADDR,
+                        MEMTXATTRS_UNSPECIFIED, fp, sizeof(fp));
+    g_free(t);
 }

@@ -35,6 +35,7 @@
 #include "hw/pci/piix3.h"
 #include "hw/rtc/mc146818.h"
 #include "sysemu/qtest.h"
+#include "sysemu/runstate.h"
 
 #define PC_LOWMEM_MAX     0xe0000000ULL   /* RAM below 4G if -m < 3.5G */
 #define PC_LOWMEM_SPLIT   0xc0000000ULL   /* ... else 3 GiB */
@@ -337,6 +338,50 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
                     &error_abort);
 }
 
+/* ---- direct boot: what firmware would set up on every reset ---- */
+
+/* PIRQ A-D -> ISA IRQ, as SeaBIOS routes them on this chipset */
+static const uint8_t pc_pirq_irqs[4] = { 10, 10, 11, 11 };
+
+static void pc_direct_boot_reset(void *opaque)
+{
+    PCMachineState *pcms = opaque;
+    PCIBus *bus = pcms->pci_bus;
+    PCIDevice *piix3 = pci_find_device(bus, 0, PCI_DEVFN(1, 0));
+    X86MPPCIIrq irqs[32 * 4];
+    unsigned n = 0;
+
+    if (!x86_boot_state()->valid) {
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        PCI_DEVICE_GET_CLASS(piix3)->config_write(piix3, PIIX_PIRQRC + i,
+                                                  pc_pirq_irqs[i], 1);
+    }
+    /* each function's interrupt line, and one MP entry per slot and pin */
+    for (int devfn = 0; devfn < 256; devfn++) {
+        PCIDevice *dev = bus->devices[devfn];
+        int pin = dev ? dev->config[PCI_INTERRUPT_PIN] : 0;
+        uint8_t irq;
+        bool listed = false;
+
+        if (pin < 1 || pin > 4) {
+            continue;
+        }
+        irq = pc_pirq_irqs[bus->map_irq(dev, pin - 1)];
+        dev->config[PCI_INTERRUPT_LINE] = irq;
+        for (unsigned i = 0; i < n; i++) {
+            listed |= irqs[i].slot == PCI_SLOT(devfn) && irqs[i].pin == pin - 1;
+        }
+        if (!listed) {
+            irqs[n++] = (X86MPPCIIrq) {
+                .slot = PCI_SLOT(devfn), .pin = pin - 1, .irq = irq,
+            };
+        }
+    }
+    x86_mptable_write(MAX(MACHINE(pcms)->smp_cpus, 1), irqs, n);
+}
+
 /* ---- devices ---- */
 
 static void pc_serial_init(ISABus *isa)
@@ -446,6 +491,7 @@ static void pc_init(MachineState *ms)
             error_report_err(err);
             exit(1);
         }
+        qemu_register_reset(pc_direct_boot_reset, pcms);
     }
 }
 

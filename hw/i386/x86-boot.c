@@ -344,15 +344,6 @@ static bool linux_load(const X86BootInfo *info, FWCfgState *fw,
     return true;
 }
 
-/* What every direct boot gets besides its kernel: the MP table. */
-static bool x86_boot_finish(const X86BootInfo *info, Error **errp)
-{
-    if (!boot_state.valid) {
-        return true;             /* -bios: the firmware describes the PC */
-    }
-    return x86_mptable_build(MAX(info->ncpus, 1), errp);
-}
-
 bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                      Error **errp)
 {
@@ -369,8 +360,7 @@ bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                        info->kernel, size);
             return false;
         }
-        return linux_load(info, fw_cfg, data, size, errp) &&
-               x86_boot_finish(info, errp);
+        return linux_load(info, fw_cfg, data, size, errp);
     }
     if (multiboot_detect(data, size, &mb_off)) {
         if (info->firmware) {
@@ -379,8 +369,7 @@ bool x86_load_kernel(const X86BootInfo *info, FWCfgState *fw_cfg,
                        info->kernel);
             return false;
         }
-        return multiboot_load(info, data, size, mb_off, errp) &&
-               x86_boot_finish(info, errp);
+        return multiboot_load(info, data, size, mb_off, errp);
     }
     if (elf_is_elf(data, size)) {
         error_setg(errp, "%s: an ELF file without a multiboot header is not "

@@ -114,14 +114,14 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     g_assert_cmphex(initrd_addr & 0xfff, ==, 0);
     qtest_memread(qts, initrd_addr, buf, MODULE_SIZE);
     g_assert_cmpmem(buf, MODULE_SIZE, mod, MODULE_SIZE);
-    /* e820: 639 KiB, MP table, 1 MiB..low, KVM pages, 4 GiB..(high) */
+    /* e820: 636 KiB, MP tables, 1 MiB..low, KVM pages, 4 GiB..(high) */
     n = zp[0x1e8];
     g_assert_cmpint(n, ==, high ? 5 : 4);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2d0), ==, 0);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0x9fc00);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0x9f000);
     g_assert_cmphex(*(uint32_t *)(zp + 0x2e0), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x9fc00);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, 0x400);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x9f000);
+    g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, 0x1000);
     g_assert_cmphex(*(uint32_t *)(zp + 0x2f4), ==, 2);
     g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 0x100000);
     g_assert_cmphex(*(uint64_t *)(zp + 0x300), ==, low - 0x100000);
@@ -242,17 +242,29 @@ static uint8_t sum8(const uint8_t *p, size_t n)
     return s;
 }
 
-/* MP tables (Intel MP Spec 1.4) describe the CPUs and IOAPIC. */
-static void check_mptable(const char *smp, unsigned ncpus)
+/* Config space byte through 0xcf8/0xcfc. */
+static uint8_t cfg_readb(QTestState *qts, int dev, int reg)
+{
+    qtest_outl(qts, 0xcf8, 0x80000000u | (dev << 11) | (reg & 0xfc));
+    return qtest_inb(qts, 0xcfc + (reg & 3));
+}
+
+/*
+ * MP tables (Intel MP Spec 1.4) describe the CPUs, the IOAPIC and the
+ * interrupt routing; with pci-testdev in slot 3 (INTA -> PIRQ D -> IRQ 11)
+ * the table gets a level-triggered PCI entry instead of ISA IRQ 11.
+ */
+static void check_mptable(const char *smp, unsigned ncpus, bool pcidev)
 {
     size_t size;
     g_autofree uint8_t *bz = make_bzimage(&size, 0x20c, 1, 2047);
     g_autofree char *kernel = write_file("bzmp.img", bz, size);
-    QTestState *qts = qtest_initf("-M pc -smp %s -kernel %s", smp, kernel);
+    QTestState *qts = qtest_initf("-M pc -smp %s -kernel %s %s", smp, kernel,
+                                  pcidev ? "-device pci-testdev,addr=3" : "");
     uint8_t fp[16], t[8192];
     uint32_t addr;
     uint16_t len, count;
-    unsigned cpus = 0, ioapics = 0, intsrc = 0;
+    unsigned cpus = 0, ioapics = 0, intsrc = 0, pci = 0;
     uint8_t *e;
 
     qtest_memread(qts, 0x9fc00, fp, 16);
@@ -283,9 +295,18 @@ static void check_mptable(const char *smp, unsigned ncpus)
             e += 8;
             break;
         case 3:
-            /* ISA IRQ 0 arrives on pin 2, the others on their own pin */
-            g_assert_cmpuint(e[7], ==, e[5] == 0 ? 2 : e[5]);
-            intsrc++;
+            if (e[4] == 0) {
+                /* PCI bus: slot 3 INTA, level/high, IOAPIC pin 11 */
+                g_assert_cmphex(e[5], ==, (3 << 2) | 0);
+                g_assert_cmphex(*(uint16_t *)(e + 2), ==, 0x0d);
+                g_assert_cmpuint(e[7], ==, 11);
+                pci++;
+            } else {
+                /* ISA IRQ 0 arrives on pin 2, the others on their own */
+                g_assert_cmpuint(e[7], ==, e[5] == 0 ? 2 : e[5]);
+                g_assert_cmpuint(e[5], !=, pcidev ? 11 : 2);
+                intsrc++;
+            }
             e += 8;
             break;
         default:
@@ -296,16 +317,23 @@ static void check_mptable(const char *smp, unsigned ncpus)
     g_assert_cmpuint(e - t, ==, len);
     g_assert_cmpuint(cpus, ==, ncpus);
     g_assert_cmpuint(ioapics, ==, 1);
-    g_assert_cmpuint(intsrc, ==, 15);
+    g_assert_cmpuint(intsrc, ==, pcidev ? 14 : 15);
+    g_assert_cmpuint(pci, ==, pcidev ? 1 : 0);
+    if (pcidev) {
+        /* what firmware would do: PIRQs routed, interrupt line set */
+        g_assert_cmphex(cfg_readb(qts, 1, 0x60), ==, 10);
+        g_assert_cmphex(cfg_readb(qts, 1, 0x63), ==, 11);
+        g_assert_cmphex(cfg_readb(qts, 3, 0x3c), ==, 11);
+    }
     qtest_quit(qts);
     unlink(kernel);
 }
 
 static void test_mptable(void)
 {
-    check_mptable("1", 1);
-    check_mptable("4", 4);
-    check_mptable("100", 100);       /* table below 0x9fc00 */
+    check_mptable("1", 1, false);
+    check_mptable("4", 4, true);
+    check_mptable("100", 100, true);
 }
 
 /* ---- multiboot ---- */
@@ -375,7 +403,7 @@ static void check_mb_info(QTestState *qts, const char *kernel,
 
     qtest_memread(qts, 0x9500, mbi, sizeof(mbi));
     g_assert_cmphex(mbi[0], ==, 0x24f);
-    g_assert_cmpuint(mbi[1], ==, 639);
+    g_assert_cmpuint(mbi[1], ==, 636);
     g_assert_cmpuint(mbi[2], ==, (low - (1 << 20)) / 1024);
     qtest_memread(qts, mbi[4], str, sizeof(str));
     str[255] = 0;
@@ -387,7 +415,7 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     qtest_memread(qts, 0x9000, mm, 96);
     g_assert_cmpuint(*(uint32_t *)mm, ==, 20);
     g_assert_cmphex(*(uint64_t *)(mm + 4), ==, 0);
-    g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0x9fc00);
+    g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0x9f000);
     g_assert_cmpuint(*(uint32_t *)(mm + 44), ==, 2);
     g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0x100000);
     g_assert_cmphex(*(uint64_t *)(mm + 60), ==, low - 0x100000);

@@ -126,11 +126,17 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *data,
 int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max);
 
 /*
- * mptable.c: Intel MP Specification 1.4 tables (CPUs, IOAPIC, ISA IRQ
- * routing) for a direct boot, floating pointer at 0x9fc00.  The e820 map
- * reserves from x86_mptable_reserved(ncpus) to 640 KiB.
+ * mptable.c: Intel MP Specification 1.4 tables (CPUs, IOAPIC, ISA and PCI
+ * IRQ routing) for a direct boot, floating pointer at 0x9fc00, written by
+ * the board on every reset.  The e820 map reserves from
+ * x86_mptable_reserved(ncpus) to 640 KiB.
  */
-bool x86_mptable_build(unsigned ncpus, Error **errp);
+typedef struct X86MPPCIIrq {
+    uint8_t slot;            /* PCI device number on bus 0 */
+    uint8_t pin;             /* 0 = INTA */
+    uint8_t irq;             /* ISA IRQ = IOAPIC pin it is routed to */
+} X86MPPCIIrq;
+void x86_mptable_write(unsigned ncpus, const X86MPPCIIrq *pci, unsigned npci);
 hwaddr x86_mptable_reserved(unsigned ncpus);
 
 /* Shared by both loaders: the direct-boot GDT and (long mode) page
