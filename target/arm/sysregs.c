@@ -364,6 +364,19 @@ static void ttbr_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
     env->ttb_slot = slot;
 }
 
+/* L2CTLR_EL1.NumCores (bits 25:24): CPUs in the cluster, minus one */
+static uint64_t l2ctlr_read(CPUARMState *env, const ARMCPRegInfo *ri)
+{
+    unsigned n = cpus_list ? cpus_list->len : 1;
+
+    return (uint64_t)((n > 4 ? 4 : n) - 1) << 24;
+}
+
+static void ignore_write(CPUARMState *env, const ARMCPRegInfo *ri,
+                         uint64_t v)
+{
+}
+
 static void oslar_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
 {
     env->cp15.oslsr_el1 = (env->cp15.oslsr_el1 & ~2ull) | ((v & 1) << 1);
@@ -439,9 +452,11 @@ static void tlbi_va_write(CPUARMState *env, const ARMCPRegInfo *ri,
     REG("CNT" kind "_CVAL_EL0", 3, 3, 14, crm, 2, PL0_RW, .type = ARM_CP_IO, \
         .accessfn = gt_timer_access, .readfn = gt_cval_read, \
         .writefn = gt_cval_write, .opaque = t)
-#define DBG(n) \
+/* ID_AA64DFR0: 6 breakpoints, 4 watchpoints (storage only) */
+#define DBGB(n) \
     FIELD("DBGBVR" #n "_EL1", 2, 0, 0, n, 4, PL1_RW, cp15.dbgbvr[n]), \
-    FIELD("DBGBCR" #n "_EL1", 2, 0, 0, n, 5, PL1_RW, cp15.dbgbcr[n]), \
+    FIELD("DBGBCR" #n "_EL1", 2, 0, 0, n, 5, PL1_RW, cp15.dbgbcr[n])
+#define DBGW(n) \
     FIELD("DBGWVR" #n "_EL1", 2, 0, 0, n, 6, PL1_RW, cp15.dbgwvr[n]), \
     FIELD("DBGWCR" #n "_EL1", 2, 0, 0, n, 7, PL1_RW, cp15.dbgwcr[n])
 
@@ -488,7 +503,8 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, PL1_RW, cp15.contextidr_el1),
     FIELD("VBAR_EL1", 3, 0, 12, 0, 0, PL1_RW, cp15.vbar[1]),
     REG("ISR_EL1", 3, 0, 12, 1, 0, PL1_R, .readfn = isr_read),
-    FIELD("DISR_EL1", 3, 0, 12, 1, 1, PL1_RW, cp15.disr_el1),
+    /* EL1 is the highest EL: RVBAR_EL1 holds the reset address (0) */
+    CONST("RVBAR_EL1", 3, 0, 12, 0, 1, PL1_R, 0),
     FIELD("TPIDR_EL1", 3, 0, 13, 0, 4, PL1_RW, cp15.tpidr[1]),
     FIELD("TPIDR_EL0", 3, 3, 13, 0, 2, PL0_RW, cp15.tpidr[0]),
     FIELD("TPIDRRO_EL0", 3, 3, 13, 0, 3, 0x01 | PL1_RW, cp15.tpidrro_el0),
@@ -513,7 +529,6 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("ESR_EL1", 3, 0, 5, 2, 0, PL1_RW, esr_el[1]),
     FIELD("AFSR0_EL1", 3, 0, 5, 1, 0, PL1_RW, cp15.afsr0[1]),
     FIELD("AFSR1_EL1", 3, 0, 5, 1, 1, PL1_RW, cp15.afsr1[1]),
-    CONST("ERRIDR_EL1", 3, 0, 5, 3, 0, PL1_R, 0),
     FIELD("FAR_EL1", 3, 0, 6, 0, 0, PL1_RW, far_el[1]),
 
     /* generic timer */
@@ -539,7 +554,9 @@ static const ARMCPRegInfo arm_cpregs[] = {
     NOP("DBGCLAIMSET_EL1", 2, 0, 7, 8, 6, PL1_RW),
     NOP("DBGCLAIMCLR_EL1", 2, 0, 7, 9, 6, PL1_RW),
     CONST("DBGAUTHSTATUS_EL1", 2, 0, 7, 14, 6, PL1_R, 0xa),
-    DBG(0), DBG(1), DBG(2), DBG(3), DBG(4), DBG(5),
+    DBGB(0), DBGB(1), DBGB(2), DBGB(3), DBGB(4), DBGB(5),
+    DBGW(0), DBGW(1), DBGW(2), DBGW(3),
+    CONST("MDRAR_EL1", 2, 0, 1, 0, 0, PL1_R, 0),
 
     /* performance monitors: storage only, no counters (PMCR.N = 0) */
     FIELD("PMCR_EL0", 3, 3, 9, 12, 0, PL1_RW, cp15.pmcr_el0),
@@ -554,6 +571,20 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("PMINTENSET_EL1", 3, 0, 9, 14, 1, PL1_RW, cp15.pmintenset_el1),
     FIELD("PMINTENCLR_EL1", 3, 0, 9, 14, 2, PL1_RW, cp15.pmintenset_el1),
     FIELD("PMCCFILTR_EL0", 3, 3, 14, 15, 7, PL1_RW, cp15.pmccfiltr_el0),
+    FIELD("PMOVSSET_EL0", 3, 3, 9, 14, 3, PL1_RW, cp15.pmovsclr_el0),
+    CONST("PMXEVTYPER_EL0", 3, 3, 9, 13, 1, PL1_RW, 0),
+    CONST("PMXEVCNTR_EL0", 3, 3, 9, 13, 2, PL1_RW, 0),
+
+    /* Cortex-A57/A72 IMPLEMENTATION DEFINED registers: RAZ/WI */
+    REG("L2CTLR_EL1", 3, 1, 11, 0, 2, PL1_RW, .readfn = l2ctlr_read,
+        .writefn = ignore_write),
+    CONST("L2ECTLR_EL1", 3, 1, 11, 0, 3, PL1_RW, 0),
+    CONST("L2ACTLR_EL1", 3, 1, 15, 0, 0, PL1_RW, 0),
+    CONST("CPUACTLR_EL1", 3, 1, 15, 2, 0, PL1_RW, 0),
+    CONST("CPUECTLR_EL1", 3, 1, 15, 2, 1, PL1_RW, 0),
+    CONST("CPUMERRSR_EL1", 3, 1, 15, 2, 2, PL1_RW, 0),
+    CONST("L2MERRSR_EL1", 3, 1, 15, 2, 3, PL1_RW, 0),
+    CONST("CBAR_EL1", 3, 1, 15, 3, 0, PL1_R, 0),
 
     /* cache maintenance: no-ops */
     NOP("IC_IALLUIS", 1, 0, 7, 1, 0, PL1_W),
