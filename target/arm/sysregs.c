@@ -364,6 +364,26 @@ static void ttbr_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
     env->ttb_slot = slot;
 }
 
+/* PMU registers at EL0: PMUSERENR_EL0.EN (bit 0) opens them, else trap */
+static CPAccessResult pmu_access(CPUARMState *env, const ARMCPRegInfo *ri,
+                                 bool isread)
+{
+    if (env->el == 0 && !(env->cp15.pmuserenr_el0 & 1)) {
+        return CP_ACCESS_TRAP;
+    }
+    return CP_ACCESS_OK;
+}
+
+/* CNTFRQ_EL0 at EL0: readable when either counter is (CNTKCTL_EL1) */
+static CPAccessResult cntfrq_access(CPUARMState *env, const ARMCPRegInfo *ri,
+                                    bool isread)
+{
+    if (env->el == 0 && !(env->cp15.cntkctl_el1 & 3)) {
+        return CP_ACCESS_TRAP;
+    }
+    return CP_ACCESS_OK;
+}
+
 /* L2CTLR_EL1.NumCores (bits 25:24): CPUs in the cluster, minus one */
 static uint64_t l2ctlr_read(CPUARMState *env, const ARMCPRegInfo *ri)
 {
@@ -532,7 +552,8 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("FAR_EL1", 3, 0, 6, 0, 0, PL1_RW, far_el[1]),
 
     /* generic timer */
-    CONST("CNTFRQ_EL0", 3, 3, 14, 0, 0, PL0_R, GTIMER_FREQ_HZ),
+    REG("CNTFRQ_EL0", 3, 3, 14, 0, 0, PL0_R, .type = ARM_CP_CONST,
+        .resetvalue = GTIMER_FREQ_HZ, .accessfn = cntfrq_access),
     FIELD("CNTKCTL_EL1", 3, 0, 14, 1, 0, PL1_RW, cp15.cntkctl_el1),
     REG("CNTPCT_EL0", 3, 3, 14, 0, 1, PL0_R, .type = ARM_CP_IO,
         .accessfn = gt_cnt_access, .readfn = gt_cnt_read,
@@ -559,21 +580,33 @@ static const ARMCPRegInfo arm_cpregs[] = {
     CONST("MDRAR_EL1", 2, 0, 1, 0, 0, PL1_R, 0),
 
     /* performance monitors: storage only, no counters (PMCR.N = 0) */
-    FIELD("PMCR_EL0", 3, 3, 9, 12, 0, PL1_RW, cp15.pmcr_el0),
-    FIELD("PMCNTENSET_EL0", 3, 3, 9, 12, 1, PL1_RW, cp15.pmcntenset_el0),
-    FIELD("PMCNTENCLR_EL0", 3, 3, 9, 12, 2, PL1_RW, cp15.pmcntenset_el0),
-    FIELD("PMOVSCLR_EL0", 3, 3, 9, 12, 3, PL1_RW, cp15.pmovsclr_el0),
-    FIELD("PMSELR_EL0", 3, 3, 9, 12, 5, PL1_RW, cp15.pmselr_el0),
-    CONST("PMCEID0_EL0", 3, 3, 9, 12, 6, PL1_R, 0),
-    CONST("PMCEID1_EL0", 3, 3, 9, 12, 7, PL1_R, 0),
-    FIELD("PMCCNTR_EL0", 3, 3, 9, 13, 0, PL1_RW, cp15.pmccntr_el0),
-    FIELD("PMUSERENR_EL0", 3, 3, 9, 14, 0, PL1_RW, cp15.pmuserenr_el0),
+    REG("PMCR_EL0", 3, 3, 9, 12, 0, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmcr_el0)),
+    REG("PMCNTENSET_EL0", 3, 3, 9, 12, 1, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmcntenset_el0)),
+    REG("PMCNTENCLR_EL0", 3, 3, 9, 12, 2, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmcntenset_el0)),
+    REG("PMOVSCLR_EL0", 3, 3, 9, 12, 3, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmovsclr_el0)),
+    REG("PMSELR_EL0", 3, 3, 9, 12, 5, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmselr_el0)),
+    REG("PMCEID0_EL0", 3, 3, 9, 12, 6, PL0_R, .type = ARM_CP_CONST,
+        .accessfn = pmu_access),
+    REG("PMCEID1_EL0", 3, 3, 9, 12, 7, PL0_R, .type = ARM_CP_CONST,
+        .accessfn = pmu_access),
+    REG("PMCCNTR_EL0", 3, 3, 9, 13, 0, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmccntr_el0)),
+    FIELD("PMUSERENR_EL0", 3, 3, 9, 14, 0, 0x01 | PL1_RW, cp15.pmuserenr_el0),
     FIELD("PMINTENSET_EL1", 3, 0, 9, 14, 1, PL1_RW, cp15.pmintenset_el1),
     FIELD("PMINTENCLR_EL1", 3, 0, 9, 14, 2, PL1_RW, cp15.pmintenset_el1),
-    FIELD("PMCCFILTR_EL0", 3, 3, 14, 15, 7, PL1_RW, cp15.pmccfiltr_el0),
-    FIELD("PMOVSSET_EL0", 3, 3, 9, 14, 3, PL1_RW, cp15.pmovsclr_el0),
-    CONST("PMXEVTYPER_EL0", 3, 3, 9, 13, 1, PL1_RW, 0),
-    CONST("PMXEVCNTR_EL0", 3, 3, 9, 13, 2, PL1_RW, 0),
+    REG("PMCCFILTR_EL0", 3, 3, 14, 15, 7, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmccfiltr_el0)),
+    REG("PMOVSSET_EL0", 3, 3, 9, 14, 3, PL0_RW, .accessfn = pmu_access,
+        .fieldoffset = F(cp15.pmovsclr_el0)),
+    REG("PMXEVTYPER_EL0", 3, 3, 9, 13, 1, PL0_RW, .type = ARM_CP_CONST,
+        .accessfn = pmu_access),
+    REG("PMXEVCNTR_EL0", 3, 3, 9, 13, 2, PL0_RW, .type = ARM_CP_CONST,
+        .accessfn = pmu_access),
 
     /* Cortex-A57/A72 IMPLEMENTATION DEFINED registers: RAZ/WI */
     REG("L2CTLR_EL1", 3, 1, 11, 0, 2, PL1_RW, .readfn = l2ctlr_read,
