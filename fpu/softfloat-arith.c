@@ -331,6 +331,58 @@ FloatParts fp_muladd(FloatParts a, FloatParts b, FloatParts c, int flags,
     return out;
 }
 
+/*
+ * IEEE 754 remainder: a - n * b with n the integer nearest a / b (ties to
+ * even), always exact.  Long division 64 quotient bits per step on the
+ * integer significands; only the remainder and the quotient's parity matter.
+ */
+static FloatParts parts_rem(FloatParts a, FloatParts b, float_status *s)
+{
+    if (fp_is_nan(&a) || fp_is_nan(&b)) {
+        return fp_nan2(a, b, s);
+    }
+    if (a.cls == FC_INF || b.cls == FC_ZERO) {
+        return fp_invalid_nan(s);
+    }
+    fp_denormal_operand(&a, &b, s);
+    if (a.cls == FC_ZERO || b.cls == FC_INF || a.exp < b.exp - 1) {
+        return a;                       /* |a| < |b| / 2 (or a is zero) */
+    }
+    /* a = X * 2^(e - 62), b = Y * 2^(e - 62), with X, Y < 2^64 */
+    uint64_t x = a.frac >> 1, y = b.frac >> 1, q, r;
+    int32_t e = b.exp, d = a.exp - b.exp;
+
+    if (d < 0) {
+        y <<= 1;
+        e = a.exp;
+        q = 0;
+        r = x;
+    } else {
+        q = x / y;
+        r = x % y;
+        while (d > 0) {
+            int k = d > 64 ? 64 : d;
+            uint128_t t = (uint128_t)r << k;
+            q = (uint64_t)(t / y);
+            r = (uint64_t)(t % y);
+            d -= k;
+        }
+    }
+    bool sign = a.sign;
+    uint128_t r2 = (uint128_t)r << 1;
+    if (r2 > y || (r2 == y && (q & 1))) {
+        r = y - r;
+        sign = !sign;
+    }
+    FloatParts out = fp_from_u64(r, sign);
+    if (out.cls == FC_ZERO) {
+        out.sign = a.sign;
+    } else {
+        out.exp += e - 62;
+    }
+    return out;
+}
+
 static FloatParts parts_round_to_int(FloatParts a, int rmode, bool exact, int fbits,
                                      float_status *s)
 {
@@ -399,6 +451,11 @@ T T##_mul(T a, T b, float_status *s)                                            
 T T##_div(T a, T b, float_status *s)                                              \
 {                                                                                 \
     return fp_pack_s(parts_div(fp_unpack_s(a, &FMT, s), fp_unpack_s(b, &FMT, s), \
+                               s), &FMT, s);                                      \
+}                                                                                 \
+T T##_rem(T a, T b, float_status *s)                                              \
+{                                                                                 \
+    return fp_pack_s(parts_rem(fp_unpack_s(a, &FMT, s), fp_unpack_s(b, &FMT, s), \
                                s), &FMT, s);                                      \
 }                                                                                 \
 T T##_sqrt(T a, float_status *s)                                                  \

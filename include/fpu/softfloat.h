@@ -162,6 +162,7 @@ float64 float64_default_nan(const float_status *s);
  * min/max: Arm FMIN/FMAX (any NaN propagates by the NaN rule; -0 < +0).
  * minnum/maxnum: IEEE 754-2008 minNum/maxNum = Arm FMINNM/FMAXNM (a quiet
  * NaN loses against a number; a signalling NaN still propagates).
+ * rem: IEEE remainder, a - n * b with n = a / b rounded to nearest even (exact).
  * round_to_int: status rounding mode, raises inexact (FRINTX);
  * round_to_int_mode: explicit mode, inexact only if `exact` (FRINTX vs the
  * others).  compare: invalid on any NaN (FCMPE); compare_quiet: only on a
@@ -173,6 +174,7 @@ T T##_sub(T a, T b, float_status *s);                                           
 T T##_mul(T a, T b, float_status *s);                                             \
 T T##_div(T a, T b, float_status *s);                                             \
 T T##_sqrt(T a, float_status *s);                                                 \
+T T##_rem(T a, T b, float_status *s);                                             \
 T T##_muladd(T a, T b, T c, int flags, float_status *s);                          \
 T T##_min(T a, T b, float_status *s);                                             \
 T T##_max(T a, T b, float_status *s);                                             \

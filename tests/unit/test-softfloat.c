@@ -413,6 +413,53 @@ static void test_host_odd_ties_away(void)
     g_assert_cmpint(ties, >, ncases / 100);
 }
 
+/* rem against the C library's remainder()/remainderf(): values and invalid */
+static void test_host_rem(void)
+{
+    float_status st;
+
+    failures = 0;
+    for (int i = 0; i < 2 * ncases; i++) {
+        bool dbl = i & 1;
+        uint64_t a = dbl ? gen(11, 52, 0) : gen(8, 23, 0);
+        uint64_t b = dbl ? gen(11, 52, 0) : gen(8, 23, 0);
+        uint64_t exp, got;
+
+        if (rnd() & 1) {
+            /* a few ulps from a multiple, or half multiple, of b */
+            int k = rnd() % 64;
+            if (dbl) {
+                a = bits_f64(ldexp(f64_of(b), k) * ((rnd() & 1) ? 1.5 : 1.0)) + rnd() % 3 - 1;
+            } else {
+                a = bits_f32(ldexpf(f32_of(b), k) * ((rnd() & 1) ? 1.5f : 1.0f)) + rnd() % 3 - 1;
+            }
+        }
+        host_clear();
+        if (dbl) {
+            exp = bits_f64(remainder(f64_of(a), f64_of(b)));
+        } else {
+            exp = bits_f32(remainderf(f32_of(a), f32_of(b)));
+        }
+        uint8_t hf = host_flags() & float_flag_invalid;
+        float_status_init_x86(&st);
+        got = dbl ? float64_rem(a, b, &st) : float32_rem(a, b, &st);
+        bool gnan = dbl ? float64_is_any_nan(got) : float32_is_any_nan(got);
+        bool enan = dbl ? float64_is_any_nan(exp) : float32_is_any_nan(exp);
+        bool ezero = dbl ? float64_is_zero(exp) : float32_is_zero(exp);
+        if (ezero) {
+            /* IEEE: a zero remainder has the sign of a (glibc loses it for tiny b) */
+            exp = dbl ? float64_set_sign(0, float64_is_neg(a))
+                      : float32_set_sign(0, float32_is_neg(a));
+        }
+        if ((gnan != enan) || (!gnan && got != exp) ||
+            (st.flags & float_flag_invalid) != hf ||
+            (st.flags & ~(float_flag_invalid | float_flag_denormal_operand))) {
+            report("rem", 0, a, b, 0, got, st.flags, exp, hf);
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
 /*
  * f16 fused multiply-add: the host's double fma in RZ with the lsb set when
  * inexact is the exact result rounded to odd at 53 bits, which rounds
@@ -1601,6 +1648,7 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/softfloat/host/convert-f32-f64", test_host_convert);
     g_test_add_func("/softfloat/host/mul-odd-ties-away", test_host_odd_ties_away);
+    g_test_add_func("/softfloat/host/rem", test_host_rem);
     g_test_add_func("/softfloat/f16-via-f64/muladd", test_f16_muladd);
 #ifdef HAVE_HOST_SSE
     g_test_add_func("/softfloat/host/convert-f32-f16", test_host_f16_convert);
