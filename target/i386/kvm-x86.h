@@ -8,6 +8,7 @@
 #include "accel/kvm/kvm-int.h"
 #include "target/i386/cpu.h"
 #include "sysemu/runstate.h"
+#include "hw/core/qdev.h"
 
 /*
  * kernel-irqchip=off: the userspace 8259 model (when it exists) sets this
@@ -27,6 +28,12 @@ bool kvm_x86_cpuid_config(X86CPU *cpu, const X86CPUIDTable *supported,
                           X86CPUIDConfig *cfg, char ***dropped);
 /* The pc's GSI routes (PIC pins 0-15, IOAPIC pins 0-23, IRQ0 -> pin 2). */
 void kvm_x86_pc_routes(KVMState *s);
+
+/* In-kernel irqchip state as a device (kvm-irqchip.c): snapshots and the
+ * power-on values put back at system reset. */
+DeviceState *kvm_x86_irqchip_state_create(Error **errp);
+void kvm_x86_irqchip_reset_values(struct kvm_irqchip chip[KVM_NR_IRQCHIPS]);
+void kvm_x86_irqchip_state_reset(DeviceState *dev);
 
 /* DR7 value programmed for the debugger's hardware breakpoints. */
 uint64_t kvm_x86_debug_dr7(void);

@@ -247,6 +247,9 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
     if (!kvm_irqchip_in_kernel()) {
         return true;
     }
+    if (!kvm_x86_irqchip_state_create(errp)) {
+        return false;
+    }
     lines = qemu_allocate_irqs(kvm_gsi_line, NULL, X86_GSI_NUM);
     if (x86_gsi_attach_irqchip) {
         x86_gsi_attach_irqchip(gsi, lines, X86_GSI_NUM);

@@ -57,6 +57,8 @@ static struct {
     int set_signal_mask;
     /* threaded runs: KVM_RUN waits for a signal under this mask */
     bool threaded;
+    struct kvm_irqchip chips[KVM_NR_IRQCHIPS];
+    struct kvm_pit_state2 pit;
     struct kvm_guest_debug guest_debug;
     int guest_debug_sets;
     uint64_t clock;
@@ -246,6 +248,24 @@ static int vm_ioctl(unsigned long req, void *arg)
     case KVM_SET_CLOCK:
         fk.clock = ((struct kvm_clock_data *)arg)->clock;
         fk.clock_sets++;
+        return 0;
+    case KVM_GET_IRQCHIP: {
+        struct kvm_irqchip *c = arg;
+        g_assert_cmpuint(c->chip_id, <, KVM_NR_IRQCHIPS);
+        memcpy(&c->chip, &fk.chips[c->chip_id].chip, sizeof(c->chip));
+        return 0;
+    }
+    case KVM_SET_IRQCHIP: {
+        struct kvm_irqchip *c = arg;
+        g_assert_cmpuint(c->chip_id, <, KVM_NR_IRQCHIPS);
+        fk.chips[c->chip_id] = *c;
+        return 0;
+    }
+    case KVM_GET_PIT2:
+        *(struct kvm_pit_state2 *)arg = fk.pit;
+        return 0;
+    case KVM_SET_PIT2:
+        fk.pit = *(struct kvm_pit_state2 *)arg;
         return 0;
     case KVM_CREATE_IRQCHIP:
     case KVM_CREATE_PIT2:
@@ -1383,6 +1403,54 @@ static void test_guest_debug(void)
     vm_free(s);
 }
 
+/* the in-kernel 8259s/IOAPIC/PIT: snapshot and reset */
+static void test_irqchip_state(void)
+{
+    KVMState *s;
+    DeviceState *dev;
+    struct kvm_ioapic_state *io;
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    VMStateReader rd;
+
+    fake_reset();
+    s = vm_new();
+    dev = kvm_x86_irqchip_state_create(&error_abort);
+    g_assert_nonnull(dev);
+
+    /* the guest programmed things */
+    fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.imr = 0xfb;
+    fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.irq_base = 0x20;
+    fk.chips[KVM_IRQCHIP_IOAPIC].chip.ioapic.redirtbl[4].bits = 0x31;
+    fk.pit.channels[0].count = 11932;
+    g_assert_true(vmstate_save(DEVICE_GET_CLASS(dev)->vmsd, dev, buf,
+                               &error_abort));
+
+    /* reset: power-on values */
+    kvm_x86_irqchip_state_reset(dev);
+    g_assert_cmphex(fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.imr, ==, 0);
+    g_assert_cmphex(fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.elcr_mask, ==,
+                    0xf8);
+    g_assert_cmphex(fk.chips[KVM_IRQCHIP_PIC_SLAVE].chip.pic.elcr_mask, ==,
+                    0xde);
+    io = &fk.chips[KVM_IRQCHIP_IOAPIC].chip.ioapic;
+    g_assert_cmphex(io->base_address, ==, 0xfec00000);
+    for (int i = 0; i < KVM_IOAPIC_NUM_PINS; i++) {
+        g_assert_cmphex(io->redirtbl[i].bits, ==, 1ull << 16);
+    }
+
+    /* load: what was saved goes back */
+    fk.pit.channels[0].count = 0;
+    rd = (VMStateReader){ .buf = buf->data, .len = buf->len };
+    g_assert_true(vmstate_load(DEVICE_GET_CLASS(dev)->vmsd, dev, &rd,
+                               &error_abort));
+    g_assert_cmphex(fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.imr, ==, 0xfb);
+    g_assert_cmphex(fk.chips[KVM_IRQCHIP_PIC_MASTER].chip.pic.irq_base, ==,
+                    0x20);
+    g_assert_cmphex(io->redirtbl[4].bits, ==, 0x31);
+    g_assert_cmpuint(fk.pit.channels[0].count, ==, 11932);
+    vm_free(s);
+}
+
 /* kvmclock stands still while the VM is stopped */
 static void test_kvmclock_pause(void)
 {
@@ -1469,6 +1537,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
+    g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
     g_test_add_func("/kvm/gdb/guest-debug", test_guest_debug);
     return g_test_run();
 }
