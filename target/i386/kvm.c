@@ -323,6 +323,18 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
     if (!kvm_arch_irqchip_create(s, errp)) {
         return false;
     }
+    /*
+     * The TSC deadline timer lives in the in-kernel LAPIC; KVM reports it
+     * with a capability, not in KVM_GET_SUPPORTED_CPUID.
+     */
+    if (s->irqchip_in_kernel &&
+        kvm_check_extension(s, KVM_CAP_TSC_DEADLINE_TIMER)) {
+        for (int i = 0; i < host_cpuid.nent; i++) {
+            if (host_cpuid.e[i].function == 1) {
+                host_cpuid.e[i].ecx |= CPUID_1_ECX_TSC_DEADLINE;
+            }
+        }
+    }
     if (x86_register_irqchip_creator) {
         x86_register_irqchip_creator(kvm_x86_irqchip_creator);
     } else if (ms) {

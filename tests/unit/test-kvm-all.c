@@ -104,7 +104,9 @@ static void fake_reset(void)
     t->e[t->nent++] = (X86CPUIDEntry){ 0, 0, 0, 0xd, 0x756e6547, 0x6c65746e,
                                        0x49656e69 };
     t->e[t->nent++] = (X86CPUIDEntry){ 1, 0, 0, 0x000506e3, 0,
-                                       0x7ffaf3ff & ~(1u << 31), 0xbfebfbff };
+                                       0x7ffaf3ff & ~(1u << 31) &
+                                       ~CPUID_1_ECX_TSC_DEADLINE,
+                                       0xbfebfbff };
     t->e[t->nent++] = (X86CPUIDEntry){ 0x80000000, 0, 0, 0x80000008 };
     t->e[t->nent++] = (X86CPUIDEntry){ 0x80000001, 0, 0, 0, 0, 0x121,
                                        0x2c100800 };
@@ -735,7 +737,18 @@ static void test_vcpu_init(void)
     g_assert_cmphex(fk_cpuid(0xb, 1)->flags, ==,
                     KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
     g_assert_cmphex(fk_cpuid(0x80000008, 0)->eax & 0xff, ==, 39);
-    /* x2APIC stays: the irqchip is in the kernel */
+    /* x2APIC stays: the irqchip is in the kernel; TSC deadline only with
+     * its capability */
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_X2APIC, ==, 0);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+    fake_reset();
+    cap_set(KVM_CAP_TSC_DEADLINE_TIMER, 1);
+    s = vm_new();
+    cs = make_cpu("Skylake-Client");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_X2APIC, !=, 0);
+    g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_TSC_DEADLINE, !=, 0);
     g_assert_true(kvm_init_cpu_signals(cs, &error_abort));
     g_assert_cmpint(fk.set_signal_mask, ==, 1);
     kvm_destroy_vcpu(cs);
