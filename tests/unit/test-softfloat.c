@@ -1498,10 +1498,59 @@ static void test_arm_simd(void)
     }
 }
 
+/*
+ * Estimates across formats and exponents (denormals included): within
+ * 2^-7 of 1/x and 1/sqrt(x), computed by the host in double.
+ */
+static void test_arm_estimate_accuracy(void)
+{
+    for (int i = 0; i < 30000; i++) {
+        int fmt = i % 3;
+        float_status st = arm(0), sd = arm(0);
+        double x, r, q;
+        if (fmt == 0) {
+            uint16_t h = gen(5, 10, 0) & 0x7fff;
+            if ((h & 0x7c00) == 0x7c00 || h == 0 || h < 0x0010) {
+                continue;       /* specials; tiny denormals overflow the result */
+            }
+            x = f64_of(float16_to_float64(h, true, &sd));
+            r = f64_of(float16_to_float64(float16_recip_estimate(h, &st), true, &sd));
+            q = f64_of(float16_to_float64(float16_rsqrt_estimate(h, &st), true, &sd));
+        } else if (fmt == 1) {
+            uint32_t f = gen(8, 23, 0) & 0x7fffffff;
+            if ((f & 0x7f800000) == 0x7f800000 || f < 0x00200000) {
+                continue;
+            }
+            x = f32_of(f);
+            r = f32_of(float32_recip_estimate(f, &st));
+            q = f32_of(float32_rsqrt_estimate(f, &st));
+        } else {
+            uint64_t d = gen(11, 52, 0) & 0x7fffffffffffffffull;
+            if ((d & 0x7ff0000000000000ull) == 0x7ff0000000000000ull ||
+                d < 0x0004000000000000ull) {
+                continue;
+            }
+            x = f64_of(d);
+            r = f64_of(float64_recip_estimate(d, &st));
+            q = f64_of(float64_rsqrt_estimate(d, &st));
+        }
+        if (r == 0 || isinf(r)) {
+            continue;   /* beyond the range: checked by the vectors */
+        }
+        double er = fabs(r * x - 1), eq = fabs(q * q * x - 1);
+        if (er > 1.0 / 128 || eq > 1.0 / 64) {
+            fprintf(stderr, "estimate f%d of %a: recpe %a (err %g), rsqrte %a (err %g)\n",
+                    16 << fmt, x, r, er, q, eq);
+            failures++;
+        }
+    }
+}
+
 static void test_arm_estimates(void)
 {
     failures = 0;
     test_arm_simd();
+    test_arm_estimate_accuracy();
     /* tests/tcg/aarch64/simd-fp.ref */
     CHECK(float32_recip_estimate(0x3f800000, &st), 0, 0x3f7f8000, 0);
     CHECK(float32_recip_estimate(0x40000000, &st), 0, 0x3eff8000, 0);
