@@ -10,8 +10,10 @@
  * including MIGRATE and the SMCCC calls, returns NOT_SUPPORTED.  32-bit
  * function IDs (SMC32 convention) use the low 32 bits of their arguments.
  *
- * A CPU that is off is halted and does not wake on interrupts: the CPU
- * model's has_work is wrapped until target/arm offers a power state.
+ * CPU power uses target/arm's arm_cpu_power_on()/arm_cpu_power_off(): a
+ * CPU that is off does not wake on interrupts.  This file keeps only the
+ * ON_PENDING state AFFINITY_INFO reports between CPU_ON and the target
+ * actually starting.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -21,17 +23,17 @@
 
 /* One machine per process: the CPU hook has no opaque pointer. */
 static PSCIState *psci_state;
-static bool (*psci_orig_has_work)(CPUState *cs);
 
-static bool psci_cpu_is_off(CPUState *cs)
+static PSCIPowerState psci_power_state(CPUState *cs)
 {
-    return psci_state && cs->cpu_index < PSCI_MAX_CPUS &&
-           psci_state->power[cs->cpu_index] != PSCI_POWER_ON;
-}
+    uint8_t *st = &psci_state->power[cs->cpu_index];
 
-static bool psci_has_work(CPUState *cs)
-{
-    return !psci_cpu_is_off(cs) && psci_orig_has_work(cs);
+    if (!ARM_CPU(cs)->power_off) {
+        *st = PSCI_POWER_ON;
+    } else if (*st != PSCI_POWER_ON_PENDING) {
+        *st = PSCI_POWER_OFF;
+    }
+    return *st;
 }
 
 static CPUState *psci_find_cpu(uint64_t mpidr)
@@ -53,33 +55,15 @@ static void psci_halt_self(CPUState *cs)
     cpu_exit(cs);
 }
 
-typedef struct PSCICpuOn {
-    uint64_t entry;
-    uint64_t context_id;
-    int el;
-} PSCICpuOn;
-
-/* Runs on the target CPU's thread. */
-static void psci_do_cpu_on(CPUState *cs, run_on_cpu_data data)
-{
-    PSCICpuOn *on = data.host_ptr;
-
-    arm_cpu_set_boot_state(ARM_CPU(cs), on->entry, on->context_id, on->el);
-    cpu_reset(cs);
-    psci_state->power[cs->cpu_index] = PSCI_POWER_ON;
-    g_free(on);
-}
-
 static int64_t psci_cpu_on(ARMCPU *caller, uint64_t mpidr, uint64_t entry,
                            uint64_t context_id)
 {
     CPUState *target = psci_find_cpu(mpidr);
-    PSCICpuOn *on;
 
     if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
         return PSCI_RET_INVALID_PARAMS;
     }
-    switch (psci_state->power[target->cpu_index]) {
+    switch (psci_power_state(target)) {
     case PSCI_POWER_ON:
         return PSCI_RET_ALREADY_ON;
     case PSCI_POWER_ON_PENDING:
@@ -87,12 +71,9 @@ static int64_t psci_cpu_on(ARMCPU *caller, uint64_t mpidr, uint64_t entry,
     default:
         break;
     }
-    on = g_new0(PSCICpuOn, 1);
-    on->entry = entry;
-    on->context_id = context_id;
-    on->el = arm_current_el(&caller->env);
     psci_state->power[target->cpu_index] = PSCI_POWER_ON_PENDING;
-    async_run_on_cpu(target, psci_do_cpu_on, RUN_ON_CPU_HOST_PTR(on));
+    arm_cpu_power_on(ARM_CPU(target), entry, context_id,
+                     arm_current_el(&caller->env));
     return PSCI_RET_SUCCESS;
 }
 
@@ -107,7 +88,7 @@ static int64_t psci_affinity_info(uint64_t mpidr, uint64_t level)
     if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
         return PSCI_RET_INVALID_PARAMS;
     }
-    return psci_state->power[target->cpu_index];
+    return psci_power_state(target);
 }
 
 static bool psci_fn_implemented(uint32_t fid)
@@ -159,9 +140,10 @@ static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
         }
         break;
     case PSCI_FN_CPU_OFF:
+        /* the CPU stops after this call, until CPU_ON resets it */
         psci_state->power[cs->cpu_index] = PSCI_POWER_OFF;
-        psci_halt_self(cs);
-        ret = PSCI_RET_INTERNAL_FAILURE;    /* only seen if it comes back */
+        arm_cpu_power_off(cpu);
+        ret = PSCI_RET_INTERNAL_FAILURE;
         break;
     case PSCI_FN_CPU_ON:
     case PSCI_FN_CPU_ON | PSCI_0_2_64BIT:
@@ -199,22 +181,12 @@ static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
 
 void psci_install(PSCIState *psci, PSCIConduit conduit)
 {
-    CPUState *cs;
-
     psci->conduit = conduit;
     if (conduit == PSCI_CONDUIT_NONE) {
         return;
     }
     psci_state = psci;
     arm_psci_hook = psci_call;
-    CPU_FOREACH(cs) {
-        CPUClass *cc = CPU_GET_CLASS(cs);
-
-        if (cc->has_work != psci_has_work) {
-            psci_orig_has_work = cc->has_work;
-            cc->has_work = psci_has_work;
-        }
-    }
 }
 
 void psci_reset_cpus(PSCIState *psci)
@@ -222,12 +194,18 @@ void psci_reset_cpus(PSCIState *psci)
     CPUState *cs;
 
     CPU_FOREACH(cs) {
-        bool on = cs->cpu_index == 0;
+        ARMCPU *cpu = ARM_CPU(cs);
 
         if (cs->cpu_index < PSCI_MAX_CPUS) {
-            psci->power[cs->cpu_index] = on ? PSCI_POWER_ON : PSCI_POWER_OFF;
+            psci->power[cs->cpu_index] = cs->cpu_index == 0 ?
+                                         PSCI_POWER_ON : PSCI_POWER_OFF;
         }
-        cs->halted = !on;
-        qemu_cpu_kick(cs);
+        if (cs->cpu_index != 0) {
+            arm_cpu_power_off(cpu);
+        } else if (cpu->power_off || cs->halted) {
+            /* CPU 0 called SYSTEM_RESET (halted) or was off: start it */
+            arm_cpu_power_off(cpu);
+            arm_cpu_power_on(cpu, cpu->boot_pc, cpu->boot_x0, cpu->boot_el);
+        }
     }
 }
