@@ -289,6 +289,12 @@ int kvm_cpu_exec(CPUState *cpu)
         cpu_dump_state(cpu, stderr, CPU_DUMP_CODE);
         cpu->stop = true;
         qemu_system_vmstop_request(RUN_STATE_INTERNAL_ERROR);
+    } else if (ret == EXCP_INTERRUPT &&
+               (run->exit_reason == KVM_EXIT_SHUTDOWN ||
+                run->exit_reason == KVM_EXIT_SYSTEM_EVENT)) {
+        /* a reset or shutdown was requested: wait for the main loop
+         * (pause, reset, resume) instead of re-entering a dead vCPU */
+        cpu->stop = true;
     }
     __atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
     return ret;

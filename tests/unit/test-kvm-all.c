@@ -1311,6 +1311,18 @@ static void test_run_loop(void)
     g_assert_cmpint(cs->exit_request, ==, 0);
     g_assert_cmpint(cs->kvm_run->immediate_exit, ==, 0);
 
+    /* a triple fault: reset requested, this vCPU waits for it */
+    fk.run_script[0] = KVM_EXIT_SHUTDOWN;
+    fk.run_script_len = 1;
+    fk.run_calls = 0;
+    cs->stop = false;
+    bql_lock();
+    r = kvm_cpu_exec(cs);
+    bql_unlock();
+    g_assert_cmpint(r, ==, EXCP_INTERRUPT);
+    g_assert_cmpint(fk.run_calls, ==, 1);
+    g_assert_true(cs->stop);
+
     /* a failed entry stops the VM with a register dump */
     fk.run_script[0] = KVM_EXIT_FAIL_ENTRY;
     fk.run_script_len = 1;
