@@ -162,7 +162,7 @@ typedef uint32_t FeatureWordArray[FEATURE_WORDS];
 #define CPUID_SVM_NPT           (1u << 0)
 
 /* ---- CPUID tables ---- */
-#define X86_CPUID_MAX_ENTRIES 100
+#define X86_CPUID_MAX_ENTRIES 256   /* = KVM_MAX_CPUID_ENTRIES */
 #define X86_CPUID_FLAG_INDEXED 1u  /* = KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
 
 typedef struct X86CPUIDEntry {
