@@ -17,6 +17,7 @@
 #include "hw/core/qdev.h"
 #include "migration/vmstate.h"
 #include "sysemu/cpus.h"
+#include "sysemu/runstate.h"
 
 #define TYPE_KVM_X86_IRQCHIP "kvm-x86-irqchip"
 
@@ -124,12 +125,18 @@ static bool kvm_x86_irqchip_realize(DeviceState *dev, Error **errp)
     return true;
 }
 
+static void kvm_x86_irqchip_unrealize(DeviceState *dev)
+{
+    qemu_unregister_reset(kvm_x86_irqchip_reset, dev);
+}
+
 static void kvm_x86_irqchip_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     dc->desc = "state of KVM's in-kernel 8259s, IOAPIC and PIT";
     dc->realize = kvm_x86_irqchip_realize;
+    dc->unrealize = kvm_x86_irqchip_unrealize;
     dc->vmsd = &vmstate_kvm_x86_irqchip;
 }
 

@@ -19,6 +19,7 @@
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
 #include "hw/i386/x86-boot.h"
+#include "hw/i386/x86-gsi.h"
 #include "migration/vmstate.h"
 
 #define FD_SYS   10
@@ -1473,6 +1474,38 @@ static void test_irqchip_state(void)
                     0x20);
     g_assert_cmphex(io->redirtbl[4].bits, ==, 0x31);
     g_assert_cmpuint(fk.pit.channels[0].count, ==, 11932);
+    qdev_unrealize(dev);
+    vm_free(s);
+}
+
+/* the pc board's GSI router drives KVM_IRQ_LINE once KVM attached it */
+static void test_gsi_router(void)
+{
+    X86IrqchipCreateFn create;
+    KVMState *s;
+    DeviceState *gsi;
+
+    fake_reset();
+    s = vm_new();
+    create = x86_get_irqchip_creator();
+    g_assert_nonnull(create);
+    gsi = qdev_new(TYPE_X86_GSI_ROUTER);
+    g_assert_true(qdev_realize_and_unref(gsi, NULL, &error_abort));
+
+    /* raised before the irqchip exists: replayed when it attaches */
+    qemu_set_irq(qdev_get_gpio_in(gsi, 3), 1);
+    g_assert_false(logged(KVM_IRQ_LINE_STATUS));
+    g_assert_true(create(NULL, X86_GSI_ROUTER(gsi), &error_abort));
+    g_assert_cmpuint(fk.last_irq.irq, ==, 3);
+    g_assert_cmpuint(fk.last_irq.level, ==, 1);
+
+    qemu_set_irq(qdev_get_gpio_in(gsi, 11), 1);
+    g_assert_cmpuint(fk.last_irq.irq, ==, 11);
+    g_assert_cmpuint(fk.last_irq.level, ==, 1);
+    qemu_set_irq(qdev_get_gpio_in(gsi, 11), 0);
+    g_assert_cmpuint(fk.last_irq.level, ==, 0);
+    qemu_set_irq(qdev_get_gpio_in(gsi, 23), 1);
+    g_assert_cmpuint(fk.last_irq.irq, ==, 23);
     vm_free(s);
 }
 
@@ -1563,6 +1596,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
     g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
+    g_test_add_func("/kvm/irq/gsi-router", test_gsi_router);
     g_test_add_func("/kvm/gdb/guest-debug", test_guest_debug);
     return g_test_run();
 }
