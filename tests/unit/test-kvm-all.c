@@ -1509,6 +1509,64 @@ static void test_gsi_router(void)
     vm_free(s);
 }
 
+/* the debugger's page walk (gdb, software breakpoints at virtual addresses) */
+static void put_pte(uint8_t *ram, uint64_t table, int idx, uint64_t val)
+{
+    memcpy(ram + (table - 0x200000) + idx * 8, &val, 8);
+}
+
+static void test_phys_page_debug(void)
+{
+    MemoryRegion ram;
+    CPUState *cs = make_cpu("qemu64");
+    CPUClass *cc = CPU_GET_CLASS(cs);
+    CPUX86State *env = &X86_CPU(cs)->env;
+    uint8_t *p;
+    uint32_t pde;
+
+    g_assert_true(memory_region_init_ram(&ram, NULL, "pt-ram", 0x10000,
+                                         &error_abort));
+    memory_region_add_subregion(get_system_memory(), 0x200000, &ram);
+    p = memory_region_get_ram_ptr(&ram);
+    memset(p, 0, 0x10000);
+
+    /* paging off: identity */
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x12345), ==, 0x12000);
+
+    /* long mode: PML4 0x200000, PDPT 0x201000, PD 0x202000, PT 0x203000 */
+    put_pte(p, 0x200000, 0, 0x201000 | 3);
+    put_pte(p, 0x201000, 1, 0x202000 | 3);          /* 1 GiB - 2 GiB */
+    put_pte(p, 0x201000, 2, 0x80000000 | 0x83);     /* 1 GiB page */
+    put_pte(p, 0x202000, 0, 0x203000 | 3);
+    put_pte(p, 0x202000, 1, 0x600000 | 0x83);       /* 2 MiB page */
+    put_pte(p, 0x203000, 5, 0x345000 | 3);
+    env->cr[0] = CR0_PG_MASK | CR0_PE_MASK;
+    env->cr[4] = CR4_PAE_MASK;
+    env->efer = EFER_LME | EFER_LMA;
+    env->cr[3] = 0x200000;
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x40005000), ==, 0x345000);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x40201234), ==, 0x601000);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x80003000), ==, 0x80003000);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x40400000), ==, (hwaddr)-1);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x40006000), ==, (hwaddr)-1);
+
+    /* 32-bit, no PAE: PD 0x204000 with a 4 MiB page and a page table */
+    env->efer = 0;
+    env->cr[4] = 1u << 4;                            /* PSE */
+    env->cr[3] = 0x204000;
+    pde = 0xc00000 | 0x83;
+    memcpy(p + 0x4000 + 1 * 4, &pde, 4);
+    pde = 0x205000 | 3;
+    memcpy(p + 0x4000 + 2 * 4, &pde, 4);
+    pde = 0x777000 | 3;
+    memcpy(p + 0x5000 + 3 * 4, &pde, 4);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x401000), ==, 0xc01000);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0x803000), ==, 0x777000);
+    g_assert_cmphex(cc->get_phys_page_debug(cs, 0xc00000), ==, (hwaddr)-1);
+
+    memory_region_del_subregion(get_system_memory(), &ram);
+}
+
 /* kvmclock stands still while the VM is stopped */
 static void test_kvmclock_pause(void)
 {
@@ -1588,6 +1646,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
     g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
+    g_test_add_func("/kvm/vcpu/phys-page-debug", test_phys_page_debug);
     g_test_add_func("/kvm/vcpu/vmstate", test_cpu_vmstate);
     g_test_add_func("/kvm/irq/userspace-injection",
                     test_userspace_irq_injection);
