@@ -42,6 +42,7 @@ typedef enum CPAccessResult {
     CP_ACCESS_OK,
     CP_ACCESS_TRAP,        /* EC 0x18 to EL1 (or current EL if higher) */
     CP_ACCESS_UNDEF,       /* UNDEFINED */
+    CP_ACCESS_TRAP_EL2,    /* EC 0x18 to EL2 */
 } CPAccessResult;
 
 typedef struct ARMCPRegInfo ARMCPRegInfo;

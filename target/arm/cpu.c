@@ -372,6 +372,13 @@ static bool arm_cpu_realize(DeviceState *dev, Error **errp)
 {
     ARMCPU *cpu = ARM_CPU(dev);
 
+    if (cpu->has_el2) {
+        /* EL2 (AArch64 only, no stage 2 translation, no VHE) */
+        set_feature(&cpu->env, ARM_FEATURE_EL2);
+        cpu->highest_el = 2;
+        cpu->isar.id_aa64pfr0 |= 1ull << 8;
+    }
+
     arm_gt_init(cpu);
     if (!parent_realize(dev, errp)) {
         return false;

@@ -225,6 +225,7 @@ typedef struct CPUArchState {
         uint64_t hcr_el2;
         uint64_t scr_el3;
         uint64_t cptr_el2, cptr_el3;
+        uint64_t hstr_el2, hacr_el2, mdcr_el2, vttbr_el2, vtcr_el2, hpfar_el2;
         uint64_t vpidr_el2, vmpidr_el2;
         uint64_t dbgbvr[16], dbgbcr[16], dbgwvr[16], dbgwcr[16];
         uint64_t pmcr_el0, pmuserenr_el0, pmcntenset_el0, pmovsclr_el0,
@@ -281,6 +282,7 @@ typedef struct ARMCPU {
     uint64_t reset_sctlr;
     ARMISARegisters isar;
     int highest_el;            /* 1 unless EL2/EL3 are implemented */
+    bool has_el2;              /* set by the board before realize */
 
     /* boot state set by the board, applied at every reset */
     uint64_t boot_pc;
@@ -356,6 +358,16 @@ static inline int arm_current_el(CPUARMState *env)
 static inline bool arm_is_el2_enabled(CPUARMState *env)
 {
     return arm_feature(env, ARM_FEATURE_EL2);
+}
+
+#define HCR_FMO  (1ull << 3)
+#define HCR_IMO  (1ull << 4)
+#define HCR_TGE  (1ull << 27)
+#define HCR_HCD  (1ull << 29)
+
+static inline uint64_t arm_hcr_el2(CPUARMState *env)
+{
+    return arm_feature(env, ARM_FEATURE_EL2) ? env->cp15.hcr_el2 : 0;
 }
 
 /* The EL whose SCTLR etc. govern the current regime */

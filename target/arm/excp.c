@@ -16,9 +16,16 @@
 #define HELPER_H "target/arm/helper.h"
 #include "tcg/helper-proto.h"
 
+/* synchronous exceptions: EL1, or EL2 for EL0 with HCR_EL2.TGE */
 uint32_t exception_target_el(CPUARMState *env)
 {
-    return env->el > 1 ? env->el : 1;
+    if (env->el > 1) {
+        return env->el;
+    }
+    if (env->el == 0 && (arm_hcr_el2(env) & HCR_TGE)) {
+        return 2;
+    }
+    return 1;
 }
 
 void raise_exception(CPUARMState *env, uint32_t excp, uint32_t syndrome,
@@ -100,7 +107,6 @@ void arm_cpu_do_interrupt(CPUState *cs)
     if (excp == EXCP_IRQ || excp == EXCP_FIQ || excp == EXCP_VIRQ ||
         excp == EXCP_VFIQ) {
         sync = false;
-        target_el = exception_target_el(env);
     }
     if (target_el < 1 || target_el > 3) {
         target_el = 1;
@@ -174,28 +180,45 @@ bool arm_cpu_has_work(CPUState *cs)
 }
 
 /*
- * Physical IRQ/FIQ target EL1 (no SCR_EL3/HCR_EL2 routing yet): taken at
- * EL0/EL1 when PSTATE.I/F allows, never at EL2/EL3.
+ * Physical IRQ/FIQ (no EL3): to EL2 when HCR_EL2.IMO/FMO (or TGE) routes
+ * them there, else to EL1.  Taken when the target is a higher EL than the
+ * current one, or the same EL with PSTATE.I/F clear; never to a lower EL.
  */
-static bool arm_irq_unmasked(CPUARMState *env, uint32_t bit)
+static int arm_irq_target(CPUARMState *env, uint64_t route)
 {
-    return env->el <= 1 && !(env->daif & bit);
+    uint64_t hcr = arm_hcr_el2(env);
+
+    return (hcr & (route | HCR_TGE)) ? 2 : 1;
+}
+
+static bool arm_irq_unmasked(CPUARMState *env, int target, uint32_t bit)
+{
+    if (target < (int)env->el) {
+        return false;
+    }
+    if (target > (int)env->el && target == 2) {
+        return true;
+    }
+    return !(env->daif & bit);
 }
 
 bool arm_cpu_exec_interrupt(CPUState *cs, int interrupt_request)
 {
     CPUARMState *env = &ARM_CPU(cs)->env;
+    int ftarget = arm_irq_target(env, HCR_FMO);
+    int itarget = arm_irq_target(env, HCR_IMO);
 
     if ((interrupt_request & CPU_INTERRUPT_FIQ) &&
-        arm_irq_unmasked(env, PSTATE_F)) {
+        arm_irq_unmasked(env, ftarget, PSTATE_F)) {
         cs->exception_index = EXCP_FIQ;
+        env->exception.target_el = ftarget;
     } else if ((interrupt_request & CPU_INTERRUPT_HARD) &&
-               arm_irq_unmasked(env, PSTATE_I)) {
+               arm_irq_unmasked(env, itarget, PSTATE_I)) {
         cs->exception_index = EXCP_IRQ;
+        env->exception.target_el = itarget;
     } else {
         return false;
     }
-    env->exception.target_el = 1;
     arm_cpu_do_interrupt(cs);
     return true;
 }
@@ -291,6 +314,17 @@ void HELPER(psci_call)(CPUARMState *env, uint32_t is_smc, uint32_t imm)
 {
     ARMCPU *cpu = env_archcpu(env);
 
+    if (!is_smc && arm_feature(env, ARM_FEATURE_EL2)) {
+        /* HVC is the guest hypervisor's: take it to EL2 */
+        if (arm_hcr_el2(env) & HCR_HCD) {
+            raise_exception(env, EXCP_UDEF, syn_uncategorized(),
+                            exception_target_el(env));
+        }
+        env->pc += 4;
+        raise_exception(env, EXCP_HVC,
+                        (EC_AA64_HVC << 26) | ARM_EL_IL | (imm & 0xffff), 2);
+    }
+
     if (arm_psci_hook) {
         bool handled;
 
@@ -329,11 +363,15 @@ int fp_exception_el(CPUARMState *env)
 {
     int fpen = (env->cp15.cpacr_el1 >> 20) & 3;
 
-    if (env->el == 0 && fpen != 3) {
+    if (env->el == 0 && fpen != 3 && !(arm_hcr_el2(env) & HCR_TGE)) {
         return 1;
     }
     if (env->el == 1 && (fpen == 0 || fpen == 2)) {
         return 1;
+    }
+    if (arm_feature(env, ARM_FEATURE_EL2) && env->el <= 2 &&
+        (env->cp15.cptr_el2 & (1u << 10))) {
+        return 2;                       /* CPTR_EL2.TFP */
     }
     return 0;
 }

@@ -159,6 +159,10 @@ static CPAccessResult gt_cnt_access(CPUARMState *env, const ARMCPRegInfo *ri,
     if (env->el == 0 && !((env->cp15.cntkctl_el1 >> bit) & 1)) {
         return CP_ACCESS_TRAP;
     }
+    if (env->el <= 1 && gt_index(ri) == GTIMER_PHYS &&
+        arm_feature(env, ARM_FEATURE_EL2) && !(env->cp15.cnthctl_el2 & 1)) {
+        return CP_ACCESS_TRAP_EL2;
+    }
     return CP_ACCESS_OK;
 }
 
@@ -167,27 +171,93 @@ static CPAccessResult gt_timer_access(CPUARMState *env,
 {
     int bit = gt_index(ri) == GTIMER_PHYS ? 9 : 8;
 
+    if (gt_index(ri) == GTIMER_HYP) {
+        return CP_ACCESS_OK;            /* EL2 only by the access bits */
+    }
     if (env->el == 0 && !((env->cp15.cntkctl_el1 >> bit) & 1)) {
         return CP_ACCESS_TRAP;
     }
+    if (env->el <= 1 && gt_index(ri) == GTIMER_PHYS &&
+        arm_feature(env, ARM_FEATURE_EL2) && !(env->cp15.cnthctl_el2 & 2)) {
+        return CP_ACCESS_TRAP_EL2;
+    }
     return CP_ACCESS_OK;
+}
+
+static void cntvoff_write(CPUARMState *env, const ARMCPRegInfo *ri,
+                          uint64_t v)
+{
+    env->cp15.cntvoff_el2 = v;
+    arm_gt_recalc(env_archcpu(env), GTIMER_VIRT);
+}
+
+static uint64_t sp_el1_read(CPUARMState *env, const ARMCPRegInfo *ri)
+{
+    return env->sp_el[1];
+}
+
+static void sp_el1_write(CPUARMState *env, const ARMCPRegInfo *ri,
+                         uint64_t val)
+{
+    env->sp_el[1] = val;
+}
+
+static void el2_tlb_flush_write(CPUARMState *env, const ARMCPRegInfo *ri,
+                                uint64_t v)
+{
+    CPUState *cs = env_cpu(env);
+    uint16_t map = ri->opaque & 2 ? ARM_EL10_IDX_MASK : 1u << ARMMMUIdx_E2;
+
+    if (ri->opaque & 1) {
+        tlb_flush_by_mmuidx_all_cpus_synced(cs, map);
+    } else {
+        tlb_flush_by_mmuidx(cs, map);
+    }
+}
+
+static void e2_write(CPUARMState *env, const ARMCPRegInfo *ri, uint64_t v)
+{
+    uint64_t *p = (uint64_t *)((char *)env + ri->fieldoffset);
+
+    if (*p != v) {
+        *p = v;
+        tlb_flush_by_mmuidx(env_cpu(env), 1u << ARMMMUIdx_E2);
+    }
+}
+
+static void at_s1e2_write(CPUARMState *env, const ARMCPRegInfo *ri,
+                          uint64_t va)
+{
+    env->cp15.par_el1 = arm_do_at(env, va, (ri->op2 & 1) ? MMU_DATA_STORE :
+                                  MMU_DATA_LOAD, ARMMMUIdx_E2);
 }
 
 /* ---- read/write functions ---- */
 
 static uint64_t mpidr_read(CPUARMState *env, const ARMCPRegInfo *ri)
 {
+    if (env->el <= 1 && arm_feature(env, ARM_FEATURE_EL2)) {
+        return env->cp15.vmpidr_el2;
+    }
     /* U=0 (multiprocessor), MT=0, bit 31 RES1 */
     return (env_cpu(env)->mp_affinity & 0xff00ffffffull) | (1ull << 31);
 }
+
 
 #define CPU_FIELD(name) \
 static uint64_t name##_read(CPUARMState *env, const ARMCPRegInfo *ri) \
 { \
     return env_archcpu(env)->name; \
 }
-CPU_FIELD(midr)
 CPU_FIELD(revidr)
+
+static uint64_t midr_read(CPUARMState *env, const ARMCPRegInfo *ri)
+{
+    if (env->el <= 1 && arm_feature(env, ARM_FEATURE_EL2)) {
+        return env->cp15.vpidr_el2;
+    }
+    return env_archcpu(env)->midr;
+}
 CPU_FIELD(ctr)
 CPU_FIELD(clidr)
 
@@ -670,6 +740,83 @@ static const ARMCPRegInfo arm_cpregs[] = {
         .writefn = tlbi_va_write),
 };
 
+/* EL2 (no stage 2 translation, no VHE): only reachable at EL2, which
+ * exists when the board sets ARMCPU.has_el2 */
+#define EL2F(n, o0, o1, n_, m, o2, fld) FIELD(n, o0, o1, n_, m, o2, PL2_RW, fld)
+static const ARMCPRegInfo arm_el2_cpregs[] = {
+    EL2F("VPIDR_EL2", 3, 4, 0, 0, 0, cp15.vpidr_el2),
+    EL2F("VMPIDR_EL2", 3, 4, 0, 0, 5, cp15.vmpidr_el2),
+    REG("SCTLR_EL2", 3, 4, 1, 0, 0, PL2_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.sctlr[2]), .writefn = e2_write),
+    EL2F("ACTLR_EL2", 3, 4, 1, 0, 1, cp15.actlr[2]),
+    REG("HCR_EL2", 3, 4, 1, 1, 0, PL2_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.hcr_el2)),
+    EL2F("MDCR_EL2", 3, 4, 1, 1, 1, cp15.mdcr_el2),
+    REG("CPTR_EL2", 3, 4, 1, 1, 2, PL2_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.cptr_el2)),
+    EL2F("HSTR_EL2", 3, 4, 1, 1, 3, cp15.hstr_el2),
+    EL2F("HACR_EL2", 3, 4, 1, 1, 7, cp15.hacr_el2),
+    REG("TTBR0_EL2", 3, 4, 2, 0, 0, PL2_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.ttbr0[2]), .writefn = e2_write),
+    REG("TCR_EL2", 3, 4, 2, 0, 2, PL2_RW, .type = ARM_CP_EXIT_TB,
+        .fieldoffset = F(cp15.tcr[2]), .writefn = e2_write),
+    EL2F("VTTBR_EL2", 3, 4, 2, 1, 0, cp15.vttbr_el2),
+    EL2F("VTCR_EL2", 3, 4, 2, 1, 2, cp15.vtcr_el2),
+    EL2F("SPSR_EL2", 3, 4, 4, 0, 0, spsr_el[2]),
+    EL2F("ELR_EL2", 3, 4, 4, 0, 1, elr_el[2]),
+    REG("SP_EL1", 3, 4, 4, 1, 0, PL2_RW, .readfn = sp_el1_read,
+        .writefn = sp_el1_write),
+    EL2F("AFSR0_EL2", 3, 4, 5, 1, 0, cp15.afsr0[2]),
+    EL2F("AFSR1_EL2", 3, 4, 5, 1, 1, cp15.afsr1[2]),
+    EL2F("ESR_EL2", 3, 4, 5, 2, 0, esr_el[2]),
+    EL2F("FAR_EL2", 3, 4, 6, 0, 0, far_el[2]),
+    EL2F("HPFAR_EL2", 3, 4, 6, 0, 4, cp15.hpfar_el2),
+    EL2F("MAIR_EL2", 3, 4, 10, 2, 0, cp15.mair[2]),
+    EL2F("AMAIR_EL2", 3, 4, 10, 3, 0, cp15.amair[2]),
+    EL2F("VBAR_EL2", 3, 4, 12, 0, 0, cp15.vbar[2]),
+    CONST("RVBAR_EL2", 3, 4, 12, 0, 1, PL2_R, 0),
+    EL2F("TPIDR_EL2", 3, 4, 13, 0, 2, cp15.tpidr[2]),
+    REG("CNTVOFF_EL2", 3, 4, 14, 0, 3, PL2_RW, .type = ARM_CP_IO,
+        .fieldoffset = F(cp15.cntvoff_el2), .writefn = cntvoff_write),
+    EL2F("CNTHCTL_EL2", 3, 4, 14, 1, 0, cp15.cnthctl_el2),
+    REG("CNTHP_TVAL_EL2", 3, 4, 14, 2, 0, PL2_RW, .type = ARM_CP_IO,
+        .accessfn = gt_timer_access, .readfn = gt_tval_read,
+        .writefn = gt_tval_write, .opaque = GTIMER_HYP),
+    REG("CNTHP_CTL_EL2", 3, 4, 14, 2, 1, PL2_RW, .type = ARM_CP_IO,
+        .accessfn = gt_timer_access, .readfn = gt_ctl_read,
+        .writefn = gt_ctl_write, .opaque = GTIMER_HYP),
+    REG("CNTHP_CVAL_EL2", 3, 4, 14, 2, 2, PL2_RW, .type = ARM_CP_IO,
+        .accessfn = gt_timer_access, .readfn = gt_cval_read,
+        .writefn = gt_cval_write, .opaque = GTIMER_HYP),
+    REG("AT_S1E2R", 1, 4, 7, 8, 0, PL2_W, .writefn = at_s1e2_write),
+    REG("AT_S1E2W", 1, 4, 7, 8, 1, PL2_W, .writefn = at_s1e2_write),
+    /* opaque: bit 0 broadcast, bit 1 the EL1&0 regime */
+    REG("TLBI_ALLE2IS", 1, 4, 8, 3, 0, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 1),
+    REG("TLBI_VAE2IS", 1, 4, 8, 3, 1, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 1),
+    REG("TLBI_ALLE1IS", 1, 4, 8, 3, 4, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 3),
+    REG("TLBI_VALE2IS", 1, 4, 8, 3, 5, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 1),
+    REG("TLBI_VMALLS12E1IS", 1, 4, 8, 3, 6, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 3),
+    REG("TLBI_ALLE2", 1, 4, 8, 7, 0, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 0),
+    REG("TLBI_VAE2", 1, 4, 8, 7, 1, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 0),
+    REG("TLBI_ALLE1", 1, 4, 8, 7, 4, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 2),
+    REG("TLBI_VALE2", 1, 4, 8, 7, 5, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 0),
+    REG("TLBI_VMALLS12E1", 1, 4, 8, 7, 6, PL2_W, .type = ARM_CP_EXIT_TB,
+        .writefn = el2_tlb_flush_write, .opaque = 2),
+    NOP("TLBI_IPAS2E1IS", 1, 4, 8, 0, 1, PL2_W),
+    NOP("TLBI_IPAS2LE1IS", 1, 4, 8, 0, 5, PL2_W),
+    NOP("TLBI_IPAS2E1", 1, 4, 8, 4, 1, PL2_W),
+    NOP("TLBI_IPAS2LE1", 1, 4, 8, 4, 5, PL2_W),
+};
+
 static const ARMCPRegInfo pan_cpreg =
     REG("PAN", 3, 0, 4, 2, 3, PL1_RW, .type = ARM_CP_EXIT_TB,
         .readfn = pan_read, .writefn = pan_write);
@@ -705,6 +852,16 @@ const ARMCPRegInfo *arm_cpreg_find(ARMCPU *cpu, int op0, int op1, int crn,
         if (ri->op0 == op0 && ri->op1 == op1 && ri->crn == crn &&
             ri->crm == crm && ri->op2 == op2) {
             return ri;
+        }
+    }
+    if (op1 == 4 && arm_feature(&cpu->env, ARM_FEATURE_EL2)) {
+        for (size_t i = 0; i < ARRAY_SIZE(arm_el2_cpregs); i++) {
+            const ARMCPRegInfo *ri = &arm_el2_cpregs[i];
+
+            if (ri->op0 == op0 && ri->crn == crn && ri->crm == crm &&
+                ri->op2 == op2 && ri->access) {
+                return ri;
+            }
         }
     }
     if (op0 == 3 && op1 == 0 && crn == 4 && crm == 2 && op2 == 3 &&
@@ -756,6 +913,8 @@ void HELPER(access_check_cp_reg)(CPUARMState *env, const void *rip,
         return;
     case CP_ACCESS_TRAP:
         raise_exception(env, EXCP_UDEF, syndrome, exception_target_el(env));
+    case CP_ACCESS_TRAP_EL2:
+        raise_exception(env, EXCP_UDEF, syndrome, 2);
     default:
         raise_exception(env, EXCP_UDEF, syn_uncategorized(),
                         exception_target_el(env));

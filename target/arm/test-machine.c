@@ -6,7 +6,10 @@
  *   CPUs     -smp N of -cpu MODEL (default cortex-a57), MPIDR Aff0 = index
  *   -kernel  an ELF64 little-endian AArch64 executable; its PT_LOAD
  *            segments are copied to their physical addresses and every CPU
- *            starts at the entry point at EL1h with DAIF masked, MMU off
+ *            starts at the entry point at its highest EL (EL1h, or EL2h
+ *            with virtualization=on) with DAIF masked, MMU off
+ *
+ * Property: virtualization=on gives the CPUs EL2 and starts them there.
  *
  * No interrupt controller, no devices: output goes through semihosting
  * (-semihosting).  Each CPU's virtual timer output drives its own IRQ
@@ -15,11 +18,23 @@
  */
 #include "turtle/osdep.h"
 #include "hw/core/boards.h"
+#include "hw/core/qdev-properties.h"
 #include "target/arm/cpu.h"
 #include "sysemu/cpus.h"
 #include <elf.h>
 
 #define TEST_RAM_BASE 0x40000000ull
+
+typedef struct ArmTestMachineState {
+    MachineState parent_obj;
+    bool virtualization;
+} ArmTestMachineState;
+
+static const Property arm_test_props[] = {
+    DEFINE_PROP_BOOL("virtualization", ArmTestMachineState, virtualization,
+                     false),
+    DEFINE_PROP_END_OF_LIST(),
+};
 
 static bool test_load_elf(const char *path, uint64_t *entry, Error **errp)
 {
@@ -77,6 +92,7 @@ static bool test_load_elf(const char *path, uint64_t *entry, Error **errp)
 
 static void arm_test_init(MachineState *ms)
 {
+    ArmTestMachineState *ats = (ArmTestMachineState *)ms;
     uint64_t entry = TEST_RAM_BASE;
 
     machine_alloc_ram(ms, &error_fatal);
@@ -91,7 +107,8 @@ static void arm_test_init(MachineState *ms)
         DeviceState *dev = qdev_new(ms->cpu_type);
 
         CPU(dev)->mp_affinity = i;
-        arm_cpu_set_boot_state(ARM_CPU(dev), entry, 0, 1);
+        ARM_CPU(dev)->has_el2 = ats->virtualization;
+        arm_cpu_set_boot_state(ARM_CPU(dev), entry, 0, -1);
         if (!qdev_realize_and_unref(dev, NULL, &error_fatal)) {
             return;
         }
@@ -113,11 +130,13 @@ static void arm_test_class_init(ObjectClass *oc, void *data)
     mc->target = "aarch64";
     mc->default_cpu_type = "cortex-a57";
     mc->default_ram_size = 128 * 1024 * 1024;
+    mc->props = arm_test_props;
 }
 
 static const TypeInfo arm_test_machine_info = {
     .name = MACHINE_TYPE_NAME("arm-test"),
     .parent = TYPE_MACHINE,
+    .instance_size = sizeof(ArmTestMachineState),
     .class_init = arm_test_class_init,
 };
 TYPE_REGISTER(arm_test_machine_info)
