@@ -137,6 +137,7 @@ static const KVMCapInfo kvm_required_caps[] = {
     KVM_CAP_INFO(KVM_CAP_IRQ_ROUTING),
     KVM_CAP_INFO(KVM_CAP_IRQFD),
     KVM_CAP_INFO(KVM_CAP_IOEVENTFD),
+    KVM_CAP_INFO(KVM_CAP_SIGNAL_MSI),
     { NULL, 0 },
 };
 
@@ -289,6 +290,104 @@ int kvm_set_irq(int gsi, int level)
         return -ENOSYS;
     }
     return kvm_set_irq_state(kvm_state_global, gsi, level);
+}
+
+/* ---- MSI ---- */
+
+int kvm_irqchip_send_msi(uint64_t addr, uint32_t data)
+{
+    struct kvm_msi msi = {
+        .address_lo = (uint32_t)addr,
+        .address_hi = addr >> 32,
+        .data = data,
+    };
+
+    if (!kvm_irqchip_in_kernel()) {
+        return -ENOSYS;
+    }
+    return kvm_vm_ioctl(kvm_state_global, KVM_SIGNAL_MSI, &msi);
+}
+
+static struct kvm_irq_routing_entry *route_find(KVMState *s, int gsi)
+{
+    for (int i = 0; i < s->nr_routes; i++) {
+        if ((int)s->routes->entries[i].gsi == gsi) {
+            return &s->routes->entries[i];
+        }
+    }
+    return NULL;
+}
+
+static void msi_entry(struct kvm_irq_routing_entry *e, int gsi,
+                      uint64_t addr, uint32_t data)
+{
+    memset(e, 0, sizeof(*e));
+    e->gsi = gsi;
+    e->type = KVM_IRQ_ROUTING_MSI;
+    e->u.msi.address_lo = (uint32_t)addr;
+    e->u.msi.address_hi = addr >> 32;
+    e->u.msi.data = data;
+}
+
+int kvm_irqchip_add_msi_route(uint64_t addr, uint32_t data)
+{
+    KVMState *s = kvm_state_global;
+    int max, gsi, r;
+
+    if (!kvm_irqchip_in_kernel()) {
+        return -ENOSYS;
+    }
+    max = kvm_check_extension(s, KVM_CAP_IRQ_ROUTING);
+    /* virtual GSIs above the IOAPIC's pins */
+    for (gsi = KVM_IRQCHIP_FIRST_MSI_GSI; gsi < max; gsi++) {
+        if (!route_find(s, gsi)) {
+            break;
+        }
+    }
+    if (gsi >= max) {
+        return -ENOSPC;
+    }
+    kvm_irqchip_add_irq_route(s, gsi, 0, 0);
+    msi_entry(&s->routes->entries[s->nr_routes - 1], gsi, addr, data);
+    r = kvm_irqchip_commit_routes(s);
+    if (r < 0) {
+        kvm_irqchip_release_virq(gsi);
+        return r;
+    }
+    return gsi;
+}
+
+int kvm_irqchip_update_msi_route(int virq, uint64_t addr, uint32_t data)
+{
+    KVMState *s = kvm_state_global;
+    struct kvm_irq_routing_entry *e;
+
+    if (!kvm_irqchip_in_kernel()) {
+        return -ENOSYS;
+    }
+    e = route_find(s, virq);
+    if (!e || e->type != KVM_IRQ_ROUTING_MSI) {
+        return -ENOENT;
+    }
+    msi_entry(e, virq, addr, data);
+    return kvm_irqchip_commit_routes(s);
+}
+
+void kvm_irqchip_release_virq(int virq)
+{
+    KVMState *s = kvm_state_global;
+
+    if (!kvm_irqchip_in_kernel()) {
+        return;
+    }
+    for (int i = 0; i < s->nr_routes; i++) {
+        if ((int)s->routes->entries[i].gsi == virq &&
+            s->routes->entries[i].type == KVM_IRQ_ROUTING_MSI) {
+            s->routes->entries[i] = s->routes->entries[--s->nr_routes];
+            kvm_irqchip_commit_routes(s);
+            return;
+        }
+    }
 }
 
 static int irqfd_set(int fd, int resample_fd, int gsi, bool assign)

@@ -47,6 +47,19 @@ bool kvm_irqchip_is_split(void);
 int kvm_set_irq(int gsi, int level);
 
 /*
+ * MSI with the in-kernel irqchip.  kvm_irqchip_send_msi delivers one now
+ * (KVM_SIGNAL_MSI; the pc's MSI window at 0xfee00000 uses it for device
+ * writes).  A route gives an MSI a virtual GSI (>= 24) that an irqfd can
+ * raise: add returns the GSI or -errno; update after the guest reprograms
+ * the vector; release when done.
+ */
+#define KVM_IRQCHIP_FIRST_MSI_GSI 24
+int kvm_irqchip_send_msi(uint64_t addr, uint32_t data);
+int kvm_irqchip_add_msi_route(uint64_t addr, uint32_t data);
+int kvm_irqchip_update_msi_route(int virq, uint64_t addr, uint32_t data);
+void kvm_irqchip_release_virq(int virq);
+
+/*
  * irqfd: a write to eventfd `fd` raises `gsi` in the kernel.  With
  * resample_fd >= 0 the line is level-triggered and resample_fd is
  * signalled when the guest acknowledges it (KVM_IRQFD_FLAG_RESAMPLE).

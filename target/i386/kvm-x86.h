@@ -35,6 +35,9 @@ DeviceState *kvm_x86_irqchip_state_create(Error **errp);
 void kvm_x86_irqchip_reset_values(struct kvm_irqchip chip[KVM_NR_IRQCHIPS]);
 void kvm_x86_irqchip_state_reset(DeviceState *dev);
 
+/* The MSI window at 0xfee00000 (device writes -> KVM_SIGNAL_MSI). */
+void kvm_x86_map_msi_window(MemoryRegion *sysmem);
+
 /* DR7 value programmed for the debugger's hardware breakpoints. */
 uint64_t kvm_x86_debug_dr7(void);
 

@@ -233,6 +233,47 @@ bool kvm_arch_irqchip_create(KVMState *s, Error **errp)
     return true;
 }
 
+/*
+ * Device writes (DMA) to the local APIC window are MSIs.  The vCPUs' own
+ * accesses there never leave the kernel (its LAPIC takes them); what
+ * reaches this region is a PCI device signalling an interrupt.
+ */
+#define MSI_WINDOW_BASE 0xfee00000ull
+#define MSI_WINDOW_SIZE 0x100000ull
+
+static uint64_t kvm_msi_window_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;
+}
+
+static void kvm_msi_window_write(void *opaque, hwaddr addr, uint64_t data,
+                                 unsigned size)
+{
+    int r = kvm_irqchip_send_msi(MSI_WINDOW_BASE + addr, (uint32_t)data);
+
+    if (r < 0) {
+        warn_report("kvm: KVM_SIGNAL_MSI at 0x%" PRIx64 ": %s",
+                    (uint64_t)(MSI_WINDOW_BASE + addr), strerror(-r));
+    }
+}
+
+static const MemoryRegionOps kvm_msi_window_ops = {
+    .read = kvm_msi_window_read,
+    .write = kvm_msi_window_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+static MemoryRegion kvm_msi_window;
+
+void kvm_x86_map_msi_window(MemoryRegion *sysmem)
+{
+    memory_region_init_io(&kvm_msi_window, NULL, &kvm_msi_window_ops, NULL,
+                          "kvm-msi", MSI_WINDOW_SIZE);
+    memory_region_add_subregion_overlap(sysmem, MSI_WINDOW_BASE,
+                                        &kvm_msi_window, -1);
+}
+
 /* The board's GSI router outputs -> KVM_IRQ_LINE */
 static void kvm_gsi_line(void *opaque, int n, int level)
 {
@@ -250,6 +291,7 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
     if (!kvm_x86_irqchip_state_create(errp)) {
         return false;
     }
+    kvm_x86_map_msi_window(get_system_memory());
     lines = qemu_allocate_irqs(kvm_gsi_line, NULL, X86_GSI_NUM);
     if (x86_gsi_attach_irqchip) {
         x86_gsi_attach_irqchip(gsi, lines, X86_GSI_NUM);

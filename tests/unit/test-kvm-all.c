@@ -58,6 +58,8 @@ static struct {
     int set_signal_mask;
     /* threaded runs: KVM_RUN waits for a signal under this mask */
     bool threaded;
+    struct kvm_msi last_msi;
+    int msis;
     struct kvm_irqchip chips[KVM_NR_IRQCHIPS];
     struct kvm_pit_state2 pit;
     struct kvm_guest_debug guest_debug;
@@ -92,7 +94,7 @@ static void fake_reset(void)
         KVM_CAP_MP_STATE, KVM_CAP_VCPU_EVENTS, KVM_CAP_IRQCHIP,
         KVM_CAP_PIT2, KVM_CAP_SET_IDENTITY_MAP_ADDR, KVM_CAP_READONLY_MEM,
         KVM_CAP_IMMEDIATE_EXIT, KVM_CAP_IRQ_INJECT_STATUS, KVM_CAP_XSAVE,
-        KVM_CAP_XCRS, KVM_CAP_DEBUGREGS,
+        KVM_CAP_XCRS, KVM_CAP_DEBUGREGS, KVM_CAP_SIGNAL_MSI,
     };
     for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
         g_hash_table_insert(fk.caps, GUINT_TO_POINTER(caps[i]),
@@ -100,6 +102,8 @@ static void fake_reset(void)
     }
     g_hash_table_insert(fk.caps, GUINT_TO_POINTER(KVM_CAP_NR_MEMSLOTS),
                         GUINT_TO_POINTER(32));
+    g_hash_table_insert(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQ_ROUTING),
+                        GUINT_TO_POINTER(1024));
     /* an Intel host with VMX */
     X86CPUIDTable *t = &fk.supported;
     t->e[t->nent++] = (X86CPUIDEntry){ 0, 0, 0, 0xd, 0x756e6547, 0x6c65746e,
@@ -240,6 +244,10 @@ static int vm_ioctl(unsigned long req, void *arg)
     case KVM_IRQFD:
         fk.last_irqfd = *(struct kvm_irqfd *)arg;
         return 0;
+    case KVM_SIGNAL_MSI:
+        fk.last_msi = *(struct kvm_msi *)arg;
+        fk.msis++;
+        return 1;
     case KVM_IOEVENTFD:
         fk.last_ioeventfd = *(struct kvm_ioeventfd *)arg;
         return 0;
@@ -1506,6 +1514,14 @@ static void test_gsi_router(void)
     g_assert_cmpuint(fk.last_irq.level, ==, 0);
     qemu_set_irq(qdev_get_gpio_in(gsi, 23), 1);
     g_assert_cmpuint(fk.last_irq.irq, ==, 23);
+
+    /* a device's MSI write (DMA to the APIC window) */
+    address_space_stl_le(&address_space_memory, 0xfee01000, 0x4041,
+                         MEMTXATTRS_UNSPECIFIED, NULL);
+    g_assert_cmpint(fk.msis, ==, 1);
+    g_assert_cmphex(fk.last_msi.address_lo, ==, 0xfee01000);
+    g_assert_cmphex(fk.last_msi.address_hi, ==, 0);
+    g_assert_cmphex(fk.last_msi.data, ==, 0x4041);
     vm_free(s);
 }
 
@@ -1565,6 +1581,54 @@ static void test_phys_page_debug(void)
     g_assert_cmphex(cc->get_phys_page_debug(cs, 0xc00000), ==, (hwaddr)-1);
 
     memory_region_del_subregion(get_system_memory(), &ram);
+}
+
+/* MSI routes for irqfd: virtual GSIs from 24 up */
+static struct kvm_irq_routing_entry *fk_route(uint32_t gsi)
+{
+    for (uint32_t i = 0; i < fk.routes->nr; i++) {
+        if (fk.routes->entries[i].gsi == gsi) {
+            return &fk.routes->entries[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_msi_routes(void)
+{
+    KVMState *s;
+    struct kvm_irq_routing_entry *e;
+    int a, b;
+
+    fake_reset();
+    s = vm_new();
+    a = kvm_irqchip_add_msi_route(0xfee01000, 0x4031);
+    b = kvm_irqchip_add_msi_route(0xfee02000, 0x4032);
+    g_assert_cmpint(a, ==, 24);
+    g_assert_cmpint(b, ==, 25);
+    e = fk_route(24);
+    g_assert_nonnull(e);
+    g_assert_cmpuint(e->type, ==, KVM_IRQ_ROUTING_MSI);
+    g_assert_cmphex(e->u.msi.address_lo, ==, 0xfee01000);
+    g_assert_cmphex(e->u.msi.data, ==, 0x4031);
+    g_assert_nonnull(fk_route(0));                 /* PC routes kept */
+
+    g_assert_cmpint(kvm_irqchip_update_msi_route(a, 0xfee03000, 0x4051), ==,
+                    0);
+    g_assert_cmphex(fk_route(24)->u.msi.data, ==, 0x4051);
+    g_assert_cmpint(kvm_irqchip_update_msi_route(99, 0, 0), ==, -ENOENT);
+    g_assert_cmpint(kvm_irqchip_update_msi_route(5, 0, 0), ==, -ENOENT);
+
+    kvm_irqchip_release_virq(a);
+    g_assert_null(fk_route(24));
+    g_assert_nonnull(fk_route(25));
+    g_assert_cmpint(kvm_irqchip_add_msi_route(0xfee04000, 0x4061), ==, 24);
+
+    g_assert_cmpint(kvm_irqchip_send_msi(0xfee00000, 0x4071), ==, 1);
+    g_assert_cmphex(fk.last_msi.data, ==, 0x4071);
+    vm_free(s);
+    g_assert_cmpint(kvm_irqchip_send_msi(0xfee00000, 0x4071), ==, -ENOSYS);
+    g_assert_cmpint(kvm_irqchip_add_msi_route(0xfee00000, 0), ==, -ENOSYS);
 }
 
 /* kvmclock stands still while the VM is stopped */
@@ -1656,6 +1720,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
     g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
     g_test_add_func("/kvm/irq/gsi-router", test_gsi_router);
+    g_test_add_func("/kvm/irq/msi-routes", test_msi_routes);
     g_test_add_func("/kvm/gdb/guest-debug", test_guest_debug);
     return g_test_run();
 }
