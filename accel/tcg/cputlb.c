@@ -218,8 +218,10 @@ static void tlb_flush_range_now(CPUState *cpu, vaddr addr, vaddr len,
         }
     }
     pthread_mutex_unlock(&a->tlb_lock);
-    /* TBs for pcs on those pages must be looked up again */
-    tb_jmp_cache_clear(cpu);
+    /* TBs for pcs on those pages (or ending there) must be looked up again */
+    for (vaddr n = 0; n <= npages; n++) {
+        tb_jmp_cache_clear_page(cpu, page + ((n - 1) << tcg_exec.page_bits));
+    }
 }
 
 typedef struct TLBFlushRange {

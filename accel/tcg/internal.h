@@ -27,7 +27,7 @@
 #include "exec/ramblock.h"
 #include "tcg/tcg.h"
 
-#define CPU_TLB_BITS      8                /* 256 entries per mmu_idx */
+#define CPU_TLB_BITS      10               /* 1024 entries per mmu_idx */
 #define CPU_TLB_SIZE      (1 << CPU_TLB_BITS)
 #define CPU_VTLB_SIZE     8
 #define TB_JMP_CACHE_BITS 12
@@ -138,11 +138,27 @@ bool tb_page_has_code(ram_addr_t ram_addr);
 void tb_jmp_cache_clear(CPUState *cpu);
 void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length);
 
+/*
+ * Jump cache index: the high TB_JMP_PAGE_BITS come from the page number,
+ * the low ones from the offset in the page, so all the TBs of one page
+ * live in one block of 2^TB_JMP_ADDR_BITS entries (a page flush clears
+ * just that block).
+ */
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_ADDR_BITS (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS)
+
 static inline uint32_t tb_jmp_cache_hash(vaddr pc)
 {
-    return (uint32_t)((pc >> 2) ^ (pc >> (2 + TB_JMP_CACHE_BITS)))
-           & (TB_JMP_CACHE_SIZE - 1);
+    vaddr page = pc >> tcg_exec.page_bits;
+    vaddr off = pc & ~tcg_exec.page_mask;
+
+    return (uint32_t)((page & ((1u << TB_JMP_PAGE_BITS) - 1)) << TB_JMP_ADDR_BITS) |
+           (uint32_t)(((off >> 2) ^ (off >> (2 + TB_JMP_ADDR_BITS)) ^ (page >> TB_JMP_PAGE_BITS))
+                      & ((1u << TB_JMP_ADDR_BITS) - 1));
 }
+
+/* Forget the cached TBs whose pc is on the page of addr. */
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr addr);
 
 /* cflags for the next TB of cpu (cflags_next_tb or the default). */
 uint32_t curr_cflags(CPUState *cpu);

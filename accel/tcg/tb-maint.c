@@ -133,7 +133,7 @@ static void tb_hash_remove(TranslationBlock *tb)
 
     while (*p) {
         if (*p == tb) {
-            *p = *tb_hnext(tb);
+            __atomic_store_n(p, *tb_hnext(tb), __ATOMIC_RELEASE);
             return;
         }
         p = tb_hnext(*p);
@@ -168,9 +168,10 @@ static TranslationBlock *tb_htable_find(tb_page_addr_t phys_pc, vaddr pc,
 
     tb = __atomic_load_n(&tb_htable[tb_hash_func(phys_pc, pc, flags, cflags)],
                          __ATOMIC_ACQUIRE);
-    for (; tb; tb = *tb_hnext(tb)) {
+    for (; tb; tb = __atomic_load_n(tb_hnext(tb), __ATOMIC_ACQUIRE)) {
         if (tb->phys_pc == phys_pc && tb->pc == pc && tb->cs_base == cs_base &&
-            tb->flags == flags && tb->cflags == cflags) {
+            tb->flags == flags &&
+            __atomic_load_n(&tb->cflags, __ATOMIC_ACQUIRE) == cflags) {
             return tb;
         }
     }
@@ -184,17 +185,18 @@ TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, uint64_t cs_base,
     int mmu_idx = cpu_tcg_ops(cpu)->mmu_index(cpu, true);
     tb_page_addr_t phys_pc;
     TranslationBlock *tb;
-    bool locked;
 
     phys_pc = get_page_addr_code_hostp(env, pc, mmu_idx, NULL);
     if (phys_pc == (tb_page_addr_t)-1) {
         return NULL;
     }
-    locked = tb_lock_if_needed();
+    /*
+     * No lock: TBs are inserted at a bucket head with a release store and
+     * never freed before a flush, which runs while no vCPU executes; an
+     * unhooked TB keeps its next link, and carries CF_INVALID so it does
+     * not match.
+     */
     tb = tb_htable_find(phys_pc, pc, cs_base, flags, cflags);
-    if (locked) {
-        tb_lock_release();
-    }
     if (tb && tb->page_addr[1] != (tb_page_addr_t)-1 &&
         code_page2(cpu, pc) != tb->page_addr[1]) {
         /* the second page now maps elsewhere */
@@ -332,6 +334,21 @@ static void tb_jmp_unlink(TranslationBlock *tb)
 
 /* ------------------------------------------------------------------ */
 /* Invalidation                                                         */
+
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr addr)
+{
+    AccelCPUState *a = cpu->accel;
+    uint32_t base = tb_jmp_cache_hash(addr & tcg_exec.page_mask) &
+                    ~((1u << TB_JMP_ADDR_BITS) - 1);
+    unsigned i;
+
+    if (!a) {
+        return;
+    }
+    for (i = 0; i < (1u << TB_JMP_ADDR_BITS); i++) {
+        __atomic_store_n(&a->jmp_cache[base + i], NULL, __ATOMIC_RELAXED);
+    }
+}
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {
