@@ -480,8 +480,19 @@ static MachineState *create_machine(Config *c)
         const char *files[] = { c->kernel, c->initrd, c->dtb, c->bios };
         const char *names[] = { "-kernel", "-initrd", "-dtb", "-bios" };
         for (int i = 0; i < 4; i++) {
-            if (files[i] && access(files[i], R_OK) != 0) {
-                usage_error("%s %s: %s", names[i], files[i], g_strerror(errno));
+            char path[4096];
+
+            if (!files[i]) {
+                continue;
+            }
+            /* -initrd may list multiboot modules ("file args,file2"):
+             * check the first file here, the board loader checks the rest */
+            g_strlcpy(path, files[i], sizeof(path));
+            if (i == 1) {
+                path[strcspn(path, " ,")] = '\0';
+            }
+            if (access(path, R_OK) != 0) {
+                usage_error("%s %s: %s", names[i], path, g_strerror(errno));
             }
         }
     }

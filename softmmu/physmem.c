@@ -274,15 +274,32 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
                                       hwaddr *xlat, hwaddr *plen,
                                       bool is_write, MemTxAttrs attrs)
 {
+    return address_space_translate_ro(as, addr, xlat, plen, is_write, attrs,
+                                      NULL);
+}
+
+MemoryRegion *address_space_translate_ro(AddressSpace *as, hwaddr addr,
+                                         hwaddr *xlat, hwaddr *plen,
+                                         bool is_write, MemTxAttrs attrs,
+                                         bool *readonly)
+{
     FlatView *fv = address_space_get_flatview(as);
     const FlatRange *r = flatview_lookup(fv, addr);
     MemoryRegion *mr = NULL;
 
+    if (readonly) {
+        *readonly = false;
+    }
     if (r) {
         hwaddr off = addr - r->addr;
         uint64_t avail = r->size == UINT64_MAX ? UINT64_MAX : r->size - off;
 
         mr = r->mr;
+        if (readonly) {
+            /* read-only through the path (e.g. a read-only alias of RAM,
+             * as PC PAM segments are), not only the region itself */
+            *readonly = r->readonly;
+        }
         *xlat = r->offset_in_region + off;
         if (*plen > avail) {
             *plen = avail;
@@ -335,8 +352,10 @@ static MemTxResult as_access(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
 
     while (len > 0) {
         hwaddr l = len, xlat;
-        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l,
-                                                   is_write, attrs);
+        bool readonly;
+        MemoryRegion *mr = address_space_translate_ro(as, addr, &xlat, &l,
+                                                      is_write, attrs,
+                                                      &readonly);
         if (!mr) {
             tlog_mask(LOG_GUEST_ERROR, "%s: unassigned %s at 0x%" HWADDR_PRIx
                       " (%" PRIu64 " bytes)\n", as->name,
@@ -350,7 +369,7 @@ static MemTxResult as_access(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
             uint8_t *host = mr->ram_block->host + xlat;
             l = MIN(l, mr->ram_block->size - xlat);
             if (is_write) {
-                if (mr->readonly && !force_rom) {
+                if (readonly && !force_rom) {
                     tlog_mask(LOG_GUEST_ERROR, "write to ROM '%s' at 0x%"
                               HWADDR_PRIx " ignored\n", mr->name, addr);
                 } else {
@@ -458,16 +477,18 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
 {
     hwaddr l = *plen, xlat;
     MemoryRegion *mr;
+    bool readonly;
 
     if (l == 0) {
         return NULL;
     }
-    mr = address_space_translate(as, addr, &xlat, &l, is_write, attrs);
+    mr = address_space_translate_ro(as, addr, &xlat, &l, is_write, attrs,
+                                    &readonly);
     if (!mr) {
         *plen = 0;
         return NULL;
     }
-    if (mr->ram_block && mr->ram && !(is_write && mr->readonly)) {
+    if (mr->ram_block && mr->ram && !(is_write && readonly)) {
         l = MIN(l, mr->ram_block->size - xlat);
         *plen = l;
         return mr->ram_block->host + xlat;

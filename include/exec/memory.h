@@ -265,6 +265,13 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
                                       hwaddr *xlat, hwaddr *plen,
                                       bool is_write, MemTxAttrs attrs);
 
+/* The same, also telling whether the path to it is read-only (a region
+ * marked read-only or a read-only alias: writes must be dropped). */
+MemoryRegion *address_space_translate_ro(AddressSpace *as, hwaddr addr,
+                                         hwaddr *xlat, hwaddr *plen,
+                                         bool is_write, MemTxAttrs attrs,
+                                         bool *readonly);
+
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              void *buf, hwaddr len, bool is_write);
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
