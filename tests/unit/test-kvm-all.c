@@ -771,6 +771,29 @@ static void test_vcpu_init(void)
     vm_free(s);
 }
 
+/* what the user sees when the host lacks a feature of the model */
+static void test_feature_warnings(void)
+{
+    if (g_test_subprocess()) {
+        KVMState *s;
+        CPUState *cs;
+
+        fake_reset();
+        s = vm_new();                  /* the fake host has no leaf 7 */
+        cs = make_cpu("Skylake-Client");
+        g_assert_true(kvm_init_vcpu(cs, &error_abort));
+        g_assert_cmphex(fk_cpuid(7, 0)->ebx, ==, 0);
+        kvm_destroy_vcpu(cs);
+        vm_free(s);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("*warning: host doesn't support requested "
+                              "feature: CPUID.07H:EBX.avx2 [bit 5]*");
+    g_test_trap_assert_stderr("*CPUID.07H:EBX.smep [bit 7]*");
+}
+
 static void test_regs_roundtrip(void)
 {
     KVMState *s;
@@ -1706,6 +1729,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/init/irqchip-modes", test_irqchip_modes);
     g_test_add_func("/kvm/memory/slots", test_memory_slots);
     g_test_add_func("/kvm/vcpu/init", test_vcpu_init);
+    g_test_add_func("/kvm/vcpu/feature-warnings", test_feature_warnings);
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
