@@ -38,6 +38,12 @@ void kvm_x86_irqchip_state_reset(DeviceState *dev);
 /* The MSI window at 0xfee00000 (device writes -> KVM_SIGNAL_MSI). */
 void kvm_x86_map_msi_window(MemoryRegion *sysmem);
 
+/* Shared inside target/i386/kvm*.c */
+bool kvm_x86_host_has_msr(uint32_t index);
+bool kvm_x86_nested_exposed(const CPUX86State *env);
+/* Apply the debugger's breakpoints/single step before KVM_RUN (kvm-debug.c) */
+void kvm_x86_update_guest_debug(CPUState *cs);
+
 /* DR7 value programmed for the debugger's hardware breakpoints. */
 uint64_t kvm_x86_debug_dr7(void);
 

@@ -1,0 +1,539 @@
+/*
+ * x86 vCPU register state to and from KVM (see accel/kvm/kvm-cpus.c for
+ * when): KVM_GET/SET_REGS, SREGS, XSAVE (or FPU), XCRS, MSRS (only those
+ * KVM_GET_MSR_INDEX_LIST names), VCPU_EVENTS, DEBUGREGS, and with the
+ * in-kernel irqchip MP_STATE and LAPIC, and NESTED_STATE when the guest
+ * has VMX/SVM and the host KVM_CAP_NESTED_STATE.
+ *
+ * Levels: KVM_PUT_RUNTIME_STATE writes what the guest changes as it runs;
+ * KVM_PUT_RESET_STATE adds the TSC, MISC_ENABLE and friends, the LAPIC page,
+ * the MP state and a clean nested state; KVM_PUT_FULL_STATE is all of it.
+ */
+#include "turtle/osdep.h"
+#include "target/i386/kvm-x86.h"
+
+static void seg_to_kvm(struct kvm_segment *k, const SegmentCache *s)
+{
+    uint32_t f = s->flags;
+
+    memset(k, 0, sizeof(*k));
+    k->base = s->base;
+    k->limit = s->limit;
+    k->selector = s->selector;
+    k->type = (f >> DESC_TYPE_SHIFT) & 15;
+    k->present = !!(f & DESC_P_MASK);
+    k->dpl = (f >> DESC_DPL_SHIFT) & 3;
+    k->db = !!(f & DESC_B_MASK);
+    k->s = !!(f & DESC_S_MASK);
+    k->l = !!(f & DESC_L_MASK);
+    k->g = !!(f & DESC_G_MASK);
+    k->avl = !!(f & DESC_AVL_MASK);
+    k->unusable = !k->present;
+}
+
+static void seg_from_kvm(SegmentCache *s, const struct kvm_segment *k)
+{
+    s->base = k->base;
+    s->limit = k->limit;
+    s->selector = k->selector;
+    s->flags = (k->type << DESC_TYPE_SHIFT) |
+               ((k->present && !k->unusable) ? DESC_P_MASK : 0) |
+               (k->dpl << DESC_DPL_SHIFT) | (k->db ? DESC_B_MASK : 0) |
+               (k->s ? DESC_S_MASK : 0) | (k->l ? DESC_L_MASK : 0) |
+               (k->g ? DESC_G_MASK : 0) | (k->avl ? DESC_AVL_MASK : 0);
+}
+
+void kvm_x86_regs_to_kvm(const CPUX86State *env, struct kvm_regs *r)
+{
+    r->rax = env->regs[R_EAX];
+    r->rbx = env->regs[R_EBX];
+    r->rcx = env->regs[R_ECX];
+    r->rdx = env->regs[R_EDX];
+    r->rsi = env->regs[R_ESI];
+    r->rdi = env->regs[R_EDI];
+    r->rsp = env->regs[R_ESP];
+    r->rbp = env->regs[R_EBP];
+    r->r8 = env->regs[R_R8];
+    r->r9 = env->regs[R_R9];
+    r->r10 = env->regs[R_R10];
+    r->r11 = env->regs[R_R11];
+    r->r12 = env->regs[R_R12];
+    r->r13 = env->regs[R_R13];
+    r->r14 = env->regs[R_R14];
+    r->r15 = env->regs[R_R15];
+    r->rip = env->rip;
+    r->rflags = env->rflags;
+}
+
+void kvm_x86_regs_from_kvm(CPUX86State *env, const struct kvm_regs *r)
+{
+    env->regs[R_EAX] = r->rax;
+    env->regs[R_EBX] = r->rbx;
+    env->regs[R_ECX] = r->rcx;
+    env->regs[R_EDX] = r->rdx;
+    env->regs[R_ESI] = r->rsi;
+    env->regs[R_EDI] = r->rdi;
+    env->regs[R_ESP] = r->rsp;
+    env->regs[R_EBP] = r->rbp;
+    env->regs[R_R8] = r->r8;
+    env->regs[R_R9] = r->r9;
+    env->regs[R_R10] = r->r10;
+    env->regs[R_R11] = r->r11;
+    env->regs[R_R12] = r->r12;
+    env->regs[R_R13] = r->r13;
+    env->regs[R_R14] = r->r14;
+    env->regs[R_R15] = r->r15;
+    env->rip = r->rip;
+    env->rflags = r->rflags;
+}
+
+void kvm_x86_sregs_to_kvm(const CPUX86State *env, struct kvm_sregs *s)
+{
+    memset(s, 0, sizeof(*s));
+    seg_to_kvm(&s->cs, &env->segs[R_CS]);
+    seg_to_kvm(&s->ds, &env->segs[R_DS]);
+    seg_to_kvm(&s->es, &env->segs[R_ES]);
+    seg_to_kvm(&s->fs, &env->segs[R_FS]);
+    seg_to_kvm(&s->gs, &env->segs[R_GS]);
+    seg_to_kvm(&s->ss, &env->segs[R_SS]);
+    seg_to_kvm(&s->tr, &env->tr);
+    seg_to_kvm(&s->ldt, &env->ldt);
+    s->gdt.base = env->gdt.base;
+    s->gdt.limit = env->gdt.limit;
+    s->idt.base = env->idt.base;
+    s->idt.limit = env->idt.limit;
+    s->cr0 = env->cr[0];
+    s->cr2 = env->cr[2];
+    s->cr3 = env->cr[3];
+    s->cr4 = env->cr[4];
+    s->cr8 = env->cr8;
+    s->efer = env->efer;
+    s->apic_base = env->apic_base;
+}
+
+void kvm_x86_sregs_from_kvm(CPUX86State *env, const struct kvm_sregs *s)
+{
+    seg_from_kvm(&env->segs[R_CS], &s->cs);
+    seg_from_kvm(&env->segs[R_DS], &s->ds);
+    seg_from_kvm(&env->segs[R_ES], &s->es);
+    seg_from_kvm(&env->segs[R_FS], &s->fs);
+    seg_from_kvm(&env->segs[R_GS], &s->gs);
+    seg_from_kvm(&env->segs[R_SS], &s->ss);
+    seg_from_kvm(&env->tr, &s->tr);
+    seg_from_kvm(&env->ldt, &s->ldt);
+    env->gdt.base = s->gdt.base;
+    env->gdt.limit = s->gdt.limit;
+    env->idt.base = s->idt.base;
+    env->idt.limit = s->idt.limit;
+    env->cr[0] = s->cr0;
+    env->cr[2] = s->cr2;
+    env->cr[3] = s->cr3;
+    env->cr[4] = s->cr4;
+    env->cr8 = s->cr8;
+    env->efer = s->efer;
+    env->apic_base = s->apic_base;
+}
+
+/* FXSAVE legacy region <-> env (SDM Vol. 1 10.5.1) */
+void kvm_x86_xsave_decode(CPUX86State *env)
+{
+    const uint8_t *b = env->xsave_buf;
+
+    memcpy(&env->fpuc, b + 0, 2);
+    memcpy(&env->fpus, b + 2, 2);
+    env->fptag_abridged = b[4];
+    memcpy(&env->fpop, b + 6, 2);
+    memcpy(&env->fpip, b + 8, 8);
+    memcpy(&env->fpdp, b + 16, 8);
+    memcpy(&env->mxcsr, b + 24, 4);
+    for (int i = 0; i < 8; i++) {
+        memcpy(env->fpregs[i], b + 32 + 16 * i, 16);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(env->xmm[i].b, b + 160 + 16 * i, 16);
+    }
+}
+
+void kvm_x86_xsave_encode(CPUX86State *env)
+{
+    uint8_t *b = env->xsave_buf;
+    uint64_t bv;
+
+    memcpy(b + 0, &env->fpuc, 2);
+    memcpy(b + 2, &env->fpus, 2);
+    b[4] = env->fptag_abridged;
+    memcpy(b + 6, &env->fpop, 2);
+    memcpy(b + 8, &env->fpip, 8);
+    memcpy(b + 16, &env->fpdp, 8);
+    memcpy(b + 24, &env->mxcsr, 4);
+    for (int i = 0; i < 8; i++) {
+        memcpy(b + 32 + 16 * i, env->fpregs[i], 16);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(b + 160 + 16 * i, env->xmm[i].b, 16);
+    }
+    memcpy(&bv, b + 512, 8);               /* XSTATE_BV */
+    bv |= XSTATE_FP | XSTATE_SSE;
+    memcpy(b + 512, &bv, 8);
+}
+
+static int put_fpu(CPUState *cs, CPUX86State *env)
+{
+    KVMState *s = kvm_state_global;
+
+    if (s->xsave) {
+        struct kvm_xsave *x = g_malloc0(sizeof(*x));
+        int r;
+
+        kvm_x86_xsave_encode(env);
+        memcpy(x->region, env->xsave_buf, sizeof(x->region));
+        r = kvm_vcpu_ioctl(cs, KVM_SET_XSAVE, x);
+        g_free(x);
+        return r;
+    } else {
+        struct kvm_fpu f = {
+            .fcw = env->fpuc, .fsw = env->fpus, .ftwx = env->fptag_abridged,
+            .last_opcode = env->fpop, .last_ip = env->fpip,
+            .last_dp = env->fpdp, .mxcsr = env->mxcsr,
+        };
+        for (int i = 0; i < 8; i++) {
+            memcpy(f.fpr[i], env->fpregs[i], 16);
+        }
+        for (int i = 0; i < 16; i++) {
+            memcpy(f.xmm[i], env->xmm[i].b, 16);
+        }
+        return kvm_vcpu_ioctl(cs, KVM_SET_FPU, &f);
+    }
+}
+
+static int get_fpu(CPUState *cs, CPUX86State *env)
+{
+    KVMState *s = kvm_state_global;
+    int r;
+
+    if (s->xsave) {
+        struct kvm_xsave *x = g_malloc0(sizeof(*x));
+
+        r = kvm_vcpu_ioctl(cs, KVM_GET_XSAVE, x);
+        if (r >= 0) {
+            memcpy(env->xsave_buf, x->region, sizeof(x->region));
+            env->xsave_valid = true;
+            kvm_x86_xsave_decode(env);
+        }
+        g_free(x);
+    } else {
+        struct kvm_fpu f;
+
+        r = kvm_vcpu_ioctl(cs, KVM_GET_FPU, &f);
+        if (r >= 0) {
+            env->fpuc = f.fcw;
+            env->fpus = f.fsw;
+            env->fptag_abridged = f.ftwx;
+            env->fpop = f.last_opcode;
+            env->fpip = f.last_ip;
+            env->fpdp = f.last_dp;
+            env->mxcsr = f.mxcsr;
+            for (int i = 0; i < 8; i++) {
+                memcpy(env->fpregs[i], f.fpr[i], 16);
+            }
+            for (int i = 0; i < 16; i++) {
+                memcpy(env->xmm[i].b, f.xmm[i], 16);
+            }
+        }
+    }
+    return r;
+}
+
+static bool guest_has_xsave(const CPUX86State *env)
+{
+    return env->cpuid_cfg.features[FEAT_1_ECX] & CPUID_1_ECX_XSAVE;
+}
+
+/* The MSRs we keep, as far as the host has them. */
+typedef struct MSRSlot {
+    uint32_t index;
+    size_t offset;              /* in CPUX86State */
+    int min_level;              /* KVM_PUT_* needed to write it */
+} MSRSlot;
+
+#define MSR_SLOT(i, f, l) { i, offsetof(CPUX86State, f), l }
+static const MSRSlot msr_slots[] = {
+    MSR_SLOT(MSR_IA32_SYSENTER_CS, sysenter_cs, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_IA32_SYSENTER_ESP, sysenter_esp, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_IA32_SYSENTER_EIP, sysenter_eip, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_PAT, pat, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_STAR, star, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_LSTAR, lstar, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_CSTAR, cstar, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_FMASK, fmask, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_KERNELGSBASE, kernelgsbase, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_TSC_AUX, tsc_aux, KVM_PUT_RUNTIME_STATE),
+    MSR_SLOT(MSR_IA32_MISC_ENABLE, misc_enable, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_IA32_TSC_ADJUST, tsc_adjust, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_IA32_TSC, tsc, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_VM_HSAVE_PA, vm_hsave, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_IA32_FEATURE_CONTROL, feature_control, KVM_PUT_RESET_STATE),
+};
+
+static struct kvm_msrs *msrs_alloc(void)
+{
+    return g_malloc0(sizeof(struct kvm_msrs) +
+                     G_N_ELEMENTS(msr_slots) * sizeof(struct kvm_msr_entry));
+}
+
+static int put_msrs(CPUState *cs, CPUX86State *env, int level)
+{
+    struct kvm_msrs *m = msrs_alloc();
+    int r;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(msr_slots); i++) {
+        const MSRSlot *ms = &msr_slots[i];
+        if (level >= ms->min_level && kvm_x86_host_has_msr(ms->index)) {
+            struct kvm_msr_entry *e = &m->entries[m->nmsrs++];
+            e->index = ms->index;
+            memcpy(&e->data, (uint8_t *)env + ms->offset, 8);
+        }
+    }
+    r = m->nmsrs ? kvm_vcpu_ioctl(cs, KVM_SET_MSRS, m) : 0;
+    if (r >= 0 && (uint32_t)r != m->nmsrs) {
+        error_report("kvm: KVM_SET_MSRS stopped at MSR 0x%x",
+                     m->entries[r].index);
+        r = -EINVAL;
+    }
+    g_free(m);
+    return r < 0 ? r : 0;
+}
+
+static int get_msrs(CPUState *cs, CPUX86State *env)
+{
+    struct kvm_msrs *m = msrs_alloc();
+    int r;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(msr_slots); i++) {
+        if (kvm_x86_host_has_msr(msr_slots[i].index)) {
+            m->entries[m->nmsrs++].index = msr_slots[i].index;
+        }
+    }
+    r = m->nmsrs ? kvm_vcpu_ioctl(cs, KVM_GET_MSRS, m) : 0;
+    if (r >= 0 && (uint32_t)r != m->nmsrs) {
+        error_report("kvm: KVM_GET_MSRS stopped at MSR 0x%x",
+                     m->entries[r].index);
+        r = -EINVAL;
+    }
+    for (uint32_t i = 0; r >= 0 && i < m->nmsrs; i++) {
+        for (size_t j = 0; j < G_N_ELEMENTS(msr_slots); j++) {
+            if (msr_slots[j].index == m->entries[i].index) {
+                memcpy((uint8_t *)env + msr_slots[j].offset,
+                       &m->entries[i].data, 8);
+            }
+        }
+    }
+    g_free(m);
+    return r < 0 ? r : 0;
+}
+
+void kvm_x86_events_to_kvm(const CPUX86State *env, struct kvm_vcpu_events *e,
+                           int level)
+{
+    memset(e, 0, sizeof(*e));
+    e->exception.injected = env->exception_nr >= 0 &&
+                            (env->exception_injected ||
+                             env->exception_pending);
+    e->exception.nr = env->exception_nr >= 0 ? env->exception_nr : 0;
+    e->exception.has_error_code = env->has_error_code;
+    e->exception.error_code = env->error_code;
+    e->interrupt.injected = env->interrupt_injected >= 0;
+    e->interrupt.nr = env->interrupt_injected >= 0 ?
+                      env->interrupt_injected : 0;
+    e->interrupt.soft = env->soft_interrupt;
+    e->interrupt.shadow = env->interrupt_shadow;
+    e->nmi.injected = env->nmi_injected;
+    e->nmi.pending = env->nmi_pending;
+    e->nmi.masked = env->nmi_masked;
+    e->smi.smm = env->smm;
+    e->smi.smm_inside_nmi = env->smm_inside_nmi;
+    e->smi.latched_init = env->smm_latched_init;
+    e->sipi_vector = env->sipi_vector;
+    e->flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW |
+               KVM_VCPUEVENT_VALID_SMM;
+    if (level >= KVM_PUT_RESET_STATE) {
+        e->flags |= KVM_VCPUEVENT_VALID_SIPI_VECTOR;
+    }
+}
+
+void kvm_x86_events_from_kvm(CPUX86State *env,
+                             const struct kvm_vcpu_events *e)
+{
+    env->exception_nr = e->exception.injected || e->exception.pending ?
+                        e->exception.nr : -1;
+    env->exception_injected = e->exception.injected;
+    env->exception_pending = e->exception.pending;
+    env->has_error_code = e->exception.has_error_code;
+    env->error_code = e->exception.error_code;
+    env->interrupt_injected = e->interrupt.injected ? e->interrupt.nr : -1;
+    env->soft_interrupt = e->interrupt.soft;
+    env->interrupt_shadow = e->interrupt.shadow;
+    env->nmi_injected = e->nmi.injected;
+    env->nmi_pending = e->nmi.pending;
+    env->nmi_masked = e->nmi.masked;
+    if (e->flags & KVM_VCPUEVENT_VALID_SMM) {
+        env->smm = e->smi.smm;
+        env->smm_inside_nmi = e->smi.smm_inside_nmi;
+        env->smm_latched_init = e->smi.latched_init;
+    }
+    env->sipi_vector = e->sipi_vector;
+}
+
+/* A nested state that leaves guest mode and VMXON/GIF as after reset. */
+static int put_nested_reset(CPUState *cs, CPUX86State *env)
+{
+    struct kvm_nested_state n;
+
+    memset(&n, 0, sizeof(n));
+    n.size = sizeof(n);
+    if (env->cpuid_cfg.features[FEAT_1_ECX] & CPUID_1_ECX_VMX) {
+        n.format = KVM_STATE_NESTED_FORMAT_VMX;
+        n.hdr.vmx.vmxon_pa = -1ull;
+        n.hdr.vmx.vmcs12_pa = -1ull;
+    } else {
+        n.format = KVM_STATE_NESTED_FORMAT_SVM;
+        n.flags = KVM_STATE_NESTED_GIF_SET;
+    }
+    return kvm_vcpu_ioctl(cs, KVM_SET_NESTED_STATE, &n);
+}
+
+static int put_nested(CPUState *cs, CPUX86State *env, int level)
+{
+    KVMState *s = kvm_state_global;
+
+    if (!s->nested_state_size || !kvm_x86_nested_exposed(env)) {
+        return 0;
+    }
+    if (env->nested_state_len) {
+        return kvm_vcpu_ioctl(cs, KVM_SET_NESTED_STATE, env->nested_state);
+    }
+    if (level >= KVM_PUT_RESET_STATE) {
+        static bool warned;
+        int r = put_nested_reset(cs, env);
+
+        /* a fresh vCPU is out of guest mode anyway: not fatal */
+        if (r < 0 && !warned) {
+            warn_report("kvm: resetting the nested state: %s", strerror(-r));
+            warned = true;
+        }
+    }
+    return 0;
+}
+
+static int get_nested(CPUState *cs, CPUX86State *env)
+{
+    KVMState *s = kvm_state_global;
+    struct kvm_nested_state *n = (struct kvm_nested_state *)env->nested_state;
+    int r;
+
+    if (s->nested_state_size <= 0 || !kvm_x86_nested_exposed(env)) {
+        return 0;
+    }
+    memset(n, 0, sizeof(*n));
+    n->size = MIN(s->nested_state_size, X86_NESTED_STATE_MAX);
+    r = kvm_vcpu_ioctl(cs, KVM_GET_NESTED_STATE, n);
+    if (r < 0) {
+        env->nested_state_len = 0;
+        return r;
+    }
+    env->nested_state_len = MIN(n->size, (uint32_t)X86_NESTED_STATE_MAX);
+    return 0;
+}
+
+#define TRY(x) do { int r_ = (x); if (r_ < 0) { return r_; } } while (0)
+
+int kvm_arch_put_registers(CPUState *cs, int level)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+    KVMState *s = kvm_state_global;
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    struct kvm_vcpu_events ev;
+
+    /* nested first: leaving guest mode rewrites the other registers */
+    TRY(put_nested(cs, env, level));
+    kvm_x86_regs_to_kvm(env, &regs);
+    TRY(kvm_vcpu_ioctl(cs, KVM_SET_REGS, &regs));
+    if (s->xcrs && guest_has_xsave(env)) {
+        struct kvm_xcrs x = { .nr_xcrs = 1 };
+        x.xcrs[0].xcr = 0;
+        x.xcrs[0].value = env->xcr0;
+        TRY(kvm_vcpu_ioctl(cs, KVM_SET_XCRS, &x));
+    }
+    TRY(put_fpu(cs, env));
+    kvm_x86_sregs_to_kvm(env, &sregs);
+    TRY(kvm_vcpu_ioctl(cs, KVM_SET_SREGS, &sregs));
+    TRY(put_msrs(cs, env, level));
+    if (s->vcpu_events) {
+        kvm_x86_events_to_kvm(env, &ev, level);
+        TRY(kvm_vcpu_ioctl(cs, KVM_SET_VCPU_EVENTS, &ev));
+    }
+    if (level >= KVM_PUT_RESET_STATE && s->irqchip_in_kernel) {
+        struct kvm_mp_state mp = { .mp_state = env->mp_state };
+        if (env->lapic_valid) {
+            struct kvm_lapic_state la;
+            memcpy(la.regs, env->lapic_regs, sizeof(la.regs));
+            TRY(kvm_vcpu_ioctl(cs, KVM_SET_LAPIC, &la));
+        }
+        TRY(kvm_vcpu_ioctl(cs, KVM_SET_MP_STATE, &mp));
+    }
+    if (s->debugregs) {
+        struct kvm_debugregs d = { .dr6 = env->dr[6], .dr7 = env->dr[7] };
+        memcpy(d.db, env->dr, sizeof(d.db));
+        TRY(kvm_vcpu_ioctl(cs, KVM_SET_DEBUGREGS, &d));
+    }
+    return 0;
+}
+
+int kvm_arch_get_registers(CPUState *cs)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+    KVMState *s = kvm_state_global;
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    struct kvm_vcpu_events ev;
+
+    TRY(kvm_vcpu_ioctl(cs, KVM_GET_REGS, &regs));
+    kvm_x86_regs_from_kvm(env, &regs);
+    TRY(get_fpu(cs, env));
+    if (s->xcrs && guest_has_xsave(env)) {
+        struct kvm_xcrs x = { 0 };
+        TRY(kvm_vcpu_ioctl(cs, KVM_GET_XCRS, &x));
+        for (uint32_t i = 0; i < x.nr_xcrs && i < KVM_MAX_XCRS; i++) {
+            if (x.xcrs[i].xcr == 0) {
+                env->xcr0 = x.xcrs[i].value;
+            }
+        }
+    }
+    TRY(kvm_vcpu_ioctl(cs, KVM_GET_SREGS, &sregs));
+    kvm_x86_sregs_from_kvm(env, &sregs);
+    TRY(get_msrs(cs, env));
+    if (s->vcpu_events) {
+        TRY(kvm_vcpu_ioctl(cs, KVM_GET_VCPU_EVENTS, &ev));
+        kvm_x86_events_from_kvm(env, &ev);
+    }
+    if (s->irqchip_in_kernel) {
+        struct kvm_mp_state mp;
+        struct kvm_lapic_state la;
+        TRY(kvm_vcpu_ioctl(cs, KVM_GET_MP_STATE, &mp));
+        env->mp_state = mp.mp_state;
+        TRY(kvm_vcpu_ioctl(cs, KVM_GET_LAPIC, &la));
+        memcpy(env->lapic_regs, la.regs, sizeof(la.regs));
+        env->lapic_valid = true;
+    }
+    if (s->debugregs) {
+        struct kvm_debugregs d;
+        TRY(kvm_vcpu_ioctl(cs, KVM_GET_DEBUGREGS, &d));
+        memcpy(env->dr, d.db, sizeof(d.db));
+        env->dr[6] = d.dr6;
+        env->dr[7] = d.dr7;
+    }
+    TRY(get_nested(cs, env));
+    return 0;
+}
+
