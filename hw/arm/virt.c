@@ -12,8 +12,8 @@
  * 0x080a0000 (128 KiB per CPU).  The PCIe host (ECAM/MMIO/PIO windows) is
  * not implemented yet; the device tree leaves it out.
  *
- * Machine options: gic-version=2|3|host|max (host and max mean 3; 3 needs
- * the CPU to take the ICC_* system registers, see
+ * Machine options: gic-version=2|3|host|max (host and max mean 3; the
+ * GICv3 CPU interface reaches the CPUs through
  * hw/arm/arm-cpu-external-regs.h), dumpdtb=FILE.
  *
  * CPUs: -smp N (at most 8 with GICv2, 123 with GICv3), MPIDR Aff1 = n / 8,
@@ -25,7 +25,6 @@
 #include "hw/intc/arm_gic.h"
 #include "hw/intc/arm_gicv3.h"
 #include "hw/arm/arm-cpu-external-regs.h"
-#include "sysemu/qtest.h"
 #include "hw/char/pl011.h"
 #include "hw/gpio/pl061.h"
 #include "hw/timer/pl031.h"
@@ -74,13 +73,6 @@ static bool virt_parse_gic_version(VirtMachineState *vms, Error **errp)
         return true;
     }
     if (!strcmp(v, "3") || !strcmp(v, "host") || !strcmp(v, "max")) {
-        /* the CPUs must take the ICC_* registers (not needed under qtest) */
-        if (!arm_cpu_set_external_regs && !qtest_enabled()) {
-            error_setg(errp, "gic-version=%s: the CPU model cannot host the "
-                       "GICv3 system-register interface yet; use "
-                       "gic-version=2", v);
-            return false;
-        }
         vms->gic_version = 3;
         return true;
     }
@@ -161,7 +153,7 @@ static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
         sysbus_connect_irq(sbd, i, qdev_get_gpio_in(cpu, ARM_CPU_IRQ));
         sysbus_connect_irq(sbd, ms->smp_cpus + i,
                            qdev_get_gpio_in(cpu, ARM_CPU_FIQ));
-        if (vms->gic_version == 3 && arm_cpu_set_external_regs) {
+        if (vms->gic_version == 3) {
             arm_cpu_set_external_regs(CPU(cpu), gicv3_cpuif_regs,
                                       gicv3_cpuif_num_regs,
                                       &ARM_GICV3(vms->gic)->cpu[i],
