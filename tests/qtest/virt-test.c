@@ -405,6 +405,49 @@ static const uint32_t reset_prog[] = {
     0x14000000,     /* b . */
 };
 
+/*
+ * GICv3 through the system registers: ID_AA64PFR0_EL1.GIC, wake the
+ * redistributor, SGIs in group 1 and enabled, PMR/IGRPEN1, an SGI 5 to
+ * itself with ICC_SGI1R_EL1, acknowledge (ICC_IAR1_EL1), EOI, then IAR1
+ * again reads 1023.  Prints "15S", then SYSTEM_OFF.
+ */
+static const uint32_t gicv3_prog[] = {
+    0xd5380400,     /* mrs x0, ID_AA64PFR0_EL1 */
+    0xd3586c00,     /* ubfx x0, x0, #24, #4          GIC field */
+    0x1100c002,     /* add w2, w0, #'0' */
+    0xd2a12001,     /* movz x1, #0x0900, lsl #16 */
+    0xb9000022,     /* str w2, [x1] */
+    0xd2a10141,     /* movz x1, #0x080a, lsl #16     GICR 0 */
+    0xb900143f,     /* str wzr, [x1, #0x14]          GICR_WAKER = 0 */
+    0xd2a10161,     /* movz x1, #0x080b, lsl #16     SGI_base */
+    0x12800002,     /* movn w2, #0 */
+    0xb9008022,     /* str w2, [x1, #0x80]           IGROUPR0 */
+    0xb9010022,     /* str w2, [x1, #0x100]          ISENABLER0 */
+    0xd2a10001,     /* movz x1, #0x0800, lsl #16     GICD */
+    0x52800042,     /* movz w2, #2 */
+    0xb9000022,     /* str w2, [x1]                  EnableGrp1 */
+    0xd2801fe0,     /* movz x0, #0xff */
+    0xd5184600,     /* msr ICC_PMR_EL1, x0 */
+    0xd2800020,     /* movz x0, #1 */
+    0xd518cce0,     /* msr ICC_IGRPEN1_EL1, x0 */
+    0xd2a0a000,     /* movz x0, #0x0500, lsl #16     INTID 5 */
+    0xf2800020,     /* movk x0, #1                   TargetList: CPU 0 */
+    0xd518cba0,     /* msr ICC_SGI1R_EL1, x0 */
+    0xd538cc00,     /* mrs x0, ICC_IAR1_EL1 */
+    0x1100c002,     /* add w2, w0, #'0' */
+    0xd2a12001,     /* movz x1, #0x0900, lsl #16 */
+    0xb9000022,     /* str w2, [x1] */
+    0xd518cc20,     /* msr ICC_EOIR1_EL1, x0 */
+    0xd538cc00,     /* mrs x0, ICC_IAR1_EL1 */
+    0x510ffc02,     /* sub w2, w0, #1023 */
+    0x11014c42,     /* add w2, w2, #'S' */
+    0xb9000022,     /* str w2, [x1] */
+    0xd2b08000,     /* movz x0, #0x8400, lsl #16 */
+    0xf2800100,     /* movk x0, #8                   SYSTEM_OFF */
+    0xd4000002,     /* hvc #0 */
+    0x14000000,     /* b . */
+};
+
 #define PROG_ADDR 0x40080000u
 
 static void put16(uint8_t *p, uint16_t v)
@@ -478,18 +521,25 @@ static char *write_image(const char *dir)
     return path;
 }
 
-static void run_guest_expect(const char *kernel, const char *extra,
-                             const char *expect)
+static void run_machine_expect(const char *machine, const char *kernel,
+                               const char *extra, const char *expect)
 {
-    g_autofree char *args = g_strdup_printf("-M virt -nodefaults -display none "
+    g_autofree char *args = g_strdup_printf("-M %s -nodefaults -display none "
                                             "-serial stdio -accel tcg "
-                                            "-kernel %s %s", kernel, extra);
+                                            "-kernel %s %s", machine, kernel,
+                                            extra);
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
 
     /* SYSTEM_OFF ends the process with status 0 */
     g_assert_cmpint(qtest_run(qtest_binary(), args, &out, &err), ==, 0);
     g_assert_cmpstr(out, ==, expect);
+}
+
+static void run_guest_expect(const char *kernel, const char *extra,
+                             const char *expect)
+{
+    run_machine_expect("virt", kernel, extra, expect);
 }
 
 static void run_guest(const char *kernel, const char *extra)
@@ -516,6 +566,20 @@ static void test_psci_cpu_on(void)
 
     run_guest_expect(elf, "-smp 2", "ABC");
     run_guest_expect(elf, "-smp 4", "ABC");
+    unlink(elf);
+    rmdir(dir);
+}
+
+static void test_gicv3_sysregs(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("virt-test-XXXXXX", NULL);
+    g_autofree char *elf = write_elf_prog(dir, 183, gicv3_prog,
+                                          G_N_ELEMENTS(gicv3_prog));
+
+    run_machine_expect("virt,gic-version=3", elf, "", "15S");
+    g_free(elf);
+    elf = write_elf_prog(dir, 183, smp_prog, G_N_ELEMENTS(smp_prog));
+    run_machine_expect("virt,gic-version=3", elf, "-smp 3", "ABC");
     unlink(elf);
     rmdir(dir);
 }
@@ -665,6 +729,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virt/psci-image", test_psci_image);
     g_test_add_func("/virt/psci-cpu-on", test_psci_cpu_on);
     g_test_add_func("/virt/psci-reset", test_psci_reset);
+    g_test_add_func("/virt/gicv3-sysregs", test_gicv3_sysregs);
     g_test_add_func("/virt/bad-inputs", test_bad_inputs);
     return g_test_run();
 }
