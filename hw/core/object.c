@@ -173,18 +173,27 @@ static bool type_is_ancestor(TypeImpl *ti, TypeImpl *ancestor)
     return false;
 }
 
+/*
+ * Casts run on hot paths (CPU(obj) in helpers), so they walk the parent
+ * chain comparing names - pointer equality first, since the names are
+ * usually the same literal - instead of looking the type up by name.
+ */
+static bool type_has_ancestor_named(TypeImpl *ti, const char *typename)
+{
+    for (; ti; ti = type_get_parent(ti)) {
+        if (ti->info.name == typename || !strcmp(ti->info.name, typename)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 ObjectClass *object_class_dynamic_cast(ObjectClass *klass, const char *typename)
 {
-    TypeImpl *target;
-
     if (!klass) {
         return NULL;
     }
-    target = type_get_by_name(typename);
-    if (!target) {
-        return NULL;
-    }
-    return type_is_ancestor(klass->type, target) ? klass : NULL;
+    return type_has_ancestor_named(klass->type, typename) ? klass : NULL;
 }
 
 ObjectClass *object_class_dynamic_cast_assert(ObjectClass *klass,
