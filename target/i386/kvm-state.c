@@ -249,36 +249,120 @@ static bool guest_has_xsave(const CPUX86State *env)
     return env->cpuid_cfg.features[FEAT_1_ECX] & CPUID_1_ECX_XSAVE;
 }
 
-/* The MSRs we keep, as far as the host has them. */
+/*
+ * The MSRs we keep: those the host lists (KVM_GET_MSR_INDEX_LIST) and the
+ * guest's CPUID allows.  Should the kernel still refuse one (KVM_SET/GET_MSRS
+ * stop at the first MSR they cannot handle), it is reported once and left
+ * out from then on, rather than failing the whole vCPU.
+ */
 typedef struct MSRSlot {
     uint32_t index;
     size_t offset;              /* in CPUX86State */
     int min_level;              /* KVM_PUT_* needed to write it */
+    FeatureWord w;              /* needs one of these CPUID bits... */
+    uint32_t bits;              /* ...(0: always) */
 } MSRSlot;
 
-#define MSR_SLOT(i, f, l) { i, offsetof(CPUX86State, f), l }
+#define MSR_SLOT(i, f, l, w, b) { i, offsetof(CPUX86State, f), l, w, b }
+#define RT KVM_PUT_RUNTIME_STATE
+#define RS KVM_PUT_RESET_STATE
 static const MSRSlot msr_slots[] = {
-    MSR_SLOT(MSR_IA32_SYSENTER_CS, sysenter_cs, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_IA32_SYSENTER_ESP, sysenter_esp, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_IA32_SYSENTER_EIP, sysenter_eip, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_PAT, pat, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_STAR, star, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_LSTAR, lstar, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_CSTAR, cstar, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_FMASK, fmask, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_KERNELGSBASE, kernelgsbase, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_TSC_AUX, tsc_aux, KVM_PUT_RUNTIME_STATE),
-    MSR_SLOT(MSR_IA32_MISC_ENABLE, misc_enable, KVM_PUT_RESET_STATE),
-    MSR_SLOT(MSR_IA32_TSC_ADJUST, tsc_adjust, KVM_PUT_RESET_STATE),
-    MSR_SLOT(MSR_IA32_TSC, tsc, KVM_PUT_RESET_STATE),
-    MSR_SLOT(MSR_VM_HSAVE_PA, vm_hsave, KVM_PUT_RESET_STATE),
-    MSR_SLOT(MSR_IA32_FEATURE_CONTROL, feature_control, KVM_PUT_RESET_STATE),
+    MSR_SLOT(MSR_IA32_SYSENTER_CS, sysenter_cs, RT, 0, 0),
+    MSR_SLOT(MSR_IA32_SYSENTER_ESP, sysenter_esp, RT, 0, 0),
+    MSR_SLOT(MSR_IA32_SYSENTER_EIP, sysenter_eip, RT, 0, 0),
+    MSR_SLOT(MSR_PAT, pat, RT, 0, 0),
+    MSR_SLOT(MSR_STAR, star, RT, FEAT_8000_0001_EDX,
+             CPUID_8000_0001_EDX_LM | (1u << 11)),
+    MSR_SLOT(MSR_LSTAR, lstar, RT, FEAT_8000_0001_EDX,
+             CPUID_8000_0001_EDX_LM),
+    MSR_SLOT(MSR_CSTAR, cstar, RT, FEAT_8000_0001_EDX,
+             CPUID_8000_0001_EDX_LM),
+    MSR_SLOT(MSR_FMASK, fmask, RT, FEAT_8000_0001_EDX,
+             CPUID_8000_0001_EDX_LM),
+    MSR_SLOT(MSR_KERNELGSBASE, kernelgsbase, RT, FEAT_8000_0001_EDX,
+             CPUID_8000_0001_EDX_LM),
+    /* rdtscp, or rdpid */
+    MSR_SLOT(MSR_TSC_AUX, tsc_aux, RT, FEAT_8000_0001_EDX, 1u << 27),
+    MSR_SLOT(MSR_IA32_MISC_ENABLE, misc_enable, RS, 0, 0),
+    MSR_SLOT(MSR_IA32_TSC_ADJUST, tsc_adjust, RS, FEAT_7_0_EBX, 1u << 1),
+    MSR_SLOT(MSR_IA32_TSC, tsc, RS, 0, 0),
+    MSR_SLOT(MSR_VM_HSAVE_PA, vm_hsave, RS, FEAT_8000_0001_ECX,
+             CPUID_8000_0001_ECX_SVM),
+    MSR_SLOT(MSR_IA32_FEATURE_CONTROL, feature_control, RS, FEAT_1_ECX,
+             CPUID_1_ECX_VMX),
 };
+#undef RT
+#undef RS
+
+static uint32_t msrs_refused[G_N_ELEMENTS(msr_slots)];
+static unsigned nr_msrs_refused;
+
+static bool msr_wanted(const CPUX86State *env, const MSRSlot *ms)
+{
+    const uint32_t *f = env->cpuid_cfg.features;
+
+    if (!kvm_x86_host_has_msr(ms->index)) {
+        return false;
+    }
+    for (unsigned i = 0; i < nr_msrs_refused; i++) {
+        if (msrs_refused[i] == ms->index) {
+            return false;
+        }
+    }
+    if (ms->index == MSR_TSC_AUX && (f[FEAT_7_0_ECX] & (1u << 22))) {
+        return true;                            /* rdpid */
+    }
+    return !ms->bits || (f[ms->w] & ms->bits);
+}
+
+static void msr_refuse(uint32_t index, const char *op)
+{
+    warn_report("kvm: %s refused MSR 0x%x; it is no longer synchronized",
+                op, index);
+    if (nr_msrs_refused < G_N_ELEMENTS(msrs_refused)) {
+        msrs_refused[nr_msrs_refused++] = index;
+    }
+}
 
 static struct kvm_msrs *msrs_alloc(void)
 {
     return g_malloc0(sizeof(struct kvm_msrs) +
                      G_N_ELEMENTS(msr_slots) * sizeof(struct kvm_msr_entry));
+}
+
+/*
+ * KVM_SET_MSRS / KVM_GET_MSRS on m.  The kernel handles entries in order
+ * and returns how many it did; on a short count the next entry is the one
+ * it refused: report it, mark it (index 0) and go on after it.
+ */
+static int msrs_ioctl(CPUState *cs, unsigned long req, struct kvm_msrs *m,
+                      const char *op)
+{
+    uint32_t done = 0, total = m->nmsrs;
+    struct kvm_msrs *part = msrs_alloc();
+
+    while (done < total) {
+        int r;
+
+        part->nmsrs = total - done;
+        memcpy(part->entries, m->entries + done,
+               part->nmsrs * sizeof(struct kvm_msr_entry));
+        r = kvm_vcpu_ioctl(cs, req, part);
+        if (r < 0) {
+            g_free(part);
+            return r;
+        }
+        memcpy(m->entries + done, part->entries,
+               r * sizeof(struct kvm_msr_entry));
+        done += r;
+        if (done < total) {
+            msr_refuse(m->entries[done].index, op);
+            m->entries[done].index = 0;         /* not read or written */
+            done++;
+        }
+    }
+    g_free(part);
+    return 0;
 }
 
 static int put_msrs(CPUState *cs, CPUX86State *env, int level)
@@ -288,20 +372,15 @@ static int put_msrs(CPUState *cs, CPUX86State *env, int level)
 
     for (size_t i = 0; i < G_N_ELEMENTS(msr_slots); i++) {
         const MSRSlot *ms = &msr_slots[i];
-        if (level >= ms->min_level && kvm_x86_host_has_msr(ms->index)) {
+        if (level >= ms->min_level && msr_wanted(env, ms)) {
             struct kvm_msr_entry *e = &m->entries[m->nmsrs++];
             e->index = ms->index;
             memcpy(&e->data, (uint8_t *)env + ms->offset, 8);
         }
     }
-    r = m->nmsrs ? kvm_vcpu_ioctl(cs, KVM_SET_MSRS, m) : 0;
-    if (r >= 0 && (uint32_t)r != m->nmsrs) {
-        error_report("kvm: KVM_SET_MSRS stopped at MSR 0x%x",
-                     m->entries[r].index);
-        r = -EINVAL;
-    }
+    r = m->nmsrs ? msrs_ioctl(cs, KVM_SET_MSRS, m, "KVM_SET_MSRS") : 0;
     g_free(m);
-    return r < 0 ? r : 0;
+    return r;
 }
 
 static int get_msrs(CPUState *cs, CPUX86State *env)
@@ -310,26 +389,22 @@ static int get_msrs(CPUState *cs, CPUX86State *env)
     int r;
 
     for (size_t i = 0; i < G_N_ELEMENTS(msr_slots); i++) {
-        if (kvm_x86_host_has_msr(msr_slots[i].index)) {
+        if (msr_wanted(env, &msr_slots[i])) {
             m->entries[m->nmsrs++].index = msr_slots[i].index;
         }
     }
-    r = m->nmsrs ? kvm_vcpu_ioctl(cs, KVM_GET_MSRS, m) : 0;
-    if (r >= 0 && (uint32_t)r != m->nmsrs) {
-        error_report("kvm: KVM_GET_MSRS stopped at MSR 0x%x",
-                     m->entries[r].index);
-        r = -EINVAL;
-    }
+    r = m->nmsrs ? msrs_ioctl(cs, KVM_GET_MSRS, m, "KVM_GET_MSRS") : 0;
     for (uint32_t i = 0; r >= 0 && i < m->nmsrs; i++) {
         for (size_t j = 0; j < G_N_ELEMENTS(msr_slots); j++) {
-            if (msr_slots[j].index == m->entries[i].index) {
+            if (m->entries[i].index &&
+                msr_slots[j].index == m->entries[i].index) {
                 memcpy((uint8_t *)env + msr_slots[j].offset,
                        &m->entries[i].data, 8);
             }
         }
     }
     g_free(m);
-    return r < 0 ? r : 0;
+    return r;
 }
 
 void kvm_x86_events_to_kvm(const CPUX86State *env, struct kvm_vcpu_events *e,

@@ -58,6 +58,7 @@ static struct {
     int set_signal_mask;
     /* threaded runs: KVM_RUN waits for a signal under this mask */
     bool threaded;
+    uint32_t refuse_msr;
     struct kvm_msi last_msi;
     int msis;
     struct kvm_irqchip chips[KVM_NR_IRQCHIPS];
@@ -340,12 +341,18 @@ static int vcpu_ioctl(unsigned long req, void *arg)
             for (uint32_t j = 0; j < fk.nmsrs; j++) {
                 known |= fk.msrs[j] == m->entries[i].index;
             }
-            if (!known) {
+            if (!known || m->entries[i].index == fk.refuse_msr) {
                 return i;               /* stops at the first unknown one */
             }
+            uint32_t j = 0;
+            while (j < fk.nmsr_vals &&
+                   fk.msr_vals[j].index != m->entries[i].index) {
+                j++;
+            }
+            g_assert_cmpuint(j, <, G_N_ELEMENTS(fk.msr_vals));
+            fk.msr_vals[j] = m->entries[i];
+            fk.nmsr_vals = MAX(fk.nmsr_vals, j + 1);
         }
-        fk.nmsr_vals = m->nmsrs;
-        memcpy(fk.msr_vals, m->entries, m->nmsrs * sizeof(m->entries[0]));
         return m->nmsrs;
     }
     case KVM_GET_MSRS: {
@@ -771,6 +778,49 @@ static void test_vcpu_init(void)
     vm_free(s);
 }
 
+static bool msr_put(uint32_t index)
+{
+    for (uint32_t i = 0; i < fk.nmsr_vals; i++) {
+        if (fk.msr_vals[i].index == index) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* an MSR the kernel lists but refuses: reported once, then left out */
+static void test_msr_refused(void)
+{
+    if (g_test_subprocess()) {
+        KVMState *s;
+        CPUState *cs;
+
+        fake_reset();
+        fk.refuse_msr = MSR_PAT;
+        s = vm_new();
+        cs = make_cpu("qemu64");
+        g_assert_true(kvm_init_vcpu(cs, &error_abort));
+        g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_RESET_STATE), ==,
+                        0);
+        g_assert_true(msr_put(MSR_LSTAR));      /* after PAT in the list */
+        g_assert_true(msr_put(MSR_IA32_TSC));
+        g_assert_false(msr_put(MSR_PAT));
+        fk.nmsr_vals = 0;
+        fk.refuse_msr = 0;
+        g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_RESET_STATE), ==,
+                        0);
+        g_assert_false(msr_put(MSR_PAT));       /* no longer tried */
+        g_assert_true(msr_put(MSR_LSTAR));
+        g_assert_cmpint(kvm_arch_get_registers(cs), ==, 0);
+        kvm_destroy_vcpu(cs);
+        vm_free(s);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("*KVM_SET_MSRS refused MSR 0x277*");
+}
+
 /* what the user sees when the host lacks a feature of the model */
 static void test_feature_warnings(void)
 {
@@ -809,6 +859,7 @@ static void test_regs_roundtrip(void)
     env = &X86_CPU(cs)->env;
 
     /* reset state goes in with LAPIC, MP state and a clean nested state */
+    fk.nmsr_vals = 0;
     g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_FULL_STATE), ==, 0);
     g_assert_cmphex(fk.regs.rip, ==, 0xfff0);
     g_assert_cmphex(fk.regs.rdx, ==, 0x000506e3);
@@ -891,16 +942,6 @@ static void test_regs_roundtrip(void)
                      sizeof(struct kvm_nested_state));
     kvm_destroy_vcpu(cs);
     vm_free(s);
-}
-
-static bool msr_put(uint32_t index)
-{
-    for (uint32_t i = 0; i < fk.nmsr_vals; i++) {
-        if (fk.msr_vals[i].index == index) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* vm_start on every resume: the TSC goes in once, and after loadvm */
@@ -1730,6 +1771,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/memory/slots", test_memory_slots);
     g_test_add_func("/kvm/vcpu/init", test_vcpu_init);
     g_test_add_func("/kvm/vcpu/feature-warnings", test_feature_warnings);
+    g_test_add_func("/kvm/vcpu/msr-refused", test_msr_refused);
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
