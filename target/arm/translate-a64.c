@@ -559,8 +559,12 @@ static bool trans_DMB(DisasContext *s, arg_i *a)
 
 static bool trans_ISB(DisasContext *s, arg_i *a)
 {
-    /* context synchronization: re-evaluate the TB flags */
-    s->base.is_jmp = DISAS_UPDATE_EXIT;
+    /*
+     * Context synchronization: end the TB so the next one is looked up
+     * with freshly computed TB flags (the state changes that can unmask
+     * an interrupt already end their own TB with an exit).
+     */
+    s->base.is_jmp = DISAS_UPDATE_NOCHAIN;
     return true;
 }
 
