@@ -259,8 +259,9 @@ void kvm_x86_map_msi_window(MemoryRegion *sysmem)
 {
     memory_region_init_io(&kvm_msi_window, NULL, &kvm_msi_window_ops, NULL,
                           "kvm-msi", MSI_WINDOW_SIZE);
+    /* above the pc's PCI space (priority -1), which covers everything */
     memory_region_add_subregion_overlap(sysmem, MSI_WINDOW_BASE,
-                                        &kvm_msi_window, -1);
+                                        &kvm_msi_window, 1);
 }
 
 /* The board's GSI router outputs -> KVM_IRQ_LINE */
