@@ -204,6 +204,9 @@ typedef struct X86CPUModel {
     bool kvm_only;
 } X86CPUModel;
 
+/* AMD repeats these CPUID.01H:EDX bits in CPUID.80000001H:EDX. */
+#define AMD_EDX_ALIASES 0x0183f3ffu
+
 /* -cpu ...,+feat,-feat,feat=on|off */
 typedef struct X86FeatureRequest {
     FeatureWordArray plus;
