@@ -16,21 +16,42 @@
 # TCG_BUILD_DIR= where to build (default: build/ next to this script);
 # TCG_CPU=model forces one CPU model for all tests (the mmu .ref expects
 # cortex-a57's granules, atomics needs LSE).
+# Multi-processor tests (smp-*) also get "-smp 4"; smp-*-gicv3 tests get
+# ",gic-version=3" appended to the -M/-machine value.
 # Exit status 1 if any test fails.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-[ $# -ge 1 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 # Drop "-cpu X" from the command.
 emu=
 skip=0
+prev_m=0
+machine=
 for a in "$@"; do
     if [ "$skip" = 1 ]; then skip=0; continue; fi
     case "$a" in
     -cpu) skip=1; continue ;;
     esac
+    if [ "$prev_m" = 1 ]; then prev_m=0; machine=$a; continue; fi
+    case "$a" in
+    -M|-machine) prev_m=1; continue ;;
+    esac
     emu="$emu '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
 done
+
+# Extra arguments per test: the machine (kept as given unless the test needs
+# a GICv3) and the number of CPUs.
+args_for() {
+    m=$machine
+    case "$1" in
+    smp-*-gicv3) m="$m,gic-version=3" ;;
+    esac
+    [ -n "$m" ] && printf " -M '%s'" "$m"
+    case "$1" in
+    smp-*) printf ' -smp 4' ;;
+    esac
+}
 
 cpu_for() {
     if [ -n "${TCG_CPU:-}" ]; then
@@ -38,7 +59,7 @@ cpu_for() {
         return
     fi
     case "$1" in
-    atomics) echo max ;;
+    atomics|smp-lse|smp-ordering) echo max ;;
     *) echo cortex-a57 ;;
     esac
 }
@@ -55,7 +76,7 @@ failed=
 for t in $tests; do
     cpu=$(cpu_for "$t")
     start=$(date +%s)
-    eval "timeout ${TCG_TEST_TIMEOUT:-20} $emu -cpu $cpu -m 128 -kernel '$bdir/$t.elf'" \
+    eval "timeout ${TCG_TEST_TIMEOUT:-20} $emu$(args_for "$t") -cpu $cpu -m 128 -kernel '$bdir/$t.elf'" \
         </dev/null >"$out/$t.out" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))

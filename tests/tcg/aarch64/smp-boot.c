@@ -1,0 +1,100 @@
+/*
+ * PSCI bring-up on virt with -smp 4: CPU_ON with a context id, the MPIDR each
+ * CPU reports, AFFINITY_INFO before and after, CPU_ON of a CPU that is
+ * already on, CPU_OFF then AFFINITY_INFO, restarting a CPU that was turned
+ * off, and bad targets.  PSCI through HVC (virt's conduit without EL2/EL3).
+ */
+#include "smp.h"
+
+static volatile uint64_t off_returned;
+
+static void job_cpu_off(unsigned cpu, void *arg)
+{
+    psci_call(PSCI_CPU_OFF, 0, 0, 0);
+    off_returned = 1;           /* CPU_OFF must not return on success */
+}
+
+static volatile uint64_t job_ran[SMP_MAX_CPUS];
+
+static void job_mark(unsigned cpu, void *arg)
+{
+    job_ran[cpu] = (uint64_t)(uintptr_t)arg + cpu;
+}
+
+static int64_t wait_affinity(unsigned cpu, int64_t want)
+{
+    uint64_t end = smp_now() + smp_ms(5000);
+    int64_t r;
+
+    do {
+        r = psci_call(PSCI_AFFINITY_INFO, cpu, 0, 0);
+    } while (r != want && smp_now() < end);
+    return r;
+}
+
+int main(void)
+{
+    int64_t v = psci_call(PSCI_VERSION, 0, 0, 0);
+
+    check_true("PSCI_VERSION >= 0.2", v >= 0x2 && v < 0x10000000);
+    check("PSCI_FEATURES(CPU_ON)", psci_call(PSCI_FEATURES, PSCI_CPU_ON, 0, 0), 0);
+    check("PSCI_FEATURES(unknown 0x8400001f)",
+          psci_call(PSCI_FEATURES, 0x8400001f, 0, 0), (uint64_t)PSCI_NOT_SUPPORTED);
+    check("unknown function 0x8400001f", psci_call(0x8400001f, 0, 0, 0),
+          (uint64_t)PSCI_NOT_SUPPORTED);
+    check("cpu 0 MPIDR", READ_SYSREG(mpidr_el1), 0x80000000);
+
+    for (int i = 0; i < 4; i++) {
+        check(smp_name("AFFINITY_INFO(cpu ", i, ") before"), psci_call(PSCI_AFFINITY_INFO, i, 0, 0),
+              i == 0 ? AFF_ON : AFF_OFF);
+    }
+
+    /* Map the identity tables on CPU 0 only; secondaries by hand. */
+    smp_init(1);
+    for (int i = 1; i < 4; i++) {
+        uint64_t ctx = 0xc0de0000ull + i * 0x1111 + ((uint64_t)i << 40);
+        check(smp_name("CPU_ON(cpu ", i, ")"), smp_cpu_on(i, ctx), PSCI_SUCCESS);
+        check(smp_name("cpu ", i, " online"), smp_boot[i].online, 1);
+        check(smp_name("cpu ", i, " context id"), smp_boot[i].context_id, ctx);
+        check(smp_name("cpu ", i, " MPIDR"), smp_boot[i].mpidr, 0x80000000u | i);
+        check(smp_name("cpu ", i, " CurrentEL"), smp_boot[i].current_el, 1 << 2);
+    }
+    for (int i = 0; i < 4; i++) {
+        check(smp_name("AFFINITY_INFO(cpu ", i, ") after CPU_ON"), wait_affinity(i, AFF_ON), AFF_ON);
+    }
+    /* Every CPU runs a job. */
+    smp_run_all(4, job_mark, (void *)0x100);
+    for (int i = 0; i < 4; i++) {
+        check(smp_name("cpu ", i, " ran a job"), job_ran[i], 0x100 + i);
+    }
+
+    check("CPU_ON(cpu 1) again", smp_cpu_on(1, 0), (uint64_t)PSCI_ALREADY_ON);
+    check("CPU_ON(cpu 0, self)", psci_call(PSCI_CPU_ON, 0,
+          (uint64_t)(uintptr_t)smp_secondary_entry, 0), (uint64_t)PSCI_ALREADY_ON);
+
+    smp_run(3, job_cpu_off, 0);
+    check("AFFINITY_INFO(cpu 3) after CPU_OFF", wait_affinity(3, AFF_OFF), AFF_OFF);
+    check("CPU_OFF did not return", off_returned, 0);
+    check("AFFINITY_INFO(cpu 2) still on",
+          psci_call(PSCI_AFFINITY_INFO, 2, 0, 0), AFF_ON);
+
+    /* Restart it: a new context id, a fresh entry. */
+    check("CPU_ON(cpu 3) restart", smp_cpu_on(3, 0x5eed3), PSCI_SUCCESS);
+    check("cpu 3 booted twice", smp_boot[3].online, 2);
+    check("cpu 3 new context id", smp_boot[3].context_id, 0x5eed3);
+    check("AFFINITY_INFO(cpu 3) after restart", wait_affinity(3, AFF_ON), AFF_ON);
+    job_ran[3] = 0;
+    smp_run(3, job_mark, (void *)0x200);
+    check_true("cpu 3 runs jobs after restart", smp_wait(3) && job_ran[3] == 0x203);
+
+    check("CPU_ON(Aff0 4) bad target", psci_call(PSCI_CPU_ON, 4,
+          (uint64_t)(uintptr_t)smp_secondary_entry, 0),
+          (uint64_t)PSCI_INVALID_PARAMETERS);
+    check("CPU_ON(Aff1 1) bad target", psci_call(PSCI_CPU_ON, 0x100,
+          (uint64_t)(uintptr_t)smp_secondary_entry, 0),
+          (uint64_t)PSCI_INVALID_PARAMETERS);
+    check("AFFINITY_INFO(Aff0 7) bad target",
+          psci_call(PSCI_AFFINITY_INFO, 7, 0, 0),
+          (uint64_t)PSCI_INVALID_PARAMETERS);
+    test_done();
+}
