@@ -2,7 +2,7 @@
  * The "kvm" accelerator: /dev/kvm, the VM, capabilities, the in-kernel
  * irqchip's GSI routes, irqfd/ioeventfd, and the AccelOps table.
  *
- *   -accel kvm[,device=PATH]
+ *   -accel kvm[,device=PATH][,kernel-irqchip=on|off|split]
  *
  * Start-up (init_machine, before the board exists): open the device,
  * KVM_GET_API_VERSION must be 12, every capability in kvm_required_caps
@@ -468,9 +468,33 @@ static bool kvm_supports_target(const char *target)
     return !strcmp(target, "x86_64");
 }
 
+static KVMIrqchipMode kvm_irqchip_opt = KVM_IRQCHIP_DEFAULT;
+
+bool kvm_parse_irqchip_mode(const char *str, KVMIrqchipMode *mode,
+                            Error **errp)
+{
+    if (!strcmp(str, "on")) {
+        *mode = KVM_IRQCHIP_ON;
+    } else if (!strcmp(str, "off")) {
+        *mode = KVM_IRQCHIP_OFF;
+    } else if (!strcmp(str, "split")) {
+        *mode = KVM_IRQCHIP_SPLIT;
+    } else {
+        error_setg(errp, "kvm: kernel-irqchip='%s' is not on, off or split",
+                   str);
+        return false;
+    }
+    return true;
+}
+
 static bool kvm_parse_opts(Opts *opts, Error **errp)
 {
     const char *dev = opts_get(opts, "device");
+    const char *irqchip = opts_get(opts, "kernel-irqchip");
+
+    if (irqchip && !kvm_parse_irqchip_mode(irqchip, &kvm_irqchip_opt, errp)) {
+        return false;
+    }
 
     if (dev) {
         if (!*dev) {
@@ -492,6 +516,7 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
         return false;
     }
     kvm_state_set_current(s);
+    s->irqchip_mode = kvm_irqchip_opt;      /* the machine's if default */
     if (!kvm_arch_init(ms, s, errp)) {
         error_prepend(errp, "failed to initialize kvm: ");
         kvm_state_set_current(NULL);
@@ -559,7 +584,8 @@ static bool kvm_supports_guest_debug(void)
 
 static const AccelOps kvm_accel_ops = {
     .name = "kvm",
-    .help = "Linux KVM (x86-64 hosts): device=PATH (default /dev/kvm)",
+    .help = "Linux KVM (x86-64 hosts): device=PATH (default /dev/kvm), "
+            "kernel-irqchip=on|off|split",
     .supports_target = kvm_supports_target,
     .parse_opts = kvm_parse_opts,
     .init_machine = kvm_init_machine,

@@ -64,6 +64,10 @@ struct KVMState {
 
 extern KVMState *kvm_state_global;
 
+/* "on", "off", "split" (-accel kvm,kernel-irqchip=) */
+bool kvm_parse_irqchip_mode(const char *str, KVMIrqchipMode *mode,
+                            Error **errp);
+
 /* ---- kvm-all.c ---- */
 int kvm_ioctl(KVMState *s, unsigned long req, void *arg);
 int kvm_vm_ioctl(KVMState *s, unsigned long req, void *arg);

@@ -351,7 +351,10 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
         kvmclock_saved.valid = false;
         qemu_add_vm_change_state_handler(kvm_x86_clock_change, s);
     }
-    s->irqchip_mode = machine_irqchip_mode(ms);
+    /* -accel kvm,kernel-irqchip= wins over -M pc,kernel-irqchip= */
+    if (s->irqchip_mode == KVM_IRQCHIP_DEFAULT) {
+        s->irqchip_mode = machine_irqchip_mode(ms);
+    }
     if (!kvm_arch_irqchip_create(s, errp)) {
         return false;
     }

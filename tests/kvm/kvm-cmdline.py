@@ -62,6 +62,11 @@ def main():
     rc, err = run(base + ["-accel", "kvm,device=", "-accel", "tcg"])
     check("kvm-empty-device-option", rc == 1 and "device= needs a path" in err,
           "rc=%d\n%s" % (rc, err))
+    rc, err = run(base + ["-accel", "kvm,device=" + MISSING +
+                          ",kernel-irqchip=maybe", "-accel", "tcg"])
+    check("kvm-bad-irqchip-option",
+          rc == 1 and "is not on, off or split" in err,
+          "rc=%d\n%s" % (rc, err))
     rc, err = run(base + ["-accel", "kvm,bogus=1"])
     check("kvm-unknown-option", rc == 1 and "bogus" in err,
           "rc=%d\n%s" % (rc, err))

@@ -591,7 +591,22 @@ static void test_irqchip_modes(void)
     g_assert_false(kvm_arch_irqchip_create(&s, &err));
     g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_IRQCHIP"));
     error_free(err);
+    err = NULL;
     kvm_close_vm(&s);
+
+    /* -accel kvm,kernel-irqchip=off reaches the x86 set-up */
+    fake_reset();
+    memset(&s, 0, sizeof(s));
+    g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
+    g_assert_true(kvm_parse_irqchip_mode("off", &s.irqchip_mode,
+                                         &error_abort));
+    g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
+    g_assert_false(s.irqchip_in_kernel);
+    g_assert_false(logged(KVM_CREATE_IRQCHIP));
+    kvm_close_vm(&s);
+    g_assert_false(kvm_parse_irqchip_mode("maybe", &s.irqchip_mode, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "on, off or split"));
+    error_free(err);
 }
 
 /* ---- memory ---- */
