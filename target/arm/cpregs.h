@@ -37,6 +37,9 @@
 #define ARM_CP_SPSEL      (1u << 9)
 #define ARM_CP_FPCR       (1u << 10)
 #define ARM_CP_FPSR       (1u << 11)
+/* a write may unmask an interrupt: return to the main loop, not just
+ * end the TB (ARM_CP_EXIT_TB alone chains to the next TB's lookup) */
+#define ARM_CP_EXIT_LOOP  (1u << 12)
 
 typedef enum CPAccessResult {
     CP_ACCESS_OK,

@@ -605,10 +605,10 @@ static const ARMCPRegInfo arm_cpregs[] = {
     FIELD("ELR_EL1", 3, 0, 4, 0, 1, PL1_RW, elr_el[1]),
     REG("SP_EL0", 3, 0, 4, 1, 0, PL1_RW, .accessfn = sp_el0_access,
         .readfn = sp_el0_read, .writefn = sp_el0_write),
-    REG("SPSel", 3, 0, 4, 2, 0, PL1_RW, .type = ARM_CP_EXIT_TB,
+    REG("SPSel", 3, 0, 4, 2, 0, PL1_RW, .type = ARM_CP_EXIT_LOOP,
         .readfn = spsel_read, .writefn = spsel_write),
     REG("CurrentEL", 3, 0, 4, 2, 2, PL1_R, .type = ARM_CP_CURRENTEL),
-    REG("DAIF", 3, 3, 4, 2, 1, PL0_RW, .type = ARM_CP_DAIF | ARM_CP_EXIT_TB,
+    REG("DAIF", 3, 3, 4, 2, 1, PL0_RW, .type = ARM_CP_DAIF | ARM_CP_EXIT_LOOP,
         .fieldoffset = F(daif), .writefn = daif_write,
         .accessfn = daif_access),
     REG("NZCV", 3, 3, 4, 2, 0, PL0_RW, .type = ARM_CP_NZCV),
@@ -749,7 +749,7 @@ static const ARMCPRegInfo arm_el2_cpregs[] = {
     REG("SCTLR_EL2", 3, 4, 1, 0, 0, PL2_RW, .type = ARM_CP_EXIT_TB,
         .fieldoffset = F(cp15.sctlr[2]), .writefn = e2_write),
     EL2F("ACTLR_EL2", 3, 4, 1, 0, 1, cp15.actlr[2]),
-    REG("HCR_EL2", 3, 4, 1, 1, 0, PL2_RW, .type = ARM_CP_EXIT_TB,
+    REG("HCR_EL2", 3, 4, 1, 1, 0, PL2_RW, .type = ARM_CP_EXIT_LOOP,
         .fieldoffset = F(cp15.hcr_el2)),
     EL2F("MDCR_EL2", 3, 4, 1, 1, 1, cp15.mdcr_el2),
     REG("CPTR_EL2", 3, 4, 1, 1, 2, PL2_RW, .type = ARM_CP_EXIT_TB,
@@ -818,7 +818,7 @@ static const ARMCPRegInfo arm_el2_cpregs[] = {
 };
 
 static const ARMCPRegInfo pan_cpreg =
-    REG("PAN", 3, 0, 4, 2, 3, PL1_RW, .type = ARM_CP_EXIT_TB,
+    REG("PAN", 3, 0, 4, 2, 3, PL1_RW, .type = ARM_CP_EXIT_LOOP,
         .readfn = pan_read, .writefn = pan_write);
 
 /* Unlisted registers of the ID space (op0=3 op1=0 CRn=0 CRm=1..7) are RAZ */

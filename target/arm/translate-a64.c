@@ -776,8 +776,10 @@ static bool handle_sys(DisasContext *s, bool isread, int op0, int op1,
     } else {
         tcg_gen_st_i64(t, tcg_env, ri->fieldoffset);
     }
-    if (ri->type & (ARM_CP_EXIT_TB | ARM_CP_IO)) {
+    if (ri->type & (ARM_CP_EXIT_LOOP | ARM_CP_IO)) {
         s->base.is_jmp = DISAS_UPDATE_EXIT;
+    } else if (ri->type & ARM_CP_EXIT_TB) {
+        s->base.is_jmp = DISAS_UPDATE_NOCHAIN;
     }
     return true;
 }
