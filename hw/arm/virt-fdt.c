@@ -159,9 +159,7 @@ static void virt_fdt_cpus(FdtBuilder *fb, MachineState *ms)
         fb_str(fb, node, "device_type", "cpu");
         fb_str(fb, node, "compatible", compat);
         fb_u32(fb, node, "reg", cs->mp_affinity);
-        if (ms->smp_cpus > 1) {
-            fb_str(fb, node, "enable-method", "psci");
-        }
+        fb_str(fb, node, "enable-method", "psci");
         fb_u32(fb, node, "phandle", PHANDLE_CPU0 + i);
     }
 }
