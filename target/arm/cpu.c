@@ -221,6 +221,7 @@ static void arm_cpu_reset(DeviceState *dev)
     int el;
 
     memset(env, 0, offsetof(CPUARMState, features));
+    cpu->power_off = false;              /* the board powers secondaries off */
     env->features = features;
     env->exclusive_addr = -1;
 
