@@ -245,7 +245,6 @@ static void arm_cpu_reset(DeviceState *dev)
     arm_gt_reset(cpu);
     env->ttb_slot_valid = 1;             /* slot 0: TTBRs 0, 0 */
     tlb_flush(cs);                       /* no-op before TCG set-up */
-    arm_cpu_update_virq(cpu);
 }
 
 /* ---- power state ---- */
@@ -299,11 +298,6 @@ void arm_cpu_power_on(ARMCPU *cpu, uint64_t pc, uint64_t ctx, int el)
 }
 
 /* ---- interrupt inputs ---- */
-
-void arm_cpu_update_virq(ARMCPU *cpu)
-{
-    /* HCR_EL2.VI/VF would assert virtual interrupts; no EL2 yet. */
-}
 
 void arm_cpu_set_irq(void *opaque, int irq, int level)
 {

@@ -41,7 +41,6 @@
 #define EXCP_SMC            13
 #define EXCP_VIRQ           14
 #define EXCP_VFIQ           15
-#define EXCP_SEMIHOST       16
 #define EXCP_ILLEGAL_RET    17   /* sync with syndrome, illegal state */
 
 #define CPU_INTERRUPT_FIQ   CPU_INTERRUPT_TGT_EXT_0
@@ -251,7 +250,6 @@ typedef struct CPUArchState {
     /* ---- fixed per model / reset-time data (not touched by TB code) ---- */
     uint64_t features;
     uint32_t irq_line_state;   /* CPU_INTERRUPT_* levels of the GPIO inputs */
-    bool halt_on_exit;
 } CPUArchState;
 
 typedef CPUArchState CPUARMState;
@@ -355,11 +353,6 @@ static inline int arm_current_el(CPUARMState *env)
     return env->el;
 }
 
-static inline bool arm_is_el2_enabled(CPUARMState *env)
-{
-    return arm_feature(env, ARM_FEATURE_EL2);
-}
-
 #define HCR_FMO  (1ull << 3)
 #define HCR_IMO  (1ull << 4)
 #define HCR_TGE  (1ull << 27)
@@ -402,7 +395,6 @@ void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el);
  */
 void arm_cpu_power_off(ARMCPU *cpu);
 void arm_cpu_power_on(ARMCPU *cpu, uint64_t pc, uint64_t ctx, int el);
-void arm_cpu_update_virq(ARMCPU *cpu);
 void arm_tcg_initialize(void);
 
 /*
@@ -463,7 +455,6 @@ void arm_gt_init(ARMCPU *cpu);
 void arm_gt_reset(ARMCPU *cpu);
 uint64_t arm_gt_counter(CPUARMState *env);
 void arm_gt_recalc(ARMCPU *cpu, int timer);
-void arm_sysregs_init(void);
 
 /* ---- machine.c ---- */
 extern const VMStateDescription vmstate_arm_cpu;

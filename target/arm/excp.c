@@ -71,11 +71,6 @@ void HELPER(exception_pc_alignment)(CPUARMState *env)
                     exception_target_el(env));
 }
 
-void HELPER(exit_atomic)(CPUARMState *env)
-{
-    cpu_loop_exit_atomic(env_cpu(env), GETPC());
-}
-
 /* ---- taking an exception ---- */
 
 static const char *excp_name(int excp)

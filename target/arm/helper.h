@@ -7,7 +7,6 @@ DEF_HELPER_1(wfi, void, env)
 DEF_HELPER_1(exception_return, void, env)
 DEF_HELPER_3(psci_call, void, env, i32, i32)
 DEF_HELPER_1(semihosting, void, env)
-DEF_HELPER_FLAGS_1(exit_atomic, TCG_CALL_NO_WG, noreturn, env)
 DEF_HELPER_3(msr_i_pstate, void, env, i32, i32)
 
 DEF_HELPER_2(get_cp_reg64, i64, env, cptr)

@@ -6,10 +6,9 @@
  * translate-a64-fp.c.
  *
  * Instruction semantics: Arm ARM (DDI 0487) C6 "A64 Base Instruction
- * Descriptions".  Atomics: without a host cmpxchg helper the read-modify-
- * write sequences are emitted inline, which is atomic as long as no other
- * vCPU runs in parallel; under CF_PARALLEL they leave through
- * EXCP_ATOMIC and are re-executed alone (cpu_loop_exit_atomic).
+ * Descriptions".  Atomics: the read-modify-write sequences are emitted
+ * inline when no other vCPU runs in parallel; under CF_PARALLEL they call
+ * the compare-and-swap helpers of atomic_helper.c.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
