@@ -503,10 +503,8 @@ void tlb_set_page_with_attrs(CPUState *cpu, vaddr addr, hwaddr paddr,
             write_flags = TLB_DISCARD_WRITE;   /* ROM */
         } else if (mr->dirty_log_mask & ~(1u << DIRTY_MEMORY_CODE)) {
             write_flags = TLB_NOTDIRTY;        /* display/migration log */
-        } else if (!ram_dirty_get(full.ram_addr, tcg_exec.page_size,
-                                  DIRTY_MEMORY_CODE)) {
-            write_flags = TLB_NOTDIRTY;        /* holds translated code */
         }
+        /* whether it holds code is decided under tlb_lock, see below */
     } else if (r) {
         full.mr = r->mr;
         full.mr_offset = r->offset_in_region + (ppage - r->addr);
@@ -523,6 +521,16 @@ void tlb_set_page_with_attrs(CPUState *cpu, vaddr addr, hwaddr paddr,
 #endif
 
     pthread_mutex_lock(&a->tlb_lock);
+    /*
+     * A translator clears the page's code bit before it marks the TLBs
+     * (under each tlb_lock): testing the bit under ours means either we
+     * see it clear, or our entry is in place when it scans.
+     */
+    if (ent.addr_write != TLB_ADDR_INVALID && !io_flags &&
+        !(ent.addr_write & (TLB_DISCARD_WRITE | TLB_MMIO)) &&
+        !ram_dirty_get(full.ram_addr, tcg_exec.page_size, DIRTY_MEMORY_CODE)) {
+        ent.addr_write |= TLB_NOTDIRTY;      /* holds translated code */
+    }
     if (size > tcg_exec.page_size) {
         tlb_add_large_page(d, page, size);
     }
