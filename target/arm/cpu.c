@@ -422,6 +422,7 @@ static void arm_common_init(ARMCPU *cpu)
     CPUARMState *env = &cpu->env;
 
     set_feature(env, ARM_FEATURE_CRC);
+    set_feature(env, ARM_FEATURE_CRYPTO);
     cpu->revidr = 0;
     cpu->ctr = 0x8444c004;          /* 64-byte lines, PIPT I-cache */
     cpu->dczid = 4;                 /* DC ZVA block: 64 bytes */
@@ -437,7 +438,8 @@ static void arm_common_init(ARMCPU *cpu)
     cpu->isar.id_aa64pfr0 = 0x0000000000000011ull | (1ull << 56) |
                             (1ull << 60);
     cpu->isar.id_aa64dfr0 = 0x10305106;
-    cpu->isar.id_aa64isar0 = 0x0000000000010000ull;  /* CRC32 */
+    /* CRC32, AES + PMULL, SHA1, SHA256 */
+    cpu->isar.id_aa64isar0 = 0x0000000000011120ull;
     cpu->isar.id_aa64mmfr0 = 0x0000000000001124ull;  /* 44-bit PA, 4K/64K */
     cpu->isar.mvfr0 = 0x10110222;
     cpu->isar.mvfr1 = 0x12111111;
@@ -466,8 +468,8 @@ static void max_init(ARMCPU *cpu)
     set_feature(env, ARM_FEATURE_PAN);
     set_feature(env, ARM_FEATURE_LRCPC);
     set_feature(env, ARM_FEATURE_GRAN16K);
-    /* CRC32 + Atomic (LSE) */
-    cpu->isar.id_aa64isar0 = (1ull << 16) | (2ull << 20);
+    /* CRC32, AES + PMULL, SHA1, SHA256, Atomic (LSE) */
+    cpu->isar.id_aa64isar0 = 0x11120 | (2ull << 20);
     cpu->isar.id_aa64isar1 = 1ull << 20;             /* LRCPC */
     /* 48-bit PA, 16-bit ASID, 4K/16K/64K granules */
     cpu->isar.id_aa64mmfr0 = 0x5 | (2 << 4) | (1 << 8) | (1 << 12) |

@@ -155,6 +155,7 @@ typedef enum ARMFeature {
     ARM_FEATURE_GRAN16K,
     ARM_FEATURE_JSCVT,
     ARM_FEATURE_FLAGM,
+    ARM_FEATURE_CRYPTO,    /* FEAT_AES, FEAT_PMULL, FEAT_SHA1, FEAT_SHA256 */
 } ARMFeature;
 
 typedef struct ARMGenericTimer {

@@ -6,13 +6,12 @@
  * before the destination is written, so rd may equal rn/rm.  FPSR.QC
  * (bit 27) records saturation; FP elements go through vfp_helper.c.
  *
- * Not implemented (UNDEFINED via simd_supported): the reciprocal and
- * square-root estimates and steps (FRECPE, FRSQRTE, FRECPS, FRSQRTS,
- * FRECPX, URECPE, URSQRTE), 64-bit PMULL, the crypto extensions, RDM and
- * the dot products.
+ * Not implemented (UNDEFINED via simd_supported): RDM and the dot
+ * products.  The crypto extension is in crypto_helper.c.
  */
 #include "turtle/osdep.h"
 #include "target/arm/neon.h"
+#include "target/arm/crypto.h"
 
 #define HELPER_H "target/arm/helper.h"
 #include "tcg/helper-proto.h"
@@ -914,6 +913,12 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
             eset(&r, i, esz, fp2(env, base, eget(&n, i, esz), eget(&m, i, esz),
                                  eget(&d, i, esz), dbl));
         }
+    } else if (base == SIMD_PMULL_v && esz == 3) {
+        uint64_t lo, hi;
+
+        crypto_pmull64(&lo, &hi, eget(&n, a.q, 3), eget(&m, a.q, 3));
+        eset(&r, 0, 3, lo);
+        eset(&r, 1, 3, hi);
     } else if (is_long3(base)) {
         bool sg = long3_signed(base);
         bool wide = base == SIMD_SADDW_v || base == SIMD_UADDW_v ||
@@ -1221,6 +1226,61 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
             }
             break;
         }
+        /* ---- crypto ---- */
+        case SIMD_AESE_v: case SIMD_AESD_v:
+            r = d;
+            crypto_aes_round(r.b, n.b, base == SIMD_AESD_v);
+            break;
+        case SIMD_AESMC_v: case SIMD_AESIMC_v:
+            r = n;
+            crypto_aes_mixcolumns(r.b, base == SIMD_AESIMC_v);
+            break;
+        case SIMD_SHA1C: case SIMD_SHA1P: case SIMD_SHA1M:
+        case SIMD_SHA1SU0: case SIMD_SHA256H: case SIMD_SHA256H2:
+        case SIMD_SHA256SU1: case SIMD_SHA1H: case SIMD_SHA1SU1:
+        case SIMD_SHA256SU0: {
+            uint32_t x[4], y[4], w[4];
+
+            memcpy(x, d.b, 16);
+            memcpy(y, n.b, 16);
+            memcpy(w, m.b, 16);
+            switch (base) {
+            case SIMD_SHA1C:
+                crypto_sha1_hash(x, y[0], w, 0);
+                break;
+            case SIMD_SHA1P:
+                crypto_sha1_hash(x, y[0], w, 1);
+                break;
+            case SIMD_SHA1M:
+                crypto_sha1_hash(x, y[0], w, 2);
+                break;
+            case SIMD_SHA1SU0:
+                crypto_sha1_su0(x, y, w);
+                break;
+            case SIMD_SHA256H:
+                crypto_sha256_hash(x, y, w, true);
+                break;
+            case SIMD_SHA256H2:
+                crypto_sha256_hash(y, x, w, false);
+                memcpy(x, y, 16);
+                break;
+            case SIMD_SHA256SU1:
+                crypto_sha256_su1(x, y, w);
+                break;
+            case SIMD_SHA1H:
+                memset(x, 0, 16);
+                x[0] = (y[0] << 30) | (y[0] >> 2);
+                break;
+            case SIMD_SHA1SU1:
+                crypto_sha1_su1(x, y);
+                break;
+            default:
+                crypto_sha256_su0(x, y);
+                break;
+            }
+            memcpy(r.b, x, 16);
+            break;
+        }
         /* ---- reciprocal estimates and steps ---- */
         case SIMD_FRECPE_v: case SIMD_FRSQRTE_v: case SIMD_URECPE_v:
         case SIMD_URSQRTE_v: case SIMD_FRECPX_s:
@@ -1446,12 +1506,7 @@ static bool base_implemented(int base)
 {
     switch (base) {
     case SIMD_SQRDMLAH_v: case SIMD_SQRDMLSH_v: case SIMD_SDOT_v:
-    case SIMD_UDOT_v: case SIMD_AESE_v:
-    case SIMD_AESD_v: case SIMD_AESMC_v: case SIMD_AESIMC_v:
-    case SIMD_SHA1C: case SIMD_SHA1P: case SIMD_SHA1M: case SIMD_SHA1SU0:
-    case SIMD_SHA256H: case SIMD_SHA256H2: case SIMD_SHA256SU1:
-    case SIMD_SHA1H: case SIMD_SHA1SU1: case SIMD_SHA256SU0:
-    case SIMD_SQRDMLAH_vx: case SIMD_SQRDMLSH_vx: case SIMD_SDOT_vx:
+    case SIMD_UDOT_v: case SIMD_SQRDMLAH_vx: case SIMD_SQRDMLSH_vx: case SIMD_SDOT_vx:
     case SIMD_UDOT_vx:
         return false;
     default:
@@ -1474,6 +1529,21 @@ bool simd_supported(CPUARMState *env, int op, uint32_t p1, uint32_t p2)
     simd_decode(&a, op, p1, p2);
     if (!base_implemented(base) || !base_implemented(op)) {
         return false;
+    }
+    switch (base) {
+    case SIMD_AESE_v: case SIMD_AESD_v: case SIMD_AESMC_v:
+    case SIMD_AESIMC_v: case SIMD_SHA1C: case SIMD_SHA1P: case SIMD_SHA1M:
+    case SIMD_SHA1SU0: case SIMD_SHA256H: case SIMD_SHA256H2:
+    case SIMD_SHA256SU1: case SIMD_SHA1H: case SIMD_SHA1SU1:
+    case SIMD_SHA256SU0:
+        return arm_feature(env, ARM_FEATURE_CRYPTO);
+    case SIMD_PMULL_v:
+        if (a.esz == 3) {
+            return arm_feature(env, ARM_FEATURE_CRYPTO);
+        }
+        break;
+    default:
+        break;
     }
     if ((a.form == FORM_S || a.form == FORM_SX) && a.esz == 3 &&
         (is_long3(base) || base == SIMD_SQXTN_v || base == SIMD_UQXTN_v ||
@@ -1514,7 +1584,7 @@ bool simd_supported(CPUARMState *env, int op, uint32_t p1, uint32_t p2)
     case SIMD_PMUL_v: case SIMD_CNT_v: case SIMD_RBIT_v: case SIMD_NOT_v:
         return a.esz == 0;
     case SIMD_PMULL_v:
-        return a.esz == 0;
+        return a.esz == 0 || a.esz == 3;
     case SIMD_SQDMULH_v: case SIMD_SQRDMULH_v: case SIMD_SQDMULL_v:
     case SIMD_SQDMLAL_v: case SIMD_SQDMLSL_v:
         return a.esz == 1 || a.esz == 2;
