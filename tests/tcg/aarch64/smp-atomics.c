@@ -7,6 +7,9 @@
  *  - an LDAXR/STLXR spinlock protecting plain (non-atomic) load/add/store;
  *  - a 128-bit {n, ~n} pair updated with LDXP/STXP, whose every LDXP read
  *    must be untorn whenever the STXP after it succeeds.
+ * Then, in lock step: CPU 1's LDXR, a store to that word by CPU 0 (plain
+ * STR, or CPU 0's own LDXR/STXR), CPU 1's STXR must fail and leave CPU 0's
+ * value; with no store in between it must succeed.
  * The identity map is on (Normal memory) on every CPU.
  */
 #include "smp.h"
@@ -150,6 +153,47 @@ static void run_synced(smp_fn fn)
     smp_run_all(NCPU, synced, &j);
 }
 
+/* Lock-step monitor test: CPU 1 arms, CPU 0 interferes, CPU 1 stores. */
+static volatile uint64_t mon_word __attribute__((aligned(64)));
+static volatile uint64_t mon_step __attribute__((aligned(64)));
+static volatile uint64_t mon_status;
+
+static void job_monitor(unsigned cpu, void *arg)
+{
+    uint64_t v;
+    uint32_t status;
+
+    __asm__ volatile("ldxr %0, [%1]" : "=r"(v) : "r"(&mon_word) : "memory");
+    store_release(&mon_step, 1);
+    while (load_acquire(&mon_step) != 2) {
+    }
+    __asm__ volatile("stxr %w0, %1, [%2]"
+                     : "=&r"(status) : "r"(v + 0x100), "r"(&mon_word) : "memory");
+    mon_status = status;
+}
+
+/* how: 0 nothing, 1 plain store, 2 LDXR/STXR by CPU 0. */
+static void monitor_case(const char *name, int how, uint64_t status, uint64_t result)
+{
+    mon_word = 0x10;
+    mon_step = 0;
+    mon_status = 0xff;
+    DSB();
+    smp_run(1, job_monitor, 0);
+    while (load_acquire(&mon_step) != 1) {
+    }
+    if (how == 1) {
+        mon_word = 0x20;
+    } else if (how == 2) {
+        inc_ldxr(&mon_word);
+    }
+    store_release(&mon_step, 2);
+    smp_wait(1);
+    printf("%s:\n", name);
+    check("  cpu 1 stxr status", mon_status, status);
+    check("  word", mon_word, result);
+}
+
 int main(void)
 {
     uint64_t total = (uint64_t)NCPU * N;
@@ -178,5 +222,9 @@ int main(void)
     check("ldxp/stxp pair counter low", c.pair[0], total / 2);
     check("ldxp/stxp pair counter high", c.pair[1], ~(total / 2));
     check("no successful stxp after a torn ldxp", torn[0] + torn[8] + torn[16] + torn[24], 0);
+
+    monitor_case("ldxr on cpu 1, no store, stxr", 0, 0, 0x110);
+    monitor_case("ldxr on cpu 1, str on cpu 0, stxr", 1, 1, 0x20);
+    monitor_case("ldxr on cpu 1, ldxr/stxr on cpu 0, stxr", 2, 1, 0x11);
     test_done();
 }
