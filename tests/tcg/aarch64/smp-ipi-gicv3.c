@@ -196,7 +196,7 @@ static void check_log(unsigned cpu, uint32_t n, uint32_t iar0)
 {
     check(smp_name("  cpu ", cpu, " interrupts taken"), log[cpu].n, n);
     if (n) {
-        check32(smp_name("  cpu ", cpu, " IAR1 (SGI)"), log[cpu].iar[0], iar0);
+        check32(smp_name("  cpu ", cpu, " ICC_IAR1_EL1"), log[cpu].iar[0], iar0);
     }
 }
 

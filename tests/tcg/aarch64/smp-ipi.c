@@ -5,7 +5,8 @@
  * with GICC_EOIR on the target; SGIs between secondaries; nothing delivered
  * to CPUs outside the target list.  Then WFE wake-ups: by SEV from another
  * CPU and by another CPU's store clearing the exclusive monitor (what
- * Linux's spinlocks and smp_cond_load rely on).
+ * Linux's spinlocks and smp_cond_load rely on).  Finally every CPU sleeps
+ * until its own virtual timer (PPI 27, banked per CPU) fires.
  * GICv2 map: distributor 0x08000000, CPU interface 0x08010000.
  */
 #include "smp.h"
@@ -44,6 +45,10 @@ static int irq_hook(struct exc_frame *f, int vector)
         return 0;
     }
     while (((iar = rd32(GICC + GICC_IAR)) & 0x3ff) < 1020) {
+        if ((iar & 0x3ff) == 27) {
+            WRITE_SYSREG(cntv_ctl_el0, 3);      /* level interrupt: mask it */
+            ISB();
+        }
         if (log[cpu].n < MAXLOG) {
             log[cpu].iar[log[cpu].n] = iar;
         }
@@ -141,7 +146,7 @@ static void check_log(unsigned cpu, uint32_t n, uint32_t iar0)
 {
     check(smp_name("  cpu ", cpu, " interrupts taken"), log[cpu].n, n);
     if (n) {
-        check32(smp_name("  cpu ", cpu, " IAR (source << 10 | SGI)"), log[cpu].iar[0], iar0);
+        check32(smp_name("  cpu ", cpu, " GICC_IAR"), log[cpu].iar[0], iar0);
     }
 }
 
@@ -173,6 +178,24 @@ static void job_wfe_monitor(unsigned cpu, void *arg)
         __asm__ volatile("wfe" ::: "memory");
     } while (1);
     store_release(&wfe_stage[cpu * 8], 2);
+}
+
+static void job_timer(unsigned cpu, void *arg)
+{
+    uint64_t end = smp_now() + smp_ms(5000);
+
+    gic_cpu_init();
+    wr32(GICD + GICD_ISENABLER, 1u << 27);
+    wr32(GICD + GICD_IPRIORITYR + 24, 0x80808080);
+    DSB();
+    WRITE_SYSREG(cntv_tval_el0, smp_ms(1 + cpu));
+    WRITE_SYSREG(cntv_ctl_el0, 1);
+    ISB();
+    while (log[cpu].n < 1 && smp_now() < end) {
+        __asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory");
+    }
+    WRITE_SYSREG(cntv_ctl_el0, 0);
+    ISB();
 }
 
 static int wait_stage(unsigned cpu, uint64_t stage, int ms)
@@ -281,5 +304,12 @@ int main(void)
         SEV();
     }
     wait_all(1 << 3);
+
+    printf("Each CPU's virtual timer (PPI 27) wakes it from WFI:\n");
+    reset_logs();
+    smp_run_all(NCPU, job_timer, 0);
+    for (int i = 0; i < NCPU; i++) {
+        check_log(i, 1, 27);
+    }
     test_done();
 }
