@@ -468,8 +468,11 @@ static void max_init(ARMCPU *cpu)
     set_feature(env, ARM_FEATURE_PAN);
     set_feature(env, ARM_FEATURE_LRCPC);
     set_feature(env, ARM_FEATURE_GRAN16K);
-    /* CRC32, AES + PMULL, SHA1, SHA256, Atomic (LSE) */
-    cpu->isar.id_aa64isar0 = 0x11120 | (2ull << 20);
+    set_feature(env, ARM_FEATURE_RDM);
+    set_feature(env, ARM_FEATURE_DOTPROD);
+    /* CRC32, AES + PMULL, SHA1, SHA256, Atomic (LSE), RDM, DotProd */
+    cpu->isar.id_aa64isar0 = 0x11120 | (2ull << 20) | (1ull << 28) |
+                             (1ull << 44);
     cpu->isar.id_aa64isar1 = 1ull << 20;             /* LRCPC */
     /* 48-bit PA, 16-bit ASID, 4K/16K/64K granules */
     cpu->isar.id_aa64mmfr0 = 0x5 | (2 << 4) | (1 << 8) | (1 << 12) |

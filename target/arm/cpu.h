@@ -156,6 +156,8 @@ typedef enum ARMFeature {
     ARM_FEATURE_JSCVT,
     ARM_FEATURE_FLAGM,
     ARM_FEATURE_CRYPTO,    /* FEAT_AES, FEAT_PMULL, FEAT_SHA1, FEAT_SHA256 */
+    ARM_FEATURE_RDM,       /* SQRDMLAH, SQRDMLSH */
+    ARM_FEATURE_DOTPROD,   /* SDOT, UDOT */
 } ARMFeature;
 
 typedef struct ARMGenericTimer {

@@ -6,8 +6,7 @@
  * before the destination is written, so rd may equal rn/rm.  FPSR.QC
  * (bit 27) records saturation; FP elements go through vfp_helper.c.
  *
- * Not implemented (UNDEFINED via simd_supported): RDM and the dot
- * products.  The crypto extension is in crypto_helper.c.
+ * The crypto extension is in crypto_helper.c.
  */
 #include "turtle/osdep.h"
 #include "target/arm/neon.h"
@@ -499,6 +498,28 @@ static uint64_t int3(int op, uint64_t ua, uint64_t ub, uint64_t ud, int esz,
         return (uint64_t)sat_s(((__int128)2 * sa * sb +
                                 ((__int128)1 << (bits - 1))) >> bits,
                                esz, qc) & m;
+    case SIMD_SQRDMLAH_v:
+    case SIMD_SQRDMLSH_v: {
+        __int128 acc = (__int128)((int64_t)(ud << sh) >> sh) *
+                       ((__int128)1 << bits);
+        __int128 p = (__int128)2 * sa * sb;
+
+        acc = op == SIMD_SQRDMLAH_v ? acc + p : acc - p;
+        return (uint64_t)sat_s((acc + ((__int128)1 << (bits - 1))) >> bits,
+                               esz, qc) & m;
+    }
+    case SIMD_SDOT_v:
+    case SIMD_UDOT_v: {
+        uint32_t acc = ud;
+
+        for (int k = 0; k < 4; k++) {
+            uint8_t x = ua >> (8 * k), y = ub >> (8 * k);
+
+            acc += op == SIMD_SDOT_v ? (uint32_t)((int8_t)x * (int8_t)y) :
+                                       (uint32_t)(x * y);
+        }
+        return acc;
+    }
     default:
         return 0;
     }
@@ -518,7 +539,8 @@ static bool is_int3(int op)
     case SIMD_UMIN_v: case SIMD_SABD_v: case SIMD_UABD_v: case SIMD_SABA_v:
     case SIMD_UABA_v: case SIMD_ADD_v: case SIMD_SUB_v: case SIMD_MLA_v:
     case SIMD_MLS_v: case SIMD_MUL_v: case SIMD_PMUL_v: case SIMD_SQDMULH_v:
-    case SIMD_SQRDMULH_v:
+    case SIMD_SQRDMULH_v: case SIMD_SQRDMLAH_v: case SIMD_SQRDMLSH_v:
+    case SIMD_SDOT_v: case SIMD_UDOT_v:
         return true;
     default:
         return false;
@@ -1504,14 +1526,7 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
 
 static bool base_implemented(int base)
 {
-    switch (base) {
-    case SIMD_SQRDMLAH_v: case SIMD_SQRDMLSH_v: case SIMD_SDOT_v:
-    case SIMD_UDOT_v: case SIMD_SQRDMLAH_vx: case SIMD_SQRDMLSH_vx: case SIMD_SDOT_vx:
-    case SIMD_UDOT_vx:
-        return false;
-    default:
-        return true;
-    }
+    return base >= 0 && base < SIMD_NUM_OPS;
 }
 
 static bool is_fp_base(int base)
@@ -1542,6 +1557,10 @@ bool simd_supported(CPUARMState *env, int op, uint32_t p1, uint32_t p2)
             return arm_feature(env, ARM_FEATURE_CRYPTO);
         }
         break;
+    case SIMD_SQRDMLAH_v: case SIMD_SQRDMLSH_v:
+        return arm_feature(env, ARM_FEATURE_RDM) && (a.esz == 1 || a.esz == 2);
+    case SIMD_SDOT_v: case SIMD_UDOT_v:
+        return arm_feature(env, ARM_FEATURE_DOTPROD) && a.esz == 2;
     default:
         break;
     }
