@@ -31,6 +31,11 @@ typedef struct VMChangeHook {
 } VMChangeHook;
 static GArray *vm_change_handlers;
 static GPtrArray *exit_notifiers;
+typedef struct EventListener {
+    RunstateEventFn *fn;
+    void *opaque;
+} EventListener;
+static GArray *event_listeners;
 
 static const char *const run_state_names[RUN_STATE__MAX] = {
     [RUN_STATE_PRELAUNCH] = "prelaunch",
@@ -182,6 +187,28 @@ void qemu_add_vm_change_state_handler(VMChangeStateHandler *fn, void *opaque)
     g_array_append_val(vm_change_handlers, h);
 }
 
+void runstate_add_event_listener(RunstateEventFn *fn, void *opaque)
+{
+    EventListener l = { fn, opaque };
+
+    if (!event_listeners) {
+        event_listeners = g_array_new(false, false, sizeof(EventListener));
+    }
+    g_array_append_val(event_listeners, l);
+}
+
+static void runstate_event(const char *event, ShutdownCause cause,
+                           bool exiting)
+{
+    bool guest = cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
+                 cause != SHUTDOWN_CAUSE_SUBSYSTEM_RESET;
+
+    for (guint i = 0; event_listeners && i < event_listeners->len; i++) {
+        EventListener *l = &g_array_index(event_listeners, EventListener, i);
+        l->fn(event, guest, cause, exiting, l->opaque);
+    }
+}
+
 void qemu_system_reset(ShutdownCause cause)
 {
     MachineClass *mc = current_machine ?
@@ -214,13 +241,17 @@ bool main_loop_should_exit(int *status)
     cause = g_atomic_int_get(&shutdown_requested);
     if (cause) {
         int ex = g_atomic_int_get(&exit_status_requested);
+        bool keep = ex < 0 && no_shutdown &&
+                    cause != SHUTDOWN_CAUSE_HOST_QMP_QUIT &&
+                    cause != SHUTDOWN_CAUSE_HOST_SIGNAL &&
+                    cause != SHUTDOWN_CAUSE_HOST_UI;
         g_atomic_int_set(&shutdown_requested, 0);
+        runstate_event("SHUTDOWN", cause, !keep);
         if (ex >= 0) {
             *status = ex;
             return true;
         }
-        if (no_shutdown && cause != SHUTDOWN_CAUSE_HOST_QMP_QUIT &&
-            cause != SHUTDOWN_CAUSE_HOST_SIGNAL && cause != SHUTDOWN_CAUSE_HOST_UI) {
+        if (keep) {
             vm_stop(RUN_STATE_SHUTDOWN);
         } else {
             *status = cause == SHUTDOWN_CAUSE_HOST_ERROR ? 1 : 0;
@@ -231,6 +262,7 @@ bool main_loop_should_exit(int *status)
     if (r) {
         bool was_running = runstate_is_running();
         g_atomic_int_set(&reset_requested, 0);
+        runstate_event("RESET", r, false);
         pause_all_vcpus();
         qemu_system_reset(r);
         if (was_running) {
@@ -241,6 +273,7 @@ bool main_loop_should_exit(int *status)
     }
     if (g_atomic_int_get(&powerdown_requested)) {
         g_atomic_int_set(&powerdown_requested, 0);
+        runstate_event("POWERDOWN", SHUTDOWN_CAUSE_NONE, false);
         for (guint i = 0; powerdown_notifiers && i < powerdown_notifiers->len; i++) {
             Hook *h = &g_array_index(powerdown_notifiers, Hook, i);
             h->fn(h->opaque);

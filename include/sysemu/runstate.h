@@ -76,6 +76,14 @@ void qemu_unregister_reset(QEMUResetHandler *fn, void *opaque);
 typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
 void qemu_add_vm_change_state_handler(VMChangeStateHandler *fn, void *opaque);
 
+/* Acted-on requests, for QMP events: event is "SHUTDOWN", "RESET" or
+ * "POWERDOWN"; guest tells whether the guest asked for it; exiting that
+ * the process exits next (a SHUTDOWN not kept by -no-shutdown).  Called
+ * from main_loop_should_exit (main loop, BQL held) before the effect. */
+typedef void RunstateEventFn(const char *event, bool guest, ShutdownCause cause,
+                             bool exiting, void *opaque);
+void runstate_add_event_listener(RunstateEventFn *fn, void *opaque);
+
 /* Process exit: restores the terminal, flushes logs.  Safe from any
  * thread; does not return. */
 void turtle_exit(int status) __attribute__((noreturn));
