@@ -26,6 +26,7 @@ typedef struct HMPMonitor {
     bool focused;          /* on a mux: we have the input focus */
     bool greeted;          /* banner shown since the peer connected */
     QEMUBH *show_bh;       /* shows banner/prompt once events settle */
+    GString *capture;      /* set: output goes here, not to the chardev */
 } HMPMonitor;
 
 typedef struct HMPCommand {
@@ -46,6 +47,10 @@ static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
     va_start(ap, fmt);
     s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    if (mon->capture) {
+        g_string_append(mon->capture, s);
+        return;
+    }
     /* the terminal is raw: newlines need a carriage return */
     for (const char *p = s; *p; p++) {
         if (*p == '\n') {
@@ -232,6 +237,15 @@ static void hmp_execute(HMPMonitor *mon, const char *line)
     }
     mon_printf(mon, "unknown command: '%s' (try help)\n", argv[0]);
     g_strfreev(argv);
+}
+
+char *hmp_run_command(const char *line)
+{
+    HMPMonitor mon = { .capture = g_string_new(NULL) };
+    g_autofree char *copy = g_strdup(line);
+
+    hmp_execute(&mon, g_strstrip(copy));
+    return g_string_free(mon.capture, false);
 }
 
 static int hmp_can_read(void *opaque)

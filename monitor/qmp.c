@@ -4,15 +4,20 @@
  * { "execute": NAME, "arguments": {...}, "id": ANY } answered with
  * { "return": ... } or { "error": { "class": ..., "desc": ... } }.
  * Malformed input gets an error answer; it never ends the connection.
+ *
+ * Several QMP monitors may run at once (-qmp twice); each has its own
+ * negotiation state, and a peer that connects again (socket server) gets a
+ * new greeting and must negotiate again.  Events (STOP, RESUME, SHUTDOWN,
+ * RESET, POWERDOWN) go to every monitor whose client has negotiated:
+ *     { "event": NAME, "data": {...},
+ *       "timestamp": { "seconds": S, "microseconds": U } }
+ * The commands themselves are in qmp-cmds.c.
  */
 #include "turtle/osdep.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-internal.h"
 #include "chardev/char.h"
-#include "hw/core/cpu.h"
 #include "sysemu/runstate.h"
-#include "sysemu/cpus.h"
-#include "accel/accel.h"
-#include <json-glib/json-glib.h>
 
 #define QMP_MAX_REQUEST (1 << 20)
 
@@ -21,11 +26,13 @@ typedef struct QMPMonitor {
     GString *buf;          /* the request being received */
     int depth;             /* brace/bracket depth outside strings */
     bool in_string, escape;
+    bool connected;        /* a peer is there (greeted) */
     bool negotiated;
 } QMPMonitor;
 
-typedef JsonNode *(*QMPHandler)(QMPMonitor *mon, JsonObject *args,
-                                const char **err_class, char **err_desc);
+static GPtrArray *qmp_monitors;
+/* The process is on its way out: its last vm_stop is not a STOP. */
+static bool qmp_exiting;
 
 static void qmp_send_node(QMPMonitor *mon, JsonNode *node)
 {
@@ -35,158 +42,76 @@ static void qmp_send_node(QMPMonitor *mon, JsonNode *node)
     qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)line, strlen(line));
 }
 
-static JsonNode *empty_object(void)
+/* ---- events ---- */
+
+/* Takes data (may be NULL: an empty object). */
+static void qmp_event_send(const char *name, JsonObject *data)
 {
-    JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(n, json_object_new());
-    return n;
-}
+    JsonObject *o = json_object_new();
+    JsonObject *ts = json_object_new();
+    JsonNode *root = json_node_new(JSON_NODE_OBJECT);
+    gint64 now = g_get_real_time();
 
-static JsonNode *qmp_query_version(QMPMonitor *mon, JsonObject *args,
-                                   const char **ec, char **ed)
-{
-    JsonBuilder *b = json_builder_new();
-    JsonNode *n;
-    unsigned major = 0, minor = 0, micro = 0;
-
-    sscanf(TURTLE_VERSION, "%u.%u.%u", &major, &minor, &micro);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "qemu");
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "major");
-    json_builder_add_int_value(b, major);
-    json_builder_set_member_name(b, "minor");
-    json_builder_add_int_value(b, minor);
-    json_builder_set_member_name(b, "micro");
-    json_builder_add_int_value(b, micro);
-    json_builder_end_object(b);
-    json_builder_set_member_name(b, "package");
-    json_builder_add_string_value(b, "turtle");
-    json_builder_end_object(b);
-    n = json_builder_get_root(b);
-    g_object_unref(b);
-    return n;
-}
-
-static JsonNode *qmp_query_status(QMPMonitor *mon, JsonObject *args,
-                                  const char **ec, char **ed)
-{
-    JsonBuilder *b = json_builder_new();
-    JsonNode *n;
-
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "running");
-    json_builder_add_boolean_value(b, runstate_is_running());
-    json_builder_set_member_name(b, "status");
-    json_builder_add_string_value(b, runstate_name(runstate_get()));
-    json_builder_end_object(b);
-    n = json_builder_get_root(b);
-    g_object_unref(b);
-    return n;
-}
-
-static JsonNode *qmp_query_cpus_fast(QMPMonitor *mon, JsonObject *args,
-                                     const char **ec, char **ed)
-{
-    JsonBuilder *b = json_builder_new();
-    JsonNode *n;
-    CPUState *cpu;
-
-    json_builder_begin_array(b);
-    CPU_FOREACH(cpu) {
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "cpu-index");
-        json_builder_add_int_value(b, cpu->cpu_index);
-        json_builder_set_member_name(b, "qom-type");
-        json_builder_add_string_value(b, object_get_typename(OBJECT(cpu)));
-        json_builder_end_object(b);
+    json_object_set_string_member(o, "event", name);
+    json_object_set_object_member(o, "data", data ? data : json_object_new());
+    json_object_set_int_member(ts, "seconds", now / G_USEC_PER_SEC);
+    json_object_set_int_member(ts, "microseconds", now % G_USEC_PER_SEC);
+    json_object_set_object_member(o, "timestamp", ts);
+    json_node_take_object(root, o);
+    for (guint i = 0; qmp_monitors && i < qmp_monitors->len; i++) {
+        QMPMonitor *mon = g_ptr_array_index(qmp_monitors, i);
+        if (mon->connected && mon->negotiated) {
+            qmp_send_node(mon, root);
+        }
     }
-    json_builder_end_array(b);
-    n = json_builder_get_root(b);
-    g_object_unref(b);
-    return n;
+    json_node_unref(root);
 }
 
-static JsonNode *qmp_stop(QMPMonitor *mon, JsonObject *args, const char **ec,
-                          char **ed)
+/* QEMU's ShutdownCause names, the "reason" of SHUTDOWN and RESET. */
+static const char *shutdown_cause_name(ShutdownCause cause)
 {
-    vm_stop(RUN_STATE_PAUSED);
-    return empty_object();
+    static const char *const names[] = {
+        [SHUTDOWN_CAUSE_NONE] = "none",
+        [SHUTDOWN_CAUSE_HOST_ERROR] = "host-error",
+        [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
+        [SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
+        [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
+        [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
+        [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+        [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
+        [SHUTDOWN_CAUSE_GUEST_PANIC] = "guest-panic",
+        [SHUTDOWN_CAUSE_SUBSYSTEM_RESET] = "subsystem-reset",
+    };
+
+    return (unsigned)cause < G_N_ELEMENTS(names) && names[cause] ?
+           names[cause] : "none";
 }
 
-static JsonNode *qmp_cont(QMPMonitor *mon, JsonObject *args, const char **ec,
-                          char **ed)
+static void qmp_runstate_event(const char *event, bool guest,
+                               ShutdownCause cause, bool exiting,
+                               void *opaque)
 {
-    if (runstate_get() == RUN_STATE_SHUTDOWN) {
-        *ec = "GenericError";
-        *ed = g_strdup("Resetting the Virtual Machine is required");
-        return NULL;
+    JsonObject *data = NULL;
+
+    qmp_exiting |= exiting;
+    if (strcmp(event, "POWERDOWN")) {
+        data = json_object_new();
+        json_object_set_boolean_member(data, "guest", guest);
+        json_object_set_string_member(data, "reason",
+                                      shutdown_cause_name(cause));
     }
-    vm_start();
-    return empty_object();
+    qmp_event_send(event, data);
 }
 
-static JsonNode *qmp_system_reset(QMPMonitor *mon, JsonObject *args,
-                                  const char **ec, char **ed)
+static void qmp_vm_change_state(void *opaque, bool running, RunState state)
 {
-    qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
-    return empty_object();
-}
-
-static JsonNode *qmp_system_powerdown(QMPMonitor *mon, JsonObject *args,
-                                      const char **ec, char **ed)
-{
-    qemu_system_powerdown_request();
-    return empty_object();
-}
-
-static JsonNode *qmp_quit(QMPMonitor *mon, JsonObject *args, const char **ec,
-                          char **ed)
-{
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
-    return empty_object();
-}
-
-static JsonNode *qmp_query_commands(QMPMonitor *mon, JsonObject *args,
-                                    const char **ec, char **ed);
-
-static const struct {
-    const char *name;
-    QMPHandler fn;
-} qmp_commands[] = {
-    { "query-version", qmp_query_version },
-    { "query-status", qmp_query_status },
-    { "query-cpus-fast", qmp_query_cpus_fast },
-    { "query-commands", qmp_query_commands },
-    { "stop", qmp_stop },
-    { "cont", qmp_cont },
-    { "system_reset", qmp_system_reset },
-    { "system_powerdown", qmp_system_powerdown },
-    { "quit", qmp_quit },
-};
-
-static JsonNode *qmp_query_commands(QMPMonitor *mon, JsonObject *args,
-                                    const char **ec, char **ed)
-{
-    JsonBuilder *b = json_builder_new();
-    JsonNode *n;
-
-    json_builder_begin_array(b);
-    for (size_t i = 0; i < ARRAY_SIZE(qmp_commands); i++) {
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, qmp_commands[i].name);
-        json_builder_end_object(b);
+    if (qmp_exiting) {
+        return;
     }
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "name");
-    json_builder_add_string_value(b, "qmp_capabilities");
-    json_builder_end_object(b);
-    json_builder_end_array(b);
-    n = json_builder_get_root(b);
-    g_object_unref(b);
-    return n;
+    qmp_event_send(running ? "RESUME" : "STOP", NULL);
 }
+
+/* ---- commands ---- */
 
 static void qmp_reply(QMPMonitor *mon, JsonNode *id, JsonNode *ret,
                       const char *err_class, const char *err_desc)
@@ -210,15 +135,101 @@ static void qmp_reply(QMPMonitor *mon, JsonNode *id, JsonNode *ret,
     json_node_unref(root);
 }
 
+static bool qmp_arg_type_ok(JsonNode *n, char type)
+{
+    switch (type) {
+    case 's':
+        return JSON_NODE_HOLDS_VALUE(n) &&
+               json_node_get_value_type(n) == G_TYPE_STRING;
+    case 'i':
+        return JSON_NODE_HOLDS_VALUE(n) &&
+               json_node_get_value_type(n) == G_TYPE_INT64;
+    case 'b':
+        return JSON_NODE_HOLDS_VALUE(n) &&
+               json_node_get_value_type(n) == G_TYPE_BOOLEAN;
+    case 'a':
+        return JSON_NODE_HOLDS_ARRAY(n);
+    case 'o':
+        return JSON_NODE_HOLDS_OBJECT(n);
+    default:
+        return true;
+    }
+}
+
+static const char *qmp_arg_type_name(char type)
+{
+    switch (type) {
+    case 's': return "string";
+    case 'i': return "integer";
+    case 'b': return "boolean";
+    case 'a': return "array";
+    case 'o': return "object";
+    default: return "any";
+    }
+}
+
+/* Check args against the command's table; NULL if fine, else the error. */
+static char *qmp_check_args(const QMPCommand *cmd, JsonObject *args)
+{
+    const QMPArg *a;
+
+    for (a = cmd->args; a && a->name; a++) {
+        JsonNode *n = args ? json_object_get_member(args, a->name) : NULL;
+
+        if (!n) {
+            if (!a->optional) {
+                return g_strdup_printf("Parameter '%s' is missing", a->name);
+            }
+        } else if (!qmp_arg_type_ok(n, a->type)) {
+            return g_strdup_printf("Invalid parameter type for '%s', "
+                                   "expected: %s", a->name,
+                                   qmp_arg_type_name(a->type));
+        }
+    }
+    if (args) {
+        g_autoptr(GList) members = json_object_get_members(args);
+
+        for (GList *l = members; l; l = l->next) {
+            for (a = cmd->args; a && a->name; a++) {
+                if (!strcmp(a->name, l->data)) {
+                    break;
+                }
+            }
+            if (!a || !a->name) {
+                return g_strdup_printf("Parameter '%s' is unexpected",
+                                       (const char *)l->data);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The request's own members: anything else is refused. */
+static char *qmp_check_request(JsonObject *req)
+{
+    g_autoptr(GList) members = json_object_get_members(req);
+
+    for (GList *l = members; l; l = l->next) {
+        const char *m = l->data;
+        if (strcmp(m, "execute") && strcmp(m, "arguments") &&
+            strcmp(m, "id")) {
+            return g_strdup_printf("QMP input member '%s' is unexpected", m);
+        }
+    }
+    return NULL;
+}
+
 static void qmp_dispatch(QMPMonitor *mon, const char *text)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
     GError *gerr = NULL;
-    JsonNode *root, *id = NULL;
+    JsonNode *root, *id = NULL, *exec;
     JsonObject *req, *args = NULL;
-    const char *cmd;
+    const QMPCommand *cmd;
+    const char *name;
     const char *ec = NULL;
     g_autofree char *ed = NULL;
+    JsonNode *ret;
 
     if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
         ed = g_strdup_printf("JSON parse error, %s", gerr->message);
@@ -234,14 +245,24 @@ static void qmp_dispatch(QMPMonitor *mon, const char *text)
     }
     req = json_node_get_object(root);
     id = json_object_get_member(req, "id");
-    if (!json_object_has_member(req, "execute") ||
-        json_node_get_value_type(json_object_get_member(req, "execute")) !=
-        G_TYPE_STRING) {
+    exec = json_object_get_member(req, "execute");
+    if (!exec) {
         qmp_reply(mon, id, NULL, "GenericError",
                   "QMP input lacks member 'execute'");
         return;
     }
-    cmd = json_object_get_string_member(req, "execute");
+    if (!JSON_NODE_HOLDS_VALUE(exec) ||
+        json_node_get_value_type(exec) != G_TYPE_STRING) {
+        qmp_reply(mon, id, NULL, "GenericError",
+                  "QMP input member 'execute' must be a string");
+        return;
+    }
+    ed = qmp_check_request(req);
+    if (ed) {
+        qmp_reply(mon, id, NULL, "GenericError", ed);
+        return;
+    }
+    name = json_node_get_string(exec);
     if (json_object_has_member(req, "arguments")) {
         JsonNode *a = json_object_get_member(req, "arguments");
         if (!JSON_NODE_HOLDS_OBJECT(a)) {
@@ -251,40 +272,77 @@ static void qmp_dispatch(QMPMonitor *mon, const char *text)
         }
         args = json_node_get_object(a);
     }
-    if (!strcmp(cmd, "qmp_capabilities")) {
+    cmd = qmp_find_command(name);
+    if (!strcmp(name, "qmp_capabilities")) {
         if (mon->negotiated) {
             qmp_reply(mon, id, NULL, "CommandNotFound",
                       "Capabilities negotiation is already complete, command "
                       "ignored");
             return;
         }
-        mon->negotiated = true;
-        qmp_reply(mon, id, empty_object(), NULL, NULL);
-        return;
-    }
-    if (!mon->negotiated) {
+    } else if (!mon->negotiated) {
         ed = g_strdup_printf("Expecting capabilities negotiation with "
-                             "'qmp_capabilities' before '%s'", cmd);
+                             "'qmp_capabilities' before '%s'", name);
         qmp_reply(mon, id, NULL, "CommandNotFound", ed);
         return;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(qmp_commands); i++) {
-        if (!strcmp(qmp_commands[i].name, cmd)) {
-            JsonNode *ret = qmp_commands[i].fn(mon, args, &ec, &ed);
-            qmp_reply(mon, id, ret, ec, ed);
+    if (!cmd) {
+        ed = g_strdup_printf("The command %s has not been found", name);
+        qmp_reply(mon, id, NULL, "CommandNotFound", ed);
+        return;
+    }
+    ed = qmp_check_args(cmd, args);
+    if (ed) {
+        qmp_reply(mon, id, NULL, "GenericError", ed);
+        return;
+    }
+    if (!cmd->fn) {         /* qmp_capabilities: no capability is offered */
+        JsonArray *en = args && json_object_has_member(args, "enable") ?
+                        json_object_get_array_member(args, "enable") : NULL;
+        if (en && json_array_get_length(en)) {
+            JsonNode *c = json_array_get_element(en, 0);
+            const char *cap = JSON_NODE_HOLDS_VALUE(c) &&
+                json_node_get_value_type(c) == G_TYPE_STRING ?
+                json_node_get_string(c) : "?";
+            ed = g_strdup_printf("Capability '%s' not available", cap);
+            qmp_reply(mon, id, NULL, "GenericError", ed);
             return;
         }
+        mon->negotiated = true;
+        qmp_reply(mon, id, qmp_empty_object(), NULL, NULL);
+        return;
     }
-    ed = g_strdup_printf("The command %s has not been found", cmd);
-    qmp_reply(mon, id, NULL, "CommandNotFound", ed);
+    ret = cmd->fn(args, &ec, &ed);
+    if (!ret && !ed) {
+        ed = g_strdup("command failed");
+    }
+    qmp_reply(mon, id, ret, ec ? ec : "GenericError", ed);
 }
+
+/* ---- the byte stream ---- */
 
 static int qmp_can_read(void *opaque)
 {
     return 4096;
 }
 
-/* Split the byte stream into top-level JSON values by tracking nesting. */
+static void qmp_reset_input(QMPMonitor *mon)
+{
+    g_string_truncate(mon->buf, 0);
+    mon->depth = 0;
+    mon->in_string = mon->escape = false;
+}
+
+static bool qmp_is_delimiter(char ch)
+{
+    return g_ascii_isspace(ch) || strchr("{}[]\",:", ch);
+}
+
+/*
+ * Split the byte stream into top-level JSON values by tracking nesting.
+ * A bare scalar at the top level (123, true) ends at the next delimiter;
+ * it is then refused as not being an object.
+ */
 static void qmp_read(void *opaque, const uint8_t *data, int size)
 {
     QMPMonitor *mon = opaque;
@@ -292,6 +350,12 @@ static void qmp_read(void *opaque, const uint8_t *data, int size)
     for (int i = 0; i < size; i++) {
         char ch = data[i];
 
+        if (mon->depth == 0 && !mon->in_string && mon->buf->len &&
+            qmp_is_delimiter(ch)) {
+            /* a pending top-level scalar ends here */
+            qmp_dispatch(mon, mon->buf->str);
+            qmp_reset_input(mon);
+        }
         if (mon->depth == 0 && !mon->in_string && g_ascii_isspace(ch)) {
             continue;
         }
@@ -310,13 +374,13 @@ static void qmp_read(void *opaque, const uint8_t *data, int size)
             mon->depth++;
         } else if (ch == '}' || ch == ']') {
             mon->depth--;
+        } else if (mon->depth == 0 && mon->buf->len <= QMP_MAX_REQUEST) {
+            continue;       /* inside a top-level scalar */
         }
         if ((mon->depth <= 0 && !mon->in_string) ||
             mon->buf->len > QMP_MAX_REQUEST) {
             qmp_dispatch(mon, mon->buf->str);
-            g_string_truncate(mon->buf, 0);
-            mon->depth = 0;
-            mon->in_string = mon->escape = false;
+            qmp_reset_input(mon);
         }
     }
 }
@@ -332,16 +396,24 @@ static void qmp_greet(QMPMonitor *mon)
                           strlen(greeting));
 }
 
-static void qmp_event(void *opaque, ChrEvent event)
+static void qmp_chr_event(void *opaque, ChrEvent event)
 {
     QMPMonitor *mon = opaque;
 
-    if (event == CHR_EVENT_OPENED) {
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        mon->connected = true;
         mon->negotiated = false;
-        g_string_truncate(mon->buf, 0);
-        mon->depth = 0;
-        mon->in_string = mon->escape = false;
+        qmp_reset_input(mon);
         qmp_greet(mon);
+        break;
+    case CHR_EVENT_CLOSED:
+        mon->connected = false;
+        mon->negotiated = false;
+        qmp_reset_input(mon);
+        break;
+    default:
+        break;
     }
 }
 
@@ -354,6 +426,13 @@ bool monitor_init_qmp(Chardev *chr, Error **errp)
         return false;
     }
     mon->buf = g_string_new(NULL);
-    qemu_chr_fe_set_handlers(&mon->chr, qmp_can_read, qmp_read, qmp_event, mon);
+    if (!qmp_monitors) {
+        qmp_monitors = g_ptr_array_new();
+        qemu_add_vm_change_state_handler(qmp_vm_change_state, NULL);
+        runstate_add_event_listener(qmp_runstate_event, NULL);
+    }
+    g_ptr_array_add(qmp_monitors, mon);
+    qemu_chr_fe_set_handlers(&mon->chr, qmp_can_read, qmp_read,
+                             qmp_chr_event, mon);
     return true;
 }

@@ -11,5 +11,8 @@ typedef struct Chardev Chardev;
 
 bool monitor_init_hmp(Chardev *chr, Error **errp);
 bool monitor_init_qmp(Chardev *chr, Error **errp);
+/* Run one human-monitor command line and return what it printed
+ * (QMP's human-monitor-command).  Free with g_free. */
+char *hmp_run_command(const char *line);
 
 #endif

@@ -1,0 +1,42 @@
+/*
+ * QMP inside the monitor: the command table (qmp-cmds.c) that the protocol
+ * side (qmp.c) checks arguments against and dispatches to.
+ */
+#ifndef MONITOR_QMP_INTERNAL_H
+#define MONITOR_QMP_INTERNAL_H
+
+#include "turtle/osdep.h"
+#include <json-glib/json-glib.h>
+
+/* An argument: its type is 's' string, 'i' integer, 'b' boolean,
+ * 'a' array, 'o' object, '*' anything. */
+typedef struct QMPArg {
+    const char *name;
+    char type;
+    bool optional;
+} QMPArg;
+
+/*
+ * A command handler returns the "return" value, or NULL with *err_desc
+ * set (class GenericError unless it sets *err_class).  The arguments have
+ * been checked against the table: every required one is present and of
+ * its type, nothing else is there.  args may be NULL when none were sent.
+ */
+typedef JsonNode *QMPHandler(JsonObject *args, const char **err_class,
+                             char **err_desc);
+
+typedef struct QMPCommand {
+    const char *name;
+    QMPHandler *fn;                 /* NULL: handled by the protocol */
+    const QMPArg *args;             /* NULL-terminated, or NULL: none */
+} QMPCommand;
+
+/* Every command, NULL-name terminated. */
+extern const QMPCommand qmp_commands[];
+const QMPCommand *qmp_find_command(const char *name);
+
+/* Build a JsonNode from a builder and free the builder. */
+JsonNode *qmp_builder_finish(JsonBuilder *b);
+JsonNode *qmp_empty_object(void);
+
+#endif

@@ -1,0 +1,616 @@
+/*
+ * QMP: the greeting, negotiation, every command's answer shape, argument
+ * checking, malformed input (answered, never fatal), events, several
+ * monitors at once, reconnection, human-monitor-command and quit.
+ *
+ * turtle runs "-M none -accel qtest" with its QMP monitor on a unix
+ * socket: either turtle connects to a socket this test listens on
+ * (-qmp unix:PATH), or it listens itself (server=on) and the test
+ * connects, which is how reconnection is checked.
+ */
+#include "libqtest.h"
+#include <json-glib/json-glib.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define QMP_TIMEOUT_MS 10000
+
+typedef struct QMPClient {
+    int fd;
+    GString *rx;
+    GQueue events;      /* events that arrived while awaiting an answer */
+} QMPClient;
+
+typedef struct Fixture {
+    QTestState *qts;
+    char *dir;
+    QMPClient c;
+} Fixture;
+
+/* One line (one JSON value) from the monitor, parsed; NULL on timeout or
+ * end of file.  Free with json_node_unref. */
+static JsonNode *qmp_recv(QMPClient *c)
+{
+    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
+    char *nl;
+
+    while (!(nl = strchr(c->rx->str, '\n'))) {
+        char buf[4096];
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        ssize_t n;
+
+        if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+            return NULL;
+        }
+        n = read(c->fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return NULL;
+        }
+        g_string_append_len(c->rx, buf, n);
+    }
+    {
+        g_autofree char *line = g_strndup(c->rx->str, nl - c->rx->str);
+        g_autoptr(JsonParser) p = json_parser_new();
+        GError *err = NULL;
+
+        g_string_erase(c->rx, 0, nl - c->rx->str + 1);
+        if (!json_parser_load_from_data(p, line, -1, &err)) {
+            g_error("QMP sent bad JSON '%s': %s", line, err->message);
+        }
+        g_assert_true(JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)));
+        return json_node_copy(json_parser_get_root(p));
+    }
+}
+
+static void qmp_send_raw(QMPClient *c, const char *text)
+{
+    size_t len = strlen(text), off = 0;
+
+    while (off < len) {
+        ssize_t n = write(c->fd, text + off, len - off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        g_assert_cmpint(n, >, 0);
+        off += n;
+    }
+}
+
+/* The next answer (events before it are queued for wait_event). */
+static JsonNode *qmp_recv_answer(QMPClient *c)
+{
+    for (;;) {
+        JsonNode *n = qmp_recv(c);
+        g_assert_nonnull(n);
+        if (!json_object_has_member(json_node_get_object(n), "event")) {
+            return n;
+        }
+        g_queue_push_tail(&c->events, n);
+    }
+}
+
+static JsonNode *qmp_cmd(QMPClient *c, const char *text)
+{
+    qmp_send_raw(c, text);
+    return qmp_recv_answer(c);
+}
+
+/* The "return" member of the answer (asserting there is one); the node
+ * stays owned by *answer. */
+static JsonNode *qmp_return(JsonNode *answer)
+{
+    JsonObject *o = json_node_get_object(answer);
+
+    if (!json_object_has_member(o, "return")) {
+        g_error("expected a return, got %s", json_to_string(answer, false));
+    }
+    return json_object_get_member(o, "return");
+}
+
+static void assert_error(JsonNode *answer, const char *cls,
+                         const char *desc_part)
+{
+    JsonObject *o = json_node_get_object(answer);
+    JsonObject *e;
+
+    if (!json_object_has_member(o, "error")) {
+        g_error("expected an error, got %s", json_to_string(answer, false));
+    }
+    e = json_object_get_object_member(o, "error");
+    g_assert_cmpstr(json_object_get_string_member(e, "class"), ==, cls);
+    if (desc_part &&
+        !strstr(json_object_get_string_member(e, "desc"), desc_part)) {
+        g_error("error '%s' lacks '%s'",
+                json_object_get_string_member(e, "desc"), desc_part);
+    }
+    json_node_unref(answer);
+}
+
+static void assert_empty_return(JsonNode *answer)
+{
+    JsonNode *r = qmp_return(answer);
+
+    g_assert_true(JSON_NODE_HOLDS_OBJECT(r));
+    g_assert_cmpuint(json_object_get_size(json_node_get_object(r)), ==, 0);
+    json_node_unref(answer);
+}
+
+static void assert_greeting(QMPClient *c)
+{
+    JsonNode *g = qmp_recv(c);
+    JsonObject *q;
+
+    g_assert_nonnull(g);
+    q = json_object_get_object_member(json_node_get_object(g), "QMP");
+    g_assert_nonnull(q);
+    g_assert_true(json_object_has_member(q, "version"));
+    g_assert_true(json_object_has_member(
+        json_object_get_object_member(q, "version"), "qemu"));
+    g_assert_true(JSON_NODE_HOLDS_ARRAY(
+        json_object_get_member(q, "capabilities")));
+    json_node_unref(g);
+}
+
+static void negotiate(QMPClient *c)
+{
+    assert_empty_return(qmp_cmd(c, "{\"execute\": \"qmp_capabilities\"}"));
+}
+
+/* Wait for an event by name and return its "data" (owned by *ev). */
+static JsonObject *wait_event(QMPClient *c, const char *name, JsonNode **ev)
+{
+    for (;;) {
+        JsonNode *n = g_queue_is_empty(&c->events) ? qmp_recv(c) :
+                      g_queue_pop_head(&c->events);
+        JsonObject *o, *ts;
+
+        if (!n) {
+            g_error("no %s event", name);
+        }
+        o = json_node_get_object(n);
+        if (!json_object_has_member(o, "event")) {
+            json_node_unref(n);
+            continue;
+        }
+        if (strcmp(json_object_get_string_member(o, "event"), name)) {
+            json_node_unref(n);
+            continue;
+        }
+        ts = json_object_get_object_member(o, "timestamp");
+        g_assert_nonnull(ts);
+        g_assert_cmpint(json_object_get_int_member(ts, "seconds"), >, 0);
+        g_assert_cmpint(json_object_get_int_member(ts, "microseconds"), >=, 0);
+        g_assert_cmpint(json_object_get_int_member(ts, "microseconds"), <,
+                        1000000);
+        g_assert_true(json_object_has_member(o, "data"));
+        *ev = n;
+        return json_object_get_object_member(o, "data");
+    }
+}
+
+static int unix_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
+
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    for (;;) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        g_assert_cmpint(fd, >=, 0);
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+            return fd;
+        }
+        close(fd);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(20 * 1000);
+    }
+}
+
+static void client_close(QMPClient *c)
+{
+    if (c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+    }
+    if (c->rx) {
+        g_string_free(c->rx, true);
+        c->rx = NULL;
+    }
+    g_queue_clear_full(&c->events, (GDestroyNotify)json_node_unref);
+}
+
+/* turtle connects to us: the greeting is waiting once it has started. */
+static void fixture_start(Fixture *f, const char *extra)
+{
+    g_autofree char *path = NULL;
+    int lfd;
+
+    f->dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_assert_nonnull(f->dir);
+    path = g_build_filename(f->dir, "qmp.sock", NULL);
+    lfd = qtest_socket_server(path);
+    f->qts = qtest_initf("-qmp unix:%s %s", path, extra ? extra : "");
+    f->c.fd = qtest_socket_accept(lfd);
+    g_assert_cmpint(f->c.fd, >=, 0);
+    close(lfd);
+    unlink(path);
+    f->c.rx = g_string_new(NULL);
+    assert_greeting(&f->c);
+}
+
+static void fixture_end(Fixture *f)
+{
+    client_close(&f->c);
+    if (f->qts) {
+        qtest_quit(f->qts);
+    }
+    rmdir(f->dir);
+    g_free(f->dir);
+}
+
+static void test_negotiation(void)
+{
+    Fixture f = { 0 };
+
+    fixture_start(&f, NULL);
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\"}"),
+                 "CommandNotFound", "qmp_capabilities");
+    /* unsupported capability */
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\", "
+                         "\"arguments\": {\"enable\": [\"oob\"]}}"),
+                 "GenericError", "oob");
+    negotiate(&f.c);
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\"}"),
+                 "CommandNotFound", "already complete");
+    fixture_end(&f);
+}
+
+static void test_bad_input(void)
+{
+    Fixture f = { 0 };
+    JsonNode *a;
+
+    fixture_start(&f, NULL);
+    negotiate(&f.c);
+    assert_error(qmp_cmd(&f.c, "{\"execute\": }"), "GenericError", NULL);
+    assert_error(qmp_cmd(&f.c, "[1, 2]"), "GenericError", "object");
+    assert_error(qmp_cmd(&f.c, "12345\n"), "GenericError", "object");
+    assert_error(qmp_cmd(&f.c, "{\"arguments\": {}}"), "GenericError",
+                 "execute");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": 1}"), "GenericError",
+                 "execute");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+                         "\"arguments\": []}"), "GenericError", "arguments");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+                         "\"bogus\": 1}"), "GenericError", "'bogus'");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"no-such-command\"}"),
+                 "CommandNotFound", "no-such-command");
+    /* argument checking */
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\"}"),
+                 "GenericError", "Parameter 'command-line' is missing");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                         "\"arguments\": {\"command-line\": 5}}"),
+                 "GenericError", "'command-line'");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                         "\"arguments\": {\"command-line\": \"info status\","
+                         " \"x\": 1}}"),
+                 "GenericError", "Parameter 'x' is unexpected");
+    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+                         "\"arguments\": {\"x\": 1}}"),
+                 "GenericError", "Parameter 'x' is unexpected");
+    /* a request split over writes, and the id echoed back */
+    qmp_send_raw(&f.c, "{\"execute\": \"query-st");
+    g_usleep(50 * 1000);
+    a = qmp_cmd(&f.c, "atus\", \"id\": {\"n\": [1, \"}\"]}}");
+    g_assert_true(JSON_NODE_HOLDS_OBJECT(qmp_return(a)));
+    g_assert_cmpint(json_array_get_int_element(json_object_get_array_member(
+        json_object_get_object_member(json_node_get_object(a), "id"), "n"),
+        0), ==, 1);
+    json_node_unref(a);
+    /* still connected and answering */
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-status\", \"id\": 7}");
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
+                    ==, 7);
+    json_node_unref(a);
+    fixture_end(&f);
+}
+
+static bool commands_has(JsonArray *cmds, const char *name)
+{
+    for (guint i = 0; i < json_array_get_length(cmds); i++) {
+        JsonObject *o = json_array_get_object_element(cmds, i);
+        if (!strcmp(json_object_get_string_member(o, "name"), name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_queries(void)
+{
+    static const char *const all[] = {
+        "qmp_capabilities", "query-commands", "query-version",
+        "query-status", "query-name", "query-target", "query-kvm",
+        "query-machines", "query-chardev", "query-cpus-fast", "stop", "cont",
+        "system_reset", "system_powerdown", "system_wakeup", "quit",
+        "human-monitor-command",
+    };
+    Fixture f = { 0 };
+    JsonNode *a;
+    JsonObject *o;
+    JsonArray *arr;
+    bool found_none = false, found_default = false, found_qmp = false;
+
+    fixture_start(&f, NULL);
+    negotiate(&f.c);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-commands\"}");
+    arr = json_node_get_array(qmp_return(a));
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+        if (!commands_has(arr, all[i])) {
+            g_error("query-commands lacks %s", all[i]);
+        }
+    }
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-version\"}");
+    o = json_node_get_object(qmp_return(a));
+    g_assert_true(json_object_has_member(
+        json_object_get_object_member(o, "qemu"), "major"));
+    g_assert_nonnull(json_object_get_string_member(o, "package"));
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-status\"}");
+    o = json_node_get_object(qmp_return(a));
+    g_assert_true(json_object_get_boolean_member(o, "running"));
+    g_assert_cmpstr(json_object_get_string_member(o, "status"), ==,
+                    "running");
+    json_node_unref(a);
+
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"query-name\"}"));
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_wakeup\"}"));
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-target\"}");
+    o = json_node_get_object(qmp_return(a));
+    g_assert_true(!strcmp(json_object_get_string_member(o, "arch"),
+                          "aarch64") ||
+                  !strcmp(json_object_get_string_member(o, "arch"),
+                          "x86_64"));
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-kvm\"}");
+    o = json_node_get_object(qmp_return(a));
+    g_assert_false(json_object_get_boolean_member(o, "enabled"));
+    g_assert_cmpint(json_object_get_boolean_member(o, "present"), ==,
+                    access("/dev/kvm", F_OK) == 0);
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-machines\"}");
+    arr = json_node_get_array(qmp_return(a));
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        o = json_array_get_object_element(arr, i);
+        g_assert_cmpint(json_object_get_int_member(o, "cpu-max"), >=, 1);
+        if (!strcmp(json_object_get_string_member(o, "name"), "none")) {
+            found_none = true;
+        }
+        found_default |= json_object_get_boolean_member(o, "is-default");
+    }
+    g_assert_true(found_none);
+    g_assert_true(found_default);
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-chardev\"}");
+    arr = json_node_get_array(qmp_return(a));
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        o = json_array_get_object_element(arr, i);
+        g_assert_nonnull(json_object_get_string_member(o, "filename"));
+        if (!strcmp(json_object_get_string_member(o, "label"), "qmp0")) {
+            found_qmp = true;
+            g_assert_true(json_object_get_boolean_member(o, "frontend-open"));
+        }
+    }
+    g_assert_true(found_qmp);
+    json_node_unref(a);
+
+    /* -M none has no CPU */
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-cpus-fast\"}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(
+        qmp_return(a))), ==, 0);
+    json_node_unref(a);
+    fixture_end(&f);
+}
+
+static void test_cpus_fast(void)
+{
+    Fixture f = { 0 };
+    JsonNode *a;
+    JsonArray *arr;
+
+    fixture_start(&f, "-M virt -smp 2");
+    negotiate(&f.c);
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-cpus-fast\"}");
+    arr = json_node_get_array(qmp_return(a));
+    g_assert_cmpuint(json_array_get_length(arr), ==, 2);
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+        JsonObject *props = json_object_get_object_member(o, "props");
+        g_assert_cmpint(json_object_get_int_member(o, "cpu-index"), ==, i);
+        g_assert_cmpint(json_object_get_int_member(o, "thread-id"), >, 0);
+        g_assert_nonnull(props);
+        g_assert_cmpint(json_object_get_int_member(props, "core-id"), ==, i);
+        g_assert_nonnull(json_object_get_string_member(o, "qom-type"));
+    }
+    json_node_unref(a);
+    fixture_end(&f);
+}
+
+static void test_events(void)
+{
+    Fixture f = { 0 };
+    JsonNode *a, *ev;
+    JsonObject *data;
+
+    fixture_start(&f, NULL);
+    negotiate(&f.c);
+
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
+    wait_event(&f.c, "STOP", &ev);
+    json_node_unref(ev);
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-status\"}");
+    g_assert_cmpstr(json_object_get_string_member(
+        json_node_get_object(qmp_return(a)), "status"), ==, "paused");
+    json_node_unref(a);
+
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"cont\"}"));
+    wait_event(&f.c, "RESUME", &ev);
+    json_node_unref(ev);
+
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_reset\"}"));
+    data = wait_event(&f.c, "RESET", &ev);
+    g_assert_false(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "host-qmp-system-reset");
+    json_node_unref(ev);
+
+    assert_empty_return(qmp_cmd(&f.c,
+                                "{\"execute\": \"system_powerdown\"}"));
+    wait_event(&f.c, "POWERDOWN", &ev);
+    json_node_unref(ev);
+    fixture_end(&f);
+}
+
+static void test_hmp(void)
+{
+    Fixture f = { 0 };
+    JsonNode *a;
+    const char *out;
+
+    fixture_start(&f, NULL);
+    negotiate(&f.c);
+    a = qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                "\"arguments\": {\"command-line\": \"info status\"}}");
+    out = json_node_get_string(qmp_return(a));
+    g_assert_cmpstr(out, ==, "VM status: running\n");
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                "\"arguments\": {\"command-line\": \"no-such-thing\"}}");
+    g_assert_nonnull(strstr(json_node_get_string(qmp_return(a)),
+                            "unknown command"));
+    json_node_unref(a);
+
+    /* HMP stop is seen over QMP as STOP */
+    a = qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                "\"arguments\": {\"command-line\": \"stop\"}}");
+    g_assert_cmpstr(json_node_get_string(qmp_return(a)), ==, "");
+    json_node_unref(a);
+    a = qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+                "\"arguments\": {\"command-line\": \"info status\"}}");
+    g_assert_cmpstr(json_node_get_string(qmp_return(a)), ==,
+                    "VM status: paused\n");
+    json_node_unref(a);
+    fixture_end(&f);
+}
+
+/* quit: the answer, then SHUTDOWN, then the process exits with 0. */
+static void test_quit(void)
+{
+    Fixture f = { 0 };
+    JsonNode *ev;
+    JsonObject *data;
+
+    fixture_start(&f, NULL);
+    negotiate(&f.c);
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"quit\"}"));
+    data = wait_event(&f.c, "SHUTDOWN", &ev);
+    g_assert_false(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "host-qmp-quit");
+    json_node_unref(ev);
+    /* end of file: the process is gone */
+    ev = qmp_recv(&f.c);
+    if (ev) {
+        g_error("after SHUTDOWN: %s", json_to_string(ev, false));
+    }
+    client_close(&f.c);
+    qtest_quit(f.qts);      /* fails the test on a non-zero exit */
+    f.qts = NULL;
+    fixture_end(&f);
+}
+
+/* Two -qmp monitors, each negotiating on its own; events reach both.
+ * The second listens (server=on): a client that reconnects is greeted
+ * again and must negotiate again. */
+static void test_two_monitors_reconnect(void)
+{
+    Fixture f = { 0 };
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "qmp2.sock", NULL);
+    g_autofree char *extra = g_strdup_printf(
+        "-qmp unix:%s,server=on,wait=off", path);
+    QMPClient c2 = { .fd = -1 };
+    JsonNode *ev;
+
+    fixture_start(&f, extra);
+    c2.fd = unix_connect(path);
+    c2.rx = g_string_new(NULL);
+    assert_greeting(&c2);
+
+    /* negotiating on one does not negotiate the other */
+    negotiate(&f.c);
+    assert_error(qmp_cmd(&c2, "{\"execute\": \"query-status\"}"),
+                 "CommandNotFound", "qmp_capabilities");
+    negotiate(&c2);
+
+    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
+    wait_event(&f.c, "STOP", &ev);
+    json_node_unref(ev);
+    wait_event(&c2, "STOP", &ev);
+    json_node_unref(ev);
+
+    /* reconnect: fresh greeting, negotiation needed again */
+    client_close(&c2);
+    c2.fd = unix_connect(path);
+    c2.rx = g_string_new(NULL);
+    assert_greeting(&c2);
+    assert_error(qmp_cmd(&c2, "{\"execute\": \"cont\"}"),
+                 "CommandNotFound", "qmp_capabilities");
+    negotiate(&c2);
+    assert_empty_return(qmp_cmd(&c2, "{\"execute\": \"cont\"}"));
+    wait_event(&c2, "RESUME", &ev);
+    json_node_unref(ev);
+    wait_event(&f.c, "RESUME", &ev);
+    json_node_unref(ev);
+
+    client_close(&c2);
+    fixture_end(&f);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    g_test_add_func("/qmp/negotiation", test_negotiation);
+    g_test_add_func("/qmp/bad-input", test_bad_input);
+    g_test_add_func("/qmp/queries", test_queries);
+    g_test_add_func("/qmp/query-cpus-fast", test_cpus_fast);
+    g_test_add_func("/qmp/events", test_events);
+    g_test_add_func("/qmp/human-monitor-command", test_hmp);
+    g_test_add_func("/qmp/quit", test_quit);
+    g_test_add_func("/qmp/two-monitors-reconnect",
+                   test_two_monitors_reconnect);
+    return g_test_run();
+}
