@@ -271,9 +271,15 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
                                              n) != MEMTX_OK) {
                     error = true;
                 } else if (length > n &&
-                           address_space_set(as, address + n, 0, length - n,
-                                             attrs) != MEMTX_OK) {
-                    /* reading past the end of an item gives zeros */
+                           (!address_space_access_valid(as, address + n,
+                                                        length - n, true,
+                                                        attrs) ||
+                            address_space_set(as, address + n, 0, length - n,
+                                              attrs) != MEMTX_OK)) {
+                    /* reading past the end of an item gives zeros; a
+                     * destination that is not all guest memory (up to 4 GiB
+                     * of it) is an error, checked first rather than written
+                     * 512 bytes at a time through unassigned space */
                     error = true;
                 }
                 if (!error) {
