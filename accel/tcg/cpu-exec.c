@@ -113,7 +113,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint64_t cs_base,
                                    uint32_t flags, uint32_t cflags)
 {
     AccelCPUState *a = cpu->accel;
-    uint32_t h = tb_jmp_cache_hash(pc);
+    uint32_t h = tb_jmp_cache_hash(pc, flags);
     TranslationBlock *tb = __atomic_load_n(&a->jmp_cache[h], __ATOMIC_ACQUIRE);
 
     if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
@@ -367,7 +367,7 @@ int cpu_exec(CPUState *cpu)
                     cpu->exception_index = EXCP_HALTED;
                     break;
                 }
-                __atomic_store_n(&cpu->accel->jmp_cache[tb_jmp_cache_hash(pc)],
+                __atomic_store_n(&cpu->accel->jmp_cache[tb_jmp_cache_hash(pc, flags)],
                                  tb, __ATOMIC_RELEASE);
                 if (flushes != tb_flush_count_get()) {
                     last_tb = NULL;     /* it was thrown away */

@@ -693,7 +693,15 @@ static void io_writex(CPUState *cpu, const CPUTLBEntryFull *full, vaddr addr,
     }
 }
 
-/* A store to a TLB_NOTDIRTY page: invalidate code there, mark it dirty. */
+/*
+ * A store to a TLB_NOTDIRTY page, in two halves around the store itself.
+ * Before: invalidate the TBs the store overwrites (and leave the running
+ * TB if it is one of them).  After: another vCPU may have translated the
+ * old bytes between the two, so invalidate again, then mark the bytes
+ * dirty and let later stores take the fast path once no TB is left on the
+ * page.  probe_access() callers store after it returns: they only get the
+ * first half.
+ */
 static void notdirty_write(CPUState *cpu, vaddr addr, unsigned size,
                            const CPUTLBEntryFull *full, uintptr_t ra)
 {
@@ -701,6 +709,16 @@ static void notdirty_write(CPUState *cpu, vaddr addr, unsigned size,
 
     if (!ram_dirty_all(ram_addr, size, DIRTY_MEMORY_CODE)) {
         tb_invalidate_phys_range_fast(cpu, ram_addr, size, ra);
+    }
+}
+
+static void notdirty_write_done(CPUState *cpu, vaddr addr, unsigned size,
+                                const CPUTLBEntryFull *full)
+{
+    ram_addr_t ram_addr = full->ram_addr + (addr & ~tcg_exec.page_mask);
+
+    if (!ram_dirty_all(ram_addr, size, DIRTY_MEMORY_CODE)) {
+        tb_invalidate_phys_range(ram_addr, ram_addr + size);
     }
     ram_dirty_set_range(ram_addr, size,
                         (1 << DIRTY_MEMORY_VGA) | (1 << DIRTY_MEMORY_MIGRATION));
@@ -780,6 +798,9 @@ static void st_page(CPUState *cpu, vaddr addr, uint64_t val, unsigned size,
     }
     if (flags & TLB_NOTDIRTY) {
         notdirty_write(cpu, addr, size, full, ra);
+        stn_le_p(host, size, val);
+        notdirty_write_done(cpu, addr, size, full);
+        return;
     }
     stn_le_p(host, size, val);
 }
@@ -1108,6 +1129,7 @@ void *probe_access(CPUArchState *env, vaddr addr, int size,
         }
         if ((flags & TLB_NOTDIRTY) && size > 0) {
             notdirty_write(cpu, addr, size, full, ra);
+            notdirty_write_done(cpu, addr, size, full);
         }
     }
     return host;
@@ -1194,6 +1216,7 @@ static void *atomic_mmu_lookup(CPUState *cpu, vaddr addr, MemOpIdx oi,
     }
     if (flags & TLB_NOTDIRTY) {
         notdirty_write(cpu, addr, size, full, ra);
+        notdirty_write_done(cpu, addr, size, full);
     }
     return host;
 }

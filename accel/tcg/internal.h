@@ -30,7 +30,7 @@
 #define CPU_TLB_BITS      10               /* 1024 entries per mmu_idx */
 #define CPU_TLB_SIZE      (1 << CPU_TLB_BITS)
 #define CPU_VTLB_SIZE     8
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 14
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
 
 /* What the slow path needs to know about a TLB entry's page. */
@@ -147,14 +147,20 @@ void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length);
 #define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
 #define TB_JMP_ADDR_BITS (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS)
 
-static inline uint32_t tb_jmp_cache_hash(vaddr pc)
+static inline uint32_t tb_jmp_cache_hash(vaddr pc, uint32_t flags)
 {
     vaddr page = pc >> tcg_exec.page_bits;
     vaddr off = pc & ~tcg_exec.page_mask;
+    /*
+     * The flags take part so that one pc run in two states (e.g. an
+     * AArch64 kernel path with PAN set and clear) does not thrash a slot.
+     */
+    uint32_t fx = (flags * 0x9e3779b1u) >> (32 - TB_JMP_ADDR_BITS);
 
     return (uint32_t)((page & ((1u << TB_JMP_PAGE_BITS) - 1)) << TB_JMP_ADDR_BITS) |
-           (uint32_t)(((off >> 2) ^ (off >> (2 + TB_JMP_ADDR_BITS)) ^ (page >> TB_JMP_PAGE_BITS))
-                      & ((1u << TB_JMP_ADDR_BITS) - 1));
+           ((uint32_t)((off >> 2) ^ (off >> (2 + TB_JMP_ADDR_BITS)) ^
+                       (page >> TB_JMP_PAGE_BITS) ^ fx)
+            & ((1u << TB_JMP_ADDR_BITS) - 1));
 }
 
 /* Forget the cached TBs whose pc is on the page of addr. */

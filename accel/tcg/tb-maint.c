@@ -338,7 +338,7 @@ static void tb_jmp_unlink(TranslationBlock *tb)
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr addr)
 {
     AccelCPUState *a = cpu->accel;
-    uint32_t base = tb_jmp_cache_hash(addr & tcg_exec.page_mask) &
+    uint32_t base = tb_jmp_cache_hash(addr & tcg_exec.page_mask, 0) &
                     ~((1u << TB_JMP_ADDR_BITS) - 1);
     unsigned i;
 
@@ -365,7 +365,7 @@ void tb_jmp_cache_clear(CPUState *cpu)
 
 static void tb_phys_invalidate_locked(TranslationBlock *tb)
 {
-    uint32_t h = tb_jmp_cache_hash(tb->pc);
+    uint32_t h = tb_jmp_cache_hash(tb->pc, tb->flags);
     CPUState *cpu;
 
     if (tb->cflags & CF_INVALID) {
