@@ -7,7 +7,8 @@
  * new round (LDAR) they must read through the new mapping: the page the
  * entry now points at, or a translation fault when it was made invalid.
  * Forms: TLBI VAE1IS, VALE1IS, VAAE1IS, VMALLE1IS, and VAE1IS after an
- * entry is made invalid and then valid again.  Each round costs every
+ * entry is made invalid and then valid again; then with a non-global (nG)
+ * entry under ASID 5, TLBI VAE1IS for that ASID and TLBI ASIDE1IS.  Each round costs every
  * vCPU a trip out of its translated code, so rounds are few; building with
  * EXTRA_CFLAGS=-DTLBI_LOCAL (TLBI VAE1, not broadcast) shows the test
  * catching stale translations.
@@ -19,11 +20,16 @@
 #define ROUNDS 16
 #define VA 0x80000000ul
 
-enum { K_VAE1IS, K_VALE1IS, K_VAAE1IS, K_VMALLE1IS, K_UNMAP, NKINDS };
+enum { K_VAE1IS, K_VALE1IS, K_VAAE1IS, K_VMALLE1IS, K_UNMAP,
+       K_NG_VAE1IS, K_NG_ASIDE1IS, NKINDS };
 static const char *const kind_name[NKINDS] = {
     "TLBI VAE1IS", "TLBI VALE1IS", "TLBI VAAE1IS", "TLBI VMALLE1IS",
     "invalid/valid entry + TLBI VAE1IS",
+    "nG entry, TLBI VAE1IS for ASID 5", "nG entry, TLBI ASIDE1IS for ASID 5",
 };
+/* Every CPU runs with ASID 5 in TTBR0_EL1 (8-bit ASIDs, TCR_EL1.A1 = 0). */
+#define ASID 5ull
+#define PTE_NG (1 << 11)
 
 static uint64_t l1[512] __attribute__((aligned(4096)));
 static uint64_t l2[512] __attribute__((aligned(4096)));
@@ -103,7 +109,7 @@ static void job_reader(unsigned cpu, void *arg)
 
 static void tlbi(int kind)
 {
-    uint64_t op = VA >> 12;     /* ASID 0 */
+    uint64_t op = ASID << 48 | VA >> 12;
 
     DSB_ISH();
     switch (kind) {
@@ -122,6 +128,12 @@ static void tlbi(int kind)
     case K_VAAE1IS:
         __asm__ volatile("tlbi vaae1is, %0" : : "r"(op) : "memory");
         break;
+    case K_NG_VAE1IS:
+        __asm__ volatile("tlbi vae1is, %0" : : "r"(op) : "memory");
+        break;
+    case K_NG_ASIDE1IS:
+        __asm__ volatile("tlbi aside1is, %0" : : "r"(ASID << 48) : "memory");
+        break;
     default:
         __asm__ volatile("tlbi vmalle1is" ::: "memory");
         break;
@@ -134,7 +146,8 @@ static void writer(int kind)
 {
     for (uint64_t r = 1; r <= ROUNDS; r++) {
         int p = round_page(kind, r);
-        l3[0] = p < 0 ? 0 : PTE_PAGE(&pages[p][0]);
+        l3[0] = p < 0 ? 0 : PTE_PAGE(&pages[p][0])
+                | (kind >= K_NG_VAE1IS ? PTE_NG : 0);
         tlbi(kind);
         store_release(&gen, r);
         for (int i = 1; i < NCPU; i++) {
@@ -162,7 +175,7 @@ int main(void)
     l2[0] = (uint64_t)(uintptr_t)l3 | 3;
     l3[0] = PTE_PAGE(&pages[0][0]);
     DSB();
-    smp_ttbr0 = l1;
+    smp_ttbr0 = (uint64_t *)((uintptr_t)l1 | ASID << 48);
     exc_hook = fault_hook;
     if (smp_init(NCPU) != NCPU) {
         test_done();
