@@ -599,6 +599,65 @@ static void test_two_monitors_reconnect(void)
     rmdir(dir);
 }
 
+/* $TURTLE_BINARIES entry for arch, or NULL. */
+static char *find_binary(const char *arch)
+{
+    const char *list = getenv("TURTLE_BINARIES");
+    g_auto(GStrv) bins = list ? g_strsplit(list, ":", -1) : NULL;
+
+    for (int i = 0; bins && bins[i]; i++) {
+        if (g_str_has_suffix(bins[i], arch)) {
+            return g_strdup(bins[i]);
+        }
+    }
+    return NULL;
+}
+
+/* A guest reset (the i8042's pulse on the pc board) is a RESET with
+ * guest true; with -no-reboot it becomes a SHUTDOWN and the exit. */
+static void test_guest_reset(void)
+{
+    g_autofree char *x86 = find_binary("x86_64");
+    g_autofree char *saved = g_strdup(getenv("TURTLE_BINARY"));
+    Fixture f = { 0 };
+    JsonNode *ev;
+    JsonObject *data;
+
+    if (!x86) {
+        g_test_skip("no x86_64 executable in $TURTLE_BINARIES");
+        return;
+    }
+    g_setenv("TURTLE_BINARY", x86, true);
+
+    fixture_start(&f, "-M pc -m 64");
+    negotiate(&f.c);
+    qtest_outb(f.qts, 0x64, 0xfe);
+    data = wait_event(&f.c, "RESET", &ev);
+    g_assert_true(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "guest-reset");
+    json_node_unref(ev);
+    fixture_end(&f);
+
+    memset(&f, 0, sizeof(f));
+    fixture_start(&f, "-M pc -m 64 -no-reboot");
+    negotiate(&f.c);
+    qtest_outb(f.qts, 0x64, 0xfe);
+    data = wait_event(&f.c, "SHUTDOWN", &ev);
+    g_assert_true(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "guest-reset");
+    json_node_unref(ev);
+    g_assert_null(qmp_recv(&f.c));
+    fixture_end(&f);
+
+    if (saved) {
+        g_setenv("TURTLE_BINARY", saved, true);
+    } else {
+        g_unsetenv("TURTLE_BINARY");
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -612,5 +671,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/quit", test_quit);
     g_test_add_func("/qmp/two-monitors-reconnect",
                    test_two_monitors_reconnect);
+    g_test_add_func("/qmp/guest-reset", test_guest_reset);
     return g_test_run();
 }
