@@ -87,6 +87,43 @@ int main(void)
     smp_run(3, job_mark, (void *)0x200);
     check_true("cpu 3 runs jobs after restart", smp_wait(3) && job_ran[3] == 0x203);
 
+    /* All three off at once, then all three on back to back. */
+    for (int i = 1; i < 4; i++) {
+        smp_run(i, job_cpu_off, 0);
+    }
+    for (int i = 1; i < 4; i++) {
+        check(smp_name("AFFINITY_INFO(cpu ", i, ") after concurrent CPU_OFF"),
+              wait_affinity(i, AFF_OFF), AFF_OFF);
+    }
+    {
+        int64_t r[4], again;
+        uint32_t before[4];
+        for (int i = 1; i < 4; i++) {
+            before[i] = smp_boot[i].online;
+        }
+        for (int i = 1; i < 4; i++) {
+            r[i] = psci_call(PSCI_CPU_ON, i, (uint64_t)(uintptr_t)smp_secondary_entry,
+                             0xb0b0 + i);
+        }
+        again = psci_call(PSCI_CPU_ON, 2, (uint64_t)(uintptr_t)smp_secondary_entry, 0);
+        check_true("CPU_ON(cpu 2) right after CPU_ON: ALREADY_ON or ON_PENDING",
+                   again == PSCI_ALREADY_ON || again == PSCI_ON_PENDING);
+        for (int i = 1; i < 4; i++) {
+            uint64_t end = smp_now() + smp_ms(5000);
+            while (smp_boot[i].online == before[i] && smp_now() < end) {
+            }
+            check(smp_name("back-to-back CPU_ON(cpu ", i, ")"), r[i], PSCI_SUCCESS);
+            check(smp_name("cpu ", i, " came up with its context id"),
+                  smp_boot[i].online == before[i] + 1 ? smp_boot[i].context_id : 0,
+                  0xb0b0 + i);
+        }
+        smp_run_all(4, job_mark, (void *)0x300);
+        for (int i = 0; i < 4; i++) {
+            check(smp_name("cpu ", i, " ran a job after the restart"), job_ran[i], 0x300 + i);
+        }
+    }
+    check("CPU_OFF never returned", off_returned, 0);
+
     check("CPU_ON(Aff0 4) bad target", psci_call(PSCI_CPU_ON, 4,
           (uint64_t)(uintptr_t)smp_secondary_entry, 0),
           (uint64_t)PSCI_INVALID_PARAMETERS);
