@@ -31,8 +31,7 @@ JsonNode *qmp_empty_object(void)
     return n;
 }
 
-static JsonNode *qmp_query_version(JsonObject *args, const char **ec,
-                                   char **ed)
+JsonNode *qmp_version_node(void)
 {
     JsonBuilder *b = json_builder_new();
     unsigned major = 0, minor = 0, micro = 0;
@@ -52,6 +51,12 @@ static JsonNode *qmp_query_version(JsonObject *args, const char **ec,
     json_builder_add_string_value(b, "turtle");
     json_builder_end_object(b);
     return qmp_builder_finish(b);
+}
+
+static JsonNode *qmp_query_version(JsonObject *args, const char **ec,
+                                   char **ed)
+{
+    return qmp_version_node();
 }
 
 static JsonNode *qmp_query_status(JsonObject *args, const char **ec,

@@ -38,5 +38,7 @@ const QMPCommand *qmp_find_command(const char *name);
 /* Build a JsonNode from a builder and free the builder. */
 JsonNode *qmp_builder_finish(JsonBuilder *b);
 JsonNode *qmp_empty_object(void);
+/* query-version's answer, also in the greeting. */
+JsonNode *qmp_version_node(void);
 
 #endif

@@ -387,13 +387,16 @@ static void qmp_read(void *opaque, const uint8_t *data, int size)
 
 static void qmp_greet(QMPMonitor *mon)
 {
-    static const char greeting[] =
-        "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 0, \"minor\": 1, "
-        "\"micro\": 0}, \"package\": \"turtle " TURTLE_VERSION "\"}, "
-        "\"capabilities\": []}}\r\n";
+    JsonObject *qmp = json_object_new();
+    JsonObject *o = json_object_new();
+    JsonNode *root = json_node_new(JSON_NODE_OBJECT);
 
-    qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)greeting,
-                          strlen(greeting));
+    json_object_set_member(qmp, "version", qmp_version_node());
+    json_object_set_array_member(qmp, "capabilities", json_array_new());
+    json_object_set_object_member(o, "QMP", qmp);
+    json_node_take_object(root, o);
+    qmp_send_node(mon, root);
+    json_node_unref(root);
 }
 
 static void qmp_chr_event(void *opaque, ChrEvent event)
