@@ -658,6 +658,127 @@ static void test_guest_reset(void)
     }
 }
 
+/*
+ * A guest power-off: a 5-instruction arm64 "Image" calls PSCI SYSTEM_OFF
+ * through HVC.  This runs under TCG (no qtest: the CPU must execute), so
+ * the test starts turtle itself, with -S so that it can negotiate first.
+ */
+static void write_poweroff_image(const char *path)
+{
+    static const uint32_t code[] = {
+        0xd2800100,     /* movz x0, #0x0008 */
+        0xf2b08000,     /* movk x0, #0x8400, lsl #16: SYSTEM_OFF */
+        0xd4000002,     /* hvc #0 */
+        0x14000000,     /* b . */
+    };
+    uint8_t img[0x100] = { 0 };
+
+    img[0] = 0x10; img[3] = 0x14;       /* code0: b +0x40 */
+    img[0x10] = 0x00; img[0x11] = 0x10; /* image_size 0x1000 (text_offset 0) */
+    memcpy(img + 0x38, "ARM\x64", 4);
+    memcpy(img + 0x40, code, sizeof(code));     /* little-endian host */
+    g_assert_true(g_file_set_contents(path, (char *)img, sizeof(img), NULL));
+}
+
+static int wait_exit(GPid pid)
+{
+    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
+    int status;
+
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (g_get_monotonic_time() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            g_error("turtle did not exit");
+        }
+        g_usleep(20 * 1000);
+    }
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void run_guest_poweroff(bool no_shutdown)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *img = g_build_filename(dir, "poweroff.img", NULL);
+    g_autofree char *sock = g_build_filename(dir, "qmp.sock", NULL);
+    g_autofree char *qmp_arg = g_strdup_printf("unix:%s", sock);
+    const char *argv[] = {
+        qtest_binary(), "-M", "virt", "-m", "64", "-accel", "tcg",
+        "-display", "none", "-nodefaults", "-S", "-kernel", img,
+        "-qmp", qmp_arg,
+        no_shutdown ? "-no-shutdown" : NULL,   /* last: NULL ends argv */
+        NULL,
+    };
+    QMPClient c = { .fd = -1 };
+    GError *err = NULL;
+    JsonNode *ev, *a;
+    JsonObject *data;
+    GPid pid;
+    int lfd;
+
+    write_poweroff_image(img);
+    lfd = qtest_socket_server(sock);
+    if (!g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                       NULL, NULL, &pid, &err)) {
+        g_error("cannot start turtle: %s", err->message);
+    }
+    c.fd = qtest_socket_accept(lfd);
+    g_assert_cmpint(c.fd, >=, 0);
+    close(lfd);
+    c.rx = g_string_new(NULL);
+    assert_greeting(&c);
+    negotiate(&c);
+    a = qmp_cmd(&c, "{\"execute\": \"query-status\"}");
+    g_assert_cmpstr(json_object_get_string_member(
+        json_node_get_object(qmp_return(a)), "status"), ==, "paused");
+    json_node_unref(a);
+    assert_empty_return(qmp_cmd(&c, "{\"execute\": \"cont\"}"));
+    wait_event(&c, "RESUME", &ev);
+    json_node_unref(ev);
+    data = wait_event(&c, "SHUTDOWN", &ev);
+    g_assert_true(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "guest-shutdown");
+    json_node_unref(ev);
+    if (no_shutdown) {
+        /* kept: STOP follows, and cont needs a reset first */
+        wait_event(&c, "STOP", &ev);
+        json_node_unref(ev);
+        a = qmp_cmd(&c, "{\"execute\": \"query-status\"}");
+        g_assert_cmpstr(json_object_get_string_member(
+            json_node_get_object(qmp_return(a)), "status"), ==, "shutdown");
+        json_node_unref(a);
+        assert_error(qmp_cmd(&c, "{\"execute\": \"cont\"}"),
+                     "GenericError", "Reset");
+        assert_empty_return(qmp_cmd(&c, "{\"execute\": \"quit\"}"));
+        data = wait_event(&c, "SHUTDOWN", &ev);
+        g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                        "host-qmp-quit");
+        json_node_unref(ev);
+    }
+    /* the process exits: end of file, nothing after SHUTDOWN */
+    ev = qmp_recv(&c);
+    if (ev) {
+        g_error("after SHUTDOWN: %s", json_to_string(ev, false));
+    }
+    g_assert_cmpint(wait_exit(pid), ==, 0);
+    client_close(&c);
+    unlink(img);
+    unlink(sock);
+    rmdir(dir);
+}
+
+static void test_guest_poweroff(void)
+{
+    run_guest_poweroff(false);
+}
+
+static void test_guest_poweroff_kept(void)
+{
+    run_guest_poweroff(true);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -672,5 +793,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/two-monitors-reconnect",
                    test_two_monitors_reconnect);
     g_test_add_func("/qmp/guest-reset", test_guest_reset);
+    g_test_add_func("/qmp/guest-poweroff", test_guest_poweroff);
+    g_test_add_func("/qmp/guest-poweroff-no-shutdown",
+                    test_guest_poweroff_kept);
     return g_test_run();
 }
