@@ -15,7 +15,10 @@
  * to a page holding code invalidates the page's TBs *before* the store
  * reaches RAM (cputlb.c notdirty_write, then stn_le_p); a reader that
  * retranslates in between builds a TB from the old bytes, and nothing
- * invalidates it again.
+ * invalidates it again.  Built with EXTRA_CFLAGS=-DWRITE_TWICE (the second,
+ * identical store invalidates the stale TB, and anything retranslated in
+ * its window already reads the new bytes) the failures go away, which
+ * supports that explanation.
  */
 #include "smp.h"
 
@@ -87,6 +90,9 @@ static void writer(void)
 
     for (uint64_t r = 1; r <= rounds(); r++) {
         code[at] = MOVZ_W0(r);
+#ifdef WRITE_TWICE
+        code[at] = MOVZ_W0(r);
+#endif
         sync_code(&code[at]);
         ISB();
         store_release(&gen, r);
