@@ -221,6 +221,32 @@ void fw_cfg_modify_file(FWCfgState *s, const char *filename, void *data,
 
 /* ---- DMA ---- */
 
+/*
+ * Reading past the end of an item gives zeros.  The guest picks the
+ * length (up to 4 GiB): the destination must be RAM throughout, checked
+ * before anything is written, so that a huge length over the PCI hole or
+ * unassigned space is an error at once rather than a billion MMIO writes
+ * of zero with the big lock held.
+ */
+static bool fw_cfg_dma_zero(AddressSpace *as, hwaddr addr, hwaddr len,
+                            MemTxAttrs attrs)
+{
+    hwaddr a = addr, left = len;
+
+    while (left) {
+        hwaddr l = left, xlat;
+        MemoryRegion *mr = address_space_translate(as, a, &xlat, &l, true,
+                                                   attrs);
+
+        if (!mr || !l || !memory_region_is_ram(mr) || a + l < a) {
+            return false;
+        }
+        a += l;
+        left -= l;
+    }
+    return address_space_set(as, addr, 0, len, attrs) == MEMTX_OK;
+}
+
 static void fw_cfg_dma_transfer(FWCfgState *s)
 {
     AddressSpace *as = s->dma_as;
@@ -271,15 +297,8 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
                                              n) != MEMTX_OK) {
                     error = true;
                 } else if (length > n &&
-                           (!address_space_access_valid(as, address + n,
-                                                        length - n, true,
-                                                        attrs) ||
-                            address_space_set(as, address + n, 0, length - n,
-                                              attrs) != MEMTX_OK)) {
-                    /* reading past the end of an item gives zeros; a
-                     * destination that is not all guest memory (up to 4 GiB
-                     * of it) is an error, checked first rather than written
-                     * 512 bytes at a time through unassigned space */
+                           !fw_cfg_dma_zero(as, address + n, length - n,
+                                            attrs)) {
                     error = true;
                 }
                 if (!error) {
