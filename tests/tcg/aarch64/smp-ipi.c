@@ -5,8 +5,10 @@
  * with GICC_EOIR on the target; SGIs between secondaries; nothing delivered
  * to CPUs outside the target list.  Then WFE wake-ups: by SEV from another
  * CPU and by another CPU's store clearing the exclusive monitor (what
- * Linux's spinlocks and smp_cond_load rely on).  Finally every CPU sleeps
- * until its own virtual timer (PPI 27, banked per CPU) fires.
+ * Linux's spinlocks and smp_cond_load rely on).  Then every CPU sleeps
+ * until its own virtual timer (PPI 27, banked per CPU) fires.  Finally
+ * CPUs 1 and 2 play SGI ping-pong from their interrupt handlers, 5000
+ * times each, and no SGI may be lost or duplicated.
  * GICv2 map: distributor 0x08000000, CPU interface 0x08010000.
  */
 #include "smp.h"
@@ -36,6 +38,12 @@ static struct irq_log log[NCPU];
 static volatile uint32_t want[NCPU * 16];
 static volatile uint32_t ready[NCPU * 16];
 
+#define PING_SGI 6
+#define PINGS 5000
+static volatile int ping_on;
+
+static void sgi(uint32_t filter, uint32_t targets, uint32_t id);
+
 static int irq_hook(struct exc_frame *f, int vector)
 {
     unsigned cpu = smp_cpu_id();
@@ -54,6 +62,12 @@ static int irq_hook(struct exc_frame *f, int vector)
         }
         log[cpu].n++;
         wr32(GICC + GICC_EOIR, iar);
+        /* Ping-pong between CPUs 1 and 2: 1 answers up to its PINGS-th,
+         * 2 only before its PINGS-th, so each takes exactly PINGS. */
+        if (ping_on && (iar & 0x3ff) == PING_SGI &&
+            (cpu == 1 ? log[cpu].n <= PINGS : log[cpu].n < PINGS)) {
+            sgi(0, 1u << (cpu == 1 ? 2 : 1), PING_SGI);
+        }
     }
     return 1;
 }
@@ -311,5 +325,21 @@ int main(void)
     for (int i = 0; i < NCPU; i++) {
         check_log(i, 1, 27);
     }
+
+    printf("SGI ping-pong between cpus 1 and 2 from their handlers:\n");
+    reset_logs();
+    ping_on = 1;
+    start_sleepers(1 << 1 | 1 << 2, PINGS);
+    sgi(0, 1 << 1, PING_SGI);
+    wait_all(1 << 1 | 1 << 2);
+    ping_on = 0;
+    check("  cpu 1 interrupts taken", log[1].n, PINGS);
+    check("  cpu 2 interrupts taken", log[2].n, PINGS);
+    check32("  cpu 1 first GICC_IAR", log[1].iar[0], PING_SGI);
+    check32("  cpu 1 second GICC_IAR", log[1].iar[1], 2 << 10 | PING_SGI);
+    check32("  cpu 2 GICC_IAR", log[2].iar[0], 1 << 10 | PING_SGI);
+    smp_run(3, job_drain, 0);
+    wait_all(1 << 3);
+    check("  cpu 3 interrupts taken", log[3].n, 0);
     test_done();
 }
