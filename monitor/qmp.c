@@ -26,6 +26,7 @@ typedef struct QMPMonitor {
     GString *buf;          /* the request being received */
     int depth;             /* brace/bracket depth outside strings */
     bool in_string, escape;
+    bool too_large;        /* over QMP_MAX_REQUEST: skipping to its end */
     bool connected;        /* a peer is there (greeted) */
     bool negotiated;
 } QMPMonitor;
@@ -331,6 +332,7 @@ static void qmp_reset_input(QMPMonitor *mon)
     g_string_truncate(mon->buf, 0);
     mon->depth = 0;
     mon->in_string = mon->escape = false;
+    mon->too_large = false;
 }
 
 static bool qmp_is_delimiter(char ch)
@@ -338,10 +340,24 @@ static bool qmp_is_delimiter(char ch)
     return g_ascii_isspace(ch) || strchr("{}[]\",:", ch);
 }
 
+/* A complete top-level value was received. */
+static void qmp_value_done(QMPMonitor *mon)
+{
+    if (mon->too_large) {
+        qmp_reply(mon, NULL, NULL, "GenericError",
+                  "QMP input is too large (at most 1 MiB per request)");
+    } else {
+        qmp_dispatch(mon, mon->buf->str);
+    }
+    qmp_reset_input(mon);
+}
+
 /*
  * Split the byte stream into top-level JSON values by tracking nesting.
  * A bare scalar at the top level (123, true) ends at the next delimiter;
- * it is then refused as not being an object.
+ * it is then refused as not being an object.  A value longer than
+ * QMP_MAX_REQUEST is not kept: it is followed to its end and refused
+ * with one error, and the next request is read normally.
  */
 static void qmp_read(void *opaque, const uint8_t *data, int size)
 {
@@ -350,16 +366,21 @@ static void qmp_read(void *opaque, const uint8_t *data, int size)
     for (int i = 0; i < size; i++) {
         char ch = data[i];
 
-        if (mon->depth == 0 && !mon->in_string && mon->buf->len &&
-            qmp_is_delimiter(ch)) {
-            /* a pending top-level scalar ends here */
-            qmp_dispatch(mon, mon->buf->str);
-            qmp_reset_input(mon);
+        if (mon->depth == 0 && !mon->in_string &&
+            (mon->buf->len || mon->too_large) && qmp_is_delimiter(ch)) {
+            qmp_value_done(mon);    /* a pending top-level scalar ends */
         }
         if (mon->depth == 0 && !mon->in_string && g_ascii_isspace(ch)) {
             continue;
         }
-        g_string_append_c(mon->buf, ch);
+        if (mon->too_large) {
+            /* only the nesting is followed */
+        } else if (mon->buf->len >= QMP_MAX_REQUEST) {
+            mon->too_large = true;
+            g_string_truncate(mon->buf, 0);
+        } else {
+            g_string_append_c(mon->buf, ch);
+        }
         if (mon->in_string) {
             if (mon->escape) {
                 mon->escape = false;
@@ -374,13 +395,11 @@ static void qmp_read(void *opaque, const uint8_t *data, int size)
             mon->depth++;
         } else if (ch == '}' || ch == ']') {
             mon->depth--;
-        } else if (mon->depth == 0 && mon->buf->len <= QMP_MAX_REQUEST) {
+        } else if (mon->depth == 0) {
             continue;       /* inside a top-level scalar */
         }
-        if ((mon->depth <= 0 && !mon->in_string) ||
-            mon->buf->len > QMP_MAX_REQUEST) {
-            qmp_dispatch(mon, mon->buf->str);
-            qmp_reset_input(mon);
+        if (mon->depth <= 0 && !mon->in_string) {
+            qmp_value_done(mon);
         }
     }
 }

@@ -318,6 +318,17 @@ static void test_bad_input(void)
         json_object_get_object_member(json_node_get_object(a), "id"), "n"),
         0), ==, 1);
     json_node_unref(a);
+    /* over 1 MiB: refused once, whole, and the next request is read */
+    {
+        GString *big = g_string_new("{\"execute\": \"query-status\", "
+                                    "\"id\": \"");
+        for (int i = 0; i < 3 * 1024 * 1024 / 2; i++) {
+            g_string_append_c(big, i % 64 == 0 ? '{' : 'x');
+        }
+        g_string_append(big, "\"}");
+        assert_error(qmp_cmd(&f.c, big->str), "GenericError", "too large");
+        g_string_free(big, true);
+    }
     /* still connected and answering */
     a = qmp_cmd(&f.c, "{\"execute\": \"query-status\", \"id\": 7}");
     g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
