@@ -17,7 +17,7 @@
 
 #define NCPU 4
 #define NPAGES 8
-#define ROUNDS 16
+#define ROUNDS 12
 #define VA 0x80000000ul
 
 enum { K_VAE1IS, K_VALE1IS, K_VAAE1IS, K_VMALLE1IS, K_UNMAP,
