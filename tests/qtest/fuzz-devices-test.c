@@ -1,0 +1,539 @@
+/*
+ * Device fuzzing: every device model of the virt, pc and none machines gets
+ * a fixed-seed pseudo-random stream of guest accesses (all sizes, offsets
+ * inside and just around its register window, random values), interleaved
+ * with virtual-clock steps, re-reads and a system reset in the middle.
+ * Afterwards the device must still answer its identification registers as
+ * it did before, and the process must be alive and clean: qtest_quit fails
+ * the test on a crash, an assertion or a sanitizer report.
+ *
+ * Executables: $TURTLE_BINARIES (colon-separated; the one whose name ends
+ * in the machine's architecture is picked), else $TURTLE_BINARY.
+ * $FUZZ_OPS overrides the number of operations per device.
+ */
+#include "libqtest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_OPS 20000
+
+typedef struct Window {
+    uint64_t base;
+    uint64_t size;          /* the register window */
+    bool pio;               /* I/O ports (sizes 1/2/4) rather than MMIO */
+} Window;
+
+typedef struct Rng {
+    uint64_t s;
+} Rng;
+
+static uint64_t rng_next(Rng *r)
+{
+    /* xorshift64*: deterministic on every host */
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return r->s * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t rng_below(Rng *r, uint64_t n)
+{
+    return n ? rng_next(r) % n : 0;
+}
+
+static int fuzz_ops(void)
+{
+    const char *e = getenv("FUZZ_OPS");
+
+    return e ? atoi(e) : DEFAULT_OPS;
+}
+
+/* Start the executable for ARCH ("aarch64", "x86_64"), or skip. */
+static QTestState *fuzz_init(const char *arch, const char *args)
+{
+    const char *list = getenv("TURTLE_BINARIES");
+    char **bins;
+    bool found = false;
+
+    if (list) {
+        bins = g_strsplit(list, ":", -1);
+        for (char **b = bins; *b; b++) {
+            if (g_str_has_suffix(*b, arch)) {
+                g_setenv("TURTLE_BINARY", *b, true);
+                found = true;
+            }
+        }
+        g_strfreev(bins);
+    } else {
+        found = g_str_has_suffix(qtest_binary(), arch);
+    }
+    if (!found) {
+        g_test_skip("no turtle executable for this architecture");
+        return NULL;
+    }
+    return qtest_init(args);
+}
+
+/* A value of a random shape: small, all-ones, a single bit, or random. */
+static uint64_t rng_value(Rng *r)
+{
+    switch (rng_below(r, 6)) {
+    case 0:
+        return 0;
+    case 1:
+        return ~0ULL;
+    case 2:
+        return 1ULL << rng_below(r, 64);
+    case 3:
+        return rng_below(r, 256);
+    default:
+        return rng_next(r);
+    }
+}
+
+static uint64_t access_mask(unsigned size)
+{
+    return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+static void fuzz_access(QTestState *q, Rng *r, const Window *w,
+                        uint64_t off, unsigned size, bool write, uint64_t val)
+{
+    uint64_t a = w->base + off;
+
+    val &= access_mask(size);
+    if (w->pio) {
+        a &= 0xffff;
+        if (write) {
+            switch (size) {
+            case 1: qtest_outb(q, a, val); break;
+            case 2: qtest_outw(q, a, val); break;
+            default: qtest_outl(q, a, val); break;
+            }
+        } else {
+            switch (size) {
+            case 1: qtest_inb(q, a); break;
+            case 2: qtest_inw(q, a); break;
+            default: qtest_inl(q, a); break;
+            }
+        }
+        return;
+    }
+    if (write) {
+        switch (size) {
+        case 1: qtest_writeb(q, a, val); break;
+        case 2: qtest_writew(q, a, val); break;
+        case 4: qtest_writel(q, a, val); break;
+        default: qtest_writeq(q, a, val); break;
+        }
+    } else {
+        switch (size) {
+        case 1: qtest_readb(q, a); break;
+        case 2: qtest_readw(q, a); break;
+        case 4: qtest_readl(q, a); break;
+        default: qtest_readq(q, a); break;
+        }
+    }
+}
+
+/* Optional per-device extra step (DMA kicks, BAR programming...). */
+typedef void ExtraFn(QTestState *q, Rng *r);
+
+/*
+ * The fuzz loop: nops operations over the windows; one in extra_every
+ * calls extra (if any); a system_reset half way.
+ */
+static void fuzz_windows(QTestState *q, uint64_t seed, const Window *w,
+                         int nw, ExtraFn *extra, int extra_every)
+{
+    Rng r = { seed * 0x9e3779b97f4a7c15ULL + 1 };
+    int nops = fuzz_ops();
+    uint64_t last_off = 0;
+    unsigned last_size = 4;
+    const Window *last_w = &w[0];
+
+    for (int i = 0; i < nops; i++) {
+        uint64_t k = rng_below(&r, 100);
+        const Window *win = &w[rng_below(&r, nw)];
+        unsigned size = win->pio ? 1u << rng_below(&r, 3)
+                                 : 1u << rng_below(&r, 4);
+        uint64_t off;
+
+        if (i == nops / 2) {
+            qtest_system_reset(q);
+        }
+        if (extra && rng_below(&r, extra_every) == 0) {
+            extra(q, &r);
+            continue;
+        }
+        if (k < 3) {
+            /* mostly short steps, sometimes up to a virtual second */
+            qtest_clock_step(q, rng_below(&r, 4) ? rng_below(&r, 100000)
+                                                 : rng_below(&r, 1000000000));
+            continue;
+        }
+        if (k < 10) {
+            /* re-read what was just touched */
+            fuzz_access(q, &r, last_w, last_off, last_size, false, 0);
+            continue;
+        }
+        if (rng_below(&r, 16) == 0) {
+            /* just around the window, below and above */
+            off = rng_below(&r, 2) ? win->size + rng_below(&r, 16)
+                                   : (uint64_t)-1 - rng_below(&r, 16);
+        } else if (rng_below(&r, 4) == 0) {
+            off = rng_below(&r, win->size);
+        } else {
+            /* aligned register offsets are where the decoders are */
+            off = rng_below(&r, win->size) & ~(uint64_t)(size - 1);
+        }
+        fuzz_access(q, &r, win, off, size, k < 60, rng_value(&r));
+        last_w = win;
+        last_off = off;
+        last_size = size;
+    }
+}
+
+/* Identification registers: read before and after, must match. */
+typedef struct IdReg {
+    uint64_t addr;
+    unsigned size;
+} IdReg;
+
+static uint64_t id_read(QTestState *q, const IdReg *id)
+{
+    switch (id->size) {
+    case 1: return qtest_readb(q, id->addr);
+    case 2: return qtest_readw(q, id->addr);
+    case 8: return qtest_readq(q, id->addr);
+    default: return qtest_readl(q, id->addr);
+    }
+}
+
+typedef struct FuzzCase {
+    const char *name;
+    const char *arch;
+    const char *args;
+    Window w[4];
+    int nw;
+    IdReg id[4];
+    int nid;
+    ExtraFn *extra;
+    int extra_every;
+    void (*check)(QTestState *q);   /* after the fuzzing and a reset */
+} FuzzCase;
+
+static void test_fuzz(const void *opaque)
+{
+    const FuzzCase *c = opaque;
+    QTestState *q = fuzz_init(c->arch, c->args);
+    uint64_t before[4];
+    uint64_t seed = 0;
+
+    if (!q) {
+        return;
+    }
+    for (const char *p = c->name; *p; p++) {
+        seed = seed * 131 + (unsigned char)*p;
+    }
+    for (int i = 0; i < c->nid; i++) {
+        before[i] = id_read(q, &c->id[i]);
+    }
+    fuzz_windows(q, seed, c->w, c->nw, c->extra, c->extra_every);
+    qtest_system_reset(q);
+    for (int i = 0; i < c->nid; i++) {
+        g_assert_cmphex(id_read(q, &c->id[i]), ==, before[i]);
+    }
+    if (c->check) {
+        c->check(q);
+    }
+    qtest_quit(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* fw_cfg DMA: a random descriptor in RAM (or not), a random kick */
+
+#define VIRT_RAM   0x40000000ULL
+#define VIRT_RAMSZ (64ULL << 20)
+#define VIRT_FWCFG 0x09020000ULL
+#define PC_RAMSZ   (64ULL << 20)
+
+static uint64_t rng_dma_addr(Rng *r, uint64_t ram, uint64_t ramsz)
+{
+    switch (rng_below(r, 6)) {
+    case 0:
+        return ram + rng_below(r, ramsz);
+    case 1:
+        return ram + ramsz - rng_below(r, 64);     /* straddles the end */
+    case 2:
+        return 0;
+    case 3:
+        return ~0ULL - rng_below(r, 64);           /* wraps around */
+    case 4:
+        return rng_next(r);
+    default:
+        return ram + rng_below(r, 0x10000);
+    }
+}
+
+static uint32_t rng_dma_len(Rng *r)
+{
+    switch (rng_below(r, 4)) {
+    case 0:
+        return ~0u - rng_below(r, 16);
+    case 1:
+        return rng_below(r, 0x10000000);
+    default:
+        return rng_below(r, 256);
+    }
+}
+
+/* Descriptor: control, length (BE32), address (BE64). */
+static void fw_cfg_write_desc(QTestState *q, Rng *r, uint64_t at,
+                              uint64_t ram, uint64_t ramsz)
+{
+    uint32_t ctl = rng_below(r, 2) ? (uint32_t)rng_next(r)
+                                   : (uint32_t)(rng_below(r, 0x20) & ~1) |
+                                     (uint32_t)rng_below(r, 0x40) << 16;
+    uint8_t d[16];
+    uint32_t len = rng_dma_len(r);
+    uint64_t addr = rng_dma_addr(r, ram, ramsz);
+
+    for (int i = 0; i < 4; i++) {
+        d[i] = ctl >> (24 - 8 * i);
+        d[4 + i] = len >> (24 - 8 * i);
+    }
+    for (int i = 0; i < 8; i++) {
+        d[8 + i] = addr >> (56 - 8 * i);
+    }
+    qtest_memwrite(q, at, d, sizeof(d));
+}
+
+static void virt_fw_cfg_dma(QTestState *q, Rng *r)
+{
+    uint64_t desc = VIRT_RAM + (rng_below(r, VIRT_RAMSZ - 16) & ~7ULL);
+    uint64_t kick;
+
+    if (rng_below(r, 2)) {
+        /* select a real item so that reads/writes have data */
+        qtest_writew(q, VIRT_FWCFG + 8,
+                     __builtin_bswap16((uint16_t)rng_below(r, 0x30)));
+    }
+    fw_cfg_write_desc(q, r, desc, VIRT_RAM, VIRT_RAMSZ);
+    kick = rng_below(r, 8) ? desc : rng_dma_addr(r, VIRT_RAM, VIRT_RAMSZ);
+    if (rng_below(r, 2)) {
+        qtest_writeq(q, VIRT_FWCFG + 16, __builtin_bswap64(kick));
+    } else {
+        qtest_writel(q, VIRT_FWCFG + 16,
+                     __builtin_bswap32((uint32_t)(kick >> 32)));
+        qtest_writel(q, VIRT_FWCFG + 20, __builtin_bswap32((uint32_t)kick));
+    }
+}
+
+static void pc_fw_cfg_dma(QTestState *q, Rng *r)
+{
+    uint64_t desc = rng_below(r, PC_RAMSZ - 16) & ~7ULL;
+    uint64_t kick;
+
+    if (rng_below(r, 2)) {
+        qtest_outw(q, 0x510, (uint16_t)rng_below(r, 0x30));
+    }
+    if (desc < 0x100000 && desc >= 0xa0000) {
+        desc = 0x200000;        /* not the VGA hole / BIOS */
+    }
+    fw_cfg_write_desc(q, r, desc, 0, PC_RAMSZ);
+    kick = rng_below(r, 8) ? desc : rng_dma_addr(r, 0, PC_RAMSZ);
+    qtest_outl(q, 0x514, __builtin_bswap32((uint32_t)(kick >> 32)));
+    qtest_outl(q, 0x518, __builtin_bswap32((uint32_t)kick));
+}
+
+/* ------------------------------------------------------------------ */
+/* PCI configuration space and BARs mapped anywhere */
+
+static uint32_t pci_cfg_addr(unsigned bus, unsigned devfn, unsigned reg)
+{
+    return 0x80000000u | bus << 16 | devfn << 8 | (reg & 0xfc);
+}
+
+static uint32_t rng_bar_value(Rng *r)
+{
+    switch (rng_below(r, 8)) {
+    case 0:
+        return 0;
+    case 1:
+        return 0xffffffff;                       /* sizing */
+    case 2:
+        return (uint32_t)rng_below(r, PC_RAMSZ) & ~0xfffu;  /* over RAM */
+    case 3:
+        return 0xfffff000;                       /* top of 4 GiB */
+    case 4:
+        return 0xfee00000;                       /* over the APIC */
+    case 5:
+        return 0xc000 | (uint32_t)rng_below(r, 0x4000);
+    default:
+        return (uint32_t)rng_next(r);
+    }
+}
+
+#define TESTDEV_DEVFN (3 << 3)
+
+static void pc_pci_extra(QTestState *q, Rng *r)
+{
+    unsigned devfn, reg;
+
+    switch (rng_below(r, 4)) {
+    case 0:
+        /* pci-testdev: program a BAR, enable decoding, poke through it */
+        reg = 0x10 + 4 * rng_below(r, 7);        /* BAR0..5 and ROM (0x28) */
+        if (reg == 0x28) {
+            reg = 0x30;
+        }
+        qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, reg));
+        qtest_outl(q, 0xcfc, rng_bar_value(r));
+        qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 4));
+        qtest_outw(q, 0xcfc, rng_below(r, 8) ? 3 : rng_next(r));
+        for (int i = 0; i < 8; i++) {
+            uint32_t bar;
+            unsigned b = rng_below(r, 3);
+
+            qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 0x10 + 4 * b));
+            bar = qtest_inl(q, 0xcfc);
+            if (bar & 1) {
+                uint16_t port = (bar & ~3u) + rng_below(r, 0x110);
+                qtest_outb(q, port, rng_next(r));
+                qtest_inl(q, port);
+            } else {
+                uint64_t a = (bar & ~0xfu) + rng_below(r, 0x1100);
+                qtest_writel(q, a, rng_next(r));
+                qtest_readq(q, a);
+            }
+        }
+        break;
+    default:
+        /* any function of any bus, any register, any size */
+        devfn = rng_below(r, 4) ? rng_below(r, 0x20) : rng_below(r, 256);
+        reg = rng_below(r, 256);
+        qtest_outl(q, 0xcf8, pci_cfg_addr(rng_below(r, 4) ? 0 :
+                                          rng_below(r, 256), devfn, reg) |
+                   (rng_below(r, 8) ? 0 : (uint32_t)rng_below(r, 4)));
+        if (rng_below(r, 2)) {
+            unsigned sz = 1u << rng_below(r, 3);
+            uint16_t port = 0xcfc + (rng_below(r, 4) & ~(sz - 1));
+            uint32_t v = rng_value(r);
+
+            switch (sz) {
+            case 1: qtest_outb(q, port, v); break;
+            case 2: qtest_outw(q, port, v); break;
+            default: qtest_outl(q, port, v); break;
+            }
+        } else {
+            qtest_inl(q, 0xcfc);
+        }
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* After-checks */
+
+/* fw_cfg signature and pci-testdev's id, as after any reset */
+static void pc_check(QTestState *q)
+{
+    char sig[5] = { 0 };
+
+    qtest_outw(q, 0x510, 0);
+    for (int i = 0; i < 4; i++) {
+        sig[i] = qtest_inb(q, 0x511);
+    }
+    g_assert_cmpstr(sig, ==, "QEMU");
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 0));
+    g_assert_cmphex(qtest_inl(q, 0xcfc), ==, 0x00051b36);
+}
+
+static void virt_fw_cfg_check(QTestState *q)
+{
+    char sig[5] = { 0 };
+
+    qtest_writew(q, VIRT_FWCFG + 8, 0);
+    for (int i = 0; i < 4; i++) {
+        sig[i] = qtest_readb(q, VIRT_FWCFG);
+    }
+    g_assert_cmpstr(sig, ==, "QEMU");
+}
+
+/* 16550 after reset: LSR = THRE | TEMT */
+static void isa_serial_check(QTestState *q)
+{
+    g_assert_cmphex(qtest_inb(q, 0x3fd), ==, 0x60);
+}
+
+static void serial_mm_check(QTestState *q)
+{
+    g_assert_cmphex(qtest_readb(q, 0x10000000 + (5 << 2)), ==, 0x60);
+}
+
+/* ------------------------------------------------------------------ */
+
+#define VIRT "-M virt -m 64M "
+#define PC   "-M pc -m 64M -device pci-testdev,addr=3 "
+
+static const FuzzCase cases[] = {
+    { "virt/pl011", "aarch64", VIRT,
+      { { 0x09000000, 0x1000 } }, 1,
+      { { 0x09000fe0, 4 }, { 0x09000ff0, 4 } }, 2 },
+    { "virt/pl031", "aarch64", VIRT,
+      { { 0x09010000, 0x1000 } }, 1,
+      { { 0x09010fe0, 4 }, { 0x09010ff0, 4 } }, 2 },
+    { "virt/fw_cfg", "aarch64", VIRT,
+      { { 0x09020000, 0x18 } }, 1,
+      { }, 0, virt_fw_cfg_dma, 8, virt_fw_cfg_check },
+    { "virt/pl061", "aarch64", VIRT,
+      { { 0x09030000, 0x1000 } }, 1,
+      { { 0x09030fe0, 4 }, { 0x09030ff0, 4 } }, 2 },
+    { "virt/gicv2", "aarch64", VIRT "-smp 2",
+      { { 0x08000000, 0x1000 }, { 0x08010000, 0x2000 },
+        { 0x08000000, 0x10000 } }, 3,
+      { { 0x08000004, 4 }, { 0x08000008, 4 } }, 2 },
+    { "virt/gicv3", "aarch64", "-M virt,gic-version=3 -m 64M -smp 2",
+      { { 0x08000000, 0x10000 }, { 0x080a0000, 0x40000 },
+        { 0x080b0000, 0x1000 }, { 0x080c0000, 0x1000 } }, 4,
+      { { 0x08000004, 4 }, { 0x080a0008, 8 }, { 0x080c0008, 8 } }, 3 },
+    { "virt/virtio-mmio", "aarch64", VIRT,
+      { { 0x0a000000, 0x200 }, { 0x0a000200, 0x200 },
+        { 0x0a003e00, 0x200 } }, 3,
+      { { 0x0a000000, 4 }, { 0x0a000004, 4 }, { 0x0a003e00, 4 } }, 3 },
+    { "pc/legacy-ports", "x86_64", PC,
+      { { 0x20, 2, true }, { 0x40, 4, true }, { 0x60, 5, true },
+        { 0x70, 2, true } }, 4,
+      { }, 0, NULL, 0, pc_check },
+    { "pc/port92-com1", "x86_64", PC,
+      { { 0x92, 1, true }, { 0x3f8, 8, true }, { 0xa0, 2, true },
+        { 0x61, 1, true } }, 4,
+      { }, 0, NULL, 0, pc_check },
+    { "pc/fw_cfg", "x86_64", PC,
+      { { 0x510, 12, true } }, 1,
+      { }, 0, pc_fw_cfg_dma, 8, pc_check },
+    { "pc/pci", "x86_64", PC,
+      { { 0xcf8, 8, true } }, 1,
+      { }, 0, pc_pci_extra, 3, pc_check },
+    { "none/isa-serial", "aarch64", "-device isa-serial",
+      { { 0x3f8, 8, true } }, 1,
+      { }, 0, NULL, 0, isa_serial_check },
+    { "none/serial-mm", "aarch64",
+      "-device serial-mm,addr=0x10000000,regshift=2",
+      { { 0x10000000, 0x20 } }, 1,
+      { }, 0, NULL, 0, serial_mm_check },
+};
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *path = g_strdup_printf("/fuzz-devices/%s", cases[i].name);
+
+        g_test_add_data_func(path, &cases[i], test_fuzz);
+        g_free(path);
+    }
+    return g_test_run();
+}
