@@ -59,7 +59,7 @@ cpu_for() {
         return
     fi
     case "$1" in
-    atomics|smp-lse|smp-ordering) echo max ;;
+    atomics|smp-lse|smp-ordering|smp-codepage) echo max ;;
     *) echo cortex-a57 ;;
     esac
 }
