@@ -3,6 +3,9 @@
  * CPU reports, AFFINITY_INFO before and after, CPU_ON of a CPU that is
  * already on, CPU_OFF then AFFINITY_INFO, restarting a CPU that was turned
  * off, and bad targets.  PSCI through HVC (virt's conduit without EL2/EL3).
+ * Finally each secondary prints through semihosting in turn, and CPU 3
+ * prints the summary and exits (SYS_EXIT from a secondary) while CPU 0
+ * spins.
  */
 #include "smp.h"
 
@@ -19,6 +22,16 @@ static volatile uint64_t job_ran[SMP_MAX_CPUS];
 static void job_mark(unsigned cpu, void *arg)
 {
     job_ran[cpu] = (uint64_t)(uintptr_t)arg + cpu;
+}
+
+static void job_hello(unsigned cpu, void *arg)
+{
+    printf("semihosting from cpu %u, MPIDR 0x%lx\n", cpu, READ_SYSREG(mpidr_el1));
+}
+
+static void job_finish(unsigned cpu, void *arg)
+{
+    test_done();
 }
 
 static int64_t wait_affinity(unsigned cpu, int64_t want)
@@ -106,8 +119,12 @@ int main(void)
                              0xb0b0 + i);
         }
         again = psci_call(PSCI_CPU_ON, 2, (uint64_t)(uintptr_t)smp_secondary_entry, 0);
-        check_true("CPU_ON(cpu 2) right after CPU_ON: ALREADY_ON or ON_PENDING",
-                   again == PSCI_ALREADY_ON || again == PSCI_ON_PENDING);
+        /* QEMU 7.2 often answers SUCCESS here and boots the CPU twice
+         * (it marks the CPU on only when the boot work runs). */
+        if (!check_true("CPU_ON(cpu 2) right after CPU_ON: ALREADY_ON or ON_PENDING",
+                        again == PSCI_ALREADY_ON || again == PSCI_ON_PENDING)) {
+            printf("  got %ld\n", (long)again);
+        }
         for (int i = 1; i < 4; i++) {
             uint64_t end = smp_now() + smp_ms(5000);
             while (smp_boot[i].online == before[i] && smp_now() < end) {
@@ -133,5 +150,13 @@ int main(void)
     check("AFFINITY_INFO(Aff0 7) bad target",
           psci_call(PSCI_AFFINITY_INFO, 7, 0, 0),
           (uint64_t)PSCI_INVALID_PARAMETERS);
-    test_done();
+
+    for (int i = 1; i < 4; i++) {
+        smp_run(i, job_hello, 0);
+        smp_wait(i);
+    }
+    smp_run(3, job_finish, 0);
+    smp_wait(3);
+    printf("cpu 3 did not exit FAIL\n");
+    test_exit(1);
 }
