@@ -4,13 +4,16 @@
  * Descriptions").  One helper call per instruction: the translator
  * passes the operation and the packed fields (neon.h).  Sources are copied
  * before the destination is written, so rd may equal rn/rm.  FPSR.QC
- * (bit 27) records saturation; FP elements go through vfp_helper.c.
+ * (bit 27) records saturation; FP elements go through vfp_helper.c or,
+ * for the Arm-only operations, straight to fpu/softfloat-arm.h.
  *
  * The crypto extension is in crypto_helper.c.
  */
 #include "turtle/osdep.h"
 #include "target/arm/neon.h"
 #include "target/arm/crypto.h"
+#include "fpu/softfloat.h"
+#include "fpu/softfloat-arm.h"
 
 #define HELPER_H "target/arm/helper.h"
 #include "tcg/helper-proto.h"
@@ -234,6 +237,7 @@ static uint64_t pmul8(uint8_t a, uint8_t b)
 
 static uint64_t fp2(CPUARMState *env, int op, uint64_t a, uint64_t b,
                     uint64_t d, bool dbl);
+static uint64_t fp_mulx(CPUARMState *env, uint64_t a, uint64_t b, bool dbl);
 
 /* FPCompare*: returns 1 when the relation holds */
 static int fcmp_rel(CPUARMState *env, uint64_t a, uint64_t b, bool dbl,
@@ -358,18 +362,8 @@ static uint64_t fp2(CPUARMState *env, int op, uint64_t a, uint64_t b,
     case SIMD_FABD_v:
         t = F2(sub);
         return t & (dbl ? ~(1ull << 63) : 0x7fffffffu);
-    case SIMD_FMULX_v: {
-        uint64_t ma = a & (dbl ? ~(1ull << 63) : 0x7fffffffu);
-        uint64_t mb = b & (dbl ? ~(1ull << 63) : 0x7fffffffu);
-        uint64_t inf = dbl ? 0x7ff0000000000000ull : 0x7f800000u;
-
-        if ((ma == inf && mb == 0) || (ma == 0 && mb == inf)) {
-            uint64_t sign = (a ^ b) & (dbl ? 1ull << 63 : 1ull << 31);
-
-            return sign | (dbl ? 0x4000000000000000ull : 0x40000000u);
-        }
-        return F2(mul);
-    }
+    case SIMD_FMULX_v:
+        return fp_mulx(env, a, b, dbl);
     case SIMD_FMLA_v:
         return dbl ? HELPER(vfp_muladdd)(env, d, a, b) :
                      HELPER(vfp_muladds)(env, d, a, b);
@@ -681,193 +675,93 @@ static uint64_t shrn(int op, uint64_t w, int sh, int esz, uint32_t *qc)
     }
 }
 
-/* ---- reciprocal estimates (Arm ARM FPRecipEstimate, FPRSqrtEstimate) ---- */
+/* ---- Arm-only FP element operations, from fpu/softfloat-arm.h ---- */
 
-static int recip_estimate(int a)
+/* The status for single/double elements (FZ); vfp_helper.c does the same. */
+static inline void fpst_init(float_status *s, CPUARMState *env)
 {
-    int b;
-
-    a = a * 2 + 1;
-    b = (1 << 19) / a;
-    return (b + 1) >> 1;
+    float_status_from_arm_fpcr(s, env->fpcr, false);
 }
 
-static int rsqrt_estimate(int a)
+static inline void fpst_done(float_status *s, CPUARMState *env)
 {
-    int b = 512;
-
-    if (a < 256) {
-        a = a * 2 + 1;
-    } else {
-        a = (a >> 1) << 1;
-        a = (a + 1) * 2;
-    }
-    while ((int64_t)a * (b + 1) * (b + 1) < (1 << 28)) {
-        b++;
-    }
-    return (b + 1) >> 1;
+    env->fpsr |= float_status_arm_fpsr(s);
 }
 
-#define FPSR_IOC 0x01
-#define FPSR_DZC 0x02
-#define FPSR_OFC 0x04
-#define FPSR_UFC 0x08
-#define FPSR_IXC 0x10
-#define FPSR_IDC 0x80
-
+/* FRECPE, FRSQRTE, FRECPX (FPRecipEstimate, FPRSqrtEstimate, FPRecpX);
+ * URECPE, URSQRTE (UnsignedRecipEstimate, UnsignedRSqrtEstimate) */
 static uint64_t recip_op(CPUARMState *env, int base, uint64_t x, int esz)
 {
     bool dbl = esz == 3;
-    int ebits = dbl ? 11 : 8, mbits = dbl ? 52 : 23;
-    int bias = dbl ? 1023 : 127;
-    uint64_t sign = x >> (ebits + mbits) << (ebits + mbits);
-    int exp = (x >> mbits) & ((1 << ebits) - 1);
-    uint64_t frac = x & ((1ull << mbits) - 1), f52;
-    uint64_t inf = (uint64_t)((1 << ebits) - 1) << mbits;
-    uint64_t dnan = dbl ? 0x7ff8000000000000ull : 0x7fc00000u;
-    int rexp, est;
+    float_status s;
+    uint64_t r;
 
     if (base == SIMD_URECPE_v || base == SIMD_URSQRTE_v) {
         uint32_t v = x;
+        int est;
 
         if (base == SIMD_URECPE_v ? !(v >> 31) : !(v >> 30)) {
             return 0xffffffffu;
         }
-        est = base == SIMD_URECPE_v ? recip_estimate(v >> 23) :
-                                      rsqrt_estimate(v >> 23);
+        est = base == SIMD_URECPE_v ? arm_recip_estimate_int(v >> 23) :
+                                      arm_rsqrt_estimate_int(v >> 23);
         return (uint32_t)(est & 0x1ff) << 23;
     }
-    if (exp == (1 << ebits) - 1 && frac) {          /* NaN */
-        bool snan = !(frac >> (mbits - 1));
-
-        if (snan) {
-            env->fpsr |= FPSR_IOC;
-        }
-        if (env->fpcr & (1u << 25)) {
-            return dnan;
-        }
-        return x | (1ull << (mbits - 1));
+    fpst_init(&s, env);
+    switch (base) {
+    case SIMD_FRECPE_v:
+        r = dbl ? float64_recip_estimate(x, &s) : float32_recip_estimate(x, &s);
+        break;
+    case SIMD_FRSQRTE_v:
+        r = dbl ? float64_rsqrt_estimate(x, &s) : float32_rsqrt_estimate(x, &s);
+        break;
+    default:                            /* FRECPX */
+        r = dbl ? float64_recpx(x, &s) : float32_recpx(x, &s);
+        break;
     }
-    if ((env->fpcr & (1u << 24)) && exp == 0 && frac) {
-        env->fpsr |= FPSR_IDC;
-        frac = 0;
-    }
-    if (base == SIMD_FRECPX_s) {
-        if (exp == 0) {
-            return sign | ((uint64_t)((1 << ebits) - 2) << mbits);
-        }
-        return sign | ((uint64_t)(~exp & ((1 << ebits) - 1)) << mbits);
-    }
-    if (exp == 0 && frac == 0) {
-        env->fpsr |= FPSR_DZC;
-        return sign | inf;
-    }
-    if (exp == (1 << ebits) - 1) {                  /* infinity */
-        if (base == SIMD_FRSQRTE_v && sign) {
-            env->fpsr |= FPSR_IOC;
-            return dnan;
-        }
-        return sign;
-    }
-    if (base == SIMD_FRSQRTE_v && sign) {
-        env->fpsr |= FPSR_IOC;
-        return dnan;
-    }
-    f52 = frac << (52 - mbits);
-    if (base == SIMD_FRECPE_v) {
-        if (exp == 0) {
-            if (!((f52 >> 51) & 1)) {
-                exp = -1;
-                f52 = (f52 << 2) & ((1ull << 52) - 1);
-            } else {
-                f52 = (f52 << 1) & ((1ull << 52) - 1);
-            }
-        }
-        rexp = 2 * bias - 1 - exp;
-        if (rexp > 2 * bias) {
-            /* overflow: |x| < 2^-(bias+1) */
-            int rm = (env->fpcr >> 22) & 3;
-            bool to_inf = rm == 0 || (rm == 1 && !sign) || (rm == 2 && sign);
-
-            env->fpsr |= FPSR_OFC | FPSR_IXC;
-            return sign | (to_inf ? inf : inf - 1);
-        }
-        if ((env->fpcr & (1u << 24)) && rexp < 1) {
-            env->fpsr |= FPSR_UFC;
-            return sign;
-        }
-        est = recip_estimate(0x100 | (int)(f52 >> 44));
-        f52 = (uint64_t)(est & 0xff) << 44;
-        if (rexp == 0) {
-            f52 = (1ull << 51) | (f52 >> 1);
-        } else if (rexp == -1) {
-            f52 = (1ull << 50) | (f52 >> 2);
-            rexp = 0;
-        }
-        return sign | ((uint64_t)rexp << mbits) | (f52 >> (52 - mbits));
-    }
-    /* FRSQRTE */
-    if (exp == 0) {
-        while (!((f52 >> 51) & 1)) {
-            f52 <<= 1;
-            exp--;
-        }
-        f52 = (f52 << 1) & ((1ull << 52) - 1);
-    }
-    if (exp & 1) {
-        est = rsqrt_estimate(0x80 | (int)(f52 >> 45));
-    } else {
-        est = rsqrt_estimate(0x100 | (int)(f52 >> 44));
-    }
-    rexp = (3 * bias - 1 - exp) / 2;
-    return ((uint64_t)rexp << mbits) |
-           ((uint64_t)(est & 0xff) << (mbits - 8));
+    fpst_done(&s, env);
+    return r;
 }
 
-/* FRECPS: 2 - a*b;  FRSQRTS: (3 - a*b) / 2; fused */
+/* FRECPS: 2 - a*b;  FRSQRTS: (3 - a*b) / 2; fused, inf * 0 gives 2 / 1.5 */
 static uint64_t recip_step(CPUARMState *env, bool rsqrt, uint64_t a,
                            uint64_t b, bool dbl)
 {
-    uint64_t sign = dbl ? 1ull << 63 : 1ull << 31;
-    uint64_t mag = ~sign & (dbl ? ~0ull : 0xffffffffu);
-    uint64_t inf = dbl ? 0x7ff0000000000000ull : 0x7f800000u;
-    bool a_nan = (a & mag) > inf, b_nan = (b & mag) > inf;
-    uint64_t na = a ^ sign, r;
+    float_status s;
+    uint64_t r;
 
-    if (!a_nan && !b_nan &&
-        (((a & mag) == inf && !(b & mag)) || (!(a & mag) && (b & mag) == inf))) {
-        if (rsqrt) {
-            return dbl ? 0x3ff8000000000000ull : 0x3fc00000u;
-        }
-        return dbl ? 0x4000000000000000ull : 0x40000000u;
-    }
+    fpst_init(&s, env);
     if (rsqrt) {
-        uint64_t three = dbl ? 0x4008000000000000ull : 0x40400000u;
-        uint64_t onehalf = dbl ? 0x3ff8000000000000ull : 0x3fc00000u;
-        int mb = dbl ? 52 : 23, emax = dbl ? 0x7ff : 0xff;
-        int ea = (a >> mb) & emax, eb = (b >> mb) & emax;
-
-        if (a_nan || b_nan) {
-            return dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
-                         HELPER(vfp_muladds)(env, three, na, b);
-        }
-        /* (3 - a*b) / 2 = 1.5 - (a/2)*b: halve the larger operand, which
-         * is exact while its exponent field is above 1 (one rounding) */
-        if (ea >= eb && ea > 1 && ea < emax) {
-            na -= 1ull << mb;
-        } else if (eb > 1 && eb < emax) {
-            b -= 1ull << mb;
-        } else {
-            r = dbl ? HELPER(vfp_muladdd)(env, three, na, b) :
-                      HELPER(vfp_muladds)(env, three, na, b);
-            return dbl ? HELPER(vfp_muld)(env, r, 0x3fe0000000000000ull) :
-                         HELPER(vfp_muls)(env, r, 0x3f000000u);
-        }
-        return dbl ? HELPER(vfp_muladdd)(env, onehalf, na, b) :
-                     HELPER(vfp_muladds)(env, onehalf, na, b);
+        r = dbl ? float64_rsqrt_step(a, b, &s) : float32_rsqrt_step(a, b, &s);
+    } else {
+        r = dbl ? float64_recip_step(a, b, &s) : float32_recip_step(a, b, &s);
     }
-    return dbl ? HELPER(vfp_muladdd)(env, dbl ? 0x4000000000000000ull : 0, na, b) :
-                 HELPER(vfp_muladds)(env, 0x40000000u, na, b);
+    fpst_done(&s, env);
+    return r;
+}
+
+/* FMULX (FPMulX): a product, but inf * 0 = +-2.0 without IOC */
+static uint64_t fp_mulx(CPUARMState *env, uint64_t a, uint64_t b, bool dbl)
+{
+    float_status s;
+    uint64_t r;
+
+    fpst_init(&s, env);
+    r = dbl ? float64_mulx(a, b, &s) : float32_mulx(a, b, &s);
+    fpst_done(&s, env);
+    return r;
+}
+
+/* FCVTXN: double to single rounded to odd (FPCR's FZ and DN still apply) */
+static uint32_t fp_cvt_round_odd(CPUARMState *env, uint64_t a)
+{
+    float_status s;
+    uint32_t r;
+
+    fpst_init(&s, env);
+    r = float64_to_float32_round_to_odd(a, &s);
+    fpst_done(&s, env);
+    return r;
 }
 
 void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
@@ -1232,17 +1126,7 @@ void HELPER(simd)(CPUARMState *env, uint32_t op, uint32_t p1, uint32_t p2)
                     v = HELPER(vfp_fcvt)(env, w, esz == 3 ? 1 : 0,
                                          esz == 3 ? 0 : 3);
                 } else {
-                    /* round to odd: truncate, force the lsb if inexact */
-                    uint32_t save_fpcr = env->fpcr, save_fpsr = env->fpsr;
-
-                    env->fpcr |= 3u << 22;
-                    env->fpsr = 0;
-                    v = HELPER(vfp_fcvt)(env, w, 1, 0);
-                    if ((env->fpsr & 0x10) && (v & 0x7f800000) != 0x7f800000) {
-                        v |= 1;
-                    }
-                    env->fpsr |= save_fpsr;
-                    env->fpcr = save_fpcr;
+                    v = fp_cvt_round_odd(env, w);
                 }
                 eset(&r, i + off, de, v);
             }
