@@ -181,7 +181,15 @@ static char *sock_addr_str(const struct sockaddr *sa, socklen_t len)
     char host[NI_MAXHOST], serv[NI_MAXSERV];
 
     if (sa->sa_family == AF_UNIX) {
-        return g_strdup(((const struct sockaddr_un *)sa)->sun_path);
+        /* a client socket is usually unnamed: only sun_family is set,
+         * and sun_path holds len - offsetof(sun_path) bytes at most */
+        size_t off = offsetof(struct sockaddr_un, sun_path);
+        const char *path = ((const struct sockaddr_un *)sa)->sun_path;
+
+        if (len <= off || !path[0]) {
+            return g_strdup("unnamed");
+        }
+        return g_strndup(path, len - off);
     }
     if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
                     NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
@@ -194,7 +202,7 @@ static char *sock_addr_str(const struct sockaddr *sa, socklen_t len)
 static void sock_connected(SocketChardev *s, int fd)
 {
     Chardev *chr = (Chardev *)s;
-    struct sockaddr_storage peer;
+    struct sockaddr_storage peer = { 0 };
     socklen_t plen = sizeof(peer);
     g_autofree char *peer_str = NULL;
     int one = 1;
