@@ -3,9 +3,10 @@
  * CPU reports, AFFINITY_INFO before and after, CPU_ON of a CPU that is
  * already on, CPU_OFF then AFFINITY_INFO, restarting a CPU that was turned
  * off, and bad targets.  PSCI through HVC (virt's conduit without EL2/EL3).
- * Finally each secondary prints through semihosting in turn, and CPU 3
- * prints the summary and exits (SYS_EXIT from a secondary) while CPU 0
- * spins.
+ * Finally each secondary prints through semihosting in turn; CPU 0 turns
+ * itself off (CPU_OFF of the boot CPU) and CPU 3 checks that, turns CPU 0
+ * back on, runs a job there, prints the summary and exits (SYS_EXIT from a
+ * secondary).
  */
 #include "smp.h"
 
@@ -31,6 +32,19 @@ static void job_hello(unsigned cpu, void *arg)
 
 static void job_finish(unsigned cpu, void *arg)
 {
+    int64_t r;
+    uint64_t end = smp_now() + smp_ms(5000);
+
+    do {
+        r = psci_call(PSCI_AFFINITY_INFO, 0, 0, 0);
+    } while (r != AFF_OFF && smp_now() < end);
+    check("cpu 3: AFFINITY_INFO(cpu 0) after its CPU_OFF", r, AFF_OFF);
+    check("cpu 3: CPU_ON(cpu 0)", smp_cpu_on(0, 0xc0de0), PSCI_SUCCESS);
+    check("cpu 0 came back with its context id",
+          smp_boot[0].online == 1 ? smp_boot[0].context_id : 0, 0xc0de0);
+    job_ran[0] = 0;
+    smp_run(0, job_mark, (void *)0x400);
+    check_true("cpu 0 runs a job for cpu 3", smp_wait(0) && job_ran[0] == 0x400);
     test_done();
 }
 
@@ -156,7 +170,7 @@ int main(void)
         smp_wait(i);
     }
     smp_run(3, job_finish, 0);
-    smp_wait(3);
-    printf("cpu 3 did not exit FAIL\n");
+    psci_call(PSCI_CPU_OFF, 0, 0, 0);
+    printf("CPU_OFF returned on cpu 0 FAIL\n");
     test_exit(1);
 }
