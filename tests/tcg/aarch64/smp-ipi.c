@@ -212,6 +212,38 @@ static void job_timer(unsigned cpu, void *arg)
     ISB();
 }
 
+/* Spin (no WFI, no clock reads: nothing that leaves translated code) with
+ * IRQs unmasked until the handler has run.  If the SGI never comes, this
+ * CPU stays here and CPU 0 reports a timeout. */
+static void job_spinner(unsigned cpu, void *arg)
+{
+    gic_cpu_init();
+    ready[cpu * 16] = 1;
+    DSB();
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    while (log[cpu].n < want[cpu * 16]) {
+    }
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
+/* Tight spin, timer armed first. */
+static void job_spin_timer(unsigned cpu, void *arg)
+{
+    gic_cpu_init();
+    wr32(GICD + GICD_ISENABLER, 1u << 27);
+    wr32(GICD + GICD_IPRIORITYR + 24, 0x80808080);
+    DSB();
+    WRITE_SYSREG(cntv_tval_el0, smp_ms(1 + cpu));
+    WRITE_SYSREG(cntv_ctl_el0, 1);
+    ISB();
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    while (log[cpu].n < 1) {
+    }
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    WRITE_SYSREG(cntv_ctl_el0, 0);
+    ISB();
+}
+
 static int wait_stage(unsigned cpu, uint64_t stage, int ms)
 {
     uint64_t end = smp_now() + smp_ms(ms);
@@ -325,6 +357,52 @@ int main(void)
     for (int i = 0; i < NCPU; i++) {
         check_log(i, 1, 27);
     }
+
+    printf("SGI 12 from cpu 0 to cpu 1 spinning with IRQs unmasked:\n");
+    reset_logs();
+    want[1 * 16] = 1;
+    DSB();
+    smp_run(1, job_spinner, 0);
+    while (!ready[1 * 16]) {
+    }
+    {
+        uint64_t t = smp_now() + smp_ms(2);
+        while (smp_now() < t) {
+        }
+    }
+    sgi(0, 1 << 1, 12);
+    wait_all(1 << 1);
+    check_log(1, 1, 12);
+
+    printf("Each CPU's virtual timer interrupts it while it spins:\n");
+    reset_logs();
+    smp_run_all(NCPU, job_spin_timer, 0);
+    for (int i = 0; i < NCPU; i++) {
+        check_log(i, 1, 27);
+    }
+
+    printf("One SEV wakes cpus 1, 2 and 3 in WFE:\n");
+    for (int i = 1; i < NCPU; i++) {
+        wfe_stage[i * 8] = 0;
+    }
+    DSB();
+    for (int i = 1; i < NCPU; i++) {
+        smp_run(i, job_wfe_sev, 0);
+    }
+    for (int i = 1; i < NCPU; i++) {
+        check_true(smp_name("  cpu ", i, " reached WFE"), wait_stage(i, 1, 2000));
+    }
+    {
+        uint64_t t = smp_now() + smp_ms(2);
+        while (smp_now() < t) {
+        }
+    }
+    SEV();
+    for (int i = 1; i < NCPU; i++) {
+        check_true(smp_name("  cpu ", i, " woke up"), wait_stage(i, 2, 2000));
+    }
+    SEV();
+    wait_all(0xe);
 
     printf("SGI ping-pong between cpus 1 and 2 from their handlers:\n");
     reset_logs();
