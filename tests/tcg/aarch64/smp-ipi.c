@@ -244,6 +244,19 @@ static void job_spin_timer(unsigned cpu, void *arg)
     ISB();
 }
 
+/* PSCI CPU_SUSPEND to standby (power_state 0) with IRQs masked: returns
+ * SUCCESS on the wake-up event (a pending SGI), then the SGI is taken. */
+static volatile int64_t suspend_ret = 99;
+
+static void job_suspend(unsigned cpu, void *arg)
+{
+    gic_cpu_init();
+    ready[cpu * 16] = 1;
+    DSB();
+    suspend_ret = psci_call(0xc4000001u, 0, 0, 0);
+    __asm__ volatile("msr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory");
+}
+
 static int wait_stage(unsigned cpu, uint64_t stage, int ms)
 {
     uint64_t end = smp_now() + smp_ms(ms);
@@ -403,6 +416,21 @@ int main(void)
     }
     SEV();
     wait_all(0xe);
+
+    printf("SGI 13 ends cpu 2's PSCI CPU_SUSPEND (standby):\n");
+    reset_logs();
+    smp_run(2, job_suspend, 0);
+    while (!ready[2 * 16]) {
+    }
+    {
+        uint64_t t = smp_now() + smp_ms(2);
+        while (smp_now() < t) {
+        }
+    }
+    sgi(0, 1 << 2, 13);
+    wait_all(1 << 2);
+    check("  CPU_SUSPEND result", (uint64_t)suspend_ret, PSCI_SUCCESS);
+    check_log(2, 1, 13);
 
     printf("SGI ping-pong between cpus 1 and 2 from their handlers:\n");
     reset_logs();
