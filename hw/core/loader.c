@@ -43,15 +43,38 @@ bool load_file(const char *filename, uint64_t max_size, uint8_t **data,
     return true;
 }
 
+/*
+ * Images go into RAM or ROM only: address_space_access_valid also accepts
+ * MMIO (a UART's registers, the pc's PCI hole), where a "loaded" segment
+ * would vanish or be written into device registers at every reset.
+ */
+static bool loader_range_is_memory(AddressSpace *as, hwaddr addr,
+                                   uint64_t size)
+{
+    while (size) {
+        hwaddr l = size, xlat;
+        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l, true,
+                                                   MEMTXATTRS_UNSPECIFIED);
+
+        if (!mr || !l || !memory_region_is_ram(mr)) {
+            return false;
+        }
+        if (addr + l < addr) {
+            return size <= l;
+        }
+        addr += l;
+        size -= l;
+    }
+    return true;
+}
+
 bool load_blob(AddressSpace *as, hwaddr addr, const void *data, size_t size,
                const char *what, Error **errp)
 {
     if (!size) {
         return true;
     }
-    if (addr + size < addr ||
-        !address_space_access_valid(as, addr, size, true,
-                                    MEMTXATTRS_UNSPECIFIED) ||
+    if (addr + size < addr || !loader_range_is_memory(as, addr, size) ||
         address_space_write_rom(as, addr, MEMTXATTRS_UNSPECIFIED, data,
                                 size) != MEMTX_OK) {
         error_setg(errp, "%s does not fit in guest memory "
@@ -106,9 +129,7 @@ bool rom_add_zero(AddressSpace *as, hwaddr addr, size_t size,
     if (!size) {
         return true;
     }
-    if (addr + size < addr ||
-        !address_space_access_valid(as, addr, size, true,
-                                    MEMTXATTRS_UNSPECIFIED) ||
+    if (addr + size < addr || !loader_range_is_memory(as, addr, size) ||
         address_space_set(as, addr, 0, size, MEMTXATTRS_UNSPECIFIED)
             != MEMTX_OK) {
         error_setg(errp, "%s does not fit in guest memory "
@@ -297,8 +318,7 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
                        "space", i);
             return false;
         }
-        if (!address_space_access_valid(as, addr, ph.memsz, true,
-                                        MEMTXATTRS_UNSPECIFIED)) {
+        if (!loader_range_is_memory(as, addr, ph.memsz)) {
             error_setg(errp, "ELF segment %u (0x%" PRIx64 "..0x%" PRIx64
                        ") is not inside guest memory", i, addr,
                        addr + ph.memsz - 1);
