@@ -200,7 +200,9 @@ static bool linux_parse(const X86BootInfo *info, const uint8_t *d,
     need = MAX(ls->init_size, ls->kernel_size);
     if (ls->version >= 0x20a && d[BP_RELOCATABLE]) {
         uint64_t pref = ld64_le_p(d + BP_PREF_ADDRESS);
-        if (pref >= 1 * MiB && pref + need <= info->below_4g) {
+        /* a nonsense (even wrapping) preference is ignored */
+        if (pref >= 1 * MiB && pref <= info->below_4g &&
+            need <= info->below_4g - pref) {
             ls->load_addr = pref;
         }
     }
