@@ -717,9 +717,9 @@ static void notdirty_write_done(CPUState *cpu, vaddr addr, unsigned size,
 {
     ram_addr_t ram_addr = full->ram_addr + (addr & ~tcg_exec.page_mask);
 
-    if (!ram_dirty_all(ram_addr, size, DIRTY_MEMORY_CODE)) {
-        tb_invalidate_phys_range(ram_addr, ram_addr + size);
-    }
+    /* no unlocked test of the code bit here: a translation may be under
+     * way that has read the old bytes but not linked its TB yet */
+    tb_invalidate_phys_range(ram_addr, ram_addr + size);
     ram_dirty_set_range(ram_addr, size,
                         (1 << DIRTY_MEMORY_VGA) | (1 << DIRTY_MEMORY_MIGRATION));
     /* the code bit is per page: set only once no TB is left there */
