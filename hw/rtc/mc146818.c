@@ -49,6 +49,13 @@
 #define REG_D_VRT   0x80
 
 #define NS_PER_SEC  1000000000LL
+/*
+ * Guest time is kept in int64 nanoseconds, which end in 2262: the clock
+ * runs from 1900 to 2199 (centuries 19..21 in CMOS 0x32); a century or a
+ * base date outside that is not representable.
+ */
+#define RTC_MIN_SECS (-2208988800LL)    /* 1900-01-01T00:00:00 */
+#define RTC_MAX_SECS 7258118399LL       /* 2199-12-31T23:59:59 */
 #define UIP_NS      244000LL      /* UIP is high 244 us before the update */
 
 static int64_t rtc_clock_ns(RTCState *s)
@@ -126,7 +133,7 @@ static int64_t rtc_load_time(RTCState *s)
     int year = rtc_from_reg(s, s->cmos[RTC_YEAR]) % 100;
     int century = rtc_from_reg(s, s->cmos[RTC_CENTURY]);
 
-    if (century < 19 || century > 99) {
+    if (century < 19 || century > 21) {
         century = year < 70 ? 20 : 19;
     }
     tm.tm_sec = rtc_from_reg(s, s->cmos[RTC_SECONDS]);
@@ -425,6 +432,10 @@ static bool rtc_parse_base(RTCState *s, int64_t *secs, Error **errp)
         return false;
     }
     *secs = timegm(&tm);
+    if (*secs < RTC_MIN_SECS || *secs > RTC_MAX_SECS) {
+        error_setg(errp, "mc146818rtc: base '%s' is outside 1900..2199", b);
+        return false;
+    }
     return true;
 }
 
