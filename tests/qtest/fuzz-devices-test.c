@@ -9,7 +9,8 @@
  *
  * Executables: $TURTLE_BINARIES (colon-separated; the one whose name ends
  * in the machine's architecture is picked), else $TURTLE_BINARY.
- * $FUZZ_OPS overrides the number of operations per device.
+ * $FUZZ_OPS overrides the number of operations per device, $FUZZ_SEED
+ * perturbs the seeds (for longer runs by hand).
  */
 #include "libqtest.h"
 
@@ -236,6 +237,9 @@ static void test_fuzz(const void *opaque)
     }
     for (const char *p = c->name; *p; p++) {
         seed = seed * 131 + (unsigned char)*p;
+    }
+    if (getenv("FUZZ_SEED")) {
+        seed += strtoull(getenv("FUZZ_SEED"), NULL, 0) << 32;
     }
     for (int i = 0; i < c->nid; i++) {
         before[i] = id_read(q, &c->id[i]);
@@ -475,8 +479,8 @@ static void serial_mm_check(QTestState *q)
 
 /* ------------------------------------------------------------------ */
 
-#define VIRT "-M virt -m 64M "
-#define PC   "-M pc -m 64M -device pci-testdev,addr=3 "
+#define VIRT "-M virt -m 64M -serial null "
+#define PC   "-M pc -m 64M -serial null -device pci-testdev,addr=3 "
 
 static const FuzzCase cases[] = {
     { "virt/pl011", "aarch64", VIRT,
@@ -495,7 +499,7 @@ static const FuzzCase cases[] = {
       { { 0x08000000, 0x1000 }, { 0x08010000, 0x2000 },
         { 0x08000000, 0x10000 } }, 3,
       { { 0x08000004, 4 }, { 0x08000008, 4 } }, 2 },
-    { "virt/gicv3", "aarch64", "-M virt,gic-version=3 -m 64M -smp 2",
+    { "virt/gicv3", "aarch64", "-M virt,gic-version=3 -m 64M -smp 2 -serial null",
       { { 0x08000000, 0x10000 }, { 0x080a0000, 0x40000 },
         { 0x080b0000, 0x1000 }, { 0x080c0000, 0x1000 } }, 4,
       { { 0x08000004, 4 }, { 0x080a0008, 8 }, { 0x080c0008, 8 } }, 3 },
@@ -517,14 +521,48 @@ static const FuzzCase cases[] = {
     { "pc/pci", "x86_64", PC,
       { { 0xcf8, 8, true } }, 1,
       { }, 0, pc_pci_extra, 3, pc_check },
-    { "none/isa-serial", "aarch64", "-device isa-serial",
+    { "none/isa-serial", "aarch64",
+      "-chardev null,id=c0 -device isa-serial,chardev=c0",
       { { 0x3f8, 8, true } }, 1,
       { }, 0, NULL, 0, isa_serial_check },
     { "none/serial-mm", "aarch64",
-      "-device serial-mm,addr=0x10000000,regshift=2",
+      "-chardev null,id=c0 "
+      "-device serial-mm,addr=0x10000000,regshift=2,chardev=c0",
       { { 0x10000000, 0x20 } }, 1,
       { }, 0, NULL, 0, serial_mm_check },
 };
+
+/*
+ * Regression: a century of 99 in CMOS 0x32 made the RTC's nanosecond
+ * clock overflow; the registers then read as invalid BCD (year 0xf9).
+ */
+static bool is_bcd(uint8_t v)
+{
+    return (v & 0xf) < 10 && (v >> 4) < 10;
+}
+
+static void test_rtc_century(void)
+{
+    QTestState *q = fuzz_init("x86_64", "-M pc -m 64M");
+    static const uint8_t regs[] = { 0, 2, 4, 7, 8, 9, 0x32 };
+
+    if (!q) {
+        return;
+    }
+    qtest_outb(q, 0x70, 0x32);
+    qtest_outb(q, 0x71, 0x99);
+    qtest_outb(q, 0x70, 0x09);
+    qtest_outb(q, 0x71, 0x99);
+    qtest_clock_step(q, 2000000000);
+    for (size_t i = 0; i < G_N_ELEMENTS(regs); i++) {
+        qtest_outb(q, 0x70, regs[i]);
+        g_assert_true(is_bcd(qtest_inb(q, 0x71)));
+    }
+    qtest_outb(q, 0x70, 0x32);
+    g_assert_cmphex(qtest_inb(q, 0x71), >=, 0x19);
+    g_assert_cmphex(qtest_inb(q, 0x71), <=, 0x21);
+    qtest_quit(q);
+}
 
 int main(int argc, char **argv)
 {
@@ -535,5 +573,6 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &cases[i], test_fuzz);
         g_free(path);
     }
+    g_test_add_func("/fuzz-devices/pc/rtc-century", test_rtc_century);
     return g_test_run();
 }
