@@ -10,20 +10,21 @@
  *    the instruction being changed.
  * The code page is its own 4K page (nothing else is written there).
  *
- * The .ref is written by hand: QEMU 7.2 and Turtle both fail "call" (all
- * three readers run the previous instruction in the same round).  A store
- * to a page holding code invalidates the page's TBs *before* the store
- * reaches RAM (cputlb.c notdirty_write, then stn_le_p); a reader that
- * retranslates in between builds a TB from the old bytes, and nothing
- * invalidates it again.  Built with EXTRA_CFLAGS=-DWRITE_TWICE (the second,
- * identical store invalidates the stale TB, and anything retranslated in
- * its window already reads the new bytes) the failures go away, which
- * supports that explanation.
+ * The .ref is written by hand: QEMU 7.2 fails "call" (all three readers
+ * run the previous instruction in the same round).  A store to a page
+ * holding code invalidates the page's TBs *before* the store reaches RAM;
+ * a reader that retranslates in between builds a TB from the old bytes and
+ * nothing invalidates it again.  Turtle had the same race (cputlb.c
+ * notdirty_write, then stn_le_p) until accel/tcg 53a8da8 and 4c19571
+ * (invalidate again once the store has landed; write-protect a code page
+ * before reading it for translation).  Built with EXTRA_CFLAGS=-DWRITE_TWICE
+ * (a second, identical store) the race is hidden, which is how it was
+ * told apart from a reader-side problem.
  */
 #include "smp.h"
 
 #define NCPU 4
-#define ROUNDS 150      /* "call"; "spin" does ROUNDS / 4 */
+#define ROUNDS 60       /* "call"; "spin" does ROUNDS / 4 */
 
 static volatile uint32_t code[1024] __attribute__((aligned(4096)));
 static volatile uint64_t gen __attribute__((aligned(64)));
