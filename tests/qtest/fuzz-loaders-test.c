@@ -945,6 +945,63 @@ static void test_multiboot(void)
     }
 }
 
+/*
+ * Random header mutations (fixed seed): a few bytes of the first 1 KiB
+ * of each valid image set to random or boundary values.
+ */
+static void run_mutations(const char *arch, const char *what,
+                          const GByteArray *valid, unsigned hdr_len,
+                          int count, uint32_t seed, const char *extra)
+{
+    static const uint8_t special[] = { 0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe };
+
+    for (int i = 0; i < count; i++) {
+        GByteArray *a = g_byte_array_new();
+        g_autofree char *w = g_strdup_printf("%s mutation %d", what, i);
+        int nflips = 1 + (seed >> 8) % 8;
+
+        g_byte_array_append(a, valid->data, valid->len);
+        for (int j = 0; j < nflips; j++) {
+            unsigned at;
+
+            seed = seed * 1103515245 + 12345;
+            at = (seed >> 8) % MIN(hdr_len, a->len);
+            seed = seed * 1103515245 + 12345;
+            a->data[at] = (seed >> 24) & 1 ? special[(seed >> 8) % 6]
+                                          : (seed >> 16);
+        }
+        run_kernel(arch, w, a->data, a->len, extra);
+        g_byte_array_unref(a);
+    }
+}
+
+static void test_mutations(void)
+{
+    GByteArray *a;
+    Seg s[2] = { { 1, 0, VIRT_RAM, 0x1000, 0x2000 },
+                 { 1, 0x100, VIRT_RAM + 0x4000, 0x100, 0x1000 } };
+    Seg m = { 1, 0, 0x100000, 0x1000, 0x2000 };
+
+    a = arm64_image(0, 1 * MiB);
+    run_mutations("aarch64", "Image", a, 64, 16, 1, NULL);
+    g_byte_array_unref(a);
+    a = elf_image(true, EM_AARCH64, VIRT_RAM, s, 2);
+    run_mutations("aarch64", "ELF64", a, 64 + 2 * 56, 24, 2, NULL);
+    g_byte_array_unref(a);
+    a = bzimage();
+    run_mutations("x86_64", "bzImage", a, 0x270, 24, 3, "-append quiet");
+    g_byte_array_unref(a);
+    a = mb_aout(0, 0x10003, 0x100000, 0x100000, 0, 0x110000, 0x100020);
+    run_mutations("x86_64", "multiboot a.out", a, 32, 16, 4, NULL);
+    g_byte_array_unref(a);
+    a = elf_image(false, EM_386, 0x100000, &m, 1);
+    put32(a->data + 0x100, MB_MAGIC);
+    put32(a->data + 0x104, 3);
+    put32(a->data + 0x108, -(MB_MAGIC + 3));
+    run_mutations("x86_64", "multiboot ELF32", a, 52 + 32, 16, 5, NULL);
+    g_byte_array_unref(a);
+}
+
 /* garbage of every kind on both boards */
 static void test_garbage(void)
 {
@@ -988,6 +1045,7 @@ int main(int argc, char **argv)
     }
     if (binary_for("aarch64") && binary_for("x86_64")) {
         g_test_add_func("/fuzz-loaders/garbage", test_garbage);
+        g_test_add_func("/fuzz-loaders/mutations", test_mutations);
     }
     ret = g_test_run();
     stop_acceptor = 1;
