@@ -20,8 +20,8 @@
 #include "smp.h"
 
 #define NCPU 4
-#define MP_ITERS 100000
-#define SB_ITERS 20000
+#define MP_ITERS 60000
+#define SB_ITERS 8000
 #define NDATA 4
 
 enum { MP_DMB, MP_RELACQ, MP_RELACQPC, MP_ADDR, MP_KINDS };
