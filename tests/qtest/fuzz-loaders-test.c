@@ -643,7 +643,7 @@ static void test_arm64_initrd_dtb(void)
             run_check("aarch64", w, args);
         }
         /* bytes flipped through the structure and strings blocks */
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < 14; i++) {
             g_autofree char *c = g_memdup2(data, dlen);
             g_autofree char *path = NULL;
             g_autofree char *w = NULL;
@@ -983,22 +983,22 @@ static void test_mutations(void)
     Seg m = { 1, 0, 0x100000, 0x1000, 0x2000 };
 
     a = arm64_image(0, 1 * MiB);
-    run_mutations("aarch64", "Image", a, 64, 16, 1, NULL);
+    run_mutations("aarch64", "Image", a, 64, 10, 1, NULL);
     g_byte_array_unref(a);
     a = elf_image(true, EM_AARCH64, VIRT_RAM, s, 2);
-    run_mutations("aarch64", "ELF64", a, 64 + 2 * 56, 24, 2, NULL);
+    run_mutations("aarch64", "ELF64", a, 64 + 2 * 56, 14, 2, NULL);
     g_byte_array_unref(a);
     a = bzimage();
-    run_mutations("x86_64", "bzImage", a, 0x270, 24, 3, "-append quiet");
+    run_mutations("x86_64", "bzImage", a, 0x270, 10, 3, "-append quiet");
     g_byte_array_unref(a);
     a = mb_aout(0, 0x10003, 0x100000, 0x100000, 0, 0x110000, 0x100020);
-    run_mutations("x86_64", "multiboot a.out", a, 32, 16, 4, NULL);
+    run_mutations("x86_64", "multiboot a.out", a, 32, 8, 4, NULL);
     g_byte_array_unref(a);
     a = elf_image(false, EM_386, 0x100000, &m, 1);
     put32(a->data + 0x100, MB_MAGIC);
     put32(a->data + 0x104, 3);
     put32(a->data + 0x108, -(MB_MAGIC + 3));
-    run_mutations("x86_64", "multiboot ELF32", a, 52 + 32, 16, 5, NULL);
+    run_mutations("x86_64", "multiboot ELF32", a, 52 + 32, 10, 5, NULL);
     g_byte_array_unref(a);
 }
 
