@@ -335,6 +335,16 @@ static void virt_fw_cfg_dma(QTestState *q, Rng *r)
     }
 }
 
+/* fw_cfg_mmio at the virt address on "-M none -m 16M" (RAM at 0) */
+static void none_fw_cfg_dma(QTestState *q, Rng *r)
+{
+    uint64_t desc = 0x1000 + (rng_below(r, (16 << 20) - 0x1010) & ~7ULL);
+    uint64_t kick = rng_below(r, 8) ? desc : rng_dma_addr(r, 0, 16 << 20);
+
+    fw_cfg_write_desc(q, r, desc, 0, 16 << 20);
+    qtest_writeq(q, VIRT_FWCFG + 16, __builtin_bswap64(kick));
+}
+
 static void pc_fw_cfg_dma(QTestState *q, Rng *r)
 {
     uint64_t desc = rng_below(r, PC_RAMSZ - 16) & ~7ULL;
@@ -521,6 +531,18 @@ static const FuzzCase cases[] = {
     { "pc/pci", "x86_64", PC,
       { { 0xcf8, 8, true } }, 1,
       { }, 0, pc_pci_extra, 3, pc_check },
+    { "none/fw_cfg_mmio", "aarch64",
+      "-m 16M -device fw_cfg_mmio,addr=0x9020000",
+      { { 0x09020000, 0x18 } }, 1,
+      { }, 0, none_fw_cfg_dma, 6, virt_fw_cfg_check },
+    { "none/pl011", "aarch64",
+      "-chardev null,id=c0 -device pl011,addr=0x9000000,chardev=c0",
+      { { 0x09000000, 0x1000 } }, 1,
+      { { 0x09000fe0, 4 }, { 0x09000fe8, 4 }, { 0x09000ff0, 4 } }, 3 },
+    { "pc/com2-4", "x86_64",
+      "-M pc -m 64M -serial null -serial null -serial null -serial null",
+      { { 0x2f8, 8, true }, { 0x3e8, 8, true }, { 0x2e8, 8, true } }, 3,
+      { }, 0 },
     { "none/isa-serial", "aarch64",
       "-chardev null,id=c0 -device isa-serial,chardev=c0",
       { { 0x3f8, 8, true } }, 1,
