@@ -162,8 +162,11 @@ PCIBus *i440fx_init(MemoryRegion *system_memory, MemoryRegion *system_io,
 
     s->bus = pci_bus_new(dev, "pci.0", pci_address_space, system_io);
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-    memory_region_add_subregion(system_io, 0xcf8, &s->conf_mem);
-    memory_region_add_subregion(system_io, 0xcfc, &s->data_mem);
+    /* the host bridge decodes CONFIG_ADDRESS/DATA itself, before the PCI
+     * bus: an I/O BAR programmed over 0xcf8 (BARs sit at priority 1) must
+     * not lock the guest out of configuration space */
+    memory_region_add_subregion_overlap(system_io, 0xcf8, &s->conf_mem, 2);
+    memory_region_add_subregion_overlap(system_io, 0xcfc, &s->data_mem, 2);
 
     {
         DeviceState *fd = qdev_new(TYPE_I440FX_PCI_DEVICE);
