@@ -586,6 +586,29 @@ static void test_rtc_century(void)
     qtest_quit(q);
 }
 
+/*
+ * Regression: an I/O BAR programmed over 0xc00-0xcff shadowed the host
+ * bridge's CONFIG_ADDRESS/DATA ports until the next reset.
+ */
+static void test_io_bar_over_cf8(void)
+{
+    QTestState *q = fuzz_init("x86_64", PC);
+
+    if (!q) {
+        return;
+    }
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 0x14));
+    qtest_outl(q, 0xcfc, 0xc01);
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 4));
+    qtest_outw(q, 0xcfc, 3);
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, TESTDEV_DEVFN, 0));
+    g_assert_cmphex(qtest_inl(q, 0xcfc), ==, 0x00051b36);
+    /* the rest of the BAR decodes */
+    qtest_outb(q, 0xc10, 0x5a);
+    g_assert_cmphex(qtest_inb(q, 0xc10), ==, 0x5a);
+    qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -596,5 +619,6 @@ int main(int argc, char **argv)
         g_free(path);
     }
     g_test_add_func("/fuzz-devices/pc/rtc-century", test_rtc_century);
+    g_test_add_func("/fuzz-devices/pc/io-bar-over-cf8", test_io_bar_over_cf8);
     return g_test_run();
 }
