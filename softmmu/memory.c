@@ -917,6 +917,8 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
         }
         ram_notify_write(mr->ram_block->offset + addr, size);
         stn_le_p(mr->ram_block->host + addr, size, data);
+        /* again once stored: code translated from the old bytes meanwhile */
+        ram_notify_write(mr->ram_block->offset + addr, size);
         return MEMTX_OK;
     }
     if (!memory_region_access_valid(mr, addr, size, true, attrs)) {

@@ -375,6 +375,9 @@ static MemTxResult as_access(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                 } else {
                     ram_notify_write(mr->ram_block->offset + xlat, l);
                     memcpy(host, buf, l);
+                    /* again after the bytes landed: a vCPU may have
+                     * translated the old bytes in between */
+                    ram_notify_write(mr->ram_block->offset + xlat, l);
                 }
             } else {
                 memcpy(buf, host, l);

@@ -52,7 +52,8 @@ bool ram_dirty_all(ram_addr_t start, ram_addr_t length, unsigned client);
  * hook is installed by TCG (NULL under KVM/qtest).
  */
 extern void (*ram_code_write_hook)(ram_addr_t start, ram_addr_t length);
-/* Called by every RAM write path before it stores. */
+/* Called by every RAM write path before it stores, and again after: a
+ * vCPU may retranslate the page between the invalidation and the store. */
 void ram_notify_write(ram_addr_t start, ram_addr_t length);
 
 #endif
