@@ -10,9 +10,13 @@
  * the smallest normal), FZ on inputs (IDC) and outputs (UFC without IXC),
  * FPProcessNaNs and the default NaN, FPToFixed saturation, round to odd.
  *
- * There is deliberately no host-FPU fast path: a kernel boot and integer
- * workloads execute almost no FP, and the softfloat call costs ~10-20 ns
- * (docs/softfloat.md), well inside the helper-call overhead.
+ * There is deliberately no host-FPU fast path.  A softfloat operation
+ * costs 10-20 ns (docs/softfloat.md); the host path it replaced needed
+ * fesetround/feclearexcept/fetestexcept around every operation and was an
+ * order of magnitude slower (a guest loop of scalar FP ops: ~19 ns per
+ * instruction now, ~215 ns before).  A fast path could only save a few ns
+ * per operation in RMode RN, and the Linux boot benchmark makes ~10^6 FP
+ * helper calls in total: nothing to gain worth a second code path.
  */
 #include "turtle/osdep.h"
 #include "target/arm/cpu.h"
