@@ -304,6 +304,12 @@ static void fw_cfg_write_desc(QTestState *q, Rng *r, uint64_t at,
     uint32_t len = rng_dma_len(r);
     uint64_t addr = rng_dma_addr(r, ram, ramsz);
 
+    if (ram && rng_below(r, 8) == 0) {
+        /* onto fw_cfg's own registers (virt: in memory space) */
+        addr = VIRT_FWCFG + rng_below(r, 0x18);
+        len = rng_below(r, 16);
+    }
+
     for (int i = 0; i < 4; i++) {
         d[i] = ctl >> (24 - 8 * i);
         d[4 + i] = len >> (24 - 8 * i);
@@ -609,6 +615,29 @@ static void test_io_bar_over_cf8(void)
     qtest_quit(q);
 }
 
+/*
+ * Regression: on virt the fw_cfg DMA register is in guest memory space, so
+ * a transfer could write it and start another transfer, without bound (a
+ * host stack overflow).  "QEMU", the signature item, read as a big-endian
+ * address is 0x51454d55: a RAM address with 512 MiB, where the descriptor
+ * "select 0, read 4 bytes into DMA address low" sits.
+ */
+static void test_fw_cfg_dma_reentry(void)
+{
+    QTestState *q = fuzz_init("aarch64", "-M virt -m 512M");
+    static const uint8_t desc[16] = {
+        0, 0, 0, 0x0a,  0, 0, 0, 4,  0, 0, 0, 0, 0x09, 0x02, 0x00, 0x14,
+    };
+
+    if (!q) {
+        return;
+    }
+    qtest_memwrite(q, 0x51454d55, desc, sizeof(desc));
+    qtest_writeq(q, VIRT_FWCFG + 16, __builtin_bswap64(0x51454d55));
+    virt_fw_cfg_check(q);
+    qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -620,5 +649,7 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/fuzz-devices/pc/rtc-century", test_rtc_century);
     g_test_add_func("/fuzz-devices/pc/io-bar-over-cf8", test_io_bar_over_cf8);
+    g_test_add_func("/fuzz-devices/virt/fw_cfg-dma-reentry",
+                    test_fw_cfg_dma_reentry);
     return g_test_run();
 }
