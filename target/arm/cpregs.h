@@ -27,7 +27,9 @@
 /* type */
 #define ARM_CP_CONST      (1u << 0)   /* reads resetvalue, writes ignored */
 #define ARM_CP_NOP        (1u << 1)   /* no effect at all */
-#define ARM_CP_EXIT_TB    (1u << 2)   /* a write ends the TB */
+/* a write ends the TB and recomputes env->hflags: every register that
+ * feeds the TB flags (arm_compute_hflags) must have EXIT_TB or EXIT_LOOP */
+#define ARM_CP_EXIT_TB    (1u << 2)
 #define ARM_CP_IO         (1u << 3)   /* readfn/writefn take the BQL */
 #define ARM_CP_FPU        (1u << 4)   /* subject to the FP access trap */
 #define ARM_CP_NZCV       (1u << 5)

@@ -54,6 +54,7 @@ void pstate_write(CPUARMState *env, uint32_t val)
     env->il = !!(val & PSTATE_IL);
     env->ss = !!(val & PSTATE_SS);
     arm_load_sp(env);
+    arm_rebuild_hflags(env);
 }
 
 int arm_mmu_idx_el(CPUARMState *env, int el)
@@ -75,6 +76,35 @@ int arm_mmu_idx_el(CPUARMState *env, int el)
 int arm_mmu_idx(CPUARMState *env)
 {
     return arm_mmu_idx_el(env, env->el);
+}
+
+/* ---- TB flags ---- */
+
+bool arm_check_hflags;
+
+uint32_t arm_compute_hflags(CPUARMState *env)
+{
+    int el = env->el;
+    uint64_t sctlr = env->cp15.sctlr[arm_regime_el(env)];
+    int unpriv = el == 1 ? arm_mmu_idx_el(env, 0) : arm_mmu_idx(env);
+    int fpel = fp_exception_el(env);
+    uint32_t f = 0;
+
+    f |= el << TBFLAG_EL_SHIFT;
+    f |= arm_mmu_idx(env) << TBFLAG_MMUIDX_SHIFT;
+    f |= env->spsel ? TBFLAG_SPSEL : 0;
+    f |= fpel ? 0 : TBFLAG_FPEN;
+    f |= fpel << TBFLAG_FP_TRAP_EL_SHIFT;
+    f |= (sctlr & SCTLR_A) ? TBFLAG_ALIGN : 0;
+    f |= env->il ? TBFLAG_IL : 0;
+    f |= unpriv << TBFLAG_UNPRIV_IDX_SHIFT;
+    if (el == 0) {
+        f |= (env->cp15.sctlr[1] & SCTLR_UMA) ? TBFLAG_UMA : 0;
+    }
+    if (el <= 1) {
+        f |= ((env->cp15.tcr[1] >> 37) & 3) << TBFLAG_TBI_SHIFT;
+    }
+    return f;
 }
 
 /* ---- CPUClass hooks ---- */
@@ -244,6 +274,7 @@ static void arm_cpu_reset(DeviceState *dev)
 
     arm_gt_reset(cpu);
     env->ttb_slot_valid = 1;             /* slot 0: TTBRs 0, 0 */
+    arm_rebuild_hflags(env);
     tlb_flush(cs);                       /* no-op before TCG set-up */
 }
 
@@ -328,7 +359,7 @@ void arm_cpu_set_irq(void *opaque, int irq, int level)
 
 static int arm_cpu_mmu_index(CPUState *cs, bool ifetch)
 {
-    return arm_mmu_idx(&ARM_CPU(cs)->env);
+    return (ARM_CPU(cs)->env.hflags >> TBFLAG_MMUIDX_SHIFT) & 15;
 }
 
 static const TCGCPUOps arm_tcg_ops = {

@@ -243,6 +243,16 @@ typedef struct CPUArchState {
     uint32_t ttb_slot;           /* current slot */
     uint32_t ttb_slot_next;      /* next one to recycle */
 
+    /*
+     * The TB flags (TBFLAG_*, which include the current MMU index) for the
+     * current state, so the TB lookup of every indirect branch is a load.
+     * Derived from el, spsel, pan, il, ttb_slot, SCTLR_EL1/2/3, TCR_EL1,
+     * CPACR_EL1, HCR_EL2 and CPTR_EL2: whatever changes one of them calls
+     * arm_rebuild_hflags() before the next TB lookup.  Not migrated
+     * (post_load recomputes it).
+     */
+    uint32_t hflags;
+
     /* the exception being delivered */
     struct {
         uint32_t syndrome;
@@ -386,6 +396,21 @@ int arm_mmu_idx_el(CPUARMState *env, int el);
 #define TBFLAG_FP_TRAP_EL_SHIFT 14       /* 2 bits */
 #define TBFLAG_UMA          (1u << 16)
 #define TBFLAG_TBI_SHIFT    17           /* 2 bits: TCR_EL1.TBI1:TBI0 */
+
+/* The TB flags of the current state, computed from scratch */
+uint32_t arm_compute_hflags(CPUARMState *env);
+
+/* Recompute env->hflags: after any change to an input of the TB flags */
+static inline void arm_rebuild_hflags(CPUARMState *env)
+{
+    env->hflags = arm_compute_hflags(env);
+}
+
+/*
+ * TURTLE_CHECK_HFLAGS=1 in the environment: every TB lookup recomputes
+ * the flags and aborts if env->hflags is stale (an update point missed).
+ */
+extern bool arm_check_hflags;
 
 /* ---- cpu.c ---- */
 void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el);

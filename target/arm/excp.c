@@ -161,6 +161,7 @@ void arm_cpu_do_interrupt(CPUState *cs)
     arm_load_sp(env);
     env->exclusive_addr = -1;
     env->pc = env->cp15.vbar[target_el] + offset;
+    arm_rebuild_hflags(env);
     cs->exception_index = -1;
 }
 
@@ -249,6 +250,7 @@ void HELPER(exception_return)(CPUARMState *env)
         env->daif = spsr & PSTATE_DAIF;
         env->il = 1;
         env->pc = new_pc;
+        arm_rebuild_hflags(env);
         tlog_mask(CPU_LOG_INT, "Illegal exception return from EL%d to "
                   "0x%" PRIx64 "\n", cur_el, new_pc);
         return;
@@ -257,6 +259,7 @@ void HELPER(exception_return)(CPUARMState *env)
     if (!arm_feature(env, ARM_FEATURE_PAN)) {
         env->pan = 0;
     }
+    arm_rebuild_hflags(env);
     env->pc = new_pc;
     tlog_mask(CPU_LOG_INT, "Exception return from EL%d to EL%d PC 0x%"
               PRIx64 "\n", cur_el, new_el, new_pc);
@@ -283,6 +286,7 @@ void HELPER(msr_i_pstate)(CPUARMState *env, uint32_t op, uint32_t imm)
     default:
         break;
     }
+    arm_rebuild_hflags(env);
 }
 
 /* ---- WFI, HVC/SMC ---- */
@@ -347,6 +351,12 @@ void HELPER(psci_call)(CPUARMState *env, uint32_t is_smc, uint32_t imm)
     }
     raise_exception(env, EXCP_UDEF, syn_uncategorized(),
                     exception_target_el(env));
+}
+
+/* after an MSR to a register that feeds the TB flags (ARM_CP_EXIT_*) */
+void HELPER(rebuild_hflags)(CPUARMState *env)
+{
+    arm_rebuild_hflags(env);
 }
 
 void HELPER(semihosting)(CPUARMState *env)

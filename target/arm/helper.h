@@ -8,6 +8,7 @@ DEF_HELPER_1(exception_return, void, env)
 DEF_HELPER_3(psci_call, void, env, i32, i32)
 DEF_HELPER_1(semihosting, void, env)
 DEF_HELPER_3(msr_i_pstate, void, env, i32, i32)
+DEF_HELPER_FLAGS_1(rebuild_hflags, TCG_CALL_NO_RWG, void, env)
 
 DEF_HELPER_2(get_cp_reg64, i64, env, cptr)
 DEF_HELPER_3(set_cp_reg64, void, env, cptr, i64)

@@ -22,6 +22,7 @@ static int arm_cpu_post_load(void *opaque, int version_id)
     ARMCPU *cpu = opaque;
 
     arm_load_sp(&cpu->env);
+    arm_rebuild_hflags(&cpu->env);
     tlb_flush(CPU(cpu));
     for (int i = 0; i < NUM_GTIMERS; i++) {
         arm_gt_recalc(cpu, i);

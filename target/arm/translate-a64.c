@@ -74,7 +74,9 @@ void arm_tcg_initialize(void)
         "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
         "x29", "lr", "sp",
     };
+    const char *check = getenv("TURTLE_CHECK_HFLAGS");
 
+    arm_check_hflags = check && *check && strcmp(check, "0") != 0;
     for (int i = 0; i < 32; i++) {
         cpu_X[i] = tcg_global_mem_new_i64(tcg_env,
                                           offsetof(CPUARMState, xregs[i]),
@@ -95,33 +97,29 @@ void arm_tcg_initialize(void)
 
 /* ---- TB state ---- */
 
+/* TURTLE_CHECK_HFLAGS=1: the cached flags must match a recomputation */
+static void __attribute__((noinline)) arm_hflags_check(CPUARMState *env)
+{
+    uint32_t want = arm_compute_hflags(env);
+
+    if (env->hflags != want) {
+        fprintf(stderr, "turtle: stale TB flags at pc 0x%" PRIx64 " EL%d: "
+                "cached 0x%x, state says 0x%x\n", env->pc, env->el,
+                env->hflags, want);
+        abort();
+    }
+}
+
+/* Called for every TB lookup (each indirect branch): keep it to loads */
 void arm_get_tb_cpu_state(CPUARMState *env, vaddr *pc, uint64_t *cs_base,
                           uint32_t *flags)
 {
-    int el = env->el;
-    int regime = el == 0 ? 1 : el;
-    uint64_t sctlr = env->cp15.sctlr[regime];
-    uint32_t f = 0;
-    int unpriv = el == 1 ? arm_mmu_idx_el(env, 0) : arm_mmu_idx(env);
-    int fpel = fp_exception_el(env);
-
-    f |= el << TBFLAG_EL_SHIFT;
-    f |= arm_mmu_idx(env) << TBFLAG_MMUIDX_SHIFT;
-    f |= env->spsel ? TBFLAG_SPSEL : 0;
-    f |= fpel ? 0 : TBFLAG_FPEN;
-    f |= fpel << TBFLAG_FP_TRAP_EL_SHIFT;
-    f |= (sctlr & SCTLR_A) ? TBFLAG_ALIGN : 0;
-    f |= env->il ? TBFLAG_IL : 0;
-    f |= unpriv << TBFLAG_UNPRIV_IDX_SHIFT;
-    if (el == 0) {
-        f |= (env->cp15.sctlr[1] & SCTLR_UMA) ? TBFLAG_UMA : 0;
-    }
-    if (el <= 1) {
-        f |= ((env->cp15.tcr[1] >> 37) & 3) << TBFLAG_TBI_SHIFT;
-    }
     *pc = env->pc;
     *cs_base = 0;
-    *flags = f;
+    *flags = env->hflags;
+    if (unlikely(arm_check_hflags)) {
+        arm_hflags_check(env);
+    }
 }
 
 void arm_restore_state_to_opc(CPUState *cs, const TranslationBlock *tb,
@@ -774,6 +772,10 @@ static bool handle_sys(DisasContext *s, bool isread, int op0, int op1,
         tcg_gen_st32_i64(v, tcg_env, ri->fieldoffset);
     } else {
         tcg_gen_st_i64(t, tcg_env, ri->fieldoffset);
+    }
+    if (ri->type & (ARM_CP_EXIT_LOOP | ARM_CP_EXIT_TB)) {
+        /* SCTLR, TCR, TTBR (the TLB slot), CPACR, HCR, CPTR, SPSel, PAN */
+        gen_helper_rebuild_hflags(tcg_env);
     }
     if (ri->type & (ARM_CP_EXIT_LOOP | ARM_CP_IO)) {
         s->base.is_jmp = DISAS_UPDATE_EXIT;
