@@ -291,6 +291,41 @@ bool load_elf_buffer(AddressSpace *as, const uint8_t *d, size_t size,
         return false;
     }
 
+    /*
+     * Overlapping segments: loading (and every reset) writes each one in
+     * full, so 65535 program headers over the same 64 MiB are 4 TiB of
+     * stores.  More bytes than the span they cover means an overlap.
+     */
+    {
+        uint64_t sum = 0, lo = UINT64_MAX, hi = 0;
+
+        for (unsigned i = 0; i < phnum; i++) {
+            ElfPhdr ph;
+            uint64_t addr;
+
+            if (!elf_read_phdr(d, size, is64, phoff, phentsize, i, &ph)) {
+                break;                  /* reported below */
+            }
+            if (ph.type != PT_LOAD || ph.memsz == 0) {
+                continue;
+            }
+            addr = use_paddr ? ph.paddr : ph.vaddr;
+            if (translate) {
+                addr = translate(opaque, addr);
+            }
+            if (addr + ph.memsz < addr) {
+                break;                  /* reported below */
+            }
+            lo = MIN(lo, addr);
+            hi = MAX(hi, addr + ph.memsz);
+            sum += ph.memsz;
+            if (sum < ph.memsz || sum > hi - lo) {
+                error_setg(errp, "ELF segments overlap (segment %u)", i);
+                return false;
+            }
+        }
+    }
+
     for (unsigned i = 0; i < phnum; i++) {
         ElfPhdr ph;
         uint64_t addr;
