@@ -551,6 +551,22 @@ static void test_arm64_elf(void)
             g_byte_array_unref(a);
             g_free(many);
         }
+        /* regression: 65535 x the whole RAM was 4 TiB of stores (a hang) */
+        {
+            Seg *many = g_new(Seg, 65535);
+            GByteArray *a;
+            int st;
+
+            for (int i = 0; i < 65535; i++) {
+                many[i] = (Seg) { 1, 0, VIRT_RAM, 0, 64 * MiB };
+            }
+            a = elf_image(true, EM_AARCH64, VIRT_RAM, many, 65535);
+            st = run_kernel("aarch64", "65535 segments over all RAM", a->data,
+                            a->len, NULL);
+            g_assert_cmpint(st, ==, 1);
+            g_byte_array_unref(a);
+            g_free(many);
+        }
         {
             GByteArray *a = elf_image(true, EM_AARCH64, VIRT_RAM, &s, 1);
 
