@@ -47,10 +47,20 @@ static bool arm_boot_gunzip(const char *name, const uint8_t *in, size_t len,
                             Error **errp)
 {
     z_stream zs = { 0 };
-    size_t cap = MIN((uint64_t)len * 4 + 1024 * 1024, limit);
-    uint8_t *buf = g_malloc(cap);
+    size_t cap;
+    uint8_t *buf;
     int ret;
 
+    /* no arm64 kernel comes near 1 GiB: a bigger result is a gzip bomb,
+     * and host memory must not run out (g_realloc would abort) */
+    limit = MIN(limit, (uint64_t)1 * GiB);
+    cap = MIN((uint64_t)len * 4 + 1024 * 1024, limit);
+    buf = g_try_malloc(cap);
+    if (!buf) {
+        error_setg(errp, "'%s': cannot allocate %zu bytes to decompress it",
+                   name, cap);
+        return false;
+    }
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
         error_setg(errp, "'%s': cannot start decompression", name);
         g_free(buf);
@@ -77,11 +87,19 @@ static bool arm_boot_gunzip(const char *name, const uint8_t *in, size_t len,
         if (zs.avail_out == 0) {
             if (cap >= limit) {
                 error_setg(errp, "'%s': decompressed kernel is larger than "
-                           "RAM (%" PRIu64 " bytes)", name, limit);
+                           "RAM or 1 GiB (%" PRIu64 " bytes)", name, limit);
                 goto fail;
             }
+            uint8_t *bigger;
+
             cap = MIN((uint64_t)cap * 2, limit);
-            buf = g_realloc(buf, cap);
+            bigger = g_try_realloc(buf, cap);
+            if (!bigger) {
+                error_setg(errp, "'%s': cannot allocate %zu bytes to "
+                           "decompress it", name, cap);
+                goto fail;
+            }
+            buf = bigger;
         }
     }
     *out_len = zs.total_out;
