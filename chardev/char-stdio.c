@@ -147,6 +147,11 @@ static void stdio_term_raw(bool allow_signals)
     tcsetattr(0, TCSANOW, &tio);
 }
 
+static void stdio_in_closed(Chardev *chr)
+{
+    qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
+}
+
 static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
                            Error **errp)
 {
@@ -167,6 +172,9 @@ static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
     chr->filename = g_strdup("stdio");
     /* a closed stdin (started with 0<&-) gives no input, not a busy loop */
     fd_chr_attach(chr, fcntl(0, F_GETFL) < 0 ? -1 : 0, 1, false);
+    /* end of input is the peer going away: serial ports ignore it, a
+     * qtest driver on stdio uses it to end the run */
+    FD_CHARDEV(chr)->in_closed = stdio_in_closed;
     return true;
 }
 
