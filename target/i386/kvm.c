@@ -273,7 +273,8 @@ static void kvm_gsi_line(void *opaque, int n, int level)
 static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
                                     Error **errp)
 {
-    qemu_irq *lines;
+    /* the lines live as long as the machine: kept here, not leaked */
+    static qemu_irq *lines;
 
     if (!kvm_irqchip_in_kernel()) {
         return true;
@@ -282,7 +283,9 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
         return false;
     }
     kvm_x86_map_msi_window(get_system_memory());
-    lines = qemu_allocate_irqs(kvm_gsi_line, NULL, X86_GSI_NUM);
+    if (!lines) {
+        lines = qemu_allocate_irqs(kvm_gsi_line, NULL, X86_GSI_NUM);
+    }
     if (x86_gsi_attach_irqchip) {
         x86_gsi_attach_irqchip(gsi, lines, X86_GSI_NUM);
     }

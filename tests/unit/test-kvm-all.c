@@ -222,6 +222,12 @@ static void test_memory_slots(void)
                             0x800);
     memory_listener_unregister(&s->listener);
     address_space_destroy(&as);
+    memory_region_finalize(&odd);
+    memory_region_finalize(&hole);
+    memory_region_finalize(&io);
+    memory_region_finalize(&ram);
+    memory_region_finalize(&rom);
+    memory_region_finalize(&root);
     vm_free(s);
 }
 

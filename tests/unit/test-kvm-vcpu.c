@@ -531,8 +531,8 @@ static void test_exit_dispatch(void)
     run->exit_reason = 9999;
     g_assert_cmpint(kvm_handle_exit(cs, run), ==, -1);
 
-    memory_region_del_subregion(get_system_io(), &port);
-    memory_region_del_subregion(get_system_memory(), &mmio);
+    memory_region_finalize(&port);    /* also unmaps it */
+    memory_region_finalize(&mmio);
     kvm_destroy_vcpu(cs);
     vm_free(s);
 }
@@ -607,7 +607,7 @@ static void test_run_loop(void)
     g_assert_cmpint(r, ==, -1);
     g_assert_true(cs->stop);
 
-    memory_region_del_subregion(get_system_io(), &port);
+    memory_region_finalize(&port);
     kvm_destroy_vcpu(cs);
     vm_free(s);
 }
@@ -696,7 +696,7 @@ static void test_guest_debug(void)
     g_assert_cmpint(kvm_arch_remove_breakpoint(cs, 0, 0x100010, 1), ==,
                     -ENOENT);
 
-    memory_region_del_subregion(get_system_memory(), &ram);
+    memory_region_finalize(&ram);
     kvm_destroy_vcpu(cs);
     vm_free(s);
 }
@@ -756,7 +756,7 @@ static void test_phys_page_debug(void)
     g_assert_cmphex(cc->get_phys_page_debug(cs, 0x803000), ==, 0x777000);
     g_assert_cmphex(cc->get_phys_page_debug(cs, 0xc00000), ==, (hwaddr)-1);
 
-    memory_region_del_subregion(get_system_memory(), &ram);
+    memory_region_finalize(&ram);
 }
 
 int main(int argc, char **argv)
