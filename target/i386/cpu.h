@@ -321,6 +321,9 @@ typedef struct X86CPU {
     CPUNegativeOffsetState neg;
     CPUX86State env;
     uint32_t apic_id;
+    /* the local APIC device, set by the board (hw/intc/apic.h); NULL:
+     * no APIC (a board without one, or -cpu ...,-apic) */
+    DeviceState *apic;
     X86FeatureRequest req;
     bool cpuid_ready;             /* env.cpuid built */
     /* KVM guest debug (target/i386/kvm.c): breakpoint generation applied
