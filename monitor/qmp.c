@@ -3,7 +3,9 @@
  * A client gets the greeting, must send qmp_capabilities, then commands
  * { "execute": NAME, "arguments": {...}, "id": ANY } answered with
  * { "return": ... } or { "error": { "class": ..., "desc": ... } }.
- * Malformed input gets an error answer; it never ends the connection.
+ * Input is read by monitor/json-stream.c, which bounds each request's
+ * nesting, tokens and size: a malformed or oversized request gets one
+ * error answer (QEMU's text) and the connection goes on.
  *
  * Several QMP monitors may run at once (-qmp twice); each has its own
  * negotiation state, and a peer that connects again (socket server) gets a
@@ -16,17 +18,13 @@
 #include "turtle/osdep.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-internal.h"
+#include "monitor/json-stream.h"
 #include "chardev/char.h"
 #include "sysemu/runstate.h"
 
-#define QMP_MAX_REQUEST (1 << 20)
-
 typedef struct QMPMonitor {
     CharBackend chr;
-    GString *buf;          /* the request being received */
-    int depth;             /* brace/bracket depth outside strings */
-    bool in_string, escape;
-    bool too_large;        /* over QMP_MAX_REQUEST: skipping to its end */
+    JsonStream *stream;    /* the requests being received */
     bool connected;        /* a peer is there (greeted) */
     bool negotiated;
 } QMPMonitor;
@@ -220,26 +218,19 @@ static char *qmp_check_request(JsonObject *req)
     return NULL;
 }
 
-static void qmp_dispatch(QMPMonitor *mon, const char *text)
+/* One request (a complete JSON value, which we own). */
+static void qmp_dispatch(QMPMonitor *mon, JsonNode *root)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    GError *gerr = NULL;
-    JsonNode *root, *id = NULL, *exec;
+    JsonNode *id = NULL, *exec;
     JsonObject *req, *args = NULL;
     const QMPCommand *cmd;
     const char *name;
     const char *ec = NULL;
     g_autofree char *ed = NULL;
+    g_autoptr(JsonNode) root_ref = root;
     JsonNode *ret;
 
-    if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
-        ed = g_strdup_printf("JSON parse error, %s", gerr->message);
-        g_error_free(gerr);
-        qmp_reply(mon, NULL, NULL, "GenericError", ed);
-        return;
-    }
-    root = json_parser_get_root(parser);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!JSON_NODE_HOLDS_OBJECT(root)) {
         qmp_reply(mon, NULL, NULL, "GenericError",
                   "QMP input must be a JSON object");
         return;
@@ -327,81 +318,23 @@ static int qmp_can_read(void *opaque)
     return 4096;
 }
 
-static void qmp_reset_input(QMPMonitor *mon)
+static bool qmp_stream_emit(void *opaque, JsonNode *value, const char *err)
 {
-    g_string_truncate(mon->buf, 0);
-    mon->depth = 0;
-    mon->in_string = mon->escape = false;
-    mon->too_large = false;
-}
+    QMPMonitor *mon = opaque;
 
-static bool qmp_is_delimiter(char ch)
-{
-    return g_ascii_isspace(ch) || strchr("{}[]\",:", ch);
-}
-
-/* A complete top-level value was received. */
-static void qmp_value_done(QMPMonitor *mon)
-{
-    if (mon->too_large) {
-        qmp_reply(mon, NULL, NULL, "GenericError",
-                  "QMP input is too large (at most 1 MiB per request)");
+    if (value) {
+        qmp_dispatch(mon, value);
     } else {
-        qmp_dispatch(mon, mon->buf->str);
+        qmp_reply(mon, NULL, NULL, "GenericError", err);
     }
-    qmp_reset_input(mon);
+    return true;
 }
 
-/*
- * Split the byte stream into top-level JSON values by tracking nesting.
- * A bare scalar at the top level (123, true) ends at the next delimiter;
- * it is then refused as not being an object.  A value longer than
- * QMP_MAX_REQUEST is not kept: it is followed to its end and refused
- * with one error, and the next request is read normally.
- */
 static void qmp_read(void *opaque, const uint8_t *data, int size)
 {
     QMPMonitor *mon = opaque;
 
-    for (int i = 0; i < size; i++) {
-        char ch = data[i];
-
-        if (mon->depth == 0 && !mon->in_string &&
-            (mon->buf->len || mon->too_large) && qmp_is_delimiter(ch)) {
-            qmp_value_done(mon);    /* a pending top-level scalar ends */
-        }
-        if (mon->depth == 0 && !mon->in_string && g_ascii_isspace(ch)) {
-            continue;
-        }
-        if (mon->too_large) {
-            /* only the nesting is followed */
-        } else if (mon->buf->len >= QMP_MAX_REQUEST) {
-            mon->too_large = true;
-            g_string_truncate(mon->buf, 0);
-        } else {
-            g_string_append_c(mon->buf, ch);
-        }
-        if (mon->in_string) {
-            if (mon->escape) {
-                mon->escape = false;
-            } else if (ch == '\\') {
-                mon->escape = true;
-            } else if (ch == '"') {
-                mon->in_string = false;
-            }
-        } else if (ch == '"') {
-            mon->in_string = true;
-        } else if (ch == '{' || ch == '[') {
-            mon->depth++;
-        } else if (ch == '}' || ch == ']') {
-            mon->depth--;
-        } else if (mon->depth == 0) {
-            continue;       /* inside a top-level scalar */
-        }
-        if (mon->depth <= 0 && !mon->in_string) {
-            qmp_value_done(mon);
-        }
-    }
+    json_stream_feed(mon->stream, data, size);
 }
 
 static void qmp_greet(QMPMonitor *mon)
@@ -426,13 +359,13 @@ static void qmp_chr_event(void *opaque, ChrEvent event)
     case CHR_EVENT_OPENED:
         mon->connected = true;
         mon->negotiated = false;
-        qmp_reset_input(mon);
+        json_stream_reset(mon->stream);
         qmp_greet(mon);
         break;
     case CHR_EVENT_CLOSED:
         mon->connected = false;
         mon->negotiated = false;
-        qmp_reset_input(mon);
+        json_stream_reset(mon->stream);
         break;
     default:
         break;
@@ -447,7 +380,7 @@ bool monitor_init_qmp(Chardev *chr, Error **errp)
         g_free(mon);
         return false;
     }
-    mon->buf = g_string_new(NULL);
+    mon->stream = json_stream_new(qmp_stream_emit, mon);
     if (!qmp_monitors) {
         qmp_monitors = g_ptr_array_new();
         qemu_add_vm_change_state_handler(qmp_vm_change_state, NULL);

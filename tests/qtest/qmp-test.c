@@ -318,7 +318,8 @@ static void test_bad_input(void)
         json_object_get_object_member(json_node_get_object(a), "id"), "n"),
         0), ==, 1);
     json_node_unref(a);
-    /* over 1 MiB: refused once, whole, and the next request is read */
+    /* over the size limit: refused once, whole, and the next request is
+     * read */
     {
         GString *big = g_string_new("{\"execute\": \"query-status\", "
                                     "\"id\": \"");
@@ -326,7 +327,8 @@ static void test_bad_input(void)
             g_string_append_c(big, i % 64 == 0 ? '{' : 'x');
         }
         g_string_append(big, "\"}");
-        assert_error(qmp_cmd(&f.c, big->str), "GenericError", "too large");
+        assert_error(qmp_cmd(&f.c, big->str), "GenericError",
+                     "JSON token size limit exceeded");
         g_string_free(big, true);
     }
     /* still connected and answering */
@@ -334,6 +336,50 @@ static void test_bad_input(void)
     g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
                     ==, 7);
     json_node_unref(a);
+    fixture_end(&f);
+}
+
+/*
+ * Regression: 100,000 nested '[' (200 KB) killed turtle with SIGSEGV in a
+ * recursive JSON parser, before negotiation.  Now: one error with QEMU's
+ * text, the rest of the broken value is skipped, and the connection and
+ * the VM go on.
+ */
+static void test_deep_nesting(void)
+{
+    Fixture f = { 0 };
+    GString *s = g_string_new(NULL);
+    JsonNode *a;
+
+    fixture_start(&f, NULL);
+    for (int i = 0; i < 100000; i++) {
+        g_string_append_c(s, '[');
+    }
+    assert_error(qmp_cmd(&f.c, s->str), "GenericError",
+                 "JSON nesting depth limit exceeded");
+    /* closing them all ends the broken value: nothing more is answered
+     * for it, and the next request is read */
+    g_string_truncate(s, 0);
+    for (int i = 0; i < 100000; i++) {
+        g_string_append(s, "]");
+    }
+    g_string_append(s, "{\"execute\": \"qmp_capabilities\", \"id\": 1}");
+    a = qmp_cmd(&f.c, s->str);
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
+                    ==, 1);
+    assert_empty_return(a);
+    /* QEMU's way to start afresh: a control character */
+    g_string_truncate(s, 0);
+    for (int i = 0; i < 100000; i++) {
+        g_string_append(s, "{\"a\":");
+    }
+    assert_error(qmp_cmd(&f.c, s->str), "GenericError",
+                 "JSON nesting depth limit exceeded");
+    a = qmp_cmd(&f.c, "\x01{\"execute\": \"query-status\", \"id\": 2}");
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
+                    ==, 2);
+    json_node_unref(a);
+    g_string_free(s, true);
     fixture_end(&f);
 }
 
@@ -796,6 +842,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     g_test_add_func("/qmp/negotiation", test_negotiation);
     g_test_add_func("/qmp/bad-input", test_bad_input);
+    g_test_add_func("/qmp/deep-nesting", test_deep_nesting);
     g_test_add_func("/qmp/queries", test_queries);
     g_test_add_func("/qmp/query-cpus-fast", test_cpus_fast);
     g_test_add_func("/qmp/events", test_events);
