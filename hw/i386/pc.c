@@ -36,6 +36,7 @@
 #include "hw/rtc/mc146818.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
+#include "target/i386/cpu.h"
 
 #define PC_LOWMEM_MAX     0xe0000000ULL   /* RAM below 4G if -m < 3.5G */
 #define PC_LOWMEM_SPLIT   0xc0000000ULL   /* ... else 3 GiB */
@@ -382,6 +383,20 @@ static void pc_direct_boot_reset(void *opaque)
     x86_mptable_write(MAX(MACHINE(pcms)->smp_cpus, 1), irqs, n);
 }
 
+/*
+ * After every reset (the CPUs' included): the boot CPU starts at the
+ * direct-boot entry state the loaders described, if any.
+ */
+static void pc_machine_reset(MachineState *ms)
+{
+    const X86BootState *bs = x86_boot_state();
+    CPUState *boot_cpu = first_cpu_get();
+
+    if (bs->valid && boot_cpu) {
+        x86_cpu_apply_boot_state(X86_CPU(boot_cpu), bs);
+    }
+}
+
 /* ---- devices ---- */
 
 static void pc_serial_init(ISABus *isa)
@@ -501,6 +516,7 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
 
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->init = pc_init;
+    mc->reset = pc_machine_reset;
     mc->is_default = true;
     mc->target = "x86_64";
     mc->max_cpus = 255;

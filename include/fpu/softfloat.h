@@ -20,6 +20,17 @@ typedef uint64_t float64;
 typedef uint16_t bfloat16;      /* the top half of a float32 */
 
 /*
+ * x87 80-bit extended precision (INTERFACES.md 5): high = sign (bit 15) and
+ * biased exponent (14:0), low = the 64-bit significand with its explicit
+ * integer bit 63.  The arithmetic on it belongs to fpu/; the type is here
+ * so the x86 CPU state can hold its registers.
+ */
+typedef struct {
+    uint64_t low;
+    uint16_t high;
+} floatx80;
+
+/*
  * Rounding modes.  The first four have the values of Arm FPCR.RMode, so an
  * Arm front end can store the field as it is.
  */

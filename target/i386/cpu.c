@@ -1,8 +1,9 @@
 /*
  * x86-64 CPU object: the abstract "x86_64-cpu" type and its models
  * (qemu64, Skylake-Client, EPYC, max, host), -cpu option parsing, reset
- * (power-on state, or the pc board's direct-boot state), the register
- * dump and the gdb register view.
+ * (the power-on state; a board applies its direct-boot state afterwards
+ * with x86_cpu_apply_boot_state), the register dump and the gdb register
+ * view.
  *
  * gdb core registers (gdb's default amd64 layout, "i386:x86-64"):
  *   0-15 rax rbx rcx rdx rsi rdi rbp rsp r8-r15   (8 bytes)
@@ -13,7 +14,7 @@
 #include "turtle/osdep.h"
 #include "target/i386/cpu.h"
 #include "hw/core/boards.h"
-#include "hw/i386/x86-boot.h"
+#include "hw/i386/x86-boot.h"   /* X86BootState only */
 #include "accel/accel.h"
 #include "sysemu/cpus.h"
 #include "migration/vmstate.h"
@@ -21,12 +22,6 @@
 #ifdef CONFIG_CAPSTONE
 #include <capstone/capstone.h>
 #endif
-
-/* Defined by the pc board's loaders; absent from builds without them. */
-#pragma weak x86_boot_state
-
-#define X86_MP_STATE_RUNNABLE       0   /* = KVM_MP_STATE_RUNNABLE */
-#define X86_MP_STATE_UNINITIALIZED  1
 
 /* ---- options and CPUID ---- */
 
@@ -96,15 +91,33 @@ static void lapic_reset_page(uint8_t *regs, uint32_t apic_id, bool bsp)
     }
 }
 
-void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
-                         uint32_t apic_id)
+/* ---- RFLAGS ---- */
+
+uint64_t x86_rflags_get(const CPUX86State *env)
+{
+    uint64_t cc = env->cc_op == CC_OP_EFLAGS ? env->cc_src : 0;
+
+    return (env->rflags & ~(uint64_t)CC_MASK) | (cc & CC_MASK) | 0x2;
+}
+
+void x86_rflags_set(CPUX86State *env, uint64_t rflags)
+{
+    env->rflags = rflags | 0x2;
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = rflags & CC_MASK;
+    env->cc_dst = env->cc_src2 = 0;
+}
+
+/* ---- reset (SDM Vol. 3A 9.1.1, Table 9-1) ---- */
+
+void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp)
 {
     uint32_t data = DESC_P_MASK | DESC_S_MASK | (3u << DESC_TYPE_SHIFT);
 
     memset(env->regs, 0, sizeof(env->regs));
     env->regs[R_EDX] = sig;
     env->rip = 0xfff0;
-    env->rflags = 0x2;
+    x86_rflags_set(env, 0x2);
     for (int i = 0; i < R_NB_SEGS; i++) {
         seg_set(&env->segs[i], 0, 0, 0xffff, data);
     }
@@ -116,23 +129,28 @@ void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
     seg_set(&env->idt, 0, 0, 0xffff, 0);
     memset(env->cr, 0, sizeof(env->cr));
     env->cr[0] = CR0_CD_MASK | CR0_NW_MASK | CR0_ET_MASK;
-    env->cr8 = 0;
+    memset(env->pdptr, 0, sizeof(env->pdptr));
     env->efer = 0;
     memset(env->dr, 0, sizeof(env->dr));
     env->dr[6] = 0xffff0ff0;
     env->dr[7] = 0x400;
+    env->xcr0 = XSTATE_FP;
+    env->pkru = 0;
 
+    /* x87 as FNINIT leaves it (as KVM and QEMU reset it) */
     env->fpuc = 0x37f;
     env->fpus = 0;
-    env->fptag_abridged = 0;
+    env->fpstt = 0;
+    memset(env->fptags, 1, sizeof(env->fptags));
     env->fpop = 0;
     env->fpip = env->fpdp = 0;
+    env->fpcs = env->fpds = 0;
     memset(env->fpregs, 0, sizeof(env->fpregs));
-    memset(env->xmm, 0, sizeof(env->xmm));
+    memset(env->xmm_regs, 0, sizeof(env->xmm_regs));
     env->mxcsr = 0x1f80;
-    env->xcr0 = XSTATE_FP;
-    memset(env->xsave_buf, 0, sizeof(env->xsave_buf));
-    env->xsave_valid = false;
+    memset(env->opmask_regs, 0, sizeof(env->opmask_regs));
+    memset(env->bnd_regs, 0, sizeof(env->bnd_regs));
+    env->bndcfgu = env->bndstatus = 0;
 
     env->tsc = 0;
     env->tsc_adjust = 0;
@@ -145,6 +163,11 @@ void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
                      (bsp ? MSR_IA32_APICBASE_BSP : 0);
     env->misc_enable = MSR_IA32_MISC_ENABLE_DEFAULT;
     env->feature_control = 0;
+    env->spec_ctrl = 0;
+    env->mtrr_deftype = 0;
+    memset(env->mtrr_fixed, 0, sizeof(env->mtrr_fixed));
+    memset(env->mtrr_var_base, 0, sizeof(env->mtrr_var_base));
+    memset(env->mtrr_var_mask, 0, sizeof(env->mtrr_var_mask));
     env->vm_hsave = 0;
 
     env->exception_nr = -1;
@@ -157,20 +180,18 @@ void x86_cpu_reset_state(CPUX86State *env, uint32_t sig, bool bsp,
     env->nmi_injected = env->nmi_pending = env->nmi_masked = false;
     env->smm = env->smm_inside_nmi = env->smm_latched_init = false;
     env->sipi_vector = 0;
-    env->mp_state = bsp ? X86_MP_STATE_RUNNABLE
-                        : X86_MP_STATE_UNINITIALIZED;
-    lapic_reset_page(env->lapic_regs, apic_id, bsp);
-    env->lapic_valid = true;
+    env->mp_state = bsp ? X86_MP_RUNNABLE : X86_MP_WAIT_FOR_INIT;
     env->nested_state_len = 0;
 }
 
-/* The pc board's direct-boot entry state (hw/i386/x86-boot.h). */
-static void x86_cpu_apply_boot_state(CPUX86State *env, const X86BootState *bs)
+/* The board's direct-boot entry state (hw/i386/x86-boot.h). */
+void x86_cpu_apply_boot_state(X86CPU *cpu, const X86BootState *bs)
 {
     static const int segmap[X86_SEG_NUM] = {
         [X86_SEG_ES] = R_ES, [X86_SEG_CS] = R_CS, [X86_SEG_SS] = R_SS,
         [X86_SEG_DS] = R_DS, [X86_SEG_FS] = R_FS, [X86_SEG_GS] = R_GS,
     };
+    CPUX86State *env = &cpu->env;
 
     env->cr[0] = bs->cr0;
     env->cr[3] = bs->cr3;
@@ -189,24 +210,22 @@ static void x86_cpu_apply_boot_state(CPUX86State *env, const X86BootState *bs)
     memset(env->regs, 0, sizeof(env->regs));
     env->rip = bs->rip;
     env->regs[R_ESP] = bs->rsp;
-    env->rflags = bs->rflags | 0x2;
+    x86_rflags_set(env, bs->rflags);
     env->regs[R_EAX] = bs->rax;
     env->regs[R_EBX] = bs->rbx;
     env->regs[R_ESI] = bs->rsi;
+    env->mp_state = X86_MP_RUNNABLE;
 }
 
 static void x86_cpu_reset(DeviceState *dev)
 {
     X86CPU *cpu = X86_CPU(dev);
     CPUState *cs = CPU(dev);
-    CPUX86State *env = &cpu->env;
     bool bsp = cs->cpu_index == 0;
 
-    x86_cpu_reset_state(env, cpuid_1_eax(cpu), bsp, cpu->apic_id);
-    if (bsp && x86_boot_state && x86_boot_state()->valid) {
-        x86_cpu_apply_boot_state(env, x86_boot_state());
-    }
-    /* APs wait for INIT/SIPI through env->mp_state (KVM: in the kernel) */
+    x86_cpu_reset_state(&cpu->env, cpuid_1_eax(cpu), bsp);
+    lapic_reset_page(cpu->kvm_lapic, cpu->apic_id, bsp);
+    /* APs wait for INIT/SIPI (env.mp_state; KVM: in the kernel) */
 }
 
 /* ---- CPUClass hooks ---- */
@@ -331,7 +350,7 @@ static void x86_cpu_dump_state(CPUState *cs, FILE *f, int flags)
     static const int order[16] = { 0, 3, 1, 2, 6, 7, 5, 4,
                                    8, 9, 10, 11, 12, 13, 14, 15 };
     CPUX86State *env = &X86_CPU(cs)->env;
-    uint64_t fl = env->rflags;
+    uint64_t fl = x86_rflags_get(env);
 
     for (int i = 0; i < 16; i++) {
         fprintf(f, "%-3s=%016" PRIx64 "%s", gpr[order[i]],
@@ -359,9 +378,8 @@ static void x86_cpu_dump_state(CPUState *cs, FILE *f, int flags)
     }
     fprintf(f, "\nDR6=%016" PRIx64 " DR7=%016" PRIx64 "\n", env->dr[6],
             env->dr[7]);
-    fprintf(f, "EFER=%016" PRIx64 " APIC_BASE=%016" PRIx64 " CR8=%" PRIx64
-            " XCR0=%" PRIx64 "\n", env->efer, env->apic_base, env->cr8,
-            env->xcr0);
+    fprintf(f, "EFER=%016" PRIx64 " APIC_BASE=%016" PRIx64 " XCR0=%" PRIx64
+            " PKRU=%08x\n", env->efer, env->apic_base, env->xcr0, env->pkru);
     if (env->exception_nr >= 0 || env->interrupt_injected >= 0 ||
         env->nmi_pending || env->nmi_injected) {
         fprintf(f, "EXC=%d%s INTR=%d NMI=%s%s\n", env->exception_nr,
@@ -371,20 +389,20 @@ static void x86_cpu_dump_state(CPUState *cs, FILE *f, int flags)
     }
     if (flags & CPU_DUMP_FPU) {
         fprintf(f, "FCW=%04x FSW=%04x FTW=%02x MXCSR=%08x\n", env->fpuc,
-                env->fpus, env->fptag_abridged, env->mxcsr);
+                x86_fpu_status_word(env), x86_fpu_abridged_tags(env),
+                env->mxcsr);
         for (int i = 0; i < 8; i++) {
-            uint64_t mant;
-            uint16_t exp;
+            const floatx80 *r = &env->fpregs[(env->fpstt + i) & 7];
 
-            memcpy(&mant, env->fpregs[i], 8);
-            memcpy(&exp, env->fpregs[i] + 8, 2);
-            fprintf(f, "FPR%d=%016" PRIx64 " %04x%s", i, mant, exp,
+            fprintf(f, "ST%d=%016" PRIx64 " %04x%s", i, r->low, r->high,
                     i % 4 == 3 ? "\n" : " ");
         }
         for (int i = 0; i < 16; i++) {
-            fprintf(f, "XMM%02d=%016" PRIx64 "%016" PRIx64 "%s", i,
-                    env->xmm[i].q[1], env->xmm[i].q[0],
-                    i % 2 ? "\n" : " ");
+            const X86ZMMReg *r = &env->xmm_regs[i];
+
+            fprintf(f, "YMM%02d=%016" PRIx64 " %016" PRIx64 " %016" PRIx64
+                    " %016" PRIx64 "\n", i, r->q[3], r->q[2], r->q[1],
+                    r->q[0]);
         }
     }
 }
@@ -395,17 +413,6 @@ static const int gdb_gpr[16] = {
     R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
 };
 static const int gdb_seg[6] = { R_CS, R_SS, R_DS, R_ES, R_FS, R_GS };
-
-static uint32_t fp_full_tag(const CPUX86State *env)
-{
-    uint32_t tag = 0;
-
-    for (int i = 0; i < 8; i++) {
-        /* abridged: 1 = valid; full: 00 valid, 11 empty */
-        tag |= (env->fptag_abridged & (1u << i) ? 0u : 3u) << (2 * i);
-    }
-    return tag;
-}
 
 static int x86_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
 {
@@ -421,16 +428,25 @@ static int x86_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
         return 8;
     }
     if (n >= 24 && n < 32) {
-        g_byte_array_append(buf, env->fpregs[n - 24], 10);
+        const floatx80 *r = &env->fpregs[(env->fpstt + n - 24) & 7];
+        uint8_t b[10];
+
+        st64_le_p(b, r->low);
+        st16_le_p(b + 8, r->high);
+        g_byte_array_append(buf, b, 10);
         return 10;
     }
     if (n >= 40 && n < 56) {
-        g_byte_array_append(buf, env->xmm[n - 40].b, 16);
+        uint8_t b[16];
+
+        st64_le_p(b, env->xmm_regs[n - 40].q[0]);
+        st64_le_p(b + 8, env->xmm_regs[n - 40].q[1]);
+        g_byte_array_append(buf, b, 16);
         return 16;
     }
     switch (n) {
     case 17:
-        v32 = env->rflags;
+        v32 = x86_rflags_get(env);
         break;
     case 18 ... 23:
         v32 = env->segs[gdb_seg[n - 18]].selector;
@@ -439,23 +455,25 @@ static int x86_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
         v32 = env->fpuc;
         break;
     case 33:
-        v32 = env->fpus;
+        v32 = x86_fpu_status_word(env);
         break;
     case 34:
-        v32 = fp_full_tag(env);
+        v32 = x86_fpu_tag_word(env);
+        break;
+    case 35:
+        v32 = env->fpcs;
         break;
     case 36:
         v32 = env->fpip;
+        break;
+    case 37:
+        v32 = env->fpds;
         break;
     case 38:
         v32 = env->fpdp;
         break;
     case 39:
         v32 = env->fpop;
-        break;
-    case 35:
-    case 37:
-        v32 = 0;
         break;
     case 56:
         v32 = env->mxcsr;
@@ -481,11 +499,15 @@ static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
         return 8;
     }
     if (n >= 24 && n < 32) {
-        memcpy(env->fpregs[n - 24], buf, 10);
+        floatx80 *r = &env->fpregs[(env->fpstt + n - 24) & 7];
+
+        r->low = ld64_le_p(buf);
+        r->high = ld16_le_p(buf + 8);
         return 10;
     }
     if (n >= 40 && n < 56) {
-        memcpy(env->xmm[n - 40].b, buf, 16);
+        env->xmm_regs[n - 40].q[0] = ld64_le_p(buf);
+        env->xmm_regs[n - 40].q[1] = ld64_le_p(buf + 8);
         return 16;
     }
     if (n > 56) {
@@ -494,22 +516,39 @@ static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
     memcpy(&v32, buf, 4);
     switch (n) {
     case 17:
-        env->rflags = v32 | 0x2;
+        x86_rflags_set(env, v32);
         break;
     case 32:
         env->fpuc = v32;
         break;
     case 33:
-        env->fpus = v32;
+        x86_fpu_set_status_word(env, v32);
+        break;
+    case 34:
+        for (int i = 0; i < 8; i++) {
+            env->fptags[i] = ((v32 >> (2 * i)) & 3) == 3;
+        }
+        break;
+    case 35:
+        env->fpcs = v32;
+        break;
+    case 36:
+        env->fpip = v32;
+        break;
+    case 37:
+        env->fpds = v32;
+        break;
+    case 38:
+        env->fpdp = v32;
         break;
     case 39:
-        env->fpop = v32;
+        env->fpop = v32 & 0x7ff;
         break;
     case 56:
         env->mxcsr = v32;
         break;
     default:
-        break;      /* selectors, tags, FPU pointers: read-only here */
+        break;      /* selectors: read-only here */
     }
     return 4;
 }
@@ -525,6 +564,38 @@ static const VMStateDescription vmstate_segment = {
         VMSTATE_UINT64(base, SegmentCache),
         VMSTATE_UINT32(limit, SegmentCache),
         VMSTATE_UINT32(flags, SegmentCache),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_floatx80 = {
+    .name = "x86-floatx80",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(low, floatx80),
+        VMSTATE_UINT16(high, floatx80),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_zmm = {
+    .name = "x86-zmm",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64_ARRAY(q, X86ZMMReg, 8),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_bnd = {
+    .name = "x86-bnd",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(lb, X86BNDReg),
+        VMSTATE_UINT64(ub, X86BNDReg),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -549,7 +620,11 @@ static const VMStateDescription vmstate_x86_nested = {
 
 static int x86_cpu_pre_save(void *opaque)
 {
+    CPUX86State *env = &X86_CPU(opaque)->env;
+
     cpu_synchronize_state(CPU(opaque));
+    /* RFLAGS is saved whole: fold TCG's lazy flags in */
+    x86_rflags_set(env, x86_rflags_get(env));
     return 0;
 }
 
@@ -557,9 +632,13 @@ static int x86_cpu_post_load(void *opaque, int version_id)
 {
     CPUX86State *env = &X86_CPU(opaque)->env;
 
-    if (env->nested_state_len > X86_NESTED_STATE_MAX) {
+    if (env->nested_state_len > X86_NESTED_STATE_MAX ||
+        env->mp_state > X86_MP_SIPI_RECEIVED) {
         return -EINVAL;
     }
+    x86_rflags_set(env, env->rflags);
+    env->fpstt &= 7;
+    env->fpop &= 0x7ff;
     /* the loaded state is newer than the accelerator's copy */
     CPU(opaque)->vcpu_dirty = true;
     return 0;
@@ -568,8 +647,8 @@ static int x86_cpu_post_load(void *opaque, int version_id)
 #define ENV_U64(f) VMSTATE_UINT64(env.f, X86CPU)
 const VMStateDescription vmstate_x86_cpu = {
     .name = "x86-cpu",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .pre_save = x86_cpu_pre_save,
     .post_load = x86_cpu_post_load,
     .fields = (const VMStateField[]) {
@@ -582,24 +661,42 @@ const VMStateDescription vmstate_x86_cpu = {
         VMSTATE_STRUCT(env.gdt, X86CPU, vmstate_segment, SegmentCache),
         VMSTATE_STRUCT(env.idt, X86CPU, vmstate_segment, SegmentCache),
         VMSTATE_UINT64_ARRAY(env.cr, X86CPU, 5),
-        ENV_U64(cr8), ENV_U64(efer),
+        VMSTATE_UINT64_ARRAY(env.pdptr, X86CPU, 4),
+        ENV_U64(efer),
         VMSTATE_UINT64_ARRAY(env.dr, X86CPU, 8),
-        VMSTATE_UINT16(env.fpuc, X86CPU),
-        VMSTATE_UINT16(env.fpus, X86CPU),
-        VMSTATE_UINT16(env.fptag_abridged, X86CPU),
-        VMSTATE_UINT16(env.fpop, X86CPU),
-        ENV_U64(fpip), ENV_U64(fpdp),
-        VMSTATE_BUFFER(env.fpregs, X86CPU),
-        VMSTATE_BUFFER(env.xmm, X86CPU),
-        VMSTATE_UINT32(env.mxcsr, X86CPU),
         ENV_U64(xcr0),
-        VMSTATE_BUFFER(env.xsave_buf, X86CPU),
-        VMSTATE_BOOL(env.xsave_valid, X86CPU),
+        VMSTATE_UINT32(env.pkru, X86CPU),
+        /* x87 */
+        VMSTATE_STRUCT_ARRAY(env.fpregs, X86CPU, 8, vmstate_floatx80,
+                             floatx80),
+        VMSTATE_UINT8_ARRAY(env.fptags, X86CPU, 8),
+        VMSTATE_UINT32(env.fpstt, X86CPU),
+        VMSTATE_UINT16(env.fpus, X86CPU),
+        VMSTATE_UINT16(env.fpuc, X86CPU),
+        VMSTATE_UINT16(env.fpop, X86CPU),
+        VMSTATE_UINT16(env.fpcs, X86CPU),
+        VMSTATE_UINT16(env.fpds, X86CPU),
+        ENV_U64(fpip), ENV_U64(fpdp),
+        /* SSE/AVX/AVX-512/MPX */
+        VMSTATE_STRUCT_ARRAY(env.xmm_regs, X86CPU, 32, vmstate_zmm,
+                             X86ZMMReg),
+        VMSTATE_UINT32(env.mxcsr, X86CPU),
+        VMSTATE_UINT64_ARRAY(env.opmask_regs, X86CPU, 8),
+        VMSTATE_STRUCT_ARRAY(env.bnd_regs, X86CPU, 4, vmstate_bnd,
+                             X86BNDReg),
+        ENV_U64(bndcfgu), ENV_U64(bndstatus),
+        /* MSRs */
         ENV_U64(tsc), ENV_U64(tsc_adjust), ENV_U64(tsc_aux),
         ENV_U64(sysenter_cs), ENV_U64(sysenter_esp), ENV_U64(sysenter_eip),
         ENV_U64(star), ENV_U64(lstar), ENV_U64(cstar), ENV_U64(fmask),
         ENV_U64(kernelgsbase), ENV_U64(pat), ENV_U64(apic_base),
-        ENV_U64(misc_enable), ENV_U64(feature_control), ENV_U64(vm_hsave),
+        ENV_U64(misc_enable), ENV_U64(feature_control), ENV_U64(spec_ctrl),
+        ENV_U64(mtrr_deftype),
+        VMSTATE_UINT64_ARRAY(env.mtrr_fixed, X86CPU, MTRR_FIXED_COUNT),
+        VMSTATE_UINT64_ARRAY(env.mtrr_var_base, X86CPU, MTRR_VAR_COUNT),
+        VMSTATE_UINT64_ARRAY(env.mtrr_var_mask, X86CPU, MTRR_VAR_COUNT),
+        ENV_U64(vm_hsave),
+        /* events */
         VMSTATE_INT32(env.exception_nr, X86CPU),
         VMSTATE_BOOL(env.exception_pending, X86CPU),
         VMSTATE_BOOL(env.exception_injected, X86CPU),
@@ -616,8 +713,8 @@ const VMStateDescription vmstate_x86_cpu = {
         VMSTATE_BOOL(env.smm_latched_init, X86CPU),
         VMSTATE_UINT8(env.sipi_vector, X86CPU),
         VMSTATE_UINT32(env.mp_state, X86CPU),
-        VMSTATE_UINT8_ARRAY(env.lapic_regs, X86CPU, 1024),
-        VMSTATE_BOOL(env.lapic_valid, X86CPU),
+        /* until the APIC device exists (cpu.h) */
+        VMSTATE_UINT8_ARRAY(kvm_lapic, X86CPU, 1024),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription *const[]) {

@@ -3,13 +3,14 @@
  *
  * The CPU object ("x86_64-cpu", abstract; models "qemu64-x86_64-cpu",
  * "max-x86_64-cpu", "host-x86_64-cpu" (KVM only), "Skylake-Client-x86_64-cpu",
- * "EPYC-x86_64-cpu") is used by both accelerators: KVM copies env to and
- * from the kernel (target/i386/kvm.c), a future TCG front end runs on it.
+ * "EPYC-x86_64-cpu") is used by both accelerators: KVM converts env to and
+ * from the kernel's structures (target/i386/kvm-state.c), TCG runs on it.
  *
  * Board interface:
  *   cs->mp_affinity / cpu->apic_id: the initial APIC id (= cpu_index)
- *   reset: architectural power-on state; the boot CPU (cpu_index 0) then
- *          applies x86_boot_state() when it is valid (hw/i386/x86-boot.h)
+ *   reset: architectural power-on state (cpu_index 0 is the BSP); a board
+ *          with a direct-boot entry state applies it afterwards with
+ *          x86_cpu_apply_boot_state()
  *   -cpu NAME,+feat,-feat,feat=on|off: MachineState.cpu_options, parsed
  *          at realize (unknown feature names are an error)
  *
@@ -22,6 +23,7 @@
 
 #include "turtle/osdep.h"
 #include "hw/core/cpu.h"
+#include "fpu/softfloat.h"
 
 #define TYPE_X86_CPU "x86_64-cpu"
 #define X86_CPU_TYPE_SUFFIX "-x86_64-cpu"
@@ -104,7 +106,6 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
 #define XSTATE_ZMM_HI256 (1u << 6)
 #define XSTATE_HI16_ZMM  (1u << 7)
 #define XSTATE_PKRU    (1u << 9)
-#define X86_XSAVE_AREA_SIZE 4096     /* KVM's struct kvm_xsave region */
 #define X86_NESTED_STATE_MAX 16384
 
 typedef struct SegmentCache {
@@ -113,11 +114,6 @@ typedef struct SegmentCache {
     uint32_t limit;
     uint32_t flags;
 } SegmentCache;
-
-typedef union X86XMMReg {
-    uint64_t q[2];
-    uint8_t b[16];
-} X86XMMReg;
 
 /* ---- CPUID feature words ---- */
 typedef enum FeatureWord {
@@ -259,55 +255,138 @@ extern const X86CPUModel x86_cpu_models[];
 extern const int x86_cpu_models_count;
 
 /* ---- architectural state ---- */
+
+/* RFLAGS bits (SDM Vol. 1 3.4.3) */
+#define CC_C   0x0001u
+#define CC_P   0x0004u
+#define CC_A   0x0010u
+#define CC_Z   0x0040u
+#define CC_S   0x0080u
+#define RFLAGS_TF   0x0100u
+#define RFLAGS_DF   0x0400u
+#define CC_O   0x0800u
+#define RFLAGS_IOPL 0x3000u
+#define RFLAGS_NT   0x4000u
+#define RFLAGS_RF   0x10000u
+#define RFLAGS_VM   0x20000u
+#define RFLAGS_AC   0x40000u
+#define RFLAGS_VIF  0x80000u
+#define RFLAGS_VIP  0x100000u
+#define RFLAGS_ID   0x200000u
+/* the six arithmetic flags TCG computes lazily (cc_op & co.) */
+#define CC_MASK (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+
+/*
+ * How TCG keeps the arithmetic flags: CC_OP_EFLAGS means cc_src holds
+ * them as RFLAGS bits.  The translator adds the lazy operations (the
+ * flags of the last flag-setting instruction, from its result and
+ * operands) in target/i386/cc_helper.c; everything else sees RFLAGS
+ * through x86_rflags_get/x86_rflags_set.
+ */
+enum {
+    CC_OP_EFLAGS = 0,
+};
+
+/* MPX bound register (SDM Vol. 1 17.3) */
+typedef struct X86BNDReg {
+    uint64_t lb, ub;
+} X86BNDReg;
+
+/* One vector register: XMM (bits 127:0), YMM (255:0), ZMM (511:0). */
+typedef union X86ZMMReg {
+    uint8_t b[64];
+    uint16_t w[32];
+    uint32_t l[16];
+    uint64_t q[8];
+} X86ZMMReg;
+
+/*
+ * A vCPU's run state (SDM Vol. 3A 8.4, 10.6.1): executing, halted by HLT,
+ * an AP after RESET (it waits for INIT), after INIT (it waits for a
+ * SIPI), or with a SIPI taken but not yet started (starts at
+ * sipi_vector << 12).  Converted to KVM_MP_STATE_* only in kvm-state.c.
+ */
+typedef enum X86MPState {
+    X86_MP_RUNNABLE = 0,
+    X86_MP_HALTED = 1,
+    X86_MP_WAIT_FOR_INIT = 2,
+    X86_MP_WAIT_FOR_SIPI = 3,
+    X86_MP_SIPI_RECEIVED = 4,
+} X86MPState;
+
+#define MTRR_VAR_COUNT   8
+#define MTRR_FIXED_COUNT 11     /* 64K_00000, 16K_80000/A0000, 4K_C0000.. */
+
 typedef struct CPUX86State {
+    /* ---- integer unit ---- */
     uint64_t regs[CPU_NB_REGS];
     uint64_t rip;
+    /*
+     * RFLAGS; under TCG its CF PF AF ZF SF OF bits are stale and the
+     * current values come from cc_op/cc_dst/cc_src/cc_src2.  Read and write
+     * the whole register with x86_rflags_get/x86_rflags_set; the other bits
+     * (IF, DF, TF, IOPL...) may be used directly.
+     */
     uint64_t rflags;
+    uint32_t cc_op;
+    uint64_t cc_dst, cc_src, cc_src2;
 
-    SegmentCache segs[R_NB_SEGS];
+    /* ---- system registers ---- */
+    SegmentCache segs[R_NB_SEGS];    /* FS/GS base: the FS_BASE/GS_BASE MSRs */
     SegmentCache ldt, tr, gdt, idt;  /* gdt/idt: base and limit only */
-    uint64_t cr[5];                  /* CR0, (CR1 unused), CR2, CR3, CR4 */
-    uint64_t cr8;                    /* TPR as CR8 */
+    uint64_t cr[5];                  /* CR0, (CR1 reserved), CR2, CR3, CR4;
+                                        CR8 is the local APIC's TPR */
+    uint64_t pdptr[4];               /* PAE PDPTE registers (SDM 4.4.1) */
     uint64_t efer;
-    uint64_t dr[8];
-
-    /* x87 / SSE */
-    uint16_t fpuc, fpus, fptag_abridged;  /* FXSAVE's abridged tag */
-    uint16_t fpop;
-    uint64_t fpip, fpdp;
-    uint8_t fpregs[8][16];               /* ST0-ST7, 80 bits each */
-    X86XMMReg xmm[16];
-    uint32_t mxcsr;
+    uint64_t dr[8];                  /* DR4/DR5 are aliases, unused */
     uint64_t xcr0;
-    /* the XSAVE image (legacy + header + extended), KVM_GET/SET_XSAVE */
-    uint8_t xsave_buf[X86_XSAVE_AREA_SIZE] __attribute__((aligned(64)));
-    bool xsave_valid;                    /* xsave_buf holds live state */
+    uint32_t pkru;
 
-    /* MSRs */
+    /* ---- x87 FPU (SDM Vol. 1 8.1) ---- */
+    floatx80 fpregs[8];              /* physical R0-R7: ST(i) is
+                                        fpregs[(fpstt + i) & 7]; MMX
+                                        register i is fpregs[i].low */
+    uint8_t fptags[8];               /* 1: physical register i empty */
+    uint32_t fpstt;                  /* TOP (status word bits 13:11) */
+    uint16_t fpus;                   /* status word, TOP bits zero */
+    uint16_t fpuc;                   /* control word */
+    uint16_t fpop;                   /* last opcode (11 bits) */
+    uint16_t fpcs, fpds;             /* last instruction/operand selector */
+    uint64_t fpip, fpdp;             /* last instruction/operand offset */
+
+    /* ---- SSE, AVX, AVX-512, MPX ---- */
+    X86ZMMReg xmm_regs[32] __attribute__((aligned(64)));
+    uint32_t mxcsr;
+    uint64_t opmask_regs[8];         /* k0-k7 */
+    X86BNDReg bnd_regs[4];
+    uint64_t bndcfgu, bndstatus;
+
+    /* ---- MSRs ---- */
     uint64_t tsc, tsc_adjust, tsc_aux;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t star, lstar, cstar, fmask, kernelgsbase;
     uint64_t pat, apic_base, misc_enable, feature_control;
+    uint64_t spec_ctrl;
+    uint64_t mtrr_deftype;
+    uint64_t mtrr_fixed[MTRR_FIXED_COUNT];
+    uint64_t mtrr_var_base[MTRR_VAR_COUNT], mtrr_var_mask[MTRR_VAR_COUNT];
     uint64_t vm_hsave;
 
-    /* events (KVM_GET/SET_VCPU_EVENTS) */
+    /* ---- events: what is being delivered across a VM exit/snapshot ---- */
     int32_t exception_nr;                /* -1: none */
     bool exception_pending, exception_injected, has_error_code;
     uint32_t error_code;
     int32_t interrupt_injected;          /* vector, -1: none */
     bool soft_interrupt;
-    uint8_t interrupt_shadow;
+    uint8_t interrupt_shadow;            /* after MOV SS / STI */
     bool nmi_injected, nmi_pending, nmi_masked;
     bool smm, smm_inside_nmi, smm_latched_init;
     uint8_t sipi_vector;
-    uint32_t mp_state;                   /* KVM_MP_STATE_* */
-
-    /* local APIC (KVM_GET/SET_LAPIC register page) */
-    uint8_t lapic_regs[1024];
-    bool lapic_valid;
+    uint32_t mp_state;                   /* X86MPState */
 
     /* nested virtualization state blob (KVM_GET/SET_NESTED_STATE; a VMX
-     * one is a 128-byte header + vmcs12 + shadow vmcs12, about 8 KiB) */
+     * one is a 128-byte header + vmcs12 + shadow vmcs12, about 8 KiB);
+     * kept in KVM's format until TCG emulates SVM/VMX */
     uint8_t nested_state[X86_NESTED_STATE_MAX] __attribute__((aligned(8)));
     uint32_t nested_state_len;           /* 0: none to restore */
 
@@ -326,6 +405,13 @@ typedef struct X86CPU {
     DeviceState *apic;
     X86FeatureRequest req;
     bool cpuid_ready;             /* env.cpuid built */
+    /*
+     * The local APIC's registers (the first KiB of the APIC page, SDM
+     * Vol. 3A 10.4.1) for KVM's in-kernel APIC and snapshots, while no
+     * APIC device exists.  INTERFACES.md 3: hw/intc/apic.c replaces this,
+     * and KVM then mirrors the in-kernel APIC into that device.
+     */
+    uint8_t kvm_lapic[1024];
     /* KVM guest debug (target/i386/kvm.c): breakpoint generation applied
      * to this vCPU, single-step state applied, #BP/#DB to hand back */
     unsigned kvm_debug_gen;
@@ -341,6 +427,41 @@ typedef struct X86CPUClass {
 DECLARE_INSTANCE_CHECKER(X86CPU, X86_CPU, TYPE_X86_CPU)
 DECLARE_CLASS_CHECKERS(X86CPUClass, X86_CPU, TYPE_X86_CPU)
 
+/* RFLAGS as the architecture defines it (the lazy flags folded in). */
+uint64_t x86_rflags_get(const CPUX86State *env);
+/* Set RFLAGS (bit 1 forced on); the lazy flags start from it. */
+void x86_rflags_set(CPUX86State *env, uint64_t rflags);
+
+/* x87 status word with TOP, and the FXSAVE abridged tag byte (bit i set:
+ * physical register i is not empty). */
+uint16_t x86_fpu_status_word(const CPUX86State *env);
+void x86_fpu_set_status_word(CPUX86State *env, uint16_t fsw);
+uint8_t x86_fpu_abridged_tags(const CPUX86State *env);
+/* the full 16-bit tag word of FSTENV/FSAVE (from the register contents) */
+uint16_t x86_fpu_tag_word(const CPUX86State *env);
+void x86_fpu_set_abridged_tags(CPUX86State *env, uint8_t ftw);
+
+/*
+ * xsave.c: the FXSAVE image (512 bytes, SDM Vol. 1 10.5.1, 64-bit
+ * format: FIP/FDP 64 bits wide) and the XSAVE standard format (SDM Vol. 1
+ * 13.4-13.5: legacy region, header at 512, components at the offsets of
+ * CPUID leaf 0xD).  fmt64: the REX.W form (FIP/FDP 64 bits, no FCS/FDS),
+ * as a 64-bit kernel (KVM) saves it.  x86_xsave_put writes the components in rfbm (state of
+ * the others is left as it is in buf) and sets their XSTATE_BV bits to 1;
+ * x86_xsave_get loads the components in rfbm, in their initial state
+ * where XSTATE_BV says so.  buf must hold x86_xsave_size(rfbm) bytes.
+ */
+void x86_fxsave_put(const CPUX86State *env, uint8_t *buf, bool fmt64);
+void x86_fxsave_get(CPUX86State *env, const uint8_t *buf, bool fmt64);
+void x86_xsave_put(const CPUX86State *env, uint8_t *buf, uint64_t rfbm,
+                   bool fmt64);
+void x86_xsave_get(CPUX86State *env, const uint8_t *buf, uint64_t rfbm,
+                   bool fmt64);
+/* Offset of XSAVE component `bit` in the standard format (0: none). */
+uint32_t x86_xsave_offset(int bit);
+#define XSAVE_HDR_OFFSET 512
+#define XSAVE_LEGACY_SIZE 512
+
 /* cpu.c */
 /* The vCPU's CPUID config before host filtering (model + -cpu options). */
 bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp);
@@ -348,8 +469,13 @@ bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp);
 extern const struct VMStateDescription vmstate_x86_cpu;
 /* Build env.cpuid for TCG (no host filtering); KVM builds its own. */
 void x86_cpu_build_cpuid_plain(X86CPU *cpu);
-void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp,
-                         uint32_t apic_id);
+void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp);
+/*
+ * The board's boot entry state (hw/i386/x86-boot.h), applied by the board
+ * after the CPU's reset (MachineClass.reset) to the CPU it boots.
+ */
+struct X86BootState;
+void x86_cpu_apply_boot_state(X86CPU *cpu, const struct X86BootState *bs);
 /* Topology from the machine (-smp): threads per core, cores per package. */
 void x86_cpu_topology(unsigned smp_cpus, unsigned *threads, unsigned *cores);
 

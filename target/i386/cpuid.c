@@ -545,6 +545,16 @@ static const struct { int bit; uint32_t size, offset; } xsave_comps[] = {
     { 6, 512, 1152 }, { 7, 1024, 1664 }, { 9, 8, 2688 },
 };
 
+uint32_t x86_xsave_offset(int bit)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(xsave_comps); i++) {
+        if (xsave_comps[i].bit == bit) {
+            return xsave_comps[i].offset;
+        }
+    }
+    return 0;
+}
+
 uint64_t x86_cpuid_xcr0_mask(const FeatureWordArray f)
 {
     uint64_t m = XSTATE_FP | XSTATE_SSE;

@@ -5,6 +5,11 @@
  * in-kernel irqchip MP_STATE and LAPIC, and NESTED_STATE when the guest
  * has VMX/SVM and the host KVM_CAP_NESTED_STATE.
  *
+ * env holds the architectural state only (target/i386/cpu.h); this file
+ * converts it to and from the kernel's structures: the XSAVE standard
+ * format and the FXSAVE image through xsave.c, KVM_MP_STATE_* from
+ * X86MPState, CR8 from the local APIC's TPR.
+ *
  * Levels: KVM_PUT_RUNTIME_STATE writes what the guest changes as it runs;
  * KVM_PUT_RESET_STATE adds the TSC, MISC_ENABLE and friends, the LAPIC page,
  * the MP state and a clean nested state; KVM_PUT_FULL_STATE is all of it.
@@ -62,7 +67,7 @@ void kvm_x86_regs_to_kvm(const CPUX86State *env, struct kvm_regs *r)
     r->r14 = env->regs[R_R14];
     r->r15 = env->regs[R_R15];
     r->rip = env->rip;
-    r->rflags = env->rflags;
+    r->rflags = x86_rflags_get(env);
 }
 
 void kvm_x86_regs_from_kvm(CPUX86State *env, const struct kvm_regs *r)
@@ -84,7 +89,7 @@ void kvm_x86_regs_from_kvm(CPUX86State *env, const struct kvm_regs *r)
     env->regs[R_R14] = r->r14;
     env->regs[R_R15] = r->r15;
     env->rip = r->rip;
-    env->rflags = r->rflags;
+    x86_rflags_set(env, r->rflags);
 }
 
 void kvm_x86_sregs_to_kvm(const CPUX86State *env, struct kvm_sregs *s)
@@ -106,7 +111,6 @@ void kvm_x86_sregs_to_kvm(const CPUX86State *env, struct kvm_sregs *s)
     s->cr2 = env->cr[2];
     s->cr3 = env->cr[3];
     s->cr4 = env->cr[4];
-    s->cr8 = env->cr8;
     s->efer = env->efer;
     s->apic_base = env->apic_base;
 }
@@ -129,81 +133,102 @@ void kvm_x86_sregs_from_kvm(CPUX86State *env, const struct kvm_sregs *s)
     env->cr[2] = s->cr2;
     env->cr[3] = s->cr3;
     env->cr[4] = s->cr4;
-    env->cr8 = s->cr8;
     env->efer = s->efer;
     env->apic_base = s->apic_base;
 }
 
-/* FXSAVE legacy region <-> env (SDM Vol. 1 10.5.1) */
-void kvm_x86_xsave_decode(CPUX86State *env)
+/* CR8 is the local APIC's TPR (SDM Vol. 3A 10.8.6.1): bits 7:4 of 0x80 */
+static uint8_t lapic_tpr_get(const X86CPU *cpu)
 {
-    const uint8_t *b = env->xsave_buf;
-
-    memcpy(&env->fpuc, b + 0, 2);
-    memcpy(&env->fpus, b + 2, 2);
-    env->fptag_abridged = b[4];
-    memcpy(&env->fpop, b + 6, 2);
-    memcpy(&env->fpip, b + 8, 8);
-    memcpy(&env->fpdp, b + 16, 8);
-    memcpy(&env->mxcsr, b + 24, 4);
-    for (int i = 0; i < 8; i++) {
-        memcpy(env->fpregs[i], b + 32 + 16 * i, 16);
-    }
-    for (int i = 0; i < 16; i++) {
-        memcpy(env->xmm[i].b, b + 160 + 16 * i, 16);
-    }
+    return cpu->kvm_lapic[0x80] >> 4;
 }
 
-void kvm_x86_xsave_encode(CPUX86State *env)
+static void lapic_tpr_set(X86CPU *cpu, uint64_t cr8)
 {
-    uint8_t *b = env->xsave_buf;
-    uint64_t bv;
+    cpu->kvm_lapic[0x80] = (cr8 & 0xf) << 4;
+}
 
-    memcpy(b + 0, &env->fpuc, 2);
-    memcpy(b + 2, &env->fpus, 2);
-    b[4] = env->fptag_abridged;
-    memcpy(b + 6, &env->fpop, 2);
-    memcpy(b + 8, &env->fpip, 8);
-    memcpy(b + 16, &env->fpdp, 8);
-    memcpy(b + 24, &env->mxcsr, 4);
+void kvm_x86_cr8_from_kvm(X86CPU *cpu, uint64_t cr8)
+{
+    lapic_tpr_set(cpu, cr8);
+}
+
+/* The XSAVE components env holds and the guest's CPUID allows. */
+static uint64_t guest_xsave_components(const CPUX86State *env)
+{
+    return XSTATE_FP | XSTATE_SSE |
+           x86_cpuid_xcr0_mask(env->cpuid_cfg.features);
+}
+
+/* kvm_fpu is the FXSAVE image rearranged (64-bit format) */
+static void fpu_to_kvm(const CPUX86State *env, struct kvm_fpu *f)
+{
+    uint8_t b[XSAVE_LEGACY_SIZE];
+
+    x86_fxsave_put(env, b, true);
+    memset(f, 0, sizeof(*f));
     for (int i = 0; i < 8; i++) {
-        memcpy(b + 32 + 16 * i, env->fpregs[i], 16);
+        memcpy(f->fpr[i], b + 32 + 16 * i, 16);
     }
-    for (int i = 0; i < 16; i++) {
-        memcpy(b + 160 + 16 * i, env->xmm[i].b, 16);
+    f->fcw = ld16_le_p(b + 0);
+    f->fsw = ld16_le_p(b + 2);
+    f->ftwx = b[4];
+    f->last_opcode = ld16_le_p(b + 6);
+    f->last_ip = ld64_le_p(b + 8);
+    f->last_dp = ld64_le_p(b + 16);
+    memcpy(f->xmm, b + 160, sizeof(f->xmm));
+    f->mxcsr = ld32_le_p(b + 24);
+}
+
+static void fpu_from_kvm(CPUX86State *env, const struct kvm_fpu *f)
+{
+    uint8_t b[XSAVE_LEGACY_SIZE] = { 0 };
+
+    for (int i = 0; i < 8; i++) {
+        memcpy(b + 32 + 16 * i, f->fpr[i], 16);
     }
-    memcpy(&bv, b + 512, 8);               /* XSTATE_BV */
-    bv |= XSTATE_FP | XSTATE_SSE;
-    memcpy(b + 512, &bv, 8);
+    st16_le_p(b + 0, f->fcw);
+    st16_le_p(b + 2, f->fsw);
+    b[4] = f->ftwx;
+    st16_le_p(b + 6, f->last_opcode);
+    st64_le_p(b + 8, f->last_ip);
+    st64_le_p(b + 16, f->last_dp);
+    memcpy(b + 160, f->xmm, sizeof(f->xmm));
+    st32_le_p(b + 24, f->mxcsr);
+    x86_fxsave_get(env, b, true);
+}
+
+void kvm_x86_xsave_to_kvm(const CPUX86State *env, struct kvm_xsave *x)
+{
+    memset(x, 0, sizeof(*x));
+    x86_xsave_put(env, (uint8_t *)x->region, guest_xsave_components(env),
+                  true);
+}
+
+void kvm_x86_xsave_from_kvm(CPUX86State *env, const struct kvm_xsave *x)
+{
+    x86_xsave_get(env, (const uint8_t *)x->region,
+                  guest_xsave_components(env), true);
 }
 
 static int put_fpu(CPUState *cs, CPUX86State *env)
 {
     KVMState *s = kvm_state_global;
+    int r;
 
     if (s->xsave) {
-        struct kvm_xsave *x = g_malloc0(sizeof(*x));
-        int r;
+        struct kvm_xsave *x = g_malloc(sizeof(*x));
 
-        kvm_x86_xsave_encode(env);
-        memcpy(x->region, env->xsave_buf, sizeof(x->region));
+        kvm_x86_xsave_to_kvm(env, x);
         r = kvm_vcpu_ioctl(cs, KVM_SET_XSAVE, x);
         g_free(x);
-        return r;
     } else {
-        struct kvm_fpu f = {
-            .fcw = env->fpuc, .fsw = env->fpus, .ftwx = env->fptag_abridged,
-            .last_opcode = env->fpop, .last_ip = env->fpip,
-            .last_dp = env->fpdp, .mxcsr = env->mxcsr,
-        };
-        for (int i = 0; i < 8; i++) {
-            memcpy(f.fpr[i], env->fpregs[i], 16);
-        }
-        for (int i = 0; i < 16; i++) {
-            memcpy(f.xmm[i], env->xmm[i].b, 16);
-        }
-        return kvm_vcpu_ioctl(cs, KVM_SET_FPU, &f);
+        struct kvm_fpu f;
+
+        fpu_to_kvm(env, &f);
+        r = kvm_vcpu_ioctl(cs, KVM_SET_FPU, &f);
     }
+    return r;
 }
 
 static int get_fpu(CPUState *cs, CPUX86State *env)
@@ -216,9 +241,7 @@ static int get_fpu(CPUState *cs, CPUX86State *env)
 
         r = kvm_vcpu_ioctl(cs, KVM_GET_XSAVE, x);
         if (r >= 0) {
-            memcpy(env->xsave_buf, x->region, sizeof(x->region));
-            env->xsave_valid = true;
-            kvm_x86_xsave_decode(env);
+            kvm_x86_xsave_from_kvm(env, x);
         }
         g_free(x);
     } else {
@@ -226,22 +249,43 @@ static int get_fpu(CPUState *cs, CPUX86State *env)
 
         r = kvm_vcpu_ioctl(cs, KVM_GET_FPU, &f);
         if (r >= 0) {
-            env->fpuc = f.fcw;
-            env->fpus = f.fsw;
-            env->fptag_abridged = f.ftwx;
-            env->fpop = f.last_opcode;
-            env->fpip = f.last_ip;
-            env->fpdp = f.last_dp;
-            env->mxcsr = f.mxcsr;
-            for (int i = 0; i < 8; i++) {
-                memcpy(env->fpregs[i], f.fpr[i], 16);
-            }
-            for (int i = 0; i < 16; i++) {
-                memcpy(env->xmm[i].b, f.xmm[i], 16);
-            }
+            fpu_from_kvm(env, &f);
         }
     }
     return r;
+}
+
+/* X86MPState <-> KVM_MP_STATE_* */
+static uint32_t mp_state_to_kvm(uint32_t st)
+{
+    switch (st) {
+    case X86_MP_HALTED:
+        return KVM_MP_STATE_HALTED;
+    case X86_MP_WAIT_FOR_INIT:
+        return KVM_MP_STATE_UNINITIALIZED;
+    case X86_MP_WAIT_FOR_SIPI:
+        return KVM_MP_STATE_INIT_RECEIVED;
+    case X86_MP_SIPI_RECEIVED:
+        return KVM_MP_STATE_SIPI_RECEIVED;
+    default:
+        return KVM_MP_STATE_RUNNABLE;
+    }
+}
+
+static uint32_t mp_state_from_kvm(uint32_t st)
+{
+    switch (st) {
+    case KVM_MP_STATE_HALTED:
+        return X86_MP_HALTED;
+    case KVM_MP_STATE_UNINITIALIZED:
+        return X86_MP_WAIT_FOR_INIT;
+    case KVM_MP_STATE_INIT_RECEIVED:
+        return X86_MP_WAIT_FOR_SIPI;
+    case KVM_MP_STATE_SIPI_RECEIVED:
+        return X86_MP_SIPI_RECEIVED;
+    default:
+        return X86_MP_RUNNABLE;
+    }
 }
 
 static bool guest_has_xsave(const CPUX86State *env)
@@ -524,7 +568,8 @@ static int get_nested(CPUState *cs, CPUX86State *env)
 
 int kvm_arch_put_registers(CPUState *cs, int level)
 {
-    CPUX86State *env = &X86_CPU(cs)->env;
+    X86CPU *cpu = X86_CPU(cs);
+    CPUX86State *env = &cpu->env;
     KVMState *s = kvm_state_global;
     struct kvm_regs regs;
     struct kvm_sregs sregs;
@@ -542,6 +587,7 @@ int kvm_arch_put_registers(CPUState *cs, int level)
     }
     TRY(put_fpu(cs, env));
     kvm_x86_sregs_to_kvm(env, &sregs);
+    sregs.cr8 = lapic_tpr_get(cpu);
     TRY(kvm_vcpu_ioctl(cs, KVM_SET_SREGS, &sregs));
     TRY(put_msrs(cs, env, level));
     if (s->vcpu_events) {
@@ -549,12 +595,13 @@ int kvm_arch_put_registers(CPUState *cs, int level)
         TRY(kvm_vcpu_ioctl(cs, KVM_SET_VCPU_EVENTS, &ev));
     }
     if (level >= KVM_PUT_RESET_STATE && s->irqchip_in_kernel) {
-        struct kvm_mp_state mp = { .mp_state = env->mp_state };
-        if (env->lapic_valid) {
-            struct kvm_lapic_state la;
-            memcpy(la.regs, env->lapic_regs, sizeof(la.regs));
-            TRY(kvm_vcpu_ioctl(cs, KVM_SET_LAPIC, &la));
-        }
+        struct kvm_mp_state mp = {
+            .mp_state = mp_state_to_kvm(env->mp_state),
+        };
+        struct kvm_lapic_state la;
+
+        memcpy(la.regs, cpu->kvm_lapic, sizeof(la.regs));
+        TRY(kvm_vcpu_ioctl(cs, KVM_SET_LAPIC, &la));
         TRY(kvm_vcpu_ioctl(cs, KVM_SET_MP_STATE, &mp));
     }
     if (s->debugregs) {
@@ -567,7 +614,8 @@ int kvm_arch_put_registers(CPUState *cs, int level)
 
 int kvm_arch_get_registers(CPUState *cs)
 {
-    CPUX86State *env = &X86_CPU(cs)->env;
+    X86CPU *cpu = X86_CPU(cs);
+    CPUX86State *env = &cpu->env;
     KVMState *s = kvm_state_global;
     struct kvm_regs regs;
     struct kvm_sregs sregs;
@@ -587,6 +635,7 @@ int kvm_arch_get_registers(CPUState *cs)
     }
     TRY(kvm_vcpu_ioctl(cs, KVM_GET_SREGS, &sregs));
     kvm_x86_sregs_from_kvm(env, &sregs);
+    lapic_tpr_set(cpu, sregs.cr8);
     TRY(get_msrs(cs, env));
     if (s->vcpu_events) {
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_VCPU_EVENTS, &ev));
@@ -596,10 +645,9 @@ int kvm_arch_get_registers(CPUState *cs)
         struct kvm_mp_state mp;
         struct kvm_lapic_state la;
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_MP_STATE, &mp));
-        env->mp_state = mp.mp_state;
+        env->mp_state = mp_state_from_kvm(mp.mp_state);
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_LAPIC, &la));
-        memcpy(env->lapic_regs, la.regs, sizeof(la.regs));
-        env->lapic_valid = true;
+        memcpy(cpu->kvm_lapic, la.regs, sizeof(la.regs));
     }
     if (s->debugregs) {
         struct kvm_debugregs d;

@@ -528,7 +528,7 @@ void kvm_arch_post_run(CPUState *cs, struct kvm_run *run)
         env->rflags &= ~RFLAGS_IF;
     }
     if (!cs->vcpu_dirty) {
-        env->cr8 = run->cr8;
+        kvm_x86_cr8_from_kvm(X86_CPU(cs), run->cr8);
         env->apic_base = run->apic_base;
     }
 }

@@ -154,7 +154,7 @@ static void test_regs_roundtrip(void)
     env->regs[R_EAX] = 0x1111;
     env->regs[R_R15] = 0xf0f0f0f0f0f0f0f0ull;
     env->rip = 0xffffffff81000000ull;
-    env->rflags = 0x246;
+    x86_rflags_set(env, 0x246);
     env->segs[R_CS] = (SegmentCache){ 0x10, 0, 0xffffffff,
                                       DESC_P_MASK | DESC_S_MASK | DESC_L_MASK |
                                       DESC_G_MASK | (0xbu << DESC_TYPE_SHIFT) };
@@ -164,9 +164,16 @@ static void test_regs_roundtrip(void)
     env->cr[4] = 0x3606f0;
     env->efer = EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE;
     env->lstar = 0xffffffff81e00000ull;
-    env->xmm[7].q[0] = 0x0123456789abcdefull;
-    env->xmm[7].q[1] = 0xfedcba9876543210ull;
+    env->xmm_regs[7].q[0] = 0x0123456789abcdefull;
+    env->xmm_regs[7].q[1] = 0xfedcba9876543210ull;
+    env->xmm_regs[7].q[2] = 0x2222222233333333ull;       /* YMM7 upper */
+    env->xmm_regs[7].q[3] = 0x4444444455555555ull;
     env->mxcsr = 0x1fa0;
+    /* x87: TOP = 6, ST1 = physical R7 holds 1.0, the rest empty */
+    x86_fpu_set_status_word(env, (6u << 11) | 0x20);
+    env->fpregs[7] = (floatx80){ .low = 1ull << 63, .high = 0x3fff };
+    env->fptags[7] = 0;
+    env->fpop = 0x1d9;
     env->exception_nr = 14;
     env->exception_injected = true;
     env->has_error_code = true;
@@ -180,9 +187,34 @@ static void test_regs_roundtrip(void)
     g_assert_cmpuint(fk.events.exception.injected, ==, 1);
     g_assert_cmpuint(fk.events.exception.nr, ==, 14);
     g_assert_cmpuint(fk.events.nmi.pending, ==, 1);
+    g_assert_cmphex(fk.regs.rflags, ==, 0x246);
+    /* the XSAVE image: FSW with TOP, abridged tags, ST1 in stack order,
+     * XMM7 and YMM7's upper half (SDM Vol. 1 13.4) */
+    {
+        const uint8_t *x = (const uint8_t *)fk.xsave.region;
+
+        g_assert_cmphex(ld16_le_p(x + 0), ==, 0x37f);
+        g_assert_cmphex(ld16_le_p(x + 2), ==, (6u << 11) | 0x20);
+        g_assert_cmphex(x[4], ==, 0x80);
+        g_assert_cmphex(ld16_le_p(x + 6), ==, 0x1d9);
+        g_assert_cmphex(ld64_le_p(x + 48), ==, 1ull << 63);
+        g_assert_cmphex(ld16_le_p(x + 56), ==, 0x3fff);
+        g_assert_cmphex(ld32_le_p(x + 24), ==, 0x1fa0);
+        g_assert_cmphex(ld64_le_p(x + 160 + 7 * 16), ==,
+                        0x0123456789abcdefull);
+        g_assert_cmphex(ld64_le_p(x + 576 + 7 * 16), ==,
+                        0x2222222233333333ull);
+        g_assert_cmphex(ld64_le_p(x + 576 + 7 * 16 + 8), ==,
+                        0x4444444455555555ull);
+        g_assert_cmphex(ld64_le_p(x + 512), ==,
+                        XSTATE_FP | XSTATE_SSE | XSTATE_YMM);
+    }
 
     memset(env->regs, 0, sizeof(env->regs));
-    memset(env->xmm, 0, sizeof(env->xmm));
+    memset(env->xmm_regs, 0, sizeof(env->xmm_regs));
+    memset(env->fpregs, 0, sizeof(env->fpregs));
+    memset(env->fptags, 1, sizeof(env->fptags));
+    env->fpstt = 0;
     env->rip = env->cr[0] = env->efer = env->lstar = 0;
     env->exception_nr = -1;
     env->nmi_pending = false;
@@ -191,13 +223,21 @@ static void test_regs_roundtrip(void)
     g_assert_cmphex(env->regs[R_EAX], ==, 0x1111);
     g_assert_cmphex(env->regs[R_R15], ==, saved.regs[R_R15]);
     g_assert_cmphex(env->rip, ==, saved.rip);
-    g_assert_cmphex(env->rflags, ==, 0x246);
+    g_assert_cmphex(x86_rflags_get(env), ==, 0x246);
     g_assert_cmphex(env->segs[R_CS].flags, ==, saved.segs[R_CS].flags);
     g_assert_cmphex(env->cr[0], ==, 0x80050033);
     g_assert_cmphex(env->efer, ==, saved.efer);
     g_assert_cmphex(env->lstar, ==, saved.lstar);
-    g_assert_cmphex(env->xmm[7].q[0], ==, saved.xmm[7].q[0]);
-    g_assert_cmphex(env->xmm[7].q[1], ==, saved.xmm[7].q[1]);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmphex(env->xmm_regs[7].q[i], ==, saved.xmm_regs[7].q[i]);
+    }
+    g_assert_cmpuint(env->fpstt, ==, 6);
+    g_assert_cmphex(x86_fpu_status_word(env), ==, (6u << 11) | 0x20);
+    g_assert_cmphex(env->fpregs[7].low, ==, 1ull << 63);
+    g_assert_cmphex(env->fpregs[7].high, ==, 0x3fff);
+    g_assert_cmpuint(env->fptags[7], ==, 0);
+    g_assert_cmpuint(env->fptags[6], ==, 1);
+    g_assert_cmphex(env->fpop, ==, 0x1d9);
     g_assert_cmphex(env->mxcsr, ==, 0x1fa0);
     g_assert_cmpint(env->exception_nr, ==, 14);
     g_assert_true(env->has_error_code);
@@ -258,12 +298,6 @@ static void test_sync_levels(void)
 
 static X86BootState boot_state;
 
-/* The pc board's loaders are not linked here: stand in for them. */
-X86BootState *x86_boot_state(void)
-{
-    return &boot_state;
-}
-
 static void test_boot_state(void)
 {
     KVMState *s;
@@ -294,12 +328,12 @@ static void test_boot_state(void)
     boot_state.seg[X86_SEG_CS] = (X86BootSegment){ 0x10, 0, 0xffffffff,
                                                    code64 };
 
-    /* only CPU 0 takes it */
-    cs->cpu_index = 1;
+    /* a reset alone gives the power-on state; the board applies its
+     * entry state afterwards (pc: MachineClass.reset) */
+    cs->cpu_index = 0;                      /* the BSP */
     cpu_reset(cs);
     g_assert_cmphex(env->rip, ==, 0xfff0);
-    cs->cpu_index = 0;
-    cpu_reset(cs);
+    x86_cpu_apply_boot_state(X86_CPU(cs), &boot_state);
     g_assert_cmphex(env->rip, ==, 0x100200);
     g_assert_cmphex(env->regs[R_ESI], ==, 0x7000);
     g_assert_cmphex(env->regs[R_ESP], ==, 0x8ff0);
@@ -390,6 +424,41 @@ static void test_vcpu_thread_kicks(void)
     vm_free(s);
 }
 
+/*
+ * KVM_GET_XSAVE: components whose XSTATE_BV bit is clear are in their
+ * initial state whatever the image holds (SDM Vol. 1 13.8.1); MXCSR is
+ * read anyway.  The legacy FPU path (no KVM_CAP_XSAVE) uses kvm_fpu.
+ */
+static void test_xsave_init_state(void)
+{
+    KVMState *s;
+    CPUState *cs;
+    CPUX86State *env;
+    uint8_t *x = (uint8_t *)fk.xsave.region;
+
+    fake_reset();
+    s = vm_new();
+    cs = make_cpu("max");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    env = &X86_CPU(cs)->env;
+
+    memset(x, 0x5a, sizeof(fk.xsave.region));
+    st64_le_p(x + 512, XSTATE_SSE);         /* x87 and YMM: init */
+    st64_le_p(x + 520, 0);
+    st32_le_p(x + 24, 0x3f80);
+    env->xmm_regs[3].q[3] = 1;
+    env->fpuc = 0x27f;
+    g_assert_cmpint(kvm_arch_get_registers(cs), ==, 0);
+    g_assert_cmphex(env->xmm_regs[3].q[0], ==, 0x5a5a5a5a5a5a5a5aull);
+    g_assert_cmphex(env->xmm_regs[3].q[3], ==, 0);
+    g_assert_cmphex(env->mxcsr, ==, 0x3f80);
+    g_assert_cmphex(env->fpuc, ==, 0x37f);
+    g_assert_cmphex(x86_fpu_tag_word(env), ==, 0xffff);
+    g_assert_cmphex(env->fpregs[2].low, ==, 0);
+    kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
 /* snapshot: the CPU's field table, nested state included */
 static void test_cpu_vmstate(void)
 {
@@ -416,10 +485,15 @@ static void test_cpu_vmstate(void)
     ea->rip = 0x401000;
     ea->segs[R_SS].base = 0x1234;
     ea->lstar = 0xffffffff81800000ull;
-    ea->xsave_buf[600] = 0x77;
+    ea->xmm_regs[0].q[2] = 0x77;
+    ea->xmm_regs[31].q[7] = 0x88;
+    ea->opmask_regs[3] = 0x99;
+    ea->fpregs[5].high = 0xc000;
+    ea->pkru = 0x55555554;
+    x86_rflags_set(ea, 0x8d5);
     ea->nmi_masked = true;
     ea->exception_nr = 6;
-    ea->lapic_regs[0x80] = 0x10;
+    X86_CPU(a)->kvm_lapic[0x80] = 0x10;
     g_assert_cmpuint(ea->nested_state_len, >, 0);
     a->vcpu_dirty = true;                   /* pre_save: nothing to fetch */
 
@@ -434,10 +508,15 @@ static void test_cpu_vmstate(void)
     g_assert_cmphex(eb->rip, ==, 0x401000);
     g_assert_cmphex(eb->lstar, ==, ea->lstar);
     g_assert_cmphex(eb->segs[R_SS].base, ==, ea->segs[R_SS].base);
-    g_assert_cmphex(eb->xsave_buf[600], ==, 0x77);
+    g_assert_cmphex(eb->xmm_regs[0].q[2], ==, 0x77);
+    g_assert_cmphex(eb->xmm_regs[31].q[7], ==, 0x88);
+    g_assert_cmphex(eb->opmask_regs[3], ==, 0x99);
+    g_assert_cmphex(eb->fpregs[5].high, ==, 0xc000);
+    g_assert_cmphex(eb->pkru, ==, 0x55555554);
+    g_assert_cmphex(x86_rflags_get(eb), ==, 0x8d7);
     g_assert_true(eb->nmi_masked == ea->nmi_masked);
     g_assert_cmpint(eb->exception_nr, ==, ea->exception_nr);
-    g_assert_cmphex(eb->lapic_regs[0x80], ==, 0x10);
+    g_assert_cmphex(X86_CPU(b)->kvm_lapic[0x80], ==, 0x10);
     g_assert_cmpuint(eb->nested_state_len, ==, ea->nested_state_len);
     g_assert_cmpint(memcmp(eb->nested_state, ea->nested_state,
                            ea->nested_state_len), ==, 0);
@@ -774,6 +853,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
     g_test_add_func("/kvm/vcpu/phys-page-debug", test_phys_page_debug);
     g_test_add_func("/kvm/vcpu/vmstate", test_cpu_vmstate);
+    g_test_add_func("/kvm/vcpu/xsave-init-state", test_xsave_init_state);
     g_test_add_func("/kvm/exit/dispatch", test_exit_dispatch);
     g_test_add_func("/kvm/exit/run-loop", test_run_loop);
     g_test_add_func("/kvm/gdb/guest-debug", test_guest_debug);

@@ -7,9 +7,10 @@
  * mode) identity page tables into guest RAM - again on every system reset
  * - and describe in X86BootState how the boot CPU must start.
  *
- * HOW A CPU APPLIES IT (x86 CPU reset code, KVM and TCG alike):
- *   On every reset of the CPU with cpu_index 0, after the architectural
- *   reset state is set, if x86_boot_state()->valid:
+ * HOW IT IS APPLIED: after every system reset (the CPUs' included), the
+ *   pc board's MachineClass.reset calls x86_cpu_apply_boot_state()
+ *   (target/i386/cpu.h) on the first CPU if x86_boot_state()->valid; the
+ *   CPU code never asks the board.  It sets:
  *     - CR0, CR3, CR4, EFER from the struct (EFER already has LMA set for
  *       long mode; KVM: KVM_SET_SREGS takes them as they are; TCG: also
  *       recompute the hflags from them);
