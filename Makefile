@@ -8,7 +8,7 @@
 BUILD ?= build
 DEBIAN_BUILD_DEPS = gcc make meson ninja-build pkg-config python3 \
 	libglib2.0-dev libjson-glib-dev libpixman-1-dev zlib1g-dev libfdt-dev \
-	libsdl2-dev libslirp-dev libcapstone-dev
+	libsdl2-dev libslirp-dev libcapstone-dev liburing-dev
 
 .PHONY: all build check check-quick check-reference run deps bench clean distclean
 

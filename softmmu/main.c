@@ -23,6 +23,7 @@
 #include "sysemu/qtest.h"
 #include "sysemu/target-info.h"
 #include "monitor/monitor.h"
+#include "block/block-backend.h"
 #include <glib-unix.h>
 #include <signal.h>
 
@@ -37,6 +38,9 @@ typedef struct Config {
     GPtrArray *serials;           /* -serial specs */
     GPtrArray *monitors;          /* -monitor specs */
     GPtrArray *qmps;              /* -qmp specs */
+    GPtrArray *drives;            /* -drive strings (and -hda...) */
+    GPtrArray *blockdevs;         /* -blockdev strings */
+    bool snapshot;                /* -snapshot */
     const char *kernel, *initrd, *append, *dtb, *bios;
     const char *qtest, *qtest_log;
     const char *log_items, *log_file;
@@ -94,6 +98,19 @@ static void help(void)
 "                       (Ctrl-A h for help, Ctrl-A x to quit)\n"
 "-display none          no window\n"
 "-nodefaults            no default serial port or monitor\n"
+"\nBlock devices:\n"
+"-drive file=PATH[,format=raw|qcow2][,if=virtio|none][,id=ID][,index=N]\n"
+"       [,cache=writeback|none|writethrough|directsync|unsafe]\n"
+"       [,aio=threads|io_uring][,readonly=on][,snapshot=on]\n"
+"       [,discard=ignore|unmap][,locking=off]\n"
+"                       add a drive (if=virtio by default; -device\n"
+"                       ...,drive=ID uses an if=none drive)\n"
+"-blockdev driver=D,node-name=N[,file=NODE|file.driver=file,\n"
+"          file.filename=PATH][,read-only=on][,cache.direct=on]...\n"
+"                       add a block node (drivers: file, raw, qcow2)\n"
+"-hda/-hdb/-hdc/-hdd FILE\n"
+"                       drive with index 0..3 on the default interface\n"
+"-snapshot              write to temporary overlays, never to the images\n"
 "\nDebugging:\n"
 "-d ITEM,...            log items (-d help lists them)\n"
 "-D FILE                write the log to FILE instead of stderr\n"
@@ -109,7 +126,8 @@ static const char *const options_with_arg[] = {
     "d", "D", "qtest", "qtest-log", "name", "L", "drive", "netdev", "nic",
     "gdb", "boot", "rtc", "pidfile", "incoming", "loadvm", "vga",
     "semihosting-config", "mon", "global", "object", "audiodev", "k",
-    "numa", "fw_cfg", "icount", "trace",
+    "numa", "fw_cfg", "icount", "trace", "blockdev", "hda", "hdb", "hdc",
+    "hdd",
     NULL,
 };
 
@@ -157,7 +175,8 @@ static void parse_command_line(int argc, char **argv, Config *c)
 
         if (arg[0] != '-' || !arg[1]) {
             usage_error("%s: invalid option (options start with '-'; "
-                        "a disk image needs -drive, not supported yet)", arg);
+                        "a disk image needs -drive file=%s or -hda %s)",
+                        arg, arg, arg);
         }
         name = arg + 1;
         if (name[0] == '-') {
@@ -238,6 +257,20 @@ static void parse_command_line(int argc, char **argv, Config *c)
             opts_check_all_used(o, &error_fatal);
             c->semihosting = en;
             opts_free(o);
+        } else if (!strcmp(name, "drive")) {
+            g_ptr_array_add(c->drives, g_strdup(val));
+        } else if (!strcmp(name, "blockdev")) {
+            g_ptr_array_add(c->blockdevs, (gpointer)val);
+        } else if (!strcmp(name, "hda") || !strcmp(name, "hdb") ||
+                   !strcmp(name, "hdc") || !strcmp(name, "hdd")) {
+            /* ",," keeps commas of the file name literal */
+            g_auto(GStrv) parts = g_strsplit(val, ",", -1);
+            g_autofree char *esc = g_strjoinv(",,", parts);
+            g_ptr_array_add(c->drives,
+                            g_strdup_printf("file=%s,index=%d,media=disk",
+                                            esc, name[2] - 'a'));
+        } else if (!strcmp(name, "snapshot")) {
+            c->snapshot = true;
         } else if (!strcmp(name, "name")) {
             /* the VM name only labels windows and logs */
         } else if (option_takes_arg(name)) {
@@ -620,6 +653,32 @@ static const AccelOps *choose_accelerator(Config *c, MachineState *ms)
     g_assert_not_reached();
 }
 
+/* Drives are opened before the board is built: boards pick theirs
+ * (pflash) at init, devices (-device ...,drive=) right after. */
+static void create_drives(Config *c)
+{
+    drive_set_snapshot_all(c->snapshot);
+    for (guint i = 0; i < c->blockdevs->len; i++) {
+        Error *err = NULL;
+        if (!blockdev_new(g_ptr_array_index(c->blockdevs, i), &err)) {
+            error_prepend(&err, "-blockdev %s: ",
+                          (char *)g_ptr_array_index(c->blockdevs, i));
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    for (guint i = 0; i < c->drives->len; i++) {
+        Error *err = NULL;
+        if (!drive_new(g_ptr_array_index(c->drives, i), "virtio", &err)) {
+            error_prepend(&err, "-drive %s: ",
+                          (char *)g_ptr_array_index(c->drives, i));
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    turtle_add_exit_notifier(blk_close_all);
+}
+
 static void create_devices(Config *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -658,6 +717,8 @@ int main(int argc, char **argv)
         .serials = g_ptr_array_new(),
         .monitors = g_ptr_array_new(),
         .qmps = g_ptr_array_new(),
+        .drives = g_ptr_array_new_with_free_func(g_free),
+        .blockdevs = g_ptr_array_new(),
     };
     MachineState *ms;
     MachineClass *mc;
@@ -689,9 +750,17 @@ int main(int argc, char **argv)
     create_serials(&c, ms, mc);
     create_monitors(&c);
     choose_accelerator(&c, ms);
+    create_drives(&c);
 
     mc->init(ms);
     create_devices(&c);
+    {
+        Error *err = NULL;
+        if (!drive_check_orphaned(&err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
 
     if (c.qtest) {
         Error *err = NULL;
