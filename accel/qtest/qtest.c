@@ -39,6 +39,7 @@ typedef struct QTestServer {
     FILE *log;
     int64_t start_us;
     QTestIrq *irqs;           /* every intercepted line */
+    CPUState *cpu;            /* "cpu N": current_cpu of memory accesses */
 } QTestServer;
 
 static QTestServer *qtest;
@@ -465,8 +466,51 @@ static void qtest_cmd_set_irq_in(QTestServer *s, char **w, int nw)
     qtest_sendf(s, "FAIL device '%s' has no gpio inputs named %s", w[1], w[2]);
 }
 
+/*
+ * cpu N: later memory and I/O accesses behave as if CPU N made them
+ * (current_cpu is N around them), for per-CPU register windows such as
+ * the local APIC's or the GIC CPU interface.  "cpu -1" goes back to no
+ * CPU (a device's access).
+ */
+static void qtest_cmd_cpu(QTestServer *s, char **w, int nw)
+{
+    int64_t n;
+    CPUState *cpu = NULL;
+
+    if (nw != 2 || !qtest_parse_i64(w[1], &n)) {
+        qtest_send(s, "FAIL usage: cpu N");
+        return;
+    }
+    if (n >= 0) {
+        cpu = n <= INT_MAX ? qemu_get_cpu(n) : NULL;
+        if (!cpu) {
+            qtest_sendf(s, "FAIL no CPU %" PRId64, n);
+            return;
+        }
+    }
+    s->cpu = cpu;
+    qtest_send(s, "OK");
+}
+
+static bool qtest_is_access(const char *cmd)
+{
+    static const char *const cmds[] = {
+        "readb", "readw", "readl", "readq", "writeb", "writew", "writel",
+        "writeq", "inb", "inw", "inl", "outb", "outw", "outl", "read",
+        "b64read", "write", "b64write", "memset",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        if (!strcmp(cmd, cmds[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void qtest_process_line(QTestServer *s, char *line)
 {
+    CPUState *saved_cpu = current_cpu;
     char **w;
     int nw;
 
@@ -490,6 +534,9 @@ static void qtest_process_line(QTestServer *s, char *line)
     }
     w[nw] = NULL;
 
+    if (s->cpu && qtest_is_access(w[0])) {
+        current_cpu = s->cpu;
+    }
     if (!strcmp(w[0], "readb")) {
         qtest_cmd_read(s, w, nw, 1, false);
     } else if (!strcmp(w[0], "readw")) {
@@ -538,6 +585,8 @@ static void qtest_process_line(QTestServer *s, char *line)
         qtest_cmd_intercept(s, w, nw, false);
     } else if (!strcmp(w[0], "set_irq_in")) {
         qtest_cmd_set_irq_in(s, w, nw);
+    } else if (!strcmp(w[0], "cpu")) {
+        qtest_cmd_cpu(s, w, nw);
     } else if (!strcmp(w[0], "endianness")) {
         qtest_send(s, "OK little");
     } else if (!strcmp(w[0], "system_reset")) {
@@ -546,6 +595,7 @@ static void qtest_process_line(QTestServer *s, char *line)
     } else {
         qtest_sendf(s, "FAIL unknown command '%s'", w[0]);
     }
+    current_cpu = saved_cpu;
     g_strfreev(w);
 }
 

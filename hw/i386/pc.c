@@ -441,6 +441,7 @@ static void pc_init(MachineState *ms)
         for (unsigned i = 0; i < ms->smp_cpus; i++) {
             cpu_create(ms->cpu_type, &error_fatal);
         }
+        pc_apics_init(pcms);
     }
 
     gsi = qdev_new(TYPE_X86_GSI_ROUTER);

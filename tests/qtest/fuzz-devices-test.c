@@ -457,6 +457,12 @@ static void pc_pci_extra(QTestState *q, Rng *r)
 /* ------------------------------------------------------------------ */
 /* After-checks */
 
+/* local APICs: accesses from either CPU, or a device's (MSIs) */
+static void pc_apic_cpu(QTestState *q, Rng *r)
+{
+    qtest_set_cpu(q, (int)rng_below(r, 3) - 1);
+}
+
 /* fw_cfg signature and pci-testdev's id, as after any reset */
 static void pc_check(QTestState *q)
 {
@@ -537,6 +543,9 @@ static const FuzzCase cases[] = {
     { "pc/pci", "x86_64", PC,
       { { 0xcf8, 8, true } }, 1,
       { }, 0, pc_pci_extra, 3, pc_check },
+    { "pc/apic", "x86_64", PC "-smp 2",
+      { { 0xfee00000, 0x1000 }, { 0xfee00000, 0x100000 } }, 2,
+      { { 0xfee00030, 4 } }, 1, pc_apic_cpu, 20, pc_check },
     { "none/fw_cfg_mmio", "aarch64",
       "-m 16M -device fw_cfg_mmio,addr=0x9020000",
       { { 0x09020000, 0x18 } }, 1,

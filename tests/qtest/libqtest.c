@@ -577,6 +577,11 @@ void qtest_system_reset(QTestState *s)
     qtest_cmd_ok(s, "system_reset");
 }
 
+void qtest_set_cpu(QTestState *s, int n)
+{
+    qtest_cmd_ok(s, "cpu %d", n);
+}
+
 /* ---- one-shot runs (command-line tests) ---- */
 
 static void drain_fd(int fd, GString *into, bool *open)

@@ -74,6 +74,9 @@ bool qtest_get_irq(QTestState *s, int n);
 void qtest_set_irq_in(QTestState *s, const char *devid, const char *name,
                       int n, int level);
 void qtest_system_reset(QTestState *s);
+/* Later memory and I/O accesses are CPU n's (per-CPU windows such as the
+ * local APIC's); -1: no CPU, as a device's access. */
+void qtest_set_cpu(QTestState *s, int n);
 
 /* Unix stream sockets for chardevs: listen before qtest_init (turtle
  * connects while it starts), accept after it.  -1 on timeout. */

@@ -50,4 +50,8 @@ DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
  * callable from the accelerator's init_machine (before the board init). */
 KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms);
 
+/* pc-intc.c: interrupt controllers */
+bool pc_irqchip_in_kernel(void);   /* KVM runs PIC/IOAPIC/LAPICs */
+void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
+
 #endif
