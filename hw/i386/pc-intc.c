@@ -1,21 +1,88 @@
 /*
- * The pc board's interrupt controllers: a local APIC per CPU and, unless
- * KVM runs them in the kernel, the window at 0xfee00000 through which the
- * CPUs reach their APIC registers and devices send MSIs.  docs/pc.md,
- * "Interrupts".
+ * The pc board's interrupt controllers (docs/pc.md, "Interrupts"):
+ *   - a local APIC per CPU and, unless KVM runs them in the kernel, the
+ *     window at 0xfee00000 through which the CPUs reach their APIC
+ *     registers and devices send MSIs;
+ *   - unless KVM runs them (kernel-irqchip=on), the 8259 pair on GSI 0-15
+ *     and the IOAPIC on GSI 0-23, ISA IRQ 0 on IOAPIC pin 2; the master
+ *     8259's INT drives every APIC's LINT0 (a CPU without an APIC takes it
+ *     directly as INTR).
  */
 #include "turtle/osdep.h"
 #include "hw/i386/pc.h"
 #include "hw/intc/apic.h"
+#include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "sysemu/kvm.h"
 #include "target/i386/cpu.h"
 
 /* absent from builds without KVM */
 #pragma weak kvm_irqchip_in_kernel
+#pragma weak kvm_irqchip_is_split
 
 bool pc_irqchip_in_kernel(void)
 {
     return kvm_irqchip_in_kernel && kvm_irqchip_in_kernel();
+}
+
+static bool pc_irqchip_split(void)
+{
+    return pc_irqchip_in_kernel() && kvm_irqchip_is_split &&
+           kvm_irqchip_is_split();
+}
+
+/* The master 8259's INT: LINT0 of every APIC, or INTR of an APIC-less
+ * CPU 0. */
+static void pc_pic_int(void *opaque, int n, int level)
+{
+    CPUState *cs;
+
+    CPU_FOREACH(cs) {
+        X86CPU *cpu = X86_CPU(cs);
+
+        if (cpu->apic) {
+            qemu_set_irq(qdev_get_gpio_in_named(cpu->apic, "lint", 0),
+                         level);
+        } else if (cs->cpu_index == 0) {
+            if (level) {
+                cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+            } else {
+                cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+            }
+        }
+    }
+}
+
+static int pc_pic_read_irq(void *opaque)
+{
+    return i8259_read_irq(opaque);
+}
+
+void pc_userspace_irqchip(PCMachineState *pcms)
+{
+    qemu_irq pic_in[16], ioapic_in[IOAPIC_NUM_PINS];
+    qemu_irq targets[X86_GSI_NUM];
+    DeviceState *pic;
+
+    if (pc_irqchip_in_kernel() && !pc_irqchip_split()) {
+        return;                     /* KVM's 8259s and IOAPIC */
+    }
+    pic = i8259_init(pcms->isa_bus,
+                     qemu_allocate_irq(pc_pic_int, pcms, 0), pic_in);
+    x86_register_pic_read_irq(pc_pic_read_irq, pic);
+    ioapic_create(IOAPIC_BASE, ioapic_in);
+    for (int i = 0; i < X86_GSI_NUM; i++) {
+        /* the PIT's IRQ 0 is IOAPIC pin 2 (the MADT's override); IR2 of
+         * the master is the cascade, not an ISA line */
+        qemu_irq io = ioapic_in[i == 0 ? 2 : i];
+
+        if (i < 16 && i != 2) {
+            targets[i] = qemu_irq_split(pic_in[i], io);
+        } else {
+            targets[i] = io;
+        }
+    }
+    x86_gsi_attach_irqchip(pcms->gsi, targets, X86_GSI_NUM);
 }
 
 static bool pc_cpu_has(X86CPU *cpu, FeatureWord w, uint32_t bit, bool dflt)

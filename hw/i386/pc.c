@@ -462,6 +462,7 @@ static void pc_init(MachineState *ms)
     if (irqchip && !irqchip(ms, pcms->gsi, &error_fatal)) {
         exit(1);
     }
+    pc_userspace_irqchip(pcms);
 
     dev = qdev_new(TYPE_MC146818_RTC);
     qdev_prop_set_uint32(dev, "iobase", pc_isa_map[PC_ISA_RTC].port);

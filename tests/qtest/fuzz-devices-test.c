@@ -463,6 +463,16 @@ static void pc_apic_cpu(QTestState *q, Rng *r)
     qtest_set_cpu(q, (int)rng_below(r, 3) - 1);
 }
 
+/* interrupt controllers: random GSI levels, sometimes from CPU 1 */
+static void pc_gsi_toggle(QTestState *q, Rng *r)
+{
+    if (rng_below(r, 8) == 0) {
+        pc_apic_cpu(q, r);
+        return;
+    }
+    qtest_set_irq_in(q, "gsi", NULL, rng_below(r, 24), rng_below(r, 2));
+}
+
 /* fw_cfg signature and pci-testdev's id, as after any reset */
 static void pc_check(QTestState *q)
 {
@@ -546,6 +556,13 @@ static const FuzzCase cases[] = {
     { "pc/apic", "x86_64", PC "-smp 2",
       { { 0xfee00000, 0x1000 }, { 0xfee00000, 0x100000 } }, 2,
       { { 0xfee00030, 4 } }, 1, pc_apic_cpu, 20, pc_check },
+    { "pc/i8259", "x86_64", PC "-smp 2",
+      { { 0x20, 2, true }, { 0xa0, 2, true }, { 0x4d0, 2, true } }, 3,
+      { }, 0, pc_gsi_toggle, 4, pc_check },
+    { "pc/ioapic", "x86_64", PC "-smp 2",
+      { { 0xfec00000, 0x50 }, { 0xfec00000, 0x1000 },
+        { 0xfee00000, 0x400 } }, 3,
+      { { 0xfee00030, 4 } }, 1, pc_gsi_toggle, 4, pc_check },
     { "none/fw_cfg_mmio", "aarch64",
       "-m 16M -device fw_cfg_mmio,addr=0x9020000",
       { { 0x09020000, 0x18 } }, 1,

@@ -53,5 +53,7 @@ KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms);
 /* pc-intc.c: interrupt controllers */
 bool pc_irqchip_in_kernel(void);   /* KVM runs PIC/IOAPIC/LAPICs */
 void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
+/* 8259 pair + IOAPIC on the GSI router unless KVM has them */
+void pc_userspace_irqchip(PCMachineState *pcms);
 
 #endif
