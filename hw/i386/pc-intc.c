@@ -13,6 +13,7 @@
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
+#include "hw/timer/i8254.h"
 #include "sysemu/kvm.h"
 #include "target/i386/cpu.h"
 
@@ -124,4 +125,12 @@ void pc_apics_init(PCMachineState *pcms)
     if (any && !in_kernel) {
         apic_map_window(get_system_memory());
     }
+}
+
+void pc_pit_init(PCMachineState *pcms)
+{
+    if (pc_irqchip_in_kernel() && !pc_irqchip_split()) {
+        return;                     /* KVM's in-kernel PIT (and port 0x61) */
+    }
+    i8254_create(pcms->isa_bus);
 }

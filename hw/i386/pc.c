@@ -481,6 +481,7 @@ static void pc_init(MachineState *ms)
     pcms->rtc = MC146818_RTC(dev);
     object_unref(OBJECT(dev));
     pc_cmos_init(pcms);
+    pc_pit_init(pcms);
     dev = qdev_new(TYPE_I8042);
     qdev_prop_set_uint32(dev, "iobase", pc_isa_map[PC_ISA_I8042].port);
     qdev_prop_set_uint32(dev, "cmdbase", pc_isa_map[PC_ISA_I8042].port + 4);

@@ -55,5 +55,7 @@ bool pc_irqchip_in_kernel(void);   /* KVM runs PIC/IOAPIC/LAPICs */
 void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
 /* 8259 pair + IOAPIC on the GSI router unless KVM has them */
 void pc_userspace_irqchip(PCMachineState *pcms);
+/* the 8254 and port 0x61 unless KVM has them */
+void pc_pit_init(PCMachineState *pcms);
 
 #endif
