@@ -54,7 +54,13 @@ void cpu_thread_signal_destroyed(CPUState *cpu)
     pthread_cond_broadcast(&qemu_cpu_cond);
 }
 
-void cpus_start_vcpu(CPUState *cpu)
+void cpu_thread_signal_failed(CPUState *cpu, Error *err)
+{
+    cpu->thread_error = err;
+    pthread_cond_broadcast(&qemu_cpu_cond);
+}
+
+bool cpus_start_vcpu(CPUState *cpu, Error **errp)
 {
     const AccelOps *ops = current_accel();
 
@@ -64,12 +70,26 @@ void cpus_start_vcpu(CPUState *cpu)
     cpu->stopped = true;
     if (!ops || !ops->create_vcpu_thread) {
         cpu->created = true;
-        return;
+        return true;
     }
-    ops->create_vcpu_thread(cpu);
-    while (!cpu->created) {
+    if (!ops->create_vcpu_thread(cpu, errp)) {
+        return false;
+    }
+    while (!cpu->created && !cpu->thread_error) {
         bql_cond_wait(&qemu_cpu_cond);
     }
+    if (cpu->thread_error) {
+        Error *err = cpu->thread_error;
+
+        cpu->thread_error = NULL;
+        /* the thread returns right after signalling; reap it */
+        bql_unlock();
+        pthread_join(cpu->thread, NULL);
+        bql_lock();
+        error_propagate(errp, err);
+        return false;
+    }
+    return true;
 }
 
 bool cpu_can_run(CPUState *cpu)

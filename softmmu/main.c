@@ -679,6 +679,23 @@ static void create_drives(Config *c)
     turtle_add_exit_notifier(blk_close_all);
 }
 
+/* -M ...,dumpdtb=FILE: write the board's device tree and exit, as QEMU */
+static TURTLE_NORETURN void dump_dtb(MachineState *ms)
+{
+    g_autoptr(GError) gerr = NULL;
+
+    if (!ms->fdt) {
+        usage_error("dumpdtb: machine '%s' has no device tree",
+                    MACHINE_GET_CLASS(ms)->name);
+    }
+    if (!g_file_set_contents(ms->dumpdtb, ms->fdt, ms->fdt_size, &gerr)) {
+        usage_error("dumpdtb: cannot write '%s': %s", ms->dumpdtb,
+                    gerr->message);
+    }
+    info_report("dtb dumped to %s. Exiting.", ms->dumpdtb);
+    turtle_exit(0);
+}
+
 static void create_devices(Config *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -722,6 +739,7 @@ int main(int argc, char **argv)
     };
     MachineState *ms;
     MachineClass *mc;
+    Error *err = NULL;
     int status;
 
     error_set_progname(argv[0]);
@@ -752,10 +770,15 @@ int main(int argc, char **argv)
     choose_accelerator(&c, ms);
     create_drives(&c);
 
-    mc->init(ms);
+    if (!mc->init(ms, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    if (ms->dumpdtb) {
+        dump_dtb(ms);
+    }
     create_devices(&c);
     {
-        Error *err = NULL;
         if (!drive_check_orphaned(&err)) {
             error_report_err(err);
             exit(1);
@@ -763,7 +786,6 @@ int main(int argc, char **argv)
     }
 
     if (c.qtest) {
-        Error *err = NULL;
         if (!qtest_server_init(c.qtest, c.qtest_log, &err)) {
             error_report_err(err);
             exit(1);

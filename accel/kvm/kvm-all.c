@@ -538,8 +538,9 @@ static void *kvm_vcpu_thread_fn(void *arg)
     current_cpu = cpu;
     cpu->thread_created = true;
     if (!kvm_init_vcpu(cpu, &err) || !kvm_init_cpu_signals(cpu, &err)) {
-        error_report_err(err);
-        turtle_exit(1);
+        cpu_thread_signal_failed(cpu, err);
+        bql_unlock();
+        return NULL;
     }
     cpu_thread_signal_created(cpu);
 
@@ -558,14 +559,18 @@ static void *kvm_vcpu_thread_fn(void *arg)
     return NULL;
 }
 
-static void kvm_create_vcpu_thread(CPUState *cpu)
+static bool kvm_create_vcpu_thread(CPUState *cpu, Error **errp)
 {
+    int err;
+
     pthread_cond_init(&cpu->halt_cond, NULL);
-    if (pthread_create(&cpu->thread, NULL, kvm_vcpu_thread_fn, cpu)) {
-        error_report("kvm: cannot create the vCPU %d thread: %s",
-                     cpu->cpu_index, strerror(errno));
-        exit(1);
+    err = pthread_create(&cpu->thread, NULL, kvm_vcpu_thread_fn, cpu);
+    if (err) {
+        error_setg(errp, "kvm: cannot create the vCPU %d thread: %s",
+                   cpu->cpu_index, strerror(err));
+        return false;
     }
+    return true;
 }
 
 static void kvm_handle_interrupt(CPUState *cpu, int mask)

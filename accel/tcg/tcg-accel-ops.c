@@ -226,23 +226,36 @@ static void *rr_thread_fn(void *arg)
     return NULL;
 }
 
-static void tcg_create_vcpu_thread(CPUState *cpu)
+static bool tcg_create_vcpu_thread(CPUState *cpu, Error **errp)
 {
+    int err;
+
     tcg_cpu_init(cpu);
     if (tcg_mttcg) {
-        pthread_create(&cpu->thread, NULL, tcg_vcpu_thread_fn, cpu);
-        return;
+        err = pthread_create(&cpu->thread, NULL, tcg_vcpu_thread_fn, cpu);
+        if (err) {
+            error_setg(errp, "tcg: cannot create the vCPU %d thread: %s",
+                       cpu->cpu_index, strerror(err));
+            return false;
+        }
+        return true;
     }
     if (!rr_started) {
         pthread_t t;
 
+        err = pthread_create(&t, NULL, rr_thread_fn, NULL);
+        if (err) {
+            error_setg(errp, "tcg: cannot create the vCPU thread: %s",
+                       strerror(err));
+            return false;
+        }
         rr_started = true;
-        pthread_create(&t, NULL, rr_thread_fn, NULL);
         pthread_detach(t);
     } else {
         /* the round-robin thread adopts it on its next pass */
         pthread_cond_broadcast(&rr_cond);
     }
+    return true;
 }
 
 static void tcg_kick_vcpu_thread(CPUState *cpu)

@@ -80,28 +80,34 @@ static bool virt_parse_gic_version(VirtMachineState *vms, Error **errp)
     return false;
 }
 
-static void virt_create_flash(VirtMachineState *vms, MachineState *ms)
+static bool virt_create_flash(VirtMachineState *vms, MachineState *ms,
+                              Error **errp)
 {
     hwaddr bank = virt_memmap[VIRT_FLASH].size / 2;
 
     /* pflash is not emulated yet: each bank is ROM (firmware is read-only) */
     for (int i = 0; i < 2; i++) {
-        memory_region_init_rom(&vms->flash[i], OBJECT(ms),
-                               i ? "virt.flash1" : "virt.flash0", bank,
-                               &error_fatal);
+        if (!memory_region_init_rom(&vms->flash[i], OBJECT(ms),
+                                    i ? "virt.flash1" : "virt.flash0", bank,
+                                    errp)) {
+            return false;
+        }
         memory_region_add_subregion(get_system_memory(),
                                     virt_memmap[VIRT_FLASH].base + i * bank,
                                     &vms->flash[i]);
     }
     if (ms->firmware &&
         load_image_targphys(ms->firmware, virt_memmap[VIRT_FLASH].base,
-                            bank, &error_fatal) < 0) {
-        exit(1);
+                            bank, errp) < 0) {
+        error_prepend(errp, "-bios: ");
+        return false;
     }
+    return true;
 }
 
 /* MPIDR: clusters of 8 CPUs (GICv2 target masks) or 16 (GICv3 SGI lists) */
-static void virt_create_cpus(VirtMachineState *vms, MachineState *ms)
+static bool virt_create_cpus(VirtMachineState *vms, MachineState *ms,
+                             Error **errp)
 {
     unsigned cluster = vms->gic_version == 3 ? 16 : 8;
 
@@ -109,14 +115,16 @@ static void virt_create_cpus(VirtMachineState *vms, MachineState *ms)
         DeviceState *dev = qdev_new(ms->cpu_type);
 
         CPU(dev)->mp_affinity = ((i / cluster) << 8) | (i % cluster);
-        if (!qdev_realize_and_unref(dev, NULL, &error_fatal)) {
-            exit(1);
+        if (!qdev_realize_and_unref(dev, NULL, errp) ||
+            !cpus_start_vcpu(CPU(dev), errp)) {
+            return false;
         }
-        cpus_start_vcpu(CPU(dev));
     }
+    return true;
 }
 
-static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
+static bool virt_create_gic(VirtMachineState *vms, MachineState *ms,
+                            Error **errp)
 {
     SysBusDevice *sbd;
     uint32_t num_irq = GIC_INTERNAL + VIRT_NUM_SPIS;
@@ -131,7 +139,9 @@ static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
     qdev_prop_set_uint32(vms->gic, "num-cpu", ms->smp_cpus);
     qdev_prop_set_uint32(vms->gic, "num-irq", num_irq);
     sbd = SYS_BUS_DEVICE(vms->gic);
-    sysbus_realize_and_unref(sbd, &error_fatal);
+    if (!sysbus_realize_and_unref(sbd, errp)) {
+        return false;
+    }
     if (vms->gic_version == 3) {
         sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_GIC_DIST].base);
         sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_REDIST].base);
@@ -160,6 +170,7 @@ static void virt_create_gic(VirtMachineState *vms, MachineState *ms)
                                       ARM_EXTREGS_GIC_SYSREGS);
         }
     }
+    return true;
 }
 
 /* ---- power button: PL061 line 3, a 100 ms press ---- */
@@ -272,18 +283,6 @@ static bool virt_fdt_set_chosen(VirtMachineState *vms, MachineState *ms,
     return true;
 }
 
-static void virt_dump_dtb(VirtMachineState *vms, const char *path)
-{
-    g_autoptr(GError) gerr = NULL;
-
-    if (!g_file_set_contents(path, vms->fdt, vms->fdt_size, &gerr)) {
-        error_report("dumpdtb: cannot write '%s': %s", path, gerr->message);
-        turtle_exit(1);
-    }
-    info_report("dtb dumped to %s. Exiting.", path);
-    turtle_exit(0);
-}
-
 /* Load the kernel, initrd and DTB; set where the CPUs start. */
 static bool virt_boot(VirtMachineState *vms, MachineState *ms, Error **errp)
 {
@@ -310,7 +309,7 @@ static bool virt_boot(VirtMachineState *vms, MachineState *ms, Error **errp)
     ms->fdt = vms->fdt;
     ms->fdt_size = vms->fdt_size;
     if (ms->dumpdtb) {
-        virt_dump_dtb(vms, ms->dumpdtb);
+        return true;        /* main() writes the tree and exits */
     }
 
     if (ms->kernel_filename) {
@@ -337,33 +336,33 @@ static bool virt_boot(VirtMachineState *vms, MachineState *ms, Error **errp)
     return true;
 }
 
-static void virt_init(MachineState *ms)
+static bool virt_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *vms = VIRT_MACHINE(ms);
-    Error *err = NULL;
 
-    if (!virt_parse_gic_version(vms, &error_fatal)) {
-        exit(1);
+    if (!virt_parse_gic_version(vms, errp)) {
+        return false;
     }
     if (vms->gic_version == 2 && ms->smp_cpus > VIRT_GICV2_MAX_CPUS) {
-        error_report("-smp %u: the GICv2 supports at most %d CPUs "
-                     "(gic-version=3: %d)", ms->smp_cpus, VIRT_GICV2_MAX_CPUS,
-                     GICV3_MAXCPU);
-        exit(1);
+        error_setg(errp, "-smp %u: the GICv2 supports at most %d CPUs "
+                   "(gic-version=3: %d)", ms->smp_cpus, VIRT_GICV2_MAX_CPUS,
+                   GICV3_MAXCPU);
+        return false;
     }
 
-    machine_alloc_ram(ms, &error_fatal);
+    if (!machine_alloc_ram(ms, errp)) {
+        return false;
+    }
     memory_region_add_subregion(get_system_memory(),
                                 virt_memmap[VIRT_MEM].base, ms->ram);
-    virt_create_flash(vms, ms);
-    virt_create_cpus(vms, ms);
-    virt_create_gic(vms, ms);
+    if (!virt_create_flash(vms, ms, errp) ||
+        !virt_create_cpus(vms, ms, errp) ||
+        !virt_create_gic(vms, ms, errp)) {
+        return false;
+    }
     virt_create_devices(vms, ms);
     psci_install(&vms->psci, PSCI_CONDUIT_HVC);
-    if (!virt_boot(vms, ms, &err)) {
-        error_report_err(err);
-        exit(1);
-    }
+    return virt_boot(vms, ms, errp);
 }
 
 static void virt_reset(MachineState *ms)

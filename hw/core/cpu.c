@@ -41,6 +41,18 @@ static bool cpu_common_realize(DeviceState *dev, Error **errp)
     return true;
 }
 
+/* Leaves cpus_list.  Today only cpu_create unrealizes a CPU, the last
+ * one created, when its thread failed to start: the other CPUs keep their
+ * cpu_index.  (CPU hot-unplug will need more than this.) */
+static void cpu_common_unrealize(DeviceState *dev)
+{
+    CPUState *cpu = CPU(dev);
+
+    if (cpus_list) {
+        g_ptr_array_remove(cpus_list, cpu);
+    }
+}
+
 static bool cpu_common_has_work(CPUState *cpu)
 {
     return false;
@@ -57,6 +69,7 @@ static void cpu_class_init(ObjectClass *oc, void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     dc->realize = cpu_common_realize;
+    dc->unrealize = cpu_common_unrealize;
     dc->category = DEVICE_CATEGORY_CPU;
     cc->has_work = cpu_common_has_work;
     cc->dump_state = cpu_common_dump_state;
@@ -92,9 +105,13 @@ CPUState *cpu_create(const char *typename, Error **errp)
         object_unref(OBJECT(dev));
         return NULL;
     }
-    object_unref(OBJECT(dev));
     cpu = CPU(dev);
-    cpus_start_vcpu(cpu);
+    if (!cpus_start_vcpu(cpu, errp)) {
+        qdev_unrealize(dev);
+        object_unref(OBJECT(dev));
+        return NULL;
+    }
+    object_unref(OBJECT(dev));
     return cpu;
 }
 

@@ -32,7 +32,7 @@ static const TypeInfo isa_irq_sink_info = {
 };
 TYPE_REGISTER(isa_irq_sink_info)
 
-static void machine_none_init(MachineState *ms)
+static bool machine_none_init(MachineState *ms, Error **errp)
 {
     DeviceState *sink = qdev_new(TYPE_ISA_IRQ_SINK);
     qemu_irq irqs[ISA_NUM_IRQS];
@@ -47,12 +47,12 @@ static void machine_none_init(MachineState *ms)
     isa_bus_irqs(isa, irqs);
 
     if (ms->ram_size) {
-        machine_alloc_ram(ms, &error_fatal);
+        if (!machine_alloc_ram(ms, errp)) {
+            return false;
+        }
         memory_region_add_subregion(get_system_memory(), 0, ms->ram);
     }
-    if (ms->cpu_type) {
-        cpu_create(ms->cpu_type, &error_fatal);
-    }
+    return !ms->cpu_type || cpu_create(ms->cpu_type, errp);
 }
 
 static void machine_none_class_init(ObjectClass *oc, void *data)

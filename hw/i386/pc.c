@@ -175,7 +175,7 @@ static const MemoryRegionOps pc_hole_ops = {
     .valid = { .min_access_size = 1, .max_access_size = 8 },
 };
 
-static void pc_memory_init(PCMachineState *pcms)
+static bool pc_memory_init(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     MemoryRegion *sysmem = get_system_memory();
@@ -187,7 +187,9 @@ static void pc_memory_init(PCMachineState *pcms)
         pcms->below_4g_mem_size = ms->ram_size;
         pcms->above_4g_mem_size = 0;
     }
-    machine_alloc_ram(ms, &error_fatal);
+    if (!machine_alloc_ram(ms, errp)) {
+        return false;
+    }
     memory_region_init_alias(&pcms->ram_below_4g, OBJECT(ms), "ram-below-4g",
                              ms->ram, 0, pcms->below_4g_mem_size);
     memory_region_add_subregion(sysmem, 0, &pcms->ram_below_4g);
@@ -223,28 +225,30 @@ static void pc_memory_init(PCMachineState *pcms)
                              pc_memmap[PC_MEM_VGA].size);
     memory_region_add_subregion_overlap(sysmem, pc_memmap[PC_MEM_VGA].base,
                                         &pcms->smram_alias, 1);
+    return true;
 }
 
-static void pc_bios_init(PCMachineState *pcms, const char *filename)
+static bool pc_bios_init(PCMachineState *pcms, const char *filename,
+                         Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     g_autofree uint8_t *data = NULL;
-    Error *err = NULL;
     uint64_t isa_size;
     size_t size;
 
-    if (!load_file(filename, PC_BIOS_MAX, &data, &size, &err)) {
-        error_prepend(&err, "-bios: ");
-        error_report_err(err);
-        exit(1);
+    if (!load_file(filename, PC_BIOS_MAX, &data, &size, errp)) {
+        error_prepend(errp, "-bios: ");
+        return false;
     }
     if (size == 0 || size % (64 * KiB)) {
-        error_report("-bios %s: the image size (%zu bytes) must be a "
-                     "non-zero multiple of 64 KiB", filename, size);
-        exit(1);
+        error_setg(errp, "-bios %s: the image size (%zu bytes) must be a "
+                   "non-zero multiple of 64 KiB", filename, size);
+        return false;
     }
-    memory_region_init_rom(&pcms->bios, OBJECT(ms), "pc.bios", size,
-                           &error_fatal);
+    if (!memory_region_init_rom(&pcms->bios, OBJECT(ms), "pc.bios", size,
+                                errp)) {
+        return false;
+    }
     memcpy(memory_region_get_ram_ptr(&pcms->bios), data, size);
     memory_region_add_subregion(&pcms->pci_memory, 4 * GiB - size,
                                 &pcms->bios);
@@ -255,6 +259,7 @@ static void pc_bios_init(PCMachineState *pcms, const char *filename)
                                         pc_memmap[PC_MEM_ISA_BIOS].base +
                                         pc_memmap[PC_MEM_ISA_BIOS].size -
                                         isa_size, &pcms->isa_bios, 1);
+    return true;
 }
 
 /* ---- CMOS ---- */
@@ -417,7 +422,7 @@ static void pc_serial_init(ISABus *isa)
     }
 }
 
-static void pc_init(MachineState *ms)
+static bool pc_init(MachineState *ms, Error **errp)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
     X86IrqchipCreateFn irqchip;
@@ -425,21 +430,24 @@ static void pc_init(MachineState *ms)
     PIIX3State *piix3;
     PCIHostState *host;
     DeviceState *gsi, *dev;
-    Error *err = NULL;
 
     if (!ms->firmware && !ms->kernel_filename && !qtest_enabled()) {
-        error_report("machine 'pc' needs firmware: no PC BIOS is bundled "
-                     "with turtle yet (SeaBIOS cannot be bundled); give "
-                     "-bios FILE or boot a kernel directly with -kernel FILE");
-        exit(1);
+        error_setg(errp, "machine 'pc' needs firmware: no PC BIOS is bundled "
+                   "with turtle yet (SeaBIOS cannot be bundled); give "
+                   "-bios FILE or boot a kernel directly with -kernel FILE");
+        return false;
     }
 
-    pc_memory_init(pcms);
+    if (!pc_memory_init(pcms, errp)) {
+        return false;
+    }
 
     /* CPUs: only when this build has an x86 CPU model */
     if (ms->cpu_type) {
         for (unsigned i = 0; i < ms->smp_cpus; i++) {
-            cpu_create(ms->cpu_type, &error_fatal);
+            if (!cpu_create(ms->cpu_type, errp)) {
+                return false;
+            }
         }
         pc_apics_init(pcms);
     }
@@ -459,8 +467,8 @@ static void pc_init(MachineState *ms)
     pcms->isa_bus = piix3->isa_bus;
 
     irqchip = x86_get_irqchip_creator();
-    if (irqchip && !irqchip(ms, pcms->gsi, &error_fatal)) {
-        exit(1);
+    if (irqchip && !irqchip(ms, pcms->gsi, errp)) {
+        return false;
     }
     pc_userspace_irqchip(pcms);
 
@@ -473,10 +481,10 @@ static void pc_init(MachineState *ms)
     if (pcms->rtc_clock) {
         qdev_prop_set_string(dev, "clock", pcms->rtc_clock);
     }
-    if (!qdev_realize(dev, BUS(pcms->isa_bus), &err)) {
-        error_prepend(&err, "-M pc: ");
-        error_report_err(err);
-        exit(1);
+    if (!qdev_realize(dev, BUS(pcms->isa_bus), errp)) {
+        error_prepend(errp, "-M pc: ");
+        object_unref(OBJECT(dev));
+        return false;
     }
     pcms->rtc = MC146818_RTC(dev);
     object_unref(OBJECT(dev));
@@ -491,8 +499,8 @@ static void pc_init(MachineState *ms)
     pc_serial_init(pcms->isa_bus);
     pc_fw_cfg_init(pcms);
 
-    if (ms->firmware) {
-        pc_bios_init(pcms, ms->firmware);
+    if (ms->firmware && !pc_bios_init(pcms, ms->firmware, errp)) {
+        return false;
     }
     if (ms->kernel_filename) {
         X86BootInfo info = {
@@ -505,12 +513,12 @@ static void pc_init(MachineState *ms)
             .ncpus = ms->smp_cpus,
         };
 
-        if (!x86_load_kernel(&info, pcms->fw_cfg, &err)) {
-            error_report_err(err);
-            exit(1);
+        if (!x86_load_kernel(&info, pcms->fw_cfg, errp)) {
+            return false;
         }
         qemu_register_reset(pc_direct_boot_reset, pcms);
     }
+    return true;
 }
 
 static void pc_machine_class_init(ObjectClass *oc, void *data)

@@ -23,8 +23,12 @@ typedef struct AccelOps {
     bool (*parse_opts)(Opts *opts, Error **errp);
     /* Set up after the machine's memory exists, before CPUs start. */
     bool (*init_machine)(MachineState *ms, Error **errp);
-    /* Create and start the vCPU thread (sets cpu->thread etc.). */
-    void (*create_vcpu_thread)(CPUState *cpu);
+    /*
+     * Create and start the vCPU thread (sets cpu->thread etc.).  A thread
+     * whose set-up fails reports it with cpu_thread_signal_failed() instead
+     * of cpu_thread_signal_created(); cpus_start_vcpu() returns that error.
+     */
+    bool (*create_vcpu_thread)(CPUState *cpu, Error **errp);
     void (*kick_vcpu_thread)(CPUState *cpu);
     void (*handle_interrupt)(CPUState *cpu, int mask);
     /* Register state: accelerator <-> CPUState (NULL: always in sync). */

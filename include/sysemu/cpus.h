@@ -14,9 +14,17 @@
 
 #include "hw/core/cpu.h"
 
-/* Start the accelerator's thread for cpu and wait until it is created. */
-void cpus_start_vcpu(CPUState *cpu);
+/*
+ * Start the accelerator's thread for cpu and wait until it is created.
+ * False (errp set) when the thread could not be created or its set-up
+ * failed; the thread has then ended.
+ */
+bool cpus_start_vcpu(CPUState *cpu, Error **errp);
 void cpu_thread_signal_created(CPUState *cpu);
+/* The vCPU thread's set-up failed: hand err to cpus_start_vcpu, whose
+ * caller owns it, then return from the thread function (BQL held).  The
+ * thread must be joinable: cpus_start_vcpu joins it. */
+void cpu_thread_signal_failed(CPUState *cpu, Error *err);
 void cpu_thread_signal_destroyed(CPUState *cpu);
 bool cpu_can_run(CPUState *cpu);
 bool cpu_thread_is_idle(CPUState *cpu);

@@ -90,17 +90,19 @@ static bool test_load_elf(const char *path, uint64_t *entry, Error **errp)
     return true;
 }
 
-static void arm_test_init(MachineState *ms)
+static bool arm_test_init(MachineState *ms, Error **errp)
 {
     ArmTestMachineState *ats = (ArmTestMachineState *)ms;
     uint64_t entry = TEST_RAM_BASE;
 
-    machine_alloc_ram(ms, &error_fatal);
+    if (!machine_alloc_ram(ms, errp)) {
+        return false;
+    }
     memory_region_add_subregion(get_system_memory(), TEST_RAM_BASE, ms->ram);
 
     if (ms->kernel_filename &&
-        !test_load_elf(ms->kernel_filename, &entry, &error_fatal)) {
-        return;
+        !test_load_elf(ms->kernel_filename, &entry, errp)) {
+        return false;
     }
     for (unsigned i = 0; i < ms->smp_cpus; i++) {
         CPUState *cs;
@@ -109,14 +111,17 @@ static void arm_test_init(MachineState *ms)
         CPU(dev)->mp_affinity = i;
         ARM_CPU(dev)->has_el2 = ats->virtualization;
         arm_cpu_set_boot_state(ARM_CPU(dev), entry, 0, -1);
-        if (!qdev_realize_and_unref(dev, NULL, &error_fatal)) {
-            return;
+        if (!qdev_realize_and_unref(dev, NULL, errp)) {
+            return false;
         }
         cs = CPU(dev);
         qdev_connect_gpio_out_named(dev, "gt-timer", GTIMER_VIRT,
                                     qdev_get_gpio_in(dev, ARM_CPU_IRQ));
-        cpus_start_vcpu(cs);
+        if (!cpus_start_vcpu(cs, errp)) {
+            return false;
+        }
     }
+    return true;
 }
 
 static void arm_test_class_init(ObjectClass *oc, void *data)

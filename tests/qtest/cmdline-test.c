@@ -50,6 +50,8 @@ static const Case bad_cases[] = {
     { "chardev-without-id", NONE "-chardev socket,path=/tmp/x", "id" },
     { "qtest-no-server", NONE "-qtest unix:/nonexistent/qtest.sock",
       "/nonexistent/qtest.sock" },
+    { "dumpdtb-without-tree", "-M none,dumpdtb=/tmp/x.dtb -accel qtest "
+      "-display none -nodefaults", "no device tree" },
 };
 
 typedef struct TestData {

@@ -678,6 +678,10 @@ static void test_bad_inputs(void)
     args = g_strdup_printf("-m 128 -kernel %s -initrd %s", image, huge);
     expect_error(args, "does not fit in RAM");
     g_free(args);
+    /* a board failure after its CPUs exist: main reports it and exits */
+    args = g_strdup_printf("-smp 2 -bios %s", huge);
+    expect_error(args, "-bios: ");
+    g_free(args);
     args = NULL;
 
     unlink(garbage);

@@ -183,6 +183,9 @@ static int vm_ioctl(unsigned long req, void *arg)
         fk.last_ioeventfd = *(struct kvm_ioeventfd *)arg;
         return 0;
     case KVM_CREATE_VCPU:
+        if (fk.create_vcpu_errno) {
+            return fail(fk.create_vcpu_errno);
+        }
         return FD_VCPU0 + (int)(uintptr_t)arg;
     case KVM_GET_CLOCK:
         ((struct kvm_clock_data *)arg)->clock = fk.clock;

@@ -24,6 +24,7 @@
 
 struct FakeKVM {
     int open_errno;                 /* non-zero: open fails */
+    int create_vcpu_errno;          /* non-zero: KVM_CREATE_VCPU fails */
     int api_version;
     GHashTable *caps;               /* cap -> value */
     X86CPUIDTable supported;

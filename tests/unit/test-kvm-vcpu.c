@@ -392,7 +392,7 @@ static void test_vcpu_thread_kicks(void)
     accel_set_current(ops);
     cs = make_cpu("qemu64");
     bql_lock();
-    cpus_start_vcpu(cs);                    /* thread up, CPU stopped */
+    g_assert_true(cpus_start_vcpu(cs, &error_abort)); /* thread up, stopped */
     g_assert_true(cs->created);
     g_assert_cmpint(fk.set_signal_mask, ==, 1);
 
@@ -456,6 +456,33 @@ static void test_xsave_init_state(void)
     g_assert_cmphex(x86_fpu_tag_word(env), ==, 0xffff);
     g_assert_cmphex(env->fpregs[2].low, ==, 0);
     kvm_destroy_vcpu(cs);
+    vm_free(s);
+}
+
+/* a vCPU whose set-up fails in its thread: an error for the caller (the
+ * board, then main), the thread ended, the process still alive */
+static void test_vcpu_thread_setup_fails(void)
+{
+    const AccelOps *ops = accel_find("kvm");
+    Error *err = NULL;
+    KVMState *s;
+    CPUState *cs;
+
+    fake_reset();
+    fk.threaded = true;
+    fk.create_vcpu_errno = EMFILE;
+    s = vm_new();
+    accel_set_current(ops);
+    cs = make_cpu("qemu64");
+    bql_lock();
+    g_assert_false(cpus_start_vcpu(cs, &err));
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(error_get_pretty(err), strerror(EMFILE)));
+    g_assert_false(cs->created);
+    g_assert_null(cs->thread_error);
+    error_free(err);
+    bql_unlock();
+    accel_set_current(NULL);
     vm_free(s);
 }
 
@@ -850,6 +877,8 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/regs-roundtrip", test_regs_roundtrip);
     g_test_add_func("/kvm/vcpu/sync-levels", test_sync_levels);
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
+    g_test_add_func("/kvm/vcpu/thread-setup-fails",
+                    test_vcpu_thread_setup_fails);
     g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
     g_test_add_func("/kvm/vcpu/phys-page-debug", test_phys_page_debug);
     g_test_add_func("/kvm/vcpu/vmstate", test_cpu_vmstate);

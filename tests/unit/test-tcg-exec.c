@@ -606,7 +606,7 @@ static void test_mttcg(gconstpointer data)
             mt_cpu[i] = (ToyCPU *)dev;
             mt_cpu[i]->parent_obj.as = &toy_machine.as;
             mt_load(i);
-            cpus_start_vcpu(&mt_cpu[i]->parent_obj);
+            g_assert_true(cpus_start_vcpu(&mt_cpu[i]->parent_obj, &error_abort));
         }
     } else {
         for (i = 0; i < 2; i++) {

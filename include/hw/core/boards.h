@@ -36,7 +36,11 @@ struct MachineClass {
     const char *alias;
     bool is_default;
     const char *target;             /* "aarch64", "x86_64" or NULL (any) */
-    void (*init)(MachineState *ms);
+    /*
+     * Build the guest.  On failure, fill errp and return false; main()
+     * reports and exits.  A board never prints an error or exits itself.
+     */
+    bool (*init)(MachineState *ms, Error **errp);
     /* Optional extra reset work after the device tree reset. */
     void (*reset)(MachineState *ms);
     int min_cpus;

@@ -116,6 +116,7 @@ struct CPUState {
     bool thread_created;
     pthread_cond_t halt_cond;
     bool created;
+    Error *thread_error;         /* set-up failed (cpu_thread_signal_failed) */
     bool stop;                   /* request to stop, set under the BQL */
     bool stopped;
     bool unplug;
