@@ -19,7 +19,7 @@
  * PCI: 00.0 i440FX 8086:1237, 01.0 PIIX3 8086:7000.
  *
  * -M options: kernel-irqchip=on|off|split (kept for the accelerator),
- * rtc-base=utc|localtime|DATE, rtc-clock=host|vm.
+ * rtc-base=utc|localtime|DATE, rtc-clock=host|vm, hpet=on|off.
  */
 #include "turtle/osdep.h"
 #include "hw/i386/pc.h"
@@ -34,6 +34,7 @@
 #include "hw/pci/i440fx.h"
 #include "hw/pci/piix3.h"
 #include "hw/rtc/mc146818.h"
+#include "hw/timer/hpet.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "target/i386/cpu.h"
@@ -136,6 +137,7 @@ static const Property pc_machine_props[] = {
       .offset = offsetof(PCMachineState, kernel_irqchip) },
     DEFINE_PROP_STRING("rtc-base", PCMachineState, rtc_base),
     DEFINE_PROP_STRING("rtc-clock", PCMachineState, rtc_clock),
+    DEFINE_PROP_BOOL("hpet", PCMachineState, hpet, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -458,6 +460,18 @@ static bool pc_init(MachineState *ms, Error **errp)
     pcms->gsi = X86_GSI_ROUTER(gsi);
     for (int i = 0; i < ISA_NUM_IRQS; i++) {
         isa_irqs[i] = qdev_get_gpio_in(gsi, i);
+    }
+    if (pcms->hpet) {
+        qemu_irq gsi_in[X86_GSI_NUM];
+
+        /* the HPET sits between the PIT / RTC and GSI 0 / 8: legacy
+         * replacement routing takes those lines over */
+        for (int i = 0; i < X86_GSI_NUM; i++) {
+            gsi_in[i] = qdev_get_gpio_in(gsi, i);
+        }
+        dev = hpet_create(HPET_BASE, gsi_in);
+        isa_irqs[0] = qdev_get_gpio_in_named(dev, "legacy", 0);
+        isa_irqs[8] = qdev_get_gpio_in_named(dev, "legacy", 1);
     }
 
     pcms->pci_bus = i440fx_init(get_system_memory(), get_system_io(),

@@ -28,6 +28,7 @@ typedef struct PCMachineState {
     int32_t kernel_irqchip;          /* KernelIrqchipMode */
     char *rtc_base;
     char *rtc_clock;
+    bool hpet;
     /* built by pc_init */
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
