@@ -3,14 +3,19 @@
  * PCI code.  Id 1b36:0005, class ff00, interrupt pin INTA.
  *
  *   BAR0  memory, 4 KiB, 32-bit: offset 0 is the INTx level (write 1 to
- *         assert, 0 to deassert; reads it back); 4..0xfff scratch RAM
+ *         assert, 0 to deassert; reads it back); 4..0xffb scratch RAM;
+ *         0xffc: writing n signals MSI vector n (msi-vectors > 0)
  *   BAR1  I/O, 256 bytes: scratch
  *   BAR2  memory, 1 MiB, 64-bit prefetchable: scratch RAM
- *   capabilities: vendor-specific (0x09) at 0x60 -> 0x40
- *   properties: addr, multifunction (PCI core)
+ *   capabilities: vendor-specific (0x09) at 0x60 -> 0x40, then with
+ *         msi-vectors an MSI capability (64-bit, per-vector masking) at 0x80,
+ *         first in the list
+ *   properties: addr, multifunction (PCI core), msi-vectors (0: no MSI)
  */
 #include "turtle/osdep.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/msi.h"
+#include "hw/core/qdev-properties.h"
 #include "migration/vmstate.h"
 
 #define TYPE_PCI_TESTDEV "pci-testdev"
@@ -21,6 +26,7 @@ typedef struct PCITestDevState {
     uint8_t mmio_buf[4096];
     uint8_t io_buf[256];
     uint32_t irq_level;
+    uint32_t msi_vectors;
 } PCITestDevState;
 
 DECLARE_INSTANCE_CHECKER(PCITestDevState, PCI_TESTDEV, TYPE_PCI_TESTDEV)
@@ -43,6 +49,10 @@ static void testdev_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     if (addr == 0) {
         s->irq_level = val & 1;
         pci_set_irq(PCI_DEVICE(s), s->irq_level);
+        return;
+    }
+    if (addr == 0xffc && s->msi_vectors) {
+        msi_notify(PCI_DEVICE(s), val);
         return;
     }
     if (addr >= 4) {
@@ -98,6 +108,10 @@ static bool testdev_realize(PCIDevice *dev, Error **errp)
         return false;
     }
     dev->config[0x42] = 8;           /* vendor cap: its length */
+    if (s->msi_vectors &&
+        !msi_init(dev, 0x80, s->msi_vectors, true, true, errp)) {
+        return false;
+    }
     return true;
 }
 
@@ -124,12 +138,18 @@ static const VMStateDescription vmstate_testdev = {
     },
 };
 
+static const Property testdev_props[] = {
+    DEFINE_PROP_UINT32("msi-vectors", PCITestDevState, msi_vectors, 0),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void testdev_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
 
-    dc->desc = "PCI test device (BARs of each kind, INTx)";
+    dc->props = testdev_props;
+    dc->desc = "PCI test device (BARs of each kind, INTx, MSI)";
     dc->user_creatable = true;
     dc->reset = testdev_reset;
     dc->vmsd = &vmstate_testdev;

@@ -7,6 +7,7 @@
 #include "turtle/osdep.h"
 #include "turtle/log.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/msi.h"
 #include "migration/vmstate.h"
 
 /* ---- the "addr" property: SLOT or SLOT.FN, hexadecimal ---- */
@@ -388,6 +389,7 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
             pci_bus_change_irq(dev, pin, was_disabled ? 1 : -1);
         }
     }
+    msi_write_config(dev, addr, val, len);
 }
 
 /* ---- capabilities ---- */
@@ -560,6 +562,7 @@ void pci_device_reset(PCIDevice *dev)
                  ~pci_get_word(dev->w1cmask + PCI_STATUS));
     dev->config[PCI_CACHE_LINE_SIZE] = 0;
     dev->config[PCI_INTERRUPT_LINE] = 0;
+    msi_reset(dev);
     for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         int reg = pci_bar_reg(n);

@@ -512,7 +512,7 @@ static void serial_mm_check(QTestState *q)
 /* ------------------------------------------------------------------ */
 
 #define VIRT "-M virt -m 64M -serial null "
-#define PC   "-M pc -m 64M -serial null -device pci-testdev,addr=3 "
+#define PC   "-M pc -m 64M -serial null -device pci-testdev,addr=3,msi-vectors=4 "
 
 static const FuzzCase cases[] = {
     { "virt/pl011", "aarch64", VIRT,

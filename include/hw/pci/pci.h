@@ -117,6 +117,7 @@ struct PCIDevice {
     PCIBus *bus;
     PCIIORegion io_regions[PCI_NUM_REGIONS];
     uint8_t irq_state;                 /* bit per pin: asserted */
+    uint8_t msi_cap;                   /* MSI capability offset (msi.h) */
 };
 
 typedef struct PCIDeviceClass {
