@@ -278,6 +278,9 @@ struct TCGContext {
     intptr_t frame_next;
     bool alloc_failed;
 
+    /* the TB being translated: its cflags (tcg_set_tb_cflags) */
+    uint32_t gen_cflags;
+
     /* current TB */
     TranslationBlock *tb;
     int nb_insns;

@@ -865,11 +865,83 @@ static void g_ext_mop(TCGType t, H r, H a, MemOp mop)
 void tcg_gen_ext_i32(TCGv_i32 r, TCGv_i32 a, MemOp mop) { g_ext_mop(T32, h(r), h(a), mop); }
 void tcg_gen_ext_i64(TCGv_i64 r, TCGv_i64 a, MemOp mop) { g_ext_mop(T64, h(r), h(a), mop); }
 
+/*
+ * Atomics.  With CF_PARALLEL in the TB's cflags a helper of accel/tcg does
+ * the access with a host atomic (or stops the world); otherwise nothing
+ * runs in parallel with this vCPU and a load, the op and a store do.
+ */
+static bool gen_parallel(void)
+{
+    return tcg_ctx->gen_cflags & CF_PARALLEL;
+}
+
+#define TM(ret, a1, a2, a3, a4, a5, a6, a7) \
+    ((ret) | (a1) << 3 | (a2) << 6 | (a3) << 9 | (a4) << 12 | (a5) << 15 | \
+     (a6) << 18 | (a7) << 21)
+enum { TV = TCG_TYPECODE_VOID, TI32 = TCG_TYPECODE_I32,
+       TI64 = TCG_TYPECODE_I64, TPTR = TCG_TYPECODE_PTR };
+
+/* they may fault: globals are synced first (TCG_CALL_NO_WG) */
+static const TCGHelperInfo atomic_cmpxchg_info = {
+    .func = (void *)helper_atomic_cmpxchg,
+    .name = "atomic_cmpxchg",
+    .flags = TCG_CALL_NO_WG,
+    .typemask = TM(TI64, TPTR, TI64, TI64, TI64, TI32, TV, TV),
+};
+
+static const TCGHelperInfo atomic_rmw_info = {
+    .func = (void *)helper_atomic_rmw,
+    .name = "atomic_rmw",
+    .flags = TCG_CALL_NO_WG,
+    .typemask = TM(TI64, TPTR, TI64, TI64, TI32, TI32, TV, TV),
+};
+
+static const TCGHelperInfo atomic_cmpxchg16_info = {
+    .func = (void *)helper_atomic_cmpxchg16,
+    .name = "atomic_cmpxchg16",
+    .flags = TCG_CALL_NO_WG,
+    .typemask = TM(TI64, TPTR, TI64, TI64, TI64, TI64, TI64, TI32),
+};
+
+/* a helper argument: i32 values travel zero-extended in an i64 */
+static H arg64(TCGType t, H v)
+{
+    H x;
+
+    if (t == TCG_TYPE_I64) {
+        return v;
+    }
+    x = tmp(T64);
+    emit2(INDEX_op_ext32u, T64, x, v);
+    return x;
+}
+
+static void ret_from64(TCGType t, H ret, H v64)
+{
+    if (t == TCG_TYPE_I64) {
+        g_mov(t, ret, v64);
+    } else {
+        emit2(INDEX_op_mov, T32, ret, v64);
+    }
+}
+
 static void g_cmpxchg(TCGType t, H ret, H addr, H cmpv, H newv, unsigned idx,
                       MemOp mop)
 {
     H old = tmp(t), c = tmp(t), v = tmp(t);
 
+    g_assert(idx < tcg_ctx->target.nb_mmu_modes);
+    if (gen_parallel()) {
+        H r = tmp(T64);
+        TCGArg args[5] = {
+            (TCGArg)tcg_env, addr, arg64(t, cmpv), arg64(t, newv),
+            cst(T32, make_memop_idx(canonical_memop(mop, t, false), idx)),
+        };
+
+        tcg_gen_call(&atomic_cmpxchg_info, r, 5, args);
+        ret_from64(t, ret, r);
+        return;
+    }
     g_qemu(INDEX_op_qemu_ld, t, old, addr, idx, mop);
     g_ext_mop(t, c, cmpv, mop);
     g_movcond(t, TCG_COND_EQ, v, old, c, newv, old);
@@ -889,30 +961,111 @@ void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
     g_cmpxchg(T64, h(ret), h(addr), h(cmpv), h(newv), idx, mop);
 }
 
-enum { RMW_XCHG, RMW_ADD, RMW_AND, RMW_OR, RMW_XOR, RMW_SMIN, RMW_SMAX,
-       RMW_UMIN, RMW_UMAX };
-
-/* old = [addr]; new = old OP val; [addr] = new; ret = fetch ? old : new */
-static void g_rmw(TCGType t, H ret, H addr, H val, unsigned idx, MemOp mop,
-                  int kind, bool ret_new)
+void tcg_gen_atomic_cmpxchg_i128(TCGv_i64 retlo, TCGv_i64 rethi,
+                                 TCGv_i64 addr, TCGv_i64 cmplo,
+                                 TCGv_i64 cmphi, TCGv_i64 newlo,
+                                 TCGv_i64 newhi, unsigned idx, MemOp mop)
 {
-    H old = tmp(t), v = tmp(t), nv = tmp(t);
+    H lo = tmp(T64), hi = tmp(T64);
 
-    g_qemu(INDEX_op_qemu_ld, t, old, addr, idx, mop);
-    /* min/max compare values extended like the loaded one */
-    g_ext_mop(t, v, val, mop);
-    switch (kind) {
-    case RMW_XCHG: g_mov(t, nv, val); break;
-    case RMW_ADD:  g_add(t, nv, old, val); break;
-    case RMW_AND:  g_and(t, nv, old, val); break;
-    case RMW_OR:   g_or(t, nv, old, val); break;
-    case RMW_XOR:  g_xor(t, nv, old, val); break;
-    case RMW_SMIN: g_movcond(t, TCG_COND_LT, nv, old, v, old, v); break;
-    case RMW_SMAX: g_movcond(t, TCG_COND_GT, nv, old, v, old, v); break;
-    case RMW_UMIN: g_movcond(t, TCG_COND_LTU, nv, old, v, old, v); break;
-    default:       g_movcond(t, TCG_COND_GTU, nv, old, v, old, v); break;
+    g_assert(!(mop & MO_BSWAP) && idx < tcg_ctx->target.nb_mmu_modes);
+    if ((mop & MO_AMASK) == MO_ALIGN) {
+        mop = (mop & ~MO_AMASK) | MO_ALIGN_16;
     }
-    g_qemu(INDEX_op_qemu_st, t, nv, addr, idx, mop & ~MO_SIGN);
+    mop = (mop & ~(MO_SIZE | MO_SIGN)) | MO_64;
+    if (gen_parallel()) {
+        TCGArg args[7] = {
+            (TCGArg)tcg_env, h(addr), h(cmplo), h(cmphi), h(newlo), h(newhi),
+            cst(T32, make_memop_idx(mop, idx)),
+        };
+
+        tcg_gen_call(&atomic_cmpxchg16_info, lo, 7, args);
+        g_ldst(INDEX_op_ld, T64, hi, (H)tcg_env,
+               tcg_ctx->target.tlb_neg_offset
+               + offsetof(CPUNegativeOffsetState, atomic_hi));
+    } else {
+        H a8 = tmp(T64), eq = tmp(T64), x = tmp(T64), nlo = tmp(T64),
+          nhi = tmp(T64);
+
+        /* both loads before any store: a fault leaves memory untouched */
+        g_qemu(INDEX_op_qemu_ld, T64, lo, h(addr), idx, mop);
+        g_addi(T64, a8, h(addr), 8);
+        g_qemu(INDEX_op_qemu_ld, T64, hi, a8, idx, mop & ~MO_AMASK);
+        g_setcond(T64, TCG_COND_EQ, eq, lo, h(cmplo));
+        g_setcond(T64, TCG_COND_EQ, x, hi, h(cmphi));
+        g_and(T64, eq, eq, x);
+        g_movcond(T64, TCG_COND_NE, nlo, eq, cst(T64, 0), h(newlo), lo);
+        g_movcond(T64, TCG_COND_NE, nhi, eq, cst(T64, 0), h(newhi), hi);
+        g_qemu(INDEX_op_qemu_st, T64, nlo, h(addr), idx, mop);
+        g_qemu(INDEX_op_qemu_st, T64, nhi, a8, idx, mop & ~MO_AMASK);
+    }
+    g_mov(T64, h(retlo), lo);
+    g_mov(T64, h(rethi), hi);
+}
+
+/* nv = op(old, val), min/max comparing numbers of the access size */
+static void g_rmw_op(TCGType t, TCGAtomicOp kind, H nv, H old, H val,
+                     MemOp mop)
+{
+    static const TCGCond minmax_cond[] = {
+        [TCG_ATOMIC_SMIN] = TCG_COND_LT, [TCG_ATOMIC_SMAX] = TCG_COND_GT,
+        [TCG_ATOMIC_UMIN] = TCG_COND_LTU, [TCG_ATOMIC_UMAX] = TCG_COND_GTU,
+    };
+
+    switch (kind) {
+    case TCG_ATOMIC_XCHG:
+        g_mov(t, nv, val);
+        break;
+    case TCG_ATOMIC_ADD:
+        g_add(t, nv, old, val);
+        break;
+    case TCG_ATOMIC_AND:
+        g_and(t, nv, old, val);
+        break;
+    case TCG_ATOMIC_OR:
+        g_or(t, nv, old, val);
+        break;
+    case TCG_ATOMIC_XOR:
+        g_xor(t, nv, old, val);
+        break;
+    default: {
+        bool sign = kind == TCG_ATOMIC_SMIN || kind == TCG_ATOMIC_SMAX;
+        MemOp cmp_mop = (mop & MO_SIZE) | (sign ? MO_SIGN : 0);
+        H a = tmp(t), b = tmp(t);
+
+        g_ext_mop(t, a, old, cmp_mop);
+        g_ext_mop(t, b, val, cmp_mop);
+        g_movcond(t, minmax_cond[kind], nv, a, b, a, b);
+        break;
+    }
+    }
+}
+
+/* old = [addr]; [addr] = op(old, val); ret = ret_new ? new : old */
+static void g_rmw(TCGType t, H ret, H addr, H val, unsigned idx, MemOp mop,
+                  TCGAtomicOp kind, bool ret_new)
+{
+    H old = tmp(t), nv = tmp(t);
+
+    g_assert(idx < tcg_ctx->target.nb_mmu_modes);
+    if (gen_parallel()) {
+        H r = tmp(T64);
+        TCGArg args[5] = {
+            (TCGArg)tcg_env, addr, arg64(t, val),
+            cst(T32, make_memop_idx(canonical_memop(mop, t, false), idx)),
+            cst(T32, kind),
+        };
+
+        tcg_gen_call(&atomic_rmw_info, r, 5, args);
+        ret_from64(t, old, r);
+        if (ret_new) {
+            g_rmw_op(t, kind, nv, old, val, mop);
+        }
+    } else {
+        g_qemu(INDEX_op_qemu_ld, t, old, addr, idx, mop);
+        g_rmw_op(t, kind, nv, old, val, mop);
+        g_qemu(INDEX_op_qemu_st, t, nv, addr, idx, mop & ~MO_SIGN);
+    }
     if (ret_new) {
         g_ext_mop(t, ret, nv, mop);
     } else {
@@ -927,15 +1080,15 @@ void tcg_gen_atomic_##name##_i32(TCGv_i32 r, TCGv_i64 a, TCGv_i32 v, \
 void tcg_gen_atomic_##name##_i64(TCGv_i64 r, TCGv_i64 a, TCGv_i64 v, \
                                  unsigned idx, MemOp mop) \
 { g_rmw(T64, h(r), h(a), h(v), idx, mop, kind, ret_new); }
-RMW(xchg, RMW_XCHG, false)
-RMW(fetch_add, RMW_ADD, false) RMW(fetch_and, RMW_AND, false)
-RMW(fetch_or, RMW_OR, false) RMW(fetch_xor, RMW_XOR, false)
-RMW(fetch_smin, RMW_SMIN, false) RMW(fetch_smax, RMW_SMAX, false)
-RMW(fetch_umin, RMW_UMIN, false) RMW(fetch_umax, RMW_UMAX, false)
-RMW(add_fetch, RMW_ADD, true) RMW(and_fetch, RMW_AND, true)
-RMW(or_fetch, RMW_OR, true) RMW(xor_fetch, RMW_XOR, true)
-RMW(smin_fetch, RMW_SMIN, true) RMW(smax_fetch, RMW_SMAX, true)
-RMW(umin_fetch, RMW_UMIN, true) RMW(umax_fetch, RMW_UMAX, true)
+RMW(xchg, TCG_ATOMIC_XCHG, false)
+RMW(fetch_add, TCG_ATOMIC_ADD, false) RMW(fetch_and, TCG_ATOMIC_AND, false)
+RMW(fetch_or, TCG_ATOMIC_OR, false) RMW(fetch_xor, TCG_ATOMIC_XOR, false)
+RMW(fetch_smin, TCG_ATOMIC_SMIN, false) RMW(fetch_smax, TCG_ATOMIC_SMAX, false)
+RMW(fetch_umin, TCG_ATOMIC_UMIN, false) RMW(fetch_umax, TCG_ATOMIC_UMAX, false)
+RMW(add_fetch, TCG_ATOMIC_ADD, true) RMW(and_fetch, TCG_ATOMIC_AND, true)
+RMW(or_fetch, TCG_ATOMIC_OR, true) RMW(xor_fetch, TCG_ATOMIC_XOR, true)
+RMW(smin_fetch, TCG_ATOMIC_SMIN, true) RMW(smax_fetch, TCG_ATOMIC_SMAX, true)
+RMW(umin_fetch, TCG_ATOMIC_UMIN, true) RMW(umax_fetch, TCG_ATOMIC_UMAX, true)
 #undef RMW
 
 /* ---- control flow --------------------------------------------------- */

@@ -310,6 +310,17 @@ void tcg_func_start(void)
         arena_ptr = arena_end = NULL;
     }
     s->alloc_failed = false;
+    s->gen_cflags = 0;
+}
+
+void tcg_set_tb_cflags(uint32_t cflags)
+{
+    tcg_ctx->gen_cflags = cflags;
+}
+
+uint32_t tcg_tb_cflags(void)
+{
+    return tcg_ctx->gen_cflags;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1638,6 +1649,28 @@ void helper_st_mmu(CPUArchState *env, uint64_t addr, uint64_t val,
                    MemOpIdx oi, uintptr_t retaddr)
 {
     g_error("tcg: helper_st_mmu not provided by the accelerator");
+}
+
+__attribute__((weak))
+uint64_t helper_atomic_cmpxchg(CPUArchState *env, uint64_t addr, uint64_t cmpv,
+                               uint64_t newv, uint32_t oi)
+{
+    g_error("tcg: helper_atomic_cmpxchg not provided by the accelerator");
+}
+
+__attribute__((weak))
+uint64_t helper_atomic_rmw(CPUArchState *env, uint64_t addr, uint64_t val,
+                           uint32_t oi, uint32_t op)
+{
+    g_error("tcg: helper_atomic_rmw not provided by the accelerator");
+}
+
+__attribute__((weak))
+uint64_t helper_atomic_cmpxchg16(CPUArchState *env, uint64_t addr,
+                                 uint64_t cmp_lo, uint64_t cmp_hi,
+                                 uint64_t new_lo, uint64_t new_hi, uint32_t oi)
+{
+    g_error("tcg: helper_atomic_cmpxchg16 not provided by the accelerator");
 }
 
 __attribute__((weak))

@@ -397,12 +397,15 @@ int cpu_exec(CPUState *cpu)
  * from code generated without CF_PARALLEL (so plain loads and stores are
  * atomic enough).  The caller holds no lock.
  */
+__thread bool tcg_in_atomic_step;
+
 void tcg_cpu_exec_step_atomic(CPUState *cpu)
 {
     const TCGCPUOps *ops = cpu_tcg_ops(cpu);
     CPUArchState *env = tcg_cpu_env(cpu);
 
     start_exclusive();
+    tcg_in_atomic_step = true;
     tcg_stats.atomic_steps++;
     if (sigsetjmp(cpu->jmp_env, 0) == 0) {
         vaddr pc;
@@ -429,6 +432,7 @@ void tcg_cpu_exec_step_atomic(CPUState *cpu)
         }
         /* an exception in the atomic insn is delivered by cpu_exec */
     }
+    tcg_in_atomic_step = false;
     end_exclusive();
 }
 

@@ -1184,18 +1184,11 @@ hwaddr tlb_code_paddr(CPUState *cpu, vaddr addr, int mmu_idx)
 }
 
 /* ------------------------------------------------------------------ */
-/* Atomics                                                              */
+/* Atomics (the operations themselves are in atomic.c)                  */
 
-static pthread_mutex_t atomic16_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t atomic_slow_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * Host address for an aligned read-modify-write, or NULL when the access
- * must be emulated (MMIO, ROM, misaligned).  Checks read and write
- * permission and invalidates code on the page.
- */
-static void *atomic_mmu_lookup(CPUState *cpu, vaddr addr, MemOpIdx oi,
-                               unsigned size, uintptr_t ra)
+void *tlb_atomic_lookup(CPUState *cpu, vaddr addr, MemOpIdx oi,
+                        unsigned size, CPUTLBEntryFull **pnotdirty,
+                        uintptr_t ra)
 {
     MemOp mop = get_memop(oi);
     int mmu_idx = get_mmuidx(oi);
@@ -1203,127 +1196,32 @@ static void *atomic_mmu_lookup(CPUState *cpu, vaddr addr, MemOpIdx oi,
     void *host;
     int flags;
 
+    *pnotdirty = NULL;
     check_alignment(cpu, addr, mop, MMU_DATA_STORE, mmu_idx, ra);
     if (addr & (size - 1)) {
         return NULL;
     }
-    probe_access_internal(cpu, addr, size, MMU_DATA_LOAD, mmu_idx, false,
-                          &host, &full, ra);
+    /* a store first: faults are reported as writes */
     flags = probe_access_internal(cpu, addr, size, MMU_DATA_STORE, mmu_idx,
                                   false, &host, &full, ra);
-    if (flags & (TLB_MMIO | TLB_DISCARD_WRITE | TLB_INVALID_MASK)) {
+    /* then a load: a write-only page must fault as well */
+    flags |= probe_access_internal(cpu, addr, size, MMU_DATA_LOAD, mmu_idx,
+                                   false, &host, &full, ra);
+    if (flags & (TLB_MMIO | TLB_DISCARD_WRITE | TLB_WATCHPOINT |
+                 TLB_INVALID_MASK) || !host) {
         return NULL;
     }
     if (flags & TLB_NOTDIRTY) {
         notdirty_write(cpu, addr, size, full, ra);
-        notdirty_write_done(cpu, addr, size, full);
+        *pnotdirty = full;
     }
     return host;
 }
 
-/* Emulated compare-and-swap: under a lock (and the BQL for MMIO). */
-static uint64_t cmpxchg_slow(CPUState *cpu, vaddr addr, uint64_t cmpv,
-                             uint64_t newv, MemOpIdx oi, uintptr_t ra)
+void tlb_atomic_done(CPUState *cpu, vaddr addr, unsigned size,
+                     CPUTLBEntryFull *notdirty)
 {
-    MemOp mop = get_memop(oi) & ~(MO_AMASK | MO_SIGN);
-    uint64_t old;
-
-    pthread_mutex_lock(&atomic_slow_lock);
-    old = do_ld_mmu(cpu, addr, mop, get_mmuidx(oi), MMU_DATA_LOAD, ra);
-    if (old == cmpv) {
-        do_st_mmu(cpu, addr, newv, mop, get_mmuidx(oi), ra);
+    if (notdirty) {
+        notdirty_write_done(cpu, addr, size, notdirty);
     }
-    pthread_mutex_unlock(&atomic_slow_lock);
-    return old;
-}
-
-#define CMPXCHG(NAME, T, SIZE, SWAP)                                          \
-    static T NAME(CPUArchState *env, vaddr addr, T cmpv, T newv, MemOpIdx oi,        \
-           uintptr_t ra)                                                      \
-    {                                                                         \
-        CPUState *cpu = tcg_env_cpu(env);                                     \
-        T *host = atomic_mmu_lookup(cpu, addr, oi, SIZE, ra);                 \
-        T c, n;                                                               \
-                                                                              \
-        if (!host) {                                                          \
-            return cmpxchg_slow(cpu, addr, cmpv, newv,                        \
-                                (oi & ~(MO_SIZE << 4)) |                      \
-                                (ctz32(SIZE) << 4), ra);                      \
-        }                                                                     \
-        c = (get_memop(oi) & MO_BSWAP) ? SWAP(cmpv) : cmpv;                   \
-        n = (get_memop(oi) & MO_BSWAP) ? SWAP(newv) : newv;                   \
-        __atomic_compare_exchange_n(host, &c, n, false, __ATOMIC_SEQ_CST,     \
-                                    __ATOMIC_SEQ_CST);                        \
-        return (get_memop(oi) & MO_BSWAP) ? SWAP(c) : c;                      \
-    }
-
-#define NOSWAP(x) (x)
-CMPXCHG(do_cmpxchg1, uint8_t, 1, NOSWAP)
-CMPXCHG(do_cmpxchg2, uint16_t, 2, bswap16)
-CMPXCHG(do_cmpxchg4, uint32_t, 4, bswap32)
-CMPXCHG(do_cmpxchg8, uint64_t, 8, bswap64)
-
-uint32_t cpu_atomic_cmpxchgb_mmu(CPUArchState *env, vaddr addr, uint32_t cmpv,
-                                 uint32_t newv, MemOpIdx oi, uintptr_t ra)
-{
-    return do_cmpxchg1(env, addr, cmpv, newv, oi, ra);
-}
-
-uint32_t cpu_atomic_cmpxchgw_le_mmu(CPUArchState *env, vaddr addr,
-                                    uint32_t cmpv, uint32_t newv, MemOpIdx oi,
-                                    uintptr_t ra)
-{
-    return do_cmpxchg2(env, addr, cmpv, newv, oi, ra);
-}
-
-Int128 cpu_atomic_cmpxchgo_le_mmu(CPUArchState *env, vaddr addr, Int128 cmpv,
-                                  Int128 newv, MemOpIdx oi, uintptr_t ra)
-{
-    CPUState *cpu = tcg_env_cpu(env);
-    Int128 old;
-
-    pthread_mutex_lock(&atomic16_lock);
-    old = cpu_ld16_mmu(env, addr, oi, ra);
-    if (old == cmpv) {
-        cpu_st16_mmu(env, addr, newv, oi, ra);
-    }
-    pthread_mutex_unlock(&atomic16_lock);
-    (void)cpu;
-    return old;
-}
-
-uint32_t cpu_atomic_cmpxchgl_le_mmu(CPUArchState *env, vaddr addr,
-                                    uint32_t cmpv, uint32_t newv, MemOpIdx oi,
-                                    uintptr_t ra)
-{
-    return do_cmpxchg4(env, addr, cmpv, newv, oi, ra);
-}
-
-uint64_t cpu_atomic_cmpxchgq_le_mmu(CPUArchState *env, vaddr addr,
-                                    uint64_t cmpv, uint64_t newv, MemOpIdx oi,
-                                    uintptr_t ra)
-{
-    return do_cmpxchg8(env, addr, cmpv, newv, oi, ra);
-}
-
-uint64_t cpu_atomic_xchgq_le_mmu(CPUArchState *env, vaddr addr, uint64_t val,
-                                 MemOpIdx oi, uintptr_t ra)
-{
-    CPUState *cpu = tcg_env_cpu(env);
-    uint64_t *host = atomic_mmu_lookup(cpu, addr, oi, 8, ra);
-    uint64_t old;
-
-    if (!host) {
-        MemOp mop = (get_memop(oi) & ~(MO_AMASK | MO_SIGN | MO_SIZE)) | MO_64;
-
-        pthread_mutex_lock(&atomic_slow_lock);
-        old = do_ld_mmu(cpu, addr, mop, get_mmuidx(oi), MMU_DATA_LOAD, ra);
-        do_st_mmu(cpu, addr, val, mop, get_mmuidx(oi), ra);
-        pthread_mutex_unlock(&atomic_slow_lock);
-        return old;
-    }
-    if (get_memop(oi) & MO_BSWAP) {
-        return bswap64(__atomic_exchange_n(host, bswap64(val), __ATOMIC_SEQ_CST));
-    }
-    return __atomic_exchange_n(host, val, __ATOMIC_SEQ_CST);
 }

@@ -174,9 +174,25 @@ void tlb_init(CPUState *cpu);
 void tlb_destroy(CPUState *cpu);
 /* Set TLB_NOTDIRTY in every vCPU's write entries for the RAM page. */
 void tlb_protect_code_page(ram_addr_t ram_page);
+/*
+ * Host address for a single-copy atomic read-modify-write of size bytes
+ * (a power of 2, at most 16) from generated code at ra, or NULL when no
+ * host atomic instruction can do it (misaligned, MMIO, ROM, watchpoint).
+ * Raises the guest's alignment fault for MO_ALIGN*, then page faults as a
+ * store, then as a load.  For a page with translated code it invalidates
+ * the TBs before and sets *pnotdirty: call tlb_atomic_done() once the
+ * value is stored.
+ */
+void *tlb_atomic_lookup(CPUState *cpu, vaddr addr, MemOpIdx oi,
+                        unsigned size, CPUTLBEntryFull **pnotdirty,
+                        uintptr_t ra);
+void tlb_atomic_done(CPUState *cpu, vaddr addr, unsigned size,
+                     CPUTLBEntryFull *notdirty);
 
 /* ---- cpu-exec.c ---- */
 void tcg_cpu_exec_step_atomic(CPUState *cpu);
+/* true on a vCPU thread while it runs an insn alone for EXCP_ATOMIC */
+extern __thread bool tcg_in_atomic_step;
 extern __thread bool tcg_in_translation;
 
 /* ---- tcg-accel-ops.c ---- */

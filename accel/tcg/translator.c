@@ -112,6 +112,7 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
     bool irq_check = !(cflags & CF_NOIRQ);
 
     db->tb = tb;
+    tcg_set_tb_cflags(cflags);
     db->pc_first = pc;
     db->pc_next = pc;
     db->is_jmp = DISAS_NEXT;

@@ -23,6 +23,7 @@
 #include "hw/core/cpu.h"
 #include "exec/tcg-cpu-ops.h"
 #include "tcg/tcg-memop.h"
+#include "tcg/tcg-ldst.h"
 
 #ifndef TURTLE_INT128_DEFINED
 #define TURTLE_INT128_DEFINED
@@ -139,12 +140,14 @@ void *tlb_vaddr_to_host(CPUArchState *env, vaddr addr,
 
 /* ---- atomics (LSE, exclusives, CASP, x86 LOCK) ----
  *
- * Single-copy atomic read-modify-write on guest memory: the address must
- * be aligned to the access size (else do_unaligned_access, then - if it
- * returns - the access runs under an exclusive section).  Returns the old
- * value; the store happens only if old == cmpv.  On MMIO the operation is
- * a read then a write under the BQL.  The 16-byte variant runs under a
- * lock shared by all 16-byte atomics (host cmpxchg16b is not assumed).
+ * Single-copy atomic read-modify-write on guest memory, for C helpers
+ * (translators use tcg_gen_atomic_*, include/tcg/tcg-op.h).  Faults are
+ * raised as for a store (then a load); MO_ALIGN* in oi raises the guest's
+ * alignment fault.  Aligned RAM accesses are host atomics; anything else
+ * (MMIO, misaligned, 16 bytes without host cmpxchg16b) re-runs the current
+ * insn alone with every other vCPU stopped (cpu_loop_exit_atomic), unless
+ * no other vCPU can run, in which case it is a plain load and store.
+ * Returns the old value; cmpxchg stores newv only if old == cmpv.
  */
 uint32_t cpu_atomic_cmpxchgb_mmu(CPUArchState *env, vaddr addr, uint32_t cmpv,
                                  uint32_t newv, MemOpIdx oi, uintptr_t ra);
@@ -162,5 +165,8 @@ Int128 cpu_atomic_cmpxchgo_le_mmu(CPUArchState *env, vaddr addr, Int128 cmpv,
 /* Exchange: returns the old value. */
 uint64_t cpu_atomic_xchgq_le_mmu(CPUArchState *env, vaddr addr, uint64_t val,
                                  MemOpIdx oi, uintptr_t ra);
+/* Any TCGAtomicOp (tcg/tcg-ldst.h) at the size, order and sign of oi. */
+uint64_t cpu_atomic_rmw_mmu(CPUArchState *env, vaddr addr, uint64_t val,
+                            TCGAtomicOp op, MemOpIdx oi, uintptr_t ra);
 
 #endif /* EXEC_CPU_LDST_H */

@@ -85,6 +85,8 @@ typedef struct CPUNegativeOffsetState {
     CPUTLB tlb;
     IcountDecr icount_decr;
     uint32_t pad;
+    /* helper_atomic_cmpxchg16 returns the old value's high half here */
+    uint64_t atomic_hi;
 } CPUNegativeOffsetState;
 
 #endif /* EXEC_TLB_COMMON_H */

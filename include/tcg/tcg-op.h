@@ -73,17 +73,34 @@ void tcg_gen_qemu_st_i64(TCGv_i64 val, TCGv_i64 addr, unsigned mmu_idx, MemOp mo
 #define tcg_gen_qemu_st_tl tcg_gen_qemu_st_i64
 
 /*
- * Read-modify-write guest memory ops.  ret gets the old value (extended per
- * mop's size and MO_SIGN); the stored value is truncated to the size.
- * cmpxchg compares with cmpv extended the same way.  These are expanded
- * into a load and a store in the same TB: atomic with respect to other
- * vCPUs only when TBs run one vCPU at a time (round-robin TCG, or an
- * accelerator that runs such TBs exclusively when CF_PARALLEL).
+ * Read-modify-write guest memory ops (x86 LOCK, Arm LSE/exclusives).
+ * ret gets the old value (op_fetch forms: the new one), extended from the
+ * access size per MO_SIGN; the stored value is truncated to the size.
+ * cmpxchg stores newv when the old value equals cmpv (compared at the
+ * access size).  smin/smax compare as signed and umin/umax as unsigned
+ * numbers of the access size, whatever MO_SIGN says.
+ *
+ * In a TB with CF_PARALLEL (tcg_set_tb_cflags; MTTCG with several vCPUs)
+ * they are single-copy atomic against every other vCPU: a helper does the
+ * TLB lookup (write and read permission) and a host atomic instruction, or
+ * stops the world and re-runs the insn alone where no host atomic fits
+ * (MMIO, misaligned, page-crossing).  Without CF_PARALLEL they expand to a
+ * load, the operation and a store.  Neither form promises any ordering
+ * of other accesses: front ends add tcg_gen_mb() where the guest needs it.
  */
 void tcg_gen_atomic_cmpxchg_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 cmpv,
                                 TCGv_i32 newv, unsigned idx, MemOp mop);
 void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
                                 TCGv_i64 newv, unsigned idx, MemOp mop);
+/*
+ * 16-byte compare-and-swap (CMPXCHG16B, CASP, STXP): the value is
+ * hi:lo, lo at addr.  Little-endian only; the size in mop is ignored and
+ * MO_ALIGN means 16 bytes.  (retlo, rethi) may alias any input.
+ */
+void tcg_gen_atomic_cmpxchg_i128(TCGv_i64 retlo, TCGv_i64 rethi,
+                                 TCGv_i64 addr, TCGv_i64 cmplo,
+                                 TCGv_i64 cmphi, TCGv_i64 newlo,
+                                 TCGv_i64 newhi, unsigned idx, MemOp mop);
 
 #define TCG_ATOMIC_OPS(X) \
     X(xchg) X(fetch_add) X(fetch_and) X(fetch_or) X(fetch_xor) \
@@ -495,35 +512,6 @@ void tcg_gen_concat32_i64(TCGv_i64 ret, TCGv_i64 lo, TCGv_i64 hi);
 #define tcg_gen_qemu_ld_tl tcg_gen_qemu_ld_i64
 #define tcg_gen_qemu_st_tl tcg_gen_qemu_st_i64
 
-/*
- * Read-modify-write guest memory ops.  ret gets the old value (extended per
- * mop's size and MO_SIGN); the stored value is truncated to the size.
- * cmpxchg compares with cmpv extended the same way.  These are expanded
- * into a load and a store in the same TB: atomic with respect to other
- * vCPUs only when TBs run one vCPU at a time (round-robin TCG, or an
- * accelerator that runs such TBs exclusively when CF_PARALLEL).
- */
-void tcg_gen_atomic_cmpxchg_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 cmpv,
-                                TCGv_i32 newv, unsigned idx, MemOp mop);
-void tcg_gen_atomic_cmpxchg_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 cmpv,
-                                TCGv_i64 newv, unsigned idx, MemOp mop);
-
-#define TCG_ATOMIC_OPS(X) \
-    X(xchg) X(fetch_add) X(fetch_and) X(fetch_or) X(fetch_xor) \
-    X(fetch_smin) X(fetch_smax) X(fetch_umin) X(fetch_umax) \
-    X(add_fetch) X(and_fetch) X(or_fetch) X(xor_fetch) \
-    X(smin_fetch) X(smax_fetch) X(umin_fetch) X(umax_fetch)
-#define TCG_ATOMIC_DECL(name) \
-void tcg_gen_atomic_##name##_i32(TCGv_i32 ret, TCGv_i64 addr, TCGv_i32 val, \
-                                 unsigned idx, MemOp mop); \
-void tcg_gen_atomic_##name##_i64(TCGv_i64 ret, TCGv_i64 addr, TCGv_i64 val, \
-                                 unsigned idx, MemOp mop);
-TCG_ATOMIC_OPS(TCG_ATOMIC_DECL)
-#undef TCG_ATOMIC_DECL
-
-/* extend arg per mop's size and MO_SIGN (MO_64 on i64, MO_32 on i32: copy) */
-void tcg_gen_ext_i32(TCGv_i32 ret, TCGv_i32 arg, MemOp mop);
-void tcg_gen_ext_i64(TCGv_i64 ret, TCGv_i64 arg, MemOp mop);
 #define tcg_gen_rem_tl tcg_gen_rem_i64
 #define tcg_gen_remi_tl tcg_gen_remi_i64
 #define tcg_gen_remu_tl tcg_gen_remu_i64

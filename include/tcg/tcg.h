@@ -262,8 +262,18 @@ TCGv_ptr tcg_constant_ptr(intptr_t val);
 
 /* ---- translation -------------------------------------------------- */
 
-/* Start a new IR function (one TB).  Drops all temps, ops and labels. */
+/* Start a new IR function (one TB).  Drops all temps, ops and labels,
+ * and resets the TB cflags the builder sees to 0 (serial). */
 void tcg_func_start(void);
+
+/*
+ * The cflags of the TB being translated (translator_loop sets them from
+ * tb->cflags).  The builder reads CF_PARALLEL: with it, tcg_gen_atomic_*
+ * are host atomics (helper calls into accel/tcg); without it, plain
+ * load/op/store sequences (nothing else runs meanwhile).
+ */
+void tcg_set_tb_cflags(uint32_t cflags);
+uint32_t tcg_tb_cflags(void);
 
 /*
  * Allocate a TranslationBlock in the code buffer (zeroed).  NULL when the

@@ -193,7 +193,6 @@ typedef struct CPUArchState {
     uint64_t exclusive_addr;
     uint64_t exclusive_val;
     uint64_t exclusive_high;
-    uint64_t atomic_hi;        /* high half returned by atomic_cas16 */
 
     /* FP/SIMD */
     ARMVectorReg vregs[32];

@@ -20,8 +20,4 @@ DEF_HELPER_FLAGS_1(rbit64, TCG_CALL_NO_RWG_SE, i64, i64)
 DEF_HELPER_FLAGS_3(crc32, TCG_CALL_NO_RWG_SE, i64, i64, i64, i32)
 DEF_HELPER_FLAGS_3(crc32c, TCG_CALL_NO_RWG_SE, i64, i64, i64, i32)
 
-DEF_HELPER_5(atomic_cas, i64, env, i64, i64, i64, i32)
-DEF_HELPER_4(atomic_rmw, i64, env, i64, i64, i32)
-DEF_HELPER_7(atomic_cas16, i64, env, i64, i64, i64, i64, i64, i32)
-
 #include "target/arm/helper-fp.h"

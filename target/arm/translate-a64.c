@@ -6,9 +6,9 @@
  * translate-a64-fp.c.
  *
  * Instruction semantics: Arm ARM (DDI 0487) C6 "A64 Base Instruction
- * Descriptions".  Atomics: the read-modify-write sequences are emitted
- * inline when no other vCPU runs in parallel; under CF_PARALLEL they call
- * the compare-and-swap helpers of atomic_helper.c.
+ * Descriptions".  Atomics (LSE, CAS/CASP, store-exclusive) are the IR's
+ * tcg_gen_atomic_* ops: host atomics under CF_PARALLEL, plain
+ * load/op/store otherwise.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -2235,7 +2235,7 @@ static bool trans_LDXP(DisasContext *s, arg_ldxr *a)
 static bool trans_STXR(DisasContext *s, arg_stxr *a)
 {
     TCGv_i64 addr = excl_addr(s, a->rn);
-    TCGv_i64 cur = tcg_temp_new_i64(), status = tcg_temp_new_i64();
+    TCGv_i64 status = tcg_temp_new_i64();
     TCGLabel *fail = gen_new_label(), *done = gen_new_label();
     bool pair = s->insn & (1u << 21);
 
@@ -2243,58 +2243,29 @@ static bool trans_STXR(DisasContext *s, arg_stxr *a)
         gen_release();
     }
     tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_exclusive_addr, fail);
-    if (s->parallel) {
-        TCGv_i64 old = tcg_temp_new_i64();
-        int sz = pair ? 3 : a->sz;
-        TCGv_i32 desc = tcg_constant_i32(sz | (s->mmu_idx << 4));
+    if (pair && a->sz == 3) {
+        TCGv_i64 lo = tcg_temp_new_i64(), hi = tcg_temp_new_i64();
 
-        if (pair && a->sz == 3) {
-            TCGv_i64 hi = tcg_temp_new_i64();
-
-            gen_helper_atomic_cas16(old, tcg_env, addr, cpu_exclusive_val,
+        tcg_gen_atomic_cmpxchg_i128(lo, hi, addr, cpu_exclusive_val,
                                     cpu_exclusive_high, cpu_reg(s, a->rt),
-                                    cpu_reg(s, a->rt2), desc);
-            tcg_gen_ld_i64(hi, tcg_env, offsetof(CPUARMState, atomic_hi));
-            tcg_gen_xor_i64(old, old, cpu_exclusive_val);
-            tcg_gen_xor_i64(hi, hi, cpu_exclusive_high);
-            tcg_gen_or_i64(old, old, hi);
-            tcg_gen_setcondi_i64(TCG_COND_NE, status, old, 0);
-        } else {
-            TCGv_i64 nv = tcg_temp_new_i64();
-
-            if (pair) {
-                tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt2));
-            } else {
-                tcg_gen_mov_i64(nv, cpu_reg(s, a->rt));
-            }
-            gen_helper_atomic_cas(old, tcg_env, addr, cpu_exclusive_val, nv,
-                                  desc);
-            tcg_gen_setcond_i64(TCG_COND_NE, status, old, cpu_exclusive_val);
-        }
-        tcg_gen_br(done);
-    } else if (!pair) {
-        tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, a->sz | MO_ALIGN);
-        tcg_gen_brcond_i64(TCG_COND_NE, cur, cpu_exclusive_val, fail);
-        tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, a->sz);
-    } else if (a->sz == 2) {
-        TCGv_i64 v = tcg_temp_new_i64();
-
-        tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, MO_LEUQ | MO_ALIGN);
-        tcg_gen_brcond_i64(TCG_COND_NE, cur, cpu_exclusive_val, fail);
-        tcg_gen_concat32_i64(v, cpu_reg(s, a->rt), cpu_reg(s, a->rt2));
-        tcg_gen_qemu_st_i64(v, addr, s->mmu_idx, MO_LEUQ);
+                                    cpu_reg(s, a->rt2), s->mmu_idx,
+                                    MO_LE | MO_ALIGN);
+        tcg_gen_xor_i64(lo, lo, cpu_exclusive_val);
+        tcg_gen_xor_i64(hi, hi, cpu_exclusive_high);
+        tcg_gen_or_i64(lo, lo, hi);
+        tcg_gen_setcondi_i64(TCG_COND_NE, status, lo, 0);
     } else {
-        TCGv_i64 hi = tcg_temp_new_i64(), a2 = tcg_temp_new_i64();
+        TCGv_i64 old = tcg_temp_new_i64(), nv = cpu_reg(s, a->rt);
 
-        tcg_gen_addi_i64(a2, addr, 8);
-        tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, MO_LEUQ | MO_ALIGN_16);
-        tcg_gen_qemu_ld_i64(hi, a2, s->mmu_idx, MO_LEUQ);
-        tcg_gen_brcond_i64(TCG_COND_NE, cur, cpu_exclusive_val, fail);
-        tcg_gen_brcond_i64(TCG_COND_NE, hi, cpu_exclusive_high, fail);
-        tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, MO_LEUQ);
-        tcg_gen_qemu_st_i64(cpu_reg(s, a->rt2), a2, s->mmu_idx, MO_LEUQ);
+        if (pair) {
+            nv = tcg_temp_new_i64();
+            tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt2));
+        }
+        tcg_gen_atomic_cmpxchg_i64(old, addr, cpu_exclusive_val, nv,
+                                   s->mmu_idx,
+                                   (pair ? MO_LEUQ : a->sz) | MO_ALIGN);
+        tcg_gen_setcond_i64(TCG_COND_NE, status, old, cpu_exclusive_val);
     }
-    tcg_gen_movi_i64(status, 0);
     tcg_gen_br(done);
     gen_set_label(fail);
     tcg_gen_movi_i64(status, 1);
@@ -2357,36 +2328,9 @@ static bool trans_LDAPUR(DisasContext *s, arg_ldst_imm *a)
 
 /* ---- LSE ---- */
 
-static void ext_to_size(TCGv_i64 v, int sz, bool sign)
-{
-    switch (sz | (sign ? 4 : 0)) {
-    case 0:
-        tcg_gen_ext8u_i64(v, v);
-        break;
-    case 1:
-        tcg_gen_ext16u_i64(v, v);
-        break;
-    case 2:
-        tcg_gen_ext32u_i64(v, v);
-        break;
-    case 4:
-        tcg_gen_ext8s_i64(v, v);
-        break;
-    case 5:
-        tcg_gen_ext16s_i64(v, v);
-        break;
-    case 6:
-        tcg_gen_ext32s_i64(v, v);
-        break;
-    default:
-        break;
-    }
-}
-
 static bool trans_CAS(DisasContext *s, arg_cas *a)
 {
-    TCGv_i64 addr, cur = tcg_temp_new_i64(), cmp = tcg_temp_new_i64();
-    TCGLabel *skip = gen_new_label();
+    TCGv_i64 addr, cur = tcg_temp_new_i64();
 
     if (!arm_feature(s->env, ARM_FEATURE_LSE)) {
         return false;
@@ -2395,21 +2339,8 @@ static bool trans_CAS(DisasContext *s, arg_cas *a)
     if (a->r) {
         gen_release();
     }
-    tcg_gen_mov_i64(cmp, cpu_reg(s, a->rs));
-    ext_to_size(cmp, a->sz, false);
-    if (s->parallel) {
-        gen_helper_atomic_cas(cur, tcg_env, addr, cmp, cpu_reg(s, a->rt),
-                              tcg_constant_i32(a->sz | (s->mmu_idx << 4)));
-        if (a->a) {
-            gen_acquire();
-        }
-        write_reg(s, a->rs, cur, true);
-        return true;
-    }
-    tcg_gen_qemu_ld_i64(cur, addr, s->mmu_idx, a->sz | MO_ALIGN);
-    tcg_gen_brcond_i64(TCG_COND_NE, cur, cmp, skip);
-    tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, a->sz);
-    gen_set_label(skip);
+    tcg_gen_atomic_cmpxchg_i64(cur, addr, cpu_reg(s, a->rs), cpu_reg(s, a->rt),
+                               s->mmu_idx, a->sz | MO_ALIGN);
     if (a->a) {
         gen_acquire();
     }
@@ -2420,7 +2351,6 @@ static bool trans_CAS(DisasContext *s, arg_cas *a)
 static bool trans_CASP(DisasContext *s, arg_cas *a)
 {
     TCGv_i64 addr, lo = tcg_temp_new_i64(), hi = tcg_temp_new_i64();
-    TCGLabel *skip = gen_new_label();
 
     if (!arm_feature(s->env, ARM_FEATURE_LSE) || (a->rs & 1) || (a->rt & 1)) {
         return false;
@@ -2429,56 +2359,21 @@ static bool trans_CASP(DisasContext *s, arg_cas *a)
     if (a->r) {
         gen_release();
     }
-    if (s->parallel) {
-        TCGv_i32 desc = tcg_constant_i32(3 | (s->mmu_idx << 4));
-
-        if (a->sz == 2) {
-            TCGv_i64 cmp = tcg_temp_new_i64(), nv = tcg_temp_new_i64();
-
-            tcg_gen_concat32_i64(cmp, cpu_reg(s, a->rs), cpu_reg(s, a->rs + 1));
-            tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt + 1));
-            gen_helper_atomic_cas(lo, tcg_env, addr, cmp, nv, desc);
-            tcg_gen_shri_i64(hi, lo, 32);
-            write_reg(s, a->rs, lo, false);
-            write_reg(s, a->rs + 1, hi, false);
-        } else {
-            gen_helper_atomic_cas16(lo, tcg_env, addr, cpu_reg(s, a->rs),
-                                    cpu_reg(s, a->rs + 1), cpu_reg(s, a->rt),
-                                    cpu_reg(s, a->rt + 1), desc);
-            tcg_gen_ld_i64(hi, tcg_env, offsetof(CPUARMState, atomic_hi));
-            write_reg(s, a->rs, lo, true);
-            write_reg(s, a->rs + 1, hi, true);
-        }
-        if (a->a) {
-            gen_acquire();
-        }
-        return true;
-    }
     if (a->sz == 2) {
         TCGv_i64 cmp = tcg_temp_new_i64(), nv = tcg_temp_new_i64();
 
         tcg_gen_concat32_i64(cmp, cpu_reg(s, a->rs), cpu_reg(s, a->rs + 1));
         tcg_gen_concat32_i64(nv, cpu_reg(s, a->rt), cpu_reg(s, a->rt + 1));
-        tcg_gen_qemu_ld_i64(lo, addr, s->mmu_idx, MO_LEUQ | MO_ALIGN);
-        tcg_gen_brcond_i64(TCG_COND_NE, lo, cmp, skip);
-        tcg_gen_qemu_st_i64(nv, addr, s->mmu_idx, MO_LEUQ);
-        gen_set_label(skip);
+        tcg_gen_atomic_cmpxchg_i64(lo, addr, cmp, nv, s->mmu_idx,
+                                   MO_LEUQ | MO_ALIGN);
         tcg_gen_shri_i64(hi, lo, 32);
         write_reg(s, a->rs, lo, false);
         write_reg(s, a->rs + 1, hi, false);
     } else {
-        TCGv_i64 a2 = tcg_temp_new_i64();
-        TCGv_i64 c1 = read_cpu_reg(s, a->rs, true);
-        TCGv_i64 c2 = read_cpu_reg(s, a->rs + 1, true);
-
-        tcg_gen_addi_i64(a2, addr, 8);
-        tcg_gen_qemu_ld_i64(lo, addr, s->mmu_idx, MO_LEUQ | MO_ALIGN_16);
-        tcg_gen_qemu_ld_i64(hi, a2, s->mmu_idx, MO_LEUQ);
-        tcg_gen_brcond_i64(TCG_COND_NE, lo, c1, skip);
-        tcg_gen_brcond_i64(TCG_COND_NE, hi, c2, skip);
-        tcg_gen_qemu_st_i64(cpu_reg(s, a->rt), addr, s->mmu_idx, MO_LEUQ);
-        tcg_gen_qemu_st_i64(cpu_reg(s, a->rt + 1), a2, s->mmu_idx, MO_LEUQ);
-        gen_set_label(skip);
+        tcg_gen_atomic_cmpxchg_i128(lo, hi, addr, cpu_reg(s, a->rs),
+                                    cpu_reg(s, a->rs + 1), cpu_reg(s, a->rt),
+                                    cpu_reg(s, a->rt + 1), s->mmu_idx,
+                                    MO_LE | MO_ALIGN);
         write_reg(s, a->rs, lo, true);
         write_reg(s, a->rs + 1, hi, true);
     }
@@ -2491,11 +2386,11 @@ static bool trans_CASP(DisasContext *s, arg_cas *a)
 enum { AT_ADD, AT_CLR, AT_EOR, AT_SET, AT_SMAX, AT_SMIN, AT_UMAX, AT_UMIN,
        AT_SWP };
 
+/* LD<op>/ST<op>/SWP: Rt gets the old value, zero-extended */
 static bool do_atomic(DisasContext *s, arg_atomic *a, int op)
 {
-    bool is_signed = op == AT_SMAX || op == AT_SMIN;
-    TCGv_i64 addr, old = tcg_temp_new_i64(), nv = tcg_temp_new_i64();
-    TCGv_i64 rs = tcg_temp_new_i64();
+    TCGv_i64 addr, old = tcg_temp_new_i64(), val = cpu_reg(s, a->rs);
+    MemOp mop = a->sz | MO_ALIGN;
 
     if (!arm_feature(s->env, ARM_FEATURE_LSE)) {
         return false;
@@ -2504,54 +2399,42 @@ static bool do_atomic(DisasContext *s, arg_atomic *a, int op)
     if (a->r) {
         gen_release();
     }
-    if (s->parallel) {
-        gen_helper_atomic_rmw(old, tcg_env, addr, cpu_reg(s, a->rs),
-                              tcg_constant_i32(a->sz | (s->mmu_idx << 4) |
-                                               (op << 8)));
-        if (a->a) {
-            gen_acquire();
-        }
-        write_reg(s, a->rt, old, true);
-        return true;
-    }
-    tcg_gen_mov_i64(rs, cpu_reg(s, a->rs));
-    ext_to_size(rs, a->sz, is_signed);
-    tcg_gen_qemu_ld_i64(old, addr, s->mmu_idx,
-                        a->sz | MO_ALIGN | (is_signed ? MO_SIGN : 0));
     switch (op) {
     case AT_ADD:
-        tcg_gen_add_i64(nv, old, rs);
+        tcg_gen_atomic_fetch_add_i64(old, addr, val, s->mmu_idx, mop);
         break;
-    case AT_CLR:
-        tcg_gen_andc_i64(nv, old, rs);
-        break;
-    case AT_EOR:
-        tcg_gen_xor_i64(nv, old, rs);
-        break;
-    case AT_SET:
-        tcg_gen_or_i64(nv, old, rs);
-        break;
-    case AT_SMAX:
-        tcg_gen_smax_i64(nv, old, rs);
-        break;
-    case AT_SMIN:
-        tcg_gen_smin_i64(nv, old, rs);
-        break;
-    case AT_UMAX:
-        tcg_gen_umax_i64(nv, old, rs);
-        break;
-    case AT_UMIN:
-        tcg_gen_umin_i64(nv, old, rs);
-        break;
-    default:
-        tcg_gen_mov_i64(nv, rs);
+    case AT_CLR: {
+        TCGv_i64 inv = tcg_temp_new_i64();
+
+        tcg_gen_not_i64(inv, val);
+        tcg_gen_atomic_fetch_and_i64(old, addr, inv, s->mmu_idx, mop);
         break;
     }
-    tcg_gen_qemu_st_i64(nv, addr, s->mmu_idx, a->sz);
+    case AT_EOR:
+        tcg_gen_atomic_fetch_xor_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    case AT_SET:
+        tcg_gen_atomic_fetch_or_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    case AT_SMAX:
+        tcg_gen_atomic_fetch_smax_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    case AT_SMIN:
+        tcg_gen_atomic_fetch_smin_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    case AT_UMAX:
+        tcg_gen_atomic_fetch_umax_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    case AT_UMIN:
+        tcg_gen_atomic_fetch_umin_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    default:
+        tcg_gen_atomic_xchg_i64(old, addr, val, s->mmu_idx, mop);
+        break;
+    }
     if (a->a) {
         gen_acquire();
     }
-    ext_to_size(old, a->sz, false);
     write_reg(s, a->rt, old, true);
     return true;
 }

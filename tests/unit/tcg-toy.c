@@ -45,12 +45,6 @@ void helper_toy_raise(CPUArchState *env, uint32_t excp)
     cpu_loop_exit(cpu);
 }
 
-/* XADD under CF_PARALLEL: re-run alone, other vCPUs stopped */
-void helper_toy_atomic_exit(CPUArchState *env, uint64_t pc)
-{
-    cpu_loop_exit_atomic(&toy_env_cpu(env)->parent_obj, GETPC());
-}
-
 uint64_t helper_toy_cas(CPUArchState *env, uint64_t addr, uint64_t cmp,
                         uint64_t newv)
 {
@@ -122,6 +116,82 @@ static void gen_mem(uint32_t op, int rd, int rs, int16_t imm)
     }
 }
 
+typedef void AtomicGen64(TCGv_i64, TCGv_i64, TCGv_i64, unsigned, MemOp);
+typedef void AtomicGen32(TCGv_i32, TCGv_i64, TCGv_i32, unsigned, MemOp);
+
+static void gen_amo(int rd, int rs, uint32_t imm)
+{
+    static AtomicGen64 *const gen64[2][9] = { {
+        tcg_gen_atomic_xchg_i64, tcg_gen_atomic_fetch_add_i64,
+        tcg_gen_atomic_fetch_and_i64, tcg_gen_atomic_fetch_or_i64,
+        tcg_gen_atomic_fetch_xor_i64, tcg_gen_atomic_fetch_smin_i64,
+        tcg_gen_atomic_fetch_smax_i64, tcg_gen_atomic_fetch_umin_i64,
+        tcg_gen_atomic_fetch_umax_i64,
+    }, {
+        tcg_gen_atomic_xchg_i64, tcg_gen_atomic_add_fetch_i64,
+        tcg_gen_atomic_and_fetch_i64, tcg_gen_atomic_or_fetch_i64,
+        tcg_gen_atomic_xor_fetch_i64, tcg_gen_atomic_smin_fetch_i64,
+        tcg_gen_atomic_smax_fetch_i64, tcg_gen_atomic_umin_fetch_i64,
+        tcg_gen_atomic_umax_fetch_i64,
+    } };
+    static AtomicGen32 *const gen32[2][9] = { {
+        tcg_gen_atomic_xchg_i32, tcg_gen_atomic_fetch_add_i32,
+        tcg_gen_atomic_fetch_and_i32, tcg_gen_atomic_fetch_or_i32,
+        tcg_gen_atomic_fetch_xor_i32, tcg_gen_atomic_fetch_smin_i32,
+        tcg_gen_atomic_fetch_smax_i32, tcg_gen_atomic_fetch_umin_i32,
+        tcg_gen_atomic_fetch_umax_i32,
+    }, {
+        tcg_gen_atomic_xchg_i32, tcg_gen_atomic_add_fetch_i32,
+        tcg_gen_atomic_and_fetch_i32, tcg_gen_atomic_or_fetch_i32,
+        tcg_gen_atomic_xor_fetch_i32, tcg_gen_atomic_smin_fetch_i32,
+        tcg_gen_atomic_smax_fetch_i32, tcg_gen_atomic_umin_fetch_i32,
+        tcg_gen_atomic_umax_fetch_i32,
+    } };
+    unsigned kind = imm & 15, fetch_new = !!(imm & AMO_NEW);
+    MemOp mop = ((imm >> 5) & 3) | (imm & AMO_SIGN ? MO_SIGN : 0) |
+                (imm & AMO_BE ? MO_BE : MO_LE) |
+                (imm & AMO_ALIGN ? MO_ALIGN : 0);
+
+    if (kind > AMO_CMPXCHG) {
+        return;
+    }
+    if (imm & AMO_I32) {
+        TCGv_i32 r = tcg_temp_new_i32(), v = tcg_temp_new_i32();
+
+        tcg_gen_extrl_i64_i32(v, cpu_regs[rd]);
+        if (kind == AMO_CMPXCHG) {
+            TCGv_i32 c = tcg_temp_new_i32();
+
+            tcg_gen_extrl_i64_i32(c, cpu_regs[0]);
+            tcg_gen_atomic_cmpxchg_i32(r, cpu_regs[rs], c, v, 0, mop);
+        } else {
+            gen32[fetch_new][kind](r, cpu_regs[rs], v, 0, mop);
+        }
+        tcg_gen_extu_i32_i64(cpu_regs[rd], r);
+    } else if (kind == AMO_CMPXCHG) {
+        tcg_gen_atomic_cmpxchg_i64(cpu_regs[rd], cpu_regs[rs], cpu_regs[0],
+                                   cpu_regs[rd], 0, mop);
+    } else {
+        gen64[fetch_new][kind](cpu_regs[rd], cpu_regs[rs], cpu_regs[rd], 0,
+                               mop);
+    }
+}
+
+static void gen_cas16(int rd, int rs)
+{
+    TCGv_i64 lo = tcg_temp_new_i64(), hi = tcg_temp_new_i64();
+    TCGv_i64 x = tcg_temp_new_i64();
+
+    tcg_gen_atomic_cmpxchg_i128(lo, hi, cpu_regs[rs], cpu_regs[0], cpu_regs[1],
+                                cpu_regs[2], cpu_regs[3], 0, MO_LE | MO_ALIGN);
+    tcg_gen_xor_i64(x, lo, cpu_regs[0]);
+    tcg_gen_xor_i64(cpu_regs[1], hi, cpu_regs[1]);
+    tcg_gen_or_i64(x, x, cpu_regs[1]);
+    tcg_gen_mov_i64(cpu_regs[0], lo);
+    tcg_gen_mov_i64(cpu_regs[1], hi);
+    tcg_gen_setcondi_i64(TCG_COND_EQ, cpu_regs[rd], x, 0);
+}
+
 static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
 {
     CPUArchState *env = cpu->env_ptr;
@@ -145,6 +215,9 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         break;
     case OP_ADDI:
         tcg_gen_addi_i64(cpu_regs[rd], cpu_regs[rd], simm);
+        break;
+    case OP_XOR:
+        tcg_gen_xor_i64(cpu_regs[rd], cpu_regs[rd], cpu_regs[rs]);
         break;
     case OP_ORI:
         tcg_gen_ori_i64(cpu_regs[rd], cpu_regs[rd], insn & 0xffff);
@@ -176,16 +249,14 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         db->is_jmp = DISAS_JUMP;
         break;
     case OP_XADD:
-        if (db->tb->cflags & CF_PARALLEL) {
-            gen_helper_toy_atomic_exit(tcg_env, tcg_constant_i64(pc));
-            db->is_jmp = DISAS_NORETURN;
-        } else {
-            TCGv_i64 t = tcg_temp_new_i64();
-
-            tcg_gen_qemu_ld_i64(t, cpu_regs[rs], 0, MO_LEUL);
-            tcg_gen_add_i64(t, t, cpu_regs[rd]);
-            tcg_gen_qemu_st_i64(t, cpu_regs[rs], 0, MO_LEUL);
-        }
+        tcg_gen_atomic_fetch_add_i64(tcg_temp_new_i64(), cpu_regs[rs],
+                                     cpu_regs[rd], 0, MO_LEUL);
+        break;
+    case OP_AMO:
+        gen_amo(rd, rs, insn & 0xffff);
+        break;
+    case OP_CAS16:
+        gen_cas16(rd, rs);
         break;
     case OP_CAS:
         gen_helper_toy_cas(cpu_regs[rd], tcg_env, cpu_regs[rs], cpu_regs[0],

@@ -34,9 +34,25 @@ enum {
     OP_JR = 0x12,     /* pc = rs */
     OP_HALT = 0x13,
     OP_BDEC = 0x14,   /* if (--rd) pc = pc + 4 + simm * 4 */
-    OP_XADD = 0x15,   /* mem32[rs] += rd, atomically (EXCP_ATOMIC if parallel) */
-    OP_CAS = 0x16,    /* if (mem32[rs] == r0) mem32[rs] = rd; rd = success */
+    OP_XADD = 0x15,   /* mem32[rs] += rd, atomically (tcg_gen_atomic_*) */
+    OP_CAS = 0x16,    /* if (mem32[rs] == r0) mem32[rs] = rd; rd = success
+                         (cpu_atomic_cmpxchgl_le_mmu from a helper) */
+    OP_AMO = 0x17,    /* rd = tcg_gen_atomic_<imm>(mem[rs], rd): AMO_* below */
+    OP_CAS16 = 0x18,  /* {r0,r1} vs mem128[rs]: if equal store {r2,r3};
+                         r0,r1 = old; rd = success */
+    OP_XOR = 0x19,    /* rd ^= rs */
 };
+
+/* OP_AMO's imm: the operation (TCGAtomicOp, or AMO_CMPXCHG comparing with
+ * r0), op_fetch instead of fetch_op, size, MO_SIGN, the _i32 builder,
+ * big-endian, MO_ALIGN */
+#define AMO_CMPXCHG   9
+#define AMO_NEW       (1 << 4)
+#define AMO_SIZE(s)   ((s) << 5)
+#define AMO_SIGN      (1 << 7)
+#define AMO_I32       (1 << 8)
+#define AMO_BE        (1 << 9)
+#define AMO_ALIGN     (1 << 10)
 
 #define INSN(op, rd, rs, imm) \
     (((uint32_t)(op) << 24) | ((uint32_t)(rd) << 20) | ((uint32_t)(rs) << 16) | \

@@ -511,6 +511,262 @@ static void test_atomics(gconstpointer data)
                                           MEMTXATTRS_UNSPECIFIED, NULL), ==, 1007);
 }
 
+/*
+ * Every tcg_gen_atomic_* form (op, fetch_op/op_fetch, size, sign, i32/i64
+ * builder, byte order, MO_ALIGN) against a C model, at an aligned, a
+ * misaligned and a page-crossing address, both as the plain expansion and
+ * as the CF_PARALLEL helper call (host atomics; with one vCPU the helper's
+ * fallback for misaligned data is a plain load and store).
+ */
+static uint64_t amo_sext(uint64_t v, unsigned size)
+{
+    unsigned sh = 64 - 8 * size;
+
+    return sh ? (uint64_t)((int64_t)(v << sh) >> sh) : v;
+}
+
+static void amo_model(unsigned imm, uint64_t old, uint64_t val, uint64_t cmp,
+                      uint64_t *ret, uint64_t *mem)
+{
+    unsigned kind = imm & 15, size = 1u << ((imm >> 5) & 3);
+    uint64_t m = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    uint64_t o = old & m, v = val & m, nv, r;
+
+    switch (kind) {
+    case TCG_ATOMIC_XCHG: nv = v; break;
+    case TCG_ATOMIC_ADD:  nv = o + v; break;
+    case TCG_ATOMIC_AND:  nv = o & v; break;
+    case TCG_ATOMIC_OR:   nv = o | v; break;
+    case TCG_ATOMIC_XOR:  nv = o ^ v; break;
+    case TCG_ATOMIC_SMIN:
+        nv = (int64_t)amo_sext(o, size) < (int64_t)amo_sext(v, size) ? o : v;
+        break;
+    case TCG_ATOMIC_SMAX:
+        nv = (int64_t)amo_sext(o, size) > (int64_t)amo_sext(v, size) ? o : v;
+        break;
+    case TCG_ATOMIC_UMIN: nv = o < v ? o : v; break;
+    case TCG_ATOMIC_UMAX: nv = o > v ? o : v; break;
+    default:              nv = o == (cmp & m) ? v : o; break;
+    }
+    nv &= m;
+    r = (imm & AMO_NEW) && kind != TCG_ATOMIC_XCHG && kind != AMO_CMPXCHG
+        ? nv : o;
+    if (imm & AMO_SIGN) {
+        r = amo_sext(r, size);
+    }
+    *ret = (imm & AMO_I32) ? (uint32_t)r : r;
+    *mem = nv;
+}
+
+static void amo_mem_write(hwaddr a, uint64_t v, unsigned size, bool be)
+{
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        uint8_t b = v >> (8 * (be ? size - 1 - i : i));
+        address_space_write(&toy_machine.as, a + i, MEMTXATTRS_UNSPECIFIED, &b, 1);
+    }
+}
+
+static uint64_t amo_mem_read(hwaddr a, unsigned size, bool be)
+{
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        uint8_t b;
+        address_space_read(&toy_machine.as, a + i, MEMTXATTRS_UNSPECIFIED, &b, 1);
+        v |= (uint64_t)b << (8 * (be ? size - 1 - i : i));
+    }
+    return v;
+}
+
+/* run "AMO r2, [r1], imm; HALT" once */
+static void amo_run_one(unsigned imm, bool parallel, hwaddr addr, uint64_t old,
+                        uint64_t val, uint64_t cmp)
+{
+    unsigned size = 1u << ((imm >> 5) & 3);
+    bool be = imm & AMO_BE;
+    bool fault = (imm & AMO_ALIGN) && (addr & (size - 1));
+    CPUArchState *env = toy_env0();
+    uint64_t ret, mem, guard = 0x5a5a5a5a5a5a5a5aull;
+
+    amo_model(imm, old, val, cmp, &ret, &mem);
+    amo_mem_write(addr - 8, guard, 8, false);
+    amo_mem_write(addr + size, guard, 8, false);
+    amo_mem_write(addr, old, size, be);
+    env->regs[0] = cmp;
+    env->regs[1] = addr;
+    env->regs[2] = val;
+    env->last_excp = -1;
+    if (parallel) {
+        toy_cpu0()->cflags_next_tb = curr_cflags(toy_cpu0()) | CF_PARALLEL;
+    }
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    if (fault) {
+        g_assert_cmpint(env->last_excp, ==, TOY_EXCP_ALIGN);
+        ret = val;
+        mem = old & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
+    } else if (env->regs[2] != ret ||
+               amo_mem_read(addr, size, be) != mem) {
+        g_error("AMO imm %#x %s at %#" PRIx64 " old %#" PRIx64 " val %#"
+                PRIx64 " cmp %#" PRIx64 ": ret %#" PRIx64 " (want %#" PRIx64
+                ") mem %#" PRIx64 " (want %#" PRIx64 ")", imm,
+                parallel ? "parallel" : "serial", (uint64_t)addr, old, val,
+                cmp, env->regs[2], ret, amo_mem_read(addr, size, be), mem);
+    }
+    g_assert_cmphex(env->regs[2], ==, ret);
+    g_assert_cmphex(amo_mem_read(addr, size, be), ==, mem);
+    g_assert_cmphex(amo_mem_read(addr - 8, 8, false), ==, guard);
+    g_assert_cmphex(amo_mem_read(addr + size, 8, false), ==, guard);
+}
+
+static void test_amo_ops(gconstpointer data)
+{
+    static const uint64_t vals[][3] = {     /* old, val, cmp */
+        { 0, 0, 0 },
+        { 1, -1ull, 1 },
+        { 0x80, 0x7f, 0x80 },
+        { 0x7fffffffffffffffull, 0x8000000000000000ull, 0 },
+        { -1ull, 1, -1ull },
+        { 0xfedcba9876543210ull, 0x0123456789abcdefull, 0x76543210 },
+        { 0x8000, 0xffff8001ull, 0x8000 },
+        { 0x00ff00ff80000000ull, 0x00ff00ff7fffffffull, 0x00ff00ff80000000ull },
+    };
+    unsigned kind, flags, size, i, par;
+
+    setup(data);
+    for (kind = 0; kind <= AMO_CMPXCHG; kind++) {
+        for (size = 0; size < 4; size++) {
+            for (flags = 0; flags < 32; flags++) {
+                unsigned imm = kind | AMO_SIZE(size);
+                unsigned bytes = 1u << size;
+                const uint32_t prog[] = {
+                    INSN(OP_AMO, 2, 1, 0), INSN(OP_HALT, 0, 0, 0),
+                };
+                hwaddr addrs[3] = { 0x6008, 0x6011, 0x7000 - bytes / 2 };
+                uint32_t code[2];
+                int na = bytes > 1 ? 3 : 1;
+
+                imm |= (flags & 1 ? AMO_NEW : 0) | (flags & 2 ? AMO_SIGN : 0) |
+                       (flags & 4 ? AMO_I32 : 0) | (flags & 8 ? AMO_BE : 0) |
+                       (flags & 16 ? AMO_ALIGN : 0);
+                if (((imm & AMO_NEW) && (kind == 0 || kind == AMO_CMPXCHG)) ||
+                    ((imm & AMO_I32) && size == 3) ||
+                    ((imm & (AMO_BE | AMO_ALIGN)) && size == 0)) {
+                    continue;
+                }
+                memcpy(code, prog, sizeof(code));
+                code[0] |= imm;
+                toy_load_code(CODE_BASE, code, 2);
+                for (par = 0; par < 2; par++) {
+                    int a;
+
+                    for (a = 0; a < na; a++) {
+                        for (i = 0; i < G_N_ELEMENTS(vals); i++) {
+                            amo_run_one(imm, par, addrs[a], vals[i][0],
+                                        vals[i][1], vals[i][2]);
+                            /* cmpxchg: also the equal case */
+                            amo_run_one(imm, par, addrs[a], vals[i][0],
+                                        vals[i][1], vals[i][0]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * A parallel TB calls the helpers (the serial one inlines); MMIO atomics
+ * are a read and a write of the device; CAS16 both ways.
+ */
+static void test_amo_paths(gconstpointer data)
+{
+    const uint32_t prog[] = {
+        INSN(OP_AMO, 2, 1, TCG_ATOMIC_ADD | AMO_SIZE(2)),
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    const uint32_t prog16[] = {
+        INSN(OP_CAS16, 4, 5, 0),
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    CPUArchState *env = toy_env0();
+    char *path, *text = NULL, *msg = NULL;
+    int fd, par;
+    MMIOAccess *m;
+
+    setup(data);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    fd = g_file_open_tmp("tcg-exec-amo-XXXXXX", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert(turtle_set_log_file(path, &msg));
+    turtle_set_log(CPU_LOG_TB_OP);
+    tcg_exec_update_log();
+    env->regs[1] = 0x6000;
+    toy_cpu0()->cflags_next_tb = curr_cflags(toy_cpu0()) | CF_PARALLEL;
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    turtle_set_log(0);
+    tcg_exec_update_log();
+    fflush(turtle_logfile);
+    g_assert(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert(strstr(text, "call atomic_rmw"));
+    g_free(text);
+    unlink(path);
+    g_free(path);
+
+    for (par = 0; par < 2; par++) {
+        g_array_set_size(toy_machine.mmio_log, 0);
+        env->regs[1] = MMIO_BASE + 0x10;
+        env->regs[2] = 5;
+        if (par) {
+            toy_cpu0()->cflags_next_tb = curr_cflags(toy_cpu0()) | CF_PARALLEL;
+        }
+        g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+        g_assert_cmpuint(env->regs[2], ==, 0xd0001004);
+        g_assert_cmpuint(toy_machine.mmio_log->len, ==, 2);
+        m = &g_array_index(toy_machine.mmio_log, MMIOAccess, 0);
+        g_assert(!m->write && m->addr == 0x10 && m->size == 4);
+        m = &g_array_index(toy_machine.mmio_log, MMIOAccess, 1);
+        g_assert(m->write && m->addr == 0x10 && m->size == 4);
+        g_assert_cmphex(m->val, ==, 0xd0001009);
+    }
+
+    toy_load_code(CODE_BASE, prog16, G_N_ELEMENTS(prog16));
+    for (par = 0; par < 4; par++) {
+        bool equal = par & 2;
+
+        amo_mem_write(0x6020, 0x1111222233334444ull, 8, false);
+        amo_mem_write(0x6028, 0x5555666677778888ull, 8, false);
+        env->regs[0] = equal ? 0x1111222233334444ull : 0x1111222233334445ull;
+        env->regs[1] = 0x5555666677778888ull;
+        env->regs[2] = 0xaaaa;
+        env->regs[3] = 0xbbbb;
+        env->regs[5] = 0x6020;
+        if (par & 1) {
+            toy_cpu0()->cflags_next_tb = curr_cflags(toy_cpu0()) | CF_PARALLEL;
+        }
+        g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+        g_assert_cmpuint(env->regs[4], ==, equal);
+        g_assert_cmphex(env->regs[0], ==, 0x1111222233334444ull);
+        g_assert_cmphex(env->regs[1], ==, 0x5555666677778888ull);
+        g_assert_cmphex(amo_mem_read(0x6020, 8, false), ==,
+                        equal ? 0xaaaa : 0x1111222233334444ull);
+        g_assert_cmphex(amo_mem_read(0x6028, 8, false), ==,
+                        equal ? 0xbbbb : 0x5555666677778888ull);
+    }
+    /* misaligned: the alignment fault, nothing written */
+    amo_mem_write(0x6038, 7, 8, false);
+    env->regs[0] = 0;
+    env->regs[5] = 0x6038;
+    env->last_excp = -1;
+    toy_cpu0()->cflags_next_tb = curr_cflags(toy_cpu0()) | CF_PARALLEL;
+    g_assert_cmpint(toy_run(CODE_BASE), ==, EXCP_HLT);
+    g_assert_cmpint(env->last_excp, ==, TOY_EXCP_ALIGN);
+    g_assert_cmphex(amo_mem_read(0x6038, 8, false), ==, 7);
+}
+
 /* tb_flush requested from inside cpu_exec goes through queued work. */
 static void test_async_flush(gconstpointer data)
 {
@@ -534,15 +790,18 @@ static void test_async_flush(gconstpointer data)
 }
 
 /*
- * MTTCG: two vCPUs on their own threads (the accelerator's real thread
- * loop), each retranslating code of its own in a loop so the 1 MB code
- * buffer fills while the other runs: the flush goes through exclusive
- * work.  Both must finish with exact results.
+ * MTTCG: vCPUs on their own threads (the accelerator's real thread loop).
+ * First two of them retranslate code of their own in a loop so the 1 MB
+ * code buffer fills while the other runs: the flush goes through
+ * exclusive work; both must finish with exact results.  Then four of them
+ * hammer shared memory with atomics (see mt_load_atomics).
  */
+#define MT_NCPU 4
 #define MT_N 15000
-#define MT_ATOMIC_N 20000
+#define MT_ATOMIC_N 30000   /* < 32768: an LI immediate */
+#define MT_SLOW_N 100           /* page-crossing atomics: exclusive steps */
 
-static ToyCPU *mt_cpu[2];
+static ToyCPU *mt_cpu[MT_NCPU];
 /* TCG_EXEC_THREAD=single: the vCPU test uses the round-robin thread */
 static bool thread_single;
 
@@ -573,6 +832,106 @@ static void mt_load(int i)
     mt_cpu[i]->env.pc = base;
 }
 
+/* shared words of the atomics phase */
+#define MT_XADD    0x5000       /* fetch_add helper */
+#define MT_CASIR   0x5004       /* tcg_gen_atomic_cmpxchg retry loop */
+#define MT_CASC    0x5008       /* cpu_atomic_cmpxchgl_le_mmu retry loop */
+#define MT_LOCK    0x5040       /* xchg spinlock ... */
+#define MT_PLAIN   0x5044       /* ... around a plain load/add/store */
+#define MT_PAIR    0x5080       /* {n, -n} by CAS16 */
+#define MT_SLOW    0x5ffe       /* 4 bytes across a page boundary */
+#define MT_GO      0x50c0       /* start barrier: one word per vCPU */
+
+/*
+ * With plain load/op/store any of these loses updates when vCPUs run in
+ * parallel; the totals must be exact.
+ */
+static void mt_load_atomics(int i)
+{
+    hwaddr base = 0x30000 + 0x1000 * i;
+    const uint32_t prog[] = {
+        /* all start together, so the loops below really overlap */
+        INSN(OP_LI, 6, 0, MT_GO),
+        INSN(OP_LI, 3, 0, 1),
+        INSN(OP_STW, 3, 6, 4 * i),
+        INSN(OP_LDW, 3, 6, 0),                          /* W: */
+        INSN(OP_LDW, 4, 6, 4),
+        INSN(OP_ADD, 3, 4, 0),
+        INSN(OP_LDW, 4, 6, 8),
+        INSN(OP_ADD, 3, 4, 0),
+        INSN(OP_LDW, 4, 6, 12),
+        INSN(OP_ADD, 3, 4, 0),
+        INSN(OP_ADDI, 3, 0, -MT_NCPU),
+        INSN(OP_BNEZ, 3, 0, -9),                        /* -> W */
+        INSN(OP_LI, 7, 0, MT_ATOMIC_N),
+        INSN(OP_LI, 6, 0, MT_XADD),
+        INSN(OP_LI, 5, 0, MT_CASIR),
+        INSN(OP_LI, 3, 0, 1),                           /* 3 L: */
+        INSN(OP_XADD, 3, 6, 0),
+        INSN(OP_LDW, 0, 5, 0),                          /* 5 C1: r0 = old */
+        INSN(OP_LI, 4, 0, 1),
+        INSN(OP_ADD, 4, 0, 0),
+        INSN(OP_AMO, 4, 5, AMO_CMPXCHG | AMO_SIZE(2) | AMO_ALIGN),
+        INSN(OP_XOR, 4, 0, 0),                          /* 0: swapped */
+        INSN(OP_BNEZ, 4, 0, -6),                        /* -> C1 */
+        INSN(OP_LDW, 0, 5, 4),                          /* 11 C2: MT_CASC */
+        INSN(OP_LI, 4, 0, 1),
+        INSN(OP_ADD, 4, 0, 0),
+        INSN(OP_ADDI, 5, 0, 4),
+        INSN(OP_CAS, 4, 5, 0),
+        INSN(OP_ADDI, 5, 0, -4),
+        INSN(OP_BNEZ, 4, 0, 1),
+        INSN(OP_B, 0, 0, -9),                           /* -> C2 */
+        INSN(OP_LI, 2, 0, MT_LOCK),                     /* 19 */
+        INSN(OP_LI, 3, 0, 1),                           /* 20 S: */
+        INSN(OP_AMO, 3, 2, TCG_ATOMIC_XCHG | AMO_SIZE(2)),
+        INSN(OP_BNEZ, 3, 0, -3),                        /* held: -> S */
+        INSN(OP_LDW, 4, 2, 4),
+        INSN(OP_ADDI, 4, 0, 1),
+        INSN(OP_STW, 4, 2, 4),
+        INSN(OP_AMO, 3, 2, TCG_ATOMIC_XCHG | AMO_SIZE(2)),  /* r3 = 0 */
+        INSN(OP_BDEC, 7, 0, -25),                       /* -> L */
+        INSN(OP_LI, 7, 0, MT_ATOMIC_N),                 /* 28 */
+        INSN(OP_LI, 5, 0, MT_PAIR),
+        INSN(OP_LI, 0, 0, 0),
+        INSN(OP_LI, 1, 0, 0),
+        INSN(OP_LI, 2, 0, 1),                           /* 32 P: */
+        INSN(OP_ADD, 2, 0, 0),
+        INSN(OP_LI, 3, 0, -1),
+        INSN(OP_ADD, 3, 1, 0),
+        INSN(OP_CAS16, 4, 5, 0),
+        INSN(OP_BNEZ, 4, 0, 1),
+        INSN(OP_B, 0, 0, -7),                           /* -> P, r0,r1 = old */
+        INSN(OP_BDEC, 7, 0, -8),                        /* -> P */
+        INSN(OP_LI, 7, 0, MT_SLOW_N),                   /* 40 */
+        INSN(OP_LI, 6, 0, MT_SLOW),
+        INSN(OP_LI, 3, 0, 1),                           /* 42 M: */
+        INSN(OP_AMO, 3, 6, TCG_ATOMIC_ADD | AMO_SIZE(2)),
+        INSN(OP_BDEC, 7, 0, -3),                        /* -> M */
+        INSN(OP_HALT, 0, 0, 0),
+    };
+
+    toy_load_code(base, prog, G_N_ELEMENTS(prog));
+    mt_cpu[i]->env.pc = base;
+}
+
+static uint64_t mt_ld(hwaddr a, unsigned size)
+{
+    return amo_mem_read(a, size, false);
+}
+
+static void mt_wait_halted(int n, gint64 deadline)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        while (!__atomic_load_n(&mt_cpu[i]->parent_obj.halted, __ATOMIC_ACQUIRE)) {
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+            g_usleep(1000);
+        }
+    }
+}
+
 static void test_mttcg(gconstpointer data)
 {
     static bool started;
@@ -599,13 +958,16 @@ static void test_mttcg(gconstpointer data)
         }
         accel_set_current(ops);
         runstate_set(RUN_STATE_RUNNING);
-        for (i = 0; i < 2; i++) {
+        for (i = 0; i < MT_NCPU; i++) {
             DeviceState *dev = qdev_new(TYPE_TOY_CPU);
 
             g_assert(qdev_realize(dev, NULL, &err));
             mt_cpu[i] = (ToyCPU *)dev;
             mt_cpu[i]->parent_obj.as = &toy_machine.as;
-            mt_load(i);
+            mt_cpu[i]->parent_obj.halted = i >= 2;
+            if (i < 2) {
+                mt_load(i);
+            }
             g_assert_true(cpus_start_vcpu(&mt_cpu[i]->parent_obj, &error_abort));
         }
     } else {
@@ -623,51 +985,54 @@ static void test_mttcg(gconstpointer data)
     }
     bql_unlock();
 
-    deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
-    while (!__atomic_load_n(&mt_cpu[0]->parent_obj.halted, __ATOMIC_ACQUIRE) ||
-           !__atomic_load_n(&mt_cpu[1]->parent_obj.halted, __ATOMIC_ACQUIRE)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
+    deadline = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
+    mt_wait_halted(2, deadline);
     for (i = 0; i < 2; i++) {
         g_assert_cmpuint(mt_cpu[i]->env.regs[2], ==, (uint64_t)MT_N * (MT_N + 1) / 2);
         g_assert_cmphex(mt_cpu[i]->env.pc, ==, 0x10000 + 0x10000 * i + 40);
     }
     g_assert_cmpuint(tcg_stats.tb_flushes - fl0, >=, 1);
 
-    /* both threads increment shared words: XADD (EXCP_ATOMIC) and CAS */
+    /* all four on the shared words */
     atomic0 = tcg_stats.atomic_steps;
     bql_lock();
-    address_space_stl_le(&toy_machine.as, SHARED_XADD, 0, MEMTXATTRS_UNSPECIFIED, NULL);
-    address_space_stl_le(&toy_machine.as, SHARED_CAS, 0, MEMTXATTRS_UNSPECIFIED, NULL);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 0x100; i += 4) {
+        address_space_stl_le(&toy_machine.as, 0x5000 + i, 0,
+                             MEMTXATTRS_UNSPECIFIED, NULL);
+    }
+    address_space_stl_le(&toy_machine.as, MT_SLOW, 0, MEMTXATTRS_UNSPECIFIED,
+                         NULL);
+    for (i = 0; i < MT_NCPU; i++) {
         CPUState *cpu = &mt_cpu[i]->parent_obj;
 
-        load_atomics(0x30000 + 0x1000 * i, MT_ATOMIC_N);
-        mt_cpu[i]->env.pc = 0x30000 + 0x1000 * i;
+        mt_load_atomics(i);
         cpu->halted = 0;
+        cpu->stop = false;
+        cpu->stopped = false;
         qemu_cpu_kick(cpu);
     }
     bql_unlock();
     /* cross-thread TLB flushes while they run */
     for (i = 0; i < 20; i++) {
-        tlb_flush(&mt_cpu[i & 1]->parent_obj);
+        tlb_flush(&mt_cpu[i % MT_NCPU]->parent_obj);
         g_usleep(100);
     }
-    while (!__atomic_load_n(&mt_cpu[0]->parent_obj.halted, __ATOMIC_ACQUIRE) ||
-           !__atomic_load_n(&mt_cpu[1]->parent_obj.halted, __ATOMIC_ACQUIRE)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
-    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_XADD,
-                                          MEMTXATTRS_UNSPECIFIED, NULL), ==,
-                     2 * MT_ATOMIC_N);
-    g_assert_cmpuint(address_space_ldl_le(&toy_machine.as, SHARED_CAS,
-                                          MEMTXATTRS_UNSPECIFIED, NULL), ==,
-                     2 * MT_ATOMIC_N);
-    /* round robin: no CF_PARALLEL, so no exclusive steps are needed */
+    mt_wait_halted(MT_NCPU, deadline);
+    g_assert_cmpuint(mt_ld(MT_XADD, 4), ==, MT_NCPU * MT_ATOMIC_N);
+    g_assert_cmpuint(mt_ld(MT_CASIR, 4), ==, MT_NCPU * MT_ATOMIC_N);
+    g_assert_cmpuint(mt_ld(MT_CASC, 4), ==, MT_NCPU * MT_ATOMIC_N);
+    g_assert_cmpuint(mt_ld(MT_LOCK, 4), ==, 0);
+    g_assert_cmpuint(mt_ld(MT_PLAIN, 4), ==, MT_NCPU * MT_ATOMIC_N);
+    g_assert_cmpuint(mt_ld(MT_PAIR, 8), ==, MT_NCPU * MT_ATOMIC_N);
+    g_assert_cmpuint(mt_ld(MT_PAIR + 8, 8), ==, -(uint64_t)(MT_NCPU * MT_ATOMIC_N));
+    g_assert_cmpuint(mt_ld(MT_SLOW, 4), ==, MT_NCPU * MT_SLOW_N);
+    /*
+     * In parallel, aligned RAM atomics are host atomics: only the
+     * page-crossing ones stop the world.  Round robin: no CF_PARALLEL,
+     * no exclusive steps.
+     */
     g_assert_cmpuint(tcg_stats.atomic_steps - atomic0, ==,
-                     thread_single ? 0 : 2 * MT_ATOMIC_N);
+                     thread_single ? 0 : MT_NCPU * MT_SLOW_N);
     tcg_exec.mttcg = false;
 }
 
@@ -747,6 +1112,8 @@ int main(int argc, char **argv)
         { "debug", test_debug },
         { "interrupt", test_interrupt },
         { "atomics", test_atomics },
+        { "atomic-ops", test_amo_ops },
+        { "atomic-paths", test_amo_paths },
     };
     size_t b, t;
 
