@@ -16,10 +16,11 @@
  *   config, 0xcf9 PIIX3 reset control.
  * IRQs: ISA IRQ n = GSI n into the GSI router (device id "gsi"): COM1 4,
  *   COM2 3, COM3 4, COM4 3, i8042 1 and 12, RTC 8; PCI INTx via PIRQ A-D.
- * PCI: 00.0 i440FX 8086:1237, 01.0 PIIX3 8086:7000.
+ * PCI: 00.0 i440FX 8086:1237, 01.0 PIIX3 8086:7000, 01.3 PIIX4 PM 8086:7113.
  *
  * -M options: kernel-irqchip=on|off|split (kept for the accelerator),
- * rtc-base=utc|localtime|DATE, rtc-clock=host|vm, hpet=on|off.
+ * rtc-base=utc|localtime|DATE, rtc-clock=host|vm, hpet=on|off,
+ * acpi=on|off (the PIIX4 PM function at 01.3, SCI on IRQ 9).
  */
 #include "turtle/osdep.h"
 #include "hw/i386/pc.h"
@@ -35,6 +36,7 @@
 #include "hw/pci/piix3.h"
 #include "hw/rtc/mc146818.h"
 #include "hw/timer/hpet.h"
+#include "hw/acpi/piix4-pm.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "target/i386/cpu.h"
@@ -138,6 +140,7 @@ static const Property pc_machine_props[] = {
     DEFINE_PROP_STRING("rtc-base", PCMachineState, rtc_base),
     DEFINE_PROP_STRING("rtc-clock", PCMachineState, rtc_clock),
     DEFINE_PROP_BOOL("hpet", PCMachineState, hpet, true),
+    DEFINE_PROP_BOOL("acpi", PCMachineState, acpi, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -362,6 +365,9 @@ static void pc_direct_boot_reset(void *opaque)
     if (!x86_boot_state()->valid) {
         return;
     }
+    if (pcms->pm) {
+        piix4_pm_firmware_setup(pcms->pm, PIIX4_PM_IO_BASE);
+    }
     for (int i = 0; i < 4; i++) {
         PCI_DEVICE_GET_CLASS(piix3)->config_write(piix3, PIIX_PIRQRC + i,
                                                   pc_pirq_irqs[i], 1);
@@ -479,6 +485,10 @@ static bool pc_init(MachineState *ms, Error **errp)
     piix3 = piix3_create(pcms->pci_bus, PCI_DEVFN(1, 0), isa_irqs);
     piix3_attach_rcr(piix3, host);
     pcms->isa_bus = piix3->isa_bus;
+    if (pcms->acpi) {
+        pcms->pm = piix4_pm_create(pcms->pci_bus, PCI_DEVFN(1, 3),
+                                   isa_irqs[PIIX4_PM_SCI_IRQ]);
+    }
 
     irqchip = x86_get_irqchip_creator();
     if (irqchip && !irqchip(ms, pcms->gsi, errp)) {

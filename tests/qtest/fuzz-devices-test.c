@@ -473,6 +473,16 @@ static void pc_gsi_toggle(QTestState *q, Rng *r)
     qtest_set_irq_in(q, "gsi", NULL, rng_below(r, 24), rng_below(r, 2));
 }
 
+/* PIIX4 PM: decode its block at 0x600 (again after the reset) */
+static void pc_pm_setup(QTestState *q, Rng *r)
+{
+    qtest_outl(q, 0xcf8, 0x80000000u | (0x0b << 8) | 0x40);
+    qtest_outl(q, 0xcfc, 0x601);
+    qtest_outl(q, 0xcf8, 0x80000000u | (0x0b << 8) | 0x80);
+    qtest_outb(q, 0xcfc, 1);
+    pc_gsi_toggle(q, r);
+}
+
 /* fw_cfg signature and pci-testdev's id, as after any reset */
 static void pc_check(QTestState *q)
 {
@@ -566,6 +576,10 @@ static const FuzzCase cases[] = {
       { { 0xfed00000, 0x400 }, { 0xfed00000, 0x130 },
         { 0xfec00000, 0x50 } }, 3,
       { { 0xfed00000, 8 } }, 1, pc_gsi_toggle, 16, pc_check },
+    /* S5 stops the VM instead of ending the run */
+    { "pc/piix4-pm", "x86_64", PC "-smp 2 -no-shutdown",
+      { { 0x600, 0x40, true }, { 0x608, 8, true }, { 0xb2, 2, true } }, 3,
+      { }, 0, pc_pm_setup, 50, pc_check },
     { "pc/ioapic", "x86_64", PC "-smp 2",
       { { 0xfec00000, 0x50 }, { 0xfec00000, 0x1000 },
         { 0xfee00000, 0x400 } }, 3,

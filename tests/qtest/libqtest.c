@@ -28,6 +28,8 @@ struct QTestState {
     char *tmpdir;
     char *sock_path;
     bool irq_level[QTEST_MAX_IRQS];
+    bool exited;              /* reaped by qtest_wait_exit */
+    int exit_status;
 };
 
 const char *qtest_binary(void)
@@ -227,14 +229,27 @@ static bool wait_child(pid_t pid, int *status, int timeout_ms)
     }
 }
 
+int qtest_wait_exit(QTestState *s, int timeout_ms)
+{
+    if (s->exited) {
+        return s->exit_status;
+    }
+    if (!wait_child(s->pid, &s->exit_status, timeout_ms)) {
+        return -1;
+    }
+    s->exited = true;
+    return WIFEXITED(s->exit_status) ? WEXITSTATUS(s->exit_status)
+                                     : 128 + WTERMSIG(s->exit_status);
+}
+
 void qtest_quit(QTestState *s)
 {
-    int status = 0;
+    int status = s->exit_status;
     bool signalled = false;
 
     /* closing the connection makes the server request a clean exit */
     close(s->fd);
-    if (!wait_child(s->pid, &status, 10000)) {
+    if (!s->exited && !wait_child(s->pid, &status, 10000)) {
         signalled = true;
         kill(s->pid, SIGTERM);
         if (!wait_child(s->pid, &status, 5000)) {

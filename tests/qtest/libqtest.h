@@ -77,6 +77,9 @@ void qtest_system_reset(QTestState *s);
 /* Later memory and I/O accesses are CPU n's (per-CPU windows such as the
  * local APIC's); -1: no CPU, as a device's access. */
 void qtest_set_cpu(QTestState *s, int n);
+/* Wait for turtle to exit by itself (guest poweroff...): its exit status
+ * (128 + signal for a crash), -1 on timeout.  qtest_quit still follows. */
+int qtest_wait_exit(QTestState *s, int timeout_ms);
 
 /* Unix stream sockets for chardevs: listen before qtest_init (turtle
  * connects while it starts), accept after it.  -1 on timeout. */

@@ -59,6 +59,8 @@ static void test_scan(void)
     /* byte and word reads of the id dword */
     g_assert_cmphex(cfg_readb(qts, 0, 0, 1), ==, 0x80);
     g_assert_cmphex(cfg_readw(qts, 0, 0, 2), ==, 0x1237);
+    /* 01.3: the PIIX4 power management function */
+    g_assert_cmphex(cfg_readl(qts, 1, 3, 0), ==, 0x71138086);
     /* the rest of bus 0 is empty */
     for (int dev = 0; dev < 32; dev++) {
         for (int fn = 0; fn < 8; fn++) {
@@ -68,7 +70,7 @@ static void test_scan(void)
             }
         }
     }
-    g_assert_cmpint(found, ==, 2);
+    g_assert_cmpint(found, ==, 3);
     /* another bus: nothing answers */
     qtest_outl(qts, CONFIG_ADDR, 0x80010000);
     g_assert_cmphex(qtest_inl(qts, CONFIG_DATA), ==, 0xffffffff);

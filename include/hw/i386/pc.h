@@ -29,6 +29,7 @@ typedef struct PCMachineState {
     char *rtc_base;
     char *rtc_clock;
     bool hpet;
+    bool acpi;
     /* built by pc_init */
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
@@ -43,6 +44,7 @@ typedef struct PCMachineState {
     ISABus *isa_bus;
     RTCState *rtc;
     FWCfgState *fw_cfg;
+    DeviceState *pm;                 /* PIIX4 PM (acpi=on) */
 } PCMachineState;
 
 DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
