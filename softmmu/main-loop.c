@@ -8,6 +8,7 @@
 #include "sysemu/main-loop.h"
 #include "sysemu/runstate.h"
 #include "turtle/timer.h"
+#include "exec/memory.h"
 #include <poll.h>
 
 /* ---- the big lock ---- */
@@ -198,6 +199,7 @@ void qemu_set_fd_handler(int fd, IOHandler *fd_read, IOHandler *fd_write,
 struct QEMUBH {
     QEMUBHFunc *cb;
     void *opaque;
+    MemReentrancyGuard *guard;   /* the device's, engaged around cb */
     int scheduled;   /* atomic */
     bool deleted;
 };
@@ -251,7 +253,13 @@ static gboolean bh_dispatch(GSource *source, GSourceFunc cb, gpointer data)
         bh = i < bh_source->bhs->len ? g_ptr_array_index(bh_source->bhs, i) : NULL;
         pthread_mutex_unlock(&bh_source->lock);
         if (bh && !bh->deleted && g_atomic_int_compare_and_exchange(&bh->scheduled, 1, 0)) {
-            bh->cb(bh->opaque);
+            if (bh->guard) {
+                bool was = memory_reentrancy_guard_begin(bh->guard);
+                bh->cb(bh->opaque);
+                memory_reentrancy_guard_end(bh->guard, was);
+            } else {
+                bh->cb(bh->opaque);
+            }
         }
     }
     /* reap deleted ones */
@@ -277,10 +285,17 @@ static GSourceFuncs bh_source_funcs = {
 
 QEMUBH *qemu_bh_new(QEMUBHFunc *cb, void *opaque)
 {
+    return qemu_bh_new_guarded(cb, opaque, NULL);
+}
+
+QEMUBH *qemu_bh_new_guarded(QEMUBHFunc *cb, void *opaque,
+                            MemReentrancyGuard *guard)
+{
     QEMUBH *bh = g_new0(QEMUBH, 1);
 
     bh->cb = cb;
     bh->opaque = opaque;
+    bh->guard = guard;
     pthread_mutex_lock(&bh_source->lock);
     g_ptr_array_add(bh_source->bhs, bh);
     pthread_mutex_unlock(&bh_source->lock);

@@ -6,6 +6,7 @@
 #include "exec/memory.h"
 #include "exec/ramblock.h"
 #include "turtle/log.h"
+#include "hw/core/qdev.h"
 
 static unsigned transaction_depth;
 static bool memory_update_pending;
@@ -63,11 +64,22 @@ static const MemoryRegionOps unassigned_ops = {
     .impl.unaligned = true,
 };
 
+/* Regions with callbacks share their owner device's re-entrancy guard. */
+static MemReentrancyGuard *owner_reentrancy_guard(Object *owner)
+{
+    DeviceState *dev = owner ? (DeviceState *)object_dynamic_cast(owner,
+                                                                TYPE_DEVICE)
+                             : NULL;
+
+    return dev ? &dev->mem_reentrancy_guard : NULL;
+}
+
 void memory_region_init_io(MemoryRegion *mr, Object *owner,
                            const MemoryRegionOps *ops, void *opaque,
                            const char *name, uint64_t size)
 {
     memory_region_init_common(mr, owner, name, size);
+    mr->reentrancy_guard = owner_reentrancy_guard(owner);
     mr->ops = ops ? ops : &unassigned_ops;
     mr->opaque = opaque;
     mr->terminates = true;
@@ -104,6 +116,7 @@ bool memory_region_init_rom_device(MemoryRegion *mr, Object *owner,
                                    Error **errp)
 {
     memory_region_init_common(mr, owner, name, size);
+    mr->reentrancy_guard = owner_reentrancy_guard(owner);
     mr->ops = ops;
     mr->opaque = opaque;
     mr->rom_device = true;
@@ -874,6 +887,30 @@ static void trace_io(MemoryRegion *mr, hwaddr addr, uint64_t v, unsigned size,
               PRIx64 "\n", mr->name, is_write ? "write" : "read", addr, size, v);
 }
 
+/*
+ * The owner device is already inside one of its callbacks or its own
+ * work (MemReentrancyGuard): refuse, else engage the guard for this
+ * access (the caller disengages it).
+ */
+static bool reentrancy_refused(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool is_write)
+{
+    MemReentrancyGuard *g = mr->reentrancy_guard;
+
+    if (!g) {
+        return false;
+    }
+    if (g->engaged_in_io) {
+        tlog_mask(LOG_GUEST_ERROR, "re-entrant %s of region '%s' at 0x%"
+                  HWADDR_PRIx " (size %u) while its device is busy: "
+                  "refused\n", is_write ? "write" : "read", mr->name, addr,
+                  size);
+        return true;
+    }
+    g->engaged_in_io = true;
+    return false;
+}
+
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
                                         uint64_t *data, unsigned size,
                                         MemTxAttrs attrs)
@@ -892,7 +929,14 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
         *data = size_mask(size);
         return MEMTX_ACCESS_ERROR;
     }
+    if (reentrancy_refused(mr, addr, size, false)) {
+        *data = size_mask(size);
+        return MEMTX_ACCESS_ERROR;
+    }
     res = access_with_adjusted_size(mr, addr, data, size, false, attrs);
+    if (mr->reentrancy_guard) {
+        mr->reentrancy_guard->engaged_in_io = false;
+    }
     if (device_is_big_endian(mr)) {
         *data = swap_by_size(*data, size);
     }
@@ -906,6 +950,8 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
                                          uint64_t data, unsigned size,
                                          MemTxAttrs attrs)
 {
+    MemTxResult res;
+
     if (mr->ram) {
         if (addr + size > mr->ram_block->size) {
             return MEMTX_DECODE_ERROR;
@@ -930,7 +976,14 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
     if (device_is_big_endian(mr)) {
         data = swap_by_size(data, size);
     }
-    return access_with_adjusted_size(mr, addr, &data, size, true, attrs);
+    if (reentrancy_refused(mr, addr, size, true)) {
+        return MEMTX_ACCESS_ERROR;
+    }
+    res = access_with_adjusted_size(mr, addr, &data, size, true, attrs);
+    if (mr->reentrancy_guard) {
+        mr->reentrancy_guard->engaged_in_io = false;
+    }
+    return res;
 }
 
 /* ---- system address spaces ---- */

@@ -247,7 +247,10 @@ static bool fw_cfg_dma_zero(AddressSpace *as, hwaddr addr, hwaddr len,
     return address_space_set(as, addr, 0, len, attrs) == MEMTX_OK;
 }
 
-static void fw_cfg_dma_run(FWCfgState *s)
+/* A transfer whose data lands on our own registers cannot start another
+ * from inside it: the memory core refuses re-entrant accesses to a device
+ * busy in one of its callbacks (MemReentrancyGuard, exec/memory.h). */
+static void fw_cfg_dma_transfer(FWCfgState *s)
 {
     AddressSpace *as = s->dma_as;
     MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
@@ -329,14 +332,6 @@ static void fw_cfg_dma_run(FWCfgState *s)
                          NULL);
 }
 
-/* Re-entry (the transfer writing our own DMA register) is refused. */
-static void fw_cfg_dma_transfer(FWCfgState *s)
-{
-    s->dma_busy = true;
-    fw_cfg_dma_run(s);
-    s->dma_busy = false;
-}
-
 static uint64_t fw_cfg_dma_read(void *opaque, hwaddr addr, unsigned size)
 {
     /* the signature, big-endian, as any aligned part of it */
@@ -352,13 +347,6 @@ static void fw_cfg_dma_write(void *opaque, hwaddr addr, uint64_t val,
 {
     FWCfgState *s = opaque;
 
-    if (s->dma_busy) {
-        /* a transfer whose data lands on our own DMA register: starting
-         * another from inside it would recurse without bound */
-        tlog_mask(LOG_GUEST_ERROR, "fw_cfg: DMA register written by a DMA "
-                  "transfer; ignored\n");
-        return;
-    }
     if (size == 4 && addr == 0) {
         s->dma_addr = (val << 32) | (s->dma_addr & 0xffffffffu);
     } else if (size == 4 && addr == 4) {

@@ -37,6 +37,20 @@ typedef struct FlatView FlatView;
 typedef struct MemoryListener MemoryListener;
 typedef struct RAMBlock RAMBlock;
 typedef uint64_t ram_addr_t;
+
+/*
+ * Re-entrancy guard, one per device (DeviceState.mem_reentrancy_guard).
+ * While a device's MMIO/PIO callback runs, or work the device started
+ * itself (a bottom half, a back-end completion, see
+ * memory_reentrancy_guard_begin), the guard is engaged, and any access that
+ * reaches one of the device's regions again (its own DMA aimed at its
+ * registers, directly or through another device) is refused by the memory
+ * core: logged as a guest error, reads all-ones, MEMTX_ACCESS_ERROR.  One
+ * check here covers every device (unbounded recursion otherwise).
+ */
+typedef struct MemReentrancyGuard {
+    bool engaged_in_io;
+} MemReentrancyGuard;
 #define RAM_ADDR_INVALID (~(ram_addr_t)0)
 
 typedef struct MemTxAttrs {
@@ -110,6 +124,8 @@ struct MemoryRegion {
     hwaddr alias_offset;
     GList *subregions;           /* sorted by priority, highest first */
     uint8_t dirty_log_mask;
+    /* the owner device's guard (NULL: owner is not a device) */
+    MemReentrancyGuard *reentrancy_guard;
     bool destroyed;
     unsigned int mapped_count;   /* number of containers/ASes using it */
 };
@@ -180,6 +196,24 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
                                          uint64_t data, unsigned size,
                                          MemTxAttrs attrs);
+
+/*
+ * Work a device does outside its region callbacks (bottom halves, timers,
+ * block/chardev completions) runs between these two so that its DMA cannot
+ * re-enter it either.  begin returns the previous state for end (nesting is
+ * allowed: a completion called from inside an MMIO callback stays guarded).
+ */
+static inline bool memory_reentrancy_guard_begin(MemReentrancyGuard *g)
+{
+    bool was = g->engaged_in_io;
+
+    g->engaged_in_io = true;
+    return was;
+}
+static inline void memory_reentrancy_guard_end(MemReentrancyGuard *g, bool was)
+{
+    g->engaged_in_io = was;
+}
 
 /* ---- dirty tracking (display, TCG code pages, migration) ---- */
 #define DIRTY_MEMORY_VGA        0

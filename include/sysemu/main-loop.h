@@ -39,6 +39,11 @@ void qemu_set_fd_handler(int fd, IOHandler *fd_read, IOHandler *fd_write,
 typedef struct QEMUBH QEMUBH;
 typedef void QEMUBHFunc(void *opaque);
 QEMUBH *qemu_bh_new(QEMUBHFunc *cb, void *opaque);
+/* A device's bottom half: its DMA cannot re-enter the device's regions
+ * (guard = &DEVICE(dev)->mem_reentrancy_guard; see exec/memory.h). */
+typedef struct MemReentrancyGuard MemReentrancyGuard;
+QEMUBH *qemu_bh_new_guarded(QEMUBHFunc *cb, void *opaque,
+                            MemReentrancyGuard *guard);
 void qemu_bh_schedule(QEMUBH *bh);     /* thread-safe */
 void qemu_bh_cancel(QEMUBH *bh);
 void qemu_bh_delete(QEMUBH *bh);

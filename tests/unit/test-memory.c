@@ -6,6 +6,7 @@
 #include "turtle/osdep.h"
 #include "exec/memory.h"
 #include "exec/ramblock.h"
+#include "hw/core/qdev.h"
 
 /* A device that records its accesses and returns a pattern. */
 typedef struct TestDev {
@@ -454,6 +455,101 @@ static void test_dirty_code(void)
     g_free(root);
 }
 
+/*
+ * A device whose register write starts a "DMA" of the written value to the
+ * address in it: aimed at its own register, without the guard in the
+ * memory core this recursed without bound.
+ */
+typedef struct DMADev {
+    DeviceState parent_obj;
+    MemoryRegion mr;
+    AddressSpace *as;
+    int depth, max_depth, writes;
+} DMADev;
+
+static void dmadev_write(void *opaque, hwaddr addr, uint64_t val,
+                         unsigned size)
+{
+    DMADev *d = opaque;
+    uint32_t v = val;
+
+    d->writes++;
+    d->depth++;
+    d->max_depth = MAX(d->max_depth, d->depth);
+    if (d->depth < 100) {
+        address_space_write(d->as, val, MEMTXATTRS_UNSPECIFIED, &v, 4);
+    }
+    d->depth--;
+}
+
+static uint64_t dmadev_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0x1234;
+}
+
+static const MemoryRegionOps dmadev_ops = {
+    .read = dmadev_read,
+    .write = dmadev_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+};
+
+static const TypeInfo dmadev_info = {
+    .name = "test-dma-dev",
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(DMADev),
+};
+TYPE_REGISTER(dmadev_info)
+
+static void test_reentrancy(void)
+{
+    MemoryRegion *root = new_root("root");
+    DMADev *d = (DMADev *)object_new("test-dma-dev");
+    MemoryRegion ram;
+    AddressSpace as;
+    uint32_t v = 0x10000;
+    MemTxResult r;
+
+    qdev_set_id(DEVICE(d), "dma0");
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_add_subregion(root, 0, &ram);
+    memory_region_init_io(&d->mr, OBJECT(d), &dmadev_ops, d, "dmadev", 0x100);
+    memory_region_add_subregion(root, 0x10000, &d->mr);
+    address_space_init(&as, root, "test");
+    d->as = &as;
+
+    /* the device's write DMAs to its own register: refused once inside */
+    r = address_space_write(&as, 0x10000, MEMTXATTRS_UNSPECIFIED, &v, 4);
+    g_assert_cmpint(r, ==, MEMTX_OK);
+    g_assert_cmpint(d->writes, ==, 1);
+    g_assert_cmpint(d->max_depth, ==, 1);
+    g_assert_false(d->parent_obj.mem_reentrancy_guard.engaged_in_io);
+    /* DMA to RAM from inside the callback is allowed */
+    v = 0x100;
+    address_space_write(&as, 0x10000, MEMTXATTRS_UNSPECIFIED, &v, 4);
+    g_assert_cmpint(d->writes, ==, 2);
+    g_assert_cmphex(ld32(&as, 0x100), ==, 0x100);
+    /* work the device does outside a callback is guarded the same way */
+    {
+        bool was = memory_reentrancy_guard_begin(
+            &d->parent_obj.mem_reentrancy_guard);
+        uint32_t x;
+
+        g_assert_false(was);
+        r = address_space_read(&as, 0x10000, MEMTXATTRS_UNSPECIFIED, &x, 4);
+        g_assert_cmpint(r, ==, MEMTX_ACCESS_ERROR);
+        g_assert_cmphex(x, ==, 0xffffffff);
+        memory_reentrancy_guard_end(&d->parent_obj.mem_reentrancy_guard, was);
+    }
+    g_assert_cmphex(ld32(&as, 0x10000), ==, 0x1234);
+
+    address_space_destroy(&as);
+    memory_region_finalize(&d->mr);
+    memory_region_finalize(&ram);
+    memory_region_finalize(root);
+    g_free(root);
+    object_unref(OBJECT(d));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -465,5 +561,6 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/listeners", test_listeners);
     g_test_add_func("/memory/dma-bounds", test_dma_bounds);
     g_test_add_func("/memory/dirty-code", test_dirty_code);
+    g_test_add_func("/memory/reentrancy-guard", test_reentrancy);
     return g_test_run();
 }

@@ -17,6 +17,7 @@
 #include "hw/core/object.h"
 #include "hw/core/irq.h"
 #include "turtle/error.h"
+#include "exec/memory.h"
 
 typedef struct DeviceState DeviceState;
 typedef struct DeviceClass DeviceClass;
@@ -75,6 +76,8 @@ struct DeviceState {
     NamedGPIOList *gpios;
     GSList *child_buses;       /* of BusState* */
     int instance_id;           /* for vmstate: n-th device of this type */
+    /* engaged while the memory core runs one of our region callbacks */
+    MemReentrancyGuard mem_reentrancy_guard;
 };
 
 struct BusClass {

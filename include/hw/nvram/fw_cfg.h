@@ -96,7 +96,6 @@ typedef struct FWCfgState {
     uint32_t cur_offset;
     uint64_t dma_addr;
     bool dma_enabled;
-    bool dma_busy;          /* a transfer is running: no re-entry */
     AddressSpace *dma_as;
     MemoryRegion ctl_iomem, data_iomem, dma_iomem;   /* io, mmio, io DMA */
     /* fw_cfg_io */
