@@ -197,13 +197,15 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
     if (!qdev_assign_name(dev, errp)) {
         return false;
     }
+    /* realize may already ask its bus (isa_get_irq, virtio transports) */
+    dev->parent_bus = bus;
     if (dc->realize && !dc->realize(dev, errp)) {
+        dev->parent_bus = NULL;
         g_hash_table_remove(device_names, dev->canonical_name);
         g_free(dev->canonical_name);
         dev->canonical_name = NULL;
         return false;
     }
-    dev->parent_bus = bus;
     object_ref(OBJECT(dev));
     g_queue_push_tail(&bus->children, dev);
     dev->realized = true;
@@ -428,15 +430,20 @@ DeviceState *qdev_device_add(Opts *opts, Error **errp)
             return NULL;
         }
     } else if (dc->bus_type) {
+        /* the first bus of that type with room (virtio buses take one) */
         for (GSList *l = all_buses; l; l = l->next) {
-            if (object_dynamic_cast(l->data, dc->bus_type)) {
-                bus = l->data;
+            BusState *b = l->data;
+            int max = BUS_GET_CLASS(b)->max_dev;
+
+            if (object_dynamic_cast(OBJECT(b), dc->bus_type) &&
+                (!max || g_queue_get_length(&b->children) < (guint)max)) {
+                bus = b;
                 break;
             }
         }
         if (!bus) {
-            error_setg(errp, "-device %s: no '%s' bus on this machine",
-                       driver, dc->bus_type);
+            error_setg(errp, "-device %s: no '%s' bus with a free slot on "
+                       "this machine", driver, dc->bus_type);
             object_unref(OBJECT(dev));
             return NULL;
         }

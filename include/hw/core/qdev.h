@@ -84,6 +84,9 @@ struct BusClass {
     ObjectClass parent_class;
     /* called on realize of a child; may refuse it */
     bool (*check_address)(BusState *bus, DeviceState *dev, Error **errp);
+    /* most children the bus takes (0: no limit); -device without bus=
+     * picks the first bus of the right type that has room */
+    int max_dev;
 };
 
 struct BusState {
