@@ -211,7 +211,9 @@ static void virt_create_devices(VirtMachineState *vms, MachineState *ms)
     fw_cfg_add_i16(fw_cfg, FW_CFG_NB_CPUS, ms->smp_cpus);
     vms->fw_cfg = DEVICE(fw_cfg);
 
-    for (int i = 0; i < VIRT_NUM_MMIO; i++) {
+    /* highest address first: -device virtio-*-device takes the first free
+     * transport, so the first one lands at 0x0a003e00, as on QEMU */
+    for (int i = VIRT_NUM_MMIO - 1; i >= 0; i--) {
         vms->mmio[i] = sysbus_create_simple(TYPE_VIRTIO_MMIO,
             virt_memmap[VIRT_MMIO].base + i * virt_memmap[VIRT_MMIO].size,
             virt_spi(vms, virt_irqmap[VIRT_MMIO] + i));

@@ -2,8 +2,12 @@
  * virtio-mmio transport, virtio 1.2 section 4.2.2 (version 2 registers).
  *
  * Regions     one 0x200-byte MMIO region (sysbus mmio 0)
- * IRQ lines   sysbus irq 0: high while InterruptStatus is non-zero
- * Properties  none; a device back end is attached by virtio_mmio_plug()
+ * IRQ lines   sysbus irq 0: high while InterruptStatus (the device's ISR)
+ *             is non-zero
+ * Bus         "virtio-mmio-bus.N" (N: the transport's instance), one
+ *             virtio device; -device virtio-*-device picks the first free
+ *             transport
+ * Properties  none
  *
  * Registers: MagicValue 0x000, Version 0x004 (2), DeviceID 0x008,
  * VendorID 0x00c, DeviceFeatures 0x010, DeviceFeaturesSel 0x014,
@@ -15,11 +19,14 @@
  * ConfigGeneration 0x0fc, device configuration from 0x100.
  *
  * Model choices:
- * - An empty slot (no back end) reads DeviceID 0 and otherwise behaves as
- *   a device with no features and no queues; writes are accepted and
- *   ignored, so a driver probing it sees a clean "nothing here".
- * - Registers are 32-bit only (4.2.2.2); the configuration space also
- *   takes 8- and 16-bit accesses.
+ * - Only the modern interface (version 2): Linux and firmware support it;
+ *   the legacy version 1 layout is not offered.
+ * - An empty slot reads DeviceID 0 and otherwise behaves as a device with
+ *   no features and no queues; writes are accepted and ignored.
+ * - Registers are 32-bit only (4.2.2.2, other sizes logged and ignored);
+ *   the configuration space takes 8-, 16- and 32-bit accesses.
+ * - Queue registers write straight into the core's queue state; the
+ *   driver programs them before setting QueueReady (4.2.3.2).
  * - There is no shared memory region: SHMLen reads all ones (absent).
  */
 #include "turtle/osdep.h"
@@ -44,53 +51,43 @@ enum {
 
 static void virtio_mmio_update_irq(VirtioMMIOState *t)
 {
-    qemu_set_irq(t->irq, t->interrupt_status != 0);
+    qemu_set_irq(t->irq, t->vdev && t->vdev->isr != 0);
 }
 
-static uint64_t virtio_mmio_device_features(VirtioMMIOState *t)
+/* The selected queue of the plugged device, or NULL. */
+static VirtQueue *virtio_mmio_vq(VirtioMMIOState *t)
 {
-    if (!t->ops) {
-        return 0;
-    }
-    return (t->ops->get_features ? t->ops->get_features(t->backend) : 0) |
-           (1ull << VIRTIO_F_VERSION_1);
+    return t->vdev ? virtio_get_queue(t->vdev, t->vdev->queue_sel) : NULL;
 }
 
-/* The selected queue, or NULL if QueueSel is beyond the device's. */
-static VirtioMMIOQueue *virtio_mmio_vq(VirtioMMIOState *t)
+static uint32_t lo32(uint64_t v)
 {
-    if (!t->ops || t->queue_sel >= (uint32_t)t->ops->num_queues) {
-        return NULL;
-    }
-    return &t->vq[t->queue_sel];
+    return v;
 }
 
-static void virtio_mmio_soft_reset(VirtioMMIOState *t)
+static uint32_t hi32(uint64_t v)
 {
-    t->device_features_sel = 0;
-    t->driver_features_sel = 0;
-    t->driver_features = 0;
-    t->queue_sel = 0;
-    t->interrupt_status = 0;
-    t->status = 0;
-    t->shm_sel = 0;
-    memset(t->vq, 0, sizeof(t->vq));
-    if (t->ops && t->ops->reset) {
-        t->ops->reset(t->backend);
-    }
-    virtio_mmio_update_irq(t);
+    return v >> 32;
+}
+
+static void set_lo32(uint64_t *v, uint32_t x)
+{
+    *v = (*v & ~0xffffffffull) | x;
+}
+
+static void set_hi32(uint64_t *v, uint32_t x)
+{
+    *v = (*v & 0xffffffffull) | ((uint64_t)x << 32);
 }
 
 static uint64_t virtio_mmio_read(void *opaque, hwaddr offset, unsigned size)
 {
     VirtioMMIOState *t = opaque;
-    VirtioMMIOQueue *vq = virtio_mmio_vq(t);
+    VirtIODevice *vdev = t->vdev;
+    VirtQueue *vq = virtio_mmio_vq(t);
 
     if (offset >= R_CONFIG) {
-        if (!t->ops || !t->ops->config_read) {
-            return 0;
-        }
-        return t->ops->config_read(t->backend, offset - R_CONFIG, size);
+        return vdev ? virtio_config_read(vdev, offset - R_CONFIG, size) : 0;
     }
     if (size != 4) {
         tlog_mask(LOG_GUEST_ERROR, "virtio-mmio: %u-byte read of register "
@@ -103,45 +100,43 @@ static uint64_t virtio_mmio_read(void *opaque, hwaddr offset, unsigned size)
     case R_VERSION:
         return 2;
     case R_DEVICE_ID:
-        return t->ops ? t->ops->device_id : 0;
+        return vdev ? vdev->device_id : 0;
     case R_VENDOR_ID:
         return VIRTIO_MMIO_VENDOR;
     case R_DEVICE_FEATURES:
-        if (t->device_features_sel > 1) {
+        if (!vdev || t->device_features_sel > 1) {
             return 0;
         }
-        return virtio_mmio_device_features(t) >>
-               (32 * t->device_features_sel);
+        return virtio_host_features(vdev) >> (32 * t->device_features_sel);
     case R_QUEUE_NUM_MAX:
-        return vq ? t->ops->queue_max : 0;
+        return vq ? vq->num_max : 0;
     case R_QUEUE_READY:
-        return vq ? vq->ready : 0;
+        return vq ? vq->enabled : 0;
     case R_INTERRUPT_STATUS:
-        return t->interrupt_status;
+        return vdev ? vdev->isr : 0;
     case R_STATUS:
-        return t->status;
+        return vdev ? vdev->status : 0;
     case R_QUEUE_DESC_LOW:
-        return vq ? (uint32_t)vq->desc : 0;
+        return vq ? lo32(vq->desc) : 0;
     case R_QUEUE_DESC_HIGH:
-        return vq ? vq->desc >> 32 : 0;
+        return vq ? hi32(vq->desc) : 0;
     case R_QUEUE_DRIVER_LOW:
-        return vq ? (uint32_t)vq->driver : 0;
+        return vq ? lo32(vq->avail) : 0;
     case R_QUEUE_DRIVER_HIGH:
-        return vq ? vq->driver >> 32 : 0;
+        return vq ? hi32(vq->avail) : 0;
     case R_QUEUE_DEVICE_LOW:
-        return vq ? (uint32_t)vq->device : 0;
+        return vq ? lo32(vq->used) : 0;
     case R_QUEUE_DEVICE_HIGH:
-        return vq ? vq->device >> 32 : 0;
+        return vq ? hi32(vq->used) : 0;
     case R_SHM_LEN_LOW:
     case R_SHM_LEN_HIGH:
-        return 0xffffffff;       /* no shared memory region */
     case R_SHM_BASE_LOW:
     case R_SHM_BASE_HIGH:
-        return 0xffffffff;
+        return 0xffffffff;       /* no shared memory region */
     case R_QUEUE_RESET:
-        return 0;
+        return 0;                /* a reset completes at once */
     case R_CONFIG_GENERATION:
-        return t->config_generation;
+        return vdev ? vdev->generation : 0;
     case R_DEVICE_FEATURES_SEL:
     case R_DRIVER_FEATURES:
     case R_DRIVER_FEATURES_SEL:
@@ -160,16 +155,29 @@ static uint64_t virtio_mmio_read(void *opaque, hwaddr offset, unsigned size)
     }
 }
 
+/* Queue registers only change while the queue is off (4.2.3.2). */
+static bool virtio_mmio_queue_writable(VirtQueue *vq, hwaddr offset)
+{
+    if (vq->enabled) {
+        tlog_mask(LOG_GUEST_ERROR, "virtio-mmio: write to queue register "
+                  "0x%x while queue %u is ready: ignored\n",
+                  (unsigned)offset, vq->queue_index);
+        return false;
+    }
+    return true;
+}
+
 static void virtio_mmio_write(void *opaque, hwaddr offset, uint64_t value,
                               unsigned size)
 {
     VirtioMMIOState *t = opaque;
-    VirtioMMIOQueue *vq = virtio_mmio_vq(t);
+    VirtIODevice *vdev = t->vdev;
+    VirtQueue *vq = virtio_mmio_vq(t);
     uint32_t v = value;
 
     if (offset >= R_CONFIG) {
-        if (t->ops && t->ops->config_write) {
-            t->ops->config_write(t->backend, offset - R_CONFIG, v, size);
+        if (vdev) {
+            virtio_config_write(vdev, offset - R_CONFIG, value, size);
         }
         return;
     }
@@ -181,99 +189,80 @@ static void virtio_mmio_write(void *opaque, hwaddr offset, uint64_t value,
     switch (offset) {
     case R_DEVICE_FEATURES_SEL:
         t->device_features_sel = v;
-        break;
-    case R_DRIVER_FEATURES:
-        if (t->driver_features_sel <= 1) {
-            int shift = 32 * t->driver_features_sel;
-
-            t->driver_features &= ~(0xffffffffull << shift);
-            t->driver_features |= (uint64_t)v << shift;
-        }
-        break;
+        return;
     case R_DRIVER_FEATURES_SEL:
         t->driver_features_sel = v;
-        break;
+        return;
+    case R_SHM_SEL:
+        t->shm_sel = v;
+        return;
+    case R_DRIVER_FEATURES:
+        if (t->driver_features_sel == 0) {
+            set_lo32(&t->driver_features, v);
+        } else if (t->driver_features_sel == 1) {
+            set_hi32(&t->driver_features, v);
+        } else if (v) {
+            tlog_mask(LOG_GUEST_ERROR, "virtio-mmio: driver features word "
+                      "%u: no such features\n", t->driver_features_sel);
+        }
+        if (vdev) {
+            virtio_set_guest_features(vdev, t->driver_features);
+        }
+        return;
+    }
+    if (!vdev) {
+        return;                  /* empty slot: writes go nowhere */
+    }
+    switch (offset) {
     case R_QUEUE_SEL:
-        t->queue_sel = v;
+        vdev->queue_sel = v;
         break;
     case R_QUEUE_NUM:
-        if (vq) {
-            if (v == 0 || v > t->ops->queue_max || (v & (v - 1))) {
-                tlog_mask(LOG_GUEST_ERROR, "virtio-mmio: QueueNum %u "
-                          "(maximum %u)\n", v, t->ops->queue_max);
-            }
-            vq->num = MIN(v, t->ops->queue_max);
+        if (vq && virtio_mmio_queue_writable(vq, offset)) {
+            virtio_queue_set_num(vdev, vdev->queue_sel, v);
         }
         break;
     case R_QUEUE_READY:
         if (vq) {
-            vq->ready = v & 1;
+            virtio_queue_set_enabled(vdev, vdev->queue_sel, v & 1);
         }
         break;
     case R_QUEUE_NOTIFY:
-        if (t->ops && t->ops->queue_notify &&
-            v < (uint32_t)t->ops->num_queues) {
-            t->ops->queue_notify(t->backend, v);
-        }
+        virtio_queue_notify(vdev, v & 0xffff);
         break;
     case R_INTERRUPT_ACK:
-        t->interrupt_status &= ~v;
+        vdev->isr &= ~v;
         virtio_mmio_update_irq(t);
         break;
     case R_STATUS:
+        virtio_set_status(vdev, v & 0xff);
         if (v == 0) {
-            virtio_mmio_soft_reset(t);
-            break;
+            t->driver_features = 0;
+            t->device_features_sel = t->driver_features_sel = 0;
         }
-        /* FEATURES_OK is kept only if we offer everything the driver took */
-        if ((v & 8) && !(t->status & 8) &&
-            (t->driver_features & ~virtio_mmio_device_features(t))) {
-            v &= ~8;
-        }
-        if ((v & 8) && !(t->status & 8) && t->ops && t->ops->set_features) {
-            t->ops->set_features(t->backend, t->driver_features);
-        }
-        t->status = v & 0xff;
-        if (t->ops && t->ops->set_status) {
-            t->ops->set_status(t->backend, t->status);
-        }
+        virtio_mmio_update_irq(t);
         break;
     case R_QUEUE_DESC_LOW:
-        if (vq) {
-            vq->desc = (vq->desc & ~0xffffffffull) | v;
-        }
-        break;
     case R_QUEUE_DESC_HIGH:
-        if (vq) {
-            vq->desc = (vq->desc & 0xffffffffull) | ((uint64_t)v << 32);
-        }
-        break;
     case R_QUEUE_DRIVER_LOW:
-        if (vq) {
-            vq->driver = (vq->driver & ~0xffffffffull) | v;
-        }
-        break;
     case R_QUEUE_DRIVER_HIGH:
-        if (vq) {
-            vq->driver = (vq->driver & 0xffffffffull) | ((uint64_t)v << 32);
-        }
-        break;
     case R_QUEUE_DEVICE_LOW:
-        if (vq) {
-            vq->device = (vq->device & ~0xffffffffull) | v;
-        }
-        break;
     case R_QUEUE_DEVICE_HIGH:
-        if (vq) {
-            vq->device = (vq->device & 0xffffffffull) | ((uint64_t)v << 32);
+        if (vq && virtio_mmio_queue_writable(vq, offset)) {
+            uint64_t *ring = offset < R_QUEUE_DRIVER_LOW ? &vq->desc :
+                             offset < R_QUEUE_DEVICE_LOW ? &vq->avail :
+                             &vq->used;
+
+            if (offset & 4) {
+                set_hi32(ring, v);
+            } else {
+                set_lo32(ring, v);
+            }
         }
-        break;
-    case R_SHM_SEL:
-        t->shm_sel = v;
         break;
     case R_QUEUE_RESET:
         if (vq && v == 1) {
-            memset(vq, 0, sizeof(*vq));
+            virtio_queue_reset(vdev, vdev->queue_sel);
         }
         break;
     default:
@@ -291,26 +280,40 @@ static const MemoryRegionOps virtio_mmio_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
 
-void virtio_mmio_plug(VirtioMMIOState *t, const VirtioBackendOps *ops,
-                      void *backend)
+/* ---- the transport's side of the core ---- */
+
+static void virtio_mmio_notify(DeviceState *proxy, uint16_t vector)
 {
-    assert(!t->ops && ops->num_queues <= VIRTIO_MMIO_MAX_QUEUES);
-    t->ops = ops;
-    t->backend = backend;
+    virtio_mmio_update_irq(VIRTIO_MMIO(proxy));
 }
 
-void virtio_mmio_notify_vring(VirtioMMIOState *t)
+static bool virtio_mmio_device_plugged(DeviceState *proxy, VirtIODevice *vdev,
+                                       Error **errp)
 {
-    t->interrupt_status |= VIRTIO_MMIO_INT_VRING;
+    VIRTIO_MMIO(proxy)->vdev = vdev;
+    return true;
+}
+
+static void virtio_mmio_device_unplugged(DeviceState *proxy,
+                                         VirtIODevice *vdev)
+{
+    VirtioMMIOState *t = VIRTIO_MMIO(proxy);
+
+    t->vdev = NULL;
     virtio_mmio_update_irq(t);
 }
 
-void virtio_mmio_notify_config(VirtioMMIOState *t)
+static uint64_t virtio_mmio_get_features(DeviceState *proxy)
 {
-    t->config_generation++;
-    t->interrupt_status |= VIRTIO_MMIO_INT_CONFIG;
-    virtio_mmio_update_irq(t);
+    return 1ull << VIRTIO_F_VERSION_1;
 }
+
+static const VirtioTransportOps virtio_mmio_transport = {
+    .notify = virtio_mmio_notify,
+    .device_plugged = virtio_mmio_device_plugged,
+    .device_unplugged = virtio_mmio_device_unplugged,
+    .get_features = virtio_mmio_get_features,
+};
 
 static void virtio_mmio_init(Object *obj)
 {
@@ -322,24 +325,27 @@ static void virtio_mmio_init(Object *obj)
     sysbus_init_irq(SYS_BUS_DEVICE(obj), &t->irq);
 }
 
-static void virtio_mmio_reset(DeviceState *dev)
+static bool virtio_mmio_realize(DeviceState *dev, Error **errp)
 {
-    virtio_mmio_soft_reset(VIRTIO_MMIO(dev));
+    VirtioMMIOState *t = VIRTIO_MMIO(dev);
+    g_autofree char *name = g_strdup_printf("virtio-mmio-bus.%d",
+                                            dev->instance_id);
+
+    t->bus = virtio_bus_new(dev, name, &virtio_mmio_transport);
+    return true;
 }
 
-static const VMStateDescription vmstate_virtio_mmio_queue = {
-    .name = "virtio-mmio-queue",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT32(num, VirtioMMIOQueue),
-        VMSTATE_UINT32(ready, VirtioMMIOQueue),
-        VMSTATE_UINT64(desc, VirtioMMIOQueue),
-        VMSTATE_UINT64(driver, VirtioMMIOQueue),
-        VMSTATE_UINT64(device, VirtioMMIOQueue),
-        VMSTATE_END_OF_LIST()
-    },
-};
+static void virtio_mmio_reset(DeviceState *dev)
+{
+    VirtioMMIOState *t = VIRTIO_MMIO(dev);
+
+    t->device_features_sel = 0;
+    t->driver_features_sel = 0;
+    t->driver_features = 0;
+    t->shm_sel = 0;
+    /* the device itself is reset as a child of our bus */
+    virtio_mmio_update_irq(t);
+}
 
 static int virtio_mmio_post_load(void *opaque, int version_id)
 {
@@ -349,20 +355,14 @@ static int virtio_mmio_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_virtio_mmio = {
     .name = "virtio-mmio",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = virtio_mmio_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(device_features_sel, VirtioMMIOState),
         VMSTATE_UINT32(driver_features_sel, VirtioMMIOState),
         VMSTATE_UINT64(driver_features, VirtioMMIOState),
-        VMSTATE_UINT32(queue_sel, VirtioMMIOState),
-        VMSTATE_UINT32(interrupt_status, VirtioMMIOState),
-        VMSTATE_UINT32(status, VirtioMMIOState),
-        VMSTATE_UINT32(config_generation, VirtioMMIOState),
         VMSTATE_UINT32(shm_sel, VirtioMMIOState),
-        VMSTATE_STRUCT_ARRAY(vq, VirtioMMIOState, VIRTIO_MMIO_MAX_QUEUES,
-                             vmstate_virtio_mmio_queue, VirtioMMIOQueue),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -372,6 +372,7 @@ static void virtio_mmio_class_init(ObjectClass *oc, void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     dc->desc = "virtio-mmio transport";
+    dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;
     dc->vmsd = &vmstate_virtio_mmio;
     dc->user_creatable = true;

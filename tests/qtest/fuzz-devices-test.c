@@ -13,6 +13,7 @@
  * perturbs the seeds (for longer runs by hand).
  */
 #include "libqtest.h"
+#include "libqvirtio.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -455,6 +456,122 @@ static void pc_pci_extra(QTestState *q, Rng *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* virtio rings: random descriptors, rings and kicks on virtio-rng */
+
+#define VQ_FUZZ_SLOT 0x0a003e00ull
+#define VQ_FUZZ_RING (VIRT_RAM + 0x200000)     /* desc, then avail, used */
+
+static uint64_t rng_ring_addr(Rng *r)
+{
+    switch (rng_below(r, 8)) {
+    case 0:
+        return VQ_FUZZ_SLOT + rng_below(r, 0x200);   /* our registers */
+    case 1:
+        return rng_dma_addr(r, VIRT_RAM, VIRT_RAMSZ);
+    default:
+        return VQ_FUZZ_RING + (rng_below(r, 0x3000) & ~1ull);
+    }
+}
+
+static void virtio_mmio_ring_fuzz(QTestState *q, Rng *r)
+{
+    uint8_t d[16];
+
+    switch (rng_below(r, 6)) {
+    case 0: {
+        /* (re)program queue 0 and bring the device up */
+        static const uint32_t sizes[] = { 1, 2, 4, 8, 3, 16, 0 };
+        uint64_t a[3] = { rng_ring_addr(r), rng_ring_addr(r),
+                          rng_ring_addr(r) };
+
+        if (rng_below(r, 2)) {
+            a[0] = VQ_FUZZ_RING;
+            a[1] = VQ_FUZZ_RING + 0x1000;
+            a[2] = VQ_FUZZ_RING + 0x2000;
+        }
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x070, rng_below(r, 4) ? 0 : 0x80);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x070, 3);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x024, 1);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x020, 1);      /* VERSION_1 */
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x024, 0);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x020, (uint32_t)rng_next(r) &
+                     (3u << 28));                       /* INDIRECT, EVENT */
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x070, 0xb);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x030, rng_below(r, 8) ? 0 :
+                     (uint32_t)rng_next(r));
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x038, sizes[rng_below(r, 7)]);
+        for (int i = 0; i < 3; i++) {
+            qtest_writel(q, VQ_FUZZ_SLOT + 0x080 + 0x10 * i, (uint32_t)a[i]);
+            qtest_writel(q, VQ_FUZZ_SLOT + 0x084 + 0x10 * i, a[i] >> 32);
+        }
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x044, 1);
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x070, 0xf);
+        break;
+    }
+    case 1:
+    case 2: {
+        /* a random descriptor, often a plausible one */
+        uint64_t addr = rng_dma_addr(r, VIRT_RAM, VIRT_RAMSZ);
+        uint32_t len = rng_below(r, 2) ? rng_below(r, 512) : rng_dma_len(r);
+        uint16_t flags = rng_below(r, 8), next = rng_below(r, 12);
+
+        if (rng_below(r, 8) == 0) {
+            addr = VQ_FUZZ_SLOT + rng_below(r, 0x200);
+        }
+        if (rng_below(r, 4) == 0) {
+            /* an indirect table pointing into the ring area */
+            addr = VQ_FUZZ_RING + 16 * rng_below(r, 16);
+            flags = 4;
+            len = 16 * rng_below(r, 4) + (rng_below(r, 4) ? 0 : 1);
+        }
+        memcpy(d, &addr, 8);
+        memcpy(d + 8, &len, 4);
+        memcpy(d + 12, &flags, 2);
+        memcpy(d + 14, &next, 2);
+        qtest_memwrite(q, VQ_FUZZ_RING + 16 * rng_below(r, 16), d, 16);
+        break;
+    }
+    case 3: {
+        /* avail ring entries and index, used_event */
+        uint16_t v = rng_below(r, 4) ? rng_below(r, 12) : rng_next(r);
+
+        qtest_writew(q, VQ_FUZZ_RING + 0x1000 + 2 * rng_below(r, 12), v);
+        break;
+    }
+    default:
+        /* publish one more entry and kick (sometimes another queue) */
+        qtest_writew(q, VQ_FUZZ_RING + 0x1002,
+                     qtest_readw(q, VQ_FUZZ_RING + 0x1002) +
+                     (rng_below(r, 8) ? 1 : (uint16_t)rng_next(r)));
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x050, rng_below(r, 8) ? 0 :
+                     (uint32_t)rng_next(r));
+        break;
+    }
+}
+
+/* After the fuzzing and a reset: the rng works on a clean ring. */
+static void virtio_mmio_check(QTestState *q)
+{
+    QGuestAlloc alloc;
+    QVirtioDevice *d;
+    QVirtQueue *vq;
+    uint64_t buf;
+    uint32_t id, len;
+
+    guest_alloc_init(&alloc, VIRT_RAM + 0x400000, 0x100000);
+    d = qvirtio_mmio_init(q, VQ_FUZZ_SLOT, &alloc);
+    buf = guest_alloc(q, &alloc, 32, 8);
+    qvirtio_start(d, 0);
+    vq = qvirtqueue_setup(d, 0);
+    qvirtio_set_driver_ok(d);
+    qvirtqueue_kick(vq, qvirtqueue_add(vq, buf, 32, true, false));
+    qvirtqueue_wait_used(vq, &id, &len, 5000);
+    g_assert_cmpuint(len, ==, 32);
+    g_free(vq);
+    qvirtio_free(d);
+}
+
+/* ------------------------------------------------------------------ */
 /* After-checks */
 
 /* local APICs: accesses from either CPU, or a device's (MSIs) */
@@ -545,10 +662,12 @@ static const FuzzCase cases[] = {
       { { 0x08000000, 0x10000 }, { 0x080a0000, 0x40000 },
         { 0x080b0000, 0x1000 }, { 0x080c0000, 0x1000 } }, 4,
       { { 0x08000004, 4 }, { 0x080a0008, 8 }, { 0x080c0008, 8 } }, 3 },
-    { "virt/virtio-mmio", "aarch64", VIRT,
+    { "virt/virtio-mmio", "aarch64",
+      VIRT "-device virtio-rng-device,max-bytes=4096,period=100",
       { { 0x0a000000, 0x200 }, { 0x0a000200, 0x200 },
-        { 0x0a003e00, 0x200 } }, 3,
-      { { 0x0a000000, 4 }, { 0x0a000004, 4 }, { 0x0a003e00, 4 } }, 3 },
+        { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 4,
+      { { 0x0a000000, 4 }, { 0x0a000004, 4 }, { 0x0a003e08, 4 } }, 3,
+      virtio_mmio_ring_fuzz, 3, virtio_mmio_check },
     { "pc/legacy-ports", "x86_64", PC,
       { { 0x20, 2, true }, { 0x40, 4, true }, { 0x60, 5, true },
         { 0x70, 2, true } }, 4,
@@ -685,6 +804,303 @@ static void test_fw_cfg_dma_reentry(void)
     qtest_quit(q);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Hostile virtqueues: each malformed ring the driver could build must be a
+ * logged guest error that breaks the device (NEEDS_RESET, nothing used),
+ * never a host crash or hang; after a reset the device works again.
+ * virtio-rng is the device (one queue, it answers every request at once).
+ */
+
+#define VQ_SLOT 0x0a003e00ull
+
+typedef struct HostileRing {
+    const char *name;
+    /* build the malformed request in vq; return false if the device is
+     * expected to survive it (refused access, no NEEDS_RESET) */
+    bool (*build)(QVirtQueue *vq, uint64_t buf);
+} HostileRing;
+
+static bool hr_avail_too_far(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_add(vq, buf, 16, true, false);
+    qtest_writew(vq->dev->qts, vq->avail + 2, vq->size + 1);
+    return true;
+}
+
+static bool hr_head_beyond(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_publish(vq, vq->size);
+    return true;
+}
+
+static bool hr_head_huge(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_publish(vq, 0xffff);
+    return true;
+}
+
+static bool hr_loop(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, buf, 16, QVRING_DESC_F_WRITE |
+                          QVRING_DESC_F_NEXT, 1);
+    qvirtqueue_write_desc(vq, 1, buf, 16, QVRING_DESC_F_WRITE |
+                          QVRING_DESC_F_NEXT, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_self_loop(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 3, buf, 16, QVRING_DESC_F_WRITE |
+                          QVRING_DESC_F_NEXT, 3);
+    qvirtqueue_publish(vq, 3);
+    return true;
+}
+
+/* every descriptor of the table, then one more */
+static bool hr_chain_too_long(QVirtQueue *vq, uint64_t buf)
+{
+    for (uint16_t i = 0; i < vq->size; i++) {
+        qvirtqueue_write_desc(vq, i, buf, 1, QVRING_DESC_F_WRITE |
+                              QVRING_DESC_F_NEXT, (i + 1) % vq->size);
+    }
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_next_beyond(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, buf, 16, QVRING_DESC_F_WRITE |
+                          QVRING_DESC_F_NEXT, vq->size);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_len_wraps(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, ~0ull - 0xf, 0x100, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_len_past_ram(QVirtQueue *vq, uint64_t buf)
+{
+    /* 4 GiB - 1 from inside a 64 MiB RAM */
+    qvirtqueue_write_desc(vq, 0, buf, 0xffffffff, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_unassigned(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, 0x7000000000ull, 16, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_zero_len(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, buf, 0, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static bool hr_misordered(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, buf, 16, QVRING_DESC_F_WRITE |
+                          QVRING_DESC_F_NEXT, 1);
+    qvirtqueue_write_desc(vq, 1, buf, 16, 0, 0);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+static void hr_indirect(QVirtQueue *vq, uint64_t table, uint32_t len,
+                        uint16_t flags)
+{
+    qvirtqueue_write_desc(vq, 0, table, len, QVRING_DESC_F_INDIRECT | flags,
+                          1);
+    qvirtqueue_publish(vq, 0);
+}
+
+static bool hr_indirect_odd_len(QVirtQueue *vq, uint64_t buf)
+{
+    qvring_indirect_desc(vq->dev, buf, 0, buf + 64, 8, QVRING_DESC_F_WRITE, 0);
+    hr_indirect(vq, buf, 17, 0);
+    return true;
+}
+
+static bool hr_indirect_empty(QVirtQueue *vq, uint64_t buf)
+{
+    hr_indirect(vq, buf, 0, 0);
+    return true;
+}
+
+static bool hr_indirect_nested(QVirtQueue *vq, uint64_t buf)
+{
+    qvring_indirect_desc(vq->dev, buf, 0, buf, 16, QVRING_DESC_F_INDIRECT, 0);
+    hr_indirect(vq, buf, 16, 0);
+    return true;
+}
+
+static bool hr_indirect_and_next(QVirtQueue *vq, uint64_t buf)
+{
+    qvring_indirect_desc(vq->dev, buf, 0, buf + 64, 8, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_write_desc(vq, 1, buf + 64, 8, QVRING_DESC_F_WRITE, 0);
+    hr_indirect(vq, buf, 16, QVRING_DESC_F_NEXT);
+    return true;
+}
+
+static bool hr_indirect_loop(QVirtQueue *vq, uint64_t buf)
+{
+    qvring_indirect_desc(vq->dev, buf, 0, buf + 64, 8, QVRING_DESC_F_WRITE |
+                         QVRING_DESC_F_NEXT, 1);
+    qvring_indirect_desc(vq->dev, buf, 1, buf + 64, 8, QVRING_DESC_F_WRITE |
+                         QVRING_DESC_F_NEXT, 0);
+    hr_indirect(vq, buf, 32, 0);
+    return true;
+}
+
+static bool hr_indirect_huge(QVirtQueue *vq, uint64_t buf)
+{
+    /* a 4 GiB table of 1100 linked one-byte buffers: the walk stops at
+     * the per-request buffer limit (1024), not at the table's end */
+    enum { N = 1100 };
+    uint64_t table = qvring_indirect_alloc(vq->dev, N);
+    g_autofree uint8_t *t = g_malloc0(N * 16);
+
+    for (int i = 0; i < N; i++) {
+        uint16_t flags = QVRING_DESC_F_WRITE | QVRING_DESC_F_NEXT;
+
+        memcpy(t + 16 * i, &buf, 8);
+        t[16 * i + 8] = 1;
+        memcpy(t + 16 * i + 12, &flags, 2);
+        t[16 * i + 14] = (i + 1) & 0xff;
+        t[16 * i + 15] = (i + 1) >> 8;
+    }
+    qtest_bufwrite(vq->dev->qts, table, t, N * 16);
+    hr_indirect(vq, table, 0xfffffff0, 0);
+    return true;
+}
+
+static bool hr_indirect_unassigned(QVirtQueue *vq, uint64_t buf)
+{
+    hr_indirect(vq, 0x7000000000ull, 64, 0);
+    return true;
+}
+
+/* The descriptor table over the transport's own registers: reading it
+ * re-enters the device; the memory core refuses that. */
+static bool hr_desc_on_registers(QVirtQueue *vq, uint64_t buf)
+{
+    QVirtioDevice *d = vq->dev;
+
+    qvirtio_mmio_writel(d, 0x044, 0);                /* QueueReady */
+    qvirtio_mmio_writel(d, 0x080, VQ_SLOT);          /* QueueDesc */
+    qvirtio_mmio_writel(d, 0x084, 0);
+    qvirtio_mmio_writel(d, 0x044, 1);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+/* The used ring on the registers: the write-back of a completion goes
+ * to QueueNotify, which would start the queue again from inside. */
+static bool hr_used_on_notify(QVirtQueue *vq, uint64_t buf)
+{
+    QVirtioDevice *d = vq->dev;
+
+    qvirtio_mmio_writel(d, 0x044, 0);
+    qvirtio_mmio_writel(d, 0x0a0, VQ_SLOT + 0x50 - 4);   /* QueueDevice */
+    qvirtio_mmio_writel(d, 0x0a4, 0);
+    qvirtio_mmio_writel(d, 0x044, 1);
+    qvirtqueue_add(vq, buf, 16, true, false);
+    qvirtqueue_publish(vq, 0);
+    return true;
+}
+
+/* A buffer over the registers: the device's write to it is refused by
+ * the guard (logged); the request itself completes. */
+static bool hr_buffer_on_registers(QVirtQueue *vq, uint64_t buf)
+{
+    qvirtqueue_write_desc(vq, 0, VQ_SLOT + 0x50, 4, QVRING_DESC_F_WRITE, 0);
+    qvirtqueue_publish(vq, 0);
+    return false;
+}
+
+static const HostileRing hostile_rings[] = {
+    { "avail index too far", hr_avail_too_far },
+    { "head beyond queue", hr_head_beyond },
+    { "head 0xffff", hr_head_huge },
+    { "two-descriptor loop", hr_loop },
+    { "descriptor chained to itself", hr_self_loop },
+    { "chain longer than the queue", hr_chain_too_long },
+    { "next beyond queue", hr_next_beyond },
+    { "length wraps the address space", hr_len_wraps },
+    { "length past RAM", hr_len_past_ram },
+    { "buffer in unassigned space", hr_unassigned },
+    { "zero-length buffer", hr_zero_len },
+    { "readable after writable", hr_misordered },
+    { "indirect table length not a multiple of 16", hr_indirect_odd_len },
+    { "empty indirect table", hr_indirect_empty },
+    { "nested indirect table", hr_indirect_nested },
+    { "indirect with NEXT", hr_indirect_and_next },
+    { "loop inside an indirect table", hr_indirect_loop },
+    { "4 GiB indirect table", hr_indirect_huge },
+    { "indirect table in unassigned space", hr_indirect_unassigned },
+    { "descriptor table on the device's registers", hr_desc_on_registers },
+    { "used ring on QueueNotify", hr_used_on_notify },
+    { "buffer on the device's registers", hr_buffer_on_registers },
+};
+
+static void test_virtio_hostile_rings(void)
+{
+    QTestState *q = fuzz_init("aarch64", VIRT "-device virtio-rng-device");
+    QGuestAlloc alloc;
+    QVirtioDevice *d;
+
+    if (!q) {
+        return;
+    }
+    guest_alloc_init(&alloc, VIRT_RAM + 0x100000, 0x1000000);
+    d = qvirtio_mmio_init(q, VQ_SLOT, &alloc);
+    for (size_t i = 0; i < G_N_ELEMENTS(hostile_rings); i++) {
+        uint64_t buf = guest_alloc(q, &alloc, 256, 16);
+        QVirtQueue *vq;
+        uint32_t id, len;
+        bool breaks;
+
+        g_test_message("%s", hostile_rings[i].name);
+        qvirtio_start(d, 1ull << QVIRTIO_F_INDIRECT_DESC);
+        vq = qvirtqueue_setup(d, 0);
+        qvirtio_set_driver_ok(d);
+        breaks = hostile_rings[i].build(vq, buf);
+        qvirtqueue_notify(vq);
+        if (breaks) {
+            g_assert_cmphex(qvirtio_get_status(d) & QVIRTIO_S_NEEDS_RESET, ==,
+                            QVIRTIO_S_NEEDS_RESET);
+            g_assert_false(qvirtqueue_get_used(vq, &id, &len));
+            /* and it stays quiet until reset */
+            qvirtqueue_notify(vq);
+            g_assert_false(qvirtqueue_get_used(vq, &id, &len));
+        }
+        g_free(vq);
+
+        /* after a reset the same device answers again */
+        qvirtio_start(d, 0);
+        vq = qvirtqueue_setup(d, 0);
+        qvirtio_set_driver_ok(d);
+        qvirtqueue_kick(vq, qvirtqueue_add(vq, buf, 16, true, false));
+        qvirtqueue_wait_used(vq, &id, &len, 5000);
+        g_assert_cmpuint(len, ==, 16);
+        g_free(vq);
+    }
+    /* notifying queues that do not exist is only logged */
+    qtest_writel(q, VQ_SLOT + 0x50, 1);
+    qtest_writel(q, VQ_SLOT + 0x50, 0xffff);
+    qvirtio_free(d);
+    qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -698,5 +1114,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fuzz-devices/pc/io-bar-over-cf8", test_io_bar_over_cf8);
     g_test_add_func("/fuzz-devices/virt/fw_cfg-dma-reentry",
                     test_fw_cfg_dma_reentry);
+    g_test_add_func("/fuzz-devices/virtio/hostile-rings",
+                    test_virtio_hostile_rings);
     return g_test_run();
 }
