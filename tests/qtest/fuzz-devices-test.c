@@ -567,7 +567,6 @@ static void virtio_mmio_check(QTestState *q)
     qvirtqueue_kick(vq, qvirtqueue_add(vq, buf, 32, true, false));
     qvirtqueue_wait_used(vq, &id, &len, 5000);
     g_assert_cmpuint(len, ==, 32);
-    g_free(vq);
     qvirtio_free(d);
 }
 
@@ -1083,7 +1082,6 @@ static void test_virtio_hostile_rings(void)
             qvirtqueue_notify(vq);
             g_assert_false(qvirtqueue_get_used(vq, &id, &len));
         }
-        g_free(vq);
 
         /* after a reset the same device answers again */
         qvirtio_start(d, 0);
@@ -1092,7 +1090,6 @@ static void test_virtio_hostile_rings(void)
         qvirtqueue_kick(vq, qvirtqueue_add(vq, buf, 16, true, false));
         qvirtqueue_wait_used(vq, &id, &len, 5000);
         g_assert_cmpuint(len, ==, 16);
-        g_free(vq);
     }
     /* notifying queues that do not exist is only logged */
     qtest_writel(q, VQ_SLOT + 0x50, 1);

@@ -205,6 +205,9 @@ QVirtioDevice *qvirtio_mmio_init(QTestState *qts, uint64_t base,
 
 void qvirtio_free(QVirtioDevice *d)
 {
+    for (size_t i = 0; i < G_N_ELEMENTS(d->vqs); i++) {
+        g_free(d->vqs[i]);
+    }
     g_free(d->pci);
     g_free(d);
 }
@@ -317,6 +320,9 @@ QVirtQueue *qvirtqueue_setup_size(QVirtioDevice *d, uint16_t index,
         vq->used = guest_alloc(d->qts, d->alloc, 6 + 8ull * vq->size, 4);
     }
     d->t->queue_setup(d, vq);
+    g_assert_cmpuint(index, <, G_N_ELEMENTS(d->vqs));
+    g_free(d->vqs[index]);
+    d->vqs[index] = vq;
     return vq;
 }
 

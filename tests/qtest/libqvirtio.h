@@ -89,6 +89,9 @@ struct QVirtioDevice {
     uint64_t mmio_base;
     /* virtio-pci: see libqvirtio-pci.c */
     void *pci;
+    /* queues set up, owned by the device (freed by qvirtio_free or a
+     * new setup of the same index) */
+    QVirtQueue *vqs[64];
 };
 
 struct QVirtQueue {
@@ -126,7 +129,8 @@ uint64_t qvirtio_config_readq(QVirtioDevice *d, uint32_t off);
 void qvirtio_config_writeb(QVirtioDevice *d, uint32_t off, uint8_t v);
 
 /* ---- virtqueues ---- */
-/* Rings of `size` entries (0: the device's maximum), allocated, enabled. */
+/* Rings of `size` entries (0: the device's maximum), allocated, enabled;
+ * the queue belongs to d. */
 QVirtQueue *qvirtqueue_setup_size(QVirtioDevice *d, uint16_t index,
                                   uint16_t size);
 QVirtQueue *qvirtqueue_setup(QVirtioDevice *d, uint16_t index);

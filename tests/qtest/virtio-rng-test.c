@@ -47,7 +47,6 @@ static bool rig_start(Rig *r, const Transport *t, const char *opts,
 
 static void rig_stop(Rig *r)
 {
-    g_free(r->vq);
     qvirtio_free(r->d);
     qtest_quit(r->qts);
 }
