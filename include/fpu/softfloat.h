@@ -58,7 +58,18 @@ enum {
                                              not raised by float -> int and round_to_int) */
     float_flag_output_denormal = 1 << 6,  /* a tiny result was flushed to zero */
     float_flag_input_denormal = 1 << 7,   /* a denormal input was flushed to zero */
+    float_flag_rounded_up = 1 << 8,       /* an inexact result was rounded away from
+                                             zero (x87 C1); only floatx80 operations
+                                             and conversions from floatx80 raise it */
 };
+
+/* x87 precision control (FPUCW.PC): the significand bits of the results of
+ * floatx80 add, sub, mul, div and sqrt; the exponent range stays 15 bits. */
+typedef enum {
+    floatx80_precision_x = 0,       /* 64 bits (PC = 11b) */
+    floatx80_precision_d = 1,       /* 53 bits (PC = 10b) */
+    floatx80_precision_s = 2,       /* 24 bits (PC = 00b) */
+} FloatX80RoundPrec;
 
 /* How a NaN result is chosen among NaN operands (and the default NaN's sign). */
 typedef enum {
@@ -84,13 +95,14 @@ typedef enum {
 
 typedef struct float_status {
     uint8_t rounding_mode;          /* FloatRoundMode */
-    uint8_t flags;                  /* float_flag_* accumulated */
+    uint16_t flags;                 /* float_flag_* accumulated */
     uint8_t nan_rule;               /* FloatNaNRule */
     bool flush_to_zero;             /* tiny results (tininess rule below) become signed
                                        zero + output_denormal */
     bool flush_inputs_to_zero;      /* denormal inputs read as signed zero + input_denormal */
     bool default_nan_mode;          /* every NaN result is the default NaN */
-    bool tininess_before_rounding;  /* Arm: true; x86 SSE: false (F16C: true) */
+    bool tininess_before_rounding;  /* Arm: true; x86 SSE and x87: false (F16C: true) */
+    uint8_t floatx80_rounding_precision;    /* FloatX80RoundPrec */
 } float_status;
 
 /* muladd flags */
@@ -110,9 +122,9 @@ typedef enum {
 
 /* ---- status helpers ---------------------------------------------------- */
 
-static inline void float_raise(uint8_t flags, float_status *s) { s->flags |= flags; }
-static inline uint8_t get_float_exception_flags(const float_status *s) { return s->flags; }
-static inline void set_float_exception_flags(uint8_t f, float_status *s) { s->flags = f; }
+static inline void float_raise(unsigned flags, float_status *s) { s->flags |= flags; }
+static inline uint16_t get_float_exception_flags(const float_status *s) { return s->flags; }
+static inline void set_float_exception_flags(uint16_t f, float_status *s) { s->flags = f; }
 static inline void set_float_rounding_mode(FloatRoundMode m, float_status *s) { s->rounding_mode = m; }
 /* Arm configuration of everything but the FPCR fields (see docs/softfloat.md). */
 void float_status_init_arm(float_status *s);
@@ -292,5 +304,106 @@ FLOAT_DECLARE_FROM_INTS(float32)
 FLOAT_DECLARE_FROM_INTS(float64)
 #undef FLOAT_DECLARE_FROM_INTS
 #undef FLOAT_DECLARE_FROM_INT
+
+/* ---- x87 80-bit extended precision -------------------------------------
+ *
+ * Bit-exact with the x87 FPU (checked against the host's in
+ * test-softfloat), with its masked-exception responses:
+ *  - encodings (SDM vol. 1, 8.2.2): pseudo-denormals (exponent 0, integer
+ *    bit set) are read as normals with exponent 1 and raise denormal_operand
+ *    like denormals; unnormals, pseudo-infinities and pseudo-NaNs (integer
+ *    bit clear, exponent not 0) are unsupported: invalid, and the result is
+ *    the default NaN ("real indefinite", 0xffff c000000000000000);
+ *  - NaN operands (SDM table 4-7): a quiet NaN beats a signalling one,
+ *    between two of the same kind the larger significand wins (the positive
+ *    one on a tie); signalling NaNs are quieted with invalid;
+ *  - add, sub, mul, div and sqrt round to floatx80_rounding_precision
+ *    (24/53/64 bits) in the status rounding mode; everything else to 64
+ *    bits (to_float32/64: the target format); tininess after rounding, so
+ *    underflow means tiny and inexact; overflow gives infinity or the
+ *    largest finite number of the precision by rounding mode;
+ *  - flags: invalid (IE), denormal_operand (DE), divbyzero (ZE), overflow
+ *    (OE), underflow (UE), inexact (PE), and rounded_up (C1 after an
+ *    inexact result); flush_* and default_nan_mode are ignored.
+ * The unmasked responses (OE/UE bias adjustment, #IS) are the front end's.
+ */
+floatx80 floatx80_add(floatx80 a, floatx80 b, float_status *s);
+floatx80 floatx80_sub(floatx80 a, floatx80 b, float_status *s);
+floatx80 floatx80_mul(floatx80 a, floatx80 b, float_status *s);
+floatx80 floatx80_div(floatx80 a, floatx80 b, float_status *s);
+floatx80 floatx80_sqrt(floatx80 a, float_status *s);
+/* FRNDINT: to an integral value in the status rounding mode */
+floatx80 floatx80_round_to_int(floatx80 a, float_status *s);
+/* a * 2^n, rounded to 64 bits */
+floatx80 floatx80_scalbn(floatx80 a, int n, float_status *s);
+/* FSCALE: a * 2^trunc(b), with FSCALE's special cases (0 * 2^+inf invalid) */
+floatx80 floatx80_scale(floatx80 a, floatx80 b, float_status *s);
+/*
+ * FPREM (ieee false: quotient truncated) / FPREM1 (ieee true: quotient
+ * rounded to nearest even) partial remainder, exact: when the exponents of
+ * a and b differ by less than 64 it is the complete remainder, *incomplete
+ * false and *quotient the low 64 bits of the quotient's magnitude (C0, C3,
+ * C1 = bits 2, 1, 0); otherwise a partial reduction as the hardware does
+ * (*incomplete true, C2), to be repeated.
+ */
+floatx80 floatx80_prem(floatx80 a, floatx80 b, bool ieee, uint64_t *quotient,
+                       bool *incomplete, float_status *s);
+/* complete remainders: IEEE (FPREM1 until done) and truncating (FPREM) */
+floatx80 floatx80_rem(floatx80 a, floatx80 b, float_status *s);
+floatx80 floatx80_mod(floatx80 a, floatx80 b, float_status *s);
+/* FCOM (invalid on any NaN) / FUCOM (invalid on signalling NaNs only) */
+FloatRelation floatx80_compare(floatx80 a, floatx80 b, float_status *s);
+FloatRelation floatx80_compare_quiet(floatx80 a, floatx80 b, float_status *s);
+/* FIST/FISTTP: invalid conversions give the integer indefinite (MIN) */
+int16_t floatx80_to_int16(floatx80 a, float_status *s);
+int32_t floatx80_to_int32(floatx80 a, float_status *s);
+int64_t floatx80_to_int64(floatx80 a, float_status *s);
+int16_t floatx80_to_int16_round_to_zero(floatx80 a, float_status *s);
+int32_t floatx80_to_int32_round_to_zero(floatx80 a, float_status *s);
+int64_t floatx80_to_int64_round_to_zero(floatx80 a, float_status *s);
+/* FST m32/m64: rounding mode of the status, the target's range */
+float32 floatx80_to_float32(floatx80 a, float_status *s);
+float64 floatx80_to_float64(floatx80 a, float_status *s);
+/* FILD, FLD m32/m64: exact (signalling NaNs quieted with invalid) */
+floatx80 int32_to_floatx80(int32_t v, float_status *s);
+floatx80 int64_to_floatx80(int64_t v, float_status *s);
+floatx80 float32_to_floatx80(float32 a, float_status *s);
+floatx80 float64_to_floatx80(float64 a, float_status *s);
+
+static inline floatx80 make_floatx80(uint16_t high, uint64_t low)
+{
+    return (floatx80){ .low = low, .high = high };
+}
+static inline floatx80 floatx80_abs(floatx80 a) { a.high &= 0x7fff; return a; }
+static inline floatx80 floatx80_chs(floatx80 a) { a.high ^= 0x8000; return a; }
+static inline floatx80 floatx80_neg(floatx80 a) { return floatx80_chs(a); }
+static inline bool floatx80_is_neg(floatx80 a) { return a.high >> 15; }
+static inline bool floatx80_is_zero(floatx80 a)
+{ return (a.high & 0x7fff) == 0 && a.low == 0; }
+static inline bool floatx80_is_infinity(floatx80 a)
+{ return (a.high & 0x7fff) == 0x7fff && a.low == 1ull << 63; }
+/* NaN encodings with the integer bit set (a pseudo-NaN is unsupported) */
+static inline bool floatx80_is_any_nan(floatx80 a)
+{ return (a.high & 0x7fff) == 0x7fff && (a.low >> 63) && (a.low << 1); }
+static inline bool floatx80_is_nan(floatx80 a) { return floatx80_is_any_nan(a); }
+static inline bool floatx80_is_quiet_nan(floatx80 a, const float_status *s)
+{ return floatx80_is_any_nan(a) && (a.low >> 62 & 1); }
+static inline bool floatx80_is_signaling_nan(floatx80 a, const float_status *s)
+{ return floatx80_is_any_nan(a) && !(a.low >> 62 & 1); }
+/* denormals and pseudo-denormals (exponent 0, not zero) */
+static inline bool floatx80_is_denormal(floatx80 a)
+{ return (a.high & 0x7fff) == 0 && a.low != 0; }
+static inline bool floatx80_is_pseudo_denormal(floatx80 a)
+{ return (a.high & 0x7fff) == 0 && (a.low >> 63); }
+/* unnormals, pseudo-infinities and pseudo-NaNs */
+static inline bool floatx80_invalid_encoding(floatx80 a)
+{ return (a.high & 0x7fff) != 0 && !(a.low >> 63); }
+static inline floatx80 floatx80_silence_nan(floatx80 a, const float_status *s)
+{ a.low |= 1ull << 62; return a; }
+floatx80 floatx80_default_nan(const float_status *s);
+
+#define floatx80_zero make_floatx80(0x0000, 0)
+#define floatx80_one make_floatx80(0x3fff, 0x8000000000000000ull)
+#define floatx80_infinity make_floatx80(0x7fff, 0x8000000000000000ull)
 
 #endif

@@ -108,6 +108,74 @@ static double run_host64(int op, long n)
     return (now_ns() - t) / n;
 }
 
+#if defined(__x86_64__)
+/* floatx80 against the host x87 (long double) */
+static floatx80 sx80[NVAL];
+static long double hx80[NVAL];
+
+static double run_softx80(int op, long n, float_status *st)
+{
+    uint64_t acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        floatx80 a = sx80[i & (NVAL - 1)], b = sx80[(i + 1) & (NVAL - 1)], r;
+        switch (op) {
+        case ADD: r = floatx80_add(a, b, st); break;
+        case MUL: r = floatx80_mul(a, b, st); break;
+        case DIV: r = floatx80_div(a, b, st); break;
+        case SQRT: r = floatx80_sqrt(a, st); break;
+        default: acc ^= floatx80_to_float64(a, st); continue;
+        }
+        acc ^= r.low;
+    }
+    sink = acc;
+    return (now_ns() - t) / n;
+}
+
+static double run_hostx80(int op, long n)
+{
+    long double acc = 0;
+    double t = now_ns();
+    for (long i = 0; i < n; i++) {
+        long double a = hx80[i & (NVAL - 1)], b = hx80[(i + 1) & (NVAL - 1)];
+        switch (op) {
+        case ADD: acc += a + b; break;
+        case MUL: acc += a * b; break;
+        case DIV: acc += a / b; break;
+        case SQRT: acc += sqrtl(a); break;
+        default: acc += (double)a; break;
+        }
+    }
+    sink = (uint64_t)acc;
+    return (now_ns() - t) / n;
+}
+
+static void bench_x80(long n)
+{
+    float_status st;
+
+    float_status_init_x86(&st);
+    for (int i = 0; i < NVAL; i++) {
+        hx80[i] = h64[i];
+        memcpy(&sx80[i].low, &hx80[i], 8);
+        memcpy(&sx80[i].high, (char *)&hx80[i] + 8, 2);
+    }
+    printf("\n%-10s %10s %10s %8s\n", "op", "soft x80", "host x87", "ratio");
+    for (int op = 0; op < NOPS; op++) {
+        double a = 1e9, b = 1e9;
+        if (op == FMA) {
+            continue;
+        }
+        for (int k = 0; k < 5; k++) {
+            a = fmin(a, run_softx80(op, n, &st));
+            b = fmin(b, run_hostx80(op, n));
+        }
+        printf("%-10s %8.2fns %8.2fns %7.1fx\n", op == CVT ? "x80->f64" : names[op],
+               a, b, a / b);
+    }
+}
+#endif
+
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
@@ -137,5 +205,8 @@ int main(int argc, char **argv)
                op == CVT ? "convert" : names[op], a, b, a / b, c, d, c / d);
     }
     printf("(convert: f64->f32 in the f32 columns, f32->f64 in the f64 columns)\n");
+#if defined(__x86_64__)
+    bench_x80(n);
+#endif
     return 0;
 }
