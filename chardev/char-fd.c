@@ -16,6 +16,8 @@
 #include "sysemu/main-loop.h"
 
 #include <fcntl.h>
+#include <glib-unix.h>
+#include <sys/socket.h>
 
 #define FD_CHR_READ_MAX 4096
 #define FD_CHR_THROTTLE_MS 20
@@ -139,7 +141,17 @@ static int fd_chr_write(Chardev *chr, const uint8_t *buf, int len)
     if (s->fd_out < 0) {
         return len;
     }
+    if (s->out_is_socket) {
+        return send(s->fd_out, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     return write(s->fd_out, buf, len);
+}
+
+static GSource *fd_chr_add_watch(Chardev *chr, GIOCondition cond)
+{
+    FDChardev *s = FD_CHARDEV(chr);
+
+    return s->fd_out >= 0 ? g_unix_fd_source_new(s->fd_out, cond) : NULL;
 }
 
 static void fd_chr_cleanup(Chardev *chr)
@@ -160,6 +172,7 @@ static void fd_chr_class_init(ObjectClass *oc, void *data)
     ChardevClass *cc = CHARDEV_CLASS(oc);
 
     cc->chr_write = fd_chr_write;
+    cc->chr_add_watch = fd_chr_add_watch;
     cc->chr_accept_input = fd_chr_update_read;
     cc->chr_update_read_handler = fd_chr_update_read;
     cc->chr_cleanup = fd_chr_cleanup;

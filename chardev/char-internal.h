@@ -22,6 +22,7 @@ typedef struct FDChardev {
     int fd_in;            /* -1: no input */
     int fd_out;           /* -1: output is discarded */
     bool close_fds;       /* ours to close on cleanup (not 0/1/2) */
+    bool out_is_socket;   /* fd_out: send(MSG_DONTWAIT), never blocks */
     bool reading;         /* the read handler is installed */
     bool in_eof;          /* fd_in reached end of file */
     GSource *throttle;    /* re-checks a full front end now and then */

@@ -13,6 +13,10 @@
  * Input for a front end that cannot take it yet is kept in a small
  * per-front-end buffer; while the focused buffer is full the back end
  * stops reading (flow control), so nothing is lost.
+ *
+ * Output never blocks: the mux's own text (the C-a h help, C-a t time
+ * stamps) waits in a small buffer until the back end takes it, and front
+ * ends see a full back end as a short write, as on the back end itself.
  */
 #include "turtle/osdep.h"
 #include "chardev/char-internal.h"
@@ -22,6 +26,7 @@
 #define MUX_MAX_FE      4
 #define MUX_BUF_SIZE    32
 #define MUX_ESCAPE      0x01     /* Ctrl-A */
+#define MUX_PENDING_MAX 1024     /* the mux's own output waiting */
 
 typedef struct MuxFrontEnd {
     CharBackend *be;
@@ -39,6 +44,8 @@ typedef struct MuxChardev {
     bool timestamps;
     bool line_start;
     int64_t ts_start_ms;
+    GString *pending;            /* our own output not yet taken */
+    guint pending_watch;
 } MuxChardev;
 
 DECLARE_INSTANCE_CHECKER(MuxChardev, MUX_CHARDEV, TYPE_CHARDEV_MUX)
@@ -122,10 +129,49 @@ static void mux_deliver(MuxChardev *d, uint8_t c)
     /* else impossible: mux_can_read() never offers more than the room */
 }
 
+static gboolean mux_pending_writable(GIOCondition cond, void *opaque);
+
+/* Write out what we have of our own; true when nothing is left. */
+static bool mux_flush_pending(MuxChardev *d)
+{
+    while (d->pending->len) {
+        int n = qemu_chr_fe_write(&d->base, (const uint8_t *)d->pending->str,
+                                  d->pending->len);
+        if (n < 0) {
+            g_string_truncate(d->pending, 0);   /* the back end failed */
+            break;
+        }
+        if (n == 0) {
+            if (!d->pending_watch) {
+                d->pending_watch = qemu_chr_fe_add_watch(
+                    &d->base, G_IO_OUT | G_IO_HUP, mux_pending_writable, d);
+            }
+            return false;
+        }
+        g_string_erase(d->pending, 0, n);
+    }
+    return true;
+}
+
+static gboolean mux_pending_writable(GIOCondition cond, void *opaque)
+{
+    MuxChardev *d = opaque;
+
+    d->pending_watch = 0;
+    mux_flush_pending(d);
+    return G_SOURCE_REMOVE;
+}
+
+/* Our own text: queued (at most MUX_PENDING_MAX) and written when it can. */
 static void mux_print(MuxChardev *d, const char *s)
 {
-    qemu_chr_fe_write_all(&d->base, (const uint8_t *)s, strlen(s));
-    d->line_start = s[strlen(s) - 1] == '\n';
+    size_t len = strlen(s);
+
+    if (d->pending->len + len <= MUX_PENDING_MAX) {
+        g_string_append_len(d->pending, s, len);
+    }
+    d->line_start = s[len - 1] == '\n';
+    mux_flush_pending(d);
 }
 
 /* Returns true when c was an escape sequence (consumed). */
@@ -254,6 +300,11 @@ static int mux_chr_write(Chardev *chr, const uint8_t *buf, int len)
     MuxChardev *d = MUX_CHARDEV(chr);
     int done = 0;
 
+    /* our own text first, so that it is not cut by a front end's */
+    if (!mux_flush_pending(d)) {
+        errno = EAGAIN;
+        return -1;
+    }
     if (!d->timestamps) {
         int n = qemu_chr_fe_write(&d->base, buf, len);
         if (n > 0) {
@@ -265,6 +316,8 @@ static int mux_chr_write(Chardev *chr, const uint8_t *buf, int len)
     while (done < len) {
         const uint8_t *nl = memchr(buf + done, '\n', len - done);
         int chunk = nl ? nl - (buf + done) + 1 : len - done;
+        int n;
+
         if (d->line_start) {
             int64_t ms = g_get_monotonic_time() / 1000 - d->ts_start_ms;
             char ts[32];
@@ -273,14 +326,33 @@ static int mux_chr_write(Chardev *chr, const uint8_t *buf, int len)
                      (int)(ms / 1000 % 60), (int)(ms % 1000));
             mux_print(d, ts);
             d->line_start = false;
+            if (d->pending->len) {
+                break;      /* the stamp waits: so does the line */
+            }
         }
-        if (qemu_chr_fe_write_all(&d->base, buf + done, chunk) < 0) {
+        n = qemu_chr_fe_write(&d->base, buf + done, chunk);
+        if (n < 0) {
             return done ? done : -1;
         }
-        done += chunk;
+        done += n;
+        if (n < chunk) {
+            break;
+        }
         d->line_start = nl != NULL;
     }
+    if (!done) {
+        errno = EAGAIN;
+        return -1;
+    }
     return done;
+}
+
+static GSource *mux_chr_add_watch(Chardev *chr, GIOCondition cond)
+{
+    Chardev *base = MUX_CHARDEV(chr)->base.chr;
+    ChardevClass *bc = base ? CHARDEV_GET_CLASS(base) : NULL;
+
+    return bc && bc->chr_add_watch ? bc->chr_add_watch(base, cond) : NULL;
 }
 
 static void mux_chr_accept_input(Chardev *chr)
@@ -353,6 +425,10 @@ static void mux_chr_cleanup(Chardev *chr)
     if (d->base.chr) {
         qemu_chr_fe_deinit(&d->base, false);
     }
+    qemu_chr_fe_remove_watch(d->pending_watch);
+    d->pending_watch = 0;
+    g_string_free(d->pending, true);
+    d->pending = NULL;
 }
 
 static void mux_chr_instance_init(Object *obj)
@@ -361,6 +437,7 @@ static void mux_chr_instance_init(Object *obj)
 
     d->focus = -1;
     d->line_start = true;
+    d->pending = g_string_new(NULL);
 }
 
 static void mux_chr_class_init(ObjectClass *oc, void *data)
@@ -371,6 +448,7 @@ static void mux_chr_class_init(ObjectClass *oc, void *data)
     cc->help = "chardev=ID: share back end ID between front ends (Ctrl-A c)";
     cc->open = mux_chr_open;
     cc->chr_write = mux_chr_write;
+    cc->chr_add_watch = mux_chr_add_watch;
     cc->chr_accept_input = mux_chr_accept_input;
     cc->chr_update_read_handler = mux_chr_update_read_handler;
     cc->chr_attach_fe = mux_chr_attach_fe;

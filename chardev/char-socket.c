@@ -18,7 +18,8 @@
  *                     from the input (IAC BRK becomes a break), double 0xff
  *                     on output
  * A server serves one client at a time: further clients wait in the
- * listen backlog until the current one leaves.  The front end receives
+ * listen backlog until the current one leaves (or is disconnected by the
+ * front end, e.g. a monitor whose client does not read).  The front end receives
  * CHR_EVENT_OPENED on connection and CHR_EVENT_CLOSED on disconnection;
  * output while disconnected is dropped.
  */
@@ -46,6 +47,7 @@ typedef struct SocketChardev {
     bool telnet;
     int tn_state;             /* telnet input parser, TN_* */
     bool tn_cr;               /* last data byte was CR: drop a NUL after it */
+    bool tn_iac_owed;         /* half of a doubled 0xff is still to send */
     char *unix_path;          /* server: unlinked on cleanup */
     GArray *addrs;            /* client: SockAddr to try, in order */
     guint addr_idx;           /* the one to try next */
@@ -222,6 +224,7 @@ static void sock_connected(SocketChardev *s, int fd)
     sock_update_filename(s, peer_str ? peer_str : "?");
     s->tn_state = TN_DATA;
     s->tn_cr = false;
+    s->tn_iac_owed = false;
     if (s->telnet) {
         sock_send_small(fd, tn_greeting, sizeof(tn_greeting));
     }
@@ -606,6 +609,23 @@ static bool sock_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
     return true;
 }
 
+/* The peer is gone or must go: tell the front end from the main loop,
+ * never from inside its own call (its event handler may write again). */
+static void sock_schedule_hangup(SocketChardev *s)
+{
+    if (!s->hangup_src) {
+        s->hangup_src = g_idle_source_new();
+        g_source_set_callback(s->hangup_src, sock_hangup_cb, s, NULL);
+        g_source_attach(s->hangup_src, main_loop_context());
+    }
+}
+
+static ssize_t sock_send(SocketChardev *s, const uint8_t *buf, int len)
+{
+    return send(FD_CHARDEV(s)->fd_out, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* Never blocks: a full socket buffer is a short count (0). */
 static int sock_chr_write(Chardev *chr, const uint8_t *buf, int len)
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
@@ -615,33 +635,51 @@ static int sock_chr_write(Chardev *chr, const uint8_t *buf, int len)
         return len;     /* nobody there: dropped */
     }
     if (s->telnet) {
-        const uint8_t *iac = memchr(buf, TN_IAC, len);
+        static const uint8_t iac2[2] = { TN_IAC, TN_IAC };
+        const uint8_t *iac;
+
+        if (s->tn_iac_owed) {
+            /* the second half of a doubled 0xff that did not fit */
+            n = sock_send(s, iac2, 1);
+            if (n <= 0) {
+                goto check;
+            }
+            s->tn_iac_owed = false;
+        }
+        iac = memchr(buf, TN_IAC, len);
         if (iac == buf) {
-            /* a 0xff data byte goes out doubled, both bytes together */
-            static const uint8_t iac2[2] = { TN_IAC, TN_IAC };
-            if (sock_send_small(FD_CHARDEV(chr)->fd_out, iac2, 2)) {
+            /* a 0xff data byte goes out doubled */
+            n = sock_send(s, iac2, 2);
+            if (n == 1) {
+                s->tn_iac_owed = true;
+            }
+            if (n > 0) {
                 return 1;
             }
-            errno = EPIPE;
-            n = -1;
-            goto failed;
+            goto check;
         } else if (iac) {
             len = iac - buf;
         }
     }
-    n = send(FD_CHARDEV(chr)->fd_out, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    n = sock_send(s, buf, len);
+check:
     if (n >= 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        return n;
+        return n < 0 ? 0 : n;
     }
-failed:
-    /* The peer is gone.  Report it from the main loop, not from inside a
-     * front end's write (its event handler may write again). */
-    if (!s->hangup_src) {
-        s->hangup_src = g_idle_source_new();
-        g_source_set_callback(s->hangup_src, sock_hangup_cb, s, NULL);
-        g_source_attach(s->hangup_src, main_loop_context());
-    }
+    sock_schedule_hangup(s);
     return len;
+}
+
+/* Drop the client (a monitor whose client does not read). */
+static bool sock_chr_disconnect(Chardev *chr)
+{
+    SocketChardev *s = SOCKET_CHARDEV(chr);
+
+    if (!s->connected) {
+        return false;
+    }
+    sock_schedule_hangup(s);
+    return true;
 }
 
 static void sock_chr_cleanup(Chardev *chr)
@@ -701,6 +739,7 @@ static void sock_chr_class_init(ObjectClass *oc, void *data)
                "[,reconnect=SECONDS][,ipv4=on|ipv6=on][,telnet=on]";
     cc->open = sock_chr_open;
     cc->chr_write = sock_chr_write;
+    cc->chr_disconnect = sock_chr_disconnect;
     cc->chr_cleanup = sock_chr_cleanup;
 }
 

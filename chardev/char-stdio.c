@@ -11,6 +11,14 @@
  * crashes (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGQUIT restore, then die).
  * After Ctrl-Z and fg (SIGCONT) raw mode is set again.
  * Only one stdio back end can exist.
+ *
+ * Output never blocks the emulator: when standard output is a terminal or
+ * a pipe it is opened again (/proc/self/fd/1) as a file description of
+ * our own in non-blocking mode, so that the shell's, which it shares, is
+ * left as it was; a socket is written with MSG_DONTWAIT; a regular file
+ * never stalls.  A reader that stops reading makes the front ends wait
+ * (a UART's FIFO stays full, the monitor keeps its output), nothing is
+ * dropped.
  */
 #include "turtle/osdep.h"
 #include "chardev/char-internal.h"
@@ -20,9 +28,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <termios.h>
 
 static Chardev *stdio_chr;              /* the one instance */
+static int stdio_out_fd = -1;           /* our own description of stdout */
 static struct termios stdio_saved_tio;
 static struct termios stdio_raw_tio;
 static volatile sig_atomic_t stdio_tio_saved;
@@ -152,6 +162,28 @@ static void stdio_in_closed(Chardev *chr)
     qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
 }
 
+/* The fd to write standard output through without ever blocking. */
+static int stdio_open_output(bool *is_socket)
+{
+    struct stat st;
+    int fd;
+
+    *is_socket = false;
+    if (fstat(1, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+        return 1;
+    }
+    if (S_ISSOCK(st.st_mode)) {
+        *is_socket = true;
+        return 1;
+    }
+    fd = open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return 1;       /* no /proc: blocking writes, as before */
+    }
+    stdio_out_fd = fd;
+    return fd;
+}
+
 static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
                            Error **errp)
 {
@@ -171,7 +203,12 @@ static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
     stdio_chr = chr;
     chr->filename = g_strdup("stdio");
     /* a closed stdin (started with 0<&-) gives no input, not a busy loop */
-    fd_chr_attach(chr, fcntl(0, F_GETFL) < 0 ? -1 : 0, 1, false);
+    {
+        bool is_socket;
+        int out = stdio_open_output(&is_socket);
+        fd_chr_attach(chr, fcntl(0, F_GETFL) < 0 ? -1 : 0, out, false);
+        FD_CHARDEV(chr)->out_is_socket = is_socket;
+    }
     /* end of input is the peer going away: serial ports ignore it, a
      * qtest driver on stdio uses it to end the run */
     FD_CHARDEV(chr)->in_closed = stdio_in_closed;
@@ -181,6 +218,10 @@ static bool stdio_chr_open(Chardev *chr, Opts *opts, bool *be_opened,
 static void stdio_chr_cleanup(Chardev *chr)
 {
     fd_chr_detach(chr);
+    if (stdio_out_fd >= 0) {
+        close(stdio_out_fd);
+        stdio_out_fd = -1;
+    }
     if (stdio_chr == chr) {
         stdio_term_restore();
         stdio_tio_saved = 0;

@@ -7,6 +7,7 @@
 #include "turtle/osdep.h"
 #include "chardev/char.h"
 #include "chardev/char-internal.h"
+#include "sysemu/main-loop.h"
 #include "sysemu/runstate.h"
 #include "turtle/option.h"
 
@@ -572,6 +573,85 @@ int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
     }
     n = chr_write(be->chr, buf, len, true);
     return n < len ? -1 : n;
+}
+
+/* ---- output watches ---- */
+
+#define CHR_WATCH_RETRY_MS 10
+
+typedef struct ChrWatch {
+    FEWatchFunc *func;
+    void *opaque;
+} ChrWatch;
+
+static gboolean chr_watch_fd_cb(gint fd, GIOCondition cond, gpointer data)
+{
+    ChrWatch *w = data;
+
+    return w->func(cond, w->opaque);
+}
+
+static gboolean chr_watch_timer_cb(gpointer data)
+{
+    ChrWatch *w = data;
+
+    return w->func(G_IO_OUT, w->opaque);
+}
+
+guint qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                            FEWatchFunc *func, void *opaque)
+{
+    Chardev *chr = be->chr;
+    ChardevClass *cc;
+    GSource *src = NULL;
+    ChrWatch *w;
+    guint tag;
+
+    if (!chr) {
+        return 0;
+    }
+    cc = CHARDEV_GET_CLASS(chr);
+    w = g_new(ChrWatch, 1);
+    w->func = func;
+    w->opaque = opaque;
+    if (cc->chr_add_watch) {
+        src = cc->chr_add_watch(chr, cond);
+    }
+    if (src) {
+        g_source_set_callback(src, G_SOURCE_FUNC(chr_watch_fd_cb), w, g_free);
+    } else {
+        /* nothing to poll: look again shortly */
+        src = g_timeout_source_new(CHR_WATCH_RETRY_MS);
+        g_source_set_callback(src, chr_watch_timer_cb, w, g_free);
+    }
+    tag = g_source_attach(src, main_loop_context());
+    g_source_unref(src);
+    return tag;
+}
+
+void qemu_chr_fe_remove_watch(guint tag)
+{
+    GSource *src = tag ? g_main_context_find_source_by_id(main_loop_context(),
+                                                          tag) : NULL;
+
+    if (src) {
+        g_source_destroy(src);
+    }
+}
+
+bool qemu_chr_fe_disconnect(CharBackend *be)
+{
+    Chardev *chr = be->chr;
+    ChardevClass *cc;
+
+    if (!chr) {
+        return false;
+    }
+    if (chr_is_mux(chr)) {
+        return false;   /* the peer is shared with other front ends */
+    }
+    cc = CHARDEV_GET_CLASS(chr);
+    return cc->chr_disconnect && cc->chr_disconnect(chr);
 }
 
 void qemu_chr_fe_accept_input(CharBackend *be)

@@ -5,6 +5,7 @@
  */
 #include "turtle/osdep.h"
 #include "monitor/monitor.h"
+#include "monitor/monitor-internal.h"
 #include "chardev/char.h"
 #include "hw/core/cpu.h"
 #include "hw/core/boards.h"
@@ -19,7 +20,7 @@
 #define HMP_PROMPT "(turtle) "
 
 typedef struct HMPMonitor {
-    CharBackend chr;
+    Monitor common;        /* the client connection; first */
     char line[HMP_LINE_MAX];
     size_t len;
     bool opened;           /* a peer is connected */
@@ -58,7 +59,7 @@ static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
         }
         g_string_append_c(out, *p);
     }
-    qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)out->str, out->len);
+    monitor_write(&mon->common, out->str, out->len);
 }
 
 static void mon_print_file(HMPMonitor *mon, void (*fn)(FILE *f, void *opaque),
@@ -248,20 +249,17 @@ char *hmp_run_command(const char *line)
     return g_string_free(mon.capture, false);
 }
 
-static int hmp_can_read(void *opaque)
-{
-    return HMP_LINE_MAX;
-}
-
 static void hmp_show(void *opaque);
 
-static void hmp_read(void *opaque, const uint8_t *buf, int size)
+/* Input bytes; stops after a command whose output filled the buffer
+ * (the client is not reading), returning how much was used. */
+static size_t hmp_consume(Monitor *common, const uint8_t *buf, size_t size)
 {
-    HMPMonitor *mon = opaque;
+    HMPMonitor *mon = (HMPMonitor *)common;
 
     hmp_show(mon);     /* input before the banner was due: banner first */
 
-    for (int i = 0; i < size; i++) {
+    for (size_t i = 0; i < size; i++) {
         uint8_t ch = buf[i];
 
         if (ch == '\r' || ch == '\n') {
@@ -270,6 +268,9 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
             hmp_execute(mon, g_strstrip(mon->line));
             mon->len = 0;
             mon_printf(mon, HMP_PROMPT);
+            if (monitor_out_full(common)) {
+                return i + 1;
+            }
         } else if (ch == 127 || ch == 8) {
             if (mon->len) {
                 mon->len--;
@@ -277,9 +278,10 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
             }
         } else if (ch >= 32 && ch < 127 && mon->len < HMP_LINE_MAX - 1) {
             mon->line[mon->len++] = ch;
-            qemu_chr_fe_write_all(&mon->chr, &ch, 1);
+            monitor_write(common, (const char *)&ch, 1);
         }
     }
+    return size;
 }
 
 /*
@@ -301,9 +303,9 @@ static void hmp_show(void *opaque)
     mon_printf(mon, HMP_PROMPT);
 }
 
-static void hmp_event(void *opaque, ChrEvent event)
+static void hmp_event(Monitor *common, ChrEvent event)
 {
-    HMPMonitor *mon = opaque;
+    HMPMonitor *mon = (HMPMonitor *)common;
 
     switch (event) {
     case CHR_EVENT_MUX_IN:
@@ -335,12 +337,15 @@ bool monitor_init_hmp(Chardev *chr, Error **errp)
 {
     HMPMonitor *mon = g_new0(HMPMonitor, 1);
 
-    if (!qemu_chr_fe_init(&mon->chr, chr, errp)) {
+    mon->common.kind = "HMP";
+    mon->common.consume = hmp_consume;
+    mon->common.event = hmp_event;
+    mon->focused = true;      /* until a mux says otherwise */
+    mon->show_bh = qemu_bh_new(hmp_show, mon);
+    if (!monitor_attach(&mon->common, chr, errp)) {
+        qemu_bh_delete(mon->show_bh);
         g_free(mon);
         return false;
     }
-    mon->focused = true;      /* until a mux says otherwise */
-    mon->show_bh = qemu_bh_new(hmp_show, mon);
-    qemu_chr_fe_set_handlers(&mon->chr, hmp_can_read, hmp_read, hmp_event, mon);
     return true;
 }

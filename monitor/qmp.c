@@ -19,11 +19,13 @@
 #include "monitor/monitor.h"
 #include "monitor/qmp-internal.h"
 #include "monitor/json-stream.h"
+#include "monitor/monitor-internal.h"
 #include "chardev/char.h"
 #include "sysemu/runstate.h"
+#include "turtle/timer.h"
 
 typedef struct QMPMonitor {
-    CharBackend chr;
+    Monitor common;        /* the client connection; first */
     JsonStream *stream;    /* the requests being received */
     bool connected;        /* a peer is there (greeted) */
     bool negotiated;
@@ -33,23 +35,31 @@ static GPtrArray *qmp_monitors;
 /* The process is on its way out: its last vm_stop is not a STOP. */
 static bool qmp_exiting;
 
-static void qmp_send_node(QMPMonitor *mon, JsonNode *node)
+static char *qmp_node_line(JsonNode *node)
 {
     g_autofree char *s = json_to_string(node, false);
-    g_autofree char *line = g_strconcat(s, "\r\n", NULL);
 
-    qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)line, strlen(line));
+    return g_strconcat(s, "\r\n", NULL);
+}
+
+/* A reply or the greeting: always queued. */
+static void qmp_send_node(QMPMonitor *mon, JsonNode *node)
+{
+    g_autofree char *line = qmp_node_line(node);
+
+    monitor_write(&mon->common, line, strlen(line));
 }
 
 /* ---- events ---- */
 
 /* Takes data (may be NULL: an empty object). */
-static void qmp_event_send(const char *name, JsonObject *data)
+static void qmp_event_emit(const char *name, JsonObject *data)
 {
     JsonObject *o = json_object_new();
     JsonObject *ts = json_object_new();
     JsonNode *root = json_node_new(JSON_NODE_OBJECT);
     gint64 now = g_get_real_time();
+    g_autofree char *line = NULL;
 
     json_object_set_string_member(o, "event", name);
     json_object_set_object_member(o, "data", data ? data : json_object_new());
@@ -57,14 +67,18 @@ static void qmp_event_send(const char *name, JsonObject *data)
     json_object_set_int_member(ts, "microseconds", now % G_USEC_PER_SEC);
     json_object_set_object_member(o, "timestamp", ts);
     json_node_take_object(root, o);
+    line = qmp_node_line(root);
     for (guint i = 0; qmp_monitors && i < qmp_monitors->len; i++) {
         QMPMonitor *mon = g_ptr_array_index(qmp_monitors, i);
         if (mon->connected && mon->negotiated) {
-            qmp_send_node(mon, root);
+            /* bounded: a client that does not read is dropped */
+            monitor_write_event(&mon->common, line, strlen(line));
         }
     }
     json_node_unref(root);
 }
+
+static void qmp_event_send(const char *name, JsonObject *data);
 
 /* QEMU's ShutdownCause names, the "reason" of SHUTDOWN and RESET. */
 static const char *shutdown_cause_name(ShutdownCause cause)
@@ -100,6 +114,79 @@ static void qmp_runstate_event(const char *event, bool guest,
                                       shutdown_cause_name(cause));
     }
     qmp_event_send(event, data);
+}
+
+/*
+ * Events a guest can cause at any rate are sent at most once per second,
+ * as QEMU does: the first at once, then the last of each second's burst
+ * when the second is over.  (QEMU throttles WATCHDOG, BALLOON_CHANGE,
+ * VSERPORT_CHANGE... the same way; turtle has no such event yet.)
+ */
+#define QMP_THROTTLE_NS (1000 * SCALE_MS)
+
+typedef struct QMPThrottle {
+    const char *name;
+    QEMUTimer *timer;       /* armed: within the period after a send */
+    JsonObject *pending;    /* the latest event held back, or NULL */
+} QMPThrottle;
+
+static QMPThrottle qmp_throttles[] = {
+    { "RTC_CHANGE" },
+};
+
+static void qmp_throttle_expired(void *opaque)
+{
+    QMPThrottle *t = opaque;
+
+    if (t->pending) {
+        qmp_event_emit(t->name, g_steal_pointer(&t->pending));
+        timer_mod_ns(t->timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
+                     QMP_THROTTLE_NS);
+    }
+}
+
+static void qmp_throttle_init(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(qmp_throttles); i++) {
+        qmp_throttles[i].timer = timer_new_ns(QEMU_CLOCK_REALTIME,
+                                              qmp_throttle_expired,
+                                              &qmp_throttles[i]);
+    }
+}
+
+/* Takes data (may be NULL: an empty object). */
+static void qmp_event_send(const char *name, JsonObject *data)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(qmp_throttles); i++) {
+        QMPThrottle *t = &qmp_throttles[i];
+
+        if (strcmp(t->name, name) || !t->timer) {
+            continue;
+        }
+        if (timer_pending(t->timer)) {
+            if (t->pending) {
+                json_object_unref(t->pending);
+            }
+            t->pending = data ? data : json_object_new();
+            return;
+        }
+        timer_mod_ns(t->timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
+                     QMP_THROTTLE_NS);
+        break;
+    }
+    qmp_event_emit(name, data);
+}
+
+void qmp_event_rtc_change(int64_t offset)
+{
+    JsonObject *data;
+
+    if (!qmp_monitors) {
+        return;
+    }
+    data = json_object_new();
+    json_object_set_int_member(data, "offset", offset);
+    qmp_event_send("RTC_CHANGE", data);
 }
 
 static void qmp_vm_change_state(void *opaque, bool running, RunState state)
@@ -313,11 +400,6 @@ static void qmp_dispatch(QMPMonitor *mon, JsonNode *root)
 
 /* ---- the byte stream ---- */
 
-static int qmp_can_read(void *opaque)
-{
-    return 4096;
-}
-
 static bool qmp_stream_emit(void *opaque, JsonNode *value, const char *err)
 {
     QMPMonitor *mon = opaque;
@@ -327,14 +409,15 @@ static bool qmp_stream_emit(void *opaque, JsonNode *value, const char *err)
     } else {
         qmp_reply(mon, NULL, NULL, "GenericError", err);
     }
-    return true;
+    /* the client is not reading: the next request waits */
+    return !monitor_out_full(&mon->common);
 }
 
-static void qmp_read(void *opaque, const uint8_t *data, int size)
+static size_t qmp_consume(Monitor *common, const uint8_t *buf, size_t len)
 {
-    QMPMonitor *mon = opaque;
+    QMPMonitor *mon = (QMPMonitor *)common;
 
-    json_stream_feed(mon->stream, data, size);
+    return json_stream_feed(mon->stream, buf, len);
 }
 
 static void qmp_greet(QMPMonitor *mon)
@@ -351,9 +434,9 @@ static void qmp_greet(QMPMonitor *mon)
     json_node_unref(root);
 }
 
-static void qmp_chr_event(void *opaque, ChrEvent event)
+static void qmp_chr_event(Monitor *common, ChrEvent event)
 {
-    QMPMonitor *mon = opaque;
+    QMPMonitor *mon = (QMPMonitor *)common;
 
     switch (event) {
     case CHR_EVENT_OPENED:
@@ -376,18 +459,21 @@ bool monitor_init_qmp(Chardev *chr, Error **errp)
 {
     QMPMonitor *mon = g_new0(QMPMonitor, 1);
 
-    if (!qemu_chr_fe_init(&mon->chr, chr, errp)) {
-        g_free(mon);
-        return false;
-    }
+    mon->common.kind = "QMP";
+    mon->common.consume = qmp_consume;
+    mon->common.event = qmp_chr_event;
     mon->stream = json_stream_new(qmp_stream_emit, mon);
     if (!qmp_monitors) {
         qmp_monitors = g_ptr_array_new();
         qemu_add_vm_change_state_handler(qmp_vm_change_state, NULL);
+        qmp_throttle_init();
         runstate_add_event_listener(qmp_runstate_event, NULL);
     }
+    if (!monitor_attach(&mon->common, chr, errp)) {
+        json_stream_free(mon->stream);
+        g_free(mon);
+        return false;
+    }
     g_ptr_array_add(qmp_monitors, mon);
-    qemu_chr_fe_set_handlers(&mon->chr, qmp_can_read, qmp_read,
-                             qmp_chr_event, mon);
     return true;
 }

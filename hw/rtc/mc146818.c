@@ -14,6 +14,7 @@
 #include "turtle/log.h"
 #include "hw/rtc/mc146818.h"
 #include "migration/vmstate.h"
+#include "monitor/monitor.h"
 
 #include <time.h>
 
@@ -260,6 +261,9 @@ static void rtc_set_time_from_regs(RTCState *s, int64_t sub_ns)
 
     s->offset_ns = secs * NS_PER_SEC + sub_ns - rtc_clock_ns(s);
     s->last_pf_ns = s->last_uf_ns = rtc_guest_ns(s);
+    /* the guest set the clock: tell QMP how far from the host's it is */
+    qmp_event_rtc_change(secs - qemu_clock_get_ns(QEMU_CLOCK_HOST) /
+                         NS_PER_SEC);
 }
 
 static uint64_t rtc_read(void *opaque, hwaddr addr, unsigned size)

@@ -24,6 +24,7 @@
 #include "turtle/log.h"
 #include "hw/timer/pl031.h"
 #include "migration/vmstate.h"
+#include "monitor/monitor.h"
 
 enum {
     A_DR = 0x00, A_MR = 0x04, A_LR = 0x08, A_CR = 0x0c, A_IMSC = 0x10,
@@ -117,6 +118,7 @@ static void pl031_write(void *opaque, hwaddr offset, uint64_t value,
         s->lr = value;
         s->tick_offset = value - pl031_host_seconds();
         pl031_set_alarm(s);
+        qmp_event_rtc_change((int32_t)s->tick_offset);
         break;
     case A_MR:
         s->mr = value;

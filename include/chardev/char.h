@@ -8,6 +8,12 @@
  * front end accepts before calling chr_read(); a front end that was full
  * calls qemu_chr_fe_accept_input() when it has room again, and the back
  * end resumes reading.  Nothing is dropped on the receive path.
+ *
+ * Output never blocks: qemu_chr_fe_write() takes what the back end
+ * accepts now (0 when it is full) and qemu_chr_fe_add_watch() calls back
+ * once it can take more, so a front end keeps what did not fit (the
+ * monitor's output buffer, a UART's FIFO) instead of stalling the thread.
+ * Only qemu_chr_fe_write_all() waits, for the few users that must.
  */
 #ifndef CHARDEV_CHAR_H
 #define CHARDEV_CHAR_H
@@ -31,6 +37,8 @@ typedef enum ChrEvent {
 } ChrEvent;
 
 typedef int IOCanReadHandler(void *opaque);
+/* Output room (G_IO_OUT) or hang-up; return G_SOURCE_REMOVE to stop. */
+typedef gboolean FEWatchFunc(GIOCondition cond, void *opaque);
 typedef void IOReadHandler(void *opaque, const uint8_t *buf, int size);
 typedef void IOEventHandler(void *opaque, ChrEvent event);
 
@@ -63,8 +71,15 @@ struct ChardevClass {
     /* Parse options (consume the keys used) and open; *be_opened tells
      * whether to send CHR_EVENT_OPENED right away. */
     bool (*open)(Chardev *chr, Opts *opts, bool *be_opened, Error **errp);
-    /* Write up to len bytes; returns bytes written, or -1 with errno. */
+    /* Write up to len bytes without blocking; returns bytes written
+     * (0, or -1 with errno EAGAIN, when full), or -1 with errno. */
     int (*chr_write)(Chardev *chr, const uint8_t *buf, int len);
+    /* An unattached source that fires when output has room (cond), or
+     * NULL when there is nothing to wait on. */
+    GSource *(*chr_add_watch)(Chardev *chr, GIOCondition cond);
+    /* Drop the peer (a socket's client) from the main loop soon; false
+     * if this back end has no peer to drop. */
+    bool (*chr_disconnect)(Chardev *chr);
     /* The front end can take input again. */
     void (*chr_accept_input)(Chardev *chr);
     /* Handlers were (re)installed: start or stop polling the input. */
@@ -112,10 +127,24 @@ static inline Chardev *qemu_chr_fe_get_driver(const CharBackend *be)
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
                               IOReadHandler *read, IOEventHandler *event,
                               void *opaque);
-/* Write what the back end takes now; returns bytes written (<= len). */
+/* Write what the back end takes now, never blocking; returns bytes
+ * written (<= len, 0 when full), or -1 when the back end failed. */
 int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len);
-/* Block until all is written (or the back end failed); returns len or -1. */
+/* Block until all is written (or the back end failed); returns len or -1.
+ * Not for the main loop's regular output: a peer that does not read
+ * stalls the caller. */
 int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
+/* Call func from the main loop when the back end can take output again
+ * (cond: G_IO_OUT, and G_IO_HUP for a peer that left).  Returns a tag for
+ * qemu_chr_fe_remove_watch(); never 0 while a back end is attached (one
+ * without anything to poll is retried on a short timer). */
+guint qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                            FEWatchFunc *func, void *opaque);
+void qemu_chr_fe_remove_watch(guint tag);
+/* Drop the connected peer soon (a socket: the server then serves the
+ * next client); the front end gets CHR_EVENT_CLOSED from the main loop.
+ * false if the back end cannot do that (stdio, a file, a pty...). */
+bool qemu_chr_fe_disconnect(CharBackend *be);
 void qemu_chr_fe_accept_input(CharBackend *be);
 void qemu_chr_fe_printf(CharBackend *be, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

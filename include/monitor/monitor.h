@@ -15,4 +15,9 @@ bool monitor_init_qmp(Chardev *chr, Error **errp);
  * (QMP's human-monitor-command).  Free with g_free. */
 char *hmp_run_command(const char *line);
 
+/* QMP events devices send (no-ops without a QMP monitor). */
+/* The guest set its real-time clock: offset = guest time - host time, in
+ * seconds (rate-limited to one per second, as QEMU). */
+void qmp_event_rtc_change(int64_t offset);
+
 #endif

@@ -9,6 +9,7 @@
  * connects, which is how reconnection is checked.
  */
 #include "libqtest.h"
+#include "libqmp.h"
 #include <json-glib/json-glib.h>
 #include <errno.h>
 #include <poll.h>
@@ -19,216 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define QMP_TIMEOUT_MS 10000
-
-typedef struct QMPClient {
-    int fd;
-    GString *rx;
-    GQueue events;      /* events that arrived while awaiting an answer */
-} QMPClient;
-
 typedef struct Fixture {
     QTestState *qts;
     char *dir;
     QMPClient c;
 } Fixture;
-
-/* One line (one JSON value) from the monitor, parsed; NULL on timeout or
- * end of file.  Free with json_node_unref. */
-static JsonNode *qmp_recv(QMPClient *c)
-{
-    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
-    char *nl;
-
-    while (!(nl = strchr(c->rx->str, '\n'))) {
-        char buf[4096];
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-        ssize_t n;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-            return NULL;
-        }
-        n = read(c->fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return NULL;
-        }
-        g_string_append_len(c->rx, buf, n);
-    }
-    {
-        g_autofree char *line = g_strndup(c->rx->str, nl - c->rx->str);
-        g_autoptr(JsonParser) p = json_parser_new();
-        GError *err = NULL;
-
-        g_string_erase(c->rx, 0, nl - c->rx->str + 1);
-        if (!json_parser_load_from_data(p, line, -1, &err)) {
-            g_error("QMP sent bad JSON '%s': %s", line, err->message);
-        }
-        g_assert_true(JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)));
-        return json_node_copy(json_parser_get_root(p));
-    }
-}
-
-static void qmp_send_raw(QMPClient *c, const char *text)
-{
-    size_t len = strlen(text), off = 0;
-
-    while (off < len) {
-        ssize_t n = write(c->fd, text + off, len - off);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        g_assert_cmpint(n, >, 0);
-        off += n;
-    }
-}
-
-/* The next answer (events before it are queued for wait_event). */
-static JsonNode *qmp_recv_answer(QMPClient *c)
-{
-    for (;;) {
-        JsonNode *n = qmp_recv(c);
-        g_assert_nonnull(n);
-        if (!json_object_has_member(json_node_get_object(n), "event")) {
-            return n;
-        }
-        g_queue_push_tail(&c->events, n);
-    }
-}
-
-static JsonNode *qmp_cmd(QMPClient *c, const char *text)
-{
-    qmp_send_raw(c, text);
-    return qmp_recv_answer(c);
-}
-
-/* The "return" member of the answer (asserting there is one); the node
- * stays owned by *answer. */
-static JsonNode *qmp_return(JsonNode *answer)
-{
-    JsonObject *o = json_node_get_object(answer);
-
-    if (!json_object_has_member(o, "return")) {
-        g_error("expected a return, got %s", json_to_string(answer, false));
-    }
-    return json_object_get_member(o, "return");
-}
-
-static void assert_error(JsonNode *answer, const char *cls,
-                         const char *desc_part)
-{
-    JsonObject *o = json_node_get_object(answer);
-    JsonObject *e;
-
-    if (!json_object_has_member(o, "error")) {
-        g_error("expected an error, got %s", json_to_string(answer, false));
-    }
-    e = json_object_get_object_member(o, "error");
-    g_assert_cmpstr(json_object_get_string_member(e, "class"), ==, cls);
-    if (desc_part &&
-        !strstr(json_object_get_string_member(e, "desc"), desc_part)) {
-        g_error("error '%s' lacks '%s'",
-                json_object_get_string_member(e, "desc"), desc_part);
-    }
-    json_node_unref(answer);
-}
-
-static void assert_empty_return(JsonNode *answer)
-{
-    JsonNode *r = qmp_return(answer);
-
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(r));
-    g_assert_cmpuint(json_object_get_size(json_node_get_object(r)), ==, 0);
-    json_node_unref(answer);
-}
-
-static void assert_greeting(QMPClient *c)
-{
-    JsonNode *g = qmp_recv(c);
-    JsonObject *q;
-
-    g_assert_nonnull(g);
-    q = json_object_get_object_member(json_node_get_object(g), "QMP");
-    g_assert_nonnull(q);
-    g_assert_true(json_object_has_member(q, "version"));
-    g_assert_true(json_object_has_member(
-        json_object_get_object_member(q, "version"), "qemu"));
-    g_assert_true(JSON_NODE_HOLDS_ARRAY(
-        json_object_get_member(q, "capabilities")));
-    json_node_unref(g);
-}
-
-static void negotiate(QMPClient *c)
-{
-    assert_empty_return(qmp_cmd(c, "{\"execute\": \"qmp_capabilities\"}"));
-}
-
-/* Wait for an event by name and return its "data" (owned by *ev). */
-static JsonObject *wait_event(QMPClient *c, const char *name, JsonNode **ev)
-{
-    for (;;) {
-        JsonNode *n = g_queue_is_empty(&c->events) ? qmp_recv(c) :
-                      g_queue_pop_head(&c->events);
-        JsonObject *o, *ts;
-
-        if (!n) {
-            g_error("no %s event", name);
-        }
-        o = json_node_get_object(n);
-        if (!json_object_has_member(o, "event")) {
-            json_node_unref(n);
-            continue;
-        }
-        if (strcmp(json_object_get_string_member(o, "event"), name)) {
-            json_node_unref(n);
-            continue;
-        }
-        ts = json_object_get_object_member(o, "timestamp");
-        g_assert_nonnull(ts);
-        g_assert_cmpint(json_object_get_int_member(ts, "seconds"), >, 0);
-        g_assert_cmpint(json_object_get_int_member(ts, "microseconds"), >=, 0);
-        g_assert_cmpint(json_object_get_int_member(ts, "microseconds"), <,
-                        1000000);
-        g_assert_true(json_object_has_member(o, "data"));
-        *ev = n;
-        return json_object_get_object_member(o, "data");
-    }
-}
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
-
-    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, path);
-    for (;;) {
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        g_assert_cmpint(fd, >=, 0);
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-            return fd;
-        }
-        close(fd);
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(20 * 1000);
-    }
-}
-
-static void client_close(QMPClient *c)
-{
-    if (c->fd >= 0) {
-        close(c->fd);
-        c->fd = -1;
-    }
-    if (c->rx) {
-        g_string_free(c->rx, true);
-        c->rx = NULL;
-    }
-    g_queue_clear_full(&c->events, (GDestroyNotify)json_node_unref);
-}
 
 /* turtle connects to us: the greeting is waiting once it has started. */
 static void fixture_start(Fixture *f, const char *extra)
@@ -246,12 +42,12 @@ static void fixture_start(Fixture *f, const char *extra)
     close(lfd);
     unlink(path);
     f->c.rx = g_string_new(NULL);
-    assert_greeting(&f->c);
+    qmp_assert_greeting(&f->c);
 }
 
 static void fixture_end(Fixture *f)
 {
-    client_close(&f->c);
+    qmp_client_close(&f->c);
     if (f->qts) {
         qtest_quit(f->qts);
     }
@@ -264,14 +60,14 @@ static void test_negotiation(void)
     Fixture f = { 0 };
 
     fixture_start(&f, NULL);
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\"}"),
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\"}"),
                  "CommandNotFound", "qmp_capabilities");
     /* unsupported capability */
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\", "
                          "\"arguments\": {\"enable\": [\"oob\"]}}"),
                  "GenericError", "oob");
-    negotiate(&f.c);
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\"}"),
+    qmp_negotiate(&f.c);
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"qmp_capabilities\"}"),
                  "CommandNotFound", "already complete");
     fixture_end(&f);
 }
@@ -282,31 +78,31 @@ static void test_bad_input(void)
     JsonNode *a;
 
     fixture_start(&f, NULL);
-    negotiate(&f.c);
-    assert_error(qmp_cmd(&f.c, "{\"execute\": }"), "GenericError", NULL);
-    assert_error(qmp_cmd(&f.c, "[1, 2]"), "GenericError", "object");
-    assert_error(qmp_cmd(&f.c, "12345\n"), "GenericError", "object");
-    assert_error(qmp_cmd(&f.c, "{\"arguments\": {}}"), "GenericError",
+    qmp_negotiate(&f.c);
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": }"), "GenericError", NULL);
+    qmp_assert_error(qmp_cmd(&f.c, "[1, 2]"), "GenericError", "object");
+    qmp_assert_error(qmp_cmd(&f.c, "12345\n"), "GenericError", "object");
+    qmp_assert_error(qmp_cmd(&f.c, "{\"arguments\": {}}"), "GenericError",
                  "execute");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": 1}"), "GenericError",
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": 1}"), "GenericError",
                  "execute");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
                          "\"arguments\": []}"), "GenericError", "arguments");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
                          "\"bogus\": 1}"), "GenericError", "'bogus'");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"no-such-command\"}"),
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"no-such-command\"}"),
                  "CommandNotFound", "no-such-command");
     /* argument checking */
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\"}"),
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\"}"),
                  "GenericError", "Parameter 'command-line' is missing");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
                          "\"arguments\": {\"command-line\": 5}}"),
                  "GenericError", "'command-line'");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
                          "\"arguments\": {\"command-line\": \"info status\","
                          " \"x\": 1}}"),
                  "GenericError", "Parameter 'x' is unexpected");
-    assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-status\", "
                          "\"arguments\": {\"x\": 1}}"),
                  "GenericError", "Parameter 'x' is unexpected");
     /* a request split over writes, and the id echoed back */
@@ -327,7 +123,7 @@ static void test_bad_input(void)
             g_string_append_c(big, i % 64 == 0 ? '{' : 'x');
         }
         g_string_append(big, "\"}");
-        assert_error(qmp_cmd(&f.c, big->str), "GenericError",
+        qmp_assert_error(qmp_cmd(&f.c, big->str), "GenericError",
                      "JSON token size limit exceeded");
         g_string_free(big, true);
     }
@@ -355,7 +151,7 @@ static void test_deep_nesting(void)
     for (int i = 0; i < 100000; i++) {
         g_string_append_c(s, '[');
     }
-    assert_error(qmp_cmd(&f.c, s->str), "GenericError",
+    qmp_assert_error(qmp_cmd(&f.c, s->str), "GenericError",
                  "JSON nesting depth limit exceeded");
     /* closing them all ends the broken value: nothing more is answered
      * for it, and the next request is read */
@@ -367,13 +163,13 @@ static void test_deep_nesting(void)
     a = qmp_cmd(&f.c, s->str);
     g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
                     ==, 1);
-    assert_empty_return(a);
+    qmp_assert_empty_return(a);
     /* QEMU's way to start afresh: a control character */
     g_string_truncate(s, 0);
     for (int i = 0; i < 100000; i++) {
         g_string_append(s, "{\"a\":");
     }
-    assert_error(qmp_cmd(&f.c, s->str), "GenericError",
+    qmp_assert_error(qmp_cmd(&f.c, s->str), "GenericError",
                  "JSON nesting depth limit exceeded");
     a = qmp_cmd(&f.c, "\x01{\"execute\": \"query-status\", \"id\": 2}");
     g_assert_cmpint(json_object_get_int_member(json_node_get_object(a), "id"),
@@ -410,7 +206,7 @@ static void test_queries(void)
     bool found_none = false, found_default = false, found_qmp = false;
 
     fixture_start(&f, NULL);
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
 
     a = qmp_cmd(&f.c, "{\"execute\": \"query-commands\"}");
     arr = json_node_get_array(qmp_return(a));
@@ -435,8 +231,8 @@ static void test_queries(void)
                     "running");
     json_node_unref(a);
 
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"query-name\"}"));
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_wakeup\"}"));
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"query-name\"}"));
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_wakeup\"}"));
 
     a = qmp_cmd(&f.c, "{\"execute\": \"query-target\"}");
     o = json_node_get_object(qmp_return(a));
@@ -495,7 +291,7 @@ static void test_cpus_fast(void)
     JsonArray *arr;
 
     fixture_start(&f, "-M virt -smp 2");
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
     a = qmp_cmd(&f.c, "{\"execute\": \"query-cpus-fast\"}");
     arr = json_node_get_array(qmp_return(a));
     g_assert_cmpuint(json_array_get_length(arr), ==, 2);
@@ -519,30 +315,30 @@ static void test_events(void)
     JsonObject *data;
 
     fixture_start(&f, NULL);
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
 
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
-    wait_event(&f.c, "STOP", &ev);
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
+    qmp_wait_event(&f.c, "STOP", &ev);
     json_node_unref(ev);
     a = qmp_cmd(&f.c, "{\"execute\": \"query-status\"}");
     g_assert_cmpstr(json_object_get_string_member(
         json_node_get_object(qmp_return(a)), "status"), ==, "paused");
     json_node_unref(a);
 
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"cont\"}"));
-    wait_event(&f.c, "RESUME", &ev);
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"cont\"}"));
+    qmp_wait_event(&f.c, "RESUME", &ev);
     json_node_unref(ev);
 
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_reset\"}"));
-    data = wait_event(&f.c, "RESET", &ev);
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"system_reset\"}"));
+    data = qmp_wait_event(&f.c, "RESET", &ev);
     g_assert_false(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "host-qmp-system-reset");
     json_node_unref(ev);
 
-    assert_empty_return(qmp_cmd(&f.c,
+    qmp_assert_empty_return(qmp_cmd(&f.c,
                                 "{\"execute\": \"system_powerdown\"}"));
-    wait_event(&f.c, "POWERDOWN", &ev);
+    qmp_wait_event(&f.c, "POWERDOWN", &ev);
     json_node_unref(ev);
     fixture_end(&f);
 }
@@ -554,7 +350,7 @@ static void test_hmp(void)
     const char *out;
 
     fixture_start(&f, NULL);
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
     a = qmp_cmd(&f.c, "{\"execute\": \"human-monitor-command\", "
                 "\"arguments\": {\"command-line\": \"info status\"}}");
     out = json_node_get_string(qmp_return(a));
@@ -580,6 +376,45 @@ static void test_hmp(void)
     fixture_end(&f);
 }
 
+/*
+ * RTC_CHANGE when the guest sets its clock (the PL031's LR on virt),
+ * rate-limited as in QEMU: the first at once, then at most one per second
+ * carrying the latest offset.
+ */
+static void test_rtc_change_throttled(void)
+{
+    Fixture f = { 0 };
+    JsonNode *ev;
+    JsonObject *data;
+    gint64 t0, elapsed_us, last = 0;
+    int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+    int events = 0;
+
+    fixture_start(&f, "-M virt");
+    qmp_negotiate(&f.c);
+    t0 = g_get_monotonic_time();
+    for (int i = 0; i < 50; i++) {
+        qtest_writel(f.qts, 0x09010008, now + 1000 + i);   /* PL031 LR */
+    }
+    elapsed_us = g_get_monotonic_time() - t0;
+    data = qmp_wait_event(&f.c, "RTC_CHANGE", &ev);
+    g_assert_cmpint(llabs(json_object_get_int_member(data, "offset") - 1000),
+                    <=, 2);
+    json_node_unref(ev);
+    events++;
+    /* the held-back ones: the last carries the last offset */
+    while (last < 1000 + 49 - 2) {
+        data = qmp_wait_event(&f.c, "RTC_CHANGE", &ev);
+        last = json_object_get_int_member(data, "offset");
+        json_node_unref(ev);
+        events++;
+    }
+    g_assert_cmpint(llabs(last - (1000 + 49)), <=, 2);
+    /* one per second at most, whatever the load made the loop take */
+    g_assert_cmpint(events, <=, 2 + elapsed_us / G_USEC_PER_SEC);
+    fixture_end(&f);
+}
+
 /* quit: the answer, then SHUTDOWN, then the process exits with 0. */
 static void test_quit(void)
 {
@@ -588,9 +423,9 @@ static void test_quit(void)
     JsonObject *data;
 
     fixture_start(&f, NULL);
-    negotiate(&f.c);
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"quit\"}"));
-    data = wait_event(&f.c, "SHUTDOWN", &ev);
+    qmp_negotiate(&f.c);
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"quit\"}"));
+    data = qmp_wait_event(&f.c, "SHUTDOWN", &ev);
     g_assert_false(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "host-qmp-quit");
@@ -600,7 +435,7 @@ static void test_quit(void)
     if (ev) {
         g_error("after SHUTDOWN: %s", json_to_string(ev, false));
     }
-    client_close(&f.c);
+    qmp_client_close(&f.c);
     qtest_quit(f.qts);      /* fails the test on a non-zero exit */
     f.qts = NULL;
     fixture_end(&f);
@@ -608,7 +443,7 @@ static void test_quit(void)
 
 /* Two -qmp monitors, each negotiating on its own; events reach both.
  * The second listens (server=on): a client that reconnects is greeted
- * again and must negotiate again. */
+ * again and must qmp_negotiate again. */
 static void test_two_monitors_reconnect(void)
 {
     Fixture f = { 0 };
@@ -620,37 +455,37 @@ static void test_two_monitors_reconnect(void)
     JsonNode *ev;
 
     fixture_start(&f, extra);
-    c2.fd = unix_connect(path);
+    c2.fd = qmp_unix_connect(path);
     c2.rx = g_string_new(NULL);
-    assert_greeting(&c2);
+    qmp_assert_greeting(&c2);
 
-    /* negotiating on one does not negotiate the other */
-    negotiate(&f.c);
-    assert_error(qmp_cmd(&c2, "{\"execute\": \"query-status\"}"),
+    /* negotiating on one does not qmp_negotiate the other */
+    qmp_negotiate(&f.c);
+    qmp_assert_error(qmp_cmd(&c2, "{\"execute\": \"query-status\"}"),
                  "CommandNotFound", "qmp_capabilities");
-    negotiate(&c2);
+    qmp_negotiate(&c2);
 
-    assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
-    wait_event(&f.c, "STOP", &ev);
+    qmp_assert_empty_return(qmp_cmd(&f.c, "{\"execute\": \"stop\"}"));
+    qmp_wait_event(&f.c, "STOP", &ev);
     json_node_unref(ev);
-    wait_event(&c2, "STOP", &ev);
+    qmp_wait_event(&c2, "STOP", &ev);
     json_node_unref(ev);
 
     /* reconnect: fresh greeting, negotiation needed again */
-    client_close(&c2);
-    c2.fd = unix_connect(path);
+    qmp_client_close(&c2);
+    c2.fd = qmp_unix_connect(path);
     c2.rx = g_string_new(NULL);
-    assert_greeting(&c2);
-    assert_error(qmp_cmd(&c2, "{\"execute\": \"cont\"}"),
+    qmp_assert_greeting(&c2);
+    qmp_assert_error(qmp_cmd(&c2, "{\"execute\": \"cont\"}"),
                  "CommandNotFound", "qmp_capabilities");
-    negotiate(&c2);
-    assert_empty_return(qmp_cmd(&c2, "{\"execute\": \"cont\"}"));
-    wait_event(&c2, "RESUME", &ev);
+    qmp_negotiate(&c2);
+    qmp_assert_empty_return(qmp_cmd(&c2, "{\"execute\": \"cont\"}"));
+    qmp_wait_event(&c2, "RESUME", &ev);
     json_node_unref(ev);
-    wait_event(&f.c, "RESUME", &ev);
+    qmp_wait_event(&f.c, "RESUME", &ev);
     json_node_unref(ev);
 
-    client_close(&c2);
+    qmp_client_close(&c2);
     fixture_end(&f);
     unlink(path);
     rmdir(dir);
@@ -687,9 +522,9 @@ static void test_guest_reset(void)
     g_setenv("TURTLE_BINARY", x86, true);
 
     fixture_start(&f, "-M pc -m 64");
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
     qtest_outb(f.qts, 0x64, 0xfe);
-    data = wait_event(&f.c, "RESET", &ev);
+    data = qmp_wait_event(&f.c, "RESET", &ev);
     g_assert_true(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "guest-reset");
@@ -698,9 +533,9 @@ static void test_guest_reset(void)
 
     memset(&f, 0, sizeof(f));
     fixture_start(&f, "-M pc -m 64 -no-reboot");
-    negotiate(&f.c);
+    qmp_negotiate(&f.c);
     qtest_outb(f.qts, 0x64, 0xfe);
-    data = wait_event(&f.c, "SHUTDOWN", &ev);
+    data = qmp_wait_event(&f.c, "SHUTDOWN", &ev);
     g_assert_true(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "guest-reset");
@@ -718,7 +553,7 @@ static void test_guest_reset(void)
 /*
  * A guest power-off: a 5-instruction arm64 "Image" calls PSCI SYSTEM_OFF
  * through HVC.  This runs under TCG (no qtest: the CPU must execute), so
- * the test starts turtle itself, with -S so that it can negotiate first.
+ * the test starts turtle itself, with -S so that it can qmp_negotiate first.
  */
 static void write_poweroff_image(const char *path)
 {
@@ -784,32 +619,32 @@ static void run_guest_poweroff(bool no_shutdown)
     g_assert_cmpint(c.fd, >=, 0);
     close(lfd);
     c.rx = g_string_new(NULL);
-    assert_greeting(&c);
-    negotiate(&c);
+    qmp_assert_greeting(&c);
+    qmp_negotiate(&c);
     a = qmp_cmd(&c, "{\"execute\": \"query-status\"}");
     g_assert_cmpstr(json_object_get_string_member(
         json_node_get_object(qmp_return(a)), "status"), ==, "paused");
     json_node_unref(a);
-    assert_empty_return(qmp_cmd(&c, "{\"execute\": \"cont\"}"));
-    wait_event(&c, "RESUME", &ev);
+    qmp_assert_empty_return(qmp_cmd(&c, "{\"execute\": \"cont\"}"));
+    qmp_wait_event(&c, "RESUME", &ev);
     json_node_unref(ev);
-    data = wait_event(&c, "SHUTDOWN", &ev);
+    data = qmp_wait_event(&c, "SHUTDOWN", &ev);
     g_assert_true(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "guest-shutdown");
     json_node_unref(ev);
     if (no_shutdown) {
         /* kept: STOP follows, and cont needs a reset first */
-        wait_event(&c, "STOP", &ev);
+        qmp_wait_event(&c, "STOP", &ev);
         json_node_unref(ev);
         a = qmp_cmd(&c, "{\"execute\": \"query-status\"}");
         g_assert_cmpstr(json_object_get_string_member(
             json_node_get_object(qmp_return(a)), "status"), ==, "shutdown");
         json_node_unref(a);
-        assert_error(qmp_cmd(&c, "{\"execute\": \"cont\"}"),
+        qmp_assert_error(qmp_cmd(&c, "{\"execute\": \"cont\"}"),
                      "GenericError", "Reset");
-        assert_empty_return(qmp_cmd(&c, "{\"execute\": \"quit\"}"));
-        data = wait_event(&c, "SHUTDOWN", &ev);
+        qmp_assert_empty_return(qmp_cmd(&c, "{\"execute\": \"quit\"}"));
+        data = qmp_wait_event(&c, "SHUTDOWN", &ev);
         g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                         "host-qmp-quit");
         json_node_unref(ev);
@@ -820,7 +655,7 @@ static void run_guest_poweroff(bool no_shutdown)
         g_error("after SHUTDOWN: %s", json_to_string(ev, false));
     }
     g_assert_cmpint(wait_exit(pid), ==, 0);
-    client_close(&c);
+    qmp_client_close(&c);
     unlink(img);
     unlink(sock);
     rmdir(dir);
@@ -848,6 +683,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/events", test_events);
     g_test_add_func("/qmp/human-monitor-command", test_hmp);
     g_test_add_func("/qmp/quit", test_quit);
+    g_test_add_func("/qmp/rtc-change-throttled", test_rtc_change_throttled);
     g_test_add_func("/qmp/two-monitors-reconnect",
                    test_two_monitors_reconnect);
     g_test_add_func("/qmp/guest-reset", test_guest_reset);

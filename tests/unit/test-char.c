@@ -659,6 +659,72 @@ static gpointer connect_later(gpointer arg)
     return GINT_TO_POINTER(unix_connect(path));
 }
 
+static gboolean watch_cb(GIOCondition cond, void *opaque)
+{
+    (*(int *)opaque)++;
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Output never blocks: a client that does not read makes writes short
+ * (0), a watch says when there is room again, and the front end can drop
+ * the client (from the main loop: CLOSED comes after the call returns).
+ */
+static void test_socket_nonblocking(void)
+{
+    g_autofree char *path = tmp_path("nb.sock");
+    g_autofree char *spec = g_strdup_printf("socket,id=nb,path=%s,"
+                                            "server=on,wait=off", path);
+    Chardev *chr = chr_from(spec);
+    static uint8_t chunk[65536];
+    size_t total = 0, drained = 0;
+    gint64 t0;
+    TestFE fe;
+    int fd, fired = 0;
+
+    fe_attach(&fe, chr);
+    g_assert_false(qemu_chr_fe_disconnect(&fe.be));   /* nobody yet */
+    fd = unix_connect(path);
+    WAIT_FOR(fe.opened == 1);
+
+    t0 = g_get_monotonic_time();
+    for (;;) {
+        int n = qemu_chr_fe_write(&fe.be, chunk, sizeof(chunk));
+        g_assert_cmpint(n, >=, 0);
+        if (n == 0) {
+            break;
+        }
+        total += n;
+        g_assert_cmpuint(total, <, 64 << 20);
+    }
+    /* filling the socket took no waiting (generous: a loaded machine) */
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+    g_assert_cmpint(qemu_chr_fe_write(&fe.be, chunk, 1), ==, 0);
+
+    qemu_chr_fe_add_watch(&fe.be, G_IO_OUT | G_IO_HUP, watch_cb, &fired);
+    spin(50);
+    g_assert_cmpint(fired, ==, 0);
+    while (!fired) {
+        char buf[65536];
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, 0) > 0) {
+            ssize_t n = read(fd, buf, sizeof(buf));
+            g_assert_cmpint(n, >, 0);
+            drained += n;
+        }
+        main_loop_wait(1);
+        g_assert_cmpuint(drained, <=, total);
+    }
+    g_assert_cmpint(qemu_chr_fe_write(&fe.be, chunk, 1), ==, 1);
+
+    g_assert_true(qemu_chr_fe_disconnect(&fe.be));
+    g_assert_cmpint(fe.closed, ==, 0);
+    WAIT_FOR(fe.closed == 1);
+    close(fd);
+    fe_detach(&fe);
+    qemu_chr_delete(chr);
+}
+
 static void test_socket_wait(void)
 {
     g_autofree char *path = tmp_path("sock-wait");
@@ -1105,6 +1171,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/client-reconnect",
                     test_socket_client_reconnect);
     g_test_add_func("/char/socket/server-wait", test_socket_wait);
+    g_test_add_func("/char/socket/nonblocking", test_socket_nonblocking);
     g_test_add_func("/char/socket/client-addrs", test_socket_client_addrs);
     g_test_add_func("/char/socket/ipv6", test_socket_ipv6);
     g_test_add_func("/char/socket/telnet", test_socket_telnet);
