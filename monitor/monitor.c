@@ -3,7 +3,9 @@
  * and input flow control that follows it.  See monitor/monitor-internal.h.
  */
 #include "turtle/osdep.h"
+#include "monitor/monitor.h"
 #include "monitor/monitor-internal.h"
+#include "turtle/option.h"
 
 static void monitor_process_input(Monitor *mon);
 
@@ -184,4 +186,42 @@ bool monitor_attach(Monitor *mon, Chardev *chr, Error **errp)
     qemu_chr_fe_set_handlers(&mon->chr, monitor_can_read, monitor_read,
                              monitor_chr_event, mon);
     return true;
+}
+
+bool monitor_new_from_opts(Opts *opts, Error **errp)
+{
+    const char *id = opts_get(opts, "chardev");
+    const char *mode = opts_get(opts, "mode");
+    bool pretty = false, control;
+    Chardev *chr;
+
+    if (!opts_get_bool(opts, "pretty", &pretty, errp)) {
+        return false;
+    }
+    if (!id) {
+        error_setg(errp, "-mon: chardev=ID is required");
+        return false;
+    }
+    if (!mode || !strcmp(mode, "readline")) {
+        control = false;
+    } else if (!strcmp(mode, "control")) {
+        control = true;
+    } else {
+        error_setg(errp, "-mon: mode '%s' is not readline or control", mode);
+        return false;
+    }
+    if (pretty && !control) {
+        error_setg(errp, "-mon: pretty=on is for mode=control only");
+        return false;
+    }
+    if (!opts_check_all_used(opts, errp)) {
+        return false;
+    }
+    chr = qemu_chr_find(id);
+    if (!chr) {
+        error_setg(errp, "-mon: no -chardev with id '%s'", id);
+        return false;
+    }
+    return control ? monitor_init_qmp(chr, pretty, errp)
+                   : monitor_init_hmp(chr, errp);
 }

@@ -64,11 +64,14 @@ static JsonNode *qmp_query_status(JsonObject *args, const char **ec,
 {
     JsonBuilder *b = json_builder_new();
 
+    /* QEMU 7.2's members and order; singlestep is its -singlestep */
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "running");
-    json_builder_add_boolean_value(b, runstate_is_running());
     json_builder_set_member_name(b, "status");
     json_builder_add_string_value(b, runstate_name(runstate_get()));
+    json_builder_set_member_name(b, "singlestep");
+    json_builder_add_boolean_value(b, false);
+    json_builder_set_member_name(b, "running");
+    json_builder_add_boolean_value(b, runstate_is_running());
     json_builder_end_object(b);
     return qmp_builder_finish(b);
 }

@@ -38,6 +38,9 @@ const QMPCommand *qmp_find_command(const char *name);
 /* Build a JsonNode from a builder and free the builder. */
 JsonNode *qmp_builder_finish(JsonBuilder *b);
 JsonNode *qmp_empty_object(void);
+/* One QMP message as QEMU writes it, ending with CR LF (json-writer.c).
+ * Free with g_free. */
+char *qmp_json_line(JsonNode *node, bool pretty);
 /* query-version's answer, also in the greeting. */
 JsonNode *qmp_version_node(void);
 

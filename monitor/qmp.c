@@ -29,23 +29,17 @@ typedef struct QMPMonitor {
     JsonStream *stream;    /* the requests being received */
     bool connected;        /* a peer is there (greeted) */
     bool negotiated;
+    bool pretty;           /* indented output (-qmp-pretty, pretty=on) */
 } QMPMonitor;
 
 static GPtrArray *qmp_monitors;
 /* The process is on its way out: its last vm_stop is not a STOP. */
 static bool qmp_exiting;
 
-static char *qmp_node_line(JsonNode *node)
-{
-    g_autofree char *s = json_to_string(node, false);
-
-    return g_strconcat(s, "\r\n", NULL);
-}
-
 /* A reply or the greeting: always queued. */
 static void qmp_send_node(QMPMonitor *mon, JsonNode *node)
 {
-    g_autofree char *line = qmp_node_line(node);
+    g_autofree char *line = qmp_json_line(node, mon->pretty);
 
     monitor_write(&mon->common, line, strlen(line));
 }
@@ -60,6 +54,7 @@ static void qmp_event_emit(const char *name, JsonObject *data)
     JsonNode *root = json_node_new(JSON_NODE_OBJECT);
     gint64 now = g_get_real_time();
     g_autofree char *line = NULL;
+    g_autofree char *pretty_line = NULL;
 
     json_object_set_string_member(o, "event", name);
     json_object_set_object_member(o, "data", data ? data : json_object_new());
@@ -67,12 +62,14 @@ static void qmp_event_emit(const char *name, JsonObject *data)
     json_object_set_int_member(ts, "microseconds", now % G_USEC_PER_SEC);
     json_object_set_object_member(o, "timestamp", ts);
     json_node_take_object(root, o);
-    line = qmp_node_line(root);
+    line = qmp_json_line(root, false);
+    pretty_line = qmp_json_line(root, true);
     for (guint i = 0; qmp_monitors && i < qmp_monitors->len; i++) {
         QMPMonitor *mon = g_ptr_array_index(qmp_monitors, i);
+        const char *l = mon->pretty ? pretty_line : line;
         if (mon->connected && mon->negotiated) {
             /* bounded: a client that does not read is dropped */
-            monitor_write_event(&mon->common, line, strlen(line));
+            monitor_write_event(&mon->common, l, strlen(l));
         }
     }
     json_node_unref(root);
@@ -455,10 +452,11 @@ static void qmp_chr_event(Monitor *common, ChrEvent event)
     }
 }
 
-bool monitor_init_qmp(Chardev *chr, Error **errp)
+bool monitor_init_qmp(Chardev *chr, bool pretty, Error **errp)
 {
     QMPMonitor *mon = g_new0(QMPMonitor, 1);
 
+    mon->pretty = pretty;
     mon->common.kind = "QMP";
     mon->common.consume = qmp_consume;
     mon->common.event = qmp_chr_event;

@@ -38,6 +38,8 @@ typedef struct Config {
     GPtrArray *serials;           /* -serial specs */
     GPtrArray *monitors;          /* -monitor specs */
     GPtrArray *qmps;              /* -qmp specs */
+    GPtrArray *qmps_pretty;       /* -qmp-pretty specs */
+    GPtrArray *mons;              /* -mon options */
     GPtrArray *drives;            /* -drive strings (and -hda...) */
     GPtrArray *blockdevs;         /* -blockdev strings */
     bool snapshot;                /* -snapshot */
@@ -94,6 +96,9 @@ static void help(void)
 "                       chardev:ID, mon:stdio, none)\n"
 "-monitor SPEC          human monitor on a character device\n"
 "-qmp SPEC              QMP monitor on a character device\n"
+"-qmp-pretty SPEC       the same, answers indented\n"
+"-mon [chardev=]ID[,mode=readline|control][,pretty=on]\n"
+"                       a monitor on -chardev ID (control: QMP)\n"
 "-nographic             no window: serial port and monitor on this terminal\n"
 "                       (Ctrl-A h for help, Ctrl-A x to quit)\n"
 "-display none          no window\n"
@@ -125,7 +130,7 @@ static const char *const options_with_arg[] = {
     "dtb", "bios", "device", "chardev", "serial", "monitor", "qmp", "display",
     "d", "D", "qtest", "qtest-log", "name", "L", "drive", "netdev", "nic",
     "gdb", "boot", "rtc", "pidfile", "incoming", "loadvm", "vga",
-    "semihosting-config", "mon", "global", "object", "audiodev", "k",
+    "semihosting-config", "mon", "qmp-pretty", "global", "object", "audiodev", "k",
     "numa", "fw_cfg", "icount", "trace", "blockdev", "hda", "hdb", "hdc",
     "hdd",
     NULL,
@@ -227,6 +232,10 @@ static void parse_command_line(int argc, char **argv, Config *c)
             g_ptr_array_add(c->monitors, (gpointer)val);
         } else if (!strcmp(name, "qmp")) {
             g_ptr_array_add(c->qmps, (gpointer)val);
+        } else if (!strcmp(name, "qmp-pretty")) {
+            g_ptr_array_add(c->qmps_pretty, (gpointer)val);
+        } else if (!strcmp(name, "mon")) {
+            g_ptr_array_add(c->mons, (gpointer)val);
         } else if (!strcmp(name, "nographic")) {
             c->nographic = true;
         } else if (!strcmp(name, "display")) {
@@ -589,14 +598,23 @@ static void create_monitors(Config *c)
         chr = qemu_chr_new(label, spec, &error_fatal);
         monitor_init_hmp(chr, &error_fatal);
     }
-    for (guint i = 0; i < c->qmps->len; i++) {
-        const char *spec = g_ptr_array_index(c->qmps, i);
+    for (guint i = 0; i < c->qmps->len + c->qmps_pretty->len; i++) {
+        bool pretty = i >= c->qmps->len;
+        const char *spec = pretty ?
+            g_ptr_array_index(c->qmps_pretty, i - c->qmps->len) :
+            g_ptr_array_index(c->qmps, i);
         Chardev *chr;
         char label[32];
 
         snprintf(label, sizeof(label), "qmp%u", i);
         chr = qemu_chr_new(label, spec, &error_fatal);
-        monitor_init_qmp(chr, &error_fatal);
+        monitor_init_qmp(chr, pretty, &error_fatal);
+    }
+    for (guint i = 0; i < c->mons->len; i++) {
+        Opts *o = opts_parse("mon", g_ptr_array_index(c->mons, i), "chardev",
+                             &error_fatal);
+        monitor_new_from_opts(o, &error_fatal);
+        opts_free(o);
     }
 }
 
@@ -734,6 +752,8 @@ int main(int argc, char **argv)
         .serials = g_ptr_array_new(),
         .monitors = g_ptr_array_new(),
         .qmps = g_ptr_array_new(),
+        .qmps_pretty = g_ptr_array_new(),
+        .mons = g_ptr_array_new(),
         .drives = g_ptr_array_new_with_free_func(g_free),
         .blockdevs = g_ptr_array_new(),
     };

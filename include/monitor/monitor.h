@@ -8,9 +8,14 @@
 #include "turtle/error.h"
 
 typedef struct Chardev Chardev;
+typedef struct Opts Opts;
 
+/* Each is one client connection, independent of every other monitor. */
 bool monitor_init_hmp(Chardev *chr, Error **errp);
-bool monitor_init_qmp(Chardev *chr, Error **errp);
+/* pretty: answers and events indented over several lines */
+bool monitor_init_qmp(Chardev *chr, bool pretty, Error **errp);
+/* -mon [chardev=]ID[,mode=readline|control][,pretty=on|off] */
+bool monitor_new_from_opts(Opts *opts, Error **errp);
 /* Run one human-monitor command line and return what it printed
  * (QMP's human-monitor-command).  Free with g_free. */
 char *hmp_run_command(const char *line);

@@ -42,14 +42,27 @@ char *qmp_hmp(QMPClient *c, const char *cmdline)
     return out;
 }
 
-/* One line (one JSON value) from the monitor, parsed; NULL on timeout or
- * end of file.  Free with json_node_unref. */
+/* The end of the next message in rx: the end of its line, or for the
+ * pretty form ("{" alone on a line) the end of the "}" line. */
+static char *qmp_message_end(GString *rx)
+{
+    char *nl = strchr(rx->str, '\n');
+
+    if (nl && (!strncmp(rx->str, "{\r\n", 3) || !strncmp(rx->str, "{\n", 2))) {
+        char *close = strstr(rx->str, "\n}\r\n");
+        return close ? close + 3 : NULL;
+    }
+    return nl;
+}
+
+/* One message from the monitor, parsed; NULL on timeout or end of file.
+ * Free with json_node_unref. */
 JsonNode *qmp_recv(QMPClient *c)
 {
     gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
     char *nl;
 
-    while (!(nl = strchr(c->rx->str, '\n'))) {
+    while (!(nl = qmp_message_end(c->rx))) {
         char buf[4096];
         int left = (deadline - g_get_monotonic_time()) / 1000;
         struct pollfd pfd = { .fd = c->fd, .events = POLLIN };

@@ -399,6 +399,177 @@ static void test_qmp_flood_sigint(void)
     turtle_cleanup(&t);
 }
 
+/* Read an HMP client's output up to and including its next prompt. */
+static char *hmp_read_prompt(int fd)
+{
+    GString *s = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
+
+    while (!g_str_has_suffix(s->str, HMP_PROMPT)) {
+        char c;
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0 || poll(&pfd, 1, left) <= 0 || read(fd, &c, 1) != 1) {
+            g_error("no HMP prompt; got '%s'", s->str);
+        }
+        g_string_append_c(s, c);
+    }
+    return g_string_free(s, false);
+}
+
+static int hmp_open(Turtle *t, const char *sock)
+{
+    g_autofree char *path = tpath(t, sock);
+    int fd = qmp_unix_connect(path);
+    g_autofree char *banner = hmp_read_prompt(fd);
+
+    g_assert_nonnull(strstr(banner, "monitor - type 'help' for more "
+                            "information"));
+    return fd;
+}
+
+static void hmp_send(int fd, const char *text)
+{
+    g_assert_cmpuint(send_nonblocking(fd, text, strlen(text)), ==,
+                     strlen(text));
+}
+
+/* Run a command line; returns what it printed (the echo removed). */
+static char *hmp_cmd(int fd, const char *line)
+{
+    g_autofree char *cmd = g_strconcat(line, "\n", NULL);
+    g_autofree char *out = NULL;
+    const char *start;
+
+    hmp_send(fd, cmd);
+    out = hmp_read_prompt(fd);
+    start = strstr(out, "\r\n");
+    g_assert_nonnull(start);
+    return g_strndup(start + 2, strlen(start + 2) - strlen(HMP_PROMPT));
+}
+
+/*
+ * Several monitors at once, each its own client: -qmp, -monitor and -mon
+ * (control with pretty=on, and readline) on -chardev sockets.  Negotiation,
+ * partial lines and connections over time are per client; events reach
+ * every QMP client, each in its own format.
+ */
+static void test_several_clients(void)
+{
+    Turtle t = { 0 };
+    QMPClient q = { .fd = -1 }, qp = { .fd = -1 };
+    g_autofree char *qp_path = NULL;
+    char *out;
+    JsonNode *ev;
+    char raw[8];
+    int h1, h2, h3;
+
+    turtle_start(&t,
+        "-chardev socket,id=qc,path=%1$s/qp.sock,server=on,wait=off "
+        "-mon chardev=qc,mode=control,pretty=on "
+        "-chardev socket,id=h1,path=%1$s/h1.sock,server=on,wait=off "
+        "-mon chardev=h1 "
+        "-chardev socket,id=h2,path=%1$s/h2.sock,server=on,wait=off "
+        "-mon h2,mode=readline "
+        "-qmp unix:%1$s/q.sock,server=on,wait=off "
+        "-monitor unix:%1$s/h3.sock,server=on,wait=off");
+
+    /* the pretty one: indented, and not negotiated by the other */
+    qp_path = tpath(&t, "qp.sock");
+    qmp_client_init(&qp, qmp_unix_connect(qp_path));
+    g_assert_cmpuint(qtest_socket_read(qp.fd, raw, 7, QMP_TIMEOUT_MS), ==, 7);
+    g_assert_cmpmem(raw, 7, "{\r\n    \"", 7);
+    g_string_append_len(qp.rx, raw, 7);
+    qmp_assert_greeting(&qp);
+    q = qmp_open(&t, "q.sock");
+    qmp_assert_error(qmp_cmd(&qp, "{\"execute\": \"query-status\"}"),
+                     "CommandNotFound", "qmp_capabilities");
+    qmp_negotiate(&qp);
+
+    /* three human monitors, with a half-typed line in one of them */
+    h1 = hmp_open(&t, "h1.sock");
+    h2 = hmp_open(&t, "h2.sock");
+    h3 = hmp_open(&t, "h3.sock");
+    hmp_send(h1, "info sta");
+    out = hmp_cmd(h2, "info status");
+    g_assert_cmpstr(out, ==, "VM status: running\r\n");
+    g_free(out);
+    out = hmp_cmd(h1, "tus");
+    g_assert_cmpstr(out, ==, "VM status: running\r\n");
+    g_free(out);
+
+    /* stop from one HMP: every QMP client hears it */
+    out = hmp_cmd(h3, "stop");
+    g_assert_cmpstr(out, ==, "");
+    g_free(out);
+    qmp_wait_event(&q, "STOP", &ev);
+    json_node_unref(ev);
+    qmp_wait_event(&qp, "STOP", &ev);
+    json_node_unref(ev);
+    out = hmp_cmd(h1, "info status");
+    g_assert_cmpstr(out, ==, "VM status: paused\r\n");
+    g_free(out);
+    qmp_assert_empty_return(qmp_cmd(&qp, "{\"execute\": \"cont\"}"));
+    qmp_wait_event(&q, "RESUME", &ev);
+    json_node_unref(ev);
+    assert_guest_runs(&q);
+
+    /* connections over time: a new client starts afresh */
+    hmp_send(h2, "xyz");
+    close(h2);
+    h2 = hmp_open(&t, "h2.sock");
+    out = hmp_cmd(h2, "info status");
+    g_assert_cmpstr(out, ==, "VM status: running\r\n");
+    g_free(out);
+    qmp_client_close(&qp);
+    qmp_client_init(&qp, qmp_unix_connect(qp_path));
+    qmp_assert_greeting(&qp);
+    qmp_assert_error(qmp_cmd(&qp, "{\"execute\": \"stop\"}"),
+                     "CommandNotFound", "qmp_capabilities");
+
+    out = hmp_cmd(h3, "quit");
+    g_free(out);
+    g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+    close(h1);
+    close(h2);
+    close(h3);
+    qmp_client_close(&q);
+    qmp_client_close(&qp);
+    turtle_cleanup(&t);
+}
+
+/* -mon: every mistake is one clear line and exit status 1 */
+static void test_mon_option_errors(void)
+{
+    static const struct {
+        const char *args, *msg;
+    } cases[] = {
+        { "-mon mode=control", "chardev=ID is required" },
+        { "-mon nosuch", "no -chardev with id 'nosuch'" },
+        { "-chardev null,id=n -mon n,mode=qmp", "mode 'qmp'" },
+        { "-chardev null,id=n -mon n,pretty=on", "pretty=on is for "
+          "mode=control" },
+        { "-chardev null,id=n -mon n,bogus=1", "bogus" },
+        { "-chardev null,id=n -mon n -mon n,mode=control", "already in use" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *args = g_strdup_printf("-M none -display none "
+                                                "-nodefaults %s",
+                                                cases[i].args);
+        g_autofree char *err = NULL;
+        int status = qtest_run(qtest_binary(), args, NULL, &err);
+
+        g_assert_cmpint(status, ==, 1);
+        if (!strstr(err, cases[i].msg)) {
+            g_error("'%s': '%s' lacks '%s'", cases[i].args, err,
+                    cases[i].msg);
+        }
+        g_assert_cmpint(count_of(err, "\n"), ==, 1);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -407,5 +578,7 @@ int main(int argc, char **argv)
     g_test_add_func("/monitor/qmp-idle-client-events",
                     test_qmp_idle_client_events);
     g_test_add_func("/monitor/qmp-flood-sigint", test_qmp_flood_sigint);
+    g_test_add_func("/monitor/several-clients", test_several_clients);
+    g_test_add_func("/monitor/mon-option-errors", test_mon_option_errors);
     return g_test_run();
 }

@@ -6,6 +6,7 @@
  */
 #include "turtle/osdep.h"
 #include "monitor/json-stream.h"
+#include "monitor/qmp-internal.h"
 
 typedef struct Sink {
     GPtrArray *out;     /* "V:<json>" or "E:<error>" per emit */
@@ -323,6 +324,47 @@ static void test_random(void)
     g_rand_free(rand);
 }
 
+static bool keep_emit(void *opaque, JsonNode *value, const char *error)
+{
+    g_assert_nonnull(value);
+    *(JsonNode **)opaque = value;
+    return true;
+}
+
+/* Parse one value and write it back as QMP does (json-writer.c). */
+static char *rewrite(const char *text, bool pretty)
+{
+    JsonNode *n = NULL;
+    JsonStream *js = json_stream_new(keep_emit, &n);
+    char *r;
+
+    json_stream_feed(js, (const uint8_t *)text, strlen(text));
+    json_stream_free(js);
+    g_assert_nonnull(n);
+    r = qmp_json_line(n, pretty);
+    json_node_unref(n);
+    return r;
+}
+
+/* The output bytes are QEMU 7.2's for the same value (captured from
+ * qemu-system-aarch64, an "id" echoed back). */
+static void test_writer(void)
+{
+    g_autofree char *a = rewrite("[\"\xc3\xa9\xf0\x9f\x98\x80/\\u007f\\t\", "
+                                 "1.5, 1000.0, 1e20, -0.0, true, null, {}, []]",
+                                 false);
+    g_autofree char *b = rewrite("{\"return\": {}, \"id\": [1, {}, [], "
+                                 "{\"a\": [2]}]}", true);
+
+    g_assert_cmpstr(a, ==, "[\"\\u00E9\\uD83D\\uDE00/\\u007F\\t\", 1.5, "
+                    "1000, 1e+20, -0, true, null, {}, []]\r\n");
+    g_assert_cmpstr(b, ==, "{\r\n    \"return\": {\r\n    },\r\n"
+                    "    \"id\": [\r\n        1,\r\n        {\r\n        },"
+                    "\r\n        [\r\n        ],\r\n        {\r\n"
+                    "            \"a\": [\r\n                2\r\n"
+                    "            ]\r\n        }\r\n    ]\r\n}\r\n");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -334,5 +376,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json-stream/limits", test_limits);
     g_test_add_func("/json-stream/stop", test_stop);
     g_test_add_func("/json-stream/random", test_random);
+    g_test_add_func("/json-writer/qemu-format", test_writer);
     return g_test_run();
 }
