@@ -12,7 +12,7 @@
  *   (4), 40-55 xmm0-xmm15 (16), 56 mxcsr (4)
  */
 #include "turtle/osdep.h"
-#include "target/i386/cpu.h"
+#include "target/i386/x86-tcg.h"
 #include "hw/core/boards.h"
 #include "hw/i386/x86-boot.h"   /* X86BootState only */
 #include "accel/accel.h"
@@ -95,7 +95,8 @@ static void lapic_reset_page(uint8_t *regs, uint32_t apic_id, bool bsp)
 
 uint64_t x86_rflags_get(const CPUX86State *env)
 {
-    uint64_t cc = env->cc_op == CC_OP_EFLAGS ? env->cc_src : 0;
+    uint64_t cc = x86_cc_compute_all(env->cc_dst, env->cc_src, env->cc_src2,
+                                     (int32_t)env->cc_op);
 
     return (env->rflags & ~(uint64_t)CC_MASK) | (cc & CC_MASK) | 0x2;
 }

@@ -58,15 +58,34 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
 #define CR0_CD_MASK  (1u << 30)
 #define CR0_PG_MASK  (1u << 31)
 
+#define CR4_VME_MASK     (1u << 0)
+#define CR4_PVI_MASK     (1u << 1)
+#define CR4_TSD_MASK     (1u << 2)
+#define CR4_DE_MASK      (1u << 3)
+#define CR4_PSE_MASK     (1u << 4)
 #define CR4_PAE_MASK     (1u << 5)
+#define CR4_MCE_MASK     (1u << 6)
+#define CR4_PGE_MASK     (1u << 7)
+#define CR4_PCE_MASK     (1u << 8)
 #define CR4_OSFXSR_MASK  (1u << 9)
+#define CR4_OSXMMEXCPT_MASK (1u << 10)
+#define CR4_UMIP_MASK    (1u << 11)
+#define CR4_LA57_MASK    (1u << 12)
+#define CR4_VMXE_MASK    (1u << 13)
+#define CR4_SMXE_MASK    (1u << 14)
+#define CR4_FSGSBASE_MASK (1u << 16)
+#define CR4_PCIDE_MASK   (1u << 17)
 #define CR4_OSXSAVE_MASK (1u << 18)
+#define CR4_SMEP_MASK    (1u << 20)
+#define CR4_SMAP_MASK    (1u << 21)
+#define CR4_PKE_MASK     (1u << 22)
 
 #define EFER_SCE   (1u << 0)
 #define EFER_LME   (1u << 8)
 #define EFER_LMA   (1u << 10)
 #define EFER_NXE   (1u << 11)
 #define EFER_SVME  (1u << 12)
+#define EFER_FFXSR (1u << 14)
 
 #define RFLAGS_IF  (1u << 9)
 
@@ -89,6 +108,28 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
 #define MSR_KERNELGSBASE          0xc0000102
 #define MSR_TSC_AUX               0xc0000103
 #define MSR_VM_HSAVE_PA           0xc0010117
+#define MSR_IA32_SPEC_CTRL        0x00000048
+#define MSR_IA32_PRED_CMD         0x00000049
+#define MSR_IA32_UCODE_REV        0x0000008b
+#define MSR_IA32_ARCH_CAPABILITIES 0x0000010a
+#define MSR_MTRRcap               0x000000fe
+#define MSR_MTRRphysBase0         0x00000200
+#define MSR_MTRRfix64K_00000      0x00000250
+#define MSR_MTRRfix16K_80000      0x00000258
+#define MSR_MTRRfix16K_A0000      0x00000259
+#define MSR_MTRRfix4K_C0000       0x00000268
+#define MSR_MTRRdefType           0x000002ff
+#define MSR_MCG_CAP               0x00000179
+#define MSR_MCG_STATUS            0x0000017a
+#define MSR_IA32_PERF_STATUS      0x00000198
+#define MSR_IA32_BNDCFGS          0x00000d90
+#define MSR_IA32_XSS              0x00000da0
+#define MSR_IA32_PKRS             0x000006e1
+#define MSR_TSC_DEADLINE          0x000006e0
+#define MSR_X2APIC_FIRST          0x00000800
+#define MSR_X2APIC_LAST           0x000008ff
+#define MSR_K7_HWCR               0xc0010015
+#define MSR_AMD64_PATCH_LEVEL     0x0000008b
 
 #define MSR_IA32_APICBASE_BSP     (1u << 8)
 #define MSR_IA32_APICBASE_ENABLE  (1u << 11)
@@ -306,6 +347,8 @@ typedef union X86ZMMReg {
  * SIPI), or with a SIPI taken but not yet started (starts at
  * sipi_vector << 12).  Converted to KVM_MP_STATE_* only in kvm-state.c.
  */
+typedef struct CPUArchState CPUX86State;
+
 typedef enum X86MPState {
     X86_MP_RUNNABLE = 0,
     X86_MP_HALTED = 1,
@@ -317,7 +360,7 @@ typedef enum X86MPState {
 #define MTRR_VAR_COUNT   8
 #define MTRR_FIXED_COUNT 11     /* 64K_00000, 16K_80000/A0000, 4K_C0000.. */
 
-typedef struct CPUX86State {
+typedef struct CPUArchState {
     /* ---- integer unit ---- */
     uint64_t regs[CPU_NB_REGS];
     uint64_t rip;
@@ -393,6 +436,21 @@ typedef struct CPUX86State {
     /* CPUID as the guest sees it */
     X86CPUIDTable cpuid;
     X86CPUIDConfig cpuid_cfg;
+
+    /* ---- TCG only: derived or scratch, never saved ---- */
+    uint32_t hflags;                 /* TB flags, HF_* (x86_update_hflags) */
+    int32_t df;                      /* 1 or -1: RFLAGS.DF for string ops */
+    uint64_t tsc_offset;             /* TSC = virtual clock ticks + this */
+    uint64_t exc_cr2;                /* fault address of a pending #PF */
+    int32_t old_exception;           /* for #DF: the exception being
+                                        delivered, -1 if none */
+    uint32_t exc_error_code;
+    uint8_t exc_kind;                /* 0 exception, 1 INT n/INT3/INTO,
+                                        2 INT1 */
+    uint64_t exc_next_rip;           /* RIP after INT n / INT1 */
+    X86ZMMReg vec_tmp[2] __attribute__((aligned(64)));  /* memory operands */
+    float_status fp_status;          /* x87 */
+    float_status sse_status;         /* from MXCSR */
 } CPUX86State;
 
 typedef struct X86CPU {
