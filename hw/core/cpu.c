@@ -149,10 +149,11 @@ void cpu_reset_interrupt(CPUState *cpu, int mask)
 void cpu_reset(CPUState *cpu)
 {
     tlog_mask(CPU_LOG_RESET, "CPU Reset (CPU %d)\n", cpu->cpu_index);
-    device_cold_reset(DEVICE(cpu));
-    cpu->exception_index = -1;
+    /* the CPU's own reset may leave it halted (x86 APs wait for a SIPI) */
     g_atomic_int_set(&cpu->halted, 0);
     g_atomic_int_set(&cpu->interrupt_request, 0);
+    device_cold_reset(DEVICE(cpu));
+    cpu->exception_index = -1;
 }
 
 bool cpu_has_work(CPUState *cpu)

@@ -216,6 +216,13 @@ void x86_cpu_apply_boot_state(X86CPU *cpu, const X86BootState *bs)
     env->regs[R_EBX] = bs->rbx;
     env->regs[R_ESI] = bs->rsi;
     env->mp_state = X86_MP_RUNNABLE;
+    x86_cpu_tcg_reset(cpu);
+    CPU(cpu)->halted = 0;
+}
+
+static bool x86_cpu_is_tcg(void)
+{
+    return !strcmp(current_accel_name(), "tcg");
 }
 
 static void x86_cpu_reset(DeviceState *dev)
@@ -227,6 +234,11 @@ static void x86_cpu_reset(DeviceState *dev)
     x86_cpu_reset_state(&cpu->env, cpuid_1_eax(cpu), bsp);
     lapic_reset_page(cpu->kvm_lapic, cpu->apic_id, bsp);
     /* APs wait for INIT/SIPI (env.mp_state; KVM: in the kernel) */
+    if (x86_cpu_is_tcg()) {
+        x86_cpu_set_tsc(&cpu->env, 0);
+        x86_cpu_tcg_reset(cpu);
+        cs->halted = !bsp;
+    }
 }
 
 /* ---- CPUClass hooks ---- */
@@ -248,6 +260,11 @@ static bool x86_cpu_has_work(CPUState *cs)
     uint32_t req = g_atomic_int_get(&cs->interrupt_request);
     CPUX86State *env = &X86_CPU(cs)->env;
 
+    if (env->mp_state == X86_MP_WAIT_FOR_INIT ||
+        env->mp_state == X86_MP_WAIT_FOR_SIPI) {
+        /* only INIT and SIPI wake a CPU waiting for start-up */
+        return req & (CPU_INTERRUPT_TGT_EXT_3 | CPU_INTERRUPT_TGT_EXT_4);
+    }
     return ((req & CPU_INTERRUPT_HARD) && (env->rflags & RFLAGS_IF)) ||
            (req & (CPU_INTERRUPT_TGT_EXT_1 | CPU_INTERRUPT_TGT_EXT_2 |
                    CPU_INTERRUPT_TGT_EXT_3 | CPU_INTERRUPT_TGT_EXT_4));
@@ -263,67 +280,6 @@ static ObjectClass *x86_cpu_class_by_name(const char *model)
         return NULL;
     }
     return oc;
-}
-
-static uint64_t ldq_phys(CPUState *cs, hwaddr addr, bool *ok)
-{
-    uint64_t v = 0;
-
-    *ok = address_space_read(cs->as ? cs->as : &address_space_memory, addr,
-                             (MemTxAttrs){ .debug = 1 }, &v, 8) == MEMTX_OK;
-    return v;
-}
-
-/* Page walk for the debugger (no A/D updates, no permission checks). */
-static hwaddr x86_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
-{
-    CPUX86State *env = &X86_CPU(cs)->env;
-    uint64_t pte;
-    bool ok;
-
-    if (!(env->cr[0] & CR0_PG_MASK)) {
-        return addr & ~(vaddr)0xfff;
-    }
-    if (env->cr[4] & CR4_PAE_MASK) {
-        const uint64_t amask = 0x000ffffffffff000ull;
-        bool lm = env->efer & EFER_LMA;
-        int levels = lm ? 4 : 3;
-        hwaddr table = lm ? env->cr[3] & amask : env->cr[3] & ~0x1full;
-
-        for (int lvl = levels; lvl >= 1; lvl--) {
-            int shift = 12 + 9 * (lvl - 1);
-            unsigned idx = (addr >> shift) & (lvl == 3 && !lm ? 3 : 511);
-
-            pte = ldq_phys(cs, table + idx * 8, &ok);
-            if (!ok || !(pte & 1)) {
-                return -1;
-            }
-            if (lvl <= 3 && lvl >= 2 && (pte & 0x80) && (lm || lvl == 2)) {
-                uint64_t psize = 1ull << shift;
-                return ((pte & amask) & ~(psize - 1)) |
-                       (addr & (psize - 1) & ~0xfffull);
-            }
-            table = pte & amask;
-        }
-        return table;
-    } else {
-        uint32_t pde, pte32;
-        hwaddr pa = (env->cr[3] & ~0xfffull) + ((addr >> 22) & 0x3ff) * 4;
-
-        pde = (uint32_t)ldq_phys(cs, pa, &ok);
-        if (!ok || !(pde & 1)) {
-            return -1;
-        }
-        if ((pde & 0x80) && (env->cr[4] & (1u << 4))) {    /* PSE */
-            return (pde & 0xffc00000) | (addr & 0x3ff000);
-        }
-        pa = (pde & ~0xfffu) + ((addr >> 12) & 0x3ff) * 4;
-        pte32 = (uint32_t)ldq_phys(cs, pa, &ok);
-        if (!ok || !(pte32 & 1)) {
-            return -1;
-        }
-        return pte32 & ~0xfffu;
-    }
 }
 
 static void dump_seg(FILE *f, const char *name, const SegmentCache *s)
@@ -626,6 +582,9 @@ static int x86_cpu_pre_save(void *opaque)
     cpu_synchronize_state(CPU(opaque));
     /* RFLAGS is saved whole: fold TCG's lazy flags in */
     x86_rflags_set(env, x86_rflags_get(env));
+    if (x86_cpu_is_tcg()) {
+        env->tsc = x86_cpu_get_tsc(env);
+    }
     return 0;
 }
 
@@ -640,6 +599,11 @@ static int x86_cpu_post_load(void *opaque, int version_id)
     x86_rflags_set(env, env->rflags);
     env->fpstt &= 7;
     env->fpop &= 0x7ff;
+    if (x86_cpu_is_tcg()) {
+        x86_cpu_set_tsc(env, env->tsc);
+        x86_cpu_tcg_reset(X86_CPU(opaque));
+        tlb_flush(CPU(opaque));
+    }
     /* the loaded state is newer than the accelerator's copy */
     CPU(opaque)->vcpu_dirty = true;
     return 0;
@@ -782,7 +746,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->dump_state = x86_cpu_dump_state;
     cc->set_pc = x86_cpu_set_pc;
     cc->get_pc = x86_cpu_get_pc;
-    cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;
+    cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;     /* mmu.c */
     cc->gdb_read_register = x86_gdb_read_register;
     cc->gdb_write_register = x86_gdb_write_register;
     cc->gdb_num_core_regs = 57;
@@ -792,7 +756,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->disas_cs_arch = CS_ARCH_X86;
     cc->disas_cs_mode = CS_MODE_64;
 #endif
-    cc->tcg_ops = NULL;                  /* no x86 translator yet */
+    cc->tcg_ops = &x86_tcg_ops;
 }
 
 static void x86_model_class_init(ObjectClass *oc, void *data)

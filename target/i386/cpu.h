@@ -398,7 +398,7 @@ typedef struct CPUArchState {
     uint64_t fpip, fpdp;             /* last instruction/operand offset */
 
     /* ---- SSE, AVX, AVX-512, MPX ---- */
-    X86ZMMReg xmm_regs[32] __attribute__((aligned(64)));
+    X86ZMMReg xmm_regs[32] __attribute__((aligned(16)));
     uint32_t mxcsr;
     uint64_t opmask_regs[8];         /* k0-k7 */
     X86BNDReg bnd_regs[4];
@@ -448,14 +448,18 @@ typedef struct CPUArchState {
     uint8_t exc_kind;                /* 0 exception, 1 INT n/INT3/INTO,
                                         2 INT1 */
     uint64_t exc_next_rip;           /* RIP after INT n / INT1 */
-    X86ZMMReg vec_tmp[2] __attribute__((aligned(64)));  /* memory operands */
+    X86ZMMReg vec_tmp[2] __attribute__((aligned(16)));  /* memory operands */
     float_status fp_status;          /* x87 */
     float_status sse_status;         /* from MXCSR */
 } CPUX86State;
 
 typedef struct X86CPU {
     CPUState parent_obj;
-    CPUNegativeOffsetState neg;
+    /* neg must end where env (16-byte aligned: vector registers) starts */
+    struct {
+        char neg_pad[16 - sizeof(CPUNegativeOffsetState) % 16];
+        CPUNegativeOffsetState neg;
+    } __attribute__((aligned(16)));
     CPUX86State env;
     uint32_t apic_id;
     /* the local APIC device, set by the board (hw/intc/apic.h); NULL:

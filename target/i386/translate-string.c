@@ -13,10 +13,6 @@
 #include "turtle/osdep.h"
 #include "target/i386/translate.h"
 
-void gen_io_in(DisasContext *s, MemOp ot, TCGv val, TCGv port);
-void gen_io_out(DisasContext *s, MemOp ot, TCGv val, TCGv port);
-bool gen_io_check(DisasContext *s, TCGv port, MemOp ot);
-
 /* the step: +size or -size per DF */
 static TCGv gen_step(MemOp ot)
 {

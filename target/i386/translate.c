@@ -218,7 +218,8 @@ TCGv gen_ext_tl(TCGv dst, TCGv src, MemOp size, bool sign)
         sign ? tcg_gen_ext32s_i64(dst, src) : tcg_gen_ext32u_i64(dst, src);
         return dst;
     default:
-        return src;
+        tcg_gen_mov_i64(dst, src);
+        return dst;
     }
 }
 
@@ -974,7 +975,8 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     if (db->is_jmp == DISAS_NORETURN) {
         goto done;
     }
-    if (!(f & (X86_R0 | X86_NOWB)) && !d.locked && d.op[0].type) {
+    if (!(f & (X86_R0 | X86_NOWB)) && !d.locked &&
+        (d.op[0].type == X86_OPND_REG || d.op[0].type == X86_OPND_MEM)) {
         gen_store_op(s, &d, 0, s->T0);
     }
     gen_commit_cc(s, &d);

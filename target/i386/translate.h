@@ -343,6 +343,10 @@ void gen_lea_modrm(DisasContext *s, X86DecodedInsn *d);
 /* the flags the driver commits after write-back */
 void set_cc(X86DecodedInsn *d, int op, TCGv dst, TCGv src, TCGv src2);
 void gen_commit_cc(DisasContext *s, X86DecodedInsn *d);
+/* port I/O (translate-sys.c) */
+void gen_io_in(DisasContext *s, MemOp ot, TCGv val, TCGv port);
+void gen_io_out(DisasContext *s, MemOp ot, TCGv val, TCGv port);
+bool gen_io_check(DisasContext *s, TCGv port, MemOp ot);
 /* privilege checks */
 bool check_cpl0(DisasContext *s);
 bool check_iopl(DisasContext *s);
@@ -351,6 +355,6 @@ bool check_vm86_iopl(DisasContext *s);
 /* gen functions, by file, are referenced by decode.c's tables */
 #define X86_GEN(name) void gen_##name(DisasContext *s, X86DecodedInsn *d)
 #include "target/i386/translate-gen.h"
-#undef X86_GEN
+
 
 #endif

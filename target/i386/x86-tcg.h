@@ -143,6 +143,10 @@ void x86_tcg_initialize(void);
 void x86_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns,
                         vaddr pc, void *host_pc);
 extern const TCGCPUOps x86_tcg_ops;
+void x86_cpu_init_received(X86CPU *cpu);
+void x86_cpu_sipi_received(X86CPU *cpu);
+/* TCG-only derived state (hflags, df, float_status) after a state load */
+void x86_cpu_tcg_reset(X86CPU *cpu);
 
 /* excp_helper.c: raise an exception (does not return).  ra: host return
  * address for state restore (0: env is already exact). */
