@@ -100,6 +100,29 @@ const X86CPUModel x86_cpu_models[] = {
 };
 const int x86_cpu_models_count = G_N_ELEMENTS(x86_cpu_models);
 
+/*
+ * "max" under TCG: every feature the x86 front end implements (keep in
+ * step with target/i386/README.md).
+ */
+const FeatureWordArray x86_tcg_max_features = {
+    [FEAT_1_EDX] = PPRO_EDX,
+    /* cx16 pcid x2apic movbe popcnt tsc-deadline xsave rdrand */
+    [FEAT_1_ECX] = B(13) | B(17) | B(21) | B(22) | B(23) | B(24) | B(26) |
+                   B(30),
+    /* fsgsbase bmi1 smep bmi2 erms rdseed adx smap clflushopt clwb */
+    [FEAT_7_0_EBX] = B(0) | B(3) | B(7) | B(8) | B(9) | B(18) | B(19) |
+                     B(20) | B(23) | B(24),
+    /* umip pku rdpid */
+    [FEAT_7_0_ECX] = B(2) | B(3) | B(22),
+    /* aliases + syscall nx pdpe1gb rdtscp lm */
+    [FEAT_8000_0001_EDX] = (PPRO_EDX & AMD_EDX_ALIASES) | B(11) | B(20) |
+                           B(26) | B(27) | B(29),
+    /* lahf-lm abm */
+    [FEAT_8000_0001_ECX] = B(0) | B(5),
+    /* xsaveopt xgetbv1 */
+    [FEAT_XSAVE] = B(0) | B(2),
+};
+
 #undef B
 
 const X86CPUModel *x86_cpu_model_find(const char *name)

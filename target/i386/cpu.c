@@ -36,6 +36,15 @@ void x86_cpu_build_cpuid_plain(X86CPU *cpu)
     const X86CPUModel *m = X86_CPU_GET_CLASS(cpu)->model;
     unsigned smp = current_machine ? current_machine->smp_cpus : 1;
 
+    X86CPUModel tcg_max;
+
+    if (m->all_supported) {
+        /* not KVM: everything the TCG front end implements */
+        tcg_max = *m;
+        memcpy(tcg_max.features, x86_tcg_max_features,
+               sizeof(tcg_max.features));
+        m = &tcg_max;
+    }
     x86_cpuid_config_from_model(&env->cpuid_cfg, m, &cpu->req);
     x86_cpu_topology(smp, &env->cpuid_cfg.threads, &env->cpuid_cfg.cores);
     env->cpuid_cfg.apic_id = cpu->apic_id;

@@ -293,6 +293,8 @@ uint64_t x86_cpuid_xcr0_mask(const FeatureWordArray f);
 uint32_t x86_xsave_size(uint64_t xcr0);
 const X86CPUModel *x86_cpu_model_find(const char *name);
 extern const X86CPUModel x86_cpu_models[];
+/* the features of -cpu max under TCG */
+extern const FeatureWordArray x86_tcg_max_features;
 extern const int x86_cpu_models_count;
 
 /* ---- architectural state ---- */

@@ -155,8 +155,7 @@ static bool x86_walk(CPUX86State *env, uint64_t addr, int access_type,
             goto not_present;
         }
         if (e & (rsvd_phys | 0x1e6ull | PG_NX)) {
-            err |= PFERR_RSVD;
-            goto fault;
+            goto rsvd_fault;
         }
         table = e & pmask;
     } else {
@@ -196,14 +195,12 @@ static bool x86_walk(CPUX86State *env, uint64_t addr, int access_type,
                 rsvd |= ((1ull << shift) - 1) & ~0x1fffull;
             }
             if ((e & rsvd) && !debug) {
-                err |= PFERR_RSVD;
-                goto fault;
+                goto rsvd_fault;
             }
         } else if (lvl == 2 && (e & PG_PS) && (cr4 & CR4_PSE_MASK)) {
             /* PSE-36: bits 20:13 are PA[39:32]; bit 21 reserved */
             if (e & (1ull << 21)) {
-                err |= PFERR_RSVD;
-                goto fault;
+                goto rsvd_fault;
             }
         }
         rw &= !!(e & PG_RW);
@@ -308,6 +305,9 @@ static bool x86_walk(CPUX86State *env, uint64_t addr, int access_type,
 
 prot_fault:
     err |= PFERR_P;
+    goto fault;
+rsvd_fault:
+    err |= PFERR_P | PFERR_RSVD;        /* RSVD is reported with P = 1 */
     goto fault;
 not_present:
     err &= ~PFERR_P;

@@ -7,6 +7,9 @@
  * runs a function and comes back with the vector of the first exception
  * it raised (+1), or 0.
  *
+ * The identity map is user-accessible (US in every entry) so tests can
+ * run code at CPL 3 anywhere.
+ *
  * GDT (selectors): 0x08 code64, 0x10 data, 0x18 code32, 0x20 user code32,
  * 0x28 user data, 0x30 user code64, 0x38 code16, 0x40 data16, 0x48 TSS
  * (16 bytes), 0x58-0x78 free for tests (gdt_set()).
@@ -35,13 +38,13 @@ _start:
     movw %ax, %gs
     /* identity map 4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> PD0..3 (2 MiB) */
     movl $pdpt, %eax
-    orl $3, %eax
+    orl $7, %eax                    /* P RW US: user tests run here too */
     movl %eax, pml4
     xorl %ecx, %ecx
 2:  movl %ecx, %eax
     shll $12, %eax
     addl $pd, %eax
-    orl $3, %eax
+    orl $7, %eax
     movl %eax, pdpt(, %ecx, 8)
     incl %ecx
     cmpl $4, %ecx
@@ -49,7 +52,7 @@ _start:
     xorl %ecx, %ecx
 3:  movl %ecx, %eax
     shll $21, %eax
-    orl $0x83, %eax
+    orl $0x87, %eax                 /* P RW US PS */
     movl %eax, pd(, %ecx, 8)
     movl %ecx, %eax
     shrl $11, %eax

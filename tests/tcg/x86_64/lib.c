@@ -245,6 +245,13 @@ void idt_set(int vec, void *handler, int dpl, int ist, bool trap)
     idt[2 * vec + 1] = a >> 32;
 }
 
+void enter_user(void *fn);
+
+uint64_t run_user(void *fn)
+{
+    return trap_run(enter_user, fn);
+}
+
 void tss_set_rsp0(uint64_t rsp)
 {
     tss.rsp[0] = rsp;
@@ -261,6 +268,9 @@ void lib_init(void)
     struct __attribute__((packed)) { uint16_t lim; uint64_t base; } d;
     uint64_t t = (uint64_t)&tss;
 
+    /* both 8259s masked: nothing interrupts the tests */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
     /* COM1: 115200 8N1 */
     outb(COM1 + 1, 0);
     outb(COM1 + 3, 0x80);
@@ -270,6 +280,7 @@ void lib_init(void)
     for (int i = 0; i < 256; i++) {
         idt_set(i, idt_stub(i), 0, 0, false);
     }
+    idt_set(0x81, idt_stub(0x81), 3, 0, false);     /* back from CPL 3 */
     d.lim = sizeof(idt) - 1;
     d.base = (uint64_t)idt;
     __asm__ volatile("lidt %0" : : "m"(d));

@@ -61,6 +61,14 @@ typedef struct {
 extern TrapInfo last_trap;
 uint64_t trap_run(void (*fn)(void *), void *arg);
 
+/* CPL 3: run fn (one of user.S's snippets, ending in INT 0x81) at CPL 3;
+ * returns trap_run's value: 0x82 when it came back normally */
+uint64_t run_user(void *fn);
+extern char user_ret[], user_ok[], user_hlt[], user_int80[], user_cli[],
+    user_rdmsr[], user_read[], user_write[];
+extern uint64_t user_addr;
+#define USER_BACK (0x81 + 1)
+
 /* descriptor tables */
 extern uint64_t gdt[];
 void gdt_set(int sel, uint32_t base, uint32_t limit, uint32_t access,
