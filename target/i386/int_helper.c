@@ -1,6 +1,5 @@
 /*
- * Integer helpers: DIV/IDIV with #DE (SDM Vol. 2 "DIV", "IDIV"),
- * CMPXCHG16B, BOUND, CRC32 (Castagnoli), PDEP/PEXT and RDRAND/RDSEED
+ * Integer helpers: DIV/IDIV with #DE (SDM Vol. 2 "DIV", "IDIV"), BOUND, CRC32 (Castagnoli), PDEP/PEXT and RDRAND/RDSEED
  * (from the host's getrandom, never failing: CF is always 1).
  */
 #include "turtle/osdep.h"
@@ -169,60 +168,6 @@ void helper_idivq(CPUX86State *env, uint64_t src)
     }
     env->regs[R_EAX] = (uint64_t)q;
     env->regs[R_EDX] = (uint64_t)(n % dv);
-}
-
-/* CMPXCHG16B m128: #GP(0) unless 16-byte aligned; ZF in cc_src */
-static void do_cmpxchg16b(CPUX86State *env, uint64_t a0, bool atomic,
-                          uintptr_t ra)
-{
-    int idx = x86_mmu_index_of(env);
-    Int128 cmpv = int128_make128(env->regs[R_EAX], env->regs[R_EDX]);
-    Int128 newv = int128_make128(env->regs[R_EBX], env->regs[R_ECX]);
-    Int128 old;
-    bool eq;
-
-    if (a0 & 15) {
-        x86_raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
-    }
-    if (atomic) {
-        MemOpIdx oi = make_memop_idx(MO_64 | MO_LE, idx);
-
-        old = cpu_atomic_cmpxchgo_le_mmu(env, a0, cmpv, newv, oi, ra);
-    } else {
-        uint64_t lo, hi;
-
-        /* the store is done in any case (SDM): probe it first */
-        probe_access(env, a0, 16, MMU_DATA_STORE, idx, ra);
-        lo = cpu_ldq_le_mmuidx_ra(env, a0, idx, ra);
-        hi = cpu_ldq_le_mmuidx_ra(env, a0 + 8, idx, ra);
-        old = int128_make128(lo, hi);
-        eq = int128_getlo(old) == int128_getlo(cmpv) &&
-             int128_gethi(old) == int128_gethi(cmpv);
-        if (eq) {
-            cpu_stq_le_mmuidx_ra(env, a0, int128_getlo(newv), idx, ra);
-            cpu_stq_le_mmuidx_ra(env, a0 + 8, int128_gethi(newv), idx, ra);
-        } else {
-            cpu_stq_le_mmuidx_ra(env, a0, lo, idx, ra);
-            cpu_stq_le_mmuidx_ra(env, a0 + 8, hi, idx, ra);
-        }
-    }
-    eq = int128_getlo(old) == int128_getlo(cmpv) &&
-         int128_gethi(old) == int128_gethi(cmpv);
-    if (!eq) {
-        env->regs[R_EAX] = int128_getlo(old);
-        env->regs[R_EDX] = int128_gethi(old);
-    }
-    env->cc_src = (env->cc_src & ~(uint64_t)CC_Z) | (eq ? CC_Z : 0);
-}
-
-void helper_cmpxchg16b(CPUX86State *env, uint64_t a0)
-{
-    do_cmpxchg16b(env, a0, true, GETPC());
-}
-
-void helper_cmpxchg16b_unlocked(CPUX86State *env, uint64_t a0)
-{
-    do_cmpxchg16b(env, a0, false, GETPC());
 }
 
 /* BOUND: the index against two signed bounds at a0; #BR outside */

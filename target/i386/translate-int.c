@@ -969,15 +969,34 @@ X86_GEN(CMPXCHG8B)
 
 X86_GEN(CMPXCHG16B)
 {
-    gen_compute_eflags(s);
+    TCGv lo = new_tmp(), hi = new_tmp(), t = new_tmp(), z = new_tmp();
+    TCGv flags = new_tmp(), a16 = new_tmp();
+    TCGLabel *ok = gen_new_label(), *eq = gen_new_label();
+
+    /* #GP(0) unless 16-byte aligned */
     gen_update_cc_op(s);
-    gen_update_eip_cur(s);
-    if (d->locked && (s->base.tb->cflags & CF_PARALLEL)) {
-        gen_helper_cmpxchg16b(tcg_env, s->A0);
-    } else {
-        gen_helper_cmpxchg16b_unlocked(tcg_env, s->A0);
-    }
-    /* the helper set ZF in cc_src (EFLAGS form) */
+    tcg_gen_andi_i64(a16, s->A0, 15);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, a16, 0, ok);
+    gen_exception_err(s, EXCP0D_GPF, 0);
+    s->base.is_jmp = DISAS_NEXT;
+    gen_set_label(ok);
+
+    tcg_gen_atomic_cmpxchg_i128(lo, hi, s->A0, cpu_regs[R_EAX],
+                                cpu_regs[R_EDX], cpu_regs[R_EBX],
+                                cpu_regs[R_ECX], s->mem_index, MO_LE);
+    tcg_gen_xor_i64(t, lo, cpu_regs[R_EAX]);
+    tcg_gen_xor_i64(z, hi, cpu_regs[R_EDX]);
+    tcg_gen_or_i64(t, t, z);
+    tcg_gen_setcondi_i64(TCG_COND_EQ, z, t, 0);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, eq);
+    tcg_gen_mov_i64(cpu_regs[R_EAX], lo);
+    tcg_gen_mov_i64(cpu_regs[R_EDX], hi);
+    gen_set_label(eq);
+    gen_compute_eflags(s);
+    tcg_gen_andi_i64(flags, cpu_cc_src, ~(uint64_t)CC_Z);
+    tcg_gen_shli_i64(z, z, 6);
+    tcg_gen_or_i64(flags, flags, z);
+    set_cc(d, CC_OP_EFLAGS, NULL, flags, NULL);
 }
 
 /* ---- stack ---- */
