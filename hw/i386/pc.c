@@ -522,6 +522,9 @@ static bool pc_init(MachineState *ms, Error **errp)
                            &error_fatal);
     pc_serial_init(pcms->isa_bus);
     pc_fw_cfg_init(pcms);
+    if (pcms->acpi && !pc_acpi_build(pcms, errp)) {
+        return false;
+    }
 
     if (ms->firmware && !pc_bios_init(pcms, ms->firmware, errp)) {
         return false;

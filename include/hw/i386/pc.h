@@ -45,6 +45,7 @@ typedef struct PCMachineState {
     RTCState *rtc;
     FWCfgState *fw_cfg;
     DeviceState *pm;                 /* PIIX4 PM (acpi=on) */
+    struct AcpiBuild *acpi_build;    /* the fw_cfg ACPI blobs */
 } PCMachineState;
 
 DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
@@ -58,6 +59,8 @@ bool pc_irqchip_in_kernel(void);   /* KVM runs PIC/IOAPIC/LAPICs */
 void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
 /* 8259 pair + IOAPIC on the GSI router unless KVM has them */
 void pc_userspace_irqchip(PCMachineState *pcms);
+/* acpi-build.c: the ACPI tables into fw_cfg (acpi=on) */
+bool pc_acpi_build(PCMachineState *pcms, Error **errp);
 /* the 8254 and port 0x61 unless KVM has them */
 void pc_pit_init(PCMachineState *pcms);
 
