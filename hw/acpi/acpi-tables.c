@@ -45,8 +45,9 @@ uint8_t acpi_checksum(const uint8_t *p, size_t len)
 
 void acpi_put(GByteArray *t, uint64_t v, int bytes)
 {
+    /* bytes beyond 8 are zero padding */
     for (int i = 0; i < bytes; i++) {
-        uint8_t c = v >> (8 * i);
+        uint8_t c = i < 8 ? v >> (8 * i) : 0;
         g_byte_array_append(t, &c, 1);
     }
 }
