@@ -1,49 +1,33 @@
 /*
- * The human monitor: a line-oriented command interpreter on a chardev
- * (usually shared with the first serial port through the stdio mux:
- * Ctrl-A c switches between them).
+ * The human monitor: line editing, the banner and prompt, and command
+ * dispatch.  The commands are in hmp-cmds.c, hmp-memory.c, hmp-qtree.c.
+ *
+ * Prompt and banner: the prompt is QEMU's "(qemu) ", because that is what
+ * scripts written for QEMU wait for (expect, pexpect, socat loops); the
+ * banner keeps QEMU's shape ("NAME VERSION monitor - type 'help' for more
+ * information") with our name.  See docs/running.md.
+ *
+ * Line editing (a subset of QEMU's readline): typed characters are echoed;
+ * backspace, Delete, Left/Right, Home/End (and Ctrl-A/E, which reach us
+ * when the monitor is not behind a Ctrl-A mux), Ctrl-K/U, Up/Down for the
+ * history.  Output a command prints is written with CR LF line ends.
  */
 #include "turtle/osdep.h"
 #include "monitor/monitor.h"
-#include "monitor/monitor-internal.h"
+#include "monitor/hmp-internal.h"
 #include "chardev/char.h"
 #include "hw/core/cpu.h"
-#include "hw/core/boards.h"
-#include "sysemu/runstate.h"
 #include "sysemu/cpus.h"
-#include "accel/accel.h"
-#include "exec/memory.h"
-#include "sysemu/main-loop.h"
-#include "turtle/option.h"
 
-#define HMP_LINE_MAX 1024
-#define HMP_PROMPT "(turtle) "
+#define HMP_PROMPT "(qemu) "
 
-typedef struct HMPMonitor {
-    Monitor common;        /* the client connection; first */
-    char line[HMP_LINE_MAX];
-    size_t len;
-    bool opened;           /* a peer is connected */
-    bool focused;          /* on a mux: we have the input focus */
-    bool greeted;          /* banner shown since the peer connected */
-    QEMUBH *show_bh;       /* shows banner/prompt once events settle */
-    GString *capture;      /* set: output goes here, not to the chardev */
-} HMPMonitor;
+/* ---- output ---- */
 
-typedef struct HMPCommand {
-    const char *name;
-    const char *args;
-    const char *help;
-    void (*fn)(HMPMonitor *mon, int argc, char **argv);
-} HMPCommand;
-
-static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
+void mon_printf(HMPMonitor *mon, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *s = NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) out = NULL;
 
     va_start(ap, fmt);
     s = g_strdup_vprintf(fmt, ap);
@@ -53,6 +37,7 @@ static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
         return;
     }
     /* the terminal is raw: newlines need a carriage return */
+    out = g_string_sized_new(strlen(s) + 16);
     for (const char *p = s; *p; p++) {
         if (*p == '\n') {
             g_string_append_c(out, '\r');
@@ -62,8 +47,8 @@ static void mon_printf(HMPMonitor *mon, const char *fmt, ...)
     monitor_write(&mon->common, out->str, out->len);
 }
 
-static void mon_print_file(HMPMonitor *mon, void (*fn)(FILE *f, void *opaque),
-                           void *opaque)
+void mon_print_file(HMPMonitor *mon, void (*fn)(FILE *f, void *opaque),
+                    void *opaque)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -79,174 +64,498 @@ static void mon_print_file(HMPMonitor *mon, void (*fn)(FILE *f, void *opaque),
     free(buf);
 }
 
-static void hmp_help(HMPMonitor *mon, int argc, char **argv);
+/* ---- arguments ---- */
 
-static void hmp_quit(HMPMonitor *mon, int argc, char **argv)
+void hmp_arg_error(HMPArgs *a, const char *fmt, ...)
 {
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
-}
+    va_list ap;
+    g_autofree char *msg = NULL;
 
-static void hmp_stop(HMPMonitor *mon, int argc, char **argv)
-{
-    vm_stop(RUN_STATE_PAUSED);
-}
-
-static void hmp_cont(HMPMonitor *mon, int argc, char **argv)
-{
-    if (runstate_get() == RUN_STATE_SHUTDOWN) {
-        mon_printf(mon, "the guest shut down: reset it with system_reset first\n");
+    if (a->failed) {
         return;
     }
-    vm_start();
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    mon_printf(a->mon, "%s\nTry \"help %s\" for more information\n", msg,
+               a->help_name);
+    a->failed = true;
 }
 
-static void hmp_system_reset(HMPMonitor *mon, int argc, char **argv)
+void hmp_skip_spaces(HMPArgs *a)
 {
-    qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
-}
-
-static void hmp_system_powerdown(HMPMonitor *mon, int argc, char **argv)
-{
-    qemu_system_powerdown_request();
-}
-
-static void info_mtree_cb(FILE *f, void *opaque)
-{
-    mtree_info(f, opaque != NULL);
-}
-
-static void info_registers_cb(FILE *f, void *opaque)
-{
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        cpu_dump_state(cpu, f, CPU_DUMP_FPU);
+    while (g_ascii_isspace(*a->p)) {
+        a->p++;
     }
 }
 
-static void hmp_info_chardev_one(Chardev *chr, void *opaque)
+bool hmp_args_end(HMPArgs *a)
 {
-    mon_printf(opaque, "%s: filename=%s\n", chr->label ? chr->label : "?",
-               chr->filename ? chr->filename : "?");
+    hmp_skip_spaces(a);
+    if (*a->p) {
+        hmp_arg_error(a, "%s: extraneous characters at the end of line",
+                      a->name);
+        return false;
+    }
+    return !a->failed;
 }
 
-static void hmp_info(HMPMonitor *mon, int argc, char **argv)
+char *hmp_arg_word(HMPArgs *a)
 {
-    const char *what = argc > 1 ? argv[1] : "";
-    CPUState *cpu;
+    const char *start;
 
-    if (!strcmp(what, "version")) {
-        mon_printf(mon, "%s\n", TURTLE_VERSION);
-    } else if (!strcmp(what, "status")) {
-        mon_printf(mon, "VM status: %s\n",
-                   runstate_is_running() ? "running" :
-                   runstate_get() == RUN_STATE_PRELAUNCH ? "paused (prelaunch)" :
-                   runstate_name(runstate_get()));
-    } else if (!strcmp(what, "mtree")) {
-        bool flat = argc > 2 && !strcmp(argv[2], "-f");
-        mon_print_file(mon, info_mtree_cb, flat ? (void *)1 : NULL);
-    } else if (!strcmp(what, "cpus")) {
-        CPU_FOREACH(cpu) {
-            CPUClass *cc = CPU_GET_CLASS(cpu);
-            cpu_synchronize_state(cpu);
-            mon_printf(mon, "* CPU #%d: pc=0x%016" PRIx64 "%s\n", cpu->cpu_index,
-                       cc->get_pc ? cc->get_pc(cpu) : 0,
-                       cpu->halted ? " (halted)" : "");
+    hmp_skip_spaces(a);
+    if (!*a->p) {
+        return NULL;
+    }
+    start = a->p;
+    while (*a->p && !g_ascii_isspace(*a->p)) {
+        a->p++;
+    }
+    return g_strndup(start, a->p - start);
+}
+
+bool hmp_arg_format(HMPArgs *a, int *count, char *format, int *size)
+{
+    HMPMonitor *mon = a->mon;
+    char fmt = 0;
+    int sz = -1;
+
+    hmp_skip_spaces(a);
+    if (*a->p != '/') {
+        *count = 1;
+        *format = mon->last_format;
+        *size = mon->last_format == 'i' ? -1 : mon->last_size;
+        return true;
+    }
+    a->p++;
+    *count = 1;
+    if (g_ascii_isdigit(*a->p)) {
+        uint64_t n = 0;
+        while (g_ascii_isdigit(*a->p)) {
+            n = n * 10 + (*a->p - '0');
+            n = MIN(n, (uint64_t)INT_MAX);
+            a->p++;
         }
-    } else if (!strcmp(what, "registers")) {
-        mon_print_file(mon, info_registers_cb, NULL);
-    } else if (!strcmp(what, "chardev")) {
-        qemu_chr_foreach(hmp_info_chardev_one, mon);
-    } else if (!strcmp(what, "accel")) {
-        mon_printf(mon, "%s\n", current_accel_name());
-    } else {
-        mon_printf(mon, "info version|status|mtree [-f]|cpus|registers|"
-                   "chardev|accel\n");
+        *count = n;
     }
-}
-
-/* xp ADDR [COUNT]: dump COUNT 32-bit words of guest-physical memory */
-static void hmp_xp(HMPMonitor *mon, int argc, char **argv)
-{
-    uint64_t addr, count = 4;
-
-    if (argc < 2 || !parse_uint64(argv[1], &addr) ||
-        (argc > 2 && (!parse_uint64(argv[2], &count) || count > 1024))) {
-        mon_printf(mon, "usage: xp ADDR [COUNT<=1024]\n");
-        return;
-    }
-    for (uint64_t i = 0; i < count; i++) {
-        MemTxResult res;
-        uint32_t v = address_space_ldl_le(&address_space_memory, addr + i * 4,
-                                          (MemTxAttrs){ .debug = 1 }, &res);
-        if (i % 4 == 0) {
-            mon_printf(mon, "%s%016" PRIx64 ":", i ? "\n" : "", addr + i * 4);
-        }
-        if (res != MEMTX_OK) {
-            mon_printf(mon, " ????????");
+    for (;; a->p++) {
+        if (*a->p && strchr("oduxic", *a->p)) {
+            fmt = *a->p;
+        } else if (*a->p == 'b') {
+            sz = 1;
+        } else if (*a->p == 'h') {
+            sz = 2;
+        } else if (*a->p == 'w') {
+            sz = 4;
+        } else if (*a->p == 'g' || *a->p == 'L') {
+            sz = 8;
         } else {
-            mon_printf(mon, " 0x%08x", v);
+            break;
         }
     }
-    mon_printf(mon, "\n");
+    if (*a->p && !g_ascii_isspace(*a->p)) {
+        hmp_arg_error(a, "invalid char in format: '%c'", *a->p);
+        return false;
+    }
+    if (!fmt) {
+        fmt = mon->last_format;
+    }
+    if (fmt != 'i') {
+        /* as QEMU: for 'i' a missing size stays unknown */
+        if (sz < 0) {
+            sz = mon->last_size;
+        }
+        mon->last_size = sz;
+    }
+    mon->last_format = fmt;
+    *format = fmt;
+    *size = sz;
+    return true;
 }
+
+CPUState *hmp_cpu(HMPMonitor *mon)
+{
+    CPUState *cpu = qemu_get_cpu(mon->cpu_index);
+
+    if (!cpu) {
+        cpu = first_cpu_get();
+    }
+    if (cpu) {
+        cpu_synchronize_state(cpu);
+    }
+    return cpu;
+}
+
+/* ---- commands ---- */
+
+static void hmp_help(HMPArgs *a);
+static void hmp_info(HMPArgs *a);
 
 static const HMPCommand hmp_commands[] = {
-    { "help", "[cmd]", "show the commands", hmp_help },
-    { "info", "what", "show machine state (info alone lists what)", hmp_info },
-    { "stop", "", "pause the VM", hmp_stop },
-    { "cont", "", "resume the VM", hmp_cont },
-    { "c", "", "same as cont", hmp_cont },
-    { "system_reset", "", "reset the machine", hmp_system_reset },
+    { "cont|c", "", "resume the virtual CPUs", hmp_cont },
+    { "cpu", "index", "choose the CPU that x, print and info registers "
+      "look at", hmp_cpu_select },
+    { "help|?", "[cmd]", "list the commands, or show how to use one",
+      hmp_help },
+    { "info", "[subcommand]", "show the state of the machine (info alone "
+      "lists what can be shown)", hmp_info },
+    { "print|p", "/fmt expr", "print the value of an expression ($NAME "
+      "reads a CPU register)", hmp_print },
+    { "quit|q", "", "exit the emulator", hmp_quit },
+    { "sendkey", "keys [hold_ms]", "press keys together and release them, "
+      "e.g. ctrl-alt-delete (names as QEMU's, or 0xNN key codes)",
+      hmp_sendkey },
+    { "stop|s", "", "pause the virtual CPUs", hmp_stop },
     { "system_powerdown", "", "press the power button", hmp_system_powerdown },
-    { "xp", "ADDR [N]", "dump N words of guest-physical memory", hmp_xp },
-    { "quit", "", "exit the emulator", hmp_quit },
-    { "q", "", "same as quit", hmp_quit },
+    { "system_reset", "", "reset the machine", hmp_system_reset },
+    { "x", "/fmt addr", "dump guest virtual memory from addr (formats: "
+      "/[count][x|d|u|o|c|i][b|h|w|g])", hmp_memory_dump },
+    { "xp", "/fmt addr", "dump guest physical memory from addr",
+      hmp_physical_memory_dump },
     { NULL },
 };
 
-static void hmp_help(HMPMonitor *mon, int argc, char **argv)
+/* Does name match one of the "a|b|c" alternatives? */
+static bool hmp_name_matches(const char *names, const char *name, size_t len)
 {
-    for (const HMPCommand *c = hmp_commands; c->name; c++) {
-        if (argc > 1 && strcmp(argv[1], c->name)) {
-            continue;
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, "|");
+        if (n == len && !strncmp(p, name, len)) {
+            return true;
         }
-        mon_printf(mon, "%-16s %-10s %s\n", c->name, c->args, c->help);
+        p += n + (p[n] == '|');
     }
+    return false;
+}
+
+static const HMPCommand *hmp_find(const HMPCommand *table, const char *name,
+                                  size_t len)
+{
+    for (const HMPCommand *c = table; c->name; c++) {
+        if (hmp_name_matches(c->name, name, len)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void hmp_help_line(HMPMonitor *mon, const char *prefix,
+                          const HMPCommand *c)
+{
+    mon_printf(mon, "%s%s %s -- %s\n", prefix, c->name, c->params, c->help);
+}
+
+static void hmp_help(HMPArgs *a)
+{
+    g_autofree char *what = hmp_arg_word(a);
+    g_autofree char *sub = NULL;
+    const HMPCommand *c;
+
+    if (!what) {
+        for (c = hmp_commands; c->name; c++) {
+            hmp_help_line(a->mon, "", c);
+        }
+        return;
+    }
+    c = hmp_find(hmp_commands, what, strlen(what));
+    if (!c) {
+        mon_printf(a->mon, "unknown command: '%s'\n", what);
+        return;
+    }
+    if (!strcmp(c->name, "info")) {
+        sub = hmp_arg_word(a);
+        for (const HMPCommand *i = hmp_info_commands; i->name; i++) {
+            if (!sub || hmp_name_matches(i->name, sub, strlen(sub))) {
+                hmp_help_line(a->mon, "info ", i);
+            }
+        }
+        return;
+    }
+    hmp_help_line(a->mon, "", c);
+}
+
+static void hmp_info(HMPArgs *a)
+{
+    const char *start;
+    const HMPCommand *c;
+    g_autofree char *name = NULL;
+    g_autofree char *help_name = NULL;
+
+    hmp_skip_spaces(a);
+    if (!*a->p) {
+        for (c = hmp_info_commands; c->name; c++) {
+            hmp_help_line(a->mon, "info ", c);
+        }
+        return;
+    }
+    start = a->p;
+    while (*a->p && !g_ascii_isspace(*a->p)) {
+        a->p++;
+    }
+    name = g_strndup(start, a->p - start);
+    c = hmp_find(hmp_info_commands, name, strlen(name));
+    if (!c) {
+        mon_printf(a->mon, "unknown command: 'info %s'\n", name);
+        return;
+    }
+    help_name = g_strdup_printf("info %s", name);
+    a->name = c->name;
+    a->help_name = help_name;
+    c->fn(a);
 }
 
 static void hmp_execute(HMPMonitor *mon, const char *line)
 {
-    int argc;
-    char **argv = NULL;
-    GError *gerr = NULL;
+    const char *p = line, *start;
+    const HMPCommand *c;
+    g_autofree char *name = NULL;
+    HMPArgs a = { .mon = mon };
 
-    if (!*line) {
+    while (g_ascii_isspace(*p)) {
+        p++;
+    }
+    if (!*p) {
         return;
     }
-    if (!g_shell_parse_argv(line, &argc, &argv, &gerr)) {
-        mon_printf(mon, "cannot parse: %s\n", gerr->message);
-        g_error_free(gerr);
+    start = p;
+    while (*p && *p != '/' && !g_ascii_isspace(*p)) {
+        p++;
+    }
+    name = g_strndup(start, p - start);
+    c = hmp_find(hmp_commands, name, p - start);
+    if (!c) {
+        mon_printf(mon, "unknown command: '%s'\n", name);
         return;
     }
-    for (const HMPCommand *c = hmp_commands; c->name; c++) {
-        if (!strcmp(c->name, argv[0])) {
-            c->fn(mon, argc, argv);
-            g_strfreev(argv);
-            return;
-        }
-    }
-    mon_printf(mon, "unknown command: '%s' (try help)\n", argv[0]);
-    g_strfreev(argv);
+    a.p = p;
+    a.name = c->name;
+    a.help_name = name;
+    c->fn(&a);
 }
 
-char *hmp_run_command(const char *line)
+static void hmp_monitor_init(HMPMonitor *mon)
 {
-    HMPMonitor mon = { .capture = g_string_new(NULL) };
-    g_autofree char *copy = g_strdup(line);
+    mon->last_format = 'x';
+    mon->last_size = 4;
+}
 
-    hmp_execute(&mon, g_strstrip(copy));
+/* human-monitor-command: each call is a new monitor, but the formats x
+ * and print remember carry over from call to call, as in QEMU */
+char *hmp_run_command(const char *line, int cpu_index)
+{
+    static char last_format = 'x';
+    static int last_size = 4;
+    HMPMonitor mon = { .capture = g_string_new(NULL) };
+
+    mon.last_format = last_format;
+    mon.last_size = last_size;
+    mon.cpu_index = cpu_index;
+    hmp_execute(&mon, line);
+    last_format = mon.last_format;
+    last_size = mon.last_size;
     return g_string_free(mon.capture, false);
+}
+
+/* ---- line editing ---- */
+
+enum { ESC_NONE, ESC_START, ESC_CSI, ESC_SS3 };
+
+static void hmp_prompt(HMPMonitor *mon)
+{
+    mon_printf(mon, HMP_PROMPT);
+}
+
+/* Redraw the line from the prompt on, cursor where it belongs. */
+static void hmp_redraw(HMPMonitor *mon)
+{
+    GString *s = g_string_new("\r" HMP_PROMPT);
+
+    g_string_append_len(s, mon->line, mon->len);
+    g_string_append(s, "\033[K");
+    for (size_t i = mon->cursor; i < mon->len; i++) {
+        g_string_append(s, "\033[D");
+    }
+    monitor_write(&mon->common, s->str, s->len);
+    g_string_free(s, true);
+}
+
+static void hmp_insert(HMPMonitor *mon, char ch)
+{
+    if (mon->len >= HMP_LINE_MAX - 1) {
+        return;                     /* as QEMU: a full line takes no more */
+    }
+    if (mon->cursor == mon->len) {
+        mon->line[mon->len++] = ch;
+        mon->cursor++;
+        monitor_write(&mon->common, &ch, 1);
+        return;
+    }
+    memmove(mon->line + mon->cursor + 1, mon->line + mon->cursor,
+            mon->len - mon->cursor);
+    mon->line[mon->cursor++] = ch;
+    mon->len++;
+    hmp_redraw(mon);
+}
+
+static void hmp_delete(HMPMonitor *mon, size_t at, size_t n)
+{
+    memmove(mon->line + at, mon->line + at + n, mon->len - at - n);
+    mon->len -= n;
+    if (mon->cursor > at) {
+        mon->cursor = MAX(at, mon->cursor - n);
+    }
+    hmp_redraw(mon);
+}
+
+static void hmp_history_add(HMPMonitor *mon, const char *line)
+{
+    if (!*line || (mon->hist_count &&
+                   !strcmp(mon->history[mon->hist_count - 1], line))) {
+        mon->hist_pos = mon->hist_count;
+        return;
+    }
+    if (mon->hist_count == HMP_HISTORY_MAX) {
+        g_free(mon->history[0]);
+        memmove(mon->history, mon->history + 1,
+                (HMP_HISTORY_MAX - 1) * sizeof(char *));
+        mon->hist_count--;
+    }
+    mon->history[mon->hist_count++] = g_strdup(line);
+    mon->hist_pos = mon->hist_count;
+}
+
+static void hmp_history_move(HMPMonitor *mon, int dir)
+{
+    int pos = mon->hist_pos + dir;
+    const char *text;
+
+    if (pos < 0 || pos > mon->hist_count) {
+        return;
+    }
+    mon->hist_pos = pos;
+    text = pos < mon->hist_count ? mon->history[pos] : "";
+    mon->len = mon->cursor = MIN(strlen(text), HMP_LINE_MAX - 1);
+    memcpy(mon->line, text, mon->len);
+    hmp_redraw(mon);
+}
+
+static void hmp_enter(HMPMonitor *mon)
+{
+    mon_printf(mon, "\n");
+    mon->line[mon->len] = '\0';
+    hmp_history_add(mon, g_strstrip(mon->line));
+    hmp_execute(mon, mon->line);
+    mon->len = mon->cursor = 0;
+    hmp_prompt(mon);
+}
+
+/* The end of an escape sequence: ESC [ x, ESC [ N ~, ESC O x. */
+static void hmp_escape_key(HMPMonitor *mon, char key)
+{
+    switch (key) {
+    case 'A':
+        hmp_history_move(mon, -1);
+        break;
+    case 'B':
+        hmp_history_move(mon, 1);
+        break;
+    case 'C':
+        if (mon->cursor < mon->len) {
+            mon->cursor++;
+            monitor_write(&mon->common, "\033[C", 3);
+        }
+        break;
+    case 'D':
+        if (mon->cursor > 0) {
+            mon->cursor--;
+            monitor_write(&mon->common, "\033[D", 3);
+        }
+        break;
+    case 'H':
+        mon->cursor = 0;
+        hmp_redraw(mon);
+        break;
+    case 'F':
+        mon->cursor = mon->len;
+        hmp_redraw(mon);
+        break;
+    case '~':
+        if (mon->esc_arg == '1' || mon->esc_arg == '7') {
+            hmp_escape_key(mon, 'H');
+        } else if (mon->esc_arg == '4' || mon->esc_arg == '8') {
+            hmp_escape_key(mon, 'F');
+        } else if (mon->esc_arg == '3' && mon->cursor < mon->len) {
+            hmp_delete(mon, mon->cursor, 1);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* One input byte; true when it ended a command line. */
+static bool hmp_input(HMPMonitor *mon, uint8_t ch)
+{
+    switch (mon->esc) {
+    case ESC_START:
+        mon->esc = ch == '[' ? ESC_CSI : ch == 'O' ? ESC_SS3 : ESC_NONE;
+        mon->esc_arg = 0;
+        return false;
+    case ESC_CSI:
+        if (g_ascii_isdigit(ch)) {
+            mon->esc_arg = ch;
+            return false;
+        }
+        /* fall through */
+    case ESC_SS3:
+        mon->esc = ESC_NONE;
+        hmp_escape_key(mon, ch);
+        return false;
+    default:
+        break;
+    }
+
+    switch (ch) {
+    case '\r':
+    case '\n':
+        hmp_enter(mon);
+        return true;
+    case 27:
+        mon->esc = ESC_START;
+        break;
+    case 127:
+    case 8:
+        if (mon->cursor > 0) {
+            if (mon->cursor == mon->len) {
+                mon->len--;
+                mon->cursor--;
+                monitor_write(&mon->common, "\b \b", 3);
+            } else {
+                hmp_delete(mon, mon->cursor - 1, 1);
+            }
+        }
+        break;
+    case 1:                         /* Ctrl-A */
+        hmp_escape_key(mon, 'H');
+        break;
+    case 5:                         /* Ctrl-E */
+        hmp_escape_key(mon, 'F');
+        break;
+    case 11:                        /* Ctrl-K */
+        mon->len = mon->cursor;
+        hmp_redraw(mon);
+        break;
+    case 21:                        /* Ctrl-U */
+        hmp_delete(mon, 0, mon->cursor);
+        break;
+    default:
+        if (ch >= 32 && ch < 127) {
+            hmp_insert(mon, ch);
+        }
+        break;
+    }
+    return false;
 }
 
 static void hmp_show(void *opaque);
@@ -260,25 +569,8 @@ static size_t hmp_consume(Monitor *common, const uint8_t *buf, size_t size)
     hmp_show(mon);     /* input before the banner was due: banner first */
 
     for (size_t i = 0; i < size; i++) {
-        uint8_t ch = buf[i];
-
-        if (ch == '\r' || ch == '\n') {
-            mon_printf(mon, "\n");
-            mon->line[mon->len] = '\0';
-            hmp_execute(mon, g_strstrip(mon->line));
-            mon->len = 0;
-            mon_printf(mon, HMP_PROMPT);
-            if (monitor_out_full(common)) {
-                return i + 1;
-            }
-        } else if (ch == 127 || ch == 8) {
-            if (mon->len) {
-                mon->len--;
-                mon_printf(mon, "\b \b");
-            }
-        } else if (ch >= 32 && ch < 127 && mon->len < HMP_LINE_MAX - 1) {
-            mon->line[mon->len++] = ch;
-            monitor_write(common, (const char *)&ch, 1);
+        if (hmp_input(mon, buf[i]) && monitor_out_full(common)) {
+            return i + 1;
         }
     }
     return size;
@@ -300,7 +592,7 @@ static void hmp_show(void *opaque)
     mon_printf(mon, "Turtle %s monitor - type 'help' for more "
                "information\n", TURTLE_VERSION);
     mon->greeted = true;
-    mon_printf(mon, HMP_PROMPT);
+    hmp_prompt(mon);
 }
 
 static void hmp_event(Monitor *common, ChrEvent event)
@@ -311,7 +603,7 @@ static void hmp_event(Monitor *common, ChrEvent event)
     case CHR_EVENT_MUX_IN:
         mon->focused = true;
         if (mon->greeted) {
-            mon_printf(mon, HMP_PROMPT);    /* back from Ctrl-A c */
+            hmp_redraw(mon);    /* back from Ctrl-A c */
         } else {
             qemu_bh_schedule(mon->show_bh);
         }
@@ -321,12 +613,15 @@ static void hmp_event(Monitor *common, ChrEvent event)
         break;
     case CHR_EVENT_OPENED:
         mon->opened = true;
+        mon->len = mon->cursor = 0;
+        mon->esc = ESC_NONE;
         qemu_bh_schedule(mon->show_bh);
         break;
     case CHR_EVENT_CLOSED:
         mon->opened = false;
         mon->greeted = false;
-        mon->len = 0;
+        mon->len = mon->cursor = 0;
+        mon->esc = ESC_NONE;
         break;
     default:
         break;
@@ -341,6 +636,7 @@ bool monitor_init_hmp(Chardev *chr, Error **errp)
     mon->common.consume = hmp_consume;
     mon->common.event = hmp_event;
     mon->focused = true;      /* until a mux says otherwise */
+    hmp_monitor_init(mon);
     mon->show_bh = qemu_bh_new(hmp_show, mon);
     if (!monitor_attach(&mon->common, chr, errp)) {
         qemu_bh_delete(mon->show_bh);

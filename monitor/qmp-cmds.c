@@ -186,6 +186,14 @@ static void cpu_get_thread_id(CPUState *cpu, run_on_cpu_data data)
     *(int64_t *)data.host_ptr = syscall(SYS_gettid);
 }
 
+int64_t monitor_cpu_thread_id(CPUState *cpu)
+{
+    int64_t tid = 0;
+
+    run_on_cpu(cpu, cpu_get_thread_id, RUN_ON_CPU_HOST_PTR(&tid));
+    return tid;
+}
+
 static JsonNode *qmp_query_cpus_fast(JsonObject *args, const char **ec,
                                      char **ed)
 {
@@ -194,9 +202,8 @@ static JsonNode *qmp_query_cpus_fast(JsonObject *args, const char **ec,
 
     json_builder_begin_array(b);
     CPU_FOREACH(cpu) {
-        int64_t tid = 0;
+        int64_t tid = monitor_cpu_thread_id(cpu);
 
-        run_on_cpu(cpu, cpu_get_thread_id, RUN_ON_CPU_HOST_PTR(&tid));
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "cpu-index");
         json_builder_add_int_value(b, cpu->cpu_index);
@@ -224,7 +231,9 @@ static JsonNode *qmp_query_cpus_fast(JsonObject *args, const char **ec,
 
 static JsonNode *qmp_stop(JsonObject *args, const char **ec, char **ed)
 {
-    vm_stop(RUN_STATE_PAUSED);
+    if (runstate_is_running()) {        /* prelaunch stays prelaunch */
+        vm_stop(RUN_STATE_PAUSED);
+    }
     return qmp_empty_object();
 }
 
@@ -269,18 +278,19 @@ static JsonNode *qmp_human_monitor_command(JsonObject *args, const char **ec,
                                            char **ed)
 {
     const char *line = json_object_get_string_member(args, "command-line");
+    gint64 idx = 0;
     JsonNode *n;
     g_autofree char *out = NULL;
 
     if (json_object_has_member(args, "cpu-index")) {
-        gint64 idx = json_object_get_int_member(args, "cpu-index");
+        idx = json_object_get_int_member(args, "cpu-index");
         if (idx < 0 || idx > INT_MAX || !qemu_get_cpu(idx)) {
             *ed = g_strdup_printf("Parameter 'cpu-index' expects a CPU "
                                   "index");
             return NULL;
         }
     }
-    out = hmp_run_command(line);
+    out = hmp_run_command(line, idx);
     n = json_node_new(JSON_NODE_VALUE);
     json_node_set_string(n, out);
     return n;

@@ -815,9 +815,7 @@ int main(int argc, char **argv)
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
     if (!c.start_paused) {
         vm_start();
-    } else {
-        runstate_set(RUN_STATE_PAUSED);
-    }
+    }   /* -S: "prelaunch" until cont, as QEMU's query-status says */
     status = main_loop_run();
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_SHUTDOWN);

@@ -1009,46 +1009,137 @@ void memory_map_init(void)
     address_space_init(&address_space_io, &system_io, "I/O");
 }
 
-/* ---- info mtree ---- */
+/* ---- info mtree ----
+ * The layout of QEMU's "info mtree" (scripts parse it): address spaces
+ * sharing a root are listed together, subregions by address (the higher
+ * priority first at the same address), containers shown as "i/o", an
+ * alias with its target range, then each alias target's own tree as
+ * "memory-region:".  With -f, each flat view once with the address spaces
+ * that use it.
+ */
+
+static const char *mtree_kind(MemoryRegion *mr)
+{
+    while (mr->alias) {
+        mr = mr->alias;
+    }
+    return mr->rom_device ? "romd" : mr->ram ? (mr->readonly ? "rom" : "ram")
+                                            : "i/o";
+}
+
+static gint mtree_by_address(gconstpointer a, gconstpointer b)
+{
+    const MemoryRegion *x = a, *y = b;
+
+    if (x->addr != y->addr) {
+        return x->addr < y->addr ? -1 : 1;
+    }
+    return y->priority - x->priority;
+}
 
 static void mtree_print_mr(FILE *f, MemoryRegion *mr, unsigned level,
-                           hwaddr base)
+                           hwaddr base, GPtrArray *alias_targets)
 {
     hwaddr start = base + mr->addr;
-    const char *kind = mr->alias ? "alias" : mr->ram ? (mr->readonly ? "rom" : "ram") :
-                       mr->rom_device ? "romd" : mr->is_container ? "container" : "i/o";
+    GList *sorted;
 
-    fprintf(f, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s",
+    fprintf(f, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): ",
             level * 2, "", start, range_last(start, mr->size), mr->priority,
-            kind, mr->name);
+            mtree_kind(mr));
     if (mr->alias) {
-        fprintf(f, " @%s %016" PRIx64, mr->alias->name, mr->alias_offset);
+        fprintf(f, "alias %s @%s %016" PRIx64 "-%016" PRIx64, mr->name,
+                mr->alias->name, mr->alias_offset,
+                range_last(mr->alias_offset, mr->size));
+        if (!g_ptr_array_find(alias_targets, mr->alias, NULL)) {
+            g_ptr_array_add(alias_targets, mr->alias);
+        }
+    } else {
+        fprintf(f, "%s", mr->name);
     }
     fprintf(f, "%s\n", mr->enabled ? "" : " [disabled]");
-    for (GList *l = mr->subregions; l; l = l->next) {
-        mtree_print_mr(f, l->data, level + 1, start);
+    sorted = g_list_sort(g_list_copy(mr->subregions), mtree_by_address);
+    for (GList *l = sorted; l; l = l->next) {
+        mtree_print_mr(f, l->data, level + 1, start, alias_targets);
     }
+    g_list_free(sorted);
+}
+
+static void mtree_print_flat(FILE *f, GPtrArray *spaces, unsigned n)
+{
+    AddressSpace *first = g_ptr_array_index(spaces, 0);
+    FlatView *fv = address_space_get_flatview(first);
+
+    fprintf(f, "FlatView #%u\n", n);
+    for (guint i = 0; i < spaces->len; i++) {
+        AddressSpace *as = g_ptr_array_index(spaces, i);
+        fprintf(f, " AS \"%s\", root: %s\n", as->name,
+                as->root ? as->root->name : "(none)");
+    }
+    fprintf(f, " Root memory region: %s\n",
+            first->root ? first->root->name : "(none)");
+    if (!fv->nr) {
+        fprintf(f, "  No rendered FlatView\n");
+    }
+    for (unsigned i = 0; i < fv->nr; i++) {
+        const FlatRange *r = &fv->ranges[i];
+
+        fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s%s): %s",
+                r->addr, range_last(r->addr, r->size), r->mr->priority,
+                mtree_kind(r->mr), r->readonly && r->mr->ram &&
+                !r->mr->readonly ? " [ro]" : "", r->mr->name);
+        if (r->offset_in_region) {
+            fprintf(f, " @%016" PRIx64, r->offset_in_region);
+        }
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\n");
+    flatview_unref(fv);
 }
 
 void mtree_info(FILE *f, bool flatview)
 {
+    GPtrArray *alias_targets = g_ptr_array_new();
+    GPtrArray *done = g_ptr_array_new();
+    unsigned n = 0;
+
+    /* address spaces with the same root: one tree (or flat view) */
     for (GSList *a = address_spaces; a; a = a->next) {
         AddressSpace *as = a->data;
+        GPtrArray *group = g_ptr_array_new();
 
-        fprintf(f, "address-space: %s\n", as->name);
-        if (flatview) {
-            FlatView *fv = address_space_get_flatview(as);
-            for (unsigned i = 0; i < fv->nr; i++) {
-                const FlatRange *r = &fv->ranges[i];
-                fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " %s%s @%016" PRIx64
-                        "\n", r->addr, range_last(r->addr, r->size),
-                        r->mr->name, r->readonly ? " (ro)" : "",
-                        r->offset_in_region);
-            }
-            flatview_unref(fv);
-        } else if (as->root) {
-            mtree_print_mr(f, as->root, 1, 0);
+        if (g_ptr_array_find(done, as, NULL)) {
+            g_ptr_array_free(group, true);
+            continue;
         }
-        fputc('\n', f);
+        for (GSList *b = a; b; b = b->next) {
+            AddressSpace *other = b->data;
+            if (other->root == as->root) {
+                g_ptr_array_add(group, other);
+                g_ptr_array_add(done, other);
+            }
+        }
+        if (flatview) {
+            mtree_print_flat(f, group, n++);
+        } else {
+            for (guint i = 0; i < group->len; i++) {
+                fprintf(f, "address-space: %s\n",
+                        ((AddressSpace *)g_ptr_array_index(group, i))->name);
+            }
+            if (as->root) {
+                mtree_print_mr(f, as->root, 1, 0, alias_targets);
+            }
+            fprintf(f, "\n");
+        }
+        g_ptr_array_free(group, true);
     }
+    /* the regions aliases point into (the list grows while printing) */
+    for (guint i = 0; !flatview && i < alias_targets->len; i++) {
+        MemoryRegion *mr = g_ptr_array_index(alias_targets, i);
+
+        fprintf(f, "memory-region: %s\n", mr->name);
+        mtree_print_mr(f, mr, 1, 0 - mr->addr, alias_targets);
+        fprintf(f, "\n");
+    }
+    g_ptr_array_free(alias_targets, true);
+    g_ptr_array_free(done, true);
 }

@@ -17,6 +17,7 @@
 #include "hw/input/i8042.h"
 #include "migration/vmstate.h"
 #include "sysemu/runstate.h"
+#include "ui/input.h"
 
 #define STAT_OBF      0x01
 #define STAT_IBF      0x02
@@ -398,6 +399,24 @@ static void i8042_init(Object *obj)
     qdev_init_gpio_out_named(DEVICE(obj), &s->a20_out, "a20", 1);
 }
 
+/* A host key (the monitor's sendkey): the codes of the keyboard's scan
+ * code set, or set 1 when the controller translates (MODE_XLATE). */
+static void i8042_key_event(void *opaque, int key, bool down)
+{
+    I8042State *s = opaque;
+    uint8_t codes[8];
+    int set = (s->mode & MODE_XLATE) || s->kbd_scancode_set == 1 ? 1 : 2;
+    int n;
+
+    if (!s->kbd_scan_enabled) {
+        return;
+    }
+    n = qemu_input_key_scancode(key, down, set, codes);
+    for (int i = 0; i < n; i++) {
+        i8042_put_kbd(s, codes[i]);
+    }
+}
+
 static bool i8042_realize(DeviceState *dev, Error **errp)
 {
     I8042State *s = I8042(dev);
@@ -412,6 +431,7 @@ static bool i8042_realize(DeviceState *dev, Error **errp)
     s->irq_aux = isa_get_irq(isa, 12);
     isa_register_ioport(isa, &s->data_io, s->iobase);
     isa_register_ioport(isa, &s->cmd_io, s->cmdbase);
+    qemu_input_set_kbd_handler(i8042_key_event, s);
     return true;
 }
 

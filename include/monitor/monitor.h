@@ -16,9 +16,9 @@ bool monitor_init_hmp(Chardev *chr, Error **errp);
 bool monitor_init_qmp(Chardev *chr, bool pretty, Error **errp);
 /* -mon [chardev=]ID[,mode=readline|control][,pretty=on|off] */
 bool monitor_new_from_opts(Opts *opts, Error **errp);
-/* Run one human-monitor command line and return what it printed
- * (QMP's human-monitor-command).  Free with g_free. */
-char *hmp_run_command(const char *line);
+/* Run one human-monitor command line on CPU cpu_index and return what
+ * it printed (QMP's human-monitor-command).  Free with g_free. */
+char *hmp_run_command(const char *line, int cpu_index);
 
 /* QMP events devices send (no-ops without a QMP monitor). */
 /* The guest set its real-time clock: offset = guest time - host time, in

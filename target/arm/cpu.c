@@ -143,20 +143,90 @@ static void arm_cpu_dump_state(CPUState *cs, FILE *f, int flags)
     }
     arm_save_sp(env);
     fprintf(f, " SP=%016" PRIx64 "\n", env->xregs[31]);
-    fprintf(f, "PSTATE=%08x %c%c%c%c EL%d%c DAIF=%x SP_EL0=%016" PRIx64
-            " SP_EL1=%016" PRIx64 "\n", psr,
+    /* the layout of QEMU's, which scripts reading "info registers" and
+     * -d cpu logs expect */
+    fprintf(f, "PSTATE=%08x %c%c%c%c EL%d%c", psr,
             psr & (1u << 31) ? 'N' : '-', psr & (1u << 30) ? 'Z' : '-',
             psr & (1u << 29) ? 'C' : '-', psr & (1u << 28) ? 'V' : '-',
-            env->el, env->spsel ? 'h' : 't', env->daif >> 6,
-            env->sp_el[0], env->sp_el[1]);
-    if (flags & CPU_DUMP_FPU) {
-        for (int i = 0; i < 32; i++) {
-            fprintf(f, "Q%02d=%016" PRIx64 ":%016" PRIx64 "%s", i,
-                    env->vregs[i].d[1], env->vregs[i].d[0],
-                    i % 2 ? "\n" : " ");
-        }
-        fprintf(f, "FPCR=%08x FPSR=%08x\n", env->fpcr, env->fpsr);
+            env->el, env->spsel ? 'h' : 't');
+    if (!(flags & CPU_DUMP_FPU)) {
+        fprintf(f, "\n");
+        return;
     }
+    if (fp_exception_el(env) != 0) {
+        fprintf(f, "    FPU disabled\n");
+        return;
+    }
+    fprintf(f, "     FPCR=%08x FPSR=%08x\n", env->fpcr, env->fpsr);
+    for (int i = 0; i < 32; i++) {
+        fprintf(f, "Q%02d=%016" PRIx64 ":%016" PRIx64 "%s", i,
+                env->vregs[i].d[1], env->vregs[i].d[0], i % 2 ? "\n" : " ");
+    }
+}
+
+/* The monitor's $NAME: general registers by their assembler names, PC,
+ * PSTATE and the exception registers of each EL. */
+static bool arm_monitor_get_register(CPUState *cs, const char *name,
+                                     uint64_t *value)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } sysregs[] = {
+#define R(n, field) { n, offsetof(CPUARMState, field) }
+        R("sp_el0", sp_el[0]), R("sp_el1", sp_el[1]), R("sp_el2", sp_el[2]),
+        R("elr_el1", elr_el[1]), R("elr_el2", elr_el[2]),
+        R("spsr_el1", spsr_el[1]), R("spsr_el2", spsr_el[2]),
+        R("esr_el1", esr_el[1]), R("esr_el2", esr_el[2]),
+        R("far_el1", far_el[1]), R("far_el2", far_el[2]),
+        R("sctlr_el1", cp15.sctlr[1]), R("sctlr_el2", cp15.sctlr[2]),
+        R("tcr_el1", cp15.tcr[1]), R("tcr_el2", cp15.tcr[2]),
+        R("ttbr0_el1", cp15.ttbr0[1]), R("ttbr1_el1", cp15.ttbr1[1]),
+        R("ttbr0_el2", cp15.ttbr0[2]), R("mair_el1", cp15.mair[1]),
+        R("vbar_el1", cp15.vbar[1]), R("vbar_el2", cp15.vbar[2]),
+        R("tpidr_el0", cp15.tpidr[0]), R("tpidr_el1", cp15.tpidr[1]),
+        R("hcr_el2", cp15.hcr_el2), R("cpacr_el1", cp15.cpacr_el1),
+#undef R
+    };
+    CPUARMState *env = &ARM_CPU(cs)->env;
+    char *end;
+    unsigned long n;
+
+    arm_save_sp(env);       /* sp_el[current EL] is the live SP */
+    if ((name[0] == 'x' || name[0] == 'w') && g_ascii_isdigit(name[1])) {
+        n = strtoul(name + 1, &end, 10);
+        if (*end || n > 30) {
+            return false;
+        }
+        *value = name[0] == 'w' ? (uint32_t)env->xregs[n] : env->xregs[n];
+        return true;
+    }
+    if (!strcmp(name, "pc")) {
+        *value = env->pc;
+    } else if (!strcmp(name, "sp")) {
+        *value = env->xregs[31];
+    } else if (!strcmp(name, "lr")) {
+        *value = env->xregs[30];
+    } else if (!strcmp(name, "fp")) {
+        *value = env->xregs[29];
+    } else if (!strcmp(name, "pstate") || !strcmp(name, "cpsr")) {
+        *value = pstate_read(env);
+    } else if (!strcmp(name, "fpcr")) {
+        *value = env->fpcr;
+    } else if (!strcmp(name, "fpsr")) {
+        *value = env->fpsr;
+    } else if (!strcmp(name, "currentel")) {
+        *value = env->el << 2;
+    } else {
+        for (size_t i = 0; i < G_N_ELEMENTS(sysregs); i++) {
+            if (!strcmp(name, sysregs[i].name)) {
+                *value = *(uint64_t *)((char *)env + sysregs[i].off);
+                return true;
+            }
+        }
+        return false;
+    }
+    return true;
 }
 
 static int arm_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
@@ -426,6 +496,7 @@ static void arm_cpu_class_init(ObjectClass *oc, void *data)
     cc->class_by_name = arm_cpu_class_by_name;
     cc->has_work = arm_cpu_has_work;
     cc->dump_state = arm_cpu_dump_state;
+    cc->monitor_get_register = arm_monitor_get_register;
     cc->set_pc = arm_cpu_set_pc;
     cc->get_pc = arm_cpu_get_pc;
     cc->get_phys_page_debug = arm_cpu_get_phys_page_debug;

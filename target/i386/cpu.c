@@ -755,6 +755,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->dump_state = x86_cpu_dump_state;
     cc->set_pc = x86_cpu_set_pc;
     cc->get_pc = x86_cpu_get_pc;
+    cc->monitor_get_register = x86_monitor_get_register;
     cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;     /* mmu.c */
     cc->gdb_read_register = x86_gdb_read_register;
     cc->gdb_write_register = x86_gdb_write_register;

@@ -21,8 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define HMP_PROMPT "(turtle) "
-#define XP_COUNTER "xp 0x41000000 1"
+#define HMP_PROMPT "(qemu) "
+#define XP_COUNTER "xp /1xw 0x41000000"
 
 typedef struct Turtle {
     GPid pid;

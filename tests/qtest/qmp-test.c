@@ -623,7 +623,7 @@ static void run_guest_poweroff(bool no_shutdown)
     qmp_negotiate(&c);
     a = qmp_cmd(&c, "{\"execute\": \"query-status\"}");
     g_assert_cmpstr(json_object_get_string_member(
-        json_node_get_object(qmp_return(a)), "status"), ==, "paused");
+        json_node_get_object(qmp_return(a)), "status"), ==, "prelaunch");
     json_node_unref(a);
     qmp_assert_empty_return(qmp_cmd(&c, "{\"execute\": \"cont\"}"));
     qmp_wait_event(&c, "RESUME", &ev);

@@ -86,6 +86,10 @@ struct CPUClass {
     void (*dump_state)(CPUState *cpu, FILE *f, int flags);
     void (*set_pc)(CPUState *cpu, vaddr pc);
     vaddr (*get_pc)(CPUState *cpu);
+    /* the monitor's $NAME in expressions: a register by its lower-case
+     * name (state already synchronised); false if there is none */
+    bool (*monitor_get_register)(CPUState *cpu, const char *name,
+                                 uint64_t *value);
     /* debugger/monitor: virtual -> physical, -1 if unmapped */
     hwaddr (*get_phys_page_debug)(CPUState *cpu, vaddr addr);
 
