@@ -451,6 +451,7 @@ typedef struct CPUArchState {
                                         2 INT1 */
     uint64_t exc_next_rip;           /* RIP after INT n / INT1 */
     X86ZMMReg vec_tmp[2] __attribute__((aligned(16)));  /* memory operands */
+    floatx80 ft0;                    /* x87 memory operand (TCG scratch) */
     float_status fp_status;          /* x87 */
     float_status sse_status;         /* from MXCSR */
 } CPUX86State;

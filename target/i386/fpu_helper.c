@@ -27,15 +27,20 @@ void x86_update_mxcsr_status(CPUX86State *env)
     env->sse_status.flush_inputs_to_zero = m & (1u << 6);
 }
 
-/* FCW: RC 11:10 (precision control is applied by the x87 helpers) */
+/* FCW: RC 11:10, PC 9:8 (01 is reserved: taken as 64 bits) */
 void x86_update_fpu_status(CPUX86State *env)
 {
     static const uint8_t rc[4] = {
         float_round_nearest_even, float_round_down, float_round_up,
         float_round_to_zero };
 
+    static const uint8_t pc[4] = {
+        floatx80_precision_s, floatx80_precision_x, floatx80_precision_d,
+        floatx80_precision_x };
+
     float_status_init_x86(&env->fp_status);
     env->fp_status.rounding_mode = rc[(env->fpuc >> 10) & 3];
+    env->fp_status.floatx80_rounding_precision = pc[(env->fpuc >> 8) & 3];
 }
 
 /* write [off, off+len) of buf to guest memory at a0 + off */
@@ -56,8 +61,8 @@ static void load_bytes(CPUX86State *env, uint64_t a0, uint8_t *buf,
 }
 
 /* fault before any side effect: touch every page of [a0, a0+len) */
-static void probe_range(CPUX86State *env, uint64_t a0, unsigned len,
-                        MMUAccessType type, int idx, uintptr_t ra)
+void x86_probe_range(CPUX86State *env, uint64_t a0, unsigned len,
+                     MMUAccessType type, int idx, uintptr_t ra)
 {
     uint64_t end = a0 + len, p = a0;
 
@@ -84,7 +89,7 @@ void helper_fxsave(CPUX86State *env, uint64_t a0, uint32_t rex_w)
     if (a0 & 15) {
         x86_raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    probe_range(env, a0, 160 + 16 * nb_xmm(env), MMU_DATA_STORE, idx, ra);
+    x86_probe_range(env, a0, 160 + 16 * nb_xmm(env), MMU_DATA_STORE, idx, ra);
     x86_fxsave_put(env, buf, rex_w);
     store_bytes(env, a0, buf, 0, 160 + 16 * nb_xmm(env), idx, ra);
 }
@@ -151,7 +156,7 @@ void helper_xsave(CPUX86State *env, uint64_t a0, uint32_t rex_w)
     if (a0 & 63) {
         x86_raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    probe_range(env, a0, size, MMU_DATA_STORE, idx, ra);
+    x86_probe_range(env, a0, size, MMU_DATA_STORE, idx, ra);
     buf = g_malloc0(size);
     st64_le_p(buf + XSAVE_HDR_OFFSET,
               cpu_ldq_le_mmuidx_ra(env, a0 + XSAVE_HDR_OFFSET, idx, ra));

@@ -194,5 +194,8 @@ void x86_cpu_set_tsc(CPUX86State *env, uint64_t tsc);
 uint64_t x86_cpu_get_tsc(CPUX86State *env);
 void x86_update_mxcsr_status(CPUX86State *env);
 void x86_update_fpu_status(CPUX86State *env);
+/* fault now, before any side effect, if [a0, a0+len) is not accessible */
+void x86_probe_range(CPUX86State *env, uint64_t a0, unsigned len,
+                     MMUAccessType type, int idx, uintptr_t ra);
 
 #endif
