@@ -10,7 +10,10 @@
  *     3.579545 MHz on the virtual clock; TMR_STS is set each time bit 23
  *     changes, computed when read and by a timer while TMR_EN is set.
  *   - No SMI: the APM control port only switches SCI_EN, which is how the
- *     FADT's ACPI_ENABLE / ACPI_DISABLE commands take effect.
+ *     FADT's ACPI_ENABLE / ACPI_DISABLE commands take effect.  DEVACTB's
+ *     APMC_EN reads as set and is read-only, as on QEMU's pc without SMM:
+ *     firmware (SeaBIOS) takes it as "SMM is already set up" and does not
+ *     wait for an SMI handler that would never run.
  *   - GPE0 has no sources yet (no hotplug): its bits only read back.
  */
 #include "turtle/osdep.h"
@@ -21,6 +24,8 @@
 #include "sysemu/runstate.h"
 
 #define PMBA          0x40
+#define DEVACTB       0x58          /* device activity B */
+#define DEVACTB_APMC_EN (1u << 25)  /* SMI on APM control writes */
 #define PMREGMISC     0x80
 #define SMBBA         0x90
 #define SMBHSTCFG     0xd2
@@ -311,6 +316,7 @@ static void pm_reset(DeviceState *qdev)
     pci_set_long(dev->config + SMBBA, 1);
     dev->config[SMBHSTCFG] = 0;
     dev->config[PCI_INTERRUPT_LINE] = PIIX4_PM_SCI_IRQ;
+    pci_set_long(dev->config + DEVACTB, DEVACTB_APMC_EN);
     s->pm1_sts = s->pm1_en = s->pm1_cnt = 0;
     s->gpsts = s->gpen = 0;
     s->apmc = s->apms = 0;

@@ -711,8 +711,10 @@ static const FuzzCase cases[] = {
       { { 0x09000000, 0x1000 } }, 1,
       { { 0x09000fe0, 4 }, { 0x09000fe8, 4 }, { 0x09000ff0, 4 } }, 3 },
     { "pc/com2-4", "x86_64",
-      "-M pc -m 64M -serial null -serial null -serial null -serial null",
-      { { 0x2f8, 8, true }, { 0x3e8, 8, true }, { 0x2e8, 8, true } }, 3,
+      "-M pc -m 64M -serial null -serial null -serial null -serial null "
+      "-chardev null,id=dc -device isa-debugcon,iobase=0x402,chardev=dc",
+      { { 0x2f8, 8, true }, { 0x3e8, 8, true }, { 0x2e8, 8, true },
+        { 0x402, 1, true } }, 4,
       { }, 0 },
     { "none/isa-serial", "aarch64",
       "-chardev null,id=c0 -device isa-serial,chardev=c0",

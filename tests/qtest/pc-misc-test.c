@@ -1,6 +1,6 @@
 /*
  * The pc board's small devices and options: isa-debug-exit (exit status
- * (v << 1) | 1), port 0x92 (A20 bit sticks, bit 0 resets), the COM ports
+ * (v << 1) | 1), isa-debugcon, port 0x92 (A20 bit sticks, bit 0 resets), the COM ports
  * the board creates from -serial, -bios sizes and the ROM alias at
  * 0xe0000, the firmware-less error, and -M pc,kernel-irqchip=.
  */
@@ -78,6 +78,38 @@ static void test_debug_exit_bad(void)
 
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, "iosize"));
+}
+
+/* isa-debugcon: bytes to the chardev, reads answer the readback value */
+static void test_debugcon(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("pc-debugcon-XXXXXX", NULL);
+    g_autofree char *log = g_build_filename(dir, "dbg.log", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *err = NULL;
+    QTestState *qts = qtest_initf("-M pc -chardev file,id=d,path=%s "
+                                  "-device isa-debugcon,iobase=0x402,"
+                                  "chardev=d -device isa-debugcon,"
+                                  "readback=0x5a", log);
+    size_t len;
+
+    for (const char *p = "SeaBIOS\n"; *p; p++) {
+        qtest_outb(qts, 0x402, *p);
+    }
+    g_assert_cmphex(qtest_inb(qts, 0x402), ==, 0xe9);
+    /* the second one sits at the Bochs port 0xe9, without a back end */
+    g_assert_cmphex(qtest_inb(qts, 0xe9), ==, 0x5a);
+    qtest_outb(qts, 0xe9, 'x');
+    qtest_quit(qts);
+    g_assert_true(g_file_get_contents(log, &text, &len, NULL));
+    g_assert_cmpstr(text, ==, "SeaBIOS\n");
+    unlink(log);
+    rmdir(dir);
+
+    g_assert_cmpint(qtest_run(qtest_binary(), "-M pc -accel qtest -display "
+                              "none -device isa-debugcon,readback=256", NULL,
+                              &err), ==, 1);
+    g_assert_nonnull(strstr(err, "readback"));
 }
 
 static void test_port92(void)
@@ -200,6 +232,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pc/isa-debug-exit", test_debug_exit);
     g_test_add_func("/pc/isa-debug-exit-bad", test_debug_exit_bad);
+    g_test_add_func("/pc/isa-debugcon", test_debugcon);
     g_test_add_func("/pc/port92", test_port92);
     g_test_add_func("/pc/port92-reset", test_port92_reset);
     g_test_add_func("/pc/serial-ports", test_serial_ports);

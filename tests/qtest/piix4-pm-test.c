@@ -58,6 +58,10 @@ static void test_config_and_decode(void)
     g_assert_cmphex(cfg_readl(q, 0x08), ==, 0x06800003);
     g_assert_cmphex(cfg_readl(q, 0x3c) & 0xff, ==, 9);
     g_assert_cmphex(cfg_readl(q, 0x40), ==, 1);
+    /* DEVACTB.APMC_EN set and read-only: no SMM for firmware to set up */
+    g_assert_cmphex(cfg_readl(q, 0x58), ==, 0x02000000);
+    cfg_writel(q, 0x58, 0);
+    g_assert_cmphex(cfg_readl(q, 0x58), ==, 0x02000000);
     /* nothing decodes before PMBA and PMREGMISC are set */
     g_assert_cmphex(qtest_inw(q, PM1_CNT), ==, 0xffff);
     cfg_writel(q, 0x40, 0xffffffff);
