@@ -372,6 +372,18 @@ static void pc_direct_boot_reset(void *opaque)
         PCI_DEVICE_GET_CLASS(piix3)->config_write(piix3, PIIX_PIRQRC + i,
                                                   pc_pirq_irqs[i], 1);
     }
+    /*
+     * 0xc0000-0xfffff as RAM, as firmware leaves it after shadowing: the
+     * kernel scans it (ROMs, DMI, RSDP, MP tables) with small reads, which
+     * under KVM are one exit each when nothing is mapped there (100,000
+     * exits, a minute of boot on a nested host).
+     */
+    PCIDevice *host = pci_find_device(bus, 0, PCI_DEVFN(0, 0));
+    PCI_DEVICE_GET_CLASS(host)->config_write(host, I440FX_PAM, 0x30, 1);
+    for (int i = 1; i < I440FX_PAM_SIZE; i++) {
+        PCI_DEVICE_GET_CLASS(host)->config_write(host, I440FX_PAM + i, 0x33,
+                                                 1);
+    }
     /* each function's interrupt line, and one MP entry per slot and pin */
     for (int devfn = 0; devfn < 256; devfn++) {
         PCIDevice *dev = bus->devices[devfn];
