@@ -9,6 +9,7 @@
  */
 #include "turtle/osdep.h"
 #include "hw/acpi/acpi-tables.h"
+#include "exec/memory.h"
 
 #define LOADER_ENTRY_SIZE 128
 #define LOADER_FILESZ     56
@@ -184,4 +185,118 @@ void acpi_build_rsdt_rsdp(AcpiBuild *b, const uint32_t *tables, int n)
     acpi_loader_add_pointer(b, ACPI_FILE_RSDP, 16, 4, ACPI_FILE_TABLES);
     r->data[8] = acpi_checksum(r->data, 20);
     acpi_loader_add_checksum(b, ACPI_FILE_RSDP, 0, 20, 8);
+}
+
+/* ---- playing the loader ourselves (boots without firmware) ---- */
+
+typedef struct InstallFile {
+    const char *name;
+    GByteArray *data;            /* a copy, patched */
+    uint64_t addr;               /* 0: not allocated */
+} InstallFile;
+
+static InstallFile *install_file(InstallFile *files, int n,
+                                 const uint8_t *name)
+{
+    char buf[LOADER_FILESZ + 1];
+
+    memcpy(buf, name, LOADER_FILESZ);
+    buf[LOADER_FILESZ] = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(files[i].name, buf)) {
+            return &files[i];
+        }
+    }
+    return NULL;
+}
+
+bool acpi_build_install(AcpiBuild *b, const AcpiInstallZone *high,
+                        const AcpiInstallZone *fseg, uint64_t *rsdp,
+                        Error **errp)
+{
+    InstallFile files[] = {
+        { ACPI_FILE_TABLES, g_byte_array_new(), 0 },
+        { ACPI_FILE_RSDP, g_byte_array_new(), 0 },
+    };
+    uint64_t next[2] = { high->base, fseg->base };
+    const AcpiInstallZone *zones[2] = { high, fseg };
+    bool ok = false;
+
+    g_byte_array_append(files[0].data, b->tables->data, b->tables->len);
+    g_byte_array_append(files[1].data, b->rsdp->data, b->rsdp->len);
+    for (uint32_t off = 0; off + LOADER_ENTRY_SIZE <= b->loader->len;
+         off += LOADER_ENTRY_SIZE) {
+        const uint8_t *e = b->loader->data + off;
+        const uint8_t *arg = e + 4;
+        InstallFile *f = install_file(files, G_N_ELEMENTS(files), arg), *src;
+        uint32_t a, c, d;
+        int z;
+
+        if (!f) {
+            error_setg(errp, "ACPI loader: unknown file in command %u",
+                       ld32_le_p(e));
+            goto out;
+        }
+        switch (ld32_le_p(e)) {
+        case LOADER_ALLOCATE:
+            a = MAX(ld32_le_p(arg + LOADER_FILESZ), 1u);
+            z = arg[LOADER_FILESZ + 4] == ACPI_LOADER_ALLOC_FSEG;
+            next[z] = ROUND_UP(next[z], (uint64_t)a);
+            if (next[z] + f->data->len > zones[z]->base + zones[z]->size) {
+                error_setg(errp, "ACPI: %s (%u bytes) does not fit in the "
+                           "%" PRIu64 " bytes reserved for it", f->name,
+                           f->data->len, zones[z]->size);
+                goto out;
+            }
+            f->addr = next[z];
+            next[z] += f->data->len;
+            break;
+        case LOADER_ADD_POINTER:
+            src = install_file(files, G_N_ELEMENTS(files),
+                               arg + LOADER_FILESZ);
+            a = ld32_le_p(arg + 2 * LOADER_FILESZ);
+            c = arg[2 * LOADER_FILESZ + 4];
+            if (!src || !src->addr || (c != 1 && c != 2 && c != 4 && c != 8)
+                || a > f->data->len || c > f->data->len - a) {
+                error_setg(errp, "ACPI loader: bad ADD_POINTER");
+                goto out;
+            }
+            stn_le_p(f->data->data + a, c,
+                     ldn_le_p(f->data->data + a, c) + src->addr);
+            break;
+        case LOADER_ADD_CHECKSUM:
+            a = ld32_le_p(arg + LOADER_FILESZ);          /* result */
+            c = ld32_le_p(arg + LOADER_FILESZ + 4);      /* start */
+            d = ld32_le_p(arg + LOADER_FILESZ + 8);      /* length */
+            if (a >= f->data->len || c > f->data->len ||
+                d > f->data->len - c) {
+                error_setg(errp, "ACPI loader: bad ADD_CHECKSUM");
+                goto out;
+            }
+            f->data->data[a] = 0;
+            f->data->data[a] = acpi_checksum(f->data->data + c, d);
+            break;
+        default:
+            error_setg(errp, "ACPI loader: unknown command %u",
+                       ld32_le_p(e));
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        if (!files[i].addr ||
+            address_space_write(&address_space_memory, files[i].addr,
+                                MEMTXATTRS_UNSPECIFIED, files[i].data->data,
+                                files[i].data->len) != MEMTX_OK) {
+            error_setg(errp, "ACPI: cannot write %s at 0x%" PRIx64,
+                       files[i].name, files[i].addr);
+            goto out;
+        }
+    }
+    *rsdp = files[1].addr;
+    ok = true;
+out:
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_byte_array_unref(files[i].data);
+    }
+    return ok;
 }

@@ -89,7 +89,8 @@ static bool multiboot_load_aout(const X86BootInfo *info, const uint8_t *d,
                    info->kernel, load_size, file_off, size);
         return false;
     }
-    if (load_addr < 1 * MiB || load_addr + load_size > info->below_4g) {
+    if (load_addr < 1 * MiB ||
+        load_addr + load_size > x86_boot_ram_top(info)) {
         error_setg(errp, "%s: multiboot load range 0x%x+0x%" PRIx64
                    " is outside RAM above 1 MiB", info->kernel, load_addr,
                    load_size);
@@ -101,7 +102,7 @@ static bool multiboot_load_aout(const X86BootInfo *info, const uint8_t *d,
     }
     *high = load_addr + load_size;
     if (bss_end > *high) {
-        if (bss_end > info->below_4g) {
+        if (bss_end > x86_boot_ram_top(info)) {
             error_setg(errp, "%s: multiboot bss end 0x%x is outside RAM",
                        info->kernel, bss_end);
             return false;
@@ -169,7 +170,7 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *d, size_t size,
             error_prepend(errp, "%s: ", info->kernel);
             return false;
         }
-        if (ei.lowaddr < 1 * MiB || ei.highaddr > info->below_4g) {
+        if (ei.lowaddr < 1 * MiB || ei.highaddr > x86_boot_ram_top(info)) {
             error_setg(errp, "%s: multiboot kernel at 0x%" PRIx64 "-0x%"
                        PRIx64 " is outside RAM above 1 MiB", info->kernel,
                        ei.lowaddr, ei.highaddr);
@@ -221,7 +222,7 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *d, size_t size,
             pos += len;
             mods[i].addr = mod_addr;
             mod_addr = ROUND_UP(mod_addr + mods[i].size, 4096);
-            if (mods[i].addr + mods[i].size > info->below_4g) {
+            if (mods[i].addr + mods[i].size > x86_boot_ram_top(info)) {
                 error_setg(errp, "-initrd: multiboot module '%s' (%zu bytes) "
                            "does not fit in RAM below 4 GiB (module too big)",
                            mods[i].path, mods[i].size);
@@ -232,7 +233,7 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *d, size_t size,
             st32_le_p(area + 16 * i + 8, mods[i].str_addr);
         }
     }
-    if (area_addr + area_size > info->below_4g) {
+    if (area_addr + area_size > x86_boot_ram_top(info)) {
         error_setg(errp, "%s: no RAM for the multiboot information",
                    info->kernel);
         goto out;
@@ -261,7 +262,7 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *d, size_t size,
               MBI_MODS | MBI_MMAP | MBI_LOADER);
     st32_le_p(mbi + MBI_MEM_LOWER,
               x86_mptable_reserved(MAX(info->ncpus, 1)) / KiB);
-    st32_le_p(mbi + MBI_MEM_UPPER, (info->below_4g - 1 * MiB) / KiB);
+    st32_le_p(mbi + MBI_MEM_UPPER, (x86_boot_ram_top(info) - 1 * MiB) / KiB);
     st32_le_p(mbi + MBI_BOOT_DEVICE, 0x8000ffff);
     st32_le_p(mbi + MBI_MODS_COUNT, nmods);
     st32_le_p(mbi + MBI_MODS_ADDR, area_addr);

@@ -37,6 +37,8 @@
 #include "hw/rtc/mc146818.h"
 #include "hw/timer/hpet.h"
 #include "hw/acpi/piix4-pm.h"
+#include "hw/acpi/acpi-tables.h"
+#include "hw/smbios/smbios.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "target/i386/cpu.h"
@@ -349,6 +351,130 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
                     &error_abort);
 }
 
+/* ---- SMBIOS ---- */
+
+/*
+ * The SMBIOS structures from the machine: one processor package of
+ * -smp cores (what CPUID says), the RAM and where it is mapped.  Firmware
+ * adds its own type 0; a direct boot gets ours.
+ */
+static void pc_smbios_init(PCMachineState *pcms)
+{
+    MachineState *ms = MACHINE(pcms);
+    SmbiosMemRange ranges[2] = {
+        { 0, pcms->below_4g_mem_size },
+        { 4 * GiB, pcms->above_4g_mem_size },
+    };
+    SmbiosInfo in = {
+        .bios_vendor = ms->firmware ? NULL : "Turtle",
+        .bios_version = TURTLE_VERSION,
+        .bios_date = "01/01/2026",
+        .manufacturer = "Turtle",
+        .product = MACHINE_GET_CLASS(ms)->desc,
+        .version = "pc-i440fx-turtle-" TURTLE_VERSION,
+        .sockets = 1, .cores = MAX(ms->smp_cpus, 1), .threads = 1,
+        .cpu_family = SMBIOS_CPU_FAMILY_OTHER,
+        .cpu_speed_mhz = 2000,
+        .ram_size = ms->ram_size,
+        .ram_ranges = ranges,
+        .nr_ram_ranges = 2,
+    };
+    CPUState *cs = first_cpu_get();
+    FWCfgState *fw = pcms->fw_cfg;
+
+    if (cs) {
+        X86CPU *cpu = X86_CPU(cs);
+        const X86CPUModel *m = X86_CPU_GET_CLASS(cpu)->model;
+        const X86CPUIDEntry *leaf1 = cpu->cpuid_ready ?
+            x86_cpuid_find(&cpu->env.cpuid, 1, 0) : NULL;
+        const X86CPUIDEntry *ext1 = cpu->cpuid_ready ?
+            x86_cpuid_find(&cpu->env.cpuid, 0x80000001, 0) : NULL;
+
+        /* KVM's host/max CPUID is built later: the model's signature */
+        in.cpu_manufacturer = cpu->cpuid_ready ? cpu->env.cpuid_cfg.vendor
+                                               : m->vendor;
+        in.cpu_version = cpu->cpuid_ready ? cpu->env.cpuid_cfg.model_id
+                                          : m->model_id;
+        in.cpu_signature = leaf1 ? leaf1->eax :
+            (m->stepping & 0xf) | (m->model & 0xf) << 4 |
+            (m->model >> 4) << 16 | MIN(m->family, 0xfu) << 8 |
+            (m->family > 0xf ? m->family - 0xf : 0) << 20;
+        in.cpu_features = leaf1 ? leaf1->edx : 0;
+        in.cpu_64bit = ext1 ? !!(ext1->edx & CPUID_8000_0001_EDX_LM) : true;
+    }
+    smbios_build(&in, &pcms->smbios);
+    /* firmware moves both and patches the address */
+    fw_cfg_add_file(fw, SMBIOS_FILE_TABLES, pcms->smbios.tables->data,
+                    pcms->smbios.tables->len, &error_abort);
+    fw_cfg_add_file(fw, SMBIOS_FILE_ANCHOR, pcms->smbios.anchor,
+                    SMBIOS_ANCHOR_SIZE, &error_abort);
+}
+
+/*
+ * A direct boot's firmware tables, written again on every reset (the
+ * guest owns that RAM): the ACPI tables as the table loader would place
+ * them (top 128 KiB of low RAM, RSDP at 0xf0000) and SMBIOS in the F
+ * segment.  The sizes were checked when the machine was built.
+ */
+static void pc_direct_boot_tables(PCMachineState *pcms)
+{
+    SmbiosTables *sm = &pcms->smbios;
+    Error *err = NULL;
+
+    if (pcms->acpi_build) {
+        AcpiInstallZone high = {
+            pcms->below_4g_mem_size - X86_BOOT_ACPI_SIZE, X86_BOOT_ACPI_SIZE
+        };
+        AcpiInstallZone fseg = {
+            X86_BOOT_RSDP_ADDR, X86_BOOT_SMBIOS_ADDR - X86_BOOT_RSDP_ADDR
+        };
+        uint64_t rsdp;
+
+        if (!acpi_build_install(pcms->acpi_build, &high, &fseg, &rsdp,
+                                &err)) {
+            error_report_err(err);
+        } else {
+            g_assert(rsdp == X86_BOOT_RSDP_ADDR);
+        }
+    }
+    if (sm->tables) {
+        uint32_t table = X86_BOOT_SMBIOS_ADDR + 0x100;
+
+        smbios_set_table_address(sm, table);
+        address_space_write(&address_space_memory, X86_BOOT_SMBIOS_ADDR,
+                            MEMTXATTRS_UNSPECIFIED, sm->anchor,
+                            SMBIOS_ANCHOR_SIZE);
+        address_space_write(&address_space_memory, table,
+                            MEMTXATTRS_UNSPECIFIED, sm->tables->data,
+                            sm->tables->len);
+        /* fw_cfg keeps the address 0 firmware expects */
+        smbios_set_table_address(sm, 0);
+    }
+}
+
+static bool pc_direct_boot_tables_fit(PCMachineState *pcms, Error **errp)
+{
+    uint32_t smbios_room = X86_BOOT_FSEG_ADDR + X86_BOOT_FSEG_SIZE -
+                           (X86_BOOT_SMBIOS_ADDR + 0x100);
+
+    if (pcms->acpi_build &&
+        (pcms->below_4g_mem_size < 2 * MiB + X86_BOOT_ACPI_SIZE ||
+         pcms->acpi_build->tables->len > X86_BOOT_ACPI_SIZE)) {
+        error_setg(errp, "-kernel: the ACPI tables (%u bytes) do not fit at "
+                   "the top of %" PRIu64 " KiB of RAM",
+                   pcms->acpi_build->tables->len,
+                   pcms->below_4g_mem_size / KiB);
+        return false;
+    }
+    if (pcms->smbios.tables->len > smbios_room) {
+        error_setg(errp, "-kernel: the SMBIOS tables (%u bytes) do not fit "
+                   "in the F segment (%u bytes)", pcms->smbios.tables->len,
+                   smbios_room);
+        return false;
+    }
+    return true;
+}
+
 /* ---- direct boot: what firmware would set up on every reset ---- */
 
 /* PIRQ A-D -> ISA IRQ, as SeaBIOS routes them on this chipset */
@@ -406,6 +532,7 @@ static void pc_direct_boot_reset(void *opaque)
         }
     }
     x86_mptable_write(MAX(MACHINE(pcms)->smp_cpus, 1), irqs, n);
+    pc_direct_boot_tables(pcms);
 }
 
 /*
@@ -537,6 +664,7 @@ static bool pc_init(MachineState *ms, Error **errp)
     if (pcms->acpi && !pc_acpi_build(pcms, errp)) {
         return false;
     }
+    pc_smbios_init(pcms);
 
     if (ms->firmware && !pc_bios_init(pcms, ms->firmware, errp)) {
         return false;
@@ -550,7 +678,12 @@ static bool pc_init(MachineState *ms, Error **errp)
             .cmdline = ms->kernel_cmdline ? ms->kernel_cmdline : "",
             .firmware = ms->firmware != NULL,
             .ncpus = ms->smp_cpus,
+            .acpi = pcms->acpi_build != NULL,
         };
+
+        if (!ms->firmware && !pc_direct_boot_tables_fit(pcms, errp)) {
+            return false;
+        }
 
         if (!x86_load_kernel(&info, pcms->fw_cfg, errp)) {
             return false;

@@ -47,7 +47,9 @@
 #define XLF_KERNEL_64   0x01
 #define LOADER_TYPE_UNDEFINED 0xff
 #define HDRS_MAGIC      0x53726448        /* "HdrS" */
-#define ACPI_DATA_SIZE  (128 * KiB)       /* kept free below RAM top, as QEMU */
+/* The initrd keeps the top 128 KiB free, as QEMU (SeaBIOS's tables go
+ * there; so do ours in a direct boot) */
+#define ACPI_DATA_SIZE  X86_BOOT_ACPI_SIZE
 
 static X86BootState boot_state;
 
@@ -126,17 +128,27 @@ void x86_boot_setup_cpu(X86BootState *bs, bool long_mode, Error **errp)
 
 /* ---- e820 for boot_params and multiboot ---- */
 
+uint64_t x86_boot_ram_top(const X86BootInfo *info)
+{
+    return info->below_4g - (info->acpi ? X86_BOOT_ACPI_SIZE : 0);
+}
+
 int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max)
 {
     int n = 0;
-
     hwaddr mp = x86_mptable_reserved(MAX(info->ncpus, 1));
+    uint64_t top = x86_boot_ram_top(info);
 
-    g_assert(max >= 5);
+    g_assert(max >= 7);
     e[n++] = (E820Entry) { 0, mp, E820_RAM };
     e[n++] = (E820Entry) { mp, 0xa0000 - mp, E820_RESERVED };
-    if (info->below_4g > 1 * MiB) {
-        e[n++] = (E820Entry) { 1 * MiB, info->below_4g - 1 * MiB, E820_RAM };
+    e[n++] = (E820Entry) { X86_BOOT_FSEG_ADDR, X86_BOOT_FSEG_SIZE,
+                           E820_RESERVED };
+    if (top > 1 * MiB) {
+        e[n++] = (E820Entry) { 1 * MiB, top - 1 * MiB, E820_RAM };
+    }
+    if (info->acpi) {
+        e[n++] = (E820Entry) { top, info->below_4g - top, E820_ACPI };
     }
     e[n++] = (E820Entry) { X86_ACCEL_RESERVED_ADDR, X86_ACCEL_RESERVED_SIZE,
                            E820_RESERVED };
@@ -163,6 +175,7 @@ static bool linux_parse(const X86BootInfo *info, const uint8_t *d,
                         size_t size, LinuxSetup *ls, Error **errp)
 {
     unsigned sects = d[BP_SETUP_SECTS] ? d[BP_SETUP_SECTS] : 4;
+    uint64_t top = x86_boot_ram_top(info);
     uint8_t loadflags = d[BP_LOADFLAGS];
     uint64_t need;
 
@@ -201,12 +214,11 @@ static bool linux_parse(const X86BootInfo *info, const uint8_t *d,
     if (ls->version >= 0x20a && d[BP_RELOCATABLE]) {
         uint64_t pref = ld64_le_p(d + BP_PREF_ADDRESS);
         /* a nonsense (even wrapping) preference is ignored */
-        if (pref >= 1 * MiB && pref <= info->below_4g &&
-            need <= info->below_4g - pref) {
+        if (pref >= 1 * MiB && pref <= top && need <= top - pref) {
             ls->load_addr = pref;
         }
     }
-    if (ls->load_addr + need > info->below_4g) {
+    if (ls->load_addr + need > top) {
         error_setg(errp, "%s: the kernel needs %" PRIu64 " bytes at 0x%"
                    PRIx64 ", more than the %" PRIu64 " MiB of RAM below 4 GiB",
                    info->kernel, need, ls->load_addr, info->below_4g / MiB);
@@ -281,7 +293,9 @@ static bool linux_load(const X86BootInfo *info, FWCfgState *fw,
     st32_le_p(zp + BP_RAMDISK_SIZE, initrd_size);
     st32_le_p(zp + BP_EXT_RAMDISK_IMAGE, 0);
     st32_le_p(zp + BP_EXT_RAMDISK_SIZE, 0);
-    st64_le_p(zp + BP_ACPI_RSDP_ADDR, 0);
+    /* protocol 2.14+ kernels take the RSDP from here; older ones find it
+     * by scanning the F segment */
+    st64_le_p(zp + BP_ACPI_RSDP_ADDR, info->acpi ? X86_BOOT_RSDP_ADDR : 0);
     n = x86_boot_e820(info, e820, ARRAY_SIZE(e820));
     zp[BP_E820_ENTRIES] = n;
     for (int i = 0; i < n; i++) {

@@ -292,11 +292,67 @@ static void test_acpi_off(void)
     qtest_quit(q);
 }
 
+/*
+ * SMBIOS for firmware: the anchor (2.8, table address 0 for the firmware
+ * to patch) and the structures; no type 0 when -bios gives a firmware
+ * (it adds its own), one otherwise.
+ */
+static void check_smbios(const char *args, bool type0)
+{
+    QTestState *q = qtest_init(args);
+    Blob anchor, tables;
+    const uint8_t *p, *end;
+    unsigned count = 0;
+    uint8_t first = 0xff;
+
+    g_assert_true(fw_get(q, "etc/smbios/smbios-anchor", &anchor));
+    g_assert_true(fw_get(q, "etc/smbios/smbios-tables", &tables));
+    g_assert_cmpuint(anchor.size, ==, 31);
+    g_assert_cmpmem(anchor.data, 4, "_SM_", 4);
+    g_assert_cmpuint(sum(anchor.data, 31), ==, 0);
+    g_assert_cmpuint(le32(anchor.data + 0x18), ==, 0);
+    g_assert_cmpuint(anchor.data[0x16] | (anchor.data[0x17] << 8), ==,
+                     tables.size);
+    for (p = tables.data, end = p + tables.size; p < end; count++) {
+        if (!count) {
+            first = p[0];
+        }
+        p += p[1];
+        while (p[0] || p[1]) {
+            p++;
+        }
+        p += 2;
+    }
+    g_assert_true(p == end);
+    g_assert_cmpuint(count, ==, anchor.data[0x1c] | (anchor.data[0x1d] << 8));
+    g_assert_cmpuint(first, ==, type0 ? 0 : 1);
+    g_free(anchor.data);
+    g_free(tables.data);
+    qtest_quit(q);
+}
+
+static void test_smbios(void)
+{
+    g_autofree char *bios = NULL;
+    g_autofree char *args = NULL;
+    g_autofree uint8_t *zero = g_malloc0(64 * 1024);
+    int fd = g_file_open_tmp("acpi-bios-XXXXXX", &bios, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(write(fd, zero, 64 * 1024), ==, 64 * 1024);
+    close(fd);
+    check_smbios("-M pc -smp 2 -m 256", true);
+    args = g_strdup_printf("-M pc -bios %s", bios);
+    check_smbios(args, false);
+    unlink(bios);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/acpi/tables", test_tables);
     g_test_add_func("/acpi/tables-4cpu-no-hpet", test_tables_4cpu_no_hpet);
     g_test_add_func("/acpi/acpi-off", test_acpi_off);
+    g_test_add_func("/acpi/smbios", test_smbios);
     return g_test_run();
 }

@@ -70,6 +70,71 @@ static uint8_t *make_bzimage(size_t *size, uint16_t version,
     return b;
 }
 
+static uint32_t ld32_le_p(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint64_t ld64_le_p(const uint8_t *p)
+{
+    return ld32_le_p(p) | ((uint64_t)ld32_le_p(p + 4) << 32);
+}
+
+static void check_e820(const uint8_t *table, int i, uint64_t addr,
+                       uint64_t size, uint32_t type)
+{
+    const uint8_t *e = table + 20 * i;
+
+    g_assert_cmphex(ld64_le_p(e), ==, addr);
+    g_assert_cmphex(ld64_le_p(e + 8), ==, size);
+    g_assert_cmpuint(ld32_le_p(e + 16), ==, type);
+}
+
+static uint8_t sum8(const uint8_t *p, size_t n);
+
+/*
+ * A direct boot's ACPI and SMBIOS (the full contents are acpi-test's and
+ * test-smbios's): RSDP at 0xf0000 with its RSDT in the top 128 KiB of low
+ * RAM, every table the RSDT lists there with a valid checksum, the SMBIOS
+ * anchor at 0xf0100 pointing at 0xf0200, where type 0 says "Turtle".
+ */
+static void check_firmware_tables(QTestState *qts, uint64_t low)
+{
+    uint8_t rsdp[20], hdr[36], anchor[31], t0[64];
+    uint32_t rsdt, n;
+    g_autofree uint8_t *tbl = NULL;
+
+    qtest_memread(qts, 0xf0000, rsdp, sizeof(rsdp));
+    g_assert_cmpmem(rsdp, 8, "RSD PTR ", 8);
+    g_assert_cmpuint(sum8(rsdp, 20), ==, 0);
+    rsdt = ld32_le_p(rsdp + 16);
+    g_assert_cmphex(rsdt, >=, low - 0x20000);
+    g_assert_cmphex(rsdt, <, low);
+    qtest_memread(qts, rsdt, hdr, sizeof(hdr));
+    g_assert_cmpmem(hdr, 4, "RSDT", 4);
+    n = (ld32_le_p(hdr + 4) - 36) / 4;
+    g_assert_cmpuint(n, >=, 2);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t addr = qtest_readl(qts, rsdt + 36 + 4 * i);
+        uint32_t len;
+
+        g_assert_cmphex(addr, >=, low - 0x20000);
+        qtest_memread(qts, addr, hdr, sizeof(hdr));
+        len = ld32_le_p(hdr + 4);
+        g_assert_cmphex(addr + len, <=, low);
+        tbl = g_realloc(tbl, len);
+        qtest_memread(qts, addr, tbl, len);
+        g_assert_cmpuint(sum8(tbl, len), ==, 0);
+    }
+    qtest_memread(qts, 0xf0100, anchor, sizeof(anchor));
+    g_assert_cmpmem(anchor, 4, "_SM_", 4);
+    g_assert_cmpuint(sum8(anchor, 31), ==, 0);
+    g_assert_cmphex(ld32_le_p(anchor + 0x18), ==, 0xf0200);
+    qtest_memread(qts, 0xf0200, t0, sizeof(t0));
+    g_assert_cmpuint(t0[0], ==, 0);
+    g_assert_cmpstr((char *)t0 + t0[1], ==, "Turtle");
+}
+
 static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
                           uint32_t initrd_addr)
 {
@@ -106,7 +171,7 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     g_assert_cmphex(*(uint32_t *)(zp + 0x0c8), ==, 0);
     g_assert_cmphex(*(uint32_t *)(zp + 0x218), ==, initrd_addr);
     g_assert_cmphex(*(uint32_t *)(zp + 0x21c), ==, MODULE_SIZE);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x070), ==, 0);  /* no ACPI */
+    g_assert_cmphex(*(uint64_t *)(zp + 0x070), ==, 0xf0000);  /* RSDP */
     /* command line */
     qtest_memread(qts, 0x20000, cl, sizeof(cl));
     g_assert_cmpstr(cl, ==, cmdline);
@@ -114,25 +179,20 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     g_assert_cmphex(initrd_addr & 0xfff, ==, 0);
     qtest_memread(qts, initrd_addr, buf, MODULE_SIZE);
     g_assert_cmpmem(buf, MODULE_SIZE, mod, MODULE_SIZE);
-    /* e820: 636 KiB, MP tables, 1 MiB..low, KVM pages, 4 GiB..(high) */
+    /* e820: 636 KiB, MP tables, F segment, 1 MiB..low - 128 KiB, ACPI,
+     * KVM pages, 4 GiB..(high) */
     n = zp[0x1e8];
-    g_assert_cmpint(n, ==, high ? 5 : 4);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2d0), ==, 0);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2d8), ==, 0x9f000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x2e0), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2e4), ==, 0x9f000);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2ec), ==, 0x1000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x2f4), ==, 2);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x2f8), ==, 0x100000);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x300), ==, low - 0x100000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x308), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(zp + 0x30c), ==, 0xfeffc000);
-    g_assert_cmphex(*(uint32_t *)(zp + 0x31c), ==, 2);
+    g_assert_cmpint(n, ==, high ? 7 : 6);
+    check_e820(zp + 0x2d0, 0, 0x0, 0x9f000, 1);
+    check_e820(zp + 0x2d0, 1, 0x9f000, 0x1000, 2);
+    check_e820(zp + 0x2d0, 2, 0xf0000, 0x10000, 2);
+    check_e820(zp + 0x2d0, 3, 0x100000, low - 0x120000, 1);
+    check_e820(zp + 0x2d0, 4, low - 0x20000, 0x20000, 3);
+    check_e820(zp + 0x2d0, 5, 0xfeffc000, 0x4000, 2);
     if (high) {
-        g_assert_cmphex(*(uint64_t *)(zp + 0x320), ==, 1ULL << 32);
-        g_assert_cmphex(*(uint64_t *)(zp + 0x328), ==, high);
-        g_assert_cmphex(*(uint32_t *)(zp + 0x330), ==, 1);
+        check_e820(zp + 0x2d0, 6, 1ULL << 32, high, 1);
     }
+    check_firmware_tables(qts, low);
     /* GDT: 0x10 64-bit code, 0x18 data */
     g_assert_cmphex(qtest_readq(qts, 0x510), ==, 0x00af9b000000ffffULL);
     g_assert_cmphex(qtest_readq(qts, 0x518), ==, 0x00cf93000000ffffULL);
@@ -151,6 +211,12 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     qtest_memread(qts, 0x100000, buf, 16);
     g_assert_cmpmem(buf, 16, bz + BZ_SETUP, 16);
     g_assert_cmphex(qtest_readl(qts, ZP + 0x228), ==, 0x20000);
+    /* so do the firmware tables */
+    qtest_writeq(qts, 0xf0000, 0);
+    qtest_writeq(qts, 0xf0100, 0);
+    qtest_writeq(qts, low - 0x20000, 0);
+    qtest_system_reset(qts);
+    check_firmware_tables(qts, low);
     qtest_quit(qts);
     unlink(kernel);
     unlink(initrd);
@@ -399,29 +465,32 @@ static void check_mb_info(QTestState *qts, const char *kernel,
     uint32_t mbi[22];
     char str[256];
     g_autofree char *expect = g_strdup_printf("%s %s", kernel, append);
-    uint8_t mm[24 * 5];
+    uint8_t mm[24 * 7];
 
     qtest_memread(qts, 0x9500, mbi, sizeof(mbi));
     g_assert_cmphex(mbi[0], ==, 0x24f);
     g_assert_cmpuint(mbi[1], ==, 636);
-    g_assert_cmpuint(mbi[2], ==, (low - (1 << 20)) / 1024);
+    g_assert_cmpuint(mbi[2], ==, (low - (1 << 20) - (128 << 10)) / 1024);
     qtest_memread(qts, mbi[4], str, sizeof(str));
     str[255] = 0;
     g_assert_cmpstr(str, ==, expect);
     g_assert_cmpuint(mbi[5], ==, mods);
     g_assert_cmphex(mbi[6], ==, mods_addr);
     g_assert_cmphex(mbi[12], ==, 0x9000);
-    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 120 : 96);
-    qtest_memread(qts, 0x9000, mm, 96);
+    g_assert_cmpuint(mbi[11], ==, low == (3ULL << 30) ? 168 : 144);
+    qtest_memread(qts, 0x9000, mm, 144);
     g_assert_cmpuint(*(uint32_t *)mm, ==, 20);
     g_assert_cmphex(*(uint64_t *)(mm + 4), ==, 0);
     g_assert_cmphex(*(uint64_t *)(mm + 12), ==, 0x9f000);
-    g_assert_cmpuint(*(uint32_t *)(mm + 44), ==, 2);
-    g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0x100000);
-    g_assert_cmphex(*(uint64_t *)(mm + 60), ==, low - 0x100000);
-    g_assert_cmpuint(*(uint32_t *)(mm + 68), ==, 1);
-    g_assert_cmphex(*(uint64_t *)(mm + 76), ==, 0xfeffc000);
-    g_assert_cmpuint(*(uint32_t *)(mm + 92), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(mm + 52), ==, 0xf0000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 68), ==, 2);
+    g_assert_cmphex(*(uint64_t *)(mm + 76), ==, 0x100000);
+    g_assert_cmphex(*(uint64_t *)(mm + 84), ==, low - 0x120000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 92), ==, 1);
+    g_assert_cmphex(*(uint64_t *)(mm + 100), ==, low - 0x20000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 116), ==, 3);
+    g_assert_cmphex(*(uint64_t *)(mm + 124), ==, 0xfeffc000);
+    g_assert_cmpuint(*(uint32_t *)(mm + 140), ==, 2);
     qtest_memread(qts, mbi[16], str, 8);
     g_assert_cmpstr(str, ==, "turtle");
 }

@@ -14,6 +14,7 @@
 #define HW_ACPI_ACPI_TABLES_H
 
 #include "turtle/osdep.h"
+#include "turtle/error.h"
 
 #define ACPI_FILE_TABLES  "etc/acpi/tables"
 #define ACPI_FILE_RSDP    "etc/acpi/rsdp"
@@ -55,6 +56,20 @@ void acpi_put_gas(GByteArray *t, uint8_t space, uint8_t bit_width,
                   uint8_t bit_offset, uint8_t access, uint64_t addr);
 /* RSDT (and XSDT when xsdt) listing tables[], then the RSDP */
 void acpi_build_rsdt_rsdp(AcpiBuild *b, const uint32_t *tables, int n);
+
+/*
+ * For a boot without firmware: do what the loader commands say, as
+ * firmware would, with the HIGH zone allocations in *high and the FSEG
+ * ones in *fseg, and write the patched blobs to guest memory.  *rsdp
+ * gets the RSDP's address.  An error if a zone is too small.
+ */
+typedef struct AcpiInstallZone {
+    uint64_t base;
+    uint64_t size;
+} AcpiInstallZone;
+bool acpi_build_install(AcpiBuild *b, const AcpiInstallZone *high,
+                        const AcpiInstallZone *fseg, uint64_t *rsdp,
+                        Error **errp);
 
 /* the checksum byte that makes len bytes sum to 0 */
 uint8_t acpi_checksum(const uint8_t *p, size_t len);

@@ -8,6 +8,7 @@
 #include "hw/i386/x86-gsi.h"
 #include "hw/pci/pci.h"
 #include "hw/core/isa.h"
+#include "hw/smbios/smbios.h"
 
 #define TYPE_PC_MACHINE MACHINE_TYPE_NAME("pc")
 
@@ -46,6 +47,7 @@ typedef struct PCMachineState {
     FWCfgState *fw_cfg;
     DeviceState *pm;                 /* PIIX4 PM (acpi=on) */
     struct AcpiBuild *acpi_build;    /* the fw_cfg ACPI blobs */
+    SmbiosTables smbios;
 } PCMachineState;
 
 DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)

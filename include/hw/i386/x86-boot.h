@@ -49,6 +49,14 @@
 #define X86_BOOT_REAL_SETUP     0x10000    /* fw_cfg linuxboot: setup */
 #define X86_BOOT_KERNEL_ADDR    0x100000
 #define MULTIBOOT_MMAP_ADDR     0x9000
+/* Firmware tables of a direct boot: RSDP and SMBIOS in the F segment (RAM,
+ * reserved in e820; where the kernel's DMI and RSDP scans look), the ACPI
+ * tables in the top 128 KiB of low RAM (e820 type 3, ACPI). */
+#define X86_BOOT_FSEG_ADDR      0xf0000
+#define X86_BOOT_FSEG_SIZE      0x10000
+#define X86_BOOT_RSDP_ADDR      0xf0000    /* 256 bytes for the RSDP */
+#define X86_BOOT_SMBIOS_ADDR    0xf0100    /* anchor; structures at +0x100 */
+#define X86_BOOT_ACPI_SIZE      (128 * KiB)
 #define MULTIBOOT_INFO_ADDR     0x9500
 
 #define X86_BOOT_SEL_CODE 0x10
@@ -88,6 +96,7 @@ X86BootState *x86_boot_state(void);
 /* An e820 map entry as in boot_params / etc/e820 (20 bytes, packed). */
 #define E820_RAM      1
 #define E820_RESERVED 2
+#define E820_ACPI     3
 typedef struct TURTLE_PACKED E820Entry {
     uint64_t addr;
     uint64_t size;
@@ -103,7 +112,14 @@ typedef struct X86BootInfo {
     bool firmware;           /* -bios given: the firmware boots the kernel
                               * through fw_cfg; no direct entry state */
     unsigned ncpus;          /* -smp: CPUs listed in the MP table */
+    bool acpi;               /* the board installs ACPI tables in the top
+                              * X86_BOOT_ACPI_SIZE of low RAM (kept free,
+                              * e820 ACPI) and the RSDP at
+                              * X86_BOOT_RSDP_ADDR (boot_params) */
 } X86BootInfo;
+
+/* The end of the low RAM a loader may use (below the ACPI tables). */
+uint64_t x86_boot_ram_top(const X86BootInfo *info);
 
 typedef struct FWCfgState FWCfgState;
 
@@ -121,9 +137,10 @@ bool multiboot_load(const X86BootInfo *info, const uint8_t *data,
                     size_t size, size_t hdr_off, Error **errp);
 
 /* The RAM map a direct boot reports (boot_params e820, multiboot mmap):
- * RAM 0..MP table, reserved MP table..640 KiB, RAM 1 MiB-below_4g,
- * reserved X86_ACCEL_RESERVED_*, RAM 4 GiB-(4 GiB+above_4g).  Returns the
- * count (at most 5). */
+ * RAM 0..MP table, reserved MP table..640 KiB, reserved F segment,
+ * RAM 1 MiB..x86_boot_ram_top(), ACPI from there to below_4g (with
+ * info->acpi), reserved X86_ACCEL_RESERVED_*, RAM 4 GiB-(4 GiB+above_4g).
+ * Returns the count (at most 7). */
 int x86_boot_e820(const X86BootInfo *info, E820Entry *e, int max);
 
 /*
