@@ -34,10 +34,16 @@
 
 /* ---- expressions ---- */
 
+/* Nesting an expression can have: what fits on a typed line (QEMU's
+ * recursive parser has no other bound; human-monitor-command lines are
+ * not limited, and must not take the C stack). */
+#define EXPR_MAX_DEPTH HMP_LINE_MAX
+
 typedef struct Expr {
     HMPArgs *a;
     const char *p;
     bool failed;
+    unsigned depth;             /* unary operators and parentheses open */
 } Expr;
 
 static void expr_error(Expr *e, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -90,25 +96,46 @@ static uint64_t expr_register(Expr *e)
     return 0;
 }
 
+/* A unary operator or a parenthesis: one level deeper. */
+static uint64_t expr_nested(Expr *e, uint64_t (*parse)(Expr *e))
+{
+    uint64_t v;
+
+    if (e->depth >= EXPR_MAX_DEPTH) {
+        expr_error(e, "expression too deeply nested");
+        return 0;
+    }
+    e->depth++;
+    v = parse(e);
+    e->depth--;
+    return v;
+}
+
 static uint64_t expr_unary(Expr *e)
 {
     uint64_t n = 0;
     char *end;
 
+    if (e->failed) {
+        return 0;
+    }
     expr_skip(e);
     switch (*e->p) {
     case '+':
         e->p++;
-        return expr_unary(e);
+        return expr_nested(e, expr_unary);
     case '-':
         e->p++;
-        return -expr_unary(e);
+        return -expr_nested(e, expr_unary);
     case '~':
         e->p++;
-        return ~expr_unary(e);
+        return ~expr_nested(e, expr_unary);
     case '(':
         e->p++;
-        n = expr_sum(e);
+        n = expr_nested(e, expr_sum);
+        if (e->failed) {
+            return 0;
+        }
         expr_skip(e);
         if (*e->p != ')') {
             expr_error(e, "')' expected");

@@ -193,10 +193,33 @@ static void test_print(void)
     };
     Fixture f = { 0 };
 
+    GString *deep = g_string_new("p/x ");
+
     fixture_start(&f, "-M virt");
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         hmp_is(&f, cases[i][0], cases[i][1]);
     }
+
+    /* Regression (found by monitor-fuzz): 100,000 nested parentheses
+     * through human-monitor-command, whose lines have no length limit,
+     * overflowed the C stack.  A typed line holds 1023 characters; up to
+     * that depth an expression works as in QEMU. */
+    for (int i = 0; i < 300; i++) {
+        g_string_append(deep, i % 2 ? "-(" : "(");
+    }
+    g_string_append(deep, "7");
+    for (int i = 0; i < 300; i++) {
+        g_string_append_c(deep, ')');
+    }
+    hmp_is(&f, deep->str, "0x7\n");
+    g_string_assign(deep, "p ");
+    for (int i = 0; i < 100000; i++) {
+        g_string_append(deep, "(~");
+    }
+    hmp_is(&f, deep->str, "expression too deeply nested\nTry \"help p\" "
+           "for more information\n");
+    hmp_is(&f, "p/x 1+1", "0x2\n");
+    g_string_free(deep, true);
     fixture_end(&f);
 }
 

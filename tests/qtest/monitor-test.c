@@ -10,213 +10,12 @@
  * The guest that must keep running is a 5-instruction arm64 "Image" that
  * increments a word of RAM forever, under TCG.
  */
-#include "libqtest.h"
-#include "libqmp.h"
+#include "libmonitor.h"
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#define HMP_PROMPT "(qemu) "
-#define XP_COUNTER "xp /1xw 0x41000000"
-
-typedef struct Turtle {
-    GPid pid;
-    char *dir;
-} Turtle;
-
-/* An arm64 Linux Image whose entry loops on (*COUNTER_ADDR)++. */
-static void write_counter_image(const char *path)
-{
-    static const uint32_t code[] = {
-        0xd2a82001,     /* movz x1, #0x4100, lsl #16 */
-        0xb9400022,     /* 1: ldr w2, [x1] */
-        0x11000442,     /* add w2, w2, #1 */
-        0xb9000022,     /* str w2, [x1] */
-        0x17fffffd,     /* b 1b */
-    };
-    uint8_t img[0x100] = { 0 };
-
-    img[0] = 0x10; img[3] = 0x14;       /* code0: b +0x40 */
-    img[0x10] = 0x00; img[0x11] = 0x10; /* image_size 0x1000 */
-    memcpy(img + 0x38, "ARM\x64", 4);
-    memcpy(img + 0x40, code, sizeof(code));     /* little-endian host */
-    g_assert_true(g_file_set_contents(path, (char *)img, sizeof(img), NULL));
-}
-
-/* turtle dies with the test, even when the test fails or is killed */
-static void child_setup(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static char *tpath(Turtle *t, const char *name)
-{
-    return g_build_filename(t->dir, name, NULL);
-}
-
-/* Start turtle on the counter guest with extra arguments (a format whose
- * %1$s is the private directory for sockets). */
-static void turtle_start(Turtle *t, const char *extra_fmt)
-{
-    g_autofree char *img = NULL;
-    g_autofree char *extra = NULL;
-    g_autofree char *cmd = NULL;
-    g_auto(GStrv) argv = NULL;
-    GError *err = NULL;
-
-    t->dir = g_dir_make_tmp("monitor-test-XXXXXX", NULL);
-    g_assert_nonnull(t->dir);
-    img = tpath(t, "counter.img");
-    write_counter_image(img);
-    extra = g_strdup_printf(extra_fmt, t->dir);
-    cmd = g_strdup_printf("%s -M virt -m 64 -accel tcg -display none "
-                          "-nodefaults -kernel %s %s", qtest_binary(), img,
-                          extra);
-    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-    if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                       child_setup, NULL, &t->pid, &err)) {
-        g_error("cannot start turtle: %s", err->message);
-    }
-}
-
-/* Wait for the exit (at most timeout_ms); returns the exit status. */
-static int turtle_wait(Turtle *t, int timeout_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-    int status;
-
-    while (waitpid(t->pid, &status, WNOHANG) == 0) {
-        if (g_get_monotonic_time() > deadline) {
-            kill(t->pid, SIGKILL);
-            waitpid(t->pid, &status, 0);
-            g_error("turtle did not exit within %d ms", timeout_ms);
-        }
-        g_usleep(10 * 1000);
-    }
-    g_assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
-static void turtle_cleanup(Turtle *t)
-{
-    GDir *d = g_dir_open(t->dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *p = tpath(t, name);
-        unlink(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    rmdir(t->dir);
-    g_free(t->dir);
-}
-
-static QMPClient qmp_open(Turtle *t, const char *sock)
-{
-    g_autofree char *path = tpath(t, sock);
-    QMPClient c = { .fd = -1 };
-
-    qmp_client_init(&c, qmp_unix_connect(path));
-    qmp_assert_greeting(&c);
-    qmp_negotiate(&c);
-    return c;
-}
-
-/* A command that must succeed. */
-static void qmp_ok(QMPClient *c, const char *cmd)
-{
-    JsonNode *a = qmp_cmd(c, cmd);
-
-    qmp_return(a);
-    json_node_unref(a);
-}
-
-static uint32_t guest_counter(QMPClient *c)
-{
-    g_autofree char *out = qmp_hmp(c, XP_COUNTER);
-    const char *v = strstr(out, ": 0x");
-
-    if (!v) {
-        g_error("unexpected xp output '%s'", out);
-    }
-    return strtoul(v + 2, NULL, 16);
-}
-
-/* The guest runs: its counter moves. */
-static void assert_guest_runs(QMPClient *c)
-{
-    uint32_t a = guest_counter(c);
-    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
-
-    while (guest_counter(c) == a) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(20 * 1000);
-    }
-}
-
-/* Send without ever blocking the test; returns bytes sent (the rest did
- * not fit: turtle stopped reading). */
-static size_t send_nonblocking(int fd, const char *buf, size_t len)
-{
-    size_t off = 0;
-
-    while (off < len) {
-        ssize_t n = send(fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        off += n;
-    }
-    return off;
-}
-
-/* Read until the peer closes or timeout_ms passes; returns what came. */
-static GString *read_all(int fd, int timeout_ms, bool *eof)
-{
-    GString *s = g_string_new(NULL);
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-
-    *eof = false;
-    for (;;) {
-        char buf[65536];
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        ssize_t n;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-            return s;
-        }
-        n = read(fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            *eof = true;
-            return s;
-        }
-        g_string_append_len(s, buf, n);
-    }
-}
-
-static unsigned count_of(const char *hay, const char *needle)
-{
-    unsigned n = 0;
-
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) {
-        n++;
-    }
-    return n;
-}
 
 /*
  * 300 "info mtree" without reading: the human monitor stops reading that
@@ -234,8 +33,8 @@ static void test_hmp_never_reads(void)
     size_t sent;
 
     turtle_start(&t, "-monitor unix:%1$s/hmp.sock,server=on,wait=off "
-                 "-qmp unix:%1$s/qmp.sock,server=on,wait=off");
-    hmp_path = tpath(&t, "hmp.sock");
+                 "-qmp unix:%1$s/qmp.sock,server=on,wait=off", false);
+    hmp_path = turtle_path(&t, "hmp.sock");
     hmp = qmp_unix_connect(hmp_path);
     q = qmp_open(&t, "qmp.sock");
 
@@ -377,8 +176,8 @@ static void test_qmp_flood_sigint(void)
     size_t sent;
 
     turtle_start(&t, "-qmp unix:%1$s/flood.sock,server=on,wait=off "
-                 "-qmp unix:%1$s/qmp.sock,server=on,wait=off");
-    flood_path = tpath(&t, "flood.sock");
+                 "-qmp unix:%1$s/qmp.sock,server=on,wait=off", false);
+    flood_path = turtle_path(&t, "flood.sock");
     flood = qmp_unix_connect(flood_path);
     q = qmp_open(&t, "qmp.sock");
 
@@ -397,56 +196,6 @@ static void test_qmp_flood_sigint(void)
     qmp_client_close(&q);
     g_string_free(cmds, true);
     turtle_cleanup(&t);
-}
-
-/* Read an HMP client's output up to and including its next prompt. */
-static char *hmp_read_prompt(int fd)
-{
-    GString *s = g_string_new(NULL);
-    gint64 deadline = g_get_monotonic_time() + QMP_TIMEOUT_MS * 1000LL;
-
-    while (!g_str_has_suffix(s->str, HMP_PROMPT)) {
-        char c;
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0 || read(fd, &c, 1) != 1) {
-            g_error("no HMP prompt; got '%s'", s->str);
-        }
-        g_string_append_c(s, c);
-    }
-    return g_string_free(s, false);
-}
-
-static int hmp_open(Turtle *t, const char *sock)
-{
-    g_autofree char *path = tpath(t, sock);
-    int fd = qmp_unix_connect(path);
-    g_autofree char *banner = hmp_read_prompt(fd);
-
-    g_assert_nonnull(strstr(banner, "monitor - type 'help' for more "
-                            "information"));
-    return fd;
-}
-
-static void hmp_send(int fd, const char *text)
-{
-    g_assert_cmpuint(send_nonblocking(fd, text, strlen(text)), ==,
-                     strlen(text));
-}
-
-/* Run a command line; returns what it printed (the echo removed). */
-static char *hmp_cmd(int fd, const char *line)
-{
-    g_autofree char *cmd = g_strconcat(line, "\n", NULL);
-    g_autofree char *out = NULL;
-    const char *start;
-
-    hmp_send(fd, cmd);
-    out = hmp_read_prompt(fd);
-    start = strstr(out, "\r\n");
-    g_assert_nonnull(start);
-    return g_strndup(start + 2, strlen(start + 2) - strlen(HMP_PROMPT));
 }
 
 /*
@@ -473,10 +222,10 @@ static void test_several_clients(void)
         "-chardev socket,id=h2,path=%1$s/h2.sock,server=on,wait=off "
         "-mon h2,mode=readline "
         "-qmp unix:%1$s/q.sock,server=on,wait=off "
-        "-monitor unix:%1$s/h3.sock,server=on,wait=off");
+        "-monitor unix:%1$s/h3.sock,server=on,wait=off", false);
 
     /* the pretty one: indented, and not negotiated by the other */
-    qp_path = tpath(&t, "qp.sock");
+    qp_path = turtle_path(&t, "qp.sock");
     qmp_client_init(&qp, qmp_unix_connect(qp_path));
     g_assert_cmpuint(qtest_socket_read(qp.fd, raw, 7, QMP_TIMEOUT_MS), ==, 7);
     g_assert_cmpmem(raw, 7, "{\r\n    \"", 7);
