@@ -17,9 +17,7 @@
 static BlockDriver *const block_drivers[] = {
     &bdrv_file,
     &bdrv_raw,
-#ifdef CONFIG_BLOCK_QCOW2
     &bdrv_qcow2,
-#endif
 };
 
 static GList *all_nodes;                 /* every open node */
@@ -317,6 +315,11 @@ int64_t bdrv_get_allocated_file_size(BlockDriverState *bs)
         return bs->drv->get_allocated_file_size(bs);
     }
     return bs->file ? bdrv_get_allocated_file_size(bs->file) : -ENOTSUP;
+}
+
+bool bdrv_has_zero_init(BlockDriverState *bs)
+{
+    return bs->has_zero_init;
 }
 
 uint32_t bdrv_get_request_alignment(BlockDriverState *bs)

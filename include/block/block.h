@@ -109,6 +109,11 @@ BlockDriverState *bdrv_get_backing(BlockDriverState *bs);
 /* The backing file name recorded in the image ("" if none). */
 const char *bdrv_get_backing_filename(BlockDriverState *bs);
 const char *bdrv_get_backing_format(BlockDriverState *bs);
+/* The backing file name resolved against the image's directory (g_free),
+ * NULL without one. */
+char *bdrv_backing_path(BlockDriverState *bs);
+/* Does a newly created image read as zeroes where nothing was written? */
+bool bdrv_has_zero_init(BlockDriverState *bs);
 int64_t bdrv_getlength(BlockDriverState *bs);               /* or -errno */
 /* Bytes the image takes on the host (st_blocks), or -errno. */
 int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);

@@ -123,8 +123,6 @@ void bdrv_tracked_end(BlockDriverState *bs, BdrvTrackedRequest *req);
 void bdrv_register(BlockDriver *drv);
 /* Make bs's backing file (already set in bs->backing_file) open. */
 bool bdrv_open_backing(BlockDriverState *bs, int flags, Error **errp);
-/* Backing file name resolved against the image's directory. */
-char *bdrv_backing_path(BlockDriverState *bs);
 
 /* Drivers of this build. */
 extern BlockDriver bdrv_file;
