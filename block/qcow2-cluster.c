@@ -289,10 +289,7 @@ static void alloc_end(BDRVQcow2State *s, Qcow2Alloc *a)
 int qcow2_grow_l1_table(BlockDriverState *bs, uint64_t min_size, bool exact)
 {
     BDRVQcow2State *s = bs->opaque;
-    uint64_t new_size = exact ? min_size
-                              : MAX(min_size, s->l1_size + s->l1_size / 2);
-    uint64_t old_off = s->l1_table_offset, old_size = s->l1_size;
-    uint64_t bytes, *table;
+    uint64_t new_size, old_off, old_size, bytes, *table;
     int64_t new_off;
     uint8_t hdr[12];
     int ret;
@@ -300,6 +297,15 @@ int qcow2_grow_l1_table(BlockDriverState *bs, uint64_t min_size, bool exact)
     if (min_size <= s->l1_size) {
         return 0;
     }
+    /* the new table is written from memory: pending entries' tables
+     * must be stable first (this may wait, so look again after) */
+    ret = qcow2_sync_metadata(bs);
+    if (ret < 0 || min_size <= s->l1_size) {
+        return ret;
+    }
+    new_size = exact ? min_size : MAX(min_size, s->l1_size + s->l1_size / 2);
+    old_off = s->l1_table_offset;
+    old_size = s->l1_size;
     new_size = MIN(new_size, QCOW2_MAX_L1_SIZE / 8);
     if (new_size < min_size) {
         return -EFBIG;
@@ -415,19 +421,9 @@ int qcow2_get_l2_for_write(BlockDriverState *bs, uint64_t offset,
     }
     qcow2_cache_mark_dirty(s->l2_cache, *l2);
     qcow2_metadata_add_l2(s, new_off);
-    /* table stable (after its refcount) before the L1 entry */
-    ret = qcow2_cache_write(bs, s->l2_cache, NULL);
-    if (ret == 0) {
-        ret = bdrv_flush(bs->file);
-    }
-    if (ret == 0) {
-        s->l1_table[l1i] = new_off | QCOW_OFLAG_COPIED;
-        ret = qcow2_write_l1_entry(bs, l1i);
-    }
-    if (ret < 0) {
-        qcow2_cache_put(s->l2_cache, (void **)l2);
-        return ret;
-    }
+    /* the entry reaches the disk at the next sync, after the table */
+    s->l1_table[l1i] = new_off | QCOW_OFLAG_COPIED;
+    g_hash_table_add(s->l1_pending, GINT_TO_POINTER(l1i + 1));
     if (old_off) {
         qcow2_metadata_remove(s, old_off, s->cluster_size);
         qcow2_free_clusters_deferred(bs, old_off, 1);

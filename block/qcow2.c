@@ -361,6 +361,21 @@ int qcow2_sync_metadata(BlockDriverState *bs)
     if (ret == 0) {
         ret = qcow2_cache_write(bs, s->l2_cache, NULL);
     }
+    if (ret == 0 && g_hash_table_size(s->l1_pending)) {
+        /* new L2 tables are stable: now the L1 entries naming them */
+        GHashTableIter it;
+        gpointer key;
+
+        ret = bdrv_flush(bs->file);
+        g_hash_table_iter_init(&it, s->l1_pending);
+        while (ret == 0 && g_hash_table_iter_next(&it, &key, NULL)) {
+            uint32_t i = GPOINTER_TO_INT(key) - 1;
+            if (i < s->l1_size) {
+                ret = qcow2_write_l1_entry(bs, i);
+            }
+            g_hash_table_iter_remove(&it);
+        }
+    }
     if (ret == 0 && s->frees->len) {
         /* what dropped the references is stable: now free */
         ret = bdrv_flush(bs->file);
@@ -661,6 +676,7 @@ static bool qcow2_open(BlockDriverState *bs, Opts *opts, int flags,
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
     s->metadata = g_hash_table_new(g_direct_hash, g_direct_equal);
+    s->l1_pending = g_hash_table_new(g_direct_hash, g_direct_equal);
     s->frees = g_array_new(FALSE, FALSE, sizeof(Qcow2Free));
     s->unknown_exts = g_byte_array_new();
 
@@ -800,6 +816,9 @@ static void qcow2_close(BlockDriverState *bs)
     g_free(s->refcount_table);
     if (s->metadata) {
         g_hash_table_destroy(s->metadata);
+    }
+    if (s->l1_pending) {
+        g_hash_table_destroy(s->l1_pending);
     }
     if (s->frees) {
         g_array_free(s->frees, TRUE);

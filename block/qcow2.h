@@ -17,10 +17,12 @@
  * Crash consistency: on-disk refcounts never fall below the on-disk
  * references.  Refcount increments are written before any L2 table or L1
  * entry that uses them (the L2 cache depends on the refcount cache: fsync
- * between); new L2 tables are written before the L1 entry pointing at
- * them; decrements are deferred (s->frees) until the metadata that
- * dropped the reference is stable, and only then can the cluster be
- * reused.  A crash leaves at worst leaked clusters.
+ * between); L1 entries of new L2 tables wait in s->l1_pending until the
+ * tables are stable (written at the next sync, after an fsync); decrements
+ * are deferred (s->frees) until the metadata that dropped the reference
+ * is stable, and only then can the cluster be reused.  A crash leaves at
+ * worst leaked clusters.  A sync costs at most four fsyncs whatever was
+ * allocated since the last one.
  */
 #ifndef BLOCK_QCOW2_H
 #define BLOCK_QCOW2_H
@@ -141,6 +143,7 @@ typedef struct BDRVQcow2State {
 
     uint64_t *l1_table;
     uint32_t l1_size;
+    GHashTable *l1_pending;        /* L1 indexes to write at the next sync */
     uint64_t l1_table_offset;
     int l1_vm_state_index;         /* first L1 entry past the disk */
 
