@@ -556,7 +556,7 @@ static bool qcow2_parse_header(BlockDriverState *bs, uint8_t *buf,
         error_setg(errp, "qcow2: encrypted images are not supported");
         return false;
     }
-    if (s->refcount_order > 6 ||
+    if ((uint32_t)s->refcount_order > 6 ||
         (s->qcow_version < 3 && s->refcount_order != 4)) {
         error_setg(errp, "qcow2: invalid refcount order %d",
                    s->refcount_order);
@@ -710,6 +710,28 @@ static bool qcow2_open(BlockDriverState *bs, Opts *opts, int flags,
     }
     if (!qcow2_parse_header(bs, buf, errp)) {
         return false;
+    }
+    {
+        /* the tables the header names must be in the file: an offset
+         * past its end is damage, not a table of zeroes to write to */
+        int64_t flen = bdrv_getlength(bs->file);
+        uint64_t l1_end = s->l1_table_offset + (uint64_t)s->l1_size * 8;
+        uint64_t rt_end = s->refcount_table_offset +
+                          (uint64_t)s->refcount_table_size * 8;
+
+        if (flen < 0) {
+            error_setg_errno(errp, -flen, "Could not get the image size");
+            return false;
+        }
+        if ((s->l1_size && l1_end > (uint64_t)flen) ||
+            rt_end > (uint64_t)flen ||
+            (s->nb_snapshots && s->snapshots_offset >= (uint64_t)flen)) {
+            error_setg(errp, "qcow2: %s table lies beyond the end of the "
+                       "image file", (s->l1_size && l1_end > (uint64_t)flen)
+                       ? "L1" : rt_end > (uint64_t)flen ? "refcount"
+                       : "snapshot");
+            return false;
+        }
     }
     if ((s->incompatible_features & QCOW2_INCOMPAT_CORRUPT) &&
         (flags & BDRV_O_RDWR) && !(flags & BDRV_O_CHECK)) {

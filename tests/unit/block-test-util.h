@@ -11,6 +11,7 @@
 #include "turtle/option.h"
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 
 extern char *test_tmpdir;
 
