@@ -562,3 +562,13 @@ void blk_close_all(void)
     }
     bdrv_close_all();
 }
+
+void blk_io_plug(void)
+{
+    luring_plug();
+}
+
+void blk_io_unplug(void)
+{
+    luring_unplug();
+}

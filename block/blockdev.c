@@ -16,6 +16,7 @@
 #include "block/block-backend.h"
 #include "block/block_int.h"
 #include "turtle/option.h"
+#include "block/io-uring.h"
 
 void blk_set_name(BlockBackend *blk, const char *name, DriveInfo *dinfo);
 
@@ -25,6 +26,24 @@ static bool snapshot_all;
 static const char *const interfaces[] = {
     "none", "virtio", "pflash", "ide", "scsi", "sd", "mtd", "floppy", "xen",
 };
+
+/*
+ * aio=io_uring unless the host cannot (no liburing in this build, or the
+ * kernel refuses rings): measured 2-3x the IOPS of the thread pool for
+ * 4 KiB requests on raw and qcow2 (docs/performance.md); requests the
+ * ring cannot take still go to the threads.
+ */
+int blk_default_aio_flags(void)
+{
+    static int flags = -1;
+
+    if (flags < 0) {
+        Error *err = NULL;
+        flags = luring_available(&err) ? BDRV_O_IO_URING : 0;
+        error_free(err);
+    }
+    return flags;
+}
 
 void drive_set_snapshot_all(bool on)
 {
@@ -158,6 +177,8 @@ DriveInfo *drive_new(const char *optstr, const char *default_if,
                        v);
             goto out;
         }
+    } else {
+        flags |= blk_default_aio_flags();
     }
     v = opts_get(o, "locking");
     if (v && !strcmp(v, "off")) {
@@ -273,7 +294,7 @@ bool blockdev_new(const char *optstr, Error **errp)
         opts_free(o);
         return false;
     }
-    bs = bdrv_open_blockdev(o, BDRV_O_RDWR, errp);
+    bs = bdrv_open_blockdev(o, BDRV_O_RDWR | blk_default_aio_flags(), errp);
     opts_free(o);
     return bs != NULL;     /* the node keeps its reference until exit */
 }

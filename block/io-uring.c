@@ -37,6 +37,8 @@ struct LuringState {
     int efd;
     pthread_mutex_t sq_lock;
     bool attached;
+    int plugged;                /* > 0: batch, submit at unplug */
+    int unsubmitted;
 };
 
 static LuringState *the_ring;
@@ -101,12 +103,19 @@ int luring_in_flight(void)
 }
 
 /* Queue req->cur; false if the SQ is full. */
+static void luring_poll_locked(LuringState *r, bool wait);
+
 static bool luring_queue(LuringState *r, LuringReq *req)
 {
     struct io_uring_sqe *sqe;
 
     pthread_mutex_lock(&r->sq_lock);
     sqe = io_uring_get_sqe(&r->ring);
+    if (!sqe && r->unsubmitted) {
+        r->unsubmitted = 0;
+        io_uring_submit(&r->ring);
+        sqe = io_uring_get_sqe(&r->ring);
+    }
     if (!sqe) {
         pthread_mutex_unlock(&r->sq_lock);
         return false;
@@ -127,7 +136,11 @@ static bool luring_queue(LuringState *r, LuringReq *req)
         break;
     }
     io_uring_sqe_set_data(sqe, req);
-    io_uring_submit(&r->ring);
+    if (r->plugged) {
+        r->unsubmitted++;
+    } else {
+        io_uring_submit(&r->ring);
+    }
     pthread_mutex_unlock(&r->sq_lock);
     return true;
 }
@@ -260,15 +273,49 @@ static void luring_handle(LuringState *r, LuringReq *req, int res)
     }
 }
 
+void luring_plug(void)
+{
+    LuringState *r = the_ring;
+
+    if (r) {
+        pthread_mutex_lock(&r->sq_lock);
+        r->plugged++;
+        pthread_mutex_unlock(&r->sq_lock);
+    }
+}
+
+void luring_unplug(void)
+{
+    LuringState *r = the_ring;
+
+    if (r) {
+        pthread_mutex_lock(&r->sq_lock);
+        if (--r->plugged == 0 && r->unsubmitted) {
+            r->unsubmitted = 0;
+            io_uring_submit(&r->ring);
+        }
+        pthread_mutex_unlock(&r->sq_lock);
+    }
+}
+
 void luring_poll(bool wait)
 {
     LuringState *r = the_ring;
-    struct io_uring_cqe *cqe;
-    uint64_t cnt;
 
     if (!r) {
         return;
     }
+    /* requests the callbacks start go in one submission */
+    luring_plug();
+    luring_poll_locked(r, wait);
+    luring_unplug();
+}
+
+static void luring_poll_locked(LuringState *r, bool wait)
+{
+    struct io_uring_cqe *cqe;
+    uint64_t cnt;
+
     if (read(r->efd, &cnt, sizeof(cnt)) < 0) {
         /* nothing signalled: fine, the CQ is checked anyway */
     }
@@ -324,6 +371,14 @@ bool luring_submit(LuringState *ring, BlockDriverState *bs, int fd, int op,
 }
 
 void luring_poll(bool wait)
+{
+}
+
+void luring_plug(void)
+{
+}
+
+void luring_unplug(void)
 {
 }
 

@@ -196,6 +196,19 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset,
     return cache_do_get(bs, c, offset, table, true);
 }
 
+int qcow2_cache_peek(Qcow2Cache *c, uint64_t offset, void **table)
+{
+    int i = cache_find(c, offset);
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    c->entries[i].ref++;
+    c->entries[i].lru = ++c->lru_counter;
+    *table = c->entries[i].table;
+    return 0;
+}
+
 int qcow2_cache_get_empty(BlockDriverState *bs, Qcow2Cache *c,
                           uint64_t offset, void **table)
 {

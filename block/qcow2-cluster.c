@@ -9,6 +9,7 @@
  */
 #include "turtle/osdep.h"
 #include "qcow2.h"
+#include "block/io-uring.h"
 
 bool qcow2_valid_l2_offset(BlockDriverState *bs, uint64_t l2_off);
 void qcow2_metadata_add_l2(BDRVQcow2State *s, uint64_t offset);
@@ -870,4 +871,110 @@ int qcow2_preallocate_metadata(BlockDriverState *bs, uint64_t from,
         offset += n * s->cluster_size;
     }
     return ret;
+}
+
+/* ---- the io_uring fast path ---- */
+
+typedef struct FastReq {
+    BlockDriverState *bs;
+    Qcow2Write w;
+    bool is_write;
+    void (*cb)(void *opaque, int ret);
+    void *opaque;
+} FastReq;
+
+static void fast_done(void *opaque, int ret)
+{
+    FastReq *f = opaque;
+    BDRVQcow2State *s = f->bs->opaque;
+
+    if (f->is_write) {
+        pthread_mutex_lock(&s->lock);
+        for (Qcow2Write **p = &s->writes; *p; p = &(*p)->next) {
+            if (*p == &f->w) {
+                *p = f->w.next;
+                break;
+            }
+        }
+        pthread_cond_broadcast(&s->cond);
+        pthread_mutex_unlock(&s->lock);
+    }
+    f->cb(f->opaque, ret);
+    g_free(f);
+}
+
+bool qcow2_try_submit(BlockDriverState *bs, int op, int64_t offset,
+                      int64_t bytes, IOVector *qiov, int flags,
+                      void (*cb)(void *opaque, int ret), void *opaque)
+{
+    BDRVQcow2State *s = bs->opaque;
+    BlockDriverState *file = bs->file;
+    uint64_t first, last, host = 0, *l2 = NULL, l2_off;
+    int l1i = offset_to_l1_index(s, offset), l2i;
+    bool ok = false, write = op == LURING_OP_WRITE;
+    FastReq *f;
+
+    if (op == LURING_OP_FLUSH || !file->drv->try_submit || bytes <= 0 ||
+        (uint64_t)offset + bytes > s->size || (flags & BDRV_REQ_FUA)) {
+        return false;
+    }
+    first = offset >> s->cluster_bits;
+    last = (offset + bytes - 1) >> s->cluster_bits;
+    if (offset_to_l1_index(s, offset + bytes - 1) != l1i ||
+        pthread_mutex_trylock(&s->lock) != 0) {
+        return false;
+    }
+    if (s->corrupt || (uint32_t)l1i >= s->l1_size ||
+        (write && (!(s->l1_table[l1i] & QCOW_OFLAG_COPIED) ||
+                   alloc_overlaps(s, first, last)))) {
+        goto out;
+    }
+    l2_off = s->l1_table[l1i] & L1E_OFFSET_MASK;
+    if (!l2_off || !qcow2_valid_l2_offset(bs, l2_off) ||
+        qcow2_cache_peek(s->l2_cache, l2_off, (void **)&l2) < 0) {
+        goto out;
+    }
+    l2i = offset_to_l2_index(s, offset);
+    for (uint64_t k = 0; k <= last - first; k++) {
+        uint64_t e = be64_to_cpu(l2[l2i + k]);
+        uint64_t h = e & L2E_OFFSET_MASK;
+
+        if (qcow2_get_cluster_type(s, e) != QCOW2_CLUSTER_NORMAL ||
+            (write && !(e & QCOW_OFLAG_COPIED)) ||
+            offset_into_cluster(s, h) ||
+            h + s->cluster_size > qcow2_refcount_coverage(s) ||
+            (k && h != host + k * s->cluster_size)) {
+            goto out_put;
+        }
+        if (k == 0) {
+            host = h;
+        }
+    }
+    host += offset_into_cluster(s, offset);
+    if (write && qcow2_overlaps_metadata(bs, host, bytes)) {
+        goto out_put;               /* the slow path reports it */
+    }
+    f = g_new0(FastReq, 1);
+    f->bs = bs;
+    f->is_write = write;
+    f->cb = cb;
+    f->opaque = opaque;
+    if (write) {
+        f->w.first = host >> s->cluster_bits;
+        f->w.last = (host + bytes - 1) >> s->cluster_bits;
+        f->w.next = s->writes;
+        s->writes = &f->w;
+    }
+    ok = file->drv->try_submit(file, op, host, bytes, qiov, 0, fast_done, f);
+    if (!ok) {
+        if (write) {
+            s->writes = f->w.next;
+        }
+        g_free(f);
+    }
+out_put:
+    qcow2_cache_put(s->l2_cache, (void **)&l2);
+out:
+    pthread_mutex_unlock(&s->lock);
+    return ok;
 }

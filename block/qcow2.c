@@ -1536,6 +1536,7 @@ BlockDriver bdrv_qcow2 = {
     .snapshot_goto = qcow2_snapshot_goto,
     .snapshot_delete = qcow2_snapshot_delete,
     .snapshot_list = qcow2_snapshot_list,
+    .try_submit = qcow2_try_submit,
     .save_vmstate = qcow2_save_vmstate,
     .load_vmstate = qcow2_load_vmstate,
 };

@@ -261,6 +261,8 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset,
                     void **table);
 int qcow2_cache_get_empty(BlockDriverState *bs, Qcow2Cache *c,
                           uint64_t offset, void **table);
+/* The table if it is cached (no I/O), else -ENOENT. */
+int qcow2_cache_peek(Qcow2Cache *c, uint64_t offset, void **table);
 void qcow2_cache_put(Qcow2Cache *c, void **table);
 void qcow2_cache_mark_dirty(Qcow2Cache *c, void *table);
 /* Write the dirty tables (dependencies first); *wrote set if any. */
@@ -327,6 +329,11 @@ int qcow2_read_data(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                     IOVector *qiov, size_t qoff);
 int qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                            const void *buf, uint64_t bytes);
+/* aio=io_uring fast path: reads of data clusters and overwrites of
+ * allocated ones whose L2 table is cached go straight to the file. */
+bool qcow2_try_submit(BlockDriverState *bs, int op, int64_t offset,
+                      int64_t bytes, IOVector *qiov, int flags,
+                      void (*cb)(void *opaque, int ret), void *opaque);
 int qcow2_preallocate_metadata(BlockDriverState *bs, uint64_t from,
                                uint64_t to);
 int qcow2_shrink_reftable_check(BlockDriverState *bs);

@@ -101,6 +101,12 @@ typedef struct DriveInfo {
 DriveInfo *drive_new(const char *optstr, const char *default_if,
                      Error **errp);
 bool blockdev_new(const char *optstr, Error **errp);
+/* BDRV_O_IO_URING when io_uring works here (the default aio), else 0. */
+int blk_default_aio_flags(void);
+/* Batch the requests a device issues between plug and unplug (one
+ * io_uring submission for a virtqueue's worth). */
+void blk_io_plug(void);
+void blk_io_unplug(void);
 /* -snapshot: every -drive opened later gets snapshot=on. */
 void drive_set_snapshot_all(bool on);
 /* Drives of one interface in index/unit order (NULL-terminated array,

@@ -36,6 +36,9 @@ void luring_set_attached(bool attached);
  * request is in flight).  Main-loop thread or a drain, with the BQL. */
 void luring_poll(bool wait);
 int luring_in_flight(void);
+/* Batch submissions between plug and unplug (one io_uring_enter). */
+void luring_plug(void);
+void luring_unplug(void);
 
 /* block/file-posix.c */
 int file_get_fd(BlockDriverState *bs);
