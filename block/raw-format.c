@@ -10,6 +10,7 @@ typedef struct BDRVRawState {
     uint64_t offset;
     uint64_t size;
     bool has_size;
+    int64_t length;     /* cached: no fstat per request (truncate updates) */
 } BDRVRawState;
 
 static int raw_probe(const uint8_t *buf, int buf_size, const char *filename)
@@ -42,6 +43,7 @@ static bool raw_open(BlockDriverState *bs, Opts *opts, int flags,
                    "containing file (%" PRId64 ")", s->offset, s->size, len);
         return false;
     }
+    s->length = s->has_size ? (int64_t)s->size : len - (int64_t)s->offset;
     bs->request_alignment = bs->file->request_alignment;
     bs->buf_align = bs->file->buf_align;
     bs->has_zero_init = bs->file->has_zero_init;
@@ -99,13 +101,7 @@ static int raw_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
 static int64_t raw_getlength(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
-    int64_t len;
-
-    if (s->has_size) {
-        return s->size;
-    }
-    len = bdrv_getlength(bs->file);
-    return len < 0 ? len : len - (int64_t)s->offset;
+    return s->length;
 }
 
 static bool raw_truncate(BlockDriverState *bs, int64_t size,
@@ -117,7 +113,11 @@ static bool raw_truncate(BlockDriverState *bs, int64_t size,
         error_setg(errp, "Cannot resize a raw image with offset or size");
         return false;
     }
-    return bdrv_truncate(bs->file, size, prealloc, errp);
+    if (!bdrv_truncate(bs->file, size, prealloc, errp)) {
+        return false;
+    }
+    s->length = size;
+    return true;
 }
 
 static int raw_block_status(BlockDriverState *bs, int64_t offset,

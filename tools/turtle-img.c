@@ -626,6 +626,76 @@ static bool buf_is_zero(const uint8_t *p, size_t n)
     return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));
 }
 
+typedef struct ConvertJob {
+    Source *src;
+    BlockDriverState *out;
+    int64_t chunk;
+    bool compress, zero_init, progress;
+    int64_t total;
+    int64_t copied;             /* atomic, for the progress line */
+    int ret;                    /* atomic: first error */
+} ConvertJob;
+
+typedef struct ConvertTask {
+    int src;
+    int64_t off, len, dst;
+} ConvertTask;
+
+/* Copy [off, off + len) of one source, a chunk at a time. */
+static void convert_task(gpointer data, gpointer user)
+{
+    ConvertTask *t = data;
+    ConvertJob *j = user;
+    BlockDriverState *bs = j->src[t->src].bs;
+    uint8_t *buf = qemu_blockalign(j->out, j->chunk);
+    int64_t off = t->off, end = t->off + t->len;
+    int ret = 0;
+
+    while (off < end && ret == 0 && !g_atomic_int_get(&j->ret)) {
+        int64_t pnum, map, n = MIN(j->chunk, end - off);
+        BlockDriverState *file;
+        int depth;
+        int st = bdrv_block_status_above(bs, off, n, &pnum, &map, &file,
+                                         &depth);
+
+        if (st < 0) {
+            ret = st;
+            break;
+        }
+        if (j->compress && pnum < n) {
+            pnum = n;       /* whole clusters: read and look instead */
+            st = BDRV_BLOCK_DATA;
+        }
+        n = MIN(n, pnum);
+        if ((st & BDRV_BLOCK_ZERO) && !(st & BDRV_BLOCK_DATA)) {
+            if (!j->zero_init) {
+                ret = bdrv_pwrite_zeroes(j->out, t->dst + off - t->off, n, 0);
+            }
+        } else {
+            ret = bdrv_pread(bs, off, buf, n);
+            if (ret == 0 && buf_is_zero(buf, n) && j->zero_init) {
+                /* nothing to write */
+            } else if (ret == 0 && j->compress) {
+                ret = bdrv_pwrite_compressed(j->out, t->dst + off - t->off,
+                                             buf, n);
+            } else if (ret == 0) {
+                ret = bdrv_pwrite(j->out, t->dst + off - t->off, buf, n);
+            }
+        }
+        off += n;
+        if (j->progress) {
+            int64_t c = __atomic_add_fetch(&j->copied, n, __ATOMIC_RELAXED);
+            printf("    (%.2f/100%%)\r", c * 100.0 / MAX(j->total, 1));
+            fflush(stdout);
+        }
+    }
+    if (ret < 0) {
+        g_atomic_int_compare_and_exchange(&j->ret, 0, ret);
+    }
+    qemu_vfree(buf);
+    g_free(t);
+}
+
 static int img_convert(int argc, char **argv)
 {
     const char *fmt = NULL, *out_fmt = "raw", *cache = "unsafe";
@@ -639,7 +709,6 @@ static int img_convert(int argc, char **argv)
     Opts *o = opts_new("create");
     const char *out_file;
     int64_t chunk;
-    uint8_t *buf;
     BlockDriverInfo bdi;
     bool zero_init;
 
@@ -700,49 +769,30 @@ static int img_convert(int argc, char **argv)
             chunk = bdi.cluster_size;
         }
     }
-    buf = qemu_blockalign(out, chunk);
+    {
+        /* several workers, as qemu-img keeps several requests in
+         * flight: I/O overlaps, and compression uses every CPU */
+        ConvertJob job = {
+            .src = src, .out = out, .chunk = chunk, .compress = compress,
+            .zero_init = zero_init, .progress = progress && !quiet,
+            .total = total,
+        };
+        int workers = compress ? MAX(2, (int)g_get_num_processors()) : 4;
+        GThreadPool *pool = g_thread_pool_new(convert_task, &job,
+                                              MIN(workers, 16), TRUE, NULL);
+        int64_t task = compress ? 64 * chunk : 4 * chunk;
 
-    for (int i = 0; i < nsrc && ret == 0; i++) {
-        int64_t off = 0;
-
-        while (off < src[i].len && ret == 0) {
-            int64_t pnum, map, n = MIN(chunk, src[i].len - off);
-            BlockDriverState *file;
-            int depth;
-            int st = bdrv_block_status_above(src[i].bs, off, n, &pnum, &map,
-                                             &file, &depth);
-
-            if (st < 0) {
-                ret = st;
-                break;
+        for (int i = 0; i < nsrc; i++) {
+            for (int64_t off = 0; off < src[i].len; off += task) {
+                ConvertTask *t = g_new(ConvertTask, 1);
+                *t = (ConvertTask){ i, off, MIN(task, src[i].len - off),
+                                    done + off };
+                g_thread_pool_push(pool, t, NULL);
             }
-            if (compress && pnum < n) {
-                pnum = n;   /* whole clusters: read and look instead */
-                st = BDRV_BLOCK_DATA;
-            }
-            n = MIN(n, pnum);
-            if ((st & BDRV_BLOCK_ZERO) && !(st & BDRV_BLOCK_DATA)) {
-                if (!zero_init) {
-                    ret = bdrv_pwrite_zeroes(out, done + off, n, 0);
-                }
-            } else {
-                ret = bdrv_pread(src[i].bs, off, buf, n);
-                if (ret == 0 && buf_is_zero(buf, n) && zero_init) {
-                    /* nothing to write */
-                } else if (ret == 0 && compress) {
-                    ret = bdrv_pwrite_compressed(out, done + off, buf, n);
-                } else if (ret == 0) {
-                    ret = bdrv_pwrite(out, done + off, buf, n);
-                }
-            }
-            off += n;
-            if (progress && !quiet) {
-                printf("    (%.2f/100%%)\r", (done + off) * 100.0 /
-                       MAX(total, 1));
-                fflush(stdout);
-            }
+            done += src[i].len;
         }
-        done += src[i].len;
+        g_thread_pool_free(pool, FALSE, TRUE);
+        ret = g_atomic_int_get(&job.ret);
     }
     if (ret == 0) {
         ret = bdrv_flush(out);
@@ -750,7 +800,6 @@ static int img_convert(int argc, char **argv)
     if (progress && !quiet) {
         printf("    (100.00/100%%)\n");
     }
-    qemu_vfree(buf);
     bdrv_unref(out);
     for (int i = 0; i < nsrc; i++) {
         bdrv_unref(src[i].bs);
