@@ -329,6 +329,35 @@ static void read_state(const char *img, SectorState *st)
     bdrv_unref(bs);
 }
 
+/*
+ * A killed process's files are not always closed when waitpid returns:
+ * io_uring requests in flight hold the file until the kernel's ring
+ * teardown (a worker thread) cancels them, and with it the writer's
+ * image locks (bytes 100-299).  Wait for them to go, as a user
+ * restarting a killed VM would.
+ */
+static void wait_locks_released(const char *img)
+{
+    int fd = open(img, O_RDONLY);
+
+    g_assert_cmpint(fd, >=, 0);
+    for (int i = 0; ; i++) {
+        struct flock fl = {
+            .l_whence = SEEK_SET, .l_start = 100, .l_len = 200,
+            .l_type = F_WRLCK,
+        };
+        g_assert_cmpint(fcntl(fd, F_OFD_GETLK, &fl), ==, 0);
+        if (fl.l_type == F_UNLCK) {
+            break;
+        }
+        if (i == 6000) {
+            g_error("the killed writer's image locks were never released");
+        }
+        g_usleep(10 * 1000);
+    }
+    close(fd);
+}
+
 static uint64_t max_gen(SectorState *st)
 {
     uint64_t m = 0;
@@ -409,6 +438,7 @@ static void crash_rounds(const char *opts, const char *drive_extra,
             g_error("round %d: the writer exited early (status %#x)", round,
                     status);
         }
+        wait_locks_released(img);
         {
             GArray *rest = read_log(pfd[0]);
             g_array_append_vals(recs, rest->data, rest->len);
