@@ -40,6 +40,7 @@ void hmp_cont(HMPArgs *a)
 void hmp_quit(HMPArgs *a)
 {
     if (hmp_args_end(a)) {
+        a->mon->quitting = true;
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
     }
 }

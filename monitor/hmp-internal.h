@@ -38,6 +38,8 @@ typedef struct HMPMonitor {
     QEMUBH *show_bh;            /* shows banner/prompt once events settle */
     GString *capture;           /* set: output goes here (QMP's
                                    human-monitor-command) */
+    bool quitting;              /* quit ran: no prompt, no more input
+                                   (QEMU suspends the monitor) */
 
     /* what x, xp and print use when the format leaves it out */
     char last_format;

@@ -447,7 +447,9 @@ static void hmp_enter(HMPMonitor *mon)
     hmp_history_add(mon, g_strstrip(mon->line));
     hmp_execute(mon, mon->line);
     mon->len = mon->cursor = 0;
-    hmp_prompt(mon);
+    if (!mon->quitting) {
+        hmp_prompt(mon);
+    }
 }
 
 /* The end of an escape sequence: ESC [ x, ESC [ N ~, ESC O x. */
@@ -569,6 +571,9 @@ static size_t hmp_consume(Monitor *common, const uint8_t *buf, size_t size)
     hmp_show(mon);     /* input before the banner was due: banner first */
 
     for (size_t i = 0; i < size; i++) {
+        if (mon->quitting) {
+            return size;        /* the process is ending */
+        }
         if (hmp_input(mon, buf[i]) && monitor_out_full(common)) {
             return i + 1;
         }

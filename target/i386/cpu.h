@@ -494,6 +494,8 @@ DECLARE_CLASS_CHECKERS(X86CPUClass, X86_CPU, TYPE_X86_CPU)
 
 /* RFLAGS as the architecture defines it (the lazy flags folded in). */
 uint64_t x86_rflags_get(const CPUX86State *env);
+/* target/i386/cpu-dump.c: the register dump (CPUClass hook) */
+void x86_cpu_dump_state(CPUState *cs, FILE *f, int flags);
 /* target/i386/monitor.c: the monitor's $NAME (CPUClass hook) */
 bool x86_monitor_get_register(CPUState *cs, const char *name,
                               uint64_t *value);

@@ -1,10 +1,11 @@
 /*
- * The monitor's $NAME for x86 (print, x and xp expressions): the general
- * registers by their 64-bit and 32-bit names ($rax, $eax ... $r8..$r15,
- * $r8d..), $rip/$eip, $pc (CS base + RIP, as QEMU), $rflags/$eflags, the
- * segment selectors and their bases and limits ($cs, $cs.base,
- * $cs.limit), $cr0..$cr4 and $efer.  QEMU knows only the 32-bit names and
- * $r8..$r15; both work here.
+ * The monitor's $NAME for x86 (print, x and xp expressions), QEMU's names
+ * with QEMU's values: $eax, $ecx ... $edi ($sp and $fp are $esp and
+ * $ebp), $r8..$r15, $eip and $eflags, $pc (CS base + RIP), the segment
+ * selectors $cs $ds $es $fs $gs $ss with $cs.base, $cs.limit...  As in
+ * QEMU on x86_64, $eax and $eip are the whole 64-bit registers (scripts
+ * written for it rely on that).  Ours besides: $rax..$rdi, $rip, $rflags
+ * (the same values), $r8d..$r15d (the low 32 bits), $cr0..$cr4, $efer.
  */
 #include "turtle/osdep.h"
 #include "target/i386/cpu.h"
@@ -13,9 +14,12 @@ static const char *const reg64[CPU_NB_REGS] = {
     "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
     "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
-static const char *const reg32[CPU_NB_REGS] = {
+/* QEMU's names: the whole register on x86_64 */
+static const char *const qemu_names[CPU_NB_REGS] = {
     "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d",
+};
+static const char *const reg32[CPU_NB_REGS] = {
+    [8] = "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d",
 };
 static const char *const segs[R_NB_SEGS] = {
     "es", "cs", "ss", "ds", "fs", "gs",
@@ -26,12 +30,18 @@ bool x86_monitor_get_register(CPUState *cs, const char *name,
 {
     CPUX86State *env = &X86_CPU(cs)->env;
 
+    if (!strcmp(name, "sp")) {
+        name = "esp";
+    } else if (!strcmp(name, "fp")) {
+        name = "ebp";
+    }
     for (int i = 0; i < CPU_NB_REGS; i++) {
-        if (!strcmp(name, reg64[i])) {
+        if (!strcmp(name, reg64[i]) ||
+            (qemu_names[i] && !strcmp(name, qemu_names[i]))) {
             *value = env->regs[i];
             return true;
         }
-        if (!strcmp(name, reg32[i])) {
+        if (reg32[i] && !strcmp(name, reg32[i])) {
             *value = (uint32_t)env->regs[i];
             return true;
         }
@@ -53,10 +63,8 @@ bool x86_monitor_get_register(CPUState *cs, const char *name,
         }
         return true;
     }
-    if (!strcmp(name, "rip")) {
+    if (!strcmp(name, "rip") || !strcmp(name, "eip")) {
         *value = env->rip;
-    } else if (!strcmp(name, "eip")) {
-        *value = (uint32_t)env->rip;
     } else if (!strcmp(name, "pc")) {
         *value = env->segs[R_CS].base + env->rip;
     } else if (!strcmp(name, "rflags") || !strcmp(name, "eflags")) {

@@ -299,6 +299,34 @@ static void test_x86_registers(void)
     hmp_is(&f, "p $rax + $rsp", "0\n");
     hmp_is(&f, "p $ax", "unknown register\n"
            "Try \"help p\" for more information\n");
+    hmp_is(&f, "p $sp", "0\n");
+    hmp_is(&f, "p $ds.limit", "0xffff\n");
+    /* QEMU 7.2's dump at reset, real mode: 32-bit layout, no descriptor
+     * details; XMM0-7 only outside 64-bit mode */
+    hmp_has(&f, "info registers", "\nCPU#0\n"
+            "EAX=00000000 EBX=00000000 ECX=00000000 EDX=00060fb1\n"
+            "ESI=00000000 EDI=00000000 EBP=00000000 ESP=00000000\n"
+            "EIP=0000fff0 EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 "
+            "HLT=0\n"
+            "ES =0000 00000000 0000ffff 00009300\n"
+            "CS =f000 ffff0000 0000ffff 00009b00\n"
+            "SS =0000 00000000 0000ffff 00009300\n"
+            "DS =0000 00000000 0000ffff 00009300\n"
+            "FS =0000 00000000 0000ffff 00009300\n"
+            "GS =0000 00000000 0000ffff 00009300\n"
+            "LDT=0000 00000000 0000ffff 00008200\n"
+            "TR =0000 00000000 0000ffff 00008b00\n"
+            "GDT=     00000000 0000ffff\n"
+            "IDT=     00000000 0000ffff\n"
+            "CR0=60000010 CR2=00000000 CR3=00000000 CR4=00000000\n"
+            "DR0=0000000000000000 DR1=0000000000000000 "
+            "DR2=0000000000000000 DR3=0000000000000000 \n"
+            "DR6=00000000ffff0ff0 DR7=0000000000000400\n"
+            "EFER=0000000000000000\n"
+            "FCW=037f FSW=0000 [ST=0] FTW=00 MXCSR=00001f80\n"
+            "FPR0=0000000000000000 0000 FPR1=0000000000000000 0000\n");
+    hmp_has(&f, "info registers", "XMM06=0000000000000000 0000000000000000 "
+            "XMM07=0000000000000000 0000000000000000\n");
     /* the PCI functions of the pc board, as QEMU shows its own */
     hmp_has(&f, "info pci", "  Bus  0, device   0, function 0:\n"
             "    Host bridge: PCI device 8086:1237\n"

@@ -277,9 +277,16 @@ static void test_several_clients(void)
     qmp_assert_error(qmp_cmd(&qp, "{\"execute\": \"stop\"}"),
                      "CommandNotFound", "qmp_capabilities");
 
-    out = hmp_cmd(h3, "quit");
-    g_free(out);
+    /* quit: no prompt after it (as QEMU), the process ends */
+    hmp_send(h3, "quit\n");
     g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+    {
+        bool eof;
+        GString *rest = read_all(h3, QMP_TIMEOUT_MS, &eof);
+        g_assert_true(eof);
+        g_assert_cmpstr(rest->str, ==, "quit\r\n");
+        g_string_free(rest, true);
+    }
     close(h1);
     close(h2);
     close(h3);
