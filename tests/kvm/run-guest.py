@@ -13,8 +13,13 @@ qemu-system-x86_64 from PATH (accel tcg).  Each guest writes progress lines
 (status 0x41 + 2 * N).  The runner also checks the values the guest prints
 against what the command line asked for (-m, -append, -initrd).
 
+Under accel kvm the tests run as one batch on a real /dev/kvm: this
+machine's if usable, else a software host booted once for the batch
+(host/kvmhost.py: Debian's cloud kernel under qemu-system-x86_64 TCG,
+whose emulated SVM gives it a real KVM).
+
 Exit status: 0 all passed, 1 a test failed, 77 skipped (meson's SKIP), e.g.
-no /dev/kvm or an emulator without -accel kvm.
+no real KVM can be had or an emulator without -accel kvm.
 """
 import argparse
 import os
@@ -25,6 +30,10 @@ import subprocess
 import sys
 import tempfile
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                'host'))
+import kvmhost  # noqa: E402
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -238,12 +247,10 @@ UNSUPPORTED = re.compile(r'(accel(erator)?\b.*(not supported|unsupported|'
                          r'could not access KVM', re.I)
 
 
-def run_one(name, args, emulator, accel, tmp, crc):
+def build_cmd(name, args, emulator, accel, module, crc):
     kind, mem_mib, smp, extra = TESTS[name]
-    mem = mem_mib * MiB
     append = (APPEND + ' ' + extra).strip()
     append_full = '%s initrd_crc=%08x' % (append, crc)
-    module = os.path.join(tmp, 'module.bin')
     if args.console == 'nographic':
         console = ['-nographic']
     else:
@@ -260,16 +267,26 @@ def run_one(name, args, emulator, accel, tmp, crc):
     else:
         cmd += ['-kernel', os.path.join(args.guest_dir, 'bz.img'),
                 '-append', append_full, '-initrd', module]
-    cmd += args.extra
+    return cmd + args.extra
 
-    timed_out = False
+
+def run_local(cmd, timeout):
+    """(status, stdout, stderr, timed out) of a run on this machine."""
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=args.timeout)
-        status, out, err = p.returncode, p.stdout, p.stderr
+                           timeout=timeout)
+        return p.returncode, p.stdout, p.stderr, False
     except subprocess.TimeoutExpired as e:
-        timed_out, status = True, None
-        out, err = e.stdout or b'', e.stderr or b''
+        return None, e.stdout or b'', e.stderr or b'', True
+
+
+def check_run(name, args, accel, crc, status, out, err, timed_out):
+    """Judge one run from its exit status and COM1 output (stderr may be
+    merged into it: the checks look at whole lines)."""
+    kind, mem_mib, smp, extra = TESTS[name]
+    mem = mem_mib * MiB
+    append_full = '%s initrd_crc=%08x' % ((APPEND + ' ' + extra).strip(),
+                                          crc)
     out = out.decode('latin-1').replace('\r\n', '\n')
     out = re.sub(r'\x1b\[[0-9;?]*[A-Za-z]', '', out)   # firmware's VT100 codes
     err = err.decode('latin-1')
@@ -280,8 +297,9 @@ def run_one(name, args, emulator, accel, tmp, crc):
     if args.verbose:
         sys.stdout.write(out)
 
-    if not out.strip() and UNSUPPORTED.search(err):
-        return SKIP, 'emulator refused -accel %s: %s' % (accel, err.strip())
+    if not find_all(r'^step \d+:', out) and UNSUPPORTED.search(err or out):
+        return SKIP, 'emulator refused -accel %s: %s' % (
+            accel, (err or out).strip())
     steps = find_all(r'^step (\d+): (.*)$', out)
     last = 'step %s (%s)' % steps[-1] if steps else 'before any step'
     if timed_out:
@@ -290,7 +308,7 @@ def run_one(name, args, emulator, accel, tmp, crc):
     if fails:
         return 1, '%s (exit status 0x%x)' % (fails[-1].strip(), status & 0xff)
     if status != 0x21:
-        tail = err.strip().splitlines()[-1:] or ['']
+        tail = (err or out).strip().splitlines()[-1:] or ['']
         return 1, 'exit status 0x%x, want 0x21, in %s %s' % (
             status & 0xff if status >= 0 else status, last, tail[0])
     try:
@@ -304,6 +322,50 @@ def run_one(name, args, emulator, accel, tmp, crc):
     except Failure as e:
         return 1, str(e)
     return 0, detail
+
+
+def run_on_kvm_host(tests, args, emulator, module, crc, report):
+    """All tests in one batch on a real /dev/kvm (kvmhost: this machine's
+    or the software host's, booted once)."""
+    try:
+        host = kvmhost.open_host(echo=False,
+                                 log_dir=args.save_logs)
+    except kvmhost.Skip as e:
+        print('SKIP: %s' % e)
+        return SKIP
+    for t in tests:
+        host.add_job(t, build_cmd(t, args, emulator, 'kvm', module, crc),
+                     timeout=int(args.timeout))
+    print('kvm host: %s' % host.description)
+    rc = 0
+    try:
+        with host:
+            if host.kind == 'software':
+                print('kvm host: up in %.1fs' % host.boot_time)
+            for t in tests:
+                status, out = host.run(t)
+                res, why = check_run(t, args, 'kvm', crc, status,
+                                     out.encode('latin-1'), b'',
+                                     host.timed_out)
+                report(t, res, why + ' (%.1fs)' % host.elapsed)
+                rc = merge_rc(rc, res)
+    except kvmhost.Skip as e:
+        print('SKIP: %s' % e)
+        return SKIP
+    except kvmhost.ConsoleError as e:
+        print('FAIL: the kvm host: %s' % e)
+        if host.kind == 'software':
+            print(host.console_tail())
+        return 1
+    return rc
+
+
+def merge_rc(rc, res):
+    if res == SKIP and rc == 0:
+        return SKIP
+    if res not in (0, SKIP):
+        return 1
+    return rc
 
 
 def main():
@@ -350,13 +412,6 @@ def main():
         if t not in TESTS:
             ap.error('unknown test %s (--list)' % t)
 
-    if accel == 'kvm':
-        if not os.path.exists('/dev/kvm'):
-            print('SKIP: /dev/kvm is missing: the kvm accelerator cannot run')
-            return SKIP
-        if not os.access('/dev/kvm', os.R_OK | os.W_OK):
-            print('SKIP: /dev/kvm is not accessible to this user')
-            return SKIP
     if not os.access(emulator, os.X_OK):
         print('FAIL: emulator %s not found or not executable' % emulator)
         return 1
@@ -365,18 +420,24 @@ def main():
         print('SKIP: ' + why)
         return SKIP
 
+    def report(t, res, why):
+        word = {0: 'PASS', SKIP: 'SKIP'}.get(res, 'FAIL')
+        print('%s: %s [%s, accel %s]: %s' % (
+            word, t, os.path.basename(emulator), accel, why), flush=True)
+
     rc = 0
     with tempfile.TemporaryDirectory(prefix='turtle-kvm-') as tmp:
-        crc = make_module(os.path.join(tmp, 'module.bin'))
+        module = os.path.join(tmp, 'module.bin')
+        crc = make_module(module)
+        if accel == 'kvm' and not args.qemu:
+            return run_on_kvm_host(tests, args, emulator, module, crc, report)
         for t in tests:
-            res, why = run_one(t, args, emulator, accel, tmp, crc)
-            word = {0: 'PASS', SKIP: 'SKIP'}.get(res, 'FAIL')
-            print('%s: %s [%s, accel %s]: %s' % (
-                word, t, os.path.basename(emulator), accel, why))
-            if res == SKIP and rc == 0:
-                rc = SKIP
-            elif res not in (0, SKIP):
-                rc = 1
+            cmd = build_cmd(t, args, emulator, accel, module, crc)
+            status, out, err, timed_out = run_local(cmd, args.timeout)
+            res, why = check_run(t, args, accel, crc, status, out, err,
+                                 timed_out)
+            report(t, res, why)
+            rc = merge_rc(rc, res)
     return rc
 
 

@@ -273,6 +273,8 @@ class DirectHost(_Host):
     def run(self, name):
         job = self.jobs[name]
         log = self._log_path(name)
+        start = time.monotonic()
+        self.timed_out = False
         try:
             p = subprocess.run(["sh", self._script(job)],
                                stdin=subprocess.DEVNULL,
@@ -280,7 +282,9 @@ class DirectHost(_Host):
                                stderr=subprocess.STDOUT, timeout=job.timeout)
             status, out = p.returncode, p.stdout
         except subprocess.TimeoutExpired as e:
+            self.timed_out = True
             status, out = 124, e.stdout or b""
+        self.elapsed = time.monotonic() - start
         text = out.decode("latin-1")
         if self.echo:
             sys.stdout.write(text)
@@ -437,11 +441,14 @@ class SoftwareHost(_Host):
         return int(m.group(1))
 
     def run(self, name):
-        """Run a job to its end: (exit status, output)."""
+        """Run a job to its end: (exit status, output).  A job still
+        running after its timeout gets SIGTERM, 5 s later SIGKILL;
+        self.timed_out says whether that happened."""
         job = self._begin(name, False)
         start = self.c._pos
-        # the host's `timeout` ends the job; a little slack for the rest
         status = self._end(name, job.timeout + 30)
+        self.elapsed = time.monotonic() - self.job_started
+        self.timed_out = self.elapsed >= job.timeout
         out = self.c.output[start:self.c._pos]
         out = out[:out.rfind("\n@@KVMHOST:END")]
         return status, out

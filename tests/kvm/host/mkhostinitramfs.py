@@ -65,7 +65,7 @@ while read -r cmd job secs input <&3; do
     RUN)
         say "BEGIN $job"
         if [ "$input" = tty ]; then exec 4<&3; else exec 4</dev/null; fi
-        timeout -s TERM "$secs" sh /batch/jobs/"$job".sh <&4 >&3 2>&3 &
+        timeout -s TERM -k 5 "$secs" sh /batch/jobs/"$job".sh <&4 >&3 2>&3 &
         wait $!
         st=$?
         exec 4<&-
