@@ -2,13 +2,22 @@
  * KVM vCPUs: creation, the KVM_RUN loop and its exits, kicks by signal,
  * and register synchronisation.
  *
- * Threads and signals: each vCPU runs on its own thread with SIG_IPI
- * (SIGUSR1) blocked.  KVM_SET_SIGNAL_MASK gives the kernel the same mask
- * minus SIG_IPI, so the signal is deliverable only inside KVM_RUN: a kick
- * that arrives while the thread is elsewhere stays pending and makes the
- * next KVM_RUN return EINTR at once - no kick is lost.  When the thread
- * itself must leave (exit_request), kvm_run->immediate_exit (where the
- * host has KVM_CAP_IMMEDIATE_EXIT) returns without entering the guest.
+ * Threads and signals: each vCPU runs on its own thread.  A kick is
+ * SIG_IPI (SIGUSR1) sent to that thread; it must make the thread leave
+ * KVM_RUN, or not enter it, and never be lost.  KVM_SET_SIGNAL_MASK gives
+ * the kernel the mask to use inside KVM_RUN, which always lets SIG_IPI
+ * through: a pending SIG_IPI makes KVM_RUN return EINTR.  The kernel puts
+ * the thread's own mask back before returning, so what happens to the
+ * signal then depends on that mask:
+ *  - with KVM_CAP_IMMEDIATE_EXIT (every kernel since 4.11), SIG_IPI is
+ *    unblocked on the thread and its handler sets kvm_run->immediate_exit:
+ *    a kick taken anywhere outside KVM_RUN makes the next KVM_RUN return
+ *    EINTR without entering the guest (after completing a pending I/O);
+ *    the flag is cleared when that EINTR is seen;
+ *  - without it, SIG_IPI stays blocked on the thread, so a kick stays
+ *    pending until the next KVM_RUN, which returns EINTR at once; the
+ *    pending signal is then consumed with sigtimedwait ("eaten"),
+ *    otherwise every later KVM_RUN would return EINTR too.
  *
  * Register state: the kernel owns it while the vCPU runs.  Whoever needs
  * it (register dump, gdb, reset, snapshots) calls cpu_synchronize_state,
@@ -74,21 +83,29 @@ void kvm_destroy_vcpu(CPUState *cpu)
 
 static void kvm_ipi_handler(int sig)
 {
-    /* Only interrupts KVM_RUN (or makes the next one return at once). */
+    CPUState *cpu = current_cpu;
+
+    /* async-signal-safe: one store into this thread's kvm_run */
+    if (cpu && cpu->kvm_run && kvm_state_global &&
+        kvm_state_global->immediate_exit) {
+        __atomic_store_n(&cpu->kvm_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    }
 }
 
 bool kvm_init_cpu_signals(CPUState *cpu, Error **errp)
 {
     struct sigaction sa = { .sa_handler = kvm_ipi_handler };
     struct kvm_signal_mask *km;
-    sigset_t set;
+    sigset_t set, ipi;
     int r;
 
     sigemptyset(&sa.sa_mask);
     sigaction(SIG_IPI, &sa, NULL);
-    sigemptyset(&set);
-    sigaddset(&set, SIG_IPI);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    sigemptyset(&ipi);
+    sigaddset(&ipi, SIG_IPI);
+    pthread_sigmask(kvm_state_global->immediate_exit ? SIG_UNBLOCK
+                                                     : SIG_BLOCK,
+                    &ipi, NULL);
 
     /* the kernel's view: our mask without SIG_IPI (8 bytes on x86-64) */
     pthread_sigmask(SIG_BLOCK, NULL, &set);
@@ -105,13 +122,30 @@ bool kvm_init_cpu_signals(CPUState *cpu, Error **errp)
     return true;
 }
 
+/* After KVM_RUN returned EINTR: forget the kick(s) that caused it. */
+static void kvm_eat_signals(CPUState *cpu)
+{
+    struct timespec zero = { 0, 0 };
+    sigset_t ipi, pending;
+
+    if (kvm_state_global->immediate_exit) {
+        __atomic_store_n(&cpu->kvm_run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+        return;
+    }
+    sigemptyset(&ipi);
+    sigaddset(&ipi, SIG_IPI);
+    do {
+        while (sigtimedwait(&ipi, NULL, &zero) < 0 && errno == EINTR) {
+            /* another signal's handler ran: retry */
+        }
+        sigpending(&pending);
+    } while (sigismember(&pending, SIG_IPI));
+}
+
 void kvm_vcpu_kick(CPUState *cpu)
 {
     if (!cpu->thread_created) {
         return;
-    }
-    if (cpu->kvm_run && kvm_state_global && kvm_state_global->immediate_exit) {
-        __atomic_store_n(&cpu->kvm_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     }
     pthread_kill(cpu->thread, SIG_IPI);
 }
@@ -263,17 +297,19 @@ int kvm_cpu_exec(CPUState *cpu)
         kvm_arch_pre_run(cpu, run);
         if (__atomic_load_n(&cpu->exit_request, __ATOMIC_SEQ_CST)) {
             if (kvm_state_global->immediate_exit) {
-                run->immediate_exit = 1;
+                /* enter once more, so the kernel finishes a pending I/O
+                 * or MMIO instruction, and leave at once */
+                __atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
             } else {
                 ret = EXCP_INTERRUPT;
                 break;
             }
         }
         r = kvm_vcpu_ioctl(cpu, KVM_RUN, NULL);
-        run->immediate_exit = 0;
         kvm_arch_post_run(cpu, run);
         if (r < 0) {
             if (r == -EINTR || r == -EAGAIN) {
+                kvm_eat_signals(cpu);
                 ret = EXCP_INTERRUPT;
                 break;
             }

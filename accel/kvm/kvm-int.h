@@ -115,8 +115,9 @@ void kvm_cpu_synchronize_post_reset(CPUState *cpu);
 void kvm_cpu_synchronize_post_init(CPUState *cpu);
 void kvm_cpu_synchronize_pre_loadvm(CPUState *cpu);
 void kvm_vcpu_kick(CPUState *cpu);
-/* Block SIG_IPI in the calling thread, install its handler and hand the
- * kernel the mask to use inside KVM_RUN. */
+/* Install SIG_IPI's handler on the calling vCPU thread (unblocked with
+ * KVM_CAP_IMMEDIATE_EXIT, blocked otherwise) and hand the kernel the mask
+ * to use inside KVM_RUN, which lets SIG_IPI through. */
 bool kvm_init_cpu_signals(CPUState *cpu, Error **errp);
 
 /* ---- the target (target/<arch>/kvm.c) ---- */

@@ -336,10 +336,25 @@ static int vcpu_ioctl(unsigned long req, void *arg)
     }
     case KVM_RUN:
         if (fk.threaded) {
-            /* like the kernel: the guest runs until a signal the vCPU's
-             * KVM_SET_SIGNAL_MASK lets through is (or was) pending */
-            if (!__atomic_load_n(&fk.run->immediate_exit, __ATOMIC_SEQ_CST)) {
-                sigsuspend(&fk.run_sigmask);
+            /* like the kernel: the guest runs until a signal that the
+             * KVM_SET_SIGNAL_MASK mask lets through is pending, or
+             * immediate_exit is set.  The kernel restores the thread's
+             * own mask before it returns, so a signal blocked there
+             * stays pending (nothing is delivered here either). */
+            for (;;) {
+                sigset_t pending;
+                struct timespec ms = { 0, 1000000 };
+
+                if (__atomic_load_n(&fk.run->immediate_exit,
+                                    __ATOMIC_SEQ_CST)) {
+                    break;
+                }
+                sigpending(&pending);
+                if (sigismember(&pending, SIGUSR1) &&
+                    !sigismember(&fk.run_sigmask, SIGUSR1)) {
+                    break;
+                }
+                nanosleep(&ms, NULL);
             }
             __atomic_fetch_add(&fk.run_calls, 1, __ATOMIC_SEQ_CST);
             return fail(EINTR);

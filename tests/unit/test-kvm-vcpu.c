@@ -379,16 +379,28 @@ static void count_work(CPUState *cpu, run_on_cpu_data d)
     work_done++;
 }
 
-static void test_vcpu_thread_kicks(void)
+/*
+ * A kick must take the vCPU out of KVM_RUN once, never leave a signal
+ * pending that makes every later KVM_RUN return EINTR (the vCPU thread
+ * then spins in user space and the guest never runs), with and without
+ * KVM_CAP_IMMEDIATE_EXIT.
+ */
+static void vcpu_thread_kicks(bool immediate_exit)
 {
     const AccelOps *ops = accel_find("kvm");
     KVMState *s;
     CPUState *cs;
+    int calls;
 
     g_assert_nonnull(ops);
     fake_reset();
     fk.threaded = true;
+    if (!immediate_exit) {
+        cap_set(KVM_CAP_IMMEDIATE_EXIT, 0);
+    }
     s = vm_new();
+    g_assert_true(s->immediate_exit == immediate_exit);
+    work_done = 0;
     accel_set_current(ops);
     cs = make_cpu("qemu64");
     bql_lock();
@@ -405,7 +417,16 @@ static void test_vcpu_thread_kicks(void)
         run_on_cpu(cs, count_work, RUN_ON_CPU_NULL);
     }
     g_assert_cmpint(work_done, ==, 200);
-    g_assert_cmpint(__atomic_load_n(&fk.run_calls, __ATOMIC_SEQ_CST), >=, 1);
+    calls = __atomic_load_n(&fk.run_calls, __ATOMIC_SEQ_CST);
+    g_assert_cmpint(calls, >=, 1);
+    /* one KVM_RUN per request, two when a kick races with the request
+     * before it; a kick left pending made this 10000 */
+    g_assert_cmpint(calls, <=, 2 * 200 + 4);
+    /* with nothing to do the vCPU stays in KVM_RUN: a few more calls at
+     * most (a kick that raced with the last request), not thousands */
+    g_usleep(100 * 1000);
+    g_assert_cmpint(__atomic_load_n(&fk.run_calls, __ATOMIC_SEQ_CST), <=,
+                    calls + 4);
 
     /* the state is read on the vCPU's own thread (and written back by
      * it before it runs again, so vcpu_dirty may already be clear) */
@@ -484,6 +505,16 @@ static void test_vcpu_thread_setup_fails(void)
     bql_unlock();
     accel_set_current(NULL);
     vm_free(s);
+}
+
+static void test_vcpu_thread_kicks(void)
+{
+    vcpu_thread_kicks(true);
+}
+
+static void test_vcpu_thread_kicks_blocked(void)
+{
+    vcpu_thread_kicks(false);
 }
 
 /* snapshot: the CPU's field table, nested state included */
@@ -879,6 +910,8 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/vcpu/thread-kicks", test_vcpu_thread_kicks);
     g_test_add_func("/kvm/vcpu/thread-setup-fails",
                     test_vcpu_thread_setup_fails);
+    g_test_add_func("/kvm/vcpu/thread-kicks-no-immediate-exit",
+                    test_vcpu_thread_kicks_blocked);
     g_test_add_func("/kvm/vcpu/boot-state", test_boot_state);
     g_test_add_func("/kvm/vcpu/phys-page-debug", test_phys_page_debug);
     g_test_add_func("/kvm/vcpu/vmstate", test_cpu_vmstate);
