@@ -116,6 +116,10 @@ void qemu_system_exit_request(int status)
 {
     g_atomic_int_set(&exit_status_requested, status);
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    /* the guest asked for the process to end here (isa-debug-exit):
+     * its vCPU runs no further instruction (KVM would otherwise keep
+     * running it until the main loop stops the VM) */
+    cpu_stop_current();
 }
 
 void qemu_system_reset_request(ShutdownCause cause)
