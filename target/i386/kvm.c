@@ -177,10 +177,16 @@ bool kvm_arch_irqchip_create(KVMState *s, Error **errp)
         error_append_hint(errp, "Use kernel-irqchip=on.\n");
         return false;
     case KVM_IRQCHIP_OFF:
-        warn_report("kvm: kernel-irqchip=off: turtle has no userspace "
-                    "interrupt controllers yet, device interrupts will not "
-                    "reach the guest");
-        return true;
+        /* a guest without interrupts hangs in its first timer wait:
+         * refuse until the userspace 8259/IOAPIC/LAPIC models exist (the
+         * board's 8259 registers x86_pic_get_vector) */
+        if (x86_pic_get_vector) {
+            return true;
+        }
+        error_setg(errp, "kernel-irqchip=off is not supported yet (it needs "
+                   "the userspace 8259, IOAPIC and LAPIC models)");
+        error_append_hint(errp, "Use kernel-irqchip=on.\n");
+        return false;
     case KVM_IRQCHIP_ON:
     case KVM_IRQCHIP_DEFAULT:
         break;
@@ -191,9 +197,14 @@ bool kvm_arch_irqchip_create(KVMState *s, Error **errp)
                        "KVM_CAP_IRQCHIP");
             return false;
         }
-        warn_report("kvm: the host kernel lacks KVM_CAP_IRQCHIP; running "
-                    "without interrupt controllers");
-        return true;
+        if (x86_pic_get_vector) {
+            warn_report("kvm: the host kernel lacks KVM_CAP_IRQCHIP; using "
+                        "the userspace interrupt controllers");
+            return true;
+        }
+        error_setg(errp, "the host kernel lacks KVM_CAP_IRQCHIP, and turtle "
+                   "has no userspace interrupt controllers yet");
+        return false;
     }
     r = kvm_vm_ioctl(s, KVM_CREATE_IRQCHIP, NULL);
     if (r < 0) {

@@ -113,12 +113,23 @@ static void test_irqchip_modes(void)
     error_free(err);
     err = NULL;
 
+    /* off: refused until userspace interrupt controllers exist */
     s.irqchip_mode = KVM_IRQCHIP_OFF;
-    g_assert_true(kvm_arch_irqchip_create(&s, &error_abort));
+    g_assert_false(kvm_arch_irqchip_create(&s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "kernel-irqchip=off"));
     g_assert_false(s.irqchip_in_kernel);
     g_assert_false(logged(KVM_CREATE_IRQCHIP));
+    error_free(err);
+    err = NULL;
 
+    /* default on a host without KVM_CAP_IRQCHIP: the same */
     g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
+    s.irqchip_mode = KVM_IRQCHIP_DEFAULT;
+    g_assert_false(kvm_arch_irqchip_create(&s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_IRQCHIP"));
+    error_free(err);
+    err = NULL;
+
     s.irqchip_mode = KVM_IRQCHIP_ON;
     g_assert_false(kvm_arch_irqchip_create(&s, &err));
     g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_IRQCHIP"));
@@ -132,9 +143,11 @@ static void test_irqchip_modes(void)
     g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
     g_assert_true(kvm_parse_irqchip_mode("off", &s.irqchip_mode,
                                          &error_abort));
-    g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
-    g_assert_false(s.irqchip_in_kernel);
+    g_assert_false(kvm_arch_init(NULL, &s, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "kernel-irqchip=off"));
     g_assert_false(logged(KVM_CREATE_IRQCHIP));
+    error_free(err);
+    err = NULL;
     kvm_close_vm(&s);
     g_assert_false(kvm_parse_irqchip_mode("maybe", &s.irqchip_mode, &err));
     g_assert_nonnull(strstr(error_get_pretty(err), "on, off or split"));
@@ -247,13 +260,14 @@ static void test_userspace_irq_injection(void)
     g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
     kvm_state_set_current(&s);
     g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
+    /* accepted only once a userspace 8259 gives vectors */
+    x86_pic_get_vector = pic_vector;
     g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
     g_assert_false(kvm_irqchip_in_kernel());
     cs = make_cpu("qemu64");
     g_assert_true(kvm_init_vcpu(cs, &error_abort));
     /* no in-kernel LAPIC: no x2APIC, no TSC deadline */
     g_assert_cmphex(fk_cpuid(1, 0)->ecx & CPUID_1_ECX_X2APIC, ==, 0);
-    x86_pic_get_vector = pic_vector;
     run = run_area(cs);
 
     /* the guest cannot take it yet: ask for the window */
