@@ -65,7 +65,11 @@ while read -r cmd job secs input <&3; do
     RUN)
         say "BEGIN $job"
         if [ "$input" = tty ]; then exec 4<&3; else exec 4</dev/null; fi
-        timeout -s TERM -k 5 "$secs" sh /batch/jobs/"$job".sh <&4 >&3 2>&3 &
+        # its own session: ttyS1 is init's controlling terminal, and a
+        # job outside its foreground group that sets the terminal up (as
+        # -nographic does) would be stopped by SIGTTOU
+        setsid timeout -s TERM -k 5 "$secs" sh /batch/jobs/"$job".sh \
+            <&4 >&3 2>&3 &
         wait $!
         st=$?
         exec 4<&-
