@@ -175,7 +175,9 @@ def prepare_host_kernel(busybox="/bin/busybox"):
 # ---- jobs -------------------------------------------------------------------
 
 class Job:
-    def __init__(self, name, script, programs, files, timeout, interactive):
+    def __init__(self, name, script, programs, files, timeout, interactive,
+                 same_path=()):
+        self.same_path = list(same_path)   # files wanted at their own path
         self.name = name
         self.script = script
         self.programs = programs        # shell variable -> host path
@@ -214,12 +216,17 @@ class _Host:
         self.add_script(name, script, programs, files, timeout, interactive)
 
     def add_script(self, name, script, programs=None, files=None, timeout=60,
-                   interactive=False):
+                   interactive=False, same_path=()):
+        """A shell script job; programs and files are shell variables
+        naming them inside the host, same_path files are installed at
+        their own absolute path (data a program looks for there, such as
+        QEMU's firmware)."""
         if name in self.jobs or not name.replace("-", "").replace(
                 "_", "").replace(".", "").isalnum():
             raise ValueError("bad or duplicate job name %r" % name)
         self.jobs[name] = Job(name, script, dict(programs or {}),
-                              dict(files or {}), timeout, interactive)
+                              dict(files or {}), timeout, interactive,
+                              same_path)
 
     def __enter__(self):
         self.start()
@@ -369,6 +376,8 @@ class SoftwareHost(_Host):
             for var, path in job.files.items():
                 name = "%s-%s-%s" % (job.name, var, os.path.basename(path))
                 m[var] = batch.data(path, name)
+            for path in job.same_path:
+                batch.same_path(path)
             maps[job.name] = m
             batch.job(job.name, _prelude(job, lambda var, p, m=m: m[var]))
         initrd = os.path.join(self.tmp.name, "initrd.cpio")

@@ -169,6 +169,10 @@ class Batch:
         self._copy(path, dst, 0o755 if os.access(path, os.X_OK) else 0o644)
         return dst
 
+    def same_path(self, path):
+        """A host file at the same absolute path inside."""
+        self._copy(path, path)
+
     def job(self, name, script):
         self._file("/batch/jobs/%s.sh" % name, script.encode(), 0o755)
 
