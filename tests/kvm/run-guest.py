@@ -55,6 +55,15 @@ TESTS = {
 }
 
 
+# Known board bugs seen only under KVM, worked around until fixed (say why):
+# with the userspace HPET between the RTC and GSI 8, bios-4G's step 14
+# (RTC IRQ8 through IOAPIC pin 8) never gets its interrupt under KVM; the
+# same guest with -m 128 does, and so does -M pc,hpet=off.
+KVM_WORKAROUNDS = {
+    'bios-4G': ['-M', 'pc,hpet=off'],
+}
+
+
 class Failure(Exception):
     pass
 
@@ -267,6 +276,8 @@ def build_cmd(name, args, emulator, accel, module, crc):
     else:
         cmd += ['-kernel', os.path.join(args.guest_dir, 'bz.img'),
                 '-append', append_full, '-initrd', module]
+    if accel == 'kvm' and name in KVM_WORKAROUNDS:
+        cmd += KVM_WORKAROUNDS[name]
     return cmd + args.extra
 
 
