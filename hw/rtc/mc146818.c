@@ -150,8 +150,13 @@ static void rtc_update_irq(RTCState *s)
 {
     uint8_t c = s->cmos[RTC_REG_C];
 
+    /* IRQF = PF.PIE + AF.AIE + UF.UIE: clearing an enable with its flag
+     * still set drops the line (else an edge-triggered IOAPIC pin never
+     * sees the next interrupt once the enable is set again) */
     if (c & s->cmos[RTC_REG_B] & (REG_C_PF | REG_C_AF | REG_C_UF)) {
         c |= REG_C_IRQF;
+    } else {
+        c &= ~REG_C_IRQF;
     }
     s->cmos[RTC_REG_C] = c;
     qemu_set_irq(s->irq, !!(c & REG_C_IRQF));

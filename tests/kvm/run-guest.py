@@ -55,12 +55,8 @@ TESTS = {
 }
 
 
-# Known board bugs seen only under KVM, worked around until fixed (say why):
-# with the userspace HPET between the RTC and GSI 8, bios-4G's step 14
-# (RTC IRQ8 through IOAPIC pin 8) never gets its interrupt under KVM; the
-# same guest with -m 128 does, and so does -M pc,hpet=off.
+# Known board bugs seen only under KVM, worked around until fixed (say why).
 KVM_WORKAROUNDS = {
-    'bios-4G': ['-M', 'pc,hpet=off'],
 }
 
 

@@ -205,6 +205,15 @@ static void test_periodic(void)
     qtest_clock_step(qts, 200 * 1000000LL);
     g_assert_true(qtest_get_irq(qts, 8));
     cmos_read(qts, 0x0c);
+    /* PIE cleared while PF is pending: IRQF and the line drop, so an
+     * edge-triggered IOAPIC pin sees the next interrupt (caught by the
+     * tests/kvm bios guest under KVM) */
+    qtest_clock_step(qts, 500 * 1000000LL);
+    g_assert_true(qtest_get_irq(qts, 8));
+    cmos_write(qts, 0x0b, 0x02);
+    g_assert_false(qtest_get_irq(qts, 8));
+    g_assert_cmphex(cmos_read(qts, 0x0c) & 0xc0, ==, 0x40);  /* PF, no IRQF */
+    cmos_write(qts, 0x0b, 0x42);
     /* a reset turns PIE off and lowers the line */
     qtest_clock_step(qts, 500 * 1000000LL);
     g_assert_true(qtest_get_irq(qts, 8));
