@@ -12,7 +12,11 @@
  *  - events are added up to MONITOR_OUT_MAX; one more means the client is
  *    not reading: a socket client is disconnected (the server then takes
  *    the next one), on other back ends the events that do not fit are
- *    dropped with one warning.
+ *    dropped with one warning;
+ *  - a client that takes none of its output for MONITOR_STALL_MS while
+ *    more than MONITOR_OUT_HIGH waits is not reading either: a socket
+ *    client is disconnected then too, so that it does not hold the
+ *    socket (which serves one client at a time) forever.
  * Each monitor is one client: several -qmp/-mon options give several
  * independent ones.
  */
@@ -21,10 +25,13 @@
 
 #include "turtle/osdep.h"
 #include "chardev/char.h"
+#include "turtle/timer.h"
 
 #define MONITOR_OUT_HIGH   (64 * 1024)
 #define MONITOR_OUT_MAX    (1024 * 1024)
 #define MONITOR_IN_CHUNK   4096
+/* TURTLE_MONITOR_STALL_MS in the environment changes it (tests) */
+#define MONITOR_STALL_MS   30000
 
 typedef struct Monitor Monitor;
 
@@ -39,6 +46,7 @@ struct Monitor {
     GString *out;               /* output not yet taken by the chardev */
     size_t out_pos;             /* first byte of out still to write */
     guint out_watch;
+    QEMUTimer *stall_timer;     /* armed while output is stuck */
     bool out_dropping;          /* being disconnected: discard output */
     bool out_warned;
     GByteArray *in_backlog;     /* received, not yet consumed */

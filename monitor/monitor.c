@@ -45,9 +45,54 @@ static gboolean monitor_writable(GIOCondition cond, void *opaque)
     return G_SOURCE_REMOVE;
 }
 
+static int64_t monitor_stall_ns(void)
+{
+    static int64_t ns;
+
+    if (!ns) {
+        const char *env = g_getenv("TURTLE_MONITOR_STALL_MS");
+        int64_t ms = env ? g_ascii_strtoll(env, NULL, 10) : 0;
+
+        ns = (ms > 0 ? ms : MONITOR_STALL_MS) * SCALE_MS;
+    }
+    return ns;
+}
+
+/* Drop a client that must be dropped: a disconnectable back end only.
+ * Returns false when the back end cannot drop its peer. */
+static bool monitor_drop_client(Monitor *mon, const char *why)
+{
+    const char *label = mon->chr.chr ? mon->chr.chr->label : "?";
+
+    if (!qemu_chr_fe_disconnect(&mon->chr)) {
+        return false;
+    }
+    warn_report("%s monitor on chardev '%s': the client does not read its "
+                "output (%zu bytes waiting%s): disconnected", mon->kind,
+                label, monitor_out_pending(mon), why);
+    mon->out_dropping = true;
+    monitor_out_clear(mon);
+    timer_del(mon->stall_timer);
+    return true;
+}
+
+static void monitor_stalled(void *opaque)
+{
+    Monitor *mon = opaque;
+    g_autofree char *why = g_strdup_printf(", none taken for %" PRId64
+                                           " ms", monitor_stall_ns() /
+                                           SCALE_MS);
+
+    if (monitor_out_full(mon) && !mon->out_dropping) {
+        monitor_drop_client(mon, why);
+    }
+}
+
 /* Write what the chardev takes now; watch for room for the rest. */
 static void monitor_flush(Monitor *mon)
 {
+    bool progress = false;
+
     while (monitor_out_pending(mon)) {
         int n = qemu_chr_fe_write(&mon->chr,
                                   (const uint8_t *)mon->out->str + mon->out_pos,
@@ -60,6 +105,15 @@ static void monitor_flush(Monitor *mon)
             break;
         }
         mon->out_pos += n;
+        progress = true;
+    }
+    /* the stall clock runs from the last byte the client took */
+    if (!monitor_out_full(mon) || progress) {
+        timer_del(mon->stall_timer);
+    }
+    if (monitor_out_full(mon) && !timer_pending(mon->stall_timer)) {
+        timer_mod_ns(mon->stall_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME)
+                     + monitor_stall_ns());
     }
     if (!monitor_out_pending(mon)) {
         monitor_out_clear(mon);
@@ -91,13 +145,7 @@ void monitor_write_event(Monitor *mon, const char *buf, size_t len)
         return;
     }
     if (monitor_out_pending(mon) + len > MONITOR_OUT_MAX) {
-        if (qemu_chr_fe_disconnect(&mon->chr)) {
-            warn_report("%s monitor on chardev '%s': the client does not "
-                        "read its output (%zu bytes waiting): disconnected",
-                        mon->kind, label, monitor_out_pending(mon));
-            mon->out_dropping = true;
-            monitor_out_clear(mon);
-        } else if (!mon->out_warned) {
+        if (!monitor_drop_client(mon, "") && !mon->out_warned) {
             warn_report("%s monitor on chardev '%s': nobody reads its output "
                         "(%zu bytes waiting): events are dropped", mon->kind,
                         label, monitor_out_pending(mon));
@@ -113,6 +161,7 @@ void monitor_reset_io(Monitor *mon)
     monitor_out_clear(mon);
     qemu_chr_fe_remove_watch(mon->out_watch);
     mon->out_watch = 0;
+    timer_del(mon->stall_timer);
     mon->out_dropping = false;
     mon->out_warned = false;
     g_byte_array_set_size(mon->in_backlog, 0);
@@ -183,6 +232,7 @@ bool monitor_attach(Monitor *mon, Chardev *chr, Error **errp)
     }
     mon->out = g_string_new(NULL);
     mon->in_backlog = g_byte_array_new();
+    mon->stall_timer = timer_new_ns(QEMU_CLOCK_REALTIME, monitor_stalled, mon);
     qemu_chr_fe_set_handlers(&mon->chr, monitor_can_read, monitor_read,
                              monitor_chr_event, mon);
     return true;

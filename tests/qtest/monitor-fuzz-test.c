@@ -12,7 +12,8 @@
  *  - clients that connect, write something (or nothing) and vanish, some
  *    with a reset instead of a close;
  *  - clients that never read: an idle negotiated QMP client, and a QMP
- *    and a human monitor client flooding requests;
+ *    and a human monitor client flooding requests (turtle drops those
+ *    after 2 s without taking any output; the next one connects);
  *  - an observer.
  * After every adversarial input the same client sends a well-formed
  * command, which must be answered.  Every few rounds the observer checks
@@ -64,7 +65,7 @@ typedef struct Fuzzer {
     unsigned round;
     const char *what;               /* the current input, for failures */
     long rss_start_kb;
-    unsigned answered, vanished, stops;
+    unsigned answered, vanished, stops, dropped;
     size_t bytes_sent;
 } Fuzzer;
 
@@ -790,9 +791,33 @@ static bool turtle_has_asan(void)
            strstr(maps, "libasan");
 }
 
-/* The clients that never read send more: what the socket takes. */
+static int connect_to(const char *sock);
+
+/* Has turtle dropped this client?  Only looks, never reads. */
+static bool hung_up(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = 0 };
+
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+/* The clients that never read send more: what the socket takes.  Once
+ * turtle has dropped one (it took none of its output for the stall
+ * time), the next one connects. */
 static void flood_more(void)
 {
+    if (hung_up(fz.qflood)) {
+        close(fz.qflood);
+        fz.qflood = connect_to("qflood.sock");
+        send_nonblocking(fz.qflood, "{\"execute\": \"qmp_capabilities\"}",
+                         32);
+        fz.dropped++;
+    }
+    if (hung_up(fz.hflood)) {
+        close(fz.hflood);
+        fz.hflood = connect_to("hflood.sock");
+        fz.dropped++;
+    }
     send_nonblocking(fz.qflood, fz.qflood_text->str, fz.qflood_text->len);
     send_nonblocking(fz.hflood, fz.hflood_text->str, fz.hflood_text->len);
 }
@@ -888,6 +913,8 @@ static void test_fuzz(void)
                    "(TURTLE_FUZZ_ROUNDS)", seed, rounds);
     fz.seed = seed;
     fz.rand = g_rand_new_with_seed(seed);
+    /* clients that take none of their output for 2 s are dropped */
+    g_setenv("TURTLE_MONITOR_STALL_MS", "2000", true);
     turtle_start(&fz.t,
         "-qmp unix:%1$s/obs.sock,server=on,wait=off "
         "-qmp unix:%1$s/q0.sock,server=on,wait=off "
@@ -901,6 +928,7 @@ static void test_fuzz(void)
         "-qmp unix:%1$s/idle.sock,server=on,wait=off "
         "-qmp unix:%1$s/qflood.sock,server=on,wait=off "
         "-monitor unix:%1$s/hflood.sock,server=on,wait=off", true);
+    g_unsetenv("TURTLE_MONITOR_STALL_MS");
     fz.obs = qmp_open(&fz.t, "obs.sock");
     checkpoint();
     for (int i = 0; i < NB_QMP; i++) {
@@ -939,11 +967,13 @@ static void test_fuzz(void)
     qmp_send_raw(&fz.obs, "{\"execute\": \"quit\"}");
     g_assert_cmpint(turtle_wait(&fz.t, 10000), ==, 0);
     g_test_message("%u rounds in %.1f s: %u answers after adversarial "
-                   "input, %u vanishing clients, %zu bytes sent, %u fuzzed "
-                   "stops undone; resident memory %ld kB at start, %ld kB "
-                   "at the end, peak %ld kB; quit took %.0f ms", rounds,
+                   "input, %u vanishing clients, %u non-readers dropped, "
+                   "%zu bytes sent, %u fuzzed stops undone; resident memory "
+                   "%ld kB at start, %ld kB at the end, peak %ld kB; quit "
+                   "took %.0f ms", rounds,
                    (quit_at - start) / 1e6, fz.answered, fz.vanished,
-                   fz.bytes_sent, fz.stops, fz.rss_start_kb, rss, hwm,
+                   fz.dropped, fz.bytes_sent, fz.stops, fz.rss_start_kb, rss,
+                   hwm,
                    (g_get_monotonic_time() - quit_at) / 1e3);
 
     for (int i = 0; i < NB_QMP; i++) {

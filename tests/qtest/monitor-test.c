@@ -73,8 +73,13 @@ static void test_hmp_never_reads(void)
     /* stuck again, then SIGTERM: a clean exit, promptly */
     send_nonblocking(hmp, cmds->str, cmds->len);
     assert_guest_runs(&q);
-    kill(t.pid, SIGTERM);
-    g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+    {
+        gint64 at = g_get_monotonic_time();
+        kill(t.pid, SIGTERM);
+        g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+        g_test_message("SIGTERM with a stuck client: exit after %.0f ms",
+                       (g_get_monotonic_time() - at) / 1e3);
+    }
     close(hmp);
     qmp_client_close(&q);
     g_string_free(cmds, true);
@@ -163,6 +168,66 @@ static void test_qmp_idle_client_events(void)
 }
 
 /*
+ * A human monitor client that floods commands and never reads, with no
+ * events to overflow its buffer: once none of its output has been taken
+ * for the stall time (shortened here from 30 s) it is disconnected, and
+ * its socket serves the next client.
+ */
+static void test_stalled_client_dropped(void)
+{
+    Turtle t = { 0 };
+    GString *cmds = g_string_new(NULL);
+    g_autofree char *log_path = NULL;
+    g_autofree char *log = NULL;
+    g_autofree char *hmp_path = NULL;
+    gint64 deadline;
+    char *out;
+    QMPClient q;
+    int hmp;
+
+    g_setenv("TURTLE_MONITOR_STALL_MS", "1000", true);
+    turtle_start(&t, "-monitor unix:%1$s/hmp.sock,server=on,wait=off "
+                 "-qmp unix:%1$s/qmp.sock,server=on,wait=off", true);
+    g_unsetenv("TURTLE_MONITOR_STALL_MS");
+    hmp_path = turtle_path(&t, "hmp.sock");
+    hmp = qmp_unix_connect(hmp_path);
+    q = qmp_open(&t, "qmp.sock");
+    for (int i = 0; i < 300; i++) {
+        g_string_append(cmds, "info mtree\n");
+    }
+    send_nonblocking(hmp, cmds->str, cmds->len);
+
+    /* a hangup shows as readable; only look, never read */
+    deadline = g_get_monotonic_time() + 4 * QMP_TIMEOUT_MS * 1000LL;
+    for (;;) {
+        struct pollfd pfd = { .fd = hmp, .events = 0 };
+
+        if (poll(&pfd, 1, 100) > 0 && (pfd.revents & POLLHUP)) {
+            break;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+    }
+    assert_guest_runs(&q);
+    close(hmp);
+
+    hmp = hmp_open(&t, "hmp.sock");
+    out = hmp_cmd(hmp, "info status");
+    g_assert_cmpstr(out, ==, "VM status: running\r\n");
+    g_free(out);
+    qmp_ok(&q, "{\"execute\": \"quit\"}");
+    g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+    log_path = turtle_path(&t, "stderr.log");
+    g_assert_true(g_file_get_contents(log_path, &log, NULL, NULL));
+    if (!strstr(log, "none taken for 1000 ms): disconnected")) {
+        g_error("no warning about the stalled client: '%s'", log);
+    }
+    close(hmp);
+    qmp_client_close(&q);
+    g_string_free(cmds, true);
+    turtle_cleanup(&t);
+}
+
+/*
  * A QMP client floods requests and never reads: it is simply not read any
  * more once its replies back up; the guest runs, and SIGINT ends turtle.
  */
@@ -190,8 +255,13 @@ static void test_qmp_flood_sigint(void)
     assert_guest_runs(&q);
     qmp_ok(&q, "{\"execute\": \"query-status\"}");
 
-    kill(t.pid, SIGINT);
-    g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+    {
+        gint64 at = g_get_monotonic_time();
+        kill(t.pid, SIGINT);
+        g_assert_cmpint(turtle_wait(&t, 10000), ==, 0);
+        g_test_message("SIGINT with a flooding client: exit after %.0f ms",
+                       (g_get_monotonic_time() - at) / 1e3);
+    }
     close(flood);
     qmp_client_close(&q);
     g_string_free(cmds, true);
@@ -334,6 +404,8 @@ int main(int argc, char **argv)
     g_test_add_func("/monitor/qmp-idle-client-events",
                     test_qmp_idle_client_events);
     g_test_add_func("/monitor/qmp-flood-sigint", test_qmp_flood_sigint);
+    g_test_add_func("/monitor/stalled-client-dropped",
+                    test_stalled_client_dropped);
     g_test_add_func("/monitor/several-clients", test_several_clients);
     g_test_add_func("/monitor/mon-option-errors", test_mon_option_errors);
     return g_test_run();
