@@ -208,7 +208,9 @@ static uint32_t build_fadt(AcpiBuild *b, uint32_t facs, uint32_t dsdt)
     acpi_put_gas(t, 1, 8, 0, 0, 0xcf9);      /* RESET_REG: PIIX3 RCR */
     acpi_put(t, 0x06, 1);                    /* RESET_VALUE */
     acpi_put(t, 0, 3);                       /* reserved */
-    acpi_put_table_pointer(b, facs, 8);      /* X_FIRMWARE_CTRL */
+    /* X_FIRMWARE_CTRL 0: the 32-bit FIRMWARE_CTRL says where the FACS is
+     * (both set make Linux map the FACS twice) */
+    acpi_put(t, 0, 8);
     acpi_put_table_pointer(b, dsdt, 8);      /* X_DSDT */
     acpi_put_gas(t, 1, 32, 0, 0, pm);        /* X_PM1a_EVT_BLK */
     acpi_put_gas(t, 0, 0, 0, 0, 0);          /* X_PM1b_EVT_BLK */

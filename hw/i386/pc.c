@@ -688,7 +688,15 @@ static bool pc_init(MachineState *ms, Error **errp)
         if (!x86_load_kernel(&info, pcms->fw_cfg, errp)) {
             return false;
         }
-        qemu_register_reset(pc_direct_boot_reset, pcms);
+        if (ms->firmware) {
+            /* the firmware boots our linuxboot ROM before anything else */
+            static char order[] = "/rom@" X86_LINUXBOOT_ROM_FILE "\n";
+
+            fw_cfg_add_file(pcms->fw_cfg, "bootorder", order,
+                            strlen(order), &error_abort);
+        } else {
+            qemu_register_reset(pc_direct_boot_reset, pcms);
+        }
     }
     return true;
 }

@@ -334,8 +334,18 @@ static bool linux_load(const X86BootInfo *info, FWCfgState *fw,
         }
     }
     if (info->firmware) {
+        /* the firmware boots it through fw_cfg with our option ROM */
         g_free(zp);
-        return true;             /* the firmware boots it through fw_cfg */
+        if (!pc_linuxboot_rom_size) {
+            error_setg(errp, "-kernel with -bios needs Turtle's linuxboot "
+                       "option ROM, which this build could not assemble "
+                       "(not an x86 build host): boot the kernel directly "
+                       "(without -bios)");
+            return false;
+        }
+        return !fw || fw_cfg_add_file(fw, X86_LINUXBOOT_ROM_FILE,
+                                      (void *)pc_linuxboot_rom,
+                                      pc_linuxboot_rom_size, errp);
     }
 
     if (!rom_add_blob(as, ls.load_addr, d + ls.setup_size, ls.kernel_size,

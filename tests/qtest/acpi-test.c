@@ -194,6 +194,8 @@ static void check_tables(const char *args, int ncpus, bool hpet)
     facs = le32(p + 36) - t->addr;
     g_assert_cmpmem(t->data + facs, 4, "FACS", 4);
     g_assert_cmpuint((t->addr + facs) % 64, ==, 0);
+    /* X_FIRMWARE_CTRL zero: FIRMWARE_CTRL alone points at the FACS */
+    g_assert_cmphex(le32(p + 132) | le32(p + 136), ==, 0);
     dsdt = table_at(t, le32(p + 40), "DSDT");
     g_assert_cmpuint(le32(p + 140) | ((uint64_t)le32(p + 144) << 32), ==,
                      t->addr + dsdt);                /* X_DSDT */

@@ -222,6 +222,84 @@ static void check_bzimage(const char *mem, uint64_t low, uint64_t high,
     unlink(initrd);
 }
 
+/* A fw_cfg file's contents (NULL if absent) through the I/O ports */
+static uint8_t *fw_file(QTestState *qts, const char *name, uint32_t *size)
+{
+    uint32_t count = 0;
+    uint16_t key = 0;
+    uint8_t *data;
+
+    qtest_outw(qts, 0x510, 0x19);
+    for (int i = 0; i < 4; i++) {
+        count = (count << 8) | qtest_inb(qts, 0x511);
+    }
+    for (uint32_t i = 0; i < count && !key; i++) {
+        uint8_t e[64];
+
+        for (int j = 0; j < 64; j++) {
+            e[j] = qtest_inb(qts, 0x511);
+        }
+        if (!strcmp((char *)e + 8, name)) {
+            *size = (e[0] << 24) | (e[1] << 16) | (e[2] << 8) | e[3];
+            key = (e[4] << 8) | e[5];
+        }
+    }
+    if (!key) {
+        return NULL;
+    }
+    data = g_malloc0(*size + 1);
+    qtest_outw(qts, 0x510, key);
+    for (uint32_t i = 0; i < *size; i++) {
+        data[i] = qtest_inb(qts, 0x511);
+    }
+    return data;
+}
+
+/*
+ * -kernel with -bios: nothing is loaded into RAM; the firmware gets the
+ * linuxboot items, turtle's option ROM in genroms/ (a valid ROM: 55 aa,
+ * size byte, $PnP header with a boot entry vector, checksum 0) and a
+ * bootorder naming it first.
+ */
+static void test_bzimage_firmware(void)
+{
+    size_t size;
+    g_autofree uint8_t *bz = make_bzimage(&size, 0x20c, 1, 2047);
+    g_autofree char *kernel = write_file("bz.img", bz, size);
+    g_autofree uint8_t *zero = g_malloc0(64 * 1024);
+    g_autofree char *bios = write_file("bios.bin", zero, 64 * 1024);
+    g_autofree uint8_t *rom = NULL, *order = NULL;
+    QTestState *qts = qtest_initf("-M pc -bios %s -kernel %s -append hi",
+                                  bios, kernel);
+    uint32_t len, pnp;
+
+    g_assert_cmphex(qtest_readl(qts, 0x100000), ==, 0);
+    order = fw_file(qts, "bootorder", &len);
+    g_assert_nonnull(order);
+    g_assert_cmpstr((char *)order, ==, "/rom@genroms/turtle-linuxboot.bin\n");
+    rom = fw_file(qts, "genroms/turtle-linuxboot.bin", &len);
+    if (!rom) {
+        /* a build host that cannot assemble x86 has no ROM: an error */
+        qtest_quit(qts);
+        g_test_skip("no linuxboot option ROM in this build");
+        return;
+    }
+    g_assert_cmphex(rom[0], ==, 0x55);
+    g_assert_cmphex(rom[1], ==, 0xaa);
+    g_assert_cmpuint(rom[2] * 512, ==, len);
+    g_assert_cmpuint(sum8(rom, len), ==, 0);
+    pnp = rom[0x1a] | (rom[0x1b] << 8);
+    g_assert_cmpmem(rom + pnp, 4, "$PnP", 4);
+    g_assert_cmpuint(sum8(rom + pnp, rom[pnp + 5] * 16), ==, 0);
+    g_assert_cmphex(rom[pnp + 0x1a] | (rom[pnp + 0x1b] << 8), !=, 0);
+    /* the setup the ROM loads: header patched for the load at 0x10000 */
+    qtest_outw(qts, 0x510, 0x17);
+    g_assert_cmpuint(qtest_inb(qts, 0x511), ==, BZ_SETUP & 0xff);
+    qtest_quit(qts);
+    unlink(kernel);
+    unlink(bios);
+}
+
 static void test_bzimage_128m(void)
 {
     /* QEMU's placement: top of low RAM - 128 KiB, 4 KiB aligned */
@@ -663,6 +741,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pc-boot/bzimage/128M", test_bzimage_128m);
     g_test_add_func("/pc-boot/bzimage/4G", test_bzimage_4g);
     g_test_add_func("/pc-boot/bzimage/32-bit-entry", test_bzimage_32bit);
+    g_test_add_func("/pc-boot/bzimage/via-firmware", test_bzimage_firmware);
     g_test_add_func("/pc-boot/bzimage/distro-kernel", test_bzimage_distro);
     g_test_add_func("/pc-boot/mptable", test_mptable);
     g_test_add_func("/pc-boot/multiboot/aout-modules", test_multiboot_aout);

@@ -157,6 +157,16 @@ typedef struct X86MPPCIIrq {
 void x86_mptable_write(unsigned ncpus, const X86MPPCIIrq *pci, unsigned npci);
 hwaddr x86_mptable_reserved(unsigned ncpus);
 
+/*
+ * Turtle's Linux loader option ROM (hw/i386/optionrom/linuxboot.S, built
+ * into the emulator; size 0 where the build host could not assemble it):
+ * firmware given with -bios runs it from fw_cfg "genroms/" to boot the
+ * fw_cfg linuxboot items.
+ */
+#define X86_LINUXBOOT_ROM_FILE "genroms/turtle-linuxboot.bin"
+extern const uint8_t pc_linuxboot_rom[];
+extern const size_t pc_linuxboot_rom_size;
+
 /* Shared by both loaders: the direct-boot GDT and (long mode) page
  * tables, and the segment/CR set-up of the boot state. */
 void x86_boot_setup_cpu(X86BootState *bs, bool long_mode, Error **errp);
