@@ -44,6 +44,8 @@ typedef struct Config {
     GPtrArray *blockdevs;         /* -blockdev strings */
     bool snapshot;                /* -snapshot */
     const char *kernel, *initrd, *append, *dtb, *bios;
+    const char *boot;             /* -boot (the board parses it) */
+    GPtrArray *acpitables;        /* -acpitable strings (the board's too) */
     const char *qtest, *qtest_log;
     const char *log_items, *log_file;
     const char *display;
@@ -85,6 +87,14 @@ static void help(void)
 "-append STRING         kernel command line\n"
 "-dtb FILE              use this device tree instead of the generated one\n"
 "-bios FILE             firmware image\n"
+"-boot [order=DRIVES][,once=DRIVES][,menu=on|off][,splash-time=MS]\n"
+"      [,reboot-timeout=MS][,strict=on|off]\n"
+"                       firmware boot order (pc: a floppy, c disk, d CD-ROM,\n"
+"                       n network) and menu\n"
+"-acpitable file=FILE[:FILE...]|data=FILE[:FILE...][,sig=S][,rev=N]\n"
+"      [,oem_id=S][,oem_table_id=S][,oem_rev=N][,asl_compiler_id=S]\n"
+"      [,asl_compiler_rev=N]\n"
+"                       add ACPI tables (pc)\n"
 "-semihosting           enable Arm semihosting (SYS_WRITE0, SYS_EXIT...)\n"
 "\nDevices and back ends:\n"
 "-device DRIVER[,prop=value...]\n"
@@ -132,7 +142,7 @@ static const char *const options_with_arg[] = {
     "gdb", "boot", "rtc", "pidfile", "incoming", "loadvm", "vga",
     "semihosting-config", "mon", "qmp-pretty", "global", "object", "audiodev", "k",
     "numa", "fw_cfg", "icount", "trace", "blockdev", "hda", "hdb", "hdc",
-    "hdd",
+    "hdd", "acpitable",
     NULL,
 };
 
@@ -222,6 +232,10 @@ static void parse_command_line(int argc, char **argv, Config *c)
             c->dtb = val;
         } else if (!strcmp(name, "bios")) {
             c->bios = val;
+        } else if (!strcmp(name, "boot")) {
+            c->boot = val;
+        } else if (!strcmp(name, "acpitable")) {
+            g_ptr_array_add(c->acpitables, (gpointer)val);
         } else if (!strcmp(name, "device")) {
             g_ptr_array_add(c->devices, (gpointer)val);
         } else if (!strcmp(name, "chardev")) {
@@ -510,6 +524,14 @@ static MachineState *create_machine(Config *c)
     ms->kernel_cmdline = g_strdup(c->append ? c->append : "");
     ms->dtb = g_strdup(c->dtb);
     ms->firmware = g_strdup(c->bios);
+    ms->boot_opts = g_strdup(c->boot);
+    if (c->acpitables->len && !mc->accepts_acpitable) {
+        usage_error("-acpitable: machine '%s' has no ACPI tables", mc->name);
+    }
+    ms->acpitables = g_new0(char *, c->acpitables->len + 1);
+    for (guint i = 0; i < c->acpitables->len; i++) {
+        ms->acpitables[i] = g_strdup(g_ptr_array_index(c->acpitables, i));
+    }
     ms->semihosting = c->semihosting;
     ms->no_shutdown = no_shutdown;
     if (c->initrd && !c->kernel) {
@@ -756,6 +778,7 @@ int main(int argc, char **argv)
         .mons = g_ptr_array_new(),
         .drives = g_ptr_array_new_with_free_func(g_free),
         .blockdevs = g_ptr_array_new(),
+        .acpitables = g_ptr_array_new(),
     };
     MachineState *ms;
     MachineClass *mc;

@@ -16,6 +16,8 @@
 #include "hw/acpi/acpi-tables.h"
 #include "hw/acpi/aml-build.h"
 #include "hw/acpi/piix4-pm.h"
+#include "hw/core/loader.h"
+#include "turtle/option.h"
 #include "hw/char/serial.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/ioapic.h"
@@ -283,17 +285,169 @@ static uint32_t build_hpet(AcpiBuild *b)
     return off;
 }
 
-bool pc_acpi_build(PCMachineState *pcms, Error **errp)
-{
-    AcpiBuild *b = g_new0(AcpiBuild, 1);
-    uint32_t tables[4], facs, dsdt;
-    int n = 0;
+/* ---- -acpitable ---- */
 
-    if (MACHINE(pcms)->smp_cpus > 255) {
-        error_setg(errp, "-smp %u: the MADT holds 255 xAPIC processors",
-                   MACHINE(pcms)->smp_cpus);
+#define USER_TABLE_MAX (1 * MiB)
+
+/* name=STR into a header field of len bytes (zero-padded) */
+static bool user_str(Opts *o, const char *key, uint8_t *field, size_t len,
+                     bool exact, Error **errp)
+{
+    const char *v = opts_get(o, key);
+
+    if (!v) {
+        return true;
+    }
+    if (exact ? strlen(v) != len : strlen(v) > len) {
+        error_setg(errp, "-acpitable %s=%s: %s %zu characters", key, v,
+                   exact ? "must have exactly" : "has more than", len);
         return false;
     }
+    memset(field, 0, len);
+    memcpy(field, v, strlen(v));
+    return true;
+}
+
+static bool user_num(Opts *o, const char *key, uint8_t *field, int bytes,
+                     Error **errp)
+{
+    const char *v = opts_get(o, key);
+    uint64_t n;
+
+    if (!v) {
+        return true;
+    }
+    if (!parse_uint64(v, &n) || n >> (8 * bytes)) {
+        error_setg(errp, "-acpitable %s=%s: not a %d-bit number", key, v,
+                   8 * bytes);
+        return false;
+    }
+    stn_le_p(field, bytes, n);
+    return true;
+}
+
+/*
+ * One -acpitable: file=F1[:F2...] is a whole table (header included) split
+ * over files; data=F1[:F2...] is the body, the header made from sig= etc.
+ * The header fields given as options override the file's; the checksum
+ * is recomputed.  Appended to the blob; returns false on a bad option or
+ * file.
+ */
+static bool acpi_user_table(AcpiBuild *b, const char *spec, uint32_t *off,
+                            Error **errp)
+{
+    g_autoptr(GByteArray) t = g_byte_array_new();
+    const char *files, *sig;
+    g_auto(GStrv) names = NULL;
+    bool has_header;
+    Opts *o = opts_parse("acpitable", spec, NULL, errp);
+    bool ok = false;
+    uint8_t *h;
+
+    if (!o) {
+        return false;
+    }
+    has_header = opts_has(o, "file");
+    if (has_header == opts_has(o, "data")) {
+        error_setg(errp, "-acpitable %s: give exactly one of file= (a whole "
+                   "table) and data= (its body)", spec);
+        goto out;
+    }
+    files = opts_get(o, has_header ? "file" : "data");
+    names = g_strsplit(files, ":", -1);
+    if (!has_header) {
+        /* the header QEMU gives a data= table, ours by default */
+        static const uint8_t hdr[36] = {
+            [8] = 1, [10] = 'T', 'U', 'R', 'T', 'L', 'E',
+            [16] = 'T', 'U', 'R', 'T', 'L', 'E', 'V', 'M', 1, 0, 0, 0,
+            'T', 'R', 'T', 'L', 1,
+        };
+        g_byte_array_append(t, hdr, sizeof(hdr));
+    }
+    for (int i = 0; names[i]; i++) {
+        g_autofree uint8_t *data = NULL;
+        size_t size;
+
+        if (!*names[i] ||
+            !load_file(names[i], USER_TABLE_MAX, &data, &size, errp)) {
+            if (!*names[i]) {
+                error_setg(errp, "-acpitable %s: empty file name", spec);
+            } else {
+                error_prepend(errp, "-acpitable: ");
+            }
+            goto out;
+        }
+        g_byte_array_append(t, data, size);
+        if (t->len > USER_TABLE_MAX) {
+            error_setg(errp, "-acpitable %s: more than %u bytes", spec,
+                       (unsigned)USER_TABLE_MAX);
+            goto out;
+        }
+    }
+    if (t->len < 36) {
+        error_setg(errp, "-acpitable %s: %u bytes, shorter than the 36-byte "
+                   "ACPI table header", files, t->len);
+        goto out;
+    }
+    h = t->data;
+    if (has_header && ld32_le_p(h + 4) != t->len) {
+        error_setg(errp, "-acpitable %s: the header says %u bytes, the "
+                   "file%s %u", files, ld32_le_p(h + 4),
+                   names[1] ? "s have" : " has", t->len);
+        goto out;
+    }
+    if (!has_header && !opts_has(o, "sig")) {
+        error_setg(errp, "-acpitable data=%s: sig= is needed (the table's "
+                   "signature)", files);
+        goto out;
+    }
+    if (!user_str(o, "sig", h, 4, true, errp) ||
+        !user_num(o, "rev", h + 8, 1, errp) ||
+        !user_str(o, "oem_id", h + 10, 6, false, errp) ||
+        !user_str(o, "oem_table_id", h + 16, 8, false, errp) ||
+        !user_num(o, "oem_rev", h + 24, 4, errp) ||
+        !user_str(o, "asl_compiler_id", h + 28, 4, false, errp) ||
+        !user_num(o, "asl_compiler_rev", h + 32, 4, errp) ||
+        !opts_check_all_used(o, errp)) {
+        goto out;
+    }
+    sig = (const char *)h;
+    if (!memcmp(sig, "RSDT", 4) || !memcmp(sig, "XSDT", 4) ||
+        !memcmp(sig, "RSD ", 4) || !memcmp(sig, "FACS", 4)) {
+        error_setg(errp, "-acpitable %s: a %.4s cannot be added (the board "
+                   "builds it)", files, sig);
+        goto out;
+    }
+    /* acpi_table_end sets the length and the checksum */
+    while (b->tables->len % 8) {
+        acpi_put(b->tables, 0, 1);
+    }
+    *off = b->tables->len;
+    g_byte_array_append(b->tables, t->data, t->len);
+    acpi_table_end(b, *off);
+    ok = true;
+out:
+    opts_free(o);
+    return ok;
+}
+
+bool pc_acpi_build(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    char *none[] = { NULL };
+    char **user = ms->acpitables ? ms->acpitables : none;
+    AcpiBuild *b;
+    g_autofree uint32_t *tables = NULL;
+    uint32_t facs, dsdt;
+    int n = 0;
+
+    if (ms->smp_cpus > 255) {
+        error_setg(errp, "-smp %u: the MADT holds 255 xAPIC processors",
+                   ms->smp_cpus);
+        return false;
+    }
+    tables = g_new(uint32_t, 3 + g_strv_length(user));
+    b = g_new0(AcpiBuild, 1);
     acpi_build_init(b);
     acpi_loader_alloc(b, ACPI_FILE_TABLES, 64, ACPI_LOADER_ALLOC_HIGH);
     facs = 0;
@@ -303,6 +457,13 @@ bool pc_acpi_build(PCMachineState *pcms, Error **errp)
     tables[n++] = build_madt(b, pcms);
     if (pcms->hpet) {
         tables[n++] = build_hpet(b);
+    }
+    for (int i = 0; user[i]; i++) {
+        if (!acpi_user_table(b, user[i], &tables[n++], errp)) {
+            acpi_build_free(b);
+            g_free(b);
+            return false;
+        }
     }
     acpi_build_rsdt_rsdp(b, tables, n);
     /* the blobs live as long as the machine */

@@ -303,9 +303,7 @@ static void pc_cmos_init(PCMachineState *pcms)
     rtc_set_memory(rtc, 0x5f, ms->smp_cpus ? ms->smp_cpus - 1 : 0);
     /* equipment byte: as QEMU's pc reports it */
     rtc_set_memory(rtc, 0x14, 0x07);
-    /* boot order (SeaBIOS): hard disk first */
-    rtc_set_memory(rtc, 0x3d, 0x02);
-    rtc_set_memory(rtc, 0x38, 0x00);
+    /* boot order: pc-boot.c (-boot) */
 }
 
 /* ---- fw_cfg ---- */
@@ -325,7 +323,6 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, ms->max_cpus ? ms->max_cpus
                                                      : ms->smp_cpus);
     fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, 1);
-    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
     fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
 
     /* etc/e820: RAM, as QEMU's pc (firmware adds its own ranges), and
@@ -661,10 +658,17 @@ static bool pc_init(MachineState *ms, Error **errp)
                            &error_fatal);
     pc_serial_init(pcms->isa_bus);
     pc_fw_cfg_init(pcms);
+    if (!pcms->acpi && ms->acpitables && ms->acpitables[0]) {
+        error_setg(errp, "-acpitable: no ACPI with -M pc,acpi=off");
+        return false;
+    }
     if (pcms->acpi && !pc_acpi_build(pcms, errp)) {
         return false;
     }
     pc_smbios_init(pcms);
+    if (!pc_boot_init(pcms, errp)) {
+        return false;
+    }
 
     if (ms->firmware && !pc_bios_init(pcms, ms->firmware, errp)) {
         return false;
@@ -688,13 +692,7 @@ static bool pc_init(MachineState *ms, Error **errp)
         if (!x86_load_kernel(&info, pcms->fw_cfg, errp)) {
             return false;
         }
-        if (ms->firmware) {
-            /* the firmware boots our linuxboot ROM before anything else */
-            static char order[] = "/rom@" X86_LINUXBOOT_ROM_FILE "\n";
-
-            fw_cfg_add_file(pcms->fw_cfg, "bootorder", order,
-                            strlen(order), &error_abort);
-        } else {
+        if (!ms->firmware) {
             qemu_register_reset(pc_direct_boot_reset, pcms);
         }
     }
@@ -715,6 +713,7 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
     mc->default_ram_size = 128 * MiB;
     mc->props = pc_machine_props;
     mc->serial_ports = MAX_ISA_SERIAL_PORTS;
+    mc->accepts_acpitable = true;
     /* the CPU model comes with target/i386; until then, no CPU */
     if (object_class_by_name("qemu64-x86_64-cpu")) {
         mc->default_cpu_type = "qemu64";

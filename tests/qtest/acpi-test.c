@@ -349,6 +349,133 @@ static void test_smbios(void)
     unlink(bios);
 }
 
+/* ---- -acpitable ---- */
+
+static char *write_tmp(const void *data, size_t len)
+{
+    char *path;
+    int fd = g_file_open_tmp("acpitable-XXXXXX", &path, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(write(fd, data, len), ==, (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+/* The RSDT's tables with this signature, in order (offsets) */
+static uint32_t find_table(Blob *t, uint32_t rsdt, const char *sig)
+{
+    uint32_t n = (le32(t->data + rsdt + 4) - 36) / 4;
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t a = le32(t->data + rsdt + 36 + 4 * i);
+
+        if (!memcmp(t->data + (a - t->addr), sig, 4)) {
+            return table_at(t, a, sig);
+        }
+    }
+    g_error("no %s in the RSDT", sig);
+}
+
+static void test_acpitable(void)
+{
+    /* a whole SSDT split over two files; its checksum is wrong on purpose */
+    uint8_t ssdt[40] = "SSDT", body[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    g_autofree char *f1 = NULL, *f2 = NULL, *fd = NULL, *args = NULL;
+    Blob blobs[2] = { 0 }, loader = { 0 };
+    Blob *t = &blobs[0], *r = &blobs[1];
+    QTestState *q;
+    uint32_t rsdt, off;
+
+    ssdt[4] = 40;
+    ssdt[8] = 2;
+    memcpy(ssdt + 10, "ABCDEF", 6);
+    ssdt[36] = 0x5a;
+    f1 = write_tmp(ssdt, 20);
+    f2 = write_tmp(ssdt + 20, 20);
+    fd = write_tmp(body, sizeof(body));
+    args = g_strdup_printf("-M pc -acpitable file=%s:%s,oem_table_id=OVR "
+                           "-acpitable data=%s,sig=TEST,rev=5,oem_id=XYZ,"
+                           "oem_rev=0x1234", f1, f2, fd);
+    q = qtest_init(args);
+    g_assert_true(fw_get(q, "etc/acpi/tables", t));
+    g_assert_true(fw_get(q, "etc/acpi/rsdp", r));
+    g_assert_true(fw_get(q, "etc/table-loader", &loader));
+    run_loader(&loader, blobs, 2);
+    rsdt = table_at(t, le32(r->data + 16), "RSDT");
+    g_assert_cmpuint(le32(t->data + rsdt + 4), ==, 36 + 4 * 5);
+    off = find_table(t, rsdt, "SSDT");       /* checksum fixed */
+    g_assert_cmpuint(le32(t->data + off + 4), ==, 40);
+    g_assert_cmpuint(t->data[off + 8], ==, 2);
+    g_assert_cmpmem(t->data + off + 10, 6, "ABCDEF", 6);
+    g_assert_cmpmem(t->data + off + 16, 8, "OVR\0\0\0\0\0", 8);
+    g_assert_cmphex(t->data[off + 36], ==, 0x5a);
+    off = find_table(t, rsdt, "TEST");
+    g_assert_cmpuint(le32(t->data + off + 4), ==, 44);
+    g_assert_cmpuint(t->data[off + 8], ==, 5);
+    g_assert_cmpmem(t->data + off + 10, 6, "XYZ\0\0\0", 6);
+    g_assert_cmphex(le32(t->data + off + 24), ==, 0x1234);
+    g_assert_cmpmem(t->data + off + 36, 8, body, 8);
+    qtest_quit(q);
+    g_free(t->data);
+    g_free(r->data);
+    g_free(loader.data);
+    unlink(f1);
+    unlink(f2);
+    unlink(fd);
+}
+
+static void test_acpitable_errors(void)
+{
+    uint8_t ssdt[40] = "SSDT";
+    g_autofree char *whole = NULL, *shortf = NULL;
+    struct { char *opt; const char *msg; } bad[] = {
+        { g_strdup("file=/nonexistent/table.aml"), "table.aml" },
+        { NULL, "shorter than the 36-byte" },
+        { NULL, "the header says 64 bytes" },
+        { NULL, "exactly one of file= " },
+        { NULL, "exactly one of file= " },
+        { NULL, "sig= is needed" },
+        { NULL, "must have exactly 4" },
+        { NULL, "a RSDT cannot be added" },
+        { NULL, "oem_id" },
+        { NULL, "rev=256" },
+        { NULL, "bogus" },
+        { NULL, "acpi=off" },
+    };
+    int i = 1;
+
+    ssdt[4] = 64;                           /* says 64, has 40 */
+    whole = write_tmp(ssdt, sizeof(ssdt));
+    shortf = write_tmp(ssdt, 20);
+    bad[i++].opt = g_strdup_printf("file=%s", shortf);
+    bad[i++].opt = g_strdup_printf("file=%s", whole);
+    bad[i++].opt = g_strdup_printf("file=%s,data=%s", whole, whole);
+    bad[i++].opt = g_strdup("sig=TEST");
+    bad[i++].opt = g_strdup_printf("data=%s", shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=TOOLONG", shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=RSDT", shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=TEST,oem_id=TOOLONGID",
+                                   shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=TEST,rev=256", shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=TEST,bogus=1", shortf);
+    bad[i++].opt = g_strdup_printf("data=%s,sig=TEST", shortf);
+    for (i = 0; i < (int)G_N_ELEMENTS(bad); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-M pc%s -accel qtest -display none -acpitable %s",
+            i == (int)G_N_ELEMENTS(bad) - 1 ? ",acpi=off" : "", bad[i].opt);
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(qtest_run(qtest_binary(), args, NULL, &err), ==, 1);
+        if (!strstr(err, bad[i].msg)) {
+            g_error("-acpitable %s: %s", bad[i].opt, err);
+        }
+        g_free(bad[i].opt);
+    }
+    unlink(whole);
+    unlink(shortf);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -356,5 +483,7 @@ int main(int argc, char **argv)
     g_test_add_func("/acpi/tables-4cpu-no-hpet", test_tables_4cpu_no_hpet);
     g_test_add_func("/acpi/acpi-off", test_acpi_off);
     g_test_add_func("/acpi/smbios", test_smbios);
+    g_test_add_func("/acpi/acpitable", test_acpitable);
+    g_test_add_func("/acpi/acpitable-errors", test_acpitable_errors);
     return g_test_run();
 }

@@ -242,6 +242,109 @@ static void test_mmio(void)
     qtest_quit(qts);
 }
 
+/* ---- -boot: CMOS boot order and the firmware's boot files ---- */
+
+static uint8_t cmos_read(QTestState *qts, uint8_t reg)
+{
+    qtest_outb(qts, 0x70, reg);
+    return qtest_inb(qts, 0x71);
+}
+
+static uint64_t fw_file_le(QTestState *qts, const char *name, uint32_t size)
+{
+    uint32_t got;
+    uint16_t key = fw_find_file(qts, name, &got);
+
+    g_assert_cmphex(key, !=, 0);
+    g_assert_cmpuint(got, ==, size);
+    return fw_read_le(qts, key, size);
+}
+
+static void test_boot_default(void)
+{
+    QTestState *qts = qtest_init("-M pc");
+    uint32_t size;
+
+    /* QEMU's default order "cad": disk, floppy, CD-ROM */
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x12);
+    g_assert_cmphex(cmos_read(qts, 0x38), ==, 0x30);
+    g_assert_cmpuint(fw_read_le(qts, 0x0e, 2), ==, 0);      /* no menu */
+    g_assert_cmphex(fw_file_le(qts, "etc/boot-fail-wait", 4), ==,
+                    0xffffffff);
+    g_assert_cmphex(fw_find_file(qts, "bootorder", &size), ==, 0);
+    g_assert_cmphex(fw_find_file(qts, "etc/boot-menu-wait", &size), ==, 0);
+    qtest_quit(qts);
+}
+
+static void test_boot_options(void)
+{
+    QTestState *qts = qtest_init("-M pc -boot order=dn,menu=on,"
+                                 "splash-time=1500,reboot-timeout=2000,"
+                                 "strict=on");
+    uint32_t size;
+    uint16_t key;
+    char order[16] = "";
+
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x43);
+    g_assert_cmphex(cmos_read(qts, 0x38), ==, 0x00);
+    g_assert_cmpuint(fw_read_le(qts, 0x0e, 2), ==, 1);
+    g_assert_cmpuint(fw_file_le(qts, "etc/boot-menu-wait", 2), ==, 1500);
+    g_assert_cmpuint(fw_file_le(qts, "etc/boot-fail-wait", 4), ==, 2000);
+    key = fw_find_file(qts, "bootorder", &size);
+    g_assert_cmpuint(size, ==, 5);
+    fw_read(qts, key, order, size);
+    g_assert_cmpstr(order, ==, "HALT\n");
+    qtest_quit(qts);
+
+    /* a bare -boot is the order; a floppy first */
+    qts = qtest_init("-M pc -boot acd");
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x21);
+    g_assert_cmphex(cmos_read(qts, 0x38), ==, 0x30);
+    qtest_quit(qts);
+}
+
+/* once=: that order until the first reset after start-up */
+static void test_boot_once(void)
+{
+    QTestState *qts = qtest_init("-M pc -boot order=c,once=d");
+
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x03);
+    qtest_system_reset(qts);
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x02);
+    qtest_system_reset(qts);
+    g_assert_cmphex(cmos_read(qts, 0x3d), ==, 0x02);
+    qtest_quit(qts);
+}
+
+static void test_boot_errors(void)
+{
+    static const struct { const char *opt, *msg; } bad[] = {
+        { "order=x", "invalid boot device 'x'" },
+        { "order=cc", "'c' was given twice" },
+        { "order=cadn", "too many boot devices" },
+        { "order=e", "invalid boot device for PC: 'e'" },
+        { "order=", "no boot device" },
+        { "once=q", "invalid boot device 'q'" },
+        { "menu=maybe", "menu" },
+        { "reboot-timeout=70000", "reboot-timeout" },
+        { "splash-time=-5", "splash-time" },
+        { "splash=logo.bmp", "splash" },
+        { "order=c,bogus=1", "bogus" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *args = g_strdup_printf("-M pc -accel qtest "
+                                                "-display none -boot %s",
+                                                bad[i].opt);
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(qtest_run(qtest_binary(), args, NULL, &err), ==, 1);
+        if (!strstr(err, bad[i].msg)) {
+            g_error("-boot %s: %s", bad[i].opt, err);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -250,5 +353,9 @@ int main(int argc, char **argv)
     g_test_add_func("/fw_cfg/dma", test_dma);
     g_test_add_func("/fw_cfg/dma-errors", test_dma_errors);
     g_test_add_func("/fw_cfg/mmio", test_mmio);
+    g_test_add_func("/fw_cfg/boot-default", test_boot_default);
+    g_test_add_func("/fw_cfg/boot-options", test_boot_options);
+    g_test_add_func("/fw_cfg/boot-once", test_boot_once);
+    g_test_add_func("/fw_cfg/boot-errors", test_boot_errors);
     return g_test_run();
 }

@@ -56,6 +56,9 @@ struct MachineClass {
     int serial_ports;
     /* Devices from -device may be memory-mapped with addr= */
     bool allows_dynamic_sysbus;
+    /* The board reads MachineState.acpitables (else -acpitable is an
+     * error) */
+    bool accepts_acpitable;
 };
 
 struct MachineState {
@@ -73,6 +76,8 @@ struct MachineState {
     char *dtb;                      /* -dtb FILE */
     char *dumpdtb;                  /* -M ...,dumpdtb=FILE */
     char *firmware;                 /* -bios FILE */
+    char *boot_opts;                /* -boot string, for the board */
+    char **acpitables;              /* -acpitable strings (NULL-terminated) */
     bool semihosting;
     Chardev *serial_hds[MAX_SERIAL_PORTS];  /* -serial, in order */
     int nb_serial;

@@ -63,6 +63,8 @@ void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
 void pc_userspace_irqchip(PCMachineState *pcms);
 /* acpi-build.c: the ACPI tables into fw_cfg (acpi=on) */
 bool pc_acpi_build(PCMachineState *pcms, Error **errp);
+/* pc-boot.c: -boot into CMOS and fw_cfg (bootorder, menu, fail wait) */
+bool pc_boot_init(PCMachineState *pcms, Error **errp);
 /* the 8254 and port 0x61 unless KVM has them */
 void pc_pit_init(PCMachineState *pcms);
 
