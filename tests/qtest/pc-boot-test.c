@@ -312,19 +312,43 @@ static void test_bzimage_4g(void)
     check_bzimage("4G", 3ULL << 30, 1ULL << 30, 0x7ffee000);
 }
 
-/* An older kernel (protocol 2.10, no XLF_KERNEL_64): 32-bit entry GDT. */
+/*
+ * An older kernel (protocol 2.10, no XLF_KERNEL_64): 32-bit entry GDT.
+ * With an -acpitable: a direct boot lists it in the RSDT too.
+ */
 static void test_bzimage_32bit(void)
 {
     size_t size;
     g_autofree uint8_t *bz = make_bzimage(&size, 0x20a, 0, 2047);
     g_autofree char *kernel = write_file("bz32.img", bz, size);
-    QTestState *qts = qtest_initf("-M pc -kernel %s", kernel);
+    static const uint8_t body[5] = { 9, 8, 7, 6, 5 };
+    g_autofree char *data = write_file("table.dat", body, sizeof(body));
+    QTestState *qts = qtest_initf("-M pc -kernel %s "
+                                  "-acpitable data=%s,sig=TEST,oem_id=ABC",
+                                  kernel, data);
+    uint32_t rsdt, n, found = 0;
+    uint8_t tbl[41];
 
     g_assert_cmphex(qtest_readq(qts, 0x510), ==, 0x00cf9b000000ffffULL);
     g_assert_cmphex(qtest_readl(qts, ZP + 0x218), ==, 0);   /* no initrd */
     g_assert_cmphex(qtest_readb(qts, 0x20000), ==, 0);      /* empty cmdline */
+    check_firmware_tables(qts, 128ULL << 20);               /* checksums */
+    rsdt = qtest_readl(qts, 0xf0000 + 16);
+    n = (qtest_readl(qts, rsdt + 4) - 36) / 4;
+    for (uint32_t i = 0; i < n; i++) {
+        qtest_memread(qts, qtest_readl(qts, rsdt + 36 + 4 * i), tbl,
+                      sizeof(tbl));
+        if (!memcmp(tbl, "TEST", 4)) {
+            found++;
+            g_assert_cmpuint(ld32_le_p(tbl + 4), ==, 36 + sizeof(body));
+            g_assert_cmpmem(tbl + 10, 6, "ABC\0\0\0", 6);
+            g_assert_cmpmem(tbl + 36, sizeof(body), body, sizeof(body));
+        }
+    }
+    g_assert_cmpuint(found, ==, 1);
     qtest_quit(qts);
     unlink(kernel);
+    unlink(data);
 }
 
 /*
