@@ -449,6 +449,9 @@ char *bdrv_backing_path(BlockDriverState *bs)
     if (g_path_is_absolute(backing) || strstr(backing, "://")) {
         return g_strdup(backing);
     }
+    if (!strchr(base, '/')) {
+        return g_strdup(backing);   /* "b.q", not "./b.q", as QEMU */
+    }
     dir = g_path_get_dirname(base);
     path = g_build_filename(dir, backing, NULL);
     g_free(dir);

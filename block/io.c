@@ -509,6 +509,24 @@ int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
         if (*pnum <= 0) {
             return -EIO;        /* a driver bug: never loop forever */
         }
+        if ((ret & (BDRV_BLOCK_OFFSET_VALID | BDRV_BLOCK_ZERO)) ==
+                BDRV_BLOCK_OFFSET_VALID && *file && *file != bs) {
+            /* data mapped into a file whose range is a hole (preallocated
+             * metadata, discarded with punch): it reads as zeroes; say
+             * so, as qemu-img does, so that map and convert skip it */
+            int64_t fpnum, fmap;
+            BlockDriverState *ffile;
+            int fret = bdrv_block_status(*file, *map, *pnum, &fpnum, &fmap,
+                                         &ffile);
+
+            if (fret >= 0 && (fret & BDRV_BLOCK_EOF) &&
+                (!fpnum || (fret & BDRV_BLOCK_ZERO))) {
+                ret |= BDRV_BLOCK_ZERO;     /* at or past the file's end */
+            } else if (fret >= 0) {
+                *pnum = fpnum;
+                ret |= fret & BDRV_BLOCK_ZERO;
+            }
+        }
     }
     if (offset + *pnum == len) {
         ret |= BDRV_BLOCK_EOF;
@@ -531,11 +549,12 @@ int bdrv_block_status_above(BlockDriverState *bs, int64_t offset,
             return len;
         }
         if (offset >= len) {
-            /* past the end of a shorter backing file: zeroes */
+            /* past the end of a shorter backing file: zeroes, the answer
+             * of the layer above (as qemu-img map says) */
             *pnum = n;
             *map = 0;
             *file = NULL;
-            *depth = -1;
+            *depth = d - 1;
             return BDRV_BLOCK_ZERO;
         }
         ret = bdrv_block_status(p, offset, n, &got, map, file);
@@ -544,7 +563,7 @@ int bdrv_block_status_above(BlockDriverState *bs, int64_t offset,
         }
         if ((ret & BDRV_BLOCK_ALLOCATED) || !p->backing) {
             *pnum = got;
-            *depth = (ret & BDRV_BLOCK_ALLOCATED) ? d : -1;
+            *depth = d;
             if (!(ret & BDRV_BLOCK_ALLOCATED)) {
                 ret |= BDRV_BLOCK_ZERO;
             }
@@ -553,6 +572,6 @@ int bdrv_block_status_above(BlockDriverState *bs, int64_t offset,
         n = got;    /* unallocated here for got bytes: ask the layer below */
     }
     *pnum = n;
-    *depth = -1;
+    *depth = d - 1;
     return BDRV_BLOCK_ZERO;
 }

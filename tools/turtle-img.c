@@ -1058,7 +1058,7 @@ static bool map_mergeable(const MapEntry *a, const MapEntry *b)
            a->filename == b->filename;
 }
 
-static void map_print(const MapEntry *e, bool json, bool *first)
+static bool map_print(const MapEntry *e, bool json, bool *first)
 {
     if (json) {
         printf("%s{ \"start\": %" PRId64 ", \"length\": %" PRId64 ", "
@@ -1070,18 +1070,24 @@ static void map_print(const MapEntry *e, bool json, bool *first)
             printf(", \"offset\": %" PRId64, e->offset);
         }
         printf("}");
-    } else if (e->data && e->has_offset) {
+    } else if (e->data && !e->has_offset) {
+        /* the human format has no way to say where such data is */
+        error_report("File contains external, encrypted or compressed "
+                     "clusters.");
+        return false;
+    } else if (e->data && !e->zero) {
         printf("%#-16" PRIx64 "%#-16" PRIx64 "%#-16" PRIx64 "%s\n",
                e->start, e->length, e->offset, e->filename);
     }
     *first = false;
+    return true;
 }
 
 static int img_map(int argc, char **argv)
 {
     const char *fmt = NULL;
     bool json = false, first = true, have = false;
-    int flags = 0, c, chain = 0;
+    int flags = 0, c;
     BlockDriverState *bs;
     MapEntry cur = { 0 };
     int64_t len, off = 0;
@@ -1098,9 +1104,6 @@ static int img_map(int argc, char **argv)
         die("Expecting one image file name");
     }
     bs = open_image(argv[optind], fmt, flags);
-    for (BlockDriverState *p = bs; p; p = bdrv_get_backing(p)) {
-        chain++;
-    }
     len = bdrv_getlength(bs);
     if (!json) {
         printf("%-16s%-16s%-16s%s\n", "Offset", "Length", "Mapped to", "File");
@@ -1120,8 +1123,8 @@ static int img_map(int argc, char **argv)
         }
         e = (MapEntry){
             .start = off, .length = pnum,
-            .depth = depth < 0 ? chain - 1 : depth,
-            .present = depth >= 0,
+            .depth = depth,
+            .present = !!(st & BDRV_BLOCK_ALLOCATED),
             .zero = !!(st & BDRV_BLOCK_ZERO),
             .data = !!(st & BDRV_BLOCK_DATA),
             .compressed = !!(st & BDRV_BLOCK_COMPRESSED),
@@ -1132,16 +1135,18 @@ static int img_map(int argc, char **argv)
         if (have && map_mergeable(&cur, &e)) {
             cur.length += e.length;
         } else {
-            if (have) {
-                map_print(&cur, json, &first);
+            if (have && !map_print(&cur, json, &first)) {
+                bdrv_unref(bs);
+                return 1;
             }
             cur = e;
             have = true;
         }
         off += pnum;
     }
-    if (have) {
-        map_print(&cur, json, &first);
+    if (have && !map_print(&cur, json, &first)) {
+        bdrv_unref(bs);
+        return 1;
     }
     if (json) {
         printf("%s]\n", first ? "[" : "");

@@ -144,8 +144,10 @@ bool bdrv_truncate(BlockDriverState *bs, int64_t size, PreallocMode prealloc,
 int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
                       int64_t *pnum, int64_t *map, BlockDriverState **file);
 /* The same through the backing chain: the answer of the first layer that
- * has the range allocated (BDRV_BLOCK_ZERO past a shorter backing file);
- * *depth is that layer's depth (0: bs itself, -1: nowhere: zeroes). */
+ * has the range allocated (BDRV_BLOCK_ZERO past a shorter backing file,
+ * or where no layer has it); *depth is the depth of the layer that
+ * answered (0: bs itself; the bottom layer, or the one above a shorter
+ * backing file, when nothing is allocated: no BDRV_BLOCK_ALLOCATED). */
 int bdrv_block_status_above(BlockDriverState *bs, int64_t offset,
                             int64_t bytes, int64_t *pnum, int64_t *map,
                             BlockDriverState **file, int *depth);

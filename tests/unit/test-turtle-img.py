@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-TIMG, SYSTEM = sys.argv[1], sys.argv[2]
+TIMG, SYSTEM = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 HAVE_QEMU = shutil.which('qemu-img') is not None
 results = []
 
@@ -267,10 +267,29 @@ def map_output(d):
         return
     run('qemu-io', '-c', 'write -P 1 64k 128k', '-c', 'write -z 512k 64k',
         top, check=0)
-    for out in ['json', 'human']:
-        mine = timg('map', '--output=' + out, top).stdout
-        theirs = qimg('map', '--output=' + out, top).stdout
-        assert mine == theirs, (out, mine, theirs)
+    # a top larger than its backing file, preallocated metadata (file
+    # holes read as zeroes), compressed clusters (human output refuses)
+    top2 = os.path.join(d, 'm2.qcow2')
+    timg('create', '-q', '-f', 'qcow2', '-b', 'm.qcow2', '-F', 'qcow2',
+         top2, '3M')
+    run('qemu-io', '-c', 'write -P 2 2560k 64k', top2, check=0)
+    pre = os.path.join(d, 'pre.qcow2')
+    timg('create', '-q', '-f', 'qcow2', '-o',
+         'preallocation=metadata,cluster_size=4096', pre, '4M')
+    comp = os.path.join(d, 'comp.qcow2')
+    timg('convert', '-c', '-O', 'qcow2', base, comp)
+    for img in [top, top2, pre, comp]:
+        for out in ['json', 'human']:
+            # relative names in the working directory, as a user types
+            args = ['map', '--output=' + out, os.path.basename(img)]
+            mine = subprocess.run([TIMG] + args, cwd=d, capture_output=True,
+                                  text=True)
+            theirs = subprocess.run(['qemu-img'] + args, cwd=d,
+                                    capture_output=True, text=True)
+            assert (mine.returncode, mine.stdout) == \
+                (theirs.returncode, theirs.stdout), \
+                (img, out, mine.stdout, mine.stderr, theirs.stdout,
+                 theirs.stderr)
 
 
 @test
