@@ -167,6 +167,48 @@ static void test_qemu_images(void)
     }
 }
 
+/* What qemu-img can make and we do not support: refused on open with an
+ * error that names the feature (never misread). */
+static void test_qemu_unsupported(void)
+{
+    static const struct {
+        const char *opts, *error;
+    } cases[] = {
+        { "extended_l2=on", "extended L2" },
+        { "compression_type=zstd", "zstd" },
+        { "data_file=DATA", "external data file" },
+    };
+
+    if (!have_qemu_img()) {
+        g_test_skip("qemu-img not installed (qemu-utils)");
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autofree char *img = tmp_path("u.qcow2");
+        g_autofree char *data = tmp_path("u.data");
+        g_autofree char *o = g_strdup(cases[i].opts);
+        g_autofree char *out = NULL;
+        Error *err = NULL;
+        BlockDriverState *bs;
+
+        if (g_str_has_suffix(o, "DATA")) {
+            g_free(o);
+            o = g_strdup_printf("data_file=%s", data);
+        }
+        if (run_cmd(&out, "qemu-img", "create", "-q", "-f", "qcow2", "-o", o,
+                    img, "1M", NULL) != 0) {
+            g_test_message("qemu-img cannot make %s here: %s", o, out);
+            continue;
+        }
+        bs = bdrv_open(img, "qcow2", 0, &err);
+        g_assert_null(bs);
+        g_assert_nonnull(strstr(error_get_pretty(err), cases[i].error));
+        error_free(err);
+        unlink(img);
+        unlink(data);
+    }
+}
+
 /* qemu-img convert -c: compressed clusters read, overwritten, freed */
 static void test_qemu_compressed(void)
 {
@@ -653,6 +695,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qcow2/turtle-images", test_turtle_images);
     g_test_add_func("/qcow2/qemu-images", test_qemu_images);
     g_test_add_func("/qcow2/qemu-compressed", test_qemu_compressed);
+    g_test_add_func("/qcow2/qemu-unsupported", test_qemu_unsupported);
     g_test_add_func("/qcow2/backing-chain", test_backing_chain);
     g_test_add_func("/qcow2/backing-v2-discard", test_backing_v2_discard);
     g_test_add_func("/qcow2/concurrent-writers", test_concurrent_writers);
