@@ -220,6 +220,25 @@ static int check_range(BDRVQcow2State *s, uint64_t offset, uint64_t bytes)
     return 0;
 }
 
+void qcow2_data_io_begin(BDRVQcow2State *s, Qcow2DataIO *io, uint64_t host,
+                         uint64_t bytes)
+{
+    io->first = host >> s->cluster_bits;
+    io->last = (host + MAX(bytes, 1) - 1) >> s->cluster_bits;
+    io->next = s->data_io;
+    s->data_io = io;
+}
+
+void qcow2_data_io_end(BDRVQcow2State *s, Qcow2DataIO *io)
+{
+    for (Qcow2DataIO **p = &s->data_io; *p; p = &(*p)->next) {
+        if (*p == io) {
+            *p = io->next;
+            return;
+        }
+    }
+}
+
 int qcow2_read_data(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                     IOVector *qiov, size_t qoff)
 {
@@ -228,14 +247,34 @@ int qcow2_read_data(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 
     while (ret == 0 && bytes > 0) {
         Qcow2Mapping m;
+        Qcow2DataIO io;
+        bool registered = false;
 
         pthread_mutex_lock(&s->lock);
         ret = qcow2_get_mapping(bs, offset, bytes, &m);
+        /* the clusters must not be freed and reused for other data (a
+         * discard racing with this read) while we read them */
+        if (ret == 0 && m.type == QCOW2_CLUSTER_NORMAL) {
+            qcow2_data_io_begin(s, &io, m.host_offset, m.bytes);
+            registered = true;
+        } else if (ret == 0 && m.type == QCOW2_CLUSTER_COMPRESSED) {
+            uint64_t coff;
+            int csize;
+
+            qcow2_compressed_range(s, m.l2_entry, &coff, &csize);
+            qcow2_data_io_begin(s, &io, coff, csize);
+            registered = true;
+        }
         pthread_mutex_unlock(&s->lock);
         if (ret < 0) {
             break;
         }
         ret = read_mapped(bs, &m, offset, m.bytes, qiov, qoff);
+        if (registered) {
+            pthread_mutex_lock(&s->lock);
+            qcow2_data_io_end(s, &io);
+            pthread_mutex_unlock(&s->lock);
+        }
         offset += m.bytes;
         qoff += m.bytes;
         bytes -= m.bytes;
@@ -461,10 +500,7 @@ static int write_inplace(BlockDriverState *bs, uint64_t host,
                          uint64_t bytes, IOVector *qiov, size_t qoff)
 {
     BDRVQcow2State *s = bs->opaque;
-    Qcow2Write w = {
-        .first = host >> s->cluster_bits,
-        .last = (host + bytes - 1) >> s->cluster_bits,
-    };
+    Qcow2DataIO io;
     IOVector sub;
     int ret;
 
@@ -472,8 +508,7 @@ static int write_inplace(BlockDriverState *bs, uint64_t host,
         return qcow2_signal_corruption(bs, "Preventing a data write at %#"
                                        PRIx64 " over metadata", host);
     }
-    w.next = s->writes;
-    s->writes = &w;
+    qcow2_data_io_begin(s, &io, host, bytes);
     pthread_mutex_unlock(&s->lock);
 
     iovec_init(&sub, qiov->niov);
@@ -482,13 +517,7 @@ static int write_inplace(BlockDriverState *bs, uint64_t host,
     iovec_destroy(&sub);
 
     pthread_mutex_lock(&s->lock);
-    for (Qcow2Write **p = &s->writes; *p; p = &(*p)->next) {
-        if (*p == &w) {
-            *p = w.next;
-            break;
-        }
-    }
-    pthread_cond_broadcast(&s->cond);
+    qcow2_data_io_end(s, &io);
     return ret;
 }
 
@@ -877,7 +906,7 @@ int qcow2_preallocate_metadata(BlockDriverState *bs, uint64_t from,
 
 typedef struct FastReq {
     BlockDriverState *bs;
-    Qcow2Write w;
+    Qcow2DataIO io;
     bool is_write;
     void (*cb)(void *opaque, int ret);
     void *opaque;
@@ -888,17 +917,9 @@ static void fast_done(void *opaque, int ret)
     FastReq *f = opaque;
     BDRVQcow2State *s = f->bs->opaque;
 
-    if (f->is_write) {
-        pthread_mutex_lock(&s->lock);
-        for (Qcow2Write **p = &s->writes; *p; p = &(*p)->next) {
-            if (*p == &f->w) {
-                *p = f->w.next;
-                break;
-            }
-        }
-        pthread_cond_broadcast(&s->cond);
-        pthread_mutex_unlock(&s->lock);
-    }
+    pthread_mutex_lock(&s->lock);
+    qcow2_data_io_end(s, &f->io);
+    pthread_mutex_unlock(&s->lock);
     f->cb(f->opaque, ret);
     g_free(f);
 }
@@ -959,17 +980,10 @@ bool qcow2_try_submit(BlockDriverState *bs, int op, int64_t offset,
     f->is_write = write;
     f->cb = cb;
     f->opaque = opaque;
-    if (write) {
-        f->w.first = host >> s->cluster_bits;
-        f->w.last = (host + bytes - 1) >> s->cluster_bits;
-        f->w.next = s->writes;
-        s->writes = &f->w;
-    }
+    qcow2_data_io_begin(s, &f->io, host, bytes);
     ok = file->drv->try_submit(file, op, host, bytes, qiov, 0, fast_done, f);
     if (!ok) {
-        if (write) {
-            s->writes = f->w.next;
-        }
+        qcow2_data_io_end(s, &f->io);
         g_free(f);
     }
 out_put:

@@ -566,16 +566,14 @@ void qcow2_free_l2_entry_deferred(BlockDriverState *bs, uint64_t l2e)
     }
 }
 
-static bool frees_overlap_writes(BDRVQcow2State *s)
+static bool free_overlaps_data_io(BDRVQcow2State *s, const Qcow2Free *f)
 {
-    for (Qcow2Write *w = s->writes; w; w = w->next) {
-        for (guint i = 0; i < s->frees->len; i++) {
-            Qcow2Free *f = &g_array_index(s->frees, Qcow2Free, i);
-            uint64_t first = f->offset >> s->cluster_bits;
-            uint64_t last = first + f->nb_clusters - 1;
-            if (first <= w->last && w->first <= last) {
-                return true;
-            }
+    uint64_t first = f->offset >> s->cluster_bits;
+    uint64_t last = first + f->nb_clusters - 1;
+
+    for (Qcow2DataIO *io = s->data_io; io; io = io->next) {
+        if (first <= io->last && io->first <= last) {
+            return true;
         }
     }
     return false;
@@ -584,21 +582,25 @@ static bool frees_overlap_writes(BDRVQcow2State *s)
 int qcow2_apply_frees(BlockDriverState *bs)
 {
     BDRVQcow2State *s = bs->opaque;
-    GArray *punch;
+    GArray *punch, *later;
     int ret = 0;
 
     if (!s->frees->len) {
         return 0;
     }
-    /* a guest write still going into a cluster we are about to free
-     * (the guest discarded it meanwhile) finishes first */
-    while (frees_overlap_writes(s)) {
-        pthread_cond_wait(&s->cond, &s->lock);
-    }
     punch = g_array_new(FALSE, FALSE, sizeof(Qcow2Free));
+    later = g_array_new(FALSE, FALSE, sizeof(Qcow2Free));
     for (guint i = 0; i < s->frees->len; i++) {
         Qcow2Free f = g_array_index(s->frees, Qcow2Free, i);
 
+        if (free_overlaps_data_io(s, &f)) {
+            /* guest data still going to or from it (the guest discarded
+             * it meanwhile): free it at a later sync, so that it is not
+             * reused under that I/O.  Not waited for: the completion may
+             * need this very thread (the main loop, io_uring). */
+            g_array_append_val(later, f);
+            continue;
+        }
         ret = qcow2_update_refcount(bs, f.offset,
                                     f.nb_clusters << s->cluster_bits, -1);
         if (ret < 0) {
@@ -614,6 +616,8 @@ int qcow2_apply_frees(BlockDriverState *bs)
         }
     }
     g_array_set_size(s->frees, 0);
+    g_array_append_vals(s->frees, later->data, later->len);
+    g_array_free(later, TRUE);
     if (ret == 0 && s->discard_passthrough) {
         for (guint i = 0; i < punch->len; i++) {
             Qcow2Free p = g_array_index(punch, Qcow2Free, i);

@@ -10,9 +10,10 @@
  * Concurrency: every metadata access holds s->lock; guest data moves
  * between the file and the guest's buffers without it.  A guest cluster
  * being allocated is listed in s->allocs until its L2 entry is updated,
- * and requests touching it wait; an in-place write to an allocated
- * cluster is listed in s->writes so that freeing that cluster waits for
- * it.
+ * and requests touching it wait; data I/O in flight on host clusters
+ * (reads, in-place writes, the io_uring fast path) is listed in
+ * s->data_io, and frees of those clusters are postponed to a later sync
+ * (never waited for: a completion may need the thread that syncs).
  *
  * Crash consistency: on-disk refcounts never fall below the on-disk
  * references.  Refcount increments are written before any L2 table or L1
@@ -106,11 +107,12 @@ typedef struct Qcow2Alloc {
     struct Qcow2Alloc *next;
 } Qcow2Alloc;
 
-/* An in-place data write in flight to host clusters [first, last]. */
-typedef struct Qcow2Write {
+/* Guest data read or written in place, in flight on host clusters
+ * [first, last] without s->lock. */
+typedef struct Qcow2DataIO {
     uint64_t first, last;
-    struct Qcow2Write *next;
-} Qcow2Write;
+    struct Qcow2DataIO *next;
+} Qcow2DataIO;
 
 typedef struct Qcow2Free {
     uint64_t offset;               /* host byte offset of the first cluster */
@@ -163,7 +165,7 @@ typedef struct BDRVQcow2State {
     uint64_t free_byte_offset;     /* compressed packing (0: none) */
     GArray *frees;                 /* Qcow2Free, applied after a sync */
     Qcow2Alloc *allocs;
-    Qcow2Write *writes;
+    Qcow2DataIO *data_io;
 
     /* clusters holding metadata: index -> 1 (overlap checks) */
     GHashTable *metadata;
@@ -325,6 +327,11 @@ int qcow2_cluster_discard(BlockDriverState *bs, uint64_t offset,
                           uint64_t bytes, bool zero, bool keep_alloc);
 int qcow2_write_data(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                      IOVector *qiov, size_t qoff);
+/* Register / unregister data I/O on host bytes [host, host + bytes)
+ * (s->lock held). */
+void qcow2_data_io_begin(BDRVQcow2State *s, Qcow2DataIO *io, uint64_t host,
+                         uint64_t bytes);
+void qcow2_data_io_end(BDRVQcow2State *s, Qcow2DataIO *io);
 int qcow2_read_data(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                     IOVector *qiov, size_t qoff);
 int qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,

@@ -408,6 +408,99 @@ static void test_concurrent_writers(void)
     }
 }
 
+/*
+ * Reads racing with discards and reallocation: a reader must see what
+ * its guest offset held or zeroes, never another offset's data (a freed
+ * host cluster reused while a read of it was still in flight).  Two
+ * threads rewrite and discard 4 KiB clusters of a 1 MiB disk and flush
+ * (which applies the frees, so host clusters are reused at once), two
+ * read and check each sector's offset stamp.
+ */
+#define RACE_SIZE (1 * MiB)
+
+typedef struct RaceThread {
+    BlockDriverState *bs;
+    int id;
+    volatile int *stop;
+    int rounds;
+} RaceThread;
+
+static gpointer race_mutator(gpointer p)
+{
+    RaceThread *t = p;
+    uint32_t seed = 77 + t->id;
+    uint8_t buf[4096];
+
+    for (int i = 0; i < t->rounds; i++) {
+        /* thread k owns the clusters k, k + 2, ...: no racing writes */
+        int64_t off = ((xorshift_next(&seed) % (RACE_SIZE / 4096 / 2)) * 2 +
+                       t->id) * 4096;
+        if (xorshift_next(&seed) % 3) {
+            for (int k = 0; k < 8; k++) {
+                memset(buf + k * 512, (uint8_t)(i | 1), 512);
+                st64_be_p(buf + k * 512, off + k * 512);
+            }
+            g_assert_cmpint(bdrv_pwrite(t->bs, off, buf, 4096), ==, 0);
+        } else {
+            g_assert_cmpint(bdrv_pdiscard(t->bs, off, 4096), ==, 0);
+        }
+        if ((i & 7) == 0) {
+            g_assert_cmpint(bdrv_flush(t->bs), ==, 0);
+        }
+    }
+    return NULL;
+}
+
+static gpointer race_reader(gpointer p)
+{
+    RaceThread *t = p;
+    uint32_t seed = 991 + t->id;
+    uint8_t *buf = g_malloc(64 * KiB);
+
+    while (!*t->stop) {
+        int64_t off = (xorshift_next(&seed) % (RACE_SIZE / 4096 - 16)) * 4096;
+        g_assert_cmpint(bdrv_pread(t->bs, off, buf, 64 * KiB), ==, 0);
+        for (int k = 0; k < 128; k++) {
+            uint64_t stamp = ld64_be_p(buf + k * 512);
+            if (stamp && stamp != (uint64_t)(off + k * 512)) {
+                g_error("read at %#" PRIx64 " got the data of %#" PRIx64,
+                        (uint64_t)(off + k * 512), stamp);
+            }
+        }
+    }
+    g_free(buf);
+    return NULL;
+}
+
+static void test_read_discard_race(void)
+{
+    g_autofree char *img = tmp_path("race.qcow2");
+    volatile int stop = 0;
+    RaceThread m[2], r[2];
+    GThread *mt[2], *rt[2];
+    BlockDriverState *bs;
+
+    create_image("qcow2", img, RACE_SIZE, "cluster_size=4096");
+    bs = bdrv_open(img, "qcow2", BDRV_O_RDWR | BDRV_O_UNMAP | BDRV_O_NO_FLUSH,
+                   &error_abort);
+    for (int i = 0; i < 2; i++) {
+        m[i] = (RaceThread){ bs, i, &stop, 3000 };
+        r[i] = (RaceThread){ bs, i, &stop, 0 };
+        mt[i] = g_thread_new("mutator", race_mutator, &m[i]);
+        rt[i] = g_thread_new("reader", race_reader, &r[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        g_thread_join(mt[i]);
+    }
+    stop = 1;
+    for (int i = 0; i < 2; i++) {
+        g_thread_join(rt[i]);
+    }
+    bdrv_unref(bs);
+    turtle_check_clean(img);
+    unlink(img);
+}
+
 /* ---- snapshots ---- */
 
 static void snap_create(BlockDriverState *bs, const char *name)
@@ -699,6 +792,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qcow2/backing-chain", test_backing_chain);
     g_test_add_func("/qcow2/backing-v2-discard", test_backing_v2_discard);
     g_test_add_func("/qcow2/concurrent-writers", test_concurrent_writers);
+    g_test_add_func("/qcow2/read-discard-race", test_read_discard_race);
     g_test_add_func("/qcow2/snapshots", test_snapshots);
     g_test_add_func("/qcow2/vmstate", test_vmstate);
     g_test_add_func("/qcow2/lazy-refcounts-repair",
