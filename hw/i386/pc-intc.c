@@ -20,6 +20,9 @@
 /* absent from builds without KVM */
 #pragma weak kvm_irqchip_in_kernel
 #pragma weak kvm_irqchip_is_split
+/* target/i386/kvm-x86.h (not includable where KVM is not built) */
+void kvm_x86_pit_set_hpet_legacy(bool legacy);
+#pragma weak kvm_x86_pit_set_hpet_legacy
 
 bool pc_irqchip_in_kernel(void)
 {
@@ -127,10 +130,21 @@ void pc_apics_init(PCMachineState *pcms)
     }
 }
 
+static void pc_kvm_pit_enabled(void *opaque, int n, int level)
+{
+    kvm_x86_pit_set_hpet_legacy(!level);
+}
+
 void pc_pit_init(PCMachineState *pcms)
 {
     if (pc_irqchip_in_kernel() && !pc_irqchip_split()) {
-        return;                     /* KVM's in-kernel PIT (and port 0x61) */
+        /* KVM's in-kernel PIT (and port 0x61): it does not feed the
+         * HPET's IRQ 0 input, so legacy replacement silences it in KVM */
+        if (pcms->hpet_dev && kvm_x86_pit_set_hpet_legacy) {
+            qdev_connect_gpio_out_named(pcms->hpet_dev, "pit-enabled", 0,
+                qemu_allocate_irq(pc_kvm_pit_enabled, NULL, 0));
+        }
+        return;
     }
     i8254_create(pcms->isa_bus);
 }

@@ -612,6 +612,7 @@ static bool pc_init(MachineState *ms, Error **errp)
             gsi_in[i] = qdev_get_gpio_in(gsi, i);
         }
         dev = hpet_create(HPET_BASE, gsi_in);
+        pcms->hpet_dev = dev;
         isa_irqs[0] = qdev_get_gpio_in_named(dev, "legacy", 0);
         isa_irqs[8] = qdev_get_gpio_in_named(dev, "legacy", 1);
     }

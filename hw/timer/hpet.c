@@ -75,6 +75,7 @@ typedef struct HPETState {
     SysBusDevice parent_obj;
     MemoryRegion io;
     qemu_irq gsi[HPET_NUM_GSI];
+    qemu_irq pit_enabled;     /* low while legacy replacement is on */
     uint64_t config;
     uint64_t isr;             /* general interrupt status */
     uint64_t counter;         /* value when stopped, or at enable_ns */
@@ -119,8 +120,8 @@ static int64_t hpet_deadline(HPETState *s, int64_t now, uint64_t ticks)
 
 /* ---- interrupt lines ---- */
 
-/* Recompute every output from the sources (legacy inputs, timers). */
-static void hpet_update_outputs(HPETState *s)
+/* What every output carries, from the sources (legacy inputs, timers). */
+static uint32_t hpet_output_levels(HPETState *s)
 {
     bool legacy = s->config & CFG_LEGACY;
     uint32_t level = 0;
@@ -145,14 +146,38 @@ static void hpet_update_outputs(HPETState *s)
             level |= 1u << route;
         }
     }
+    return level;
+}
+
+/* Send the outputs that changed, and those in "resend" whatever they carry. */
+static void hpet_update_outputs_resend(HPETState *s, uint32_t resend)
+{
+    uint32_t level = hpet_output_levels(s);
+
     for (int i = 0; i < HPET_NUM_GSI; i++) {
-        if ((level ^ s->gsi_level) & (1u << i)) {
+        if (((level ^ s->gsi_level) | resend) & (1u << i)) {
             qemu_set_irq(s->gsi[i], (level >> i) & 1);
         }
     }
     s->gsi_level = level;
 }
 
+static void hpet_update_outputs(HPETState *s)
+{
+    hpet_update_outputs_resend(s, 0);
+}
+
+/*
+ * The PIT's and the RTC's lines.  Outside legacy replacement the HPET is
+ * a wire for them: every assertion goes on to GSI 0 / 8, even one that
+ * does not change the level.  KVM's in-kernel IOAPIC needs that for the
+ * RTC: with KVM_IRQ_LINE_STATUS an edge on GSI 8 that arrives before the
+ * guest's EOI of the previous one is coalesced (dropped, the line stays
+ * high), and only the RTC's next assertion of the still-high line
+ * delivers it.  Filtering repeats here lost the RTC's interrupts for good
+ * under KVM (tests/kvm bios step 14), as a guest reading Status C only in
+ * its handler never lowers the line again.
+ */
 static void hpet_legacy_in(void *opaque, int n, int level)
 {
     HPETState *s = opaque;
@@ -162,7 +187,8 @@ static void hpet_legacy_in(void *opaque, int n, int level)
     } else {
         s->legacy_in &= ~(1u << n);
     }
-    hpet_update_outputs(s);
+    hpet_update_outputs_resend(s, s->config & CFG_LEGACY ? 0
+                                  : n == 0 ? 1u << 0 : 1u << 8);
 }
 
 static void hpet_timer_interrupt(HPETTimer *t)
@@ -307,6 +333,9 @@ static void hpet_write_config(HPETState *s, uint64_t val)
         s->counter = hpet_counter(s, now);
     }
     s->config = val & (CFG_ENABLE | CFG_LEGACY);
+    if ((old ^ s->config) & CFG_LEGACY) {
+        qemu_set_irq(s->pit_enabled, !(s->config & CFG_LEGACY));
+    }
     if (!hpet_enabled(s)) {
         for (int n = 0; n < s->num_timers; n++) {
             timer_del(s->timer[n].qtimer);
@@ -454,6 +483,7 @@ static const MemoryRegionOps hpet_ops = {
 static void hpet_reset(DeviceState *dev)
 {
     HPETState *s = HPET(dev);
+    bool was_legacy = s->config & CFG_LEGACY;
 
     s->config = 0;
     s->isr = 0;
@@ -473,6 +503,9 @@ static void hpet_reset(DeviceState *dev)
         t->level = false;
     }
     hpet_update_outputs(s);
+    if (was_legacy) {
+        qemu_set_irq(s->pit_enabled, 1);
+    }
 }
 
 static void hpet_init(Object *obj)
@@ -483,6 +516,7 @@ static void hpet_init(Object *obj)
     sysbus_init_mmio(SYS_BUS_DEVICE(obj), &s->io);
     qdev_init_gpio_in_named(DEVICE(obj), hpet_legacy_in, "legacy", 2);
     qdev_init_gpio_out_named(DEVICE(obj), s->gsi, "gsi", HPET_NUM_GSI);
+    qdev_init_gpio_out_named(DEVICE(obj), &s->pit_enabled, "pit-enabled", 1);
 }
 
 static bool hpet_realize(DeviceState *dev, Error **errp)
@@ -520,8 +554,11 @@ static int hpet_post_load(void *opaque, int version_id)
                     ((uint64_t)s->intcap << 32) | TN_PERIODIC_CAP |
                     TN_SIZE_CAP;
     }
-    s->gsi_level = ~0u;                /* resend every output */
-    hpet_update_outputs(s);
+    /* the GSI router and the interrupt controllers restore their own
+     * state; sending levels from here would lower lines other devices
+     * share with the HPET's outputs (COM1's GSI 4, the SCI's 9, ...) */
+    s->gsi_level = hpet_output_levels(s);
+    qemu_set_irq(s->pit_enabled, !(s->config & CFG_LEGACY));
     hpet_arm_all(s);
     return 0;
 }

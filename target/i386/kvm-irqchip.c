@@ -164,3 +164,33 @@ void kvm_x86_irqchip_state_reset(DeviceState *dev)
 {
     kvm_x86_irqchip_reset(dev);
 }
+
+/*
+ * The HPET's legacy replacement takes IRQ 0 from the PIT.  KVM's PIT
+ * injects on its own, so it is told (KVM_PIT_FLAGS_HPET_LEGACY: channel
+ * 0 stops interrupting; cleared, the kernel restarts it).
+ */
+void kvm_x86_pit_set_hpet_legacy(bool legacy)
+{
+    struct kvm_pit_state2 pit;
+    KVMState *ks = kvm_state_global;
+    int r;
+
+    if (!ks || !kvm_irqchip_in_kernel()) {
+        return;
+    }
+    memset(&pit, 0, sizeof(pit));
+    r = kvm_vm_ioctl(ks, KVM_GET_PIT2, &pit);
+    if (r < 0) {
+        return;                         /* no in-kernel PIT */
+    }
+    if (!!(pit.flags & KVM_PIT_FLAGS_HPET_LEGACY) == legacy) {
+        return;
+    }
+    pit.flags ^= KVM_PIT_FLAGS_HPET_LEGACY;
+    r = kvm_vm_ioctl(ks, KVM_SET_PIT2, &pit);
+    if (r < 0) {
+        warn_report("kvm: HPET legacy replacement %s for the in-kernel "
+                    "PIT: %s", legacy ? "on" : "off", strerror(-r));
+    }
+}

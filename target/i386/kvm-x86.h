@@ -34,6 +34,8 @@ void kvm_x86_pc_routes(KVMState *s);
 DeviceState *kvm_x86_irqchip_state_create(Error **errp);
 void kvm_x86_irqchip_reset_values(struct kvm_irqchip chip[KVM_NR_IRQCHIPS]);
 void kvm_x86_irqchip_state_reset(DeviceState *dev);
+/* The HPET's legacy replacement on/off: KVM's PIT stops/restarts IRQ 0. */
+void kvm_x86_pit_set_hpet_legacy(bool legacy);
 
 /* The MSI window at 0xfee00000 (device writes -> KVM_SIGNAL_MSI). */
 void kvm_x86_map_msi_window(MemoryRegion *sysmem);

@@ -353,6 +353,26 @@ static void test_irqchip_state(void)
     vm_free(s);
 }
 
+/* the HPET's legacy replacement silences KVM's PIT and lets it go again */
+static void test_pit_hpet_legacy(void)
+{
+    KVMState *s;
+
+    fake_reset();
+    s = vm_new();
+    fk.pit.channels[0].count = 11932;
+    fk.pit.channels[0].mode = 2;
+    kvm_x86_pit_set_hpet_legacy(true);
+    g_assert_true(logged(KVM_SET_PIT2));
+    g_assert_cmphex(fk.pit.flags, ==, KVM_PIT_FLAGS_HPET_LEGACY);
+    g_assert_cmpuint(fk.pit.channels[0].count, ==, 11932);
+    g_assert_cmpuint(fk.pit.channels[0].mode, ==, 2);
+    kvm_x86_pit_set_hpet_legacy(false);
+    g_assert_cmphex(fk.pit.flags, ==, 0);
+    g_assert_cmpuint(fk.pit.channels[0].count, ==, 11932);
+    vm_free(s);
+}
+
 /* the pc board's GSI router drives KVM_IRQ_LINE once KVM attached it */
 static void test_gsi_router(void)
 {
@@ -509,6 +529,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
     g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
     g_test_add_func("/kvm/irq/gsi-router", test_gsi_router);
+    g_test_add_func("/kvm/irq/pit-hpet-legacy", test_pit_hpet_legacy);
     g_test_add_func("/kvm/irq/msi-routes", test_msi_routes);
     return g_test_run();
 }

@@ -41,6 +41,7 @@ typedef struct PCMachineState {
     MemoryRegion smram_alias;        /* 0xa0000-0xbffff -> PCI */
     MemoryRegion bios, isa_bios;
     X86GSIRouter *gsi;
+    DeviceState *hpet_dev;          /* NULL with hpet=off */
     PCIBus *pci_bus;
     ISABus *isa_bus;
     RTCState *rtc;

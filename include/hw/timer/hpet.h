@@ -10,6 +10,9 @@
  *                      timer 0 on GSI 0 (IOAPIC pin 2) and timer 1 on GSI 8;
  *                      otherwise each timer uses the IOAPIC pin it is
  *                      routed to (Tn_INT_ROUTE_CNF)
+ *   gpio out "pit-enabled"  low while legacy replacement is on: a PIT that
+ *                      does not feed "legacy" 0 (KVM's in-kernel one) must
+ *                      stop interrupting then
  *   properties "timers" (3..32), "intcap" (IOAPIC pins a timer may use:
  *              0xff0104 = 2, 8, 16-23)
  * No FSB (MSI) delivery: Tn_FSB_INT_DEL_CAP is 0.
