@@ -450,8 +450,14 @@ typedef struct CPUArchState {
     uint8_t exc_kind;                /* 0 exception, 1 INT n/INT3/INTO,
                                         2 INT1 */
     uint64_t exc_next_rip;           /* RIP after INT n / INT1 */
-    X86ZMMReg vec_tmp[2] __attribute__((aligned(16)));  /* memory operands */
+    X86ZMMReg vec_tmp[3] __attribute__((aligned(16)));  /* TCG: vector memory
+                                        operands [0] source, [1] destination,
+                                        [2] scratch */
     floatx80 ft0;                    /* x87 memory operand (TCG scratch) */
+    uint8_t fp_skip_pop;             /* x87: this insn raised an unmasked
+                                        exception, it does not pop */
+    uint8_t ft0_den;                 /* x87: ft0 came from a denormal */
+    uint16_t ft0_flags;              /* x87: softfloat flags of its load */
     float_status fp_status;          /* x87 */
     float_status sse_status;         /* from MXCSR */
 } CPUX86State;

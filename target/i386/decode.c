@@ -501,8 +501,7 @@ const X86OpEntry x86_vex_0f3a_int[256] = {
 
 /* SSE/AVX maps (decode-sse.c) and the x87 maps (decode-fpu.c) */
 extern const X86OpEntry x86_map_0f_sse[256], x86_map_0f38_sse[256],
-    x86_map_0f3a_sse[256], x86_vex_0f_sse[256], x86_vex_0f38_sse[256],
-    x86_vex_0f3a_sse[256];
+    x86_map_0f3a_sse[256];
 extern const X86OpEntry x86_map_x87[8];
 
 /* CPUID bits of X86Feature */
@@ -730,6 +729,14 @@ static unsigned decode_vsize(DisasContext *s, int size)
         return 2;
     case X86_SZ_b:
         return 1;
+    case X86_SZ_xh:
+        return s->vex_l ? 16 : 8;
+    case X86_SZ_xq:
+        return s->vex_l ? 8 : 4;
+    case X86_SZ_xo:
+        return s->vex_l ? 4 : 2;
+    case X86_SZ_dup:
+        return s->vex_l ? 32 : 8;
     default:
         return 16;
     }
@@ -770,6 +777,7 @@ static bool decode_operand(DisasContext *s, X86DecodedInsn *d,
     MemOp ot = decode_ot(s, d, spec->size);
 
     o->ot = ot;
+    o->kind = spec->kind;
     switch (spec->kind) {
     case X86_OP_E:
     case X86_OP_M:
@@ -1093,8 +1101,9 @@ bool x86_decode_insn(DisasContext *s, X86DecodedInsn *d)
     if (s->prefix & PREFIX_VEX) {
         static const X86OpEntry *const vi[4] = {
             NULL, NULL, x86_vex_0f38_int, x86_vex_0f3a_int };
+        /* one table for the legacy and VEX forms (X86_VEX/X86_NOVEX) */
         static const X86OpEntry *const vs[4] = {
-            NULL, x86_vex_0f_sse, x86_vex_0f38_sse, x86_vex_0f3a_sse };
+            NULL, x86_map_0f_sse, x86_map_0f38_sse, x86_map_0f3a_sse };
         table = vi[map];
         if (!table || (!table[b].gen && !table[b].gkind)) {
             table = vs[map];
@@ -1174,6 +1183,9 @@ bool x86_decode_insn(DisasContext *s, X86DecodedInsn *d)
         case X86_GRP_CODE64:
             idx = s->code64;
             break;
+        case X86_GRP_VEX:
+            idx = !!(s->prefix & PREFIX_VEX);
+            break;
         case X86_GRP_X87:
             decode_modrm(s, d);
             idx = d->mod == 3 ? 8 + (d->modrm & 0x3f) : (d->modrm >> 3) & 7;
@@ -1211,6 +1223,25 @@ bool x86_decode_insn(DisasContext *s, X86DecodedInsn *d)
     if ((flags & X86_NOVEX) && (s->prefix & PREFIX_VEX)) {
         return false;
     }
+    if ((flags & X86_SSE) && (s->prefix & PREFIX_VEX)) {
+        /* VEX forms: AVX stands for the SSE levels; AVX2 for 256-bit
+         * integer ops (SDM Vol. 2 2.3.10) */
+        if ((flags & X86_VEX_L1) && !s->vex_l) {
+            return false;
+        }
+        if ((flags & X86_VEX_W0) && s->vex_w) {
+            return false;
+        }
+        for (int i = 0; i < nfeat; i++) {
+            if (features[i] >= X86_FEAT_SSE && features[i] <= X86_FEAT_SSE42) {
+                features[i] = X86_FEAT_AVX;
+            }
+        }
+        if (nfeat < (int)ARRAY_SIZE(features)) {
+            features[nfeat++] = (flags & X86_AVX2_256) && s->vex_l
+                                ? X86_FEAT_AVX2 : X86_FEAT_AVX;
+        }
+    }
     for (int i = 0; i < nfeat; i++) {
         if (!x86_feature_check(s, features[i])) {
             return false;
@@ -1235,6 +1266,18 @@ bool x86_decode_insn(DisasContext *s, X86DecodedInsn *d)
             if (!decode_operand(s, d, &ops->op[i], &d->op[i])) {
                 return false;
             }
+        }
+    }
+    /* VEX.vvvv names no register: it must be 1111b (SDM Vol. 2 2.3.6) */
+    if ((s->prefix & PREFIX_VEX) && s->vex_v) {
+        bool uses_v = false;
+
+        for (int i = 0; ops && i < 4; i++) {
+            uses_v |= ops->op[i].kind == X86_OP_H ||
+                      ops->op[i].kind == X86_OP_B;
+        }
+        if (!uses_v) {
+            return false;
         }
     }
     /* the group may have needed ModRM even without ModRM operands */

@@ -23,7 +23,8 @@ void x86_update_mxcsr_status(CPUX86State *env)
 
     float_status_init_x86(&env->sse_status);
     env->sse_status.rounding_mode = rc[(m >> 13) & 3];
-    env->sse_status.flush_to_zero = m & (1u << 15);
+    /* FTZ acts only with underflow masked (SDM 10.2.3.3) */
+    env->sse_status.flush_to_zero = (m & (1u << 15)) && (m & (1u << 11));
     env->sse_status.flush_inputs_to_zero = m & (1u << 6);
 }
 

@@ -328,43 +328,32 @@ X86_GEN(FBLD)
     }
 }
 
-/* stores: the value is computed before the access; ST0 popped after it */
+/* stores: the value is computed before the access; ST0 popped after it
+ * (not after an unmasked exception: helper_fpop knows) */
 static void x87_store(DisasContext *s, X86DecodedInsn *d, bool pop,
                       bool trunc)
 {
-    TCGv v = tcg_temp_new_i64();
+    static const uint8_t kind[] = {
+        [X86_SZ_ss] = 0, [X86_SZ_sd] = 1, [X86_SZ_w] = 2, [X86_SZ_d] = 3,
+        [X86_SZ_q] = 4,
+    };
+    int sz = mem_size(d);
 
     if (!x87_start(s, d, false)) {
         return;
     }
     if (!d->has_mem) {
         gen_helper_fst_STi(tcg_env, tcg_constant_i32(d->op[0].n));
+    } else if (sz == X86_SZ_f80) {
+        gen_helper_fstt_ST0(tcg_env, s->A0);
     } else {
-        switch (mem_size(d)) {
-        case X86_SZ_ss:
-            gen_helper_fsts_ST0(v, tcg_env);
-            gen_op_st_v(s, MO_32, v, s->A0);
-            break;
-        case X86_SZ_sd:
-            gen_helper_fstl_ST0(v, tcg_env);
-            gen_op_st_v(s, MO_64, v, s->A0);
-            break;
-        case X86_SZ_w:
-            gen_helper_fist_ST0(v, tcg_env, tcg_constant_i32(16 | trunc << 8));
-            gen_op_st_v(s, MO_16, v, s->A0);
-            break;
-        case X86_SZ_d:
-            gen_helper_fist_ST0(v, tcg_env, tcg_constant_i32(32 | trunc << 8));
-            gen_op_st_v(s, MO_32, v, s->A0);
-            break;
-        case X86_SZ_q:
-            gen_helper_fist_ST0(v, tcg_env, tcg_constant_i32(64 | trunc << 8));
-            gen_op_st_v(s, MO_64, v, s->A0);
-            break;
-        default:
-            gen_helper_fstt_ST0(tcg_env, s->A0);
-            break;
+        if (s->flags & HF_SEGCHK) {
+            gen_seg_check(s, d->mem.seg, s->tmp0,
+                          sz == X86_SZ_w ? MO_16 : sz == X86_SZ_sd ||
+                          sz == X86_SZ_q ? MO_64 : MO_32, true);
         }
+        gen_helper_fst_mem(tcg_env, s->A0,
+                           tcg_constant_i32(kind[sz] | (trunc << 8)));
     }
     if (pop) {
         gen_helper_fpop(tcg_env);
@@ -453,14 +442,13 @@ X86_GEN(FCMOVcc)
 {
     static const uint8_t jcc[4] = { 0x2, 0x4, 0x6, 0xa };
     int b = jcc[(d->modrm >> 3) & 3] ^ (d->b == 0xdb);
-    TCGLabel *skip = gen_new_label();
+    TCGv cond = tcg_temp_new_i64();
 
     if (!x87_start(s, d, false)) {
         return;
     }
-    gen_jcc(s, b ^ 1, skip);
-    gen_helper_fmov_ST0_STi(tcg_env, tcg_constant_i32(d->op[0].n));
-    gen_set_label(skip);
+    gen_setcc(s, b, cond);
+    gen_helper_fcmov(tcg_env, tcg_constant_i32(d->op[0].n), cond);
 }
 
 /* ---- control instructions ---- */

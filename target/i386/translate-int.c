@@ -916,11 +916,14 @@ X86_GEN(CMPXCHG)
             gen_store_op(s, d, 0, wr);
         }
     } else {
-        TCGv wr = new_tmp();
+        /* a register destination is written only on success (not even
+         * zero-extended on failure: as the hardware, unlike memory) */
+        TCGLabel *ne = gen_new_label();
 
         gen_load_op(s, d, 0, old);
-        tcg_gen_movcond_i64(TCG_COND_EQ, wr, old, acc, newv, old);
-        gen_store_op(s, d, 0, wr);
+        tcg_gen_brcond_i64(TCG_COND_NE, old, acc, ne);
+        gen_store_op(s, d, 0, newv);
+        gen_set_label(ne);
     }
     /* on failure rAX = old (a register written, so 32-bit zero-extends) */
     {

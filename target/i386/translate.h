@@ -86,6 +86,10 @@ typedef enum X86OpSize {
     X86_SZ_sd,      /* scalar double (memory: 64 bits) */
     X86_SZ_f80,     /* x87 extended (memory: 80 bits) */
     X86_SZ_mem,     /* memory of a size the gen function knows */
+    X86_SZ_xh,      /* half of x: 8 or 16 bytes by VEX.L (CVTPS2PD...) */
+    X86_SZ_xq,      /* a quarter of x: 4 or 8 (PMOVSXBD...) */
+    X86_SZ_xo,      /* an eighth of x: 2 or 4 (PMOVSXBQ) */
+    X86_SZ_dup,     /* MOVDDUP: 8 bytes, or 32 with VEX.L */
 } X86OpSize;
 
 typedef struct X86OpSpec {
@@ -112,6 +116,17 @@ enum {
     X86_VEX_L0 = 1 << 13,  /* VEX.L must be 0 */
     X86_NO_REPZ_PFX = 1 << 14, /* F2/F3 make it #UD */
     X86_LOCK_IMPLIED = 1 << 15, /* atomic whenever op 0 is memory (XCHG) */
+    /* vector instructions (translate-sse.c) */
+    X86_SSE    = 1 << 16,  /* MMX/SSE/AVX: x86_sse_prologue/epilogue */
+    X86_UNALIGNED = 1 << 17, /* legacy 16-byte memory operand: no #GP if
+                                misaligned (MOVUPS, MOVDQU, LDDQU...) */
+    X86_ALIGNED = 1 << 18, /* aligned memory operand also under VEX
+                              (MOVAPS, MOVDQA, MOVNTx) */
+    X86_AVX2_256 = 1 << 19, /* VEX.256 form needs AVX2 (integer ops) */
+    X86_VEX_L1 = 1 << 20,  /* VEX.L must be 1 */
+    X86_VEX_W0 = 1 << 21,  /* VEX.W must be 0 */
+    X86_MMX_FP = 1 << 22,  /* MMX operand but no x87 transition if memory
+                              (CVTPI2PS/PD with m64) */
 };
 
 /* How a group entry picks its sub-entry */
@@ -130,6 +145,7 @@ typedef enum X86GroupKind {
     X86_GRP_CODE64, /* [0] outside, [1] in 64-bit mode */
     X86_GRP_X87,    /* D8-DF: ModRM.reg for memory, reg*8+rm for registers
                        (64 entries after the 8 memory ones) */
+    X86_GRP_VEX,    /* [0] legacy encoding, [1] VEX */
 } X86GroupKind;
 
 typedef struct X86DecodedInsn X86DecodedInsn;
@@ -140,7 +156,7 @@ typedef struct X86OpEntry {
     X86GenFn gen;
     const char *name;           /* mnemonic */
     X86OpSpec op[4];
-    uint16_t flags;             /* X86_* above */
+    uint32_t flags;             /* X86_* above */
     uint8_t feature;            /* X86Feature needed (0: none) */
     uint8_t gkind;              /* X86GroupKind, with group */
     const struct X86OpEntry *group;
@@ -181,6 +197,7 @@ typedef enum X86OperandType {
 
 typedef struct X86Operand {
     uint8_t type;       /* X86OperandType */
+    uint8_t kind;       /* the spec's X86OpKind */
     uint8_t n;          /* register number */
     bool high8;         /* AH, CH, DH, BH */
     MemOp ot;           /* integer size (MO_8..MO_64) */
@@ -273,6 +290,10 @@ bool x86_decode_insn(DisasContext *s, X86DecodedInsn *d);
 uint8_t x86_ldub_code(DisasContext *s);
 bool x86_feature_check(DisasContext *s, int feature);
 bool x86_decode_too_long(DisasContext *s);
+
+/* translate-sse.c: around the gen function of an X86_SSE entry */
+bool x86_sse_prologue(DisasContext *s, X86DecodedInsn *d);
+void x86_sse_epilogue(DisasContext *s, X86DecodedInsn *d);
 
 /* ---- translate.c services ---- */
 

@@ -70,13 +70,18 @@ static floatx80 indefinite(void)
 }
 
 /* stack fault (SDM 8.5.1.1): IE and SF, C1 = 1 for overflow; true if the
- * invalid-operation exception is masked (the caller goes on) */
+ * invalid-operation exception is masked (the caller goes on), else the
+ * instruction stores nothing and does not pop */
 static bool stack_fault(CPUX86State *env, bool overflow)
 {
     env->fpus |= FPUS_IE | FPUS_SF;
     env->fpus = (env->fpus & ~FPUS_C1) | (overflow ? FPUS_C1 : 0);
     update_es(env);
-    return env->fpuc & FPUS_IE;
+    if (!(env->fpuc & FPUS_IE)) {
+        env->fp_skip_pop = 1;
+        return false;
+    }
+    return true;
 }
 
 static void fpu_begin(CPUX86State *env)
@@ -84,12 +89,8 @@ static void fpu_begin(CPUX86State *env)
     env->fp_status.flags = 0;
 }
 
-/*
- * Fold the softfloat flags into FSW; C1 = rounded up.  Returns false when
- * an unmasked invalid, denormal or divide-by-zero exception means the
- * result must not be stored.
- */
-static bool fpu_end(CPUX86State *env)
+/* the softfloat flags as FSW exception bits */
+static uint16_t fpu_flags(CPUX86State *env)
 {
     uint16_t f = env->fp_status.flags, ex = 0;
 
@@ -111,16 +112,41 @@ static bool fpu_end(CPUX86State *env)
     if (f & float_flag_inexact) {
         ex |= FPUS_PE;
     }
+    return ex;
+}
+
+/* an unmasked invalid, denormal or divide-by-zero: no result stored */
+static bool fpu_result_ok(CPUX86State *env, uint16_t ex)
+{
+    return !(ex & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE));
+}
+
+/*
+ * Fold the exception bits into FSW; C1 = rounded up.  Returns false when
+ * an unmasked invalid, denormal or divide-by-zero exception means the
+ * result must not be stored (nor the stack popped).
+ */
+static bool fpu_commit(CPUX86State *env, uint16_t ex)
+{
     env->fpus &= ~FPUS_C1;
-    if (f & float_flag_rounded_up) {
+    if (env->fp_status.flags & float_flag_rounded_up) {
         env->fpus |= FPUS_C1;
     }
     env->fpus |= ex;
     update_es(env);
-    return !(ex & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE));
+    if (!fpu_result_ok(env, ex)) {
+        env->fp_skip_pop = 1;
+        return false;
+    }
+    return true;
 }
 
-/* push v (a stack overflow loads the indefinite if masked) */
+static bool fpu_end(CPUX86State *env)
+{
+    return fpu_commit(env, fpu_flags(env));
+}
+
+/* push v (a stack overflow loads the indefinite if masked); C1 = 0 */
 static void fpush(CPUX86State *env, floatx80 v)
 {
     int r = (env->fpstt - 1) & 7;
@@ -130,6 +156,8 @@ static void fpush(CPUX86State *env, floatx80 v)
             return;
         }
         v = indefinite();
+    } else {
+        env->fpus &= ~FPUS_C1;
     }
     env->fpstt = r;
     env->fpregs[r] = v;
@@ -147,6 +175,35 @@ static bool read_st(CPUX86State *env, int i, floatx80 *v)
     return true;
 }
 
+/*
+ * ST0 .. ST(n-1) as operands: 1 = read into v[]; 0 = an unmasked stack
+ * underflow (stop); -1 = a masked one: the destination gets the
+ * indefinite, nothing is computed (as the hardware)
+ */
+static int st_operands(CPUX86State *env, int n, floatx80 *v)
+{
+    for (int i = 0; i < n; i++) {
+        if (st_empty(env, i)) {
+            return stack_fault(env, false) ? -1 : 0;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        v[i] = *st(env, i);
+    }
+    return 1;
+}
+
+/* a push would overflow: the fault, and with it masked the indefinite
+ * pushed (loads do not convert their operand then) */
+static bool push_overflows(CPUX86State *env)
+{
+    if (env->fptags[(env->fpstt - 1) & 7]) {
+        return false;
+    }
+    fpush(env, indefinite());
+    return true;
+}
+
 /* ---- prologue of every non-control instruction ---- */
 
 void helper_fpu_prep(CPUX86State *env, uint32_t info, uint64_t a0)
@@ -154,6 +211,7 @@ void helper_fpu_prep(CPUX86State *env, uint32_t info, uint64_t a0)
     if ((env->fpus & FPUS_ES) && (env->cr[0] & CR0_NE_MASK)) {
         x86_raise_exception_ra(env, EXCP10_COPR, GETPC());
     }
+    env->fp_skip_pop = 0;
     env->fpop = info & 0x7ff;
     env->fpip = env->rip;
     env->fpcs = env->segs[R_CS].selector;
@@ -165,29 +223,74 @@ void helper_fpu_prep(CPUX86State *env, uint32_t info, uint64_t a0)
 
 /* ---- loads ---- */
 
+/*
+ * Memory operands of arithmetic and compares (FT0): the conversion's
+ * flags (invalid for a signalling NaN) are kept for the operation; a
+ * denormal source signals DE only if no NaN operand, invalid operation or
+ * division by zero decides the result (as the hardware does).
+ */
+static void ft0_load(CPUX86State *env, floatx80 v, bool denormal)
+{
+    env->ft0 = v;
+    env->ft0_flags = env->fp_status.flags & ~float_flag_denormal_operand;
+    env->ft0_den = denormal;
+}
+
+/* a NaN operand keeps its kind (a signalling NaN loses against a quiet
+ * one in the operation, SDM Table 4-7), so it is widened unquieted */
 void helper_flds_FT0(CPUX86State *env, uint64_t v)
 {
     fpu_begin(env);
-    env->ft0 = float32_to_floatx80(v, &env->fp_status);
-    fpu_end(env);
+    if (float32_is_any_nan(v)) {
+        ft0_load(env, make_floatx80(((v >> 16) & 0x8000) | 0x7fff,
+                                    (1ull << 63) | ((v & 0x7fffffull) << 40)),
+                 false);
+        return;
+    }
+    ft0_load(env, float32_to_floatx80(v, &env->fp_status),
+             float32_is_denormal(v));
 }
 
 void helper_fldl_FT0(CPUX86State *env, uint64_t v)
 {
     fpu_begin(env);
-    env->ft0 = float64_to_floatx80(v, &env->fp_status);
-    fpu_end(env);
+    if (float64_is_any_nan(v)) {
+        ft0_load(env, make_floatx80(((v >> 48) & 0x8000) | 0x7fff,
+                                    (1ull << 63) |
+                                    ((v & 0xfffffffffffffull) << 11)), false);
+        return;
+    }
+    ft0_load(env, float64_to_floatx80(v, &env->fp_status),
+             float64_is_denormal(v));
 }
 
 void helper_fildq_FT0(CPUX86State *env, uint64_t v)
 {
-    env->ft0 = int64_to_floatx80(v, &env->fp_status);
+    fpu_begin(env);
+    ft0_load(env, int64_to_floatx80(v, &env->fp_status), false);
+}
+
+/* start an operation that may use FT0 */
+static void fpu_begin_ft0(CPUX86State *env, bool uses_ft0)
+{
+    env->fp_status.flags = uses_ft0 ? env->ft0_flags : 0;
+}
+
+static void ft0_denormal(CPUX86State *env, floatx80 other)
+{
+    if (env->ft0_den && !floatx80_is_any_nan(other) &&
+        !(env->fp_status.flags & (float_flag_invalid | float_flag_divbyzero))) {
+        env->fp_status.flags |= float_flag_denormal_operand;
+    }
 }
 
 void helper_flds_ST0(CPUX86State *env, uint64_t v)
 {
     floatx80 r;
 
+    if (push_overflows(env)) {
+        return;
+    }
     fpu_begin(env);
     r = float32_to_floatx80(v, &env->fp_status);
     if (fpu_end(env)) {
@@ -199,6 +302,9 @@ void helper_fldl_ST0(CPUX86State *env, uint64_t v)
 {
     floatx80 r;
 
+    if (push_overflows(env)) {
+        return;
+    }
     fpu_begin(env);
     r = float64_to_floatx80(v, &env->fp_status);
     if (fpu_end(env)) {
@@ -236,11 +342,16 @@ void helper_fldt_ST0(CPUX86State *env, uint64_t a0)
 
 void helper_fld_STi(CPUX86State *env, uint32_t i)
 {
-    floatx80 v;
-
-    if (read_st(env, i, &v)) {
-        fpush(env, v);
+    if (st_empty(env, i)) {
+        /* underflow (C1 = 0); masked, the indefinite goes in even over a
+         * full register */
+        if (stack_fault(env, false)) {
+            env->fpstt = (env->fpstt - 1) & 7;
+            st_set(env, 0, indefinite());
+        }
+        return;
     }
+    fpush(env, *st(env, i));
 }
 
 /* FBLD: 18 packed BCD digits and a sign byte */
@@ -265,70 +376,78 @@ void helper_fbld_ST0(CPUX86State *env, uint64_t a0)
 
 /* ---- stores ---- */
 
-uint64_t helper_fsts_ST0(CPUX86State *env)
+/*
+ * FST/FSTP m32fp/m64fp, FIST/FISTP/FISTTP m16/32/64int: info = kind | 0x100
+ * truncate; kinds 0 m32fp, 1 m64fp, 2 m16int, 3 m32int, 4 m64int.  The
+ * value is converted first; an unmasked invalid, denormal (or, to a float
+ * in memory, overflow or underflow: SDM 8.5.4-5) stores nothing and does
+ * not pop; a faulting store leaves FSW as it was.
+ */
+void helper_fst_mem(CPUX86State *env, uint64_t a0, uint32_t info)
 {
-    floatx80 v;
-    float32 r;
-
-    if (!read_st(env, 0, &v)) {
-        return 0;
-    }
-    fpu_begin(env);
-    r = floatx80_to_float32(v, &env->fp_status);
-    fpu_end(env);
-    return r;
-}
-
-uint64_t helper_fstl_ST0(CPUX86State *env)
-{
-    floatx80 v;
-    float64 r;
-
-    if (!read_st(env, 0, &v)) {
-        return 0;
-    }
-    fpu_begin(env);
-    r = floatx80_to_float64(v, &env->fp_status);
-    fpu_end(env);
-    return r;
-}
-
-/* FIST/FISTP/FISTTP: bits 16/32/64, bit 8 = truncate (FISTTP) */
-uint64_t helper_fist_ST0(CPUX86State *env, uint32_t info)
-{
-    int bits = info & 0xff;
+    int idx = x86_mmu_index_of(env), kind = info & 0xff;
     bool trunc = info & 0x100;
+    uintptr_t ra = GETPC();
+    float_status *fs = &env->fp_status;
     floatx80 v;
-    int64_t r;
+    uint64_t r;
+    uint16_t ex, stop = FPUS_IE | FPUS_DE | FPUS_ZE;
 
     if (!read_st(env, 0, &v)) {
-        return 0;
+        return;
     }
     fpu_begin(env);
-    switch (bits) {
-    case 16:
-        r = trunc ? floatx80_to_int16_round_to_zero(v, &env->fp_status)
-                  : floatx80_to_int16(v, &env->fp_status);
+    switch (kind) {
+    case 0:
+        r = floatx80_to_float32(v, fs);
+        stop |= FPUS_OE | FPUS_UE;
         break;
-    case 32:
-        r = trunc ? floatx80_to_int32_round_to_zero(v, &env->fp_status)
-                  : floatx80_to_int32(v, &env->fp_status);
+    case 1:
+        r = floatx80_to_float64(v, fs);
+        stop |= FPUS_OE | FPUS_UE;
+        break;
+    case 2:
+        r = (uint16_t)(trunc ? floatx80_to_int16_round_to_zero(v, fs)
+                             : floatx80_to_int16(v, fs));
+        break;
+    case 3:
+        r = (uint32_t)(trunc ? floatx80_to_int32_round_to_zero(v, fs)
+                             : floatx80_to_int32(v, fs));
         break;
     default:
-        r = trunc ? floatx80_to_int64_round_to_zero(v, &env->fp_status)
-                  : floatx80_to_int64(v, &env->fp_status);
+        r = trunc ? floatx80_to_int64_round_to_zero(v, fs)
+                  : floatx80_to_int64(v, fs);
         break;
     }
-    fpu_end(env);
-    return r;
+    ex = fpu_flags(env);
+    if (ex & ~env->fpuc & stop) {
+        fpu_commit(env, ex);
+        env->fp_skip_pop = 1;
+        return;
+    }
+    switch (kind) {
+    case 0:
+    case 3:
+        cpu_stl_le_mmuidx_ra(env, a0, r, idx, ra);
+        break;
+    case 2:
+        cpu_stw_le_mmuidx_ra(env, a0, r, idx, ra);
+        break;
+    default:
+        cpu_stq_le_mmuidx_ra(env, a0, r, idx, ra);
+        break;
+    }
+    fpu_commit(env, ex);
 }
 
 void helper_fstt_ST0(CPUX86State *env, uint64_t a0)
 {
     floatx80 v;
 
-    read_st(env, 0, &v);
-    st80(env, a0, v, GETPC());
+    if (read_st(env, 0, &v)) {
+        st80(env, a0, v, GETPC());
+        env->fpus &= ~FPUS_C1;
+    }
 }
 
 void helper_fbst_ST0(CPUX86State *env, uint64_t a0)
@@ -340,7 +459,9 @@ void helper_fbst_ST0(CPUX86State *env, uint64_t a0)
     uint64_t u;
     bool neg;
 
-    read_st(env, 0, &v);
+    if (!read_st(env, 0, &v)) {
+        return;
+    }
     x86_probe_range(env, a0, 10, MMU_DATA_STORE, idx, ra);
     fpu_begin(env);
     iv = floatx80_to_int64(v, &env->fp_status);
@@ -348,9 +469,11 @@ void helper_fbst_ST0(CPUX86State *env, uint64_t a0)
     u = neg ? -(uint64_t)iv : (uint64_t)iv;
     if (floatx80_is_any_nan(v) || floatx80_is_infinity(v) ||
         u > 999999999999999999ull) {
-        /* invalid: the packed BCD indefinite */
+        /* invalid: the packed BCD indefinite (unmasked: nothing) */
         env->fp_status.flags |= float_flag_invalid;
-        fpu_end(env);
+        if (!fpu_end(env)) {
+            return;
+        }
         for (int i = 0; i < 7; i++) {
             cpu_stb_mmuidx_ra(env, a0 + i, 0, idx, ra);
         }
@@ -376,12 +499,16 @@ void helper_fst_STi(CPUX86State *env, uint32_t i)
     floatx80 v;
 
     if (read_st(env, 0, &v)) {
+        env->fpus &= ~FPUS_C1;
         st_set(env, i, v);
     }
 }
 
 void helper_fpop(CPUX86State *env)
 {
+    if (env->fp_skip_pop) {
+        return;             /* an unmasked exception: the stack stays */
+    }
     env->fptags[env->fpstt] = 1;
     env->fpstt = (env->fpstt + 1) & 7;
 }
@@ -408,7 +535,7 @@ void helper_farith(CPUX86State *env, uint32_t op, uint32_t dst, uint32_t src)
         st_set(env, dst, indefinite());     /* masked underflow */
         return;
     }
-    fpu_begin(env);
+    fpu_begin_ft0(env, src == FT0_INDEX);
     switch (op) {
     case X87_ADD:
         r = floatx80_add(a, b, s);
@@ -428,6 +555,9 @@ void helper_farith(CPUX86State *env, uint32_t op, uint32_t dst, uint32_t src)
     default:
         r = floatx80_div(b, a, s);
         break;
+    }
+    if (src == FT0_INDEX) {
+        ft0_denormal(env, a);
     }
     if (fpu_end(env)) {
         st_set(env, dst, r);
@@ -467,9 +597,12 @@ static FloatRelation compare(CPUX86State *env, uint32_t src, bool quiet,
     if (st_empty(env, 0) || (src != FT0_INDEX && st_empty(env, src))) {
         return float_relation_unordered;
     }
-    fpu_begin(env);
+    fpu_begin_ft0(env, src == FT0_INDEX);
     r = quiet ? floatx80_compare_quiet(a, b, &env->fp_status)
               : floatx80_compare(a, b, &env->fp_status);
+    if (src == FT0_INDEX) {
+        ft0_denormal(env, a);
+    }
     *ok = fpu_end(env);
     return r;
 }
@@ -479,10 +612,8 @@ void helper_fcom(CPUX86State *env, uint32_t src, uint32_t quiet)
     bool ok;
     FloatRelation r = compare(env, src, quiet, &ok);
 
+    /* unordered also after an unmasked invalid (as the hardware) */
     env->fpus = (env->fpus & ~FPUS_CC) | cc_of(r);
-    if (!ok && (env->fpus & ~env->fpuc & FPUS_IE)) {
-        env->fpus &= ~FPUS_CC;              /* unmasked: CC undefined, 0 */
-    }
 }
 
 /* FCOMI: ZF PF CF = the comparison, OF SF AF = 0 */
@@ -534,12 +665,18 @@ void helper_ffree(CPUX86State *env, uint32_t i)
     env->fptags[(env->fpstt + i) & 7] = 1;
 }
 
-void helper_fmov_ST0_STi(CPUX86State *env, uint32_t i)
+/* FCMOVcc: an empty ST0 or ST(i) is a stack underflow whatever the
+ * condition (masked: ST0 = indefinite); else ST0 = ST(i) if cond */
+void helper_fcmov(CPUX86State *env, uint32_t i, uint64_t cond)
 {
-    floatx80 v;
-
-    if (read_st(env, i, &v)) {
-        st_set(env, 0, v);
+    if (st_empty(env, 0) || st_empty(env, i)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, indefinite());
+        }
+        return;
+    }
+    if (cond) {
+        st_set(env, 0, *st(env, i));
     }
 }
 
@@ -573,25 +710,37 @@ void helper_fchs(CPUX86State *env)
 {
     floatx80 v;
 
-    if (read_st(env, 0, &v)) {
-        env->fpus &= ~FPUS_C1;
-        st_set(env, 0, floatx80_chs(v));
+    if (st_empty(env, 0)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, indefinite());
+        }
+        return;
     }
+    v = *st(env, 0);
+    env->fpus &= ~FPUS_C1;
+    st_set(env, 0, floatx80_chs(v));
 }
 
 void helper_fabs(CPUX86State *env)
 {
     floatx80 v;
 
-    if (read_st(env, 0, &v)) {
-        env->fpus &= ~FPUS_C1;
-        st_set(env, 0, floatx80_abs(v));
+    if (st_empty(env, 0)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, indefinite());
+        }
+        return;
     }
+    v = *st(env, 0);
+    env->fpus &= ~FPUS_C1;
+    st_set(env, 0, floatx80_abs(v));
 }
 
 void helper_ftst(CPUX86State *env)
 {
     env->ft0 = floatx80_zero;
+    env->ft0_flags = 0;
+    env->ft0_den = 0;
     helper_fcom(env, FT0_INDEX, 0);
     env->fpus &= ~FPUS_C1;
 }
@@ -650,13 +799,17 @@ void helper_frndint(CPUX86State *env)
 
 void helper_fscale(CPUX86State *env)
 {
-    floatx80 a, b, r;
+    floatx80 v[2], r;
+    int k = st_operands(env, 2, v);
 
-    if (!read_st(env, 0, &a) || !read_st(env, 1, &b)) {
+    if (k <= 0) {
+        if (k < 0) {
+            st_set(env, 0, indefinite());
+        }
         return;
     }
     fpu_begin(env);
-    r = floatx80_scale(a, b, &env->fp_status);
+    r = floatx80_scale(v[0], v[1], &env->fp_status);
     if (fpu_end(env)) {
         st_set(env, 0, r);
     }
@@ -666,8 +819,24 @@ void helper_fscale(CPUX86State *env)
 void helper_fxtract(CPUX86State *env)
 {
     floatx80 v, e, m;
+    int k;
 
-    if (!read_st(env, 0, &v)) {
+    if (!st_empty(env, 0) && !env->fptags[(env->fpstt - 1) & 7]) {
+        /* no room for the second result: masked, both the indefinite */
+        if (stack_fault(env, true)) {
+            st_set(env, 0, indefinite());
+            env->fpstt = (env->fpstt - 1) & 7;
+            st_set(env, 0, indefinite());
+        }
+        return;
+    }
+    k = st_operands(env, 1, &v);
+    if (k <= 0) {
+        if (k < 0) {                    /* both results the indefinite */
+            st_set(env, 0, indefinite());
+            env->fpstt = (env->fpstt - 1) & 7;
+            st_set(env, 0, indefinite());
+        }
         return;
     }
     fpu_begin(env);
@@ -709,15 +878,21 @@ void helper_fxtract(CPUX86State *env)
 
 static void do_fprem(CPUX86State *env, bool ieee)
 {
-    floatx80 a, b, r;
+    floatx80 v[2], r;
     uint64_t q = 0;
     bool incomplete = false;
+    int k;
 
-    if (!read_st(env, 0, &a) || !read_st(env, 1, &b)) {
+    env->fpus &= ~FPUS_C2;              /* C2: incomplete */
+    k = st_operands(env, 2, v);
+    if (k <= 0) {
+        if (k < 0) {
+            st_set(env, 0, indefinite());
+        }
         return;
     }
     fpu_begin(env);
-    r = floatx80_prem(a, b, ieee, &q, &incomplete, &env->fp_status);
+    r = floatx80_prem(v[0], v[1], ieee, &q, &incomplete, &env->fp_status);
     if (fpu_end(env)) {
         st_set(env, 0, r);
         env->fpus &= ~FPUS_CC;
@@ -772,7 +947,8 @@ static uint16_t transcendental(CPUX86State *env, int op, floatx80 x,
 
     memcpy(&a, &x, 10);
     memcpy(&b, &y, 10);
-    __asm__ volatile("fnstcw %0; fldcw %1; fnclex" : "=m"(save_cw) : "m"(cw));
+    /* a clean host x87: empty stack, no condition codes from before */
+    __asm__ volatile("fnstcw %0; fninit; fldcw %1" : "=m"(save_cw) : "m"(cw));
     switch (op) {
     case T_F2XM1:
         __asm__ volatile("fldt %2; f2xm1; fnstsw %1; fstpt %0"
@@ -807,7 +983,7 @@ static uint16_t transcendental(CPUX86State *env, int op, floatx80 x,
                          : "=m"(o0), "=m"(o1), "=m"(sw) : "m"(a));
         break;
     }
-    __asm__ volatile("fnclex; fldcw %0" : : "m"(save_cw));
+    __asm__ volatile("fninit; fldcw %0" : : "m"(save_cw));
     memcpy(r0, &o0, 10);
     memcpy(r1, &o1, 10);
     return sw & (0x3f | FPUS_C1 | FPUS_C2);
@@ -852,8 +1028,39 @@ static void fpu_transcendental(CPUX86State *env, int op)
     bool two = op == T_FYL2X || op == T_FYL2XP1 || op == T_FPATAN;
     uint16_t sw;
 
-    if (!read_st(env, 0, &x) || (two && !read_st(env, 1, &y))) {
+    if (op == T_FPTAN || op == T_FSIN || op == T_FCOS || op == T_FSINCOS) {
+        env->fpus &= ~FPUS_C2;          /* C2: operand out of range */
+    }
+    if ((op == T_FPTAN || op == T_FSINCOS) && !st_empty(env, 0) &&
+        !env->fptags[(env->fpstt - 1) & 7]) {
+        /* no room for the second result: masked, both are the indefinite */
+        if (stack_fault(env, true)) {
+            st_set(env, 0, indefinite());
+            env->fpstt = (env->fpstt - 1) & 7;
+            st_set(env, 0, indefinite());
+        }
         return;
+    }
+    {
+        floatx80 v[2];
+        int k = st_operands(env, two ? 2 : 1, v);
+
+        if (k < 0) {                    /* masked underflow */
+            if (two) {
+                helper_fpop(env);
+            }
+            st_set(env, 0, indefinite());
+            if (op == T_FPTAN || op == T_FSINCOS) {
+                env->fpstt = (env->fpstt - 1) & 7;
+                st_set(env, 0, indefinite());
+            }
+            return;
+        }
+        if (k == 0) {
+            return;
+        }
+        x = v[0];
+        y = two ? v[1] : y;
     }
     sw = transcendental(env, op, x, y, &r0, &r1);
     env->fpus = (env->fpus & ~(FPUS_C1 | FPUS_C2)) | sw;
@@ -861,7 +1068,7 @@ static void fpu_transcendental(CPUX86State *env, int op)
     if (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE)) {
         return;
     }
-    if (sw & FPUS_C2) {
+    if ((sw & FPUS_C2) && op >= T_FPTAN && op != T_FPATAN) {
         return;                 /* |x| >= 2^63: operand out of range, kept */
     }
     switch (op) {
@@ -874,7 +1081,8 @@ static void fpu_transcendental(CPUX86State *env, int op)
     case T_FPTAN:
     case T_FSINCOS:
         st_set(env, 0, r0);     /* tan / sin */
-        fpush(env, r1);         /* 1.0 / cos */
+        env->fpstt = (env->fpstt - 1) & 7;      /* room checked above */
+        st_set(env, 0, r1);     /* 1.0 / cos (C1 from the computation) */
         break;
     default:
         st_set(env, 0, r0);
