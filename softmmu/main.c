@@ -9,6 +9,7 @@
 #include "turtle/error.h"
 #include "turtle/log.h"
 #include "turtle/option.h"
+#include "options.h"
 #include "turtle/timer.h"
 #include "exec/memory.h"
 #include "exec/ramblock.h"
@@ -27,147 +28,6 @@
 #include <glib-unix.h>
 #include <signal.h>
 
-typedef struct Config {
-    const char *machine;          /* -M string */
-    const char *cpu;              /* -cpu string */
-    const char *smp;
-    const char *mem;
-    GPtrArray *accels;            /* -accel strings, in order */
-    GPtrArray *devices;           /* -device strings */
-    GPtrArray *chardevs;          /* -chardev strings */
-    GPtrArray *serials;           /* -serial specs */
-    GPtrArray *monitors;          /* -monitor specs */
-    GPtrArray *qmps;              /* -qmp specs */
-    GPtrArray *qmps_pretty;       /* -qmp-pretty specs */
-    GPtrArray *mons;              /* -mon options */
-    GPtrArray *drives;            /* -drive strings (and -hda...) */
-    GPtrArray *blockdevs;         /* -blockdev strings */
-    bool snapshot;                /* -snapshot */
-    const char *kernel, *initrd, *append, *dtb, *bios;
-    const char *boot;             /* -boot (the board parses it) */
-    GPtrArray *acpitables;        /* -acpitable strings (the board's too) */
-    const char *qtest, *qtest_log;
-    const char *log_items, *log_file;
-    const char *display;
-    bool nographic;
-    bool nodefaults;
-    bool start_paused;
-    bool semihosting;
-} Config;
-
-static void version(void)
-{
-    printf("Turtle emulator (turtle-system-%s) version %s\n"
-           "A full-system emulator and virtual machine monitor.\n",
-           turtle_target.name, TURTLE_VERSION);
-}
-
-static void help(void)
-{
-    version();
-    printf("usage: turtle-system-%s [options]\n\n"
-"Standard options:\n"
-"-h or -help            display this help and exit\n"
-"-version               display version information and exit\n"
-"-M|-machine TYPE[,prop=value...]\n"
-"                       select the machine (-M help lists them)\n"
-"-cpu MODEL             select the CPU model (-cpu help lists them)\n"
-"-accel NAME[,prop=value...]\n"
-"                       select an accelerator (-accel help lists them);\n"
-"                       repeat to give fall-backs, tried in order\n"
-"-enable-kvm            same as -accel kvm\n"
-"-smp N[,maxcpus=N]     number of virtual CPUs\n"
-"-m SIZE                guest RAM size (e.g. 512M, 4G)\n"
-"-S                     do not start the CPUs (until the monitor says so)\n"
-"-no-reboot             exit instead of rebooting\n"
-"-no-shutdown           stop instead of exiting when the guest shuts down\n"
-"\nBoot:\n"
-"-kernel FILE           kernel image (arm64 Image/ELF, bzImage, multiboot ELF)\n"
-"-initrd FILE           initial ram disk\n"
-"-append STRING         kernel command line\n"
-"-dtb FILE              use this device tree instead of the generated one\n"
-"-bios FILE             firmware image\n"
-"-boot [order=DRIVES][,once=DRIVES][,menu=on|off][,splash-time=MS]\n"
-"      [,reboot-timeout=MS][,strict=on|off]\n"
-"                       firmware boot order (pc: a floppy, c disk, d CD-ROM,\n"
-"                       n network) and menu\n"
-"-acpitable file=FILE[:FILE...]|data=FILE[:FILE...][,sig=S][,rev=N]\n"
-"      [,oem_id=S][,oem_table_id=S][,oem_rev=N][,asl_compiler_id=S]\n"
-"      [,asl_compiler_rev=N]\n"
-"                       add ACPI tables (pc)\n"
-"-semihosting           enable Arm semihosting (SYS_WRITE0, SYS_EXIT...)\n"
-"\nDevices and back ends:\n"
-"-device DRIVER[,prop=value...]\n"
-"                       add a device (-device help, -device DRIVER,help)\n"
-"-chardev BACKEND,id=ID[,...]\n"
-"                       add a character back end (-chardev help)\n"
-"-serial SPEC           connect the next serial port (stdio, null, pty,\n"
-"                       file:PATH, tcp:HOST:PORT[,server=on], unix:PATH,\n"
-"                       chardev:ID, mon:stdio, none)\n"
-"-monitor SPEC          human monitor on a character device\n"
-"-qmp SPEC              QMP monitor on a character device\n"
-"-qmp-pretty SPEC       the same, answers indented\n"
-"-mon [chardev=]ID[,mode=readline|control][,pretty=on]\n"
-"                       a monitor on -chardev ID (control: QMP)\n"
-"-nographic             no window: serial port and monitor on this terminal\n"
-"                       (Ctrl-A h for help, Ctrl-A x to quit)\n"
-"-display none          no window\n"
-"-nodefaults            no default serial port or monitor\n"
-"\nBlock devices:\n"
-"-drive file=PATH[,format=raw|qcow2][,if=virtio|none][,id=ID][,index=N]\n"
-"       [,cache=writeback|none|writethrough|directsync|unsafe]\n"
-"       [,aio=threads|io_uring][,readonly=on][,snapshot=on]\n"
-"       [,discard=ignore|unmap][,locking=off]\n"
-"                       add a drive (if=virtio by default; -device\n"
-"                       ...,drive=ID uses an if=none drive)\n"
-"-blockdev driver=D,node-name=N[,file=NODE|file.driver=file,\n"
-"          file.filename=PATH][,read-only=on][,cache.direct=on]...\n"
-"                       add a block node (drivers: file, raw, qcow2)\n"
-"-hda/-hdb/-hdc/-hdd FILE\n"
-"                       drive with index 0..3 on the default interface\n"
-"-snapshot              write to temporary overlays, never to the images\n"
-"\nDebugging:\n"
-"-d ITEM,...            log items (-d help lists them)\n"
-"-D FILE                write the log to FILE instead of stderr\n"
-"-qtest SPEC            run under a qtest driver (tests only)\n"
-"-qtest-log FILE        trace the qtest protocol to FILE\n",
-           turtle_target.name);
-}
-
-/* Options that take an argument. */
-static const char *const options_with_arg[] = {
-    "M", "machine", "cpu", "accel", "smp", "m", "kernel", "initrd", "append",
-    "dtb", "bios", "device", "chardev", "serial", "monitor", "qmp", "display",
-    "d", "D", "qtest", "qtest-log", "name", "L", "drive", "netdev", "nic",
-    "gdb", "boot", "rtc", "pidfile", "incoming", "loadvm", "vga",
-    "semihosting-config", "mon", "qmp-pretty", "global", "object", "audiodev", "k",
-    "numa", "fw_cfg", "icount", "trace", "blockdev", "hda", "hdb", "hdc",
-    "hdd", "acpitable",
-    NULL,
-};
-
-static bool option_takes_arg(const char *name)
-{
-    for (int i = 0; options_with_arg[i]; i++) {
-        if (!strcmp(options_with_arg[i], name)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool is_help(const char *s)
-{
-    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
-}
-
-static bool has_help_opt(const char *s)
-{
-    /* "pl011,help" or "pl011,?" */
-    const char *c = strrchr(s, ',');
-    return c && is_help(c + 1);
-}
-
 static TURTLE_NORETURN void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 static void usage_error(const char *fmt, ...)
@@ -182,139 +42,12 @@ static void usage_error(const char *fmt, ...)
     exit(1);
 }
 
-static void parse_command_line(int argc, char **argv, Config *c)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *name, *val = NULL;
-
-        if (arg[0] != '-' || !arg[1]) {
-            usage_error("%s: invalid option (options start with '-'; "
-                        "a disk image needs -drive file=%s or -hda %s)",
-                        arg, arg, arg);
-        }
-        name = arg + 1;
-        if (name[0] == '-') {
-            name++;                /* --opt is the same as -opt */
-        }
-        if (option_takes_arg(name)) {
-            if (i + 1 >= argc) {
-                usage_error("%s: requires an argument", arg);
-            }
-            val = argv[++i];
-        }
-
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
-            help();
-            exit(0);
-        } else if (!strcmp(name, "version")) {
-            version();
-            exit(0);
-        } else if (!strcmp(name, "M") || !strcmp(name, "machine")) {
-            c->machine = val;
-        } else if (!strcmp(name, "cpu")) {
-            c->cpu = val;
-        } else if (!strcmp(name, "accel")) {
-            g_ptr_array_add(c->accels, (gpointer)val);
-        } else if (!strcmp(name, "enable-kvm")) {
-            g_ptr_array_add(c->accels, (gpointer)"kvm");
-        } else if (!strcmp(name, "smp")) {
-            c->smp = val;
-        } else if (!strcmp(name, "m")) {
-            c->mem = val;
-        } else if (!strcmp(name, "kernel")) {
-            c->kernel = val;
-        } else if (!strcmp(name, "initrd")) {
-            c->initrd = val;
-        } else if (!strcmp(name, "append")) {
-            c->append = val;
-        } else if (!strcmp(name, "dtb")) {
-            c->dtb = val;
-        } else if (!strcmp(name, "bios")) {
-            c->bios = val;
-        } else if (!strcmp(name, "boot")) {
-            c->boot = val;
-        } else if (!strcmp(name, "acpitable")) {
-            g_ptr_array_add(c->acpitables, (gpointer)val);
-        } else if (!strcmp(name, "device")) {
-            g_ptr_array_add(c->devices, (gpointer)val);
-        } else if (!strcmp(name, "chardev")) {
-            g_ptr_array_add(c->chardevs, (gpointer)val);
-        } else if (!strcmp(name, "serial")) {
-            g_ptr_array_add(c->serials, (gpointer)val);
-        } else if (!strcmp(name, "monitor")) {
-            g_ptr_array_add(c->monitors, (gpointer)val);
-        } else if (!strcmp(name, "qmp")) {
-            g_ptr_array_add(c->qmps, (gpointer)val);
-        } else if (!strcmp(name, "qmp-pretty")) {
-            g_ptr_array_add(c->qmps_pretty, (gpointer)val);
-        } else if (!strcmp(name, "mon")) {
-            g_ptr_array_add(c->mons, (gpointer)val);
-        } else if (!strcmp(name, "nographic")) {
-            c->nographic = true;
-        } else if (!strcmp(name, "display")) {
-            c->display = val;
-        } else if (!strcmp(name, "nodefaults")) {
-            c->nodefaults = true;
-        } else if (!strcmp(name, "S")) {
-            c->start_paused = true;
-        } else if (!strcmp(name, "no-reboot")) {
-            no_reboot = true;
-        } else if (!strcmp(name, "no-shutdown")) {
-            no_shutdown = true;
-        } else if (!strcmp(name, "d")) {
-            c->log_items = val;
-        } else if (!strcmp(name, "D")) {
-            c->log_file = val;
-        } else if (!strcmp(name, "qtest")) {
-            c->qtest = val;
-        } else if (!strcmp(name, "qtest-log")) {
-            c->qtest_log = val;
-        } else if (!strcmp(name, "semihosting")) {
-            c->semihosting = true;
-        } else if (!strcmp(name, "semihosting-config")) {
-            Opts *o = opts_parse("semihosting-config", val, NULL, &error_fatal);
-            bool en = true;
-            opts_get_bool(o, "enable", &en, &error_fatal);
-            opts_get(o, "target");      /* only the native target exists */
-            opts_check_all_used(o, &error_fatal);
-            c->semihosting = en;
-            opts_free(o);
-        } else if (!strcmp(name, "drive")) {
-            g_ptr_array_add(c->drives, g_strdup(val));
-        } else if (!strcmp(name, "blockdev")) {
-            g_ptr_array_add(c->blockdevs, (gpointer)val);
-        } else if (!strcmp(name, "hda") || !strcmp(name, "hdb") ||
-                   !strcmp(name, "hdc") || !strcmp(name, "hdd")) {
-            /* ",," keeps commas of the file name literal */
-            g_auto(GStrv) parts = g_strsplit(val, ",", -1);
-            g_autofree char *esc = g_strjoinv(",,", parts);
-            g_ptr_array_add(c->drives,
-                            g_strdup_printf("file=%s,index=%d,media=disk",
-                                            esc, name[2] - 'a'));
-        } else if (!strcmp(name, "snapshot")) {
-            c->snapshot = true;
-        } else if (!strcmp(name, "name")) {
-            /* the VM name only labels windows and logs */
-        } else if (option_takes_arg(name)) {
-            usage_error("-%s: option not supported by this version of Turtle",
-                        name);
-        } else {
-            usage_error("%s: invalid option", arg);
-        }
-    }
-}
-
 static void setup_logging(Config *c)
 {
     if (c->log_items) {
         int mask;
         char *bad = NULL;
 
-        if (is_help(c->log_items)) {
-            turtle_log_help(stdout);
-            exit(0);
-        }
         if (!turtle_log_parse(c->log_items, &mask, &bad)) {
             error_report("-d %s: unknown log item '%s' (try -d help)",
                          c->log_items, bad);
@@ -327,61 +60,6 @@ static void setup_logging(Config *c)
         if (!turtle_set_log_file(c->log_file, &err)) {
             error_report("-D: %s", err);
             exit(1);
-        }
-    }
-}
-
-static void handle_help_options(Config *c)
-{
-    if (c->machine && (is_help(c->machine) || has_help_opt(c->machine))) {
-        if (is_help(c->machine)) {
-            machine_list_help(stdout, turtle_target.name);
-        } else {
-            /* stack buffers: these paths end in exit(), where a heap
-             * string would be reported as leaked by LeakSanitizer */
-            char name[128];
-            MachineClass *mc;
-
-            g_strlcpy(name, c->machine,
-                      MIN(sizeof(name), strcspn(c->machine, ",") + 1));
-            mc = machine_find_class(name, turtle_target.name);
-            if (!mc) {
-                error_report("unsupported machine type '%s' (try -M help)", name);
-                exit(1);
-            }
-            printf("%s options:\n", name);
-            object_props_print_help(stdout, mc->props);
-        }
-        exit(0);
-    }
-    if (is_help(c->cpu)) {
-        target_cpu_list_help(stdout);
-        exit(0);
-    }
-    for (guint i = 0; i < c->accels->len; i++) {
-        if (is_help(g_ptr_array_index(c->accels, i))) {
-            accel_list_help(stdout, turtle_target.name);
-            exit(0);
-        }
-    }
-    for (guint i = 0; i < c->devices->len; i++) {
-        const char *d = g_ptr_array_index(c->devices, i);
-        if (is_help(d)) {
-            qdev_device_list_help(stdout);
-            exit(0);
-        }
-        if (has_help_opt(d)) {
-            char drv[128];
-
-            g_strlcpy(drv, d, MIN(sizeof(drv), strcspn(d, ",") + 1));
-            qdev_device_help(stdout, drv, &error_fatal);
-            exit(0);
-        }
-    }
-    for (guint i = 0; i < c->chardevs->len; i++) {
-        if (is_help(g_ptr_array_index(c->chardevs, i))) {
-            qemu_chr_list_help(stdout);
-            exit(0);
         }
     }
 }
@@ -525,6 +203,10 @@ static MachineState *create_machine(Config *c)
     ms->dtb = g_strdup(c->dtb);
     ms->firmware = g_strdup(c->bios);
     ms->boot_opts = g_strdup(c->boot);
+    if (c->boot && !mc->accepts_boot) {
+        usage_error("-boot: machine '%s' has no firmware boot order",
+                    mc->name);
+    }
     if (c->acpitables->len && !mc->accepts_acpitable) {
         usage_error("-acpitable: machine '%s' has no ACPI tables", mc->name);
     }
@@ -767,28 +449,21 @@ static void install_signal_handlers(void)
 
 int main(int argc, char **argv)
 {
-    Config c = {
-        .accels = g_ptr_array_new(),
-        .devices = g_ptr_array_new(),
-        .chardevs = g_ptr_array_new(),
-        .serials = g_ptr_array_new(),
-        .monitors = g_ptr_array_new(),
-        .qmps = g_ptr_array_new(),
-        .qmps_pretty = g_ptr_array_new(),
-        .mons = g_ptr_array_new(),
-        .drives = g_ptr_array_new_with_free_func(g_free),
-        .blockdevs = g_ptr_array_new(),
-        .acpitables = g_ptr_array_new(),
-    };
+    Config c;
     MachineState *ms;
     MachineClass *mc;
     Error *err = NULL;
     int status;
 
     error_set_progname(argv[0]);
-    parse_command_line(argc, argv, &c);
+    config_init(&c);
+    if (!parse_command_line(argc, argv, &c, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    no_reboot = c.no_reboot;
+    no_shutdown = c.no_shutdown;
     setup_logging(&c);
-    handle_help_options(&c);
 
     if (c.display && strcmp(c.display, "none") != 0) {
         usage_error("-display %s: no display back end in this build yet "

@@ -172,6 +172,83 @@ bool opts_check_all_used(Opts *opts, Error **errp)
     return true;
 }
 
+static const char *const opt_type_names[] = {
+    [OPT_STRING] = "string",
+    [OPT_BOOL] = "on|off",
+    [OPT_NUMBER] = "number",
+    [OPT_SIZE] = "size",
+};
+
+static const OptDesc *opt_desc_find(const OptDesc *desc, const char *key)
+{
+    for (; desc && desc->name; desc++) {
+        if (!strcmp(desc->name, key)) {
+            return desc;
+        }
+    }
+    return NULL;
+}
+
+bool opts_validate(Opts *opts, const OptDesc *desc, Error **errp)
+{
+    for (guint i = 0; i < opts->entries->len; i++) {
+        OptEntry *e = g_ptr_array_index(opts->entries, i);
+        const OptDesc *d = opt_desc_find(desc, e->key);
+        const char *expected = NULL;
+        uint64_t u;
+        int64_t n;
+        bool b;
+
+        if (!d) {
+            error_setg(errp, "-%s: unknown option '%s'", opts->group, e->key);
+            return false;
+        }
+        switch (d->type) {
+        case OPT_STRING:
+            break;
+        case OPT_BOOL:
+            expected = parse_bool(e->value, &b) ? NULL : "on or off";
+            break;
+        case OPT_NUMBER:
+            expected = parse_int64(e->value, &n) ? NULL : "a number";
+            break;
+        case OPT_SIZE:
+            expected = parse_size(e->value, 1, &u) ? NULL
+                       : "a size (e.g. 512M, 4G)";
+            break;
+        }
+        if (expected) {
+            error_setg(errp, "-%s: %s='%s': expected %s", opts->group, e->key,
+                       e->value, expected);
+            return false;
+        }
+    }
+    return true;
+}
+
+Opts *opts_parse_checked(const char *group, const char *str,
+                         const char *implied_key, const OptDesc *desc,
+                         Error **errp)
+{
+    Opts *o = opts_parse(group, str, implied_key, errp);
+
+    if (o && !opts_validate(o, desc, errp)) {
+        opts_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void opts_print_help(FILE *f, const char *group, const OptDesc *desc)
+{
+    fprintf(f, "-%s options:\n", group);
+    for (; desc && desc->name; desc++) {
+        g_autofree char *left = g_strdup_printf("%s=<%s>", desc->name,
+                                                opt_type_names[desc->type]);
+        fprintf(f, "  %-24s %s\n", left, desc->help ? desc->help : "");
+    }
+}
+
 bool parse_bool(const char *str, bool *ret)
 {
     if (!strcmp(str, "on") || !strcmp(str, "yes") || !strcmp(str, "true") ||

@@ -715,6 +715,7 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
     mc->props = pc_machine_props;
     mc->serial_ports = MAX_ISA_SERIAL_PORTS;
     mc->accepts_acpitable = true;
+    mc->accepts_boot = true;
     /* the CPU model comes with target/i386; until then, no CPU */
     if (object_class_by_name("qemu64-x86_64-cpu")) {
         mc->default_cpu_type = "qemu64";

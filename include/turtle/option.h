@@ -40,6 +40,36 @@ bool opts_get_size(Opts *opts, const char *key, uint64_t *ret, Error **errp);
 /* Error naming the first key no consumer took. */
 bool opts_check_all_used(Opts *opts, Error **errp);
 
+/*
+ * The keys an option accepts, for checking a whole option string at once
+ * and for "-opt help".  An array ends with a { NULL } entry.
+ */
+typedef enum OptType {
+    OPT_STRING,
+    OPT_BOOL,               /* on/off, yes/no, true/false, 1/0 */
+    OPT_NUMBER,             /* decimal, 0x hex; signed allowed */
+    OPT_SIZE,               /* 512, 64k, 4G */
+} OptType;
+
+typedef struct OptDesc {
+    const char *name;
+    OptType type;
+    const char *help;
+} OptDesc;
+
+/*
+ * opts_parse() and then every key checked against desc: an unknown key or
+ * a value of the wrong type is an error in the one format every option
+ * uses ("-GROUP: unknown option 'KEY'", "-GROUP: KEY='VALUE': expected ...").
+ * Keys stay unconsumed for the caller's opts_get().
+ */
+Opts *opts_parse_checked(const char *group, const char *str,
+                         const char *implied_key, const OptDesc *desc,
+                         Error **errp);
+bool opts_validate(Opts *opts, const OptDesc *desc, Error **errp);
+/* "-GROUP options:" and one line per key, as "-opt help" prints them. */
+void opts_print_help(FILE *f, const char *group, const OptDesc *desc);
+
 /* Value parsers shared with qdev properties and the monitor. */
 bool parse_bool(const char *str, bool *ret);
 /* Decimal, 0x hex or 0 octal; whole string must parse. */

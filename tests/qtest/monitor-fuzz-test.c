@@ -14,11 +14,18 @@
  *  - clients that never read: an idle negotiated QMP client, and a QMP
  *    and a human monitor client flooding requests (turtle drops those
  *    after 2 s without taking any output; the next one connects);
+ *  - clients that read too slowly: a QMP and a human monitor client that
+ *    send every round as many requests with a long answer as the socket
+ *    takes and read 4 KiB of answers, so they are never stalled long
+ *    enough to be dropped.  Turtle must stop reading their requests
+ *    while their answers wait: without that bound it would read some
+ *    thousand requests a round and keep their megabytes of answers;
  *  - an observer.
  * After every adversarial input the same client sends a well-formed
  * command, which must be answered.  Every few rounds the observer checks
  * that turtle lives, the guest (an endless counter loop) still runs,
- * fresh clients are served, and turtle's memory stays within a bound.
+ * fresh clients are served, and turtle's peak memory stays within a
+ * bound of its start-up size.
  * At the end quit from the observer ends turtle while the flooding
  * clients are stuck.
  *
@@ -40,12 +47,13 @@
 #define DEFAULT_SEED    1
 #define DEFAULT_ROUNDS  240
 #define CHECK_EVERY     24
-/* turtle may use this much more resident memory than after start-up:
- * every client's output and input buffers at their bounds, twice over
- * (see docs/running.md, "Clients that do not read"); the flooding
- * clients send more every round, so a client whose input or output were
- * not bounded would pass it.  AddressSanitizer keeps up to 256 MiB of
- * freed memory in quarantine. */
+/* turtle's peak resident memory may exceed its start-up size by this
+ * much: every client's output and input buffers at their bounds, twice
+ * over (see docs/running.md, "Clients that do not read").  Without the
+ * input bound the slow readers' and flooders' answers pile up (checked
+ * by making monitor_out_full() return false: the test then fails at the
+ * first checkpoint, peak 130 MiB against 17 MiB).  AddressSanitizer keeps
+ * up to 256 MiB of freed memory in quarantine. */
 #define MEMORY_GROWTH_MAX_KB      (64 * 1024)
 #define MEMORY_GROWTH_MAX_ASAN_KB (512 * 1024)
 #define EXCHANGE_TIMEOUT_MS  30000
@@ -62,6 +70,9 @@ typedef struct Fuzzer {
     int hmp[NB_HMP];
     int idle, qflood, hflood;       /* never read */
     GString *qflood_text, *hflood_text;
+    int qslow, hslow;               /* read 4 KiB a round */
+    GString *qslow_text, *hslow_text;
+    size_t slow_read;
     unsigned round;
     const char *what;               /* the current input, for failures */
     long rss_start_kb;
@@ -822,6 +833,23 @@ static void flood_more(void)
     send_nonblocking(fz.hflood, fz.hflood_text->str, fz.hflood_text->len);
 }
 
+/* A slow reader takes 4 KiB of its answers and sends what the socket
+ * takes of its requests.  Dropping it would be wrong: it reads. */
+static void slow_more(int fd, const GString *text)
+{
+    char buf[4096];
+    ssize_t n;
+
+    if (hung_up(fd)) {
+        fuzz_fail("turtle dropped a client that reads its answers");
+    }
+    n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n > 0) {
+        fz.slow_read += n;
+    }
+    send_nonblocking(fd, text->str, text->len);
+}
+
 /* The observer: turtle lives, the guest runs, the vanishing clients'
  * sockets serve a new client, memory is bounded. */
 static void checkpoint(void)
@@ -858,12 +886,17 @@ static void checkpoint(void)
     close(h);
 
     turtle_memory(&fz.t, &rss, &hwm);
+    if (rss < 0 || hwm < 0) {
+        fuzz_fail("no memory figures in /proc/%d/status", fz.t.pid);
+    }
     if (!fz.rss_start_kb) {
         fz.rss_start_kb = rss;
     }
-    if (rss > fz.rss_start_kb + (turtle_has_asan() ? MEMORY_GROWTH_MAX_ASAN_KB
+    /* the peak since start-up, not just now: a burst that was freed
+     * again counts */
+    if (hwm > fz.rss_start_kb + (turtle_has_asan() ? MEMORY_GROWTH_MAX_ASAN_KB
                                                    : MEMORY_GROWTH_MAX_KB)) {
-        fuzz_fail("resident memory %ld kB, %ld kB at start", rss,
+        fuzz_fail("peak resident memory %ld kB, %ld kB at start", hwm,
                   fz.rss_start_kb);
     }
     fz.what = saved;
@@ -897,6 +930,18 @@ static void start_never_readers(void)
         g_string_append(fz.hflood_text, "info mtree\n");
     }
     flood_more();
+
+    fz.qslow = connect_to("qslow.sock");
+    send_nonblocking(fz.qslow, "{\"execute\": \"qmp_capabilities\"}", 32);
+    fz.qslow_text = g_string_new(NULL);
+    for (int i = 0; i < 4096; i++) {
+        append_hmp_command(fz.qslow_text, "info mtree", NULL);
+    }
+    fz.hslow = connect_to("hslow.sock");
+    fz.hslow_text = g_string_new(NULL);
+    for (int i = 0; i < 4096; i++) {
+        g_string_append(fz.hslow_text, "info qtree\n");
+    }
 }
 
 static void test_fuzz(void)
@@ -927,7 +972,9 @@ static void test_fuzz(void)
         "-monitor unix:%1$s/vh.sock,server=on,wait=off "
         "-qmp unix:%1$s/idle.sock,server=on,wait=off "
         "-qmp unix:%1$s/qflood.sock,server=on,wait=off "
-        "-monitor unix:%1$s/hflood.sock,server=on,wait=off", true);
+        "-monitor unix:%1$s/hflood.sock,server=on,wait=off "
+        "-qmp unix:%1$s/qslow.sock,server=on,wait=off "
+        "-monitor unix:%1$s/hslow.sock,server=on,wait=off", true);
     g_unsetenv("TURTLE_MONITOR_STALL_MS");
     fz.obs = qmp_open(&fz.t, "obs.sock");
     checkpoint();
@@ -955,6 +1002,8 @@ static void test_fuzz(void)
             break;
         }
         flood_more();
+        slow_more(fz.qslow, fz.qslow_text);
+        slow_more(fz.hslow, fz.hslow_text);
         if (fz.round % CHECK_EVERY == CHECK_EVERY - 1) {
             checkpoint();
         }
@@ -968,12 +1017,12 @@ static void test_fuzz(void)
     g_assert_cmpint(turtle_wait(&fz.t, 10000), ==, 0);
     g_test_message("%u rounds in %.1f s: %u answers after adversarial "
                    "input, %u vanishing clients, %u non-readers dropped, "
-                   "%zu bytes sent, %u fuzzed stops undone; resident memory "
-                   "%ld kB at start, %ld kB at the end, peak %ld kB; quit "
-                   "took %.0f ms", rounds,
-                   (quit_at - start) / 1e6, fz.answered, fz.vanished,
-                   fz.dropped, fz.bytes_sent, fz.stops, fz.rss_start_kb, rss,
-                   hwm,
+                   "%zu bytes sent, %u fuzzed stops undone, %zu bytes read "
+                   "by the slow readers; resident memory %ld kB at start, "
+                   "%ld kB at the end, peak %ld kB; quit took %.0f ms",
+                   rounds, (quit_at - start) / 1e6, fz.answered, fz.vanished,
+                   fz.dropped, fz.bytes_sent, fz.stops, fz.slow_read,
+                   fz.rss_start_kb, rss, hwm,
                    (g_get_monotonic_time() - quit_at) / 1e3);
 
     for (int i = 0; i < NB_QMP; i++) {
@@ -985,6 +1034,10 @@ static void test_fuzz(void)
     close(fz.idle);
     close(fz.qflood);
     close(fz.hflood);
+    close(fz.qslow);
+    close(fz.hslow);
+    g_string_free(fz.qslow_text, true);
+    g_string_free(fz.hslow_text, true);
     g_string_free(fz.qflood_text, true);
     g_string_free(fz.hflood_text, true);
     qmp_client_close(&fz.obs);

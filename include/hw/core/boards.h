@@ -59,6 +59,8 @@ struct MachineClass {
     /* The board reads MachineState.acpitables (else -acpitable is an
      * error) */
     bool accepts_acpitable;
+    /* The board reads MachineState.boot_opts (else -boot is an error) */
+    bool accepts_boot;
 };
 
 struct MachineState {
