@@ -68,7 +68,6 @@ bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
     tcg_exec.nb_mmu_modes = info->nb_mmu_modes;
     tcg_exec.mttcg = mttcg;
     tcg_exec.initialized = true;
-    ram_code_write_hook = tcg_ram_code_write_hook;
     tcg_exec_update_log();
     return true;
 }

@@ -16,7 +16,6 @@
 #include <capstone/capstone.h>
 #endif
 
-ARMPSCIHook arm_psci_hook;
 
 /* ---- PSTATE helpers ---- */
 
@@ -615,3 +614,9 @@ static const TypeInfo arm_cpu_types[] = {
 };
 
 DEFINE_TYPES(arm_cpu_types)
+
+void arm_cpu_set_firmware_call(ARMCPU *cpu, ARMFirmwareCall *fn, void *opaque)
+{
+    cpu->fw_call = fn;
+    cpu->fw_call_opaque = opaque;
+}

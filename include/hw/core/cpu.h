@@ -156,7 +156,6 @@ struct CPUState {
     GArray *breakpoints;         /* of vaddr */
     bool watchpoint_hit;
 
-    void *opaque;                /* board use (e.g. per-CPU GIC interface) */
 };
 
 DECLARE_INSTANCE_CHECKER(CPUState, CPU, TYPE_CPU)
