@@ -24,6 +24,7 @@
 #include "sysemu/qtest.h"
 #include "sysemu/target-info.h"
 #include "monitor/monitor.h"
+#include "exec/gdbstub.h"
 #include "block/block-backend.h"
 #include <glib-unix.h>
 #include <signal.h>
@@ -508,6 +509,11 @@ int main(int argc, char **argv)
             error_report_err(err);
             exit(1);
         }
+    }
+
+    if (c.gdb && !gdbserver_start(c.gdb, &err)) {
+        error_report_err(err);
+        exit(1);
     }
 
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);

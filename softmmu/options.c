@@ -77,6 +77,14 @@ static bool opt_enable_kvm(Config *c, const CmdOption *opt, const char *arg,
     return true;
 }
 
+/* -s: the gdb stub on QEMU's default port */
+static bool opt_gdb_default(Config *c, const CmdOption *opt, const char *arg,
+                            Error **errp)
+{
+    c->gdb = "tcp::1234";
+    return true;
+}
+
 static bool opt_drive(Config *c, const CmdOption *opt, const char *arg,
                       Error **errp)
 {
@@ -285,7 +293,8 @@ const CmdOption cmd_options[] = {
       STR(mem), .keys = mem_keys, .implied_key = "size" },
     { "name", NULL, "NAME", "name of the guest (labels logs and windows)",
       STR(name) },
-    { "S", NULL, NULL, "do not start the CPUs (until the monitor says so)",
+    { "S", NULL, NULL,
+      "do not start the CPUs (until the monitor or gdb says so)",
       FLAG(start_paused) },
     { "no-reboot", NULL, NULL, "exit instead of rebooting",
       FLAG(no_reboot) },
@@ -372,13 +381,18 @@ const CmdOption cmd_options[] = {
       OPT_SECTION_DEBUG, STR(log_items), .print_help = help_log },
     { "D", NULL, "FILE", "write the log to FILE instead of stderr",
       OPT_SECTION_DEBUG, STR(log_file) },
+    { "gdb", NULL, "DEV", "wait for gdb on DEV (tcp::PORT, tcp:HOST:PORT,\n"
+      "unix:PATH, chardev:ID; docs/gdbstub.md)", OPT_SECTION_DEBUG,
+      STR(gdb) },
+    { "s", NULL, NULL, "same as -gdb tcp::1234", OPT_SECTION_DEBUG,
+      .handler = opt_gdb_default },
     { "qtest", NULL, "SPEC", "run under a qtest driver (tests only)",
       OPT_SECTION_DEBUG, STR(qtest) },
     { "qtest-log", NULL, "FILE", "trace the qtest protocol to FILE",
       OPT_SECTION_DEBUG, STR(qtest_log) },
 
     ABSENT("L", "DIR"), ABSENT("netdev", "SPEC"), ABSENT("nic", "SPEC"),
-    ABSENT("gdb", "DEV"), ABSENT("s", NULL), ABSENT("rtc", "SPEC"),
+    ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
     ABSENT("incoming", "URI"), ABSENT("loadvm", "TAG"), ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),

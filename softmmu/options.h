@@ -53,6 +53,7 @@ typedef struct Config {
     bool start_paused;
     bool semihosting;
     bool no_reboot, no_shutdown;
+    const char *gdb;              /* -gdb DEV, -s */
 } Config;
 
 typedef enum CmdOptionSection {

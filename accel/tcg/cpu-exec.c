@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "exec/translator.h"
+#include "exec/gdbstub.h"
 #include "sysemu/main-loop.h"
 #include "tcg/tcg-ldst.h"
 #include "turtle/log.h"
@@ -225,7 +226,10 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             return true;
         }
         bql_lock();
+        /* a gdb single step (SSTEP_NOIRQ) runs the insn it was asked
+         * for; pending interrupts wait until the VM resumes */
         if (ops->cpu_exec_interrupt &&
+            !(cpu->singlestep_enabled & SSTEP_NOIRQ) &&
             ops->cpu_exec_interrupt(cpu, ir & ~(CPU_INTERRUPT_EXITTB |
                                                 CPU_INTERRUPT_HALT |
                                                 CPU_INTERRUPT_DEBUG))) {

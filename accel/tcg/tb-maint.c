@@ -596,6 +596,8 @@ static void tb_flush_locked(void)
     gpointer key, value;
     CPUState *cpu;
 
+    /* a flush before the first translation (gdb's breakpoints under -S) */
+    tb_structs_init();
     g_hash_table_iter_init(&it, tb_pages);
     while (g_hash_table_iter_next(&it, &key, &value)) {
         PageDesc *pd = value;

@@ -506,6 +506,8 @@ void arm_gt_recalc(ARMCPU *cpu, int timer);
 
 /* ---- machine.c ---- */
 extern const VMStateDescription vmstate_arm_cpu;
+/* gdbstub.c: the registers gdb sees */
+extern const struct GDBArch arm_gdb_arch;
 
 /* ---- arm-semi.c ---- */
 void arm_do_semihosting(CPUARMState *env);

@@ -17,7 +17,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_OPS 20000
 
@@ -52,14 +51,9 @@ static int fuzz_ops(void)
     return e ? atoi(e) : DEFAULT_OPS;
 }
 
-/* A scratch raw image for block devices: "@DISK@" in a case's arguments. */
-static char *fuzz_disk;
-
 /* Start the executable for ARCH ("aarch64", "x86_64"), or skip. */
-static QTestState *fuzz_init(const char *arch, const char *args_in)
+static QTestState *fuzz_init(const char *arch, const char *args)
 {
-    g_auto(GStrv) parts = g_strsplit(args_in, "@DISK@", -1);
-    g_autofree char *args = g_strjoinv(fuzz_disk, parts);
     const char *list = getenv("TURTLE_BINARIES");
     char **bins;
     bool found = false;
@@ -576,37 +570,6 @@ static void virtio_mmio_check(QTestState *q)
     qvirtio_free(d);
 }
 
-/* After the fuzzing and a reset: virtio-blk reads sector 0 (queue 1). */
-static void virtio_blk_check(QTestState *q)
-{
-    QGuestAlloc alloc;
-    QVirtioDevice *d;
-    QVirtQueue *vq;
-    uint64_t hdr, data, status;
-    uint32_t id, len;
-    uint16_t head;
-
-    guest_alloc_init(&alloc, VIRT_RAM + 0x400000, 0x100000);
-    d = qvirtio_mmio_init(q, VQ_FUZZ_SLOT, &alloc);
-    g_assert_cmpuint(d->device_id, ==, QVIRTIO_ID_BLOCK);
-    hdr = guest_alloc(q, &alloc, 16, 8);        /* type 0 (IN), sector 0 */
-    data = guest_alloc(q, &alloc, 512, 8);
-    status = guest_alloc(q, &alloc, 1, 1);
-    qtest_writeb(q, status, 0xaa);
-    qvirtio_start(d, 0);
-    qvirtqueue_setup(d, 0);
-    vq = qvirtqueue_setup(d, 1);
-    qvirtio_set_driver_ok(d);
-    head = qvirtqueue_add(vq, hdr, 16, false, true);
-    qvirtqueue_add(vq, data, 512, true, true);
-    qvirtqueue_add(vq, status, 1, true, false);
-    qvirtqueue_kick(vq, head);
-    qvirtqueue_wait_used(vq, &id, &len, 5000);
-    g_assert_cmpuint(len, ==, 513);
-    g_assert_cmpuint(qtest_readb(q, status), ==, 0);
-    qvirtio_free(d);
-}
-
 /* ------------------------------------------------------------------ */
 /* After-checks */
 
@@ -704,13 +667,6 @@ static const FuzzCase cases[] = {
         { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 4,
       { { 0x0a000000, 4 }, { 0x0a000004, 4 }, { 0x0a003e08, 4 } }, 3,
       virtio_mmio_ring_fuzz, 3, virtio_mmio_check },
-    /* random rings on a disk: requests of every type, hostile chains */
-    { "virt/virtio-blk", "aarch64",
-      VIRT "-drive if=none,id=d0,format=raw,file=@DISK@ "
-      "-device virtio-blk-device,drive=d0,num-queues=2,queue-size=16",
-      { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
-      { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
-      virtio_mmio_ring_fuzz, 3, virtio_blk_check },
     { "pc/legacy-ports", "x86_64", PC,
       { { 0x20, 2, true }, { 0x40, 4, true }, { 0x60, 5, true },
         { 0x70, 2, true } }, 4,
@@ -1146,12 +1102,7 @@ static void test_virtio_hostile_rings(void)
 
 int main(int argc, char **argv)
 {
-    int fd, ret;
-
     g_test_init(&argc, &argv, NULL);
-    fd = g_file_open_tmp("fuzz-disk-XXXXXX", &fuzz_disk, NULL);
-    g_assert(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
-    close(fd);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = g_strdup_printf("/fuzz-devices/%s", cases[i].name);
 
@@ -1164,7 +1115,5 @@ int main(int argc, char **argv)
                     test_fw_cfg_dma_reentry);
     g_test_add_func("/fuzz-devices/virtio/hostile-rings",
                     test_virtio_hostile_rings);
-    ret = g_test_run();
-    unlink(fuzz_disk);
-    return ret;
+    return g_test_run();
 }
