@@ -20,6 +20,25 @@
 
 /* ---- core ---- */
 
+/* PSTATE's fields in SPSR layout (Arm ARM C5.2.19) */
+static const char arm_core_types[] =
+    "<flags id=\"cpsr_flags\" size=\"4\">"
+    "<field name=\"SP\" start=\"0\" end=\"0\"/>"
+    "<field name=\"EL\" start=\"2\" end=\"3\" type=\"uint8\"/>"
+    "<field name=\"nRW\" start=\"4\" end=\"4\"/>"
+    "<field name=\"F\" start=\"6\" end=\"6\"/>"
+    "<field name=\"I\" start=\"7\" end=\"7\"/>"
+    "<field name=\"A\" start=\"8\" end=\"8\"/>"
+    "<field name=\"D\" start=\"9\" end=\"9\"/>"
+    "<field name=\"IL\" start=\"20\" end=\"20\"/>"
+    "<field name=\"SS\" start=\"21\" end=\"21\"/>"
+    "<field name=\"PAN\" start=\"22\" end=\"22\"/>"
+    "<field name=\"UAO\" start=\"23\" end=\"23\"/>"
+    "<field name=\"V\" start=\"28\" end=\"28\"/>"
+    "<field name=\"C\" start=\"29\" end=\"29\"/>"
+    "<field name=\"Z\" start=\"30\" end=\"30\"/>"
+    "<field name=\"N\" start=\"31\" end=\"31\"/></flags>\n";
+
 #define XREG(n) { "x" #n, 64, "int", "general" }
 static const GDBRegister arm_core_regs[] = {
     XREG(0), XREG(1), XREG(2), XREG(3), XREG(4), XREG(5), XREG(6), XREG(7),
@@ -29,7 +48,7 @@ static const GDBRegister arm_core_regs[] = {
     XREG(29), XREG(30),
     { "sp", 64, "data_ptr", "general" },
     { "pc", 64, "code_ptr", "general" },
-    { "cpsr", 32, "int", "general" },
+    { "cpsr", 32, "cpsr_flags", "general" },
 };
 #undef XREG
 
@@ -67,6 +86,7 @@ static bool arm_gdb_core_write(CPUState *cs, const uint8_t *buf, int n)
 
 static const GDBFeature arm_gdb_core = {
     .name = "org.gnu.gdb.aarch64.core",
+    .types = arm_core_types,
     .regs = arm_core_regs,
     .num_regs = G_N_ELEMENTS(arm_core_regs),
     .read = arm_gdb_core_read,

@@ -38,6 +38,27 @@ static void put32(GByteArray *buf, uint32_t v)
 
 /* ---- core ---- */
 
+/* eflags shown as its flags, as gdb does for a native process */
+static const char x86_core_types[] =
+    "<flags id=\"i386_eflags\" size=\"4\">"
+    "<field name=\"CF\" start=\"0\" end=\"0\"/>"
+    "<field name=\"\" start=\"1\" end=\"1\"/>"
+    "<field name=\"PF\" start=\"2\" end=\"2\"/>"
+    "<field name=\"AF\" start=\"4\" end=\"4\"/>"
+    "<field name=\"ZF\" start=\"6\" end=\"6\"/>"
+    "<field name=\"SF\" start=\"7\" end=\"7\"/>"
+    "<field name=\"TF\" start=\"8\" end=\"8\"/>"
+    "<field name=\"IF\" start=\"9\" end=\"9\"/>"
+    "<field name=\"DF\" start=\"10\" end=\"10\"/>"
+    "<field name=\"OF\" start=\"11\" end=\"11\"/>"
+    "<field name=\"NT\" start=\"14\" end=\"14\"/>"
+    "<field name=\"RF\" start=\"16\" end=\"16\"/>"
+    "<field name=\"VM\" start=\"17\" end=\"17\"/>"
+    "<field name=\"AC\" start=\"18\" end=\"18\"/>"
+    "<field name=\"VIF\" start=\"19\" end=\"19\"/>"
+    "<field name=\"VIP\" start=\"20\" end=\"20\"/>"
+    "<field name=\"ID\" start=\"21\" end=\"21\"/></flags>\n";
+
 static const GDBRegister x86_core_regs[] = {
     { "rax", 64, "int64", "general" }, { "rbx", 64, "int64", "general" },
     { "rcx", 64, "int64", "general" }, { "rdx", 64, "int64", "general" },
@@ -48,7 +69,7 @@ static const GDBRegister x86_core_regs[] = {
     { "r12", 64, "int64", "general" }, { "r13", 64, "int64", "general" },
     { "r14", 64, "int64", "general" }, { "r15", 64, "int64", "general" },
     { "rip", 64, "code_ptr", "general" },
-    { "eflags", 32, "int32", "general" },
+    { "eflags", 32, "i386_eflags", "general" },
     { "cs", 32, "int32", "general" }, { "ss", 32, "int32", "general" },
     { "ds", 32, "int32", "general" }, { "es", 32, "int32", "general" },
     { "fs", 32, "int32", "general" }, { "gs", 32, "int32", "general" },
@@ -190,6 +211,7 @@ static bool x86_gdb_core_write(CPUState *cs, const uint8_t *buf, int n)
 
 static const GDBFeature x86_gdb_core = {
     .name = "org.gnu.gdb.i386.core",
+    .types = x86_core_types,
     .regs = x86_core_regs,
     .num_regs = G_N_ELEMENTS(x86_core_regs),
     .read = x86_gdb_core_read,

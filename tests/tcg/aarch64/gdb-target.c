@@ -1,5 +1,5 @@
 /*
- * The program tests/gdb/gdb-test.py debugs with gdb-multiarch (not a
+ * The program tests/tcg/gdb/gdb-test.py debugs with gdb-multiarch (not a
  * .ref test): a loop that calls bump() with 1..5, a watched variable
  * written by bump(), and a final result that depends on a variable the
  * debugger changes.  Prints "result=N" where N is counter * 3 + 7 for the

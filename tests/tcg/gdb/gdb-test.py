@@ -31,7 +31,7 @@ SESSIONS = {
         'cross': 'aarch64-linux-gnu-gcc',
         'vm': ['-M', 'virt', '-display', 'none', '-semihosting',
                '-cpu', 'cortex-a57', '-m', '128', '-smp', '2'],
-        'pc': 'pc', 'arg0': 'x0', 'sp': 'sp',
+        'pc': 'pc', 'arg0': 'x0', 'symbols': 'gdb-target.elf',
     },
     'x86_64': {
         'make': ['make', '-s', '-C', os.path.join(HERE, '..', 'x86_64')],
@@ -39,7 +39,9 @@ SESSIONS = {
         'vm': ['-M', 'pc', '-display', 'none', '-m', '128', '-smp', '2',
                '-serial', 'stdio', '-device',
                'isa-debug-exit,iobase=0xf4,iosize=0x04'],
-        'pc': 'rip', 'arg0': 'rdi', 'sp': 'rsp',
+        'pc': 'rip', 'arg0': 'rdi',
+        # the multiboot loader takes the ELF32 copy; gdb reads the original
+        'symbols': 'gdb-target.elf64',
     },
 }
 
@@ -93,7 +95,8 @@ def main():
     bdir = os.environ.get('TCG_BUILD_DIR') or tempfile.mkdtemp()
     os.makedirs(bdir, exist_ok=True)
     elf = os.path.join(bdir, 'gdb-target.elf')
-    subprocess.check_call(spec['make'] + ['B=' + bdir, elf])
+    symbols = os.path.join(bdir, spec['symbols'])
+    subprocess.check_call(spec['make'] + ['B=' + bdir, elf, symbols])
 
     tmp = tempfile.mkdtemp(prefix='turtle-gdb-')
     sock = os.path.join(tmp, 'gdb.sock')
@@ -110,7 +113,7 @@ def main():
         for i, (cmd, _) in enumerate(steps):
             cmds += ['echo @@%d@@\\n' % i, cmd]
         cmds.append('echo @@end@@\\n')
-        args = [gdb, '-nx', '-batch', elf]
+        args = [gdb, '-nx', '-batch', symbols]
         for c in cmds:
             args += ['-ex', c]
         # the socket appears once the VM is up
