@@ -375,6 +375,8 @@ const CmdOption cmd_options[] = {
     { "snapshot", NULL, NULL,
       "write to temporary overlays, never to the images",
       OPT_SECTION_BLOCK, FLAG(snapshot) },
+    { "loadvm", NULL, "TAG", "start from snapshot TAG (savevm) of the disks",
+      OPT_SECTION_BLOCK, STR(loadvm) },
 
     /* debugging */
     { "d", NULL, "ITEM,...", "log items (-d help lists them)",
@@ -394,7 +396,7 @@ const CmdOption cmd_options[] = {
     ABSENT("L", "DIR"), ABSENT("netdev", "SPEC"), ABSENT("nic", "SPEC"),
     ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
-    ABSENT("incoming", "URI"), ABSENT("loadvm", "TAG"), ABSENT("vga", "TYPE"),
+    ABSENT("incoming", "URI"), ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
     ABSENT("readconfig", "FILE"), ABSENT("audiodev", "SPEC"),
     ABSENT("k", "LAYOUT"), ABSENT("numa", "SPEC"), ABSENT("fw_cfg", "SPEC"),

@@ -42,6 +42,7 @@ typedef struct Config {
     GPtrArray *drives;            /* -drive strings (and -hda...), owned */
     GPtrArray *blockdevs;         /* -blockdev strings */
     bool snapshot;                /* -snapshot */
+    const char *loadvm;           /* -loadvm TAG */
     const char *kernel, *initrd, *append, *dtb, *bios;
     const char *boot;             /* -boot (checked keys; the board's) */
     GPtrArray *acpitables;        /* -acpitable strings (the board's too) */

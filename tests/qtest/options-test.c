@@ -90,6 +90,8 @@ static const Case cases[] = {
     { "hdc", EXIT, NONE "-hdc /nonexistent/c.img", 1, "/nonexistent/c.img" },
     { "hdd", EXIT, NONE "-hdd /nonexistent/d.img", 1, "/nonexistent/d.img" },
     { "snapshot", RUN, "-snapshot" },
+    { "loadvm", EXIT, NONE "-loadvm s1", 1,
+      "No block device can accept snapshots" },
     { "d", RUN, "-d guest_errors" },
     { "D", RUN, "-D /dev/null" },
     { "gdb", RUN, "-gdb tcp:127.0.0.1:0" },
