@@ -32,17 +32,18 @@ void mon_printf(HMPMonitor *mon, const char *fmt, ...)
     va_start(ap, fmt);
     s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (mon->capture) {
-        g_string_append(mon->capture, s);
-        return;
-    }
-    /* the terminal is raw: newlines need a carriage return */
+    /* the terminal is raw: newlines need a carriage return; QEMU sends
+     * them in human-monitor-command's answer too */
     out = g_string_sized_new(strlen(s) + 16);
     for (const char *p = s; *p; p++) {
         if (*p == '\n') {
             g_string_append_c(out, '\r');
         }
         g_string_append_c(out, *p);
+    }
+    if (mon->capture) {
+        g_string_append_len(mon->capture, out->str, out->len);
+        return;
     }
     monitor_write(&mon->common, out->str, out->len);
 }
