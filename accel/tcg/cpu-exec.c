@@ -6,7 +6,6 @@
  */
 #include "internal.h"
 #include "exec/translator.h"
-#include "exec/gdbstub.h"
 #include "sysemu/main-loop.h"
 #include "tcg/tcg-ldst.h"
 #include "turtle/log.h"
@@ -69,6 +68,7 @@ bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
     tcg_exec.nb_mmu_modes = info->nb_mmu_modes;
     tcg_exec.mttcg = mttcg;
     tcg_exec.initialized = true;
+    ram_code_write_hook = tcg_ram_code_write_hook;
     tcg_exec_update_log();
     return true;
 }
@@ -226,10 +226,7 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             return true;
         }
         bql_lock();
-        /* a gdb single step (SSTEP_NOIRQ) runs the insn it was asked
-         * for; pending interrupts wait until the VM resumes */
         if (ops->cpu_exec_interrupt &&
-            !(cpu->singlestep_enabled & SSTEP_NOIRQ) &&
             ops->cpu_exec_interrupt(cpu, ir & ~(CPU_INTERRUPT_EXITTB |
                                                 CPU_INTERRUPT_HALT |
                                                 CPU_INTERRUPT_DEBUG))) {

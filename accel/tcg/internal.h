@@ -136,7 +136,7 @@ void tb_invalidate_phys_range_fast(CPUState *cpu, ram_addr_t ram_addr,
 /* true if some TB's code lies on the page of ram_addr */
 bool tb_page_has_code(ram_addr_t ram_addr);
 void tb_jmp_cache_clear(CPUState *cpu);
-void tcg_ram_code_written(ram_addr_t start, ram_addr_t length);
+void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length);
 
 /*
  * Jump cache index: the high TB_JMP_PAGE_BITS come from the page number,

@@ -364,6 +364,5 @@ static const AccelOps tcg_accel_ops = {
     .insert_breakpoint = tcg_insert_breakpoint,
     .remove_breakpoint = tcg_remove_breakpoint,
     .remove_all_breakpoints = tcg_remove_all_breakpoints,
-    .ram_code_written = tcg_ram_code_written,
 };
 ACCEL_REGISTER(tcg_accel_ops)
