@@ -11,7 +11,6 @@
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-properties.h"
 #include "chardev/char.h"
-#include "net/net.h"
 #include "accel/accel.h"
 #include "sysemu/target-info.h"
 
@@ -78,30 +77,19 @@ static bool opt_enable_kvm(Config *c, const CmdOption *opt, const char *arg,
     return true;
 }
 
+/* -s: the gdb stub on QEMU's default port */
+static bool opt_gdb_default(Config *c, const CmdOption *opt, const char *arg,
+                            Error **errp)
+{
+    c->gdb = "tcp::1234";
+    return true;
+}
+
 static bool opt_drive(Config *c, const CmdOption *opt, const char *arg,
                       Error **errp)
 {
     g_ptr_array_add(c->drives, g_strdup(arg));
     return true;
-}
-
-/* -netdev, -nic and -net keep their relative order (a -net nic and the
- * -net back end after it share hub 0; ids are checked in order) */
-static bool opt_net(Config *c, const CmdOption *opt, const char *arg,
-                    Error **errp)
-{
-    g_ptr_array_add(c->nets, g_strdup_printf("%s%c%s", opt->name, 0, arg));
-    return true;
-}
-
-static bool help_net(FILE *f, const char *arg)
-{
-    if (is_help(arg) || strstr(arg, "model=help") ||
-        strstr(arg, "model=?")) {
-        net_netdev_list_help(f);
-        return true;
-    }
-    return false;
 }
 
 /* -hda FILE is -drive file=FILE,index=0,media=disk (hdb 1, ...) */
@@ -305,7 +293,8 @@ const CmdOption cmd_options[] = {
       STR(mem), .keys = mem_keys, .implied_key = "size" },
     { "name", NULL, "NAME", "name of the guest (labels logs and windows)",
       STR(name) },
-    { "S", NULL, NULL, "do not start the CPUs (until the monitor says so)",
+    { "S", NULL, NULL,
+      "do not start the CPUs (until the monitor or gdb says so)",
       FLAG(start_paused) },
     { "no-reboot", NULL, NULL, "exit instead of rebooting",
       FLAG(no_reboot) },
@@ -387,32 +376,23 @@ const CmdOption cmd_options[] = {
       "write to temporary overlays, never to the images",
       OPT_SECTION_BLOCK, FLAG(snapshot) },
 
-    /* network */
-    { "netdev", NULL, "TYPE,id=ID[,...]",
-      "add a network back end (-netdev help lists the types):\n"
-      "user,id=ID[,net=ADDR/LEN][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR]\n"
-      "  [,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT...][,restrict=on]\n"
-      "  [,guestfwd=tcp:[ADDR]:PORT-DEV|cmd:CMD...][,ipv4=on|off]\n"
-      "  [,ipv6=on|off][,hostname=NAME][,tftp=DIR][,bootfile=FILE]",
-      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
-    { "nic", NULL, "TYPE[,model=M][,mac=ADDR][,...]",
-      "a NIC and its back end (-nic none: no NIC at all)",
-      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
-    { "net", NULL, "nic[,model=M][,macaddr=ADDR]|TYPE[,...]",
-      "NICs and back ends joined by hub 0 (-net none: no NIC)",
-      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
-
     /* debugging */
     { "d", NULL, "ITEM,...", "log items (-d help lists them)",
       OPT_SECTION_DEBUG, STR(log_items), .print_help = help_log },
     { "D", NULL, "FILE", "write the log to FILE instead of stderr",
       OPT_SECTION_DEBUG, STR(log_file) },
+    { "gdb", NULL, "DEV", "wait for gdb on DEV (tcp::PORT, tcp:HOST:PORT,\n"
+      "unix:PATH, chardev:ID; docs/gdbstub.md)", OPT_SECTION_DEBUG,
+      STR(gdb) },
+    { "s", NULL, NULL, "same as -gdb tcp::1234", OPT_SECTION_DEBUG,
+      .handler = opt_gdb_default },
     { "qtest", NULL, "SPEC", "run under a qtest driver (tests only)",
       OPT_SECTION_DEBUG, STR(qtest) },
     { "qtest-log", NULL, "FILE", "trace the qtest protocol to FILE",
       OPT_SECTION_DEBUG, STR(qtest_log) },
 
-    ABSENT("L", "DIR"), ABSENT("gdb", "DEV"), ABSENT("s", NULL), ABSENT("rtc", "SPEC"),
+    ABSENT("L", "DIR"), ABSENT("netdev", "SPEC"), ABSENT("nic", "SPEC"),
+    ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
     ABSENT("incoming", "URI"), ABSENT("loadvm", "TAG"), ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
@@ -447,7 +427,6 @@ void config_init(Config *c)
         .drives = g_ptr_array_new_with_free_func(g_free),
         .blockdevs = g_ptr_array_new(),
         .acpitables = g_ptr_array_new(),
-        .nets = g_ptr_array_new_with_free_func(g_free),
     };
 }
 
@@ -547,7 +526,6 @@ void print_help(FILE *f)
         [OPT_SECTION_BOOT] = "Boot",
         [OPT_SECTION_DEVICES] = "Devices and back ends",
         [OPT_SECTION_BLOCK] = "Block devices",
-        [OPT_SECTION_NET] = "Network",
         [OPT_SECTION_DEBUG] = "Debugging",
     };
     int col = 0;

@@ -41,8 +41,6 @@ typedef struct Config {
     GPtrArray *mons;              /* -mon options */
     GPtrArray *drives;            /* -drive strings (and -hda...), owned */
     GPtrArray *blockdevs;         /* -blockdev strings */
-    GPtrArray *nets;              /* -netdev/-nic/-net in order, each
-                                     "OPT\0ARG", owned */
     bool snapshot;                /* -snapshot */
     const char *kernel, *initrd, *append, *dtb, *bios;
     const char *boot;             /* -boot (checked keys; the board's) */
@@ -55,6 +53,7 @@ typedef struct Config {
     bool start_paused;
     bool semihosting;
     bool no_reboot, no_shutdown;
+    const char *gdb;              /* -gdb DEV, -s */
 } Config;
 
 typedef enum CmdOptionSection {
@@ -62,7 +61,6 @@ typedef enum CmdOptionSection {
     OPT_SECTION_BOOT,
     OPT_SECTION_DEVICES,
     OPT_SECTION_BLOCK,
-    OPT_SECTION_NET,
     OPT_SECTION_DEBUG,
     OPT_SECTION__MAX,
 } CmdOptionSection;

@@ -5,6 +5,7 @@
 #include "turtle/osdep.h"
 #include "exec/memory.h"
 #include "exec/ramblock.h"
+#include "accel/accel.h"
 #include "turtle/log.h"
 #include <sys/mman.h>
 
@@ -13,7 +14,6 @@
 static GPtrArray *ram_blocks;          /* sorted by offset */
 static ram_addr_t ram_next_offset;
 static pthread_mutex_t ram_list_lock = PTHREAD_MUTEX_INITIALIZER;
-void (*ram_code_write_hook)(ram_addr_t start, ram_addr_t length);
 
 /* ---- RAM blocks ---- */
 
@@ -260,8 +260,11 @@ void ram_dirty_clear_range(ram_addr_t start, ram_addr_t length, unsigned client)
 
 void ram_notify_write(ram_addr_t start, ram_addr_t length)
 {
-    if (ram_code_write_hook && !ram_dirty_all(start, length, DIRTY_MEMORY_CODE)) {
-        ram_code_write_hook(start, length);
+    const AccelOps *accel = current_accel();
+
+    if (accel && accel->ram_code_written &&
+        !ram_dirty_all(start, length, DIRTY_MEMORY_CODE)) {
+        accel->ram_code_written(start, length);
     }
     ram_dirty_set_range(start, length,
                         (1 << DIRTY_MEMORY_VGA) | (1 << DIRTY_MEMORY_MIGRATION) |

@@ -138,10 +138,18 @@ void qemu_system_powerdown_request(void)
     main_loop_notify();
 }
 
+static CPUState *debug_cpu;
+
 void qemu_system_debug_request(void)
 {
+    g_atomic_pointer_set(&debug_cpu, current_cpu);
     g_atomic_int_set(&debug_requested, 1);
     main_loop_notify();
+}
+
+CPUState *qemu_system_debug_cpu(void)
+{
+    return g_atomic_pointer_get(&debug_cpu);
 }
 
 void qemu_system_vmstop_request(RunState state)

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "exec/translator.h"
+#include "exec/gdbstub.h"
 #include "sysemu/main-loop.h"
 #include "tcg/tcg-ldst.h"
 #include "turtle/log.h"
@@ -68,7 +69,6 @@ bool tcg_exec_init(const TCGTargetInfo *info, const TCGOptions *opts,
     tcg_exec.nb_mmu_modes = info->nb_mmu_modes;
     tcg_exec.mttcg = mttcg;
     tcg_exec.initialized = true;
-    ram_code_write_hook = tcg_ram_code_write_hook;
     tcg_exec_update_log();
     return true;
 }
@@ -191,6 +191,12 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
         bql_unlock();
     }
     cpu->exception_index = -1;
+    if (unlikely(cpu->accel->watchpoint_after)) {
+        /* the instruction that hit a watchpoint faulted when run again:
+         * the guest's exception wins, the access did not happen */
+        cpu->accel->watchpoint_after = false;
+        cpu->watchpoint_hit = false;
+    }
     if (cpu->singlestep_enabled) {
         /* gdb: stop on the first insn of the handler */
         *ret = EXCP_DEBUG;
@@ -226,7 +232,10 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             return true;
         }
         bql_lock();
+        /* a gdb single step (SSTEP_NOIRQ) runs the insn it was asked
+         * for; pending interrupts wait until the VM resumes */
         if (ops->cpu_exec_interrupt &&
+            !(cpu->singlestep_enabled & SSTEP_NOIRQ) &&
             ops->cpu_exec_interrupt(cpu, ir & ~(CPU_INTERRUPT_EXITTB |
                                                 CPU_INTERRUPT_HALT |
                                                 CPU_INTERRUPT_DEBUG))) {
@@ -378,6 +387,12 @@ int cpu_exec(CPUState *cpu)
                 tb_add_jump(last_tb, tb_exit, tb);
             }
             cpu_loop_exec_tb(cpu, tb, &last_tb, &tb_exit);
+            if (unlikely(cpu->accel->watchpoint_after)) {
+                /* the instruction that hit a watchpoint ran: report it */
+                cpu->accel->watchpoint_after = false;
+                cpu->exception_index = EXCP_DEBUG;
+                break;
+            }
             if (tb->cflags & CF_SINGLE_STEP) {
                 /* one insn done: report to gdb */
                 cpu->exception_index = EXCP_DEBUG;

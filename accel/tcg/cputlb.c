@@ -516,6 +516,15 @@ void tlb_set_page_with_attrs(CPUState *cpu, vaddr addr, hwaddr paddr,
     ent.addr_write = (prot & PAGE_WRITE) ? (page | io_flags | write_flags)
                                          : TLB_ADDR_INVALID;
     ent.addend = io_flags ? 0 : host - page;
+    /* a watched page: every data access takes the slow path */
+    if (tcg_watchpoint_in_page(page, tcg_exec.page_size)) {
+        if (ent.addr_read != TLB_ADDR_INVALID) {
+            ent.addr_read |= TLB_WATCHPOINT;
+        }
+        if (ent.addr_write != TLB_ADDR_INVALID) {
+            ent.addr_write |= TLB_WATCHPOINT;
+        }
+    }
 #if UINTPTR_MAX == UINT32_MAX
     ent.pad = 0;
 #endif
@@ -763,6 +772,9 @@ static uint64_t ld_page(CPUState *cpu, vaddr addr, unsigned size, int mmu_idx,
                   (uint64_t)addr);
         return 0;
     }
+    if (flags & TLB_WATCHPOINT) {
+        tcg_check_watchpoint(cpu, addr, size, type, ra);
+    }
     if (flags & TLB_MMIO) {
         if (type == MMU_INST_FETCH) {
             tlog_mask(LOG_GUEST_ERROR,
@@ -786,6 +798,9 @@ static void st_page(CPUState *cpu, vaddr addr, uint64_t val, unsigned size,
         tlog_mask(LOG_GUEST_ERROR, "tcg: store to unmapped 0x%" PRIx64 "\n",
                   (uint64_t)addr);
         return;
+    }
+    if (flags & TLB_WATCHPOINT) {
+        tcg_check_watchpoint(cpu, addr, size, MMU_DATA_STORE, ra);
     }
     if (flags & TLB_MMIO) {
         io_writex(cpu, full, addr, val, size);
@@ -1106,6 +1121,10 @@ int probe_access_flags(CPUArchState *env, vaddr addr, int size,
 
     if (flags & (TLB_MMIO | TLB_INVALID_MASK)) {
         *phost = NULL;
+    } else if ((flags & TLB_WATCHPOINT) && !nonfault) {
+        /* the caller accesses through *phost: this is the access */
+        tcg_check_watchpoint(tcg_env_cpu(env), addr, size ? size : 1,
+                             access_type, ra);
     }
     return flags;
 }
@@ -1122,6 +1141,9 @@ void *probe_access(CPUArchState *env, vaddr addr, int size,
                                   mmu_idx, false, &host, &full, ra);
     if (flags & (TLB_MMIO | TLB_INVALID_MASK)) {
         return NULL;
+    }
+    if (flags & TLB_WATCHPOINT) {
+        tcg_check_watchpoint(cpu, addr, size, access_type, ra);
     }
     if (access_type == MMU_DATA_STORE) {
         if (flags & TLB_DISCARD_WRITE) {

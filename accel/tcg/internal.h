@@ -62,6 +62,9 @@ struct AccelCPUState {
     uint64_t tlb_flush_count;
     MemoryListener listener;
     bool listener_registered;
+    /* a watchpoint hit after the access: the instruction runs again alone
+     * (watchpoint.c), then cpu_exec reports EXCP_DEBUG */
+    bool watchpoint_after;
 };
 
 /* ---- global parameters (tcg_exec_init) ---- */
@@ -136,7 +139,7 @@ void tb_invalidate_phys_range_fast(CPUState *cpu, ram_addr_t ram_addr,
 /* true if some TB's code lies on the page of ram_addr */
 bool tb_page_has_code(ram_addr_t ram_addr);
 void tb_jmp_cache_clear(CPUState *cpu);
-void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length);
+void tcg_ram_code_written(ram_addr_t start, ram_addr_t length);
 
 /*
  * Jump cache index: the high TB_JMP_PAGE_BITS come from the page number,
@@ -168,6 +171,18 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr addr);
 
 /* cflags for the next TB of cpu (cflags_next_tb or the default). */
 uint32_t curr_cflags(CPUState *cpu);
+
+/* ---- gdb watchpoints (watchpoint.c) ---- */
+/* type: gdb's Z type (2 write, 3 read, 4 access); -errno on failure */
+int tcg_watchpoint_insert(vaddr addr, vaddr len, int type);
+int tcg_watchpoint_remove(vaddr addr, vaddr len, int type);
+void tcg_watchpoint_remove_all(void);
+/* Does [page, page + size) hold a watched byte? (tlb_set_page) */
+bool tcg_watchpoint_in_page(vaddr page, vaddr size);
+/* A data access of len bytes at addr to a TLB_WATCHPOINT page: stop for
+ * gdb (does not return) if it touches a watchpoint of its kind. */
+void tcg_check_watchpoint(CPUState *cpu, vaddr addr, vaddr len,
+                          MMUAccessType access, uintptr_t ra);
 
 /* ---- cputlb.c ---- */
 void tlb_init(CPUState *cpu);

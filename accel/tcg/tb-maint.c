@@ -11,7 +11,7 @@
  * Code pages are write-protected through the DIRTY_MEMORY_CODE bitmap:
  * the bit is clear while a page holds a TB.  CPU stores to such a page
  * take the slow path (TLB_NOTDIRTY, cputlb.c), DMA and other RAM writers
- * call ram_code_write_hook; both end in tb_invalidate_phys_range*.
+ * call AccelOps.ram_code_written; both end in tb_invalidate_phys_range*.
  */
 #include "internal.h"
 #include "sysemu/main-loop.h"
@@ -95,6 +95,10 @@ uint32_t curr_cflags(CPUState *cpu)
     }
     if (cpu->singlestep_enabled) {
         cflags |= CF_SINGLE_STEP | CF_NOCHAIN | 1;
+    } else if (unlikely(cpu->accel && cpu->accel->watchpoint_after)) {
+        /* the re-run of a watchpoint's instruction returns to cpu_exec
+         * (helper_lookup_tb_ptr must not jump on) */
+        cflags |= CF_NOCHAIN;
     } else if (turtle_loglevel_mask(CPU_LOG_TB_NOCHAIN)) {
         cflags |= CF_NOCHAIN;
     }
@@ -469,7 +473,7 @@ void tb_invalidate_phys_range(ram_addr_t start, ram_addr_t end)
  * after calling us, i.e. "no code here": so drop every TB on those pages,
  * not only the ones overlapping the write.
  */
-void tcg_ram_code_write_hook(ram_addr_t start, ram_addr_t length)
+void tcg_ram_code_written(ram_addr_t start, ram_addr_t length)
 {
     ram_addr_t end = start + length;
 
@@ -596,6 +600,8 @@ static void tb_flush_locked(void)
     gpointer key, value;
     CPUState *cpu;
 
+    /* a flush before the first translation (gdb's breakpoints under -S) */
+    tb_structs_init();
     g_hash_table_iter_init(&it, tb_pages);
     while (g_hash_table_iter_next(&it, &key, &value)) {
         PageDesc *pd = value;

@@ -298,8 +298,11 @@ static int tcg_insert_breakpoint(CPUState *cpu, int type, vaddr addr,
 {
     CPUState *c;
 
+    if (type >= 2 && type <= 4) {
+        return tcg_watchpoint_insert(addr, len, type);
+    }
     if (type != 0 && type != 1) {
-        return -ENOSYS;     /* watchpoints: not yet */
+        return -ENOSYS;
     }
     CPU_FOREACH(c) {
         if (!c->breakpoints) {
@@ -318,6 +321,9 @@ static int tcg_remove_breakpoint(CPUState *cpu, int type, vaddr addr,
     CPUState *c;
     bool found = false;
 
+    if (type >= 2 && type <= 4) {
+        return tcg_watchpoint_remove(addr, len, type);
+    }
     if (type != 0 && type != 1) {
         return -ENOSYS;
     }
@@ -348,6 +354,7 @@ static void tcg_remove_all_breakpoints(CPUState *cpu)
             g_array_set_size(c->breakpoints, 0);
         }
     }
+    tcg_watchpoint_remove_all();
     tcg_flush_after_bp(cpu, RUN_ON_CPU_NULL);
 }
 
@@ -364,5 +371,6 @@ static const AccelOps tcg_accel_ops = {
     .insert_breakpoint = tcg_insert_breakpoint,
     .remove_breakpoint = tcg_remove_breakpoint,
     .remove_all_breakpoints = tcg_remove_all_breakpoints,
+    .ram_code_written = tcg_ram_code_written,
 };
 ACCEL_REGISTER(tcg_accel_ops)

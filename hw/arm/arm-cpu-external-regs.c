@@ -7,31 +7,52 @@
  *
  * Translated code embeds the ARMCPRegInfo pointer found for the CPU that
  * translated it, and translation blocks are shared by every CPU, so the
- * per-CPU opaque must come from the CPU executing the access: it is kept
- * in CPUState.opaque (one external register table per CPU).
+ * per-CPU opaque must come from the CPU executing the access: each CPU
+ * keeps its (table, opaque) pairs in ARMCPU.ext_regs, so several devices
+ * can each give a CPU a table.
  */
 #include "turtle/osdep.h"
 #include "hw/arm/arm-cpu-external-regs.h"
 #include "target/arm/cpregs.h"
 
-static const ArmExternalReg *ext_reg(const ARMCPRegInfo *ri)
+/* What an ARMCPRegInfo's opaque points to: the entry and its table. */
+typedef struct ExtRegRef {
+    const ArmExternalReg *reg;
+    const ArmExternalReg *table;
+} ExtRegRef;
+
+static const ExtRegRef *ext_ref(const ARMCPRegInfo *ri)
 {
-    return (const ArmExternalReg *)(uintptr_t)ri->opaque;
+    return (const ExtRegRef *)(uintptr_t)ri->opaque;
+}
+
+/* The executing CPU's opaque for the table (registered for every CPU
+ * that can translate an access to it). */
+static void *ext_opaque(ARMCPU *cpu, const ArmExternalReg *table)
+{
+    for (int i = 0; i < ARM_CPU_EXT_REG_TABLES; i++) {
+        if (cpu->ext_regs[i].table == table) {
+            return cpu->ext_regs[i].opaque;
+        }
+    }
+    g_assert_not_reached();
 }
 
 static uint64_t ext_reg_read(CPUARMState *env, const ARMCPRegInfo *ri)
 {
-    CPUState *cs = env_cpu(env);
+    ARMCPU *cpu = env_archcpu(env);
+    const ExtRegRef *ref = ext_ref(ri);
 
-    return ext_reg(ri)->readfn(cs, cs->opaque);
+    return ref->reg->readfn(CPU(cpu), ext_opaque(cpu, ref->table));
 }
 
 static void ext_reg_write(CPUARMState *env, const ARMCPRegInfo *ri,
                           uint64_t value)
 {
-    CPUState *cs = env_cpu(env);
+    ARMCPU *cpu = env_archcpu(env);
+    const ExtRegRef *ref = ext_ref(ri);
 
-    ext_reg(ri)->writefn(cs, cs->opaque, value);
+    ref->reg->writefn(CPU(cpu), ext_opaque(cpu, ref->table), value);
 }
 
 void arm_cpu_set_external_regs(CPUState *cs, const ArmExternalReg *regs,
@@ -40,9 +61,17 @@ void arm_cpu_set_external_regs(CPUState *cs, const ArmExternalReg *regs,
     ARMCPU *cpu = ARM_CPU(cs);
     /* target/arm keeps pointers to these for the CPU's lifetime */
     ARMCPRegInfo *info = g_new0(ARMCPRegInfo, n);
+    ExtRegRef *refs = g_new0(ExtRegRef, n);
+    int slot = 0;
 
-    assert(!cs->opaque || cs->opaque == opaque);
-    cs->opaque = opaque;
+    while (slot < ARM_CPU_EXT_REG_TABLES && cpu->ext_regs[slot].table &&
+           cpu->ext_regs[slot].table != regs) {
+        slot++;
+    }
+    /* a board bug: more device tables than a CPU has room for */
+    g_assert(slot < ARM_CPU_EXT_REG_TABLES);
+    cpu->ext_regs[slot].table = regs;
+    cpu->ext_regs[slot].opaque = opaque;
 
     for (int i = 0; i < n; i++) {
         const ArmExternalReg *r = &regs[i];
@@ -59,7 +88,8 @@ void arm_cpu_set_external_regs(CPUState *cs, const ArmExternalReg *regs,
         info[i].type = ARM_CP_IO;
         info[i].readfn = r->readfn ? ext_reg_read : NULL;
         info[i].writefn = r->writefn ? ext_reg_write : NULL;
-        info[i].opaque = (uintptr_t)r;
+        refs[i] = (ExtRegRef) { r, regs };
+        info[i].opaque = (uintptr_t)&refs[i];
     }
     arm_cpu_register_cpregs(cpu, info, n);
     if (flags & ARM_EXTREGS_GIC_SYSREGS) {

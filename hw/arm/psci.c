@@ -21,12 +21,9 @@
 #include "target/arm/cpu.h"
 #include "sysemu/runstate.h"
 
-/* One machine per process: the CPU hook has no opaque pointer. */
-static PSCIState *psci_state;
-
-static PSCIPowerState psci_power_state(CPUState *cs)
+static PSCIPowerState psci_power_state(PSCIState *psci, CPUState *cs)
 {
-    uint8_t *st = &psci_state->power[cs->cpu_index];
+    uint8_t *st = &psci->power[cs->cpu_index];
 
     if (!ARM_CPU(cs)->power_off) {
         *st = PSCI_POWER_ON;
@@ -55,15 +52,15 @@ static void psci_halt_self(CPUState *cs)
     cpu_exit(cs);
 }
 
-static int64_t psci_cpu_on(ARMCPU *caller, uint64_t mpidr, uint64_t entry,
-                           uint64_t context_id)
+static int64_t psci_cpu_on(PSCIState *psci, ARMCPU *caller, uint64_t mpidr,
+                           uint64_t entry, uint64_t context_id)
 {
     CPUState *target = psci_find_cpu(mpidr);
 
     if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
         return PSCI_RET_INVALID_PARAMS;
     }
-    switch (psci_power_state(target)) {
+    switch (psci_power_state(psci, target)) {
     case PSCI_POWER_ON:
         return PSCI_RET_ALREADY_ON;
     case PSCI_POWER_ON_PENDING:
@@ -71,13 +68,14 @@ static int64_t psci_cpu_on(ARMCPU *caller, uint64_t mpidr, uint64_t entry,
     default:
         break;
     }
-    psci_state->power[target->cpu_index] = PSCI_POWER_ON_PENDING;
+    psci->power[target->cpu_index] = PSCI_POWER_ON_PENDING;
     arm_cpu_power_on(ARM_CPU(target), entry, context_id,
                      arm_current_el(&caller->env));
     return PSCI_RET_SUCCESS;
 }
 
-static int64_t psci_affinity_info(uint64_t mpidr, uint64_t level)
+static int64_t psci_affinity_info(PSCIState *psci, uint64_t mpidr,
+                                  uint64_t level)
 {
     CPUState *target;
 
@@ -88,7 +86,7 @@ static int64_t psci_affinity_info(uint64_t mpidr, uint64_t level)
     if (!target || target->cpu_index >= PSCI_MAX_CPUS) {
         return PSCI_RET_INVALID_PARAMS;
     }
-    return psci_power_state(target);
+    return psci_power_state(psci, target);
 }
 
 static bool psci_fn_implemented(uint32_t fid)
@@ -110,16 +108,16 @@ static bool psci_fn_implemented(uint32_t fid)
     }
 }
 
-static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
+static bool psci_call(void *opaque, ARMCPU *cpu, bool is_smc, uint32_t imm16)
 {
+    PSCIState *psci = opaque;
     CPUARMState *env = &cpu->env;
     CPUState *cs = CPU(cpu);
     uint32_t fid = env->xregs[0];
     uint64_t arg[3] = { env->xregs[1], env->xregs[2], env->xregs[3] };
     int64_t ret;
 
-    if (!psci_state || imm16 != 0 ||
-        is_smc != (psci_state->conduit == PSCI_CONDUIT_SMC)) {
+    if (imm16 != 0 || is_smc != (psci->conduit == PSCI_CONDUIT_SMC)) {
         return false;       /* not our conduit: the instruction's own effect */
     }
     if (!(fid & PSCI_0_2_64BIT)) {
@@ -141,17 +139,17 @@ static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
         break;
     case PSCI_FN_CPU_OFF:
         /* the CPU stops after this call, until CPU_ON resets it */
-        psci_state->power[cs->cpu_index] = PSCI_POWER_OFF;
+        psci->power[cs->cpu_index] = PSCI_POWER_OFF;
         arm_cpu_power_off(cpu);
         ret = PSCI_RET_INTERNAL_FAILURE;
         break;
     case PSCI_FN_CPU_ON:
     case PSCI_FN_CPU_ON | PSCI_0_2_64BIT:
-        ret = psci_cpu_on(cpu, arg[0], arg[1], arg[2]);
+        ret = psci_cpu_on(psci, cpu, arg[0], arg[1], arg[2]);
         break;
     case PSCI_FN_AFFINITY_INFO:
     case PSCI_FN_AFFINITY_INFO | PSCI_0_2_64BIT:
-        ret = psci_affinity_info(arg[0], arg[1]);
+        ret = psci_affinity_info(psci, arg[0], arg[1]);
         break;
     case PSCI_FN_MIGRATE_INFO_TYPE:
         ret = 2;            /* no Trusted OS: nothing to migrate */
@@ -181,12 +179,15 @@ static bool psci_call(ARMCPU *cpu, bool is_smc, uint32_t imm16)
 
 void psci_install(PSCIState *psci, PSCIConduit conduit)
 {
+    CPUState *cs;
+
     psci->conduit = conduit;
     if (conduit == PSCI_CONDUIT_NONE) {
         return;
     }
-    psci_state = psci;
-    arm_psci_hook = psci_call;
+    CPU_FOREACH(cs) {
+        arm_cpu_set_firmware_call(ARM_CPU(cs), psci_call, psci);
+    }
 }
 
 void psci_reset_cpus(PSCIState *psci)

@@ -41,6 +41,12 @@ typedef struct AccelOps {
     int (*insert_breakpoint)(CPUState *cpu, int type, vaddr addr, vaddr len);
     int (*remove_breakpoint)(CPUState *cpu, int type, vaddr addr, vaddr len);
     void (*remove_all_breakpoints)(CPUState *cpu);
+    /*
+     * Guest RAM [start, start+length) that holds translated code was
+     * written (by a CPU store the TLB did not catch, DMA or the monitor):
+     * drop the code translated from it.  NULL: no translated code.
+     */
+    void (*ram_code_written)(ram_addr_t start, ram_addr_t length);
     /* clock: guest virtual time under this accelerator (NULL: default) */
     int64_t (*get_virtual_clock)(void);
 } AccelOps;

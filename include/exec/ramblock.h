@@ -48,10 +48,9 @@ bool ram_dirty_all(ram_addr_t start, ram_addr_t length, unsigned client);
 /*
  * Translated-code protection.  A page with translated code has its
  * DIRTY_MEMORY_CODE bit clear; any write to it (CPU or DMA) must call the
- * hook, which invalidates the translations and sets the bit again.  The
- * hook is installed by TCG (NULL under KVM/qtest).
+ * current accelerator's AccelOps.ram_code_written, which invalidates the
+ * translations and sets the bit again (TCG's; NULL under KVM/qtest).
  */
-extern void (*ram_code_write_hook)(ram_addr_t start, ram_addr_t length);
 /* Called by every RAM write path before it stores, and again after: a
  * vCPU may retranslate the page between the invalidation and the store. */
 void ram_notify_write(ram_addr_t start, ram_addr_t length);

@@ -51,7 +51,11 @@ void qemu_system_shutdown_request(ShutdownCause cause);
 void qemu_system_exit_request(int status);
 void qemu_system_reset_request(ShutdownCause cause);
 void qemu_system_powerdown_request(void);
+/* A vCPU thread stopped for the debugger (breakpoint, step, watchpoint):
+ * the main loop stops the VM in RUN_STATE_DEBUG. */
 void qemu_system_debug_request(void);
+/* The vCPU whose debug request stopped the VM last (NULL: none). */
+struct CPUState *qemu_system_debug_cpu(void);
 void qemu_system_vmstop_request(RunState state);
 
 /* Options from the command line */

@@ -77,7 +77,8 @@ const ARMCPRegInfo *arm_cpreg_find(ARMCPU *cpu, int op0, int op1, int crn,
  * Add system registers to one CPU (before it runs), e.g. the GICv3 CPU
  * interface (ICC_*_EL1).  regs must stay valid; they take precedence over
  * the built-in table.  The functions reach per-CPU device state through
- * env_cpu(env)->opaque or their own lookup.
+ * their ARMCPRegInfo.opaque and the executing CPU (see
+ * hw/arm/arm-cpu-external-regs.c).
  */
 void arm_cpu_register_cpregs(ARMCPU *cpu, const ARMCPRegInfo *regs, size_t n);
 

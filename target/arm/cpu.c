@@ -1,8 +1,7 @@
 /*
  * AArch64 CPU object: the abstract "arm-cpu" type and its models
- * (cortex-a57, cortex-a72, max), reset, the IRQ/FIQ inputs, register dump
- * and the gdb register view (aarch64-core.xml then aarch64-fpu.xml order:
- * x0-x30, sp, pc, cpsr, v0-v31, fpsr, fpcr).
+ * (cortex-a57, cortex-a72, max), reset, the IRQ/FIQ inputs and the
+ * register dump (the gdb register view is in gdbstub.c).
  *
  * GPIO inputs: 0 IRQ, 1 FIQ, 2 VIRQ, 3 VFIQ.
  * GPIO outputs "gt-timer": 0 phys, 1 virt, 2 hyp, 3 sec.
@@ -16,7 +15,6 @@
 #include <capstone/capstone.h>
 #endif
 
-ARMPSCIHook arm_psci_hook;
 
 /* ---- PSTATE helpers ---- */
 
@@ -229,72 +227,6 @@ static bool arm_monitor_get_register(CPUState *cs, const char *name,
     return true;
 }
 
-static int arm_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
-{
-    CPUARMState *env = &ARM_CPU(cs)->env;
-    uint64_t v64;
-    uint32_t v32;
-
-    if (n < 31) {
-        v64 = env->xregs[n];
-    } else if (n == 31) {
-        v64 = env->xregs[31];
-    } else if (n == 32) {
-        v64 = env->pc;
-    } else if (n == 33) {
-        v32 = pstate_read(env);
-        g_byte_array_append(buf, (uint8_t *)&v32, 4);
-        return 4;
-    } else if (n < 66) {
-        g_byte_array_append(buf, (uint8_t *)env->vregs[n - 34].d, 16);
-        return 16;
-    } else if (n == 66 || n == 67) {
-        v32 = n == 66 ? env->fpsr : env->fpcr;
-        g_byte_array_append(buf, (uint8_t *)&v32, 4);
-        return 4;
-    } else {
-        return 0;
-    }
-    g_byte_array_append(buf, (uint8_t *)&v64, 8);
-    return 8;
-}
-
-static int arm_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
-{
-    CPUARMState *env = &ARM_CPU(cs)->env;
-    uint64_t v64;
-    uint32_t v32;
-
-    if (n <= 32) {
-        memcpy(&v64, buf, 8);
-        if (n == 32) {
-            env->pc = v64;
-        } else {
-            env->xregs[n] = v64;
-        }
-        return 8;
-    }
-    if (n == 33) {
-        memcpy(&v32, buf, 4);
-        pstate_write(env, v32);
-        return 4;
-    }
-    if (n < 66) {
-        memcpy(env->vregs[n - 34].d, buf, 16);
-        return 16;
-    }
-    if (n == 66 || n == 67) {
-        memcpy(&v32, buf, 4);
-        if (n == 66) {
-            env->fpsr = v32;
-        } else {
-            env->fpcr = v32;
-        }
-        return 4;
-    }
-    return 0;
-}
-
 /* ---- reset and boot state ---- */
 
 void arm_cpu_set_boot_state(ARMCPU *cpu, uint64_t pc, uint64_t x0, int el)
@@ -500,11 +432,7 @@ static void arm_cpu_class_init(ObjectClass *oc, void *data)
     cc->set_pc = arm_cpu_set_pc;
     cc->get_pc = arm_cpu_get_pc;
     cc->get_phys_page_debug = arm_cpu_get_phys_page_debug;
-    cc->gdb_read_register = arm_gdb_read_register;
-    cc->gdb_write_register = arm_gdb_write_register;
-    cc->gdb_num_core_regs = 68;
-    cc->gdb_core_xml_file = "aarch64-core.xml";
-    cc->gdb_arch_name = "aarch64";
+    cc->gdb_arch = &arm_gdb_arch;
 #ifdef CONFIG_CAPSTONE
     cc->disas_cs_arch = CS_ARCH_ARM64;
     cc->disas_cs_mode = CS_MODE_LITTLE_ENDIAN;
@@ -615,3 +543,9 @@ static const TypeInfo arm_cpu_types[] = {
 };
 
 DEFINE_TYPES(arm_cpu_types)
+
+void arm_cpu_set_firmware_call(ARMCPU *cpu, ARMFirmwareCall *fn, void *opaque)
+{
+    cpu->fw_call = fn;
+    cpu->fw_call_opaque = opaque;
+}

@@ -7,7 +7,7 @@
  *   GPIO inputs  (unnamed) 0 IRQ, 1 FIQ, 2 VIRQ, 3 VFIQ  (ARM_CPU_IRQ...)
  *   GPIO outputs "gt-timer" 0 phys, 1 virt, 2 hyp, 3 sec (GTIMER_*), level
  *                high while the timer condition holds and IMASK is clear
- *   arm_psci_hook: a board-set function called for HVC/SMC
+ *   arm_cpu_set_firmware_call(): the board's handler of HVC/SMC (PSCI)
  *   arm_cpu_set_boot_state(): pc, x0 and the EL to start in
  *   cs->mp_affinity is MPIDR_EL1's Aff fields
  *
@@ -277,7 +277,20 @@ typedef struct ARMISARegisters {
              id_isar5, mvfr0, mvfr1, mvfr2;
 } ARMISARegisters;
 
-typedef struct ARMCPU {
+#define ARM_CPU_EXT_REG_TABLES 4
+
+typedef struct ARMCPU ARMCPU;
+/*
+ * A board's handler for HVC and SMC (PSCI).  Returns true when it handled
+ * the call (the guest resumes after the instruction, x0.. updated by the
+ * handler); false makes the instruction behave as the architecture says
+ * without a handler (UNDEFINED when the EL is not implemented).  Runs with
+ * the big lock held.
+ */
+typedef bool ARMFirmwareCall(void *opaque, ARMCPU *cpu, bool is_smc,
+                             uint32_t imm16);
+
+struct ARMCPU {
     CPUState parent_obj;
     CPUNegativeOffsetState neg;
     CPUARMState env;
@@ -307,7 +320,20 @@ typedef struct ARMCPU {
 
     /* system registers added by devices (GICv3 CPU interface...) */
     GPtrArray *extra_cpregs;     /* of const ARMCPRegInfo * */
-} ARMCPU;
+    /*
+     * Each device table of system registers with this CPU's opaque for it
+     * (hw/arm/arm-cpu-external-regs.c): translated code is shared by all
+     * CPUs, so an access finds its device through the executing CPU.
+     */
+    struct {
+        const void *table;
+        void *opaque;
+    } ext_regs[ARM_CPU_EXT_REG_TABLES];
+
+    /* the board's HVC/SMC handler (firmware calls: PSCI), or NULL */
+    ARMFirmwareCall *fw_call;
+    void *fw_call_opaque;
+};
 
 typedef struct ARMCPUClass {
     CPUClass parent_class;
@@ -424,14 +450,9 @@ void arm_cpu_power_off(ARMCPU *cpu);
 void arm_cpu_power_on(ARMCPU *cpu, uint64_t pc, uint64_t ctx, int el);
 void arm_tcg_initialize(void);
 
-/*
- * Board hook for HVC and SMC (PSCI).  fn returns true when it handled the
- * call (the guest resumes after the instruction, x0.. updated by the hook);
- * false makes the instruction behave as the architecture says without a
- * handler (UNDEFINED when the EL is not implemented).
- */
-typedef bool (*ARMPSCIHook)(ARMCPU *cpu, bool is_smc, uint32_t imm16);
-extern ARMPSCIHook arm_psci_hook;
+/* Link the board's HVC/SMC handler (ARMFirmwareCall) to this CPU. */
+void arm_cpu_set_firmware_call(ARMCPU *cpu, ARMFirmwareCall *fn,
+                               void *opaque);
 
 /* ---- excp.c ---- */
 __attribute__((noreturn)) void raise_exception(CPUARMState *env, uint32_t excp,
@@ -485,6 +506,8 @@ void arm_gt_recalc(ARMCPU *cpu, int timer);
 
 /* ---- machine.c ---- */
 extern const VMStateDescription vmstate_arm_cpu;
+/* gdbstub.c: the registers gdb sees */
+extern const struct GDBArch arm_gdb_arch;
 
 /* ---- arm-semi.c ---- */
 void arm_do_semihosting(CPUARMState *env);

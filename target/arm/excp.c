@@ -324,7 +324,7 @@ void HELPER(psci_call)(CPUARMState *env, uint32_t is_smc, uint32_t imm)
                         (EC_AA64_HVC << 26) | ARM_EL_IL | (imm & 0xffff), 2);
     }
 
-    if (arm_psci_hook) {
+    if (cpu->fw_call) {
         bool handled;
 
         env->pc += 4;
@@ -333,7 +333,7 @@ void HELPER(psci_call)(CPUARMState *env, uint32_t is_smc, uint32_t imm)
         if (!locked) {
             bql_lock();
         }
-        handled = arm_psci_hook(cpu, is_smc, imm);
+        handled = cpu->fw_call(cpu->fw_call_opaque, cpu, is_smc, imm);
         if (!locked) {
             bql_unlock();
         }

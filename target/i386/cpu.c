@@ -2,14 +2,8 @@
  * x86-64 CPU object: the abstract "x86_64-cpu" type and its models
  * (qemu64, Skylake-Client, EPYC, max, host), -cpu option parsing, reset
  * (the power-on state; a board applies its direct-boot state afterwards
- * with x86_cpu_apply_boot_state), the register dump and the gdb register
- * view.
- *
- * gdb core registers (gdb's default amd64 layout, "i386:x86-64"):
- *   0-15 rax rbx rcx rdx rsi rdi rbp rsp r8-r15   (8 bytes)
- *   16 rip (8), 17 eflags (4), 18-23 cs ss ds es fs gs (4)
- *   24-31 st0-st7 (10), 32-39 fctrl fstat ftag fiseg fioff foseg fooff fop
- *   (4), 40-55 xmm0-xmm15 (16), 56 mxcsr (4)
+ * with x86_cpu_apply_boot_state) and the register dump.  The gdb
+ * register view is in gdbstub.c.
  */
 #include "turtle/osdep.h"
 #include "target/i386/x86-tcg.h"
@@ -291,152 +285,6 @@ static ObjectClass *x86_cpu_class_by_name(const char *model)
     return oc;
 }
 
-/* gdb order of the first 16 registers -> our R_* numbering */
-static const int gdb_gpr[16] = {
-    R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP, R_ESP,
-    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
-};
-static const int gdb_seg[6] = { R_CS, R_SS, R_DS, R_ES, R_FS, R_GS };
-
-static int x86_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
-{
-    CPUX86State *env = &X86_CPU(cs)->env;
-    uint32_t v32;
-
-    if (n < 16) {
-        g_byte_array_append(buf, (uint8_t *)&env->regs[gdb_gpr[n]], 8);
-        return 8;
-    }
-    if (n == 16) {
-        g_byte_array_append(buf, (uint8_t *)&env->rip, 8);
-        return 8;
-    }
-    if (n >= 24 && n < 32) {
-        const floatx80 *r = &env->fpregs[(env->fpstt + n - 24) & 7];
-        uint8_t b[10];
-
-        st64_le_p(b, r->low);
-        st16_le_p(b + 8, r->high);
-        g_byte_array_append(buf, b, 10);
-        return 10;
-    }
-    if (n >= 40 && n < 56) {
-        uint8_t b[16];
-
-        st64_le_p(b, env->xmm_regs[n - 40].q[0]);
-        st64_le_p(b + 8, env->xmm_regs[n - 40].q[1]);
-        g_byte_array_append(buf, b, 16);
-        return 16;
-    }
-    switch (n) {
-    case 17:
-        v32 = x86_rflags_get(env);
-        break;
-    case 18 ... 23:
-        v32 = env->segs[gdb_seg[n - 18]].selector;
-        break;
-    case 32:
-        v32 = env->fpuc;
-        break;
-    case 33:
-        v32 = x86_fpu_status_word(env);
-        break;
-    case 34:
-        v32 = x86_fpu_tag_word(env);
-        break;
-    case 35:
-        v32 = env->fpcs;
-        break;
-    case 36:
-        v32 = env->fpip;
-        break;
-    case 37:
-        v32 = env->fpds;
-        break;
-    case 38:
-        v32 = env->fpdp;
-        break;
-    case 39:
-        v32 = env->fpop;
-        break;
-    case 56:
-        v32 = env->mxcsr;
-        break;
-    default:
-        return 0;
-    }
-    g_byte_array_append(buf, (uint8_t *)&v32, 4);
-    return 4;
-}
-
-static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
-{
-    CPUX86State *env = &X86_CPU(cs)->env;
-    uint32_t v32;
-
-    if (n < 16) {
-        memcpy(&env->regs[gdb_gpr[n]], buf, 8);
-        return 8;
-    }
-    if (n == 16) {
-        memcpy(&env->rip, buf, 8);
-        return 8;
-    }
-    if (n >= 24 && n < 32) {
-        floatx80 *r = &env->fpregs[(env->fpstt + n - 24) & 7];
-
-        r->low = ld64_le_p(buf);
-        r->high = ld16_le_p(buf + 8);
-        return 10;
-    }
-    if (n >= 40 && n < 56) {
-        env->xmm_regs[n - 40].q[0] = ld64_le_p(buf);
-        env->xmm_regs[n - 40].q[1] = ld64_le_p(buf + 8);
-        return 16;
-    }
-    if (n > 56) {
-        return 0;
-    }
-    memcpy(&v32, buf, 4);
-    switch (n) {
-    case 17:
-        x86_rflags_set(env, v32);
-        break;
-    case 32:
-        env->fpuc = v32;
-        break;
-    case 33:
-        x86_fpu_set_status_word(env, v32);
-        break;
-    case 34:
-        for (int i = 0; i < 8; i++) {
-            env->fptags[i] = ((v32 >> (2 * i)) & 3) == 3;
-        }
-        break;
-    case 35:
-        env->fpcs = v32;
-        break;
-    case 36:
-        env->fpip = v32;
-        break;
-    case 37:
-        env->fpds = v32;
-        break;
-    case 38:
-        env->fpdp = v32;
-        break;
-    case 39:
-        env->fpop = v32 & 0x7ff;
-        break;
-    case 56:
-        env->mxcsr = v32;
-        break;
-    default:
-        break;      /* selectors: read-only here */
-    }
-    return 4;
-}
-
 /* ---- snapshots and migration ---- */
 
 static const VMStateDescription vmstate_segment = {
@@ -675,11 +523,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->get_pc = x86_cpu_get_pc;
     cc->monitor_get_register = x86_monitor_get_register;
     cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;     /* mmu.c */
-    cc->gdb_read_register = x86_gdb_read_register;
-    cc->gdb_write_register = x86_gdb_write_register;
-    cc->gdb_num_core_regs = 57;
-    cc->gdb_core_xml_file = NULL;        /* gdb's built-in amd64 layout */
-    cc->gdb_arch_name = "i386:x86-64";
+    cc->gdb_arch = &x86_gdb_arch;
 #ifdef CONFIG_CAPSTONE
     cc->disas_cs_arch = CS_ARCH_X86;
     cc->disas_cs_mode = CS_MODE_64;

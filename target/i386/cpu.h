@@ -543,6 +543,8 @@ uint32_t x86_xsave_offset(int bit);
 bool x86_cpu_parse_options(X86CPU *cpu, const char *opts, Error **errp);
 /* Snapshot/migration description of the CPU (dc->vmsd). */
 extern const struct VMStateDescription vmstate_x86_cpu;
+/* gdbstub.c: the registers gdb sees */
+extern const struct GDBArch x86_gdb_arch;
 /* Build env.cpuid for TCG (no host filtering); KVM builds its own. */
 void x86_cpu_build_cpuid_plain(X86CPU *cpu);
 void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp);

@@ -16,6 +16,7 @@
 #include "tcg/tcg-op.h"
 #include "../../accel/tcg/internal.h"
 #include "tcg-toy.h"
+#include "accel/accel.h"
 
 static ToyCPU *toy_env_cpu(CPUArchState *env)
 {
@@ -464,6 +465,11 @@ static const MemoryRegionOps mmio_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 8 },
 };
 
+static const AccelOps toy_accel = {
+    .name = "tcg-toy",
+    .ram_code_written = tcg_ram_code_written,
+};
+
 TCGTargetInfo toy_target_info = {
     .page_bits = 12,
     .nb_mmu_modes = 1,
@@ -496,6 +502,8 @@ void toy_machine_init(size_t tb_size, bool mttcg)
     toy_target_info.tlb_neg_offset =
         (intptr_t)offsetof(ToyCPU, neg) - (intptr_t)offsetof(ToyCPU, env);
     g_assert(tcg_exec_init(&toy_target_info, &opts, mttcg, &err));
+    /* DMA into code reaches TCG through the current accelerator */
+    accel_set_current(&toy_accel);
 
     dev = qdev_new(TYPE_TOY_CPU);
     g_assert(qdev_realize(dev, NULL, &err));

@@ -7,6 +7,7 @@
 #include "exec/memory.h"
 #include "exec/ramblock.h"
 #include "hw/core/qdev.h"
+#include "accel/accel.h"
 
 /* A device that records its accesses and returns a pattern. */
 typedef struct TestDev {
@@ -421,6 +422,12 @@ static void code_hook(ram_addr_t start, ram_addr_t len)
     code_hook_calls++;
 }
 
+/* an accelerator that only counts the invalidations */
+static const AccelOps code_accel = {
+    .name = "code-counter",
+    .ram_code_written = code_hook,
+};
+
 static void test_dirty_code(void)
 {
     MemoryRegion *root = new_root("root");
@@ -433,7 +440,7 @@ static void test_dirty_code(void)
     memory_region_add_subregion(root, 0, &ram);
     address_space_init(&as, root, "test");
     base = memory_region_get_ram_addr(&ram);
-    ram_code_write_hook = code_hook;
+    accel_set_current(&code_accel);
     /* page 1 holds translated code */
     ram_dirty_clear_range(base + 0x1000, 0x1000, DIRTY_MEMORY_CODE);
     address_space_write(&as, 0x0, MEMTXATTRS_UNSPECIFIED, &v, 4);
@@ -447,7 +454,7 @@ static void test_dirty_code(void)
                                                      DIRTY_MEMORY_VGA));
     g_assert_false(memory_region_test_and_clear_dirty(&ram, 0x1000, 4,
                                                       DIRTY_MEMORY_VGA));
-    ram_code_write_hook = NULL;
+    accel_set_current(NULL);
 
     address_space_destroy(&as);
     memory_region_finalize(&ram);

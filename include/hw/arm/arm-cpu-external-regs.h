@@ -15,7 +15,8 @@
  *   ("system register interface to the GIC implemented"), which Linux
  *   checks;
  * - the table is installed at board init and must outlive the CPU;
- * - the opaque is kept in CPUState.opaque: one device table per CPU.
+ * - each CPU keeps its opaque per table (ARMCPU.ext_regs): up to
+ *   ARM_CPU_EXT_REG_TABLES devices can each give a CPU a table.
  */
 #ifndef HW_ARM_ARM_CPU_EXTERNAL_REGS_H
 #define HW_ARM_ARM_CPU_EXTERNAL_REGS_H

@@ -93,12 +93,8 @@ struct CPUClass {
     /* debugger/monitor: virtual -> physical, -1 if unmapped */
     hwaddr (*get_phys_page_debug)(CPUState *cpu, vaddr addr);
 
-    /* gdb stub: register access in the target's XML order */
-    int (*gdb_read_register)(CPUState *cpu, GByteArray *buf, int reg);
-    int (*gdb_write_register)(CPUState *cpu, const uint8_t *buf, int reg);
-    int gdb_num_core_regs;
-    const char *gdb_core_xml_file;
-    const char *gdb_arch_name;
+    /* gdb stub: the registers as gdb sees them (exec/gdbstub.h) */
+    const struct GDBArch *gdb_arch;
 
     /* capstone architecture/mode for -d in_asm */
     int disas_cs_arch;
@@ -154,9 +150,10 @@ struct CPUState {
 
     /* gdb stub breakpoints (TCG checks them when translating) */
     GArray *breakpoints;         /* of vaddr */
-    bool watchpoint_hit;
+    bool watchpoint_hit;         /* the last EXCP_DEBUG was a watchpoint: */
+    vaddr watchpoint_addr;       /*   the address it watches */
+    int watchpoint_type;         /*   gdb's Z type: 2 write, 3 read, 4 access */
 
-    void *opaque;                /* board use (e.g. per-CPU GIC interface) */
 };
 
 DECLARE_INSTANCE_CHECKER(CPUState, CPU, TYPE_CPU)
