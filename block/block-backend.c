@@ -26,6 +26,8 @@ struct BlockBackend {
     char *name;                 /* -drive id or node name; NULL: none */
     BlockDriverState *root;
     DeviceState *dev;
+    const BlockDevOps *dev_ops;
+    void *dev_opaque;
     DriveInfo *dinfo;
     bool wce;
     int in_flight;              /* atomic */
@@ -153,7 +155,28 @@ void blk_detach_dev(BlockBackend *blk, DeviceState *dev)
 {
     if (blk->dev == dev) {
         blk->dev = NULL;
+        blk->dev_ops = NULL;
+        blk->dev_opaque = NULL;
     }
+}
+
+void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops,
+                     void *opaque)
+{
+    blk->dev_ops = ops;
+    blk->dev_opaque = opaque;
+}
+
+bool blk_truncate(BlockBackend *blk, int64_t size, Error **errp)
+{
+    blk_drain(blk);
+    if (!bdrv_truncate(blk->root, size, PREALLOC_MODE_OFF, errp)) {
+        return false;
+    }
+    if (blk->dev_ops && blk->dev_ops->resize_cb) {
+        blk->dev_ops->resize_cb(blk->dev_opaque);
+    }
+    return true;
 }
 
 DeviceState *blk_get_attached_dev(BlockBackend *blk)

@@ -26,6 +26,7 @@
 #include "monitor/monitor.h"
 #include "exec/gdbstub.h"
 #include "block/block-backend.h"
+#include "net/net.h"
 #include <glib-unix.h>
 #include <signal.h>
 
@@ -419,6 +420,28 @@ static TURTLE_NORETURN void dump_dtb(MachineState *ms)
     turtle_exit(0);
 }
 
+/* Network back ends are created before the board (a hostfwd that cannot
+ * bind fails first), their NICs right after it. */
+static void create_netdevs(Config *c)
+{
+    if (c->nodefaults || c->qtest) {
+        net_set_no_default_nic();
+    }
+    for (guint i = 0; i < c->nets->len; i++) {
+        const char *n = g_ptr_array_index(c->nets, i);
+        const char *v = n + strlen(n) + 1;
+        Error *err = NULL;
+        bool ok = !strcmp(n, "netdev") ? net_add_netdev(v, &err) :
+                  !strcmp(n, "nic") ? net_add_nic(v, &err) :
+                  net_add_legacy(v, &err);
+
+        if (!ok) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+}
+
 static void create_devices(Config *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -488,6 +511,7 @@ int main(int argc, char **argv)
     create_monitors(&c);
     choose_accelerator(&c, ms);
     create_drives(&c);
+    create_netdevs(&c);
 
     if (!mc->init(ms, &err)) {
         error_report_err(err);
@@ -496,7 +520,12 @@ int main(int argc, char **argv)
     if (ms->dumpdtb) {
         dump_dtb(ms);
     }
+    if (!net_create_nics(mc->default_nic, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
     create_devices(&c);
+    net_check_clients();
     {
         if (!drive_check_orphaned(&err)) {
             error_report_err(err);

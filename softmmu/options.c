@@ -11,6 +11,7 @@
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-properties.h"
 #include "chardev/char.h"
+#include "net/net.h"
 #include "accel/accel.h"
 #include "sysemu/target-info.h"
 
@@ -90,6 +91,25 @@ static bool opt_drive(Config *c, const CmdOption *opt, const char *arg,
 {
     g_ptr_array_add(c->drives, g_strdup(arg));
     return true;
+}
+
+/* -netdev, -nic and -net keep their relative order (a -net nic and the
+ * -net back end after it share hub 0; ids are checked in order) */
+static bool opt_net(Config *c, const CmdOption *opt, const char *arg,
+                    Error **errp)
+{
+    g_ptr_array_add(c->nets, g_strdup_printf("%s%c%s", opt->name, 0, arg));
+    return true;
+}
+
+static bool help_net(FILE *f, const char *arg)
+{
+    if (is_help(arg) || strstr(arg, "model=help") ||
+        strstr(arg, "model=?")) {
+        net_netdev_list_help(f);
+        return true;
+    }
+    return false;
 }
 
 /* -hda FILE is -drive file=FILE,index=0,media=disk (hdb 1, ...) */
@@ -376,6 +396,21 @@ const CmdOption cmd_options[] = {
       "write to temporary overlays, never to the images",
       OPT_SECTION_BLOCK, FLAG(snapshot) },
 
+    /* network */
+    { "netdev", NULL, "TYPE,id=ID[,...]",
+      "add a network back end (-netdev help lists the types):\n"
+      "user,id=ID[,net=ADDR/LEN][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR]\n"
+      "  [,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT...][,restrict=on]\n"
+      "  [,guestfwd=tcp:[ADDR]:PORT-DEV|cmd:CMD...][,ipv4=on|off]\n"
+      "  [,ipv6=on|off][,hostname=NAME][,tftp=DIR][,bootfile=FILE]",
+      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
+    { "nic", NULL, "TYPE[,model=M][,mac=ADDR][,...]",
+      "a NIC and its back end (-nic none: no NIC at all)",
+      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
+    { "net", NULL, "nic[,model=M][,macaddr=ADDR]|TYPE[,...]",
+      "NICs and back ends joined by hub 0 (-net none: no NIC)",
+      OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
+
     /* debugging */
     { "d", NULL, "ITEM,...", "log items (-d help lists them)",
       OPT_SECTION_DEBUG, STR(log_items), .print_help = help_log },
@@ -391,8 +426,7 @@ const CmdOption cmd_options[] = {
     { "qtest-log", NULL, "FILE", "trace the qtest protocol to FILE",
       OPT_SECTION_DEBUG, STR(qtest_log) },
 
-    ABSENT("L", "DIR"), ABSENT("netdev", "SPEC"), ABSENT("nic", "SPEC"),
-    ABSENT("rtc", "SPEC"),
+    ABSENT("L", "DIR"), ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
     ABSENT("incoming", "URI"), ABSENT("loadvm", "TAG"), ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
@@ -427,6 +461,7 @@ void config_init(Config *c)
         .drives = g_ptr_array_new_with_free_func(g_free),
         .blockdevs = g_ptr_array_new(),
         .acpitables = g_ptr_array_new(),
+        .nets = g_ptr_array_new_with_free_func(g_free),
     };
 }
 
@@ -526,6 +561,7 @@ void print_help(FILE *f)
         [OPT_SECTION_BOOT] = "Boot",
         [OPT_SECTION_DEVICES] = "Devices and back ends",
         [OPT_SECTION_BLOCK] = "Block devices",
+        [OPT_SECTION_NET] = "Network",
         [OPT_SECTION_DEBUG] = "Debugging",
     };
     int col = 0;

@@ -41,6 +41,8 @@ typedef struct Config {
     GPtrArray *mons;              /* -mon options */
     GPtrArray *drives;            /* -drive strings (and -hda...), owned */
     GPtrArray *blockdevs;         /* -blockdev strings */
+    GPtrArray *nets;              /* -netdev/-nic/-net in order, each
+                                     "OPT\0ARG", owned */
     bool snapshot;                /* -snapshot */
     const char *kernel, *initrd, *append, *dtb, *bios;
     const char *boot;             /* -boot (checked keys; the board's) */
@@ -61,6 +63,7 @@ typedef enum CmdOptionSection {
     OPT_SECTION_BOOT,
     OPT_SECTION_DEVICES,
     OPT_SECTION_BLOCK,
+    OPT_SECTION_NET,
     OPT_SECTION_DEBUG,
     OPT_SECTION__MAX,
 } CmdOptionSection;

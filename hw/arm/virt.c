@@ -392,6 +392,7 @@ static void virt_class_init(ObjectClass *oc, void *data)
     mc->max_ram_size = virt_memmap[VIRT_MEM].size;
     mc->props = virt_props;
     mc->serial_ports = 1;
+    mc->default_nic = "virtio-net-device";
 }
 
 static const TypeInfo virt_machine_info = {

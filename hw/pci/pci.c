@@ -8,6 +8,7 @@
 #include "turtle/log.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
 #include "migration/vmstate.h"
 
 /* ---- the "addr" property: SLOT or SLOT.FN, hexadecimal ---- */
@@ -390,6 +391,7 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
         }
     }
     msi_write_config(dev, addr, val, len);
+    msix_write_config(dev, addr, val, len);
 }
 
 /* ---- capabilities ---- */
@@ -563,6 +565,7 @@ void pci_device_reset(PCIDevice *dev)
     dev->config[PCI_CACHE_LINE_SIZE] = 0;
     dev->config[PCI_INTERRUPT_LINE] = 0;
     msi_reset(dev);
+    msix_reset(dev);
     for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         int reg = pci_bar_reg(n);

@@ -23,6 +23,7 @@
 #include "turtle/osdep.h"
 #include "turtle/log.h"
 #include "hw/virtio/virtio-rng.h"
+#include "hw/virtio/virtio-pci.h"
 #include "migration/vmstate.h"
 #include <sys/random.h>
 
@@ -214,3 +215,11 @@ static const TypeInfo virtio_rng_info = {
     .class_init = virtio_rng_class_init,
 };
 TYPE_REGISTER(virtio_rng_info)
+
+static const VirtioPCIDeviceTypeInfo virtio_rng_pci_info = {
+    .name = "virtio-rng-pci", .vdev_type = TYPE_VIRTIO_RNG,
+    .class_id = PCI_CLASS_OTHERS,
+    .desc = "virtio entropy source (PCI)",
+    .category = DEVICE_CATEGORY_MISC,
+};
+VIRTIO_PCI_TYPE_REGISTER(virtio_rng_pci_info)

@@ -31,6 +31,18 @@ BlockBackend *blk_by_name(const char *id);  /* -drive id= / node-name */
 bool blk_attach_dev(BlockBackend *blk, DeviceState *dev, Error **errp);
 void blk_detach_dev(BlockBackend *blk, DeviceState *dev);
 DeviceState *blk_get_attached_dev(BlockBackend *blk);
+/* What the block layer tells the attached device. */
+typedef struct BlockDevOps {
+    /* The drive's length changed (blk_truncate, i.e. block_resize): the
+     * device updates what its driver sees (virtio-blk: capacity and a
+     * configuration interrupt).  Main loop, BQL held. */
+    void (*resize_cb)(void *opaque);
+} BlockDevOps;
+void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops,
+                     void *opaque);
+/* Resize the drive's image to size bytes (in-flight requests drained
+ * first), then call the device's resize_cb. */
+bool blk_truncate(BlockBackend *blk, int64_t size, Error **errp);
 const char *blk_name(BlockBackend *blk);
 int64_t blk_getlength(BlockBackend *blk);      /* bytes, or -errno */
 bool blk_is_read_only(BlockBackend *blk);

@@ -173,8 +173,10 @@ build_arch() {
     fi
     mv "$out/kernel.tmp" "$out/kernel"
 
+    moddir=$(ls -d "$work"/kernel/lib/modules/* 2>/dev/null | head -n 1)
+    [ -n "$moddir" ] || die "no lib/modules/<release> in $kdeb"
     python3 "$here/mkinitramfs.py" --arch "$arch" \
-        --busybox "$work/busybox/bin/busybox" \
+        --busybox "$work/busybox/bin/busybox" --modules "$moddir" \
         --output "$out/initramfs.cpio.gz.tmp" ||
         die "building the $arch initramfs failed"
     mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"

@@ -26,6 +26,7 @@ static const Case good_cases[] = {
     { "accel-help", "-accel help", "qtest" },
     { "log-help", "-d help", "guest_errors" },
     { "chardev-help", "-chardev help", "socket" },
+    { "netdev-help", "-netdev help", "user" },
 };
 
 /* "-accel qtest" so nothing depends on which accelerators are built */
@@ -50,6 +51,19 @@ static const Case bad_cases[] = {
     { "chardev-without-id", NONE "-chardev socket,path=/tmp/x", "id" },
     { "qtest-no-server", NONE "-qtest unix:/nonexistent/qtest.sock",
       "/nonexistent/qtest.sock" },
+    { "netdev-unknown-option", NONE "-netdev user,id=n0,nosuch=1",
+      "nosuch" },
+    { "netdev-unknown-type", NONE "-netdev nosuch,id=n0", "nosuch" },
+    { "netdev-duplicate-id", NONE "-netdev user,id=n0 -netdev user,id=n0",
+      "Duplicate ID 'n0'" },
+    { "netdev-without-id", NONE "-netdev user", "'id'" },
+    { "netdev-bad-hostfwd", NONE "-netdev user,id=n0,hostfwd=tcp::x-:22",
+      "tcp::x-:22" },
+    { "netdev-host-outside-net", NONE "-netdev user,id=n0,net=10.1.0.0/16,"
+      "host=10.2.0.2", "10.2.0.2" },
+    { "nic-unknown-model", NONE "-nic user,model=nosuch", "nosuch" },
+    { "netdev-in-use", NONE "-netdev user,id=n0 -net nic,netdev=n0 "
+      "-net nic,netdev=n0", "n0" },
     { "dumpdtb-without-tree", "-M none,dumpdtb=/tmp/x.dtb -accel qtest "
       "-display none -nodefaults", "no device tree" },
 };

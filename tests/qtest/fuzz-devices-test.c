@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_OPS 20000
 
@@ -51,9 +52,14 @@ static int fuzz_ops(void)
     return e ? atoi(e) : DEFAULT_OPS;
 }
 
+/* A scratch raw image for block devices: "@DISK@" in a case's arguments. */
+static char *fuzz_disk;
+
 /* Start the executable for ARCH ("aarch64", "x86_64"), or skip. */
-static QTestState *fuzz_init(const char *arch, const char *args)
+static QTestState *fuzz_init(const char *arch, const char *args_in)
 {
+    g_auto(GStrv) parts = g_strsplit(args_in, "@DISK@", -1);
+    g_autofree char *args = g_strjoinv(fuzz_disk, parts);
     const char *list = getenv("TURTLE_BINARIES");
     char **bins;
     bool found = false;
@@ -459,6 +465,8 @@ static void pc_pci_extra(QTestState *q, Rng *r)
 /* virtio rings: random descriptors, rings and kicks on virtio-rng */
 
 #define VQ_FUZZ_SLOT 0x0a003e00ull
+/* queues a device has (a reprogram picks one), and the one in use */
+static unsigned vq_fuzz_queues = 1, vq_fuzz_cur;
 #define VQ_FUZZ_RING (VIRT_RAM + 0x200000)     /* desc, then avail, used */
 
 static uint64_t rng_ring_addr(Rng *r)
@@ -497,7 +505,8 @@ static void virtio_mmio_ring_fuzz(QTestState *q, Rng *r)
         qtest_writel(q, VQ_FUZZ_SLOT + 0x020, (uint32_t)rng_next(r) &
                      (3u << 28));                       /* INDIRECT, EVENT */
         qtest_writel(q, VQ_FUZZ_SLOT + 0x070, 0xb);
-        qtest_writel(q, VQ_FUZZ_SLOT + 0x030, rng_below(r, 8) ? 0 :
+        vq_fuzz_cur = vq_fuzz_queues > 1 ? rng_below(r, vq_fuzz_queues) : 0;
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x030, rng_below(r, 8) ? vq_fuzz_cur :
                      (uint32_t)rng_next(r));
         qtest_writel(q, VQ_FUZZ_SLOT + 0x038, sizes[rng_below(r, 7)]);
         for (int i = 0; i < 3; i++) {
@@ -543,7 +552,7 @@ static void virtio_mmio_ring_fuzz(QTestState *q, Rng *r)
         qtest_writew(q, VQ_FUZZ_RING + 0x1002,
                      qtest_readw(q, VQ_FUZZ_RING + 0x1002) +
                      (rng_below(r, 8) ? 1 : (uint16_t)rng_next(r)));
-        qtest_writel(q, VQ_FUZZ_SLOT + 0x050, rng_below(r, 8) ? 0 :
+        qtest_writel(q, VQ_FUZZ_SLOT + 0x050, rng_below(r, 8) ? vq_fuzz_cur :
                      (uint32_t)rng_next(r));
         break;
     }
@@ -568,6 +577,170 @@ static void virtio_mmio_check(QTestState *q)
     qvirtqueue_wait_used(vq, &id, &len, 5000);
     g_assert_cmpuint(len, ==, 32);
     qvirtio_free(d);
+}
+
+/* After the fuzzing and a reset: virtio-blk reads sector 0 (queue 1). */
+static void virtio_blk_check(QTestState *q)
+{
+    QGuestAlloc alloc;
+    QVirtioDevice *d;
+    QVirtQueue *vq;
+    uint64_t hdr, data, status;
+    uint32_t id, len;
+    uint16_t head;
+
+    guest_alloc_init(&alloc, VIRT_RAM + 0x400000, 0x100000);
+    d = qvirtio_mmio_init(q, VQ_FUZZ_SLOT, &alloc);
+    g_assert_cmpuint(d->device_id, ==, QVIRTIO_ID_BLOCK);
+    hdr = guest_alloc(q, &alloc, 16, 8);        /* type 0 (IN), sector 0 */
+    data = guest_alloc(q, &alloc, 512, 8);
+    status = guest_alloc(q, &alloc, 1, 1);
+    qtest_writeb(q, status, 0xaa);
+    qvirtio_start(d, 0);
+    qvirtqueue_setup(d, 0);
+    vq = qvirtqueue_setup(d, 1);
+    qvirtio_set_driver_ok(d);
+    head = qvirtqueue_add(vq, hdr, 16, false, true);
+    qvirtqueue_add(vq, data, 512, true, true);
+    qvirtqueue_add(vq, status, 1, true, false);
+    qvirtqueue_kick(vq, head);
+    qvirtqueue_wait_used(vq, &id, &len, 5000);
+    g_assert_cmpuint(len, ==, 513);
+    g_assert_cmpuint(qtest_readb(q, status), ==, 0);
+    qvirtio_free(d);
+}
+
+/* virtio-net: random rings on its receive, transmit and control queues */
+static void virtio_net_ring_fuzz(QTestState *q, Rng *r)
+{
+    vq_fuzz_queues = 3;
+    virtio_mmio_ring_fuzz(q, r);
+    vq_fuzz_queues = 1;
+}
+
+/* After the fuzzing and a reset: an ARP request for the user network's
+ * gateway gets its reply. */
+static void virtio_net_check(QTestState *q)
+{
+    static const uint8_t arp[42] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0x00, 0x12, 0x34,
+        0x56, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0, 1,
+        0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 10, 0, 2, 15,
+        0, 0, 0, 0, 0, 0, 10, 0, 2, 2,
+    };
+    QGuestAlloc alloc;
+    QVirtioDevice *d;
+    QVirtQueue *rx, *tx;
+    uint64_t rbuf, tbuf;
+    uint32_t id, len;
+    uint8_t got[12 + 42];
+
+    guest_alloc_init(&alloc, VIRT_RAM + 0x400000, 0x100000);
+    d = qvirtio_mmio_init(q, VQ_FUZZ_SLOT, &alloc);
+    g_assert_cmpuint(d->device_id, ==, QVIRTIO_ID_NET);
+    rbuf = guest_alloc(q, &alloc, 1526, 8);
+    tbuf = guest_alloc(q, &alloc, 12 + sizeof(arp), 8);
+    qtest_memset(q, tbuf, 0, 12);
+    qtest_memwrite(q, tbuf + 12, arp, sizeof(arp));
+    qvirtio_start(d, 0);
+    rx = qvirtqueue_setup(d, 0);
+    tx = qvirtqueue_setup(d, 1);
+    qvirtio_set_driver_ok(d);
+    qvirtqueue_kick(rx, qvirtqueue_add(rx, rbuf, 1526, true, false));
+    qvirtqueue_kick(tx, qvirtqueue_add(tx, tbuf, 12 + sizeof(arp), false,
+                                       false));
+    qvirtqueue_wait_used(rx, &id, &len, 5000);
+    g_assert_cmpuint(len, >=, sizeof(got));
+    qtest_memread(q, rbuf, got, sizeof(got));
+    g_assert_cmphex(got[12 + 21], ==, 2);          /* ARP reply */
+    qvirtio_free(d);
+}
+
+/* virtio-blk-pci on the pc at 00:04.0: its BARs at fixed places (again
+ * after the reset, and sometimes moved or switched off), random rings
+ * built in RAM and kicked through the notify region, MSI-X on or off. */
+#define VPCI_DEVFN  (4 << 3)
+#define VPCI_MSIX   0xe0000000u
+#define VPCI_MODERN 0xe0008000u
+#define VPCI_IO     0x1000
+
+static void pc_vpci_cfg(QTestState *q, unsigned reg, uint32_t v)
+{
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, VPCI_DEVFN, reg));
+    qtest_outl(q, 0xcfc, v);
+}
+
+static void pc_vpci_extra(QTestState *q, Rng *r)
+{
+    switch (rng_below(r, 8)) {
+    case 0:
+        pc_vpci_cfg(q, 0x10, VPCI_IO | 1);
+        pc_vpci_cfg(q, 0x14, VPCI_MSIX);
+        pc_vpci_cfg(q, 0x20, VPCI_MODERN | 0xc);
+        pc_vpci_cfg(q, 0x24, 0);
+        pc_vpci_cfg(q, 0x04, rng_below(r, 8) ? 7 : (uint32_t)rng_next(r));
+        break;
+    case 1:
+        /* MSI-X Message Control (the capability at 0x40... find it) */
+        qtest_outl(q, 0xcf8, pci_cfg_addr(0, VPCI_DEVFN, 0x34));
+        {
+            uint8_t pos = qtest_inb(q, 0xcfc);
+            qtest_outl(q, 0xcf8, pci_cfg_addr(0, VPCI_DEVFN, pos & 0xfc));
+            qtest_outw(q, 0xcfc + (pos & 3) + 2, rng_next(r));
+        }
+        break;
+    case 2: {
+        /* bring queue 0 up with rings in RAM, sizes small */
+        uint32_t ring = 0x200000;
+
+        qtest_writeb(q, VPCI_MODERN + 0x14, 0);
+        qtest_writeb(q, VPCI_MODERN + 0x14, 3);
+        qtest_writel(q, VPCI_MODERN + 0x08, 1);
+        qtest_writel(q, VPCI_MODERN + 0x0c, 1);      /* VERSION_1 */
+        qtest_writeb(q, VPCI_MODERN + 0x14, 0xb);
+        qtest_writew(q, VPCI_MODERN + 0x16, rng_below(r, 4) ? 0 : rng_next(r));
+        qtest_writew(q, VPCI_MODERN + 0x18, 1u << rng_below(r, 5));
+        qtest_writel(q, VPCI_MODERN + 0x20, ring);
+        qtest_writel(q, VPCI_MODERN + 0x28, ring + 0x1000);
+        qtest_writel(q, VPCI_MODERN + 0x30, ring + 0x2000);
+        qtest_writew(q, VPCI_MODERN + 0x1a, rng_below(r, 4));
+        qtest_writew(q, VPCI_MODERN + 0x1c, 1);
+        qtest_writeb(q, VPCI_MODERN + 0x14, 0xf);
+        break;
+    }
+    case 3: {
+        /* a random descriptor / avail entry, publish, kick */
+        uint8_t d[16];
+        uint64_t addr = rng_below(r, 4) ? 0x200000 + rng_below(r, 0x4000)
+                                        : rng_next(r);
+        uint32_t len = rng_below(r, 2) ? rng_below(r, 4096) : rng_next(r);
+        uint16_t flags = rng_below(r, 8), next = rng_below(r, 16);
+
+        memcpy(d, &addr, 8);
+        memcpy(d + 8, &len, 4);
+        memcpy(d + 12, &flags, 2);
+        memcpy(d + 14, &next, 2);
+        qtest_memwrite(q, 0x200000 + 16 * rng_below(r, 16), d, 16);
+        qtest_writew(q, 0x201000 + 4 + 2 * rng_below(r, 16),
+                     rng_below(r, 16));
+        qtest_writew(q, 0x201002, qtest_readw(q, 0x201002) + 1);
+        qtest_writew(q, VPCI_MODERN + 0x3000, rng_below(r, 8) ? 0 :
+                     rng_next(r));
+        break;
+    }
+    default:
+        /* request headers in RAM the descriptors point at */
+        qtest_writel(q, 0x200000 + (rng_below(r, 0x4000) & ~3u),
+                     rng_below(r, 2) ? rng_below(r, 16) : rng_next(r));
+        break;
+    }
+}
+
+/* After the fuzzing and a reset: the function still identifies itself. */
+static void pc_vpci_check(QTestState *q)
+{
+    qtest_outl(q, 0xcf8, pci_cfg_addr(0, VPCI_DEVFN, 0));
+    g_assert_cmphex(qtest_inl(q, 0xcfc), ==, 0x10011af4);
 }
 
 /* ------------------------------------------------------------------ */
@@ -667,6 +840,25 @@ static const FuzzCase cases[] = {
         { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 4,
       { { 0x0a000000, 4 }, { 0x0a000004, 4 }, { 0x0a003e08, 4 } }, 3,
       virtio_mmio_ring_fuzz, 3, virtio_mmio_check },
+    /* random rings on a disk: requests of every type, hostile chains */
+    { "virt/virtio-blk", "aarch64",
+      VIRT "-drive if=none,id=d0,format=raw,file=@DISK@ "
+      "-device virtio-blk-device,drive=d0,num-queues=2,queue-size=16",
+      { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
+      { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
+      virtio_mmio_ring_fuzz, 3, virtio_blk_check },
+    /* random rings on a NIC with a live user network behind it */
+    { "virt/virtio-net", "aarch64",
+      VIRT "-netdev user,id=n0 -device virtio-net-device,netdev=n0",
+      { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
+      { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
+      virtio_net_ring_fuzz, 3, virtio_net_check },
+    { "pc/virtio-blk-pci", "x86_64",
+      PC "-drive if=none,id=d0,format=raw,file=@DISK@ "
+      "-device virtio-blk-pci,addr=4,drive=d0,num-queues=2",
+      { { VPCI_MODERN, 0x4000 }, { VPCI_MSIX, 0x1000 },
+        { VPCI_IO, 0x80, true }, { 0xcf8, 8, true } }, 4,
+      { }, 0, pc_vpci_extra, 2, pc_vpci_check },
     { "pc/legacy-ports", "x86_64", PC,
       { { 0x20, 2, true }, { 0x40, 4, true }, { 0x60, 5, true },
         { 0x70, 2, true } }, 4,
@@ -1102,7 +1294,12 @@ static void test_virtio_hostile_rings(void)
 
 int main(int argc, char **argv)
 {
+    int fd, ret;
+
     g_test_init(&argc, &argv, NULL);
+    fd = g_file_open_tmp("fuzz-disk-XXXXXX", &fuzz_disk, NULL);
+    g_assert(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
+    close(fd);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = g_strdup_printf("/fuzz-devices/%s", cases[i].name);
 
@@ -1115,5 +1312,7 @@ int main(int argc, char **argv)
                     test_fw_cfg_dma_reentry);
     g_test_add_func("/fuzz-devices/virtio/hostile-rings",
                     test_virtio_hostile_rings);
-    return g_test_run();
+    ret = g_test_run();
+    unlink(fuzz_disk);
+    return ret;
 }

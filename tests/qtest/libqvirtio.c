@@ -9,6 +9,12 @@
 
 QTestState *qvirtio_qtest_init(const char *args)
 {
+    qvirtio_select_binary(args);
+    return qtest_init(args);
+}
+
+void qvirtio_select_binary(const char *args)
+{
     const char *list = getenv("TURTLE_BINARIES");
     const char *arch = strstr(args, "-M pc") ? "x86_64" : "aarch64";
 
@@ -22,7 +28,6 @@ QTestState *qvirtio_qtest_init(const char *args)
         }
         g_strfreev(bins);
     }
-    return qtest_init(args);
 }
 
 /* ---- guest memory ---- */
@@ -296,6 +301,12 @@ uint8_t qvirtio_isr(QVirtioDevice *d)
 QVirtQueue *qvirtqueue_setup_size(QVirtioDevice *d, uint16_t index,
                                   uint16_t size)
 {
+    return qvirtqueue_setup_msix(d, index, size, 0xffff);
+}
+
+QVirtQueue *qvirtqueue_setup_msix(QVirtioDevice *d, uint16_t index,
+                                  uint16_t size, uint16_t vector)
+{
     QVirtQueue *vq = g_new0(QVirtQueue, 1);
     uint16_t max = d->t->queue_max(d, index);
 
@@ -304,7 +315,7 @@ QVirtQueue *qvirtqueue_setup_size(QVirtioDevice *d, uint16_t index,
     vq->index = index;
     vq->size = size ? size : max;
     vq->num_free = vq->size;
-    vq->msix_vector = 0xffff;
+    vq->msix_vector = vector;
     if (d->legacy) {
         /* legacy layout: one 4 KiB-aligned block (2.7.2) */
         uint64_t avail_off = 16ull * vq->size;

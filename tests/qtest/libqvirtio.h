@@ -45,6 +45,8 @@
 /* qtest_init with the executable for the machine in args (-M pc:
  * x86_64, else aarch64; from $TURTLE_BINARIES when set). */
 QTestState *qvirtio_qtest_init(const char *args);
+/* Only pick the executable (TURTLE_BINARY) for those arguments. */
+void qvirtio_select_binary(const char *args);
 
 /* A bump allocator over [start, end) of guest RAM. */
 typedef struct QGuestAlloc {
@@ -112,6 +114,24 @@ QVirtioDevice *qvirtio_mmio_init(QTestState *qts, uint64_t base,
 uint32_t qvirtio_mmio_readl(QVirtioDevice *d, uint32_t off);
 void qvirtio_mmio_writel(QVirtioDevice *d, uint32_t off, uint32_t v);
 
+/* ---- virtio-pci (libqvirtio-pci.c) ---- */
+/* The function at devfn of the pc's PCI bus (virt false) or virt's PCIe
+ * root bus (ECAM): BARs placed, I/O, memory and bus mastering on, the
+ * modern capabilities found; legacy: drive the I/O BAR instead. */
+QVirtioDevice *qvirtio_pci_init(QTestState *qts, bool virt, int devfn,
+                                bool legacy, QGuestAlloc *alloc);
+uint32_t qpci_config_read(QTestState *qts, bool virt, int devfn,
+                          uint32_t reg, int len);
+void qpci_config_write(QTestState *qts, bool virt, int devfn, uint32_t reg,
+                       uint32_t v, int len);
+uint32_t qvirtio_pci_cfg(QVirtioDevice *d, uint32_t reg, int len);
+/* MSI-X: Enable bit; table entry (address, data, masked). */
+void qvirtio_pci_msix_enable(QVirtioDevice *d, bool on);
+void qvirtio_pci_msix_entry(QVirtioDevice *d, unsigned entry, uint64_t addr,
+                            uint32_t data, bool masked);
+void qvirtio_pci_set_config_vector(QVirtioDevice *d, uint16_t v);
+uint16_t qvirtio_pci_get_config_vector(QVirtioDevice *d);
+
 /* ---- common driver steps ---- */
 void qvirtio_free(QVirtioDevice *d);
 void qvirtio_reset(QVirtioDevice *d);
@@ -134,6 +154,9 @@ void qvirtio_config_writeb(QVirtioDevice *d, uint32_t off, uint8_t v);
 QVirtQueue *qvirtqueue_setup_size(QVirtioDevice *d, uint16_t index,
                                   uint16_t size);
 QVirtQueue *qvirtqueue_setup(QVirtioDevice *d, uint16_t index);
+/* The same with an MSI-X vector (virtio-pci). */
+QVirtQueue *qvirtqueue_setup_msix(QVirtioDevice *d, uint16_t index,
+                                  uint16_t size, uint16_t vector);
 /* Append a descriptor; `next` links it to the one added after it.
  * Returns its index (the head, for the first of a chain). */
 uint16_t qvirtqueue_add(QVirtQueue *vq, uint64_t addr, uint32_t len,

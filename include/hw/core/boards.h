@@ -61,6 +61,9 @@ struct MachineClass {
     bool accepts_acpitable;
     /* The board reads MachineState.boot_opts (else -boot is an error) */
     bool accepts_boot;
+    /* The NIC -nic/-net nic create without model= (a device type), and
+     * QEMU's default "-net nic -net user"; NULL: none. */
+    const char *default_nic;
 };
 
 struct MachineState {

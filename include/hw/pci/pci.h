@@ -70,6 +70,7 @@
 #define PCI_CAP_ID_MSI          0x05
 #define PCI_CAP_ID_VNDR         0x09
 #define PCI_CAP_ID_MSIX         0x11
+#define PCI_CAP_ID_EXP          0x10
 
 #define PCI_VENDOR_ID_INTEL     0x8086
 #define PCI_VENDOR_ID_REDHAT    0x1b36
@@ -89,6 +90,7 @@ typedef void (*pci_set_irq_fn)(void *opaque, int line, int level);
 
 struct PCIBus {
     BusState parent_obj;
+    bool is_express;                   /* a PCIe root bus (virt's) */
     MemoryRegion *address_space_mem;   /* where memory BARs are mapped */
     MemoryRegion *address_space_io;    /* where I/O BARs are mapped */
     PCIDevice *devices[256];           /* by devfn */
@@ -118,6 +120,13 @@ struct PCIDevice {
     PCIIORegion io_regions[PCI_NUM_REGIONS];
     uint8_t irq_state;                 /* bit per pin: asserted */
     uint8_t msi_cap;                   /* MSI capability offset (msi.h) */
+    /* MSI-X (msix.h): capability offset (0: none), vectors, the table
+     * and pending bits, and the BAR holding them */
+    uint8_t msix_cap;
+    uint16_t msix_nr;
+    uint8_t *msix_table;
+    uint8_t *msix_pba;
+    MemoryRegion msix_bar, msix_table_mmio, msix_pba_mmio;
 };
 
 typedef struct PCIDeviceClass {
