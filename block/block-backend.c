@@ -531,6 +531,16 @@ void blk_drain_all(void)
 
 /* ---- snapshots ---- */
 
+BlockBackend *blk_next(BlockBackend *blk)
+{
+    GList *l = blk ? g_list_find(backends, blk) : NULL;
+
+    if (!blk) {
+        return backends ? backends->data : NULL;
+    }
+    return l && l->next ? l->next->data : NULL;
+}
+
 bool blk_can_snapshot(BlockBackend *blk)
 {
     return bdrv_can_snapshot(blk->root);

@@ -144,8 +144,13 @@ bool vmstate_save(const VMStateDescription *vmsd, void *opaque,
     return true;
 }
 
+static bool load_section(const VMStateDescription *vmsd, void *opaque,
+                         VMStateReader *in, bool dry, Error **errp);
+static void *scratch_new(const VMStateDescription *vmsd);
+
+/* dry: parse into a scratch copy, touch no timer, run no hook */
 static bool load_element(const VMStateField *f, void *p, VMStateReader *in,
-                         Error **errp)
+                         bool dry, Error **errp)
 {
     uint64_t v;
 
@@ -202,7 +207,7 @@ static bool load_element(const VMStateField *f, void *p, VMStateReader *in,
         if (!get_be(in, 8, &v, errp)) {
             return false;
         }
-        if (t) {
+        if (t && !dry) {
             if ((int64_t)v < 0) {
                 timer_del(t);
             } else {
@@ -212,9 +217,13 @@ static bool load_element(const VMStateField *f, void *p, VMStateReader *in,
         return true;
     }
     case VMS_STRUCT:
-        return vmstate_load(f->vmsd, p, in, errp);
+        return load_section(f->vmsd, p, in, dry, errp);
     case VMS_STRUCT_PTR:
-        return vmstate_load(f->vmsd, *(void **)p, in, errp);
+        if (dry) {
+            g_autofree void *scratch = scratch_new(f->vmsd);
+            return load_section(f->vmsd, scratch, in, dry, errp);
+        }
+        return load_section(f->vmsd, *(void **)p, in, dry, errp);
     default:
         error_setg(errp, "vmstate: field '%s' has unknown type %d", f->name,
                    f->type);
@@ -222,8 +231,44 @@ static bool load_element(const VMStateField *f, void *p, VMStateReader *in,
     }
 }
 
+/* The extent of the struct a description (and its subsections) covers. */
+static size_t vmsd_extent(const VMStateDescription *vmsd)
+{
+    size_t end = 0;
+
+    for (const VMStateField *f = vmsd->fields; f && f->type != VMS_END; f++) {
+        end = MAX(end, f->offset + f->size * MAX(f->num, 1u));
+        if (f->has_num_offset) {
+            end = MAX(end, f->num_offset + sizeof(uint32_t));
+        }
+    }
+    for (const VMStateDescription *const *s = vmsd->subsections; s && *s; s++) {
+        end = MAX(end, vmsd_extent(*s));
+    }
+    return end;
+}
+
+static void *scratch_new(const VMStateDescription *vmsd)
+{
+    return g_malloc0(vmsd_extent(vmsd) + 1);
+}
+
 bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
                   VMStateReader *in, Error **errp)
+{
+    return load_section(vmsd, opaque, in, false, errp);
+}
+
+bool vmstate_check(const VMStateDescription *vmsd, VMStateReader *in,
+                   Error **errp)
+{
+    g_autofree void *scratch = scratch_new(vmsd);
+
+    return load_section(vmsd, scratch, in, true, errp);
+}
+
+static bool load_section(const VMStateDescription *vmsd, void *opaque,
+                         VMStateReader *in, bool dry, Error **errp)
 {
     uint64_t name_len, version, payload, nsub;
     size_t end;
@@ -257,7 +302,7 @@ bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
         return false;
     }
     end = in->pos + payload;
-    if (vmsd->pre_load && vmsd->pre_load(opaque) < 0) {
+    if (!dry && vmsd->pre_load && vmsd->pre_load(opaque) < 0) {
         error_setg(errp, "vmstate: pre_load of '%s' failed", vmsd->name);
         return false;
     }
@@ -271,7 +316,7 @@ bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
         /* variable arrays: the count field was loaded earlier in the table */
         n = field_count(f, opaque);
         for (unsigned i = 0; i < n; i++) {
-            if (!load_element(f, base + i * f->size, in, errp)) {
+            if (!load_element(f, base + i * f->size, in, dry, errp)) {
                 return false;
             }
         }
@@ -300,7 +345,7 @@ bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
             error_setg(errp, "vmstate: unknown subsection in '%s'", vmsd->name);
             return false;
         }
-        if (!vmstate_load(*s, opaque, in, errp)) {
+        if (!load_section(*s, opaque, in, dry, errp)) {
             return false;
         }
     }
@@ -309,7 +354,7 @@ bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
                    vmsd->name, (ssize_t)(end - in->pos));
         return false;
     }
-    if (vmsd->post_load && vmsd->post_load(opaque, version) < 0) {
+    if (!dry && vmsd->post_load && vmsd->post_load(opaque, version) < 0) {
         error_setg(errp, "vmstate: post_load of '%s' failed", vmsd->name);
         return false;
     }

@@ -87,6 +87,10 @@ CPUState *hmp_cpu(HMPMonitor *mon);
 
 /* ---- command groups ---- */
 extern const HMPCommand hmp_info_commands[];
+/* hmp-snapshot.c (owned by migration): savevm, loadvm, delvm and
+ * info snapshots, searched after the tables of hmp.c and hmp-cmds.c */
+extern const HMPCommand hmp_snapshot_commands[];
+extern const HMPCommand hmp_snapshot_info_commands[];
 void hmp_memory_dump(HMPArgs *a);       /* x */
 void hmp_physical_memory_dump(HMPArgs *a);  /* xp */
 void hmp_print(HMPArgs *a);

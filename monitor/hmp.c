@@ -32,17 +32,18 @@ void mon_printf(HMPMonitor *mon, const char *fmt, ...)
     va_start(ap, fmt);
     s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (mon->capture) {
-        g_string_append(mon->capture, s);
-        return;
-    }
-    /* the terminal is raw: newlines need a carriage return */
+    /* the terminal is raw: newlines need a carriage return; QEMU sends
+     * them in human-monitor-command's answer too */
     out = g_string_sized_new(strlen(s) + 16);
     for (const char *p = s; *p; p++) {
         if (*p == '\n') {
             g_string_append_c(out, '\r');
         }
         g_string_append_c(out, *p);
+    }
+    if (mon->capture) {
+        g_string_append_len(mon->capture, out->str, out->len);
+        return;
     }
     monitor_write(&mon->common, out->str, out->len);
 }
@@ -229,8 +230,8 @@ static bool hmp_name_matches(const char *names, const char *name, size_t len)
     return false;
 }
 
-static const HMPCommand *hmp_find(const HMPCommand *table, const char *name,
-                                  size_t len)
+static const HMPCommand *hmp_find_in(const HMPCommand *table,
+                                     const char *name, size_t len)
 {
     for (const HMPCommand *c = table; c->name; c++) {
         if (hmp_name_matches(c->name, name, len)) {
@@ -238,6 +239,21 @@ static const HMPCommand *hmp_find(const HMPCommand *table, const char *name,
         }
     }
     return NULL;
+}
+
+/* Commands other files own come after the table above (hmp-internal.h):
+ * the snapshot commands of hmp-snapshot.c. */
+static const HMPCommand *hmp_find(const HMPCommand *table, const char *name,
+                                  size_t len)
+{
+    const HMPCommand *c = hmp_find_in(table, name, len);
+
+    if (!c) {
+        c = hmp_find_in(table == hmp_commands ? hmp_snapshot_commands
+                                              : hmp_snapshot_info_commands,
+                        name, len);
+    }
+    return c;
 }
 
 static void hmp_help_line(HMPMonitor *mon, const char *prefix,
@@ -256,6 +272,9 @@ static void hmp_help(HMPArgs *a)
         for (c = hmp_commands; c->name; c++) {
             hmp_help_line(a->mon, "", c);
         }
+        for (c = hmp_snapshot_commands; c->name; c++) {
+            hmp_help_line(a->mon, "", c);
+        }
         return;
     }
     c = hmp_find(hmp_commands, what, strlen(what));
@@ -266,6 +285,11 @@ static void hmp_help(HMPArgs *a)
     if (!strcmp(c->name, "info")) {
         sub = hmp_arg_word(a);
         for (const HMPCommand *i = hmp_info_commands; i->name; i++) {
+            if (!sub || hmp_name_matches(i->name, sub, strlen(sub))) {
+                hmp_help_line(a->mon, "info ", i);
+            }
+        }
+        for (const HMPCommand *i = hmp_snapshot_info_commands; i->name; i++) {
             if (!sub || hmp_name_matches(i->name, sub, strlen(sub))) {
                 hmp_help_line(a->mon, "info ", i);
             }
@@ -285,6 +309,9 @@ static void hmp_info(HMPArgs *a)
     hmp_skip_spaces(a);
     if (!*a->p) {
         for (c = hmp_info_commands; c->name; c++) {
+            hmp_help_line(a->mon, "info ", c);
+        }
+        for (c = hmp_snapshot_info_commands; c->name; c++) {
             hmp_help_line(a->mon, "info ", c);
         }
         return;

@@ -2,18 +2,80 @@
  * QMP's output text, byte for byte as QEMU writes it, so that scripts that
  * match on it ('"return": {}') keep working: ", " and ": " separators,
  * strings with every non-ASCII or control character escaped as \uXXXX
- * (upper-case hex, surrogate pairs above U+FFFF), numbers as %.17g; the
+ * (upper-case hex, surrogate pairs above U+FFFF, U+FFFD for each invalid
+ * sequence as QEMU decodes them), numbers as %.17g; the
  * pretty form indents by 4 and breaks lines with CR LF, an empty object or
- * array included ("{" CR LF indent "}").
+ * array included ("{" CR LF indent "}").  Object members come in the
+ * order QEMU's dictionaries list them (qmp_members_qemu_order()); U+0000,
+ * stored as C0 80 as QEMU does, is written \u0000.
  */
 #include "turtle/osdep.h"
 #include "monitor/qmp-internal.h"
+#include "monitor/json-stream.h"
+
+/*
+ * QEMU keeps a JSON object in a hash table of 512 buckets and lists its
+ * members bucket by bucket, the last one added first within a bucket;
+ * the hash is the TDB string hash.  Its replies therefore list members in
+ * an order that depends on the names only ({"id": 1, "error": ...} but
+ * {"return": {}, "id": 1}), and clients and tests that compare text see
+ * that order.  Objects here keep insertion order, which is QEMU's order
+ * of insertion too (its schema's), so only the buckets need sorting.
+ */
+#define QEMU_DICT_BUCKETS 512
+
+static unsigned qemu_dict_bucket(const char *key)
+{
+    size_t len = strlen(key);
+    uint32_t h = 0x238F13AFu * (uint32_t)len;
+
+    for (size_t i = 0; i < len; i++) {
+        h += (uint32_t)(uint8_t)key[i] << (i * 5 % 24);
+    }
+    return (1103515243u * h + 12345u) % QEMU_DICT_BUCKETS;
+}
+
+typedef struct MemberRank {
+    const char *name;
+    unsigned bucket;
+    unsigned pos;
+} MemberRank;
+
+static gint member_rank_cmp(gconstpointer a, gconstpointer b)
+{
+    const MemberRank *x = a, *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    return x->pos > y->pos ? -1 : x->pos < y->pos;  /* newest first */
+}
+
+GList *qmp_members_qemu_order(JsonObject *o)
+{
+    g_autoptr(GList) members = json_object_get_members(o);
+    guint n = g_list_length(members), i = 0;
+    g_autofree MemberRank *rank = g_new(MemberRank, n ? n : 1);
+    GList *sorted = NULL;
+
+    for (GList *l = members; l; l = l->next, i++) {
+        rank[i] = (MemberRank){ l->data, qemu_dict_bucket(l->data), i };
+    }
+    qsort(rank, n, sizeof(*rank), member_rank_cmp);
+    while (n--) {
+        sorted = g_list_prepend(sorted, (gpointer)rank[n].name);
+    }
+    return sorted;
+}
 
 static void json_write_string(GString *out, const char *s)
 {
+    const char *next;
+
     g_string_append_c(out, '"');
-    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
+    for (const char *p = s; *p; p = next) {
+        int cp = json_utf8_codepoint(p, &next);
+        gunichar c = cp < 0 ? 0xfffd : cp;      /* as QEMU: one per error */
 
         switch (c) {
         case '"':
@@ -68,7 +130,7 @@ static void json_write(GString *out, JsonNode *n, bool pretty, int level)
     switch (json_node_get_node_type(n)) {
     case JSON_NODE_OBJECT: {
         g_autoptr(GList) members =
-            json_object_get_members(json_node_get_object(n));
+            qmp_members_qemu_order(json_node_get_object(n));
         JsonObject *o = json_node_get_object(n);
 
         g_string_append_c(out, '{');

@@ -64,14 +64,15 @@ static JsonNode *qmp_query_status(JsonObject *args, const char **ec,
 {
     JsonBuilder *b = json_builder_new();
 
-    /* QEMU 7.2's members and order; singlestep is its -singlestep */
+    /* QEMU 7.2's members, in its schema's order (the writer puts them in
+     * QEMU's output order); singlestep is its -singlestep */
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "status");
-    json_builder_add_string_value(b, runstate_name(runstate_get()));
-    json_builder_set_member_name(b, "singlestep");
-    json_builder_add_boolean_value(b, false);
     json_builder_set_member_name(b, "running");
     json_builder_add_boolean_value(b, runstate_is_running());
+    json_builder_set_member_name(b, "singlestep");
+    json_builder_add_boolean_value(b, false);
+    json_builder_set_member_name(b, "status");
+    json_builder_add_string_value(b, runstate_name(runstate_get()));
     json_builder_end_object(b);
     return qmp_builder_finish(b);
 }
@@ -94,16 +95,20 @@ static JsonNode *qmp_query_target(JsonObject *args, const char **ec,
     return qmp_builder_finish(b);
 }
 
+/* As QEMU: "present" is whether this executable can use KVM at all (the
+ * accelerator is built for its target), not whether /dev/kvm opens. */
 static JsonNode *qmp_query_kvm(JsonObject *args, const char **ec, char **ed)
 {
     JsonBuilder *b = json_builder_new();
     const char *accel = current_accel_name();
+    const AccelOps *kvm = accel_find("kvm");
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "enabled");
     json_builder_add_boolean_value(b, accel && !strcmp(accel, "kvm"));
     json_builder_set_member_name(b, "present");
-    json_builder_add_boolean_value(b, access("/dev/kvm", F_OK) == 0);
+    json_builder_add_boolean_value(b, kvm && (!kvm->supports_target ||
+                                   kvm->supports_target(turtle_target.name)));
     json_builder_end_object(b);
     return qmp_builder_finish(b);
 }
@@ -292,7 +297,7 @@ static JsonNode *qmp_human_monitor_command(JsonObject *args, const char **ec,
     }
     out = hmp_run_command(line, idx);
     n = json_node_new(JSON_NODE_VALUE);
-    json_node_set_string(n, out);
+    json_node_set_string(n, out);     /* lines end in CR LF, as QEMU's */
     return n;
 }
 

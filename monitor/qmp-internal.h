@@ -41,6 +41,9 @@ JsonNode *qmp_empty_object(void);
 /* One QMP message as QEMU writes it, ending with CR LF (json-writer.c).
  * Free with g_free. */
 char *qmp_json_line(JsonNode *node, bool pretty);
+/* o's member names in the order QEMU would list them (json-writer.c);
+ * g_list_free the list, not the names. */
+GList *qmp_members_qemu_order(JsonObject *o);
 typedef struct CPUState CPUState;
 /* The host thread id of a vCPU (what query-cpus-fast and info cpus show). */
 int64_t monitor_cpu_thread_id(CPUState *cpu);

@@ -4,8 +4,10 @@
  * { "execute": NAME, "arguments": {...}, "id": ANY } answered with
  * { "return": ... } or { "error": { "class": ..., "desc": ... } }.
  * Input is read by monitor/json-stream.c, which bounds each request's
- * nesting, tokens and size: a malformed or oversized request gets one
- * error answer (QEMU's text) and the connection goes on.
+ * nesting, tokens and size: malformed or oversized input gets QEMU's
+ * error answers (the same number, in the same places) and the connection
+ * goes on.  Requests are checked and answered in QEMU's order too (see
+ * qmp_check_request(), qmp_check_args(), json-writer.c).
  *
  * Several QMP monitors may run at once (-qmp twice); each has its own
  * negotiation state, and a peer that connects again (socket server) gets a
@@ -270,36 +272,85 @@ static char *qmp_check_args(const QMPCommand *cmd, JsonObject *args)
         }
     }
     if (args) {
-        g_autoptr(GList) members = json_object_get_members(args);
+        /* QEMU finds extra arguments by taking every one into a GLib hash
+         * table (in its dictionary order), removing those it knows, and
+         * naming the first left: the same steps name the same one */
+        g_autoptr(GList) members = qmp_members_qemu_order(args);
+        g_autoptr(GHashTable) left = g_hash_table_new(g_str_hash,
+                                                      g_str_equal);
+        GHashTableIter it;
+        gpointer extra;
 
         for (GList *l = members; l; l = l->next) {
-            for (a = cmd->args; a && a->name; a++) {
-                if (!strcmp(a->name, l->data)) {
-                    break;
-                }
-            }
-            if (!a || !a->name) {
-                return g_strdup_printf("Parameter '%s' is unexpected",
-                                       (const char *)l->data);
-            }
+            g_hash_table_add(left, l->data);
+        }
+        for (a = cmd->args; a && a->name; a++) {
+            g_hash_table_remove(left, a->name);
+        }
+        g_hash_table_iter_init(&it, left);
+        if (g_hash_table_iter_next(&it, &extra, NULL)) {
+            return g_strdup_printf("Parameter '%s' is unexpected",
+                                   (const char *)extra);
         }
     }
     return NULL;
 }
 
-/* The request's own members: anything else is refused. */
+/* The request's own members, looked at in QEMU's order so that the first
+ * error is QEMU's: execute (a string), arguments (an object), id.
+ * exec-oob is unexpected too: no client can enable out-of-band. */
 static char *qmp_check_request(JsonObject *req)
 {
-    g_autoptr(GList) members = json_object_get_members(req);
+    g_autoptr(GList) members = qmp_members_qemu_order(req);
 
     for (GList *l = members; l; l = l->next) {
         const char *m = l->data;
-        if (strcmp(m, "execute") && strcmp(m, "arguments") &&
-            strcmp(m, "id")) {
+        JsonNode *n = json_object_get_member(req, m);
+
+        if (!strcmp(m, "execute")) {
+            if (!JSON_NODE_HOLDS_VALUE(n) ||
+                json_node_get_value_type(n) != G_TYPE_STRING) {
+                return g_strdup("QMP input member 'execute' must be a "
+                                "string");
+            }
+        } else if (!strcmp(m, "arguments")) {
+            if (!JSON_NODE_HOLDS_OBJECT(n)) {
+                return g_strdup("QMP input member 'arguments' must be an "
+                                "object");
+            }
+        } else if (strcmp(m, "id")) {
             return g_strdup_printf("QMP input member '%s' is unexpected", m);
         }
     }
+    if (!json_object_has_member(req, "execute")) {
+        return g_strdup("QMP input lacks member 'execute'");
+    }
     return NULL;
+}
+
+/* qmp_capabilities' "enable": QEMU knows one capability, "oob", which
+ * turtle does not offer.  NULL if fine, else the error. */
+static char *qmp_check_capabilities(JsonObject *args)
+{
+    JsonArray *en = args && json_object_has_member(args, "enable") ?
+                    json_object_get_array_member(args, "enable") : NULL;
+    guint len = en ? json_array_get_length(en) : 0;
+
+    for (guint i = 0; i < len; i++) {
+        JsonNode *c = json_array_get_element(en, i);
+
+        if (!JSON_NODE_HOLDS_VALUE(c) ||
+            json_node_get_value_type(c) != G_TYPE_STRING) {
+            return g_strdup_printf("Invalid parameter type for 'enable[%u]', "
+                                   "expected: string", i);
+        }
+        if (strcmp(json_node_get_string(c), "oob")) {
+            /* QEMU's text, 'null' included */
+            return g_strdup_printf("Parameter 'null' does not accept value "
+                                   "'%s'", json_node_get_string(c));
+        }
+    }
+    return len ? g_strdup("Capability 'oob' not available") : NULL;
 }
 
 /* One request (a complete JSON value, which we own). */
@@ -321,45 +372,22 @@ static void qmp_dispatch(QMPMonitor *mon, JsonNode *root)
     }
     req = json_node_get_object(root);
     id = json_object_get_member(req, "id");
-    exec = json_object_get_member(req, "execute");
-    if (!exec) {
-        qmp_reply(mon, id, NULL, "GenericError",
-                  "QMP input lacks member 'execute'");
-        return;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(exec) ||
-        json_node_get_value_type(exec) != G_TYPE_STRING) {
-        qmp_reply(mon, id, NULL, "GenericError",
-                  "QMP input member 'execute' must be a string");
-        return;
-    }
     ed = qmp_check_request(req);
     if (ed) {
         qmp_reply(mon, id, NULL, "GenericError", ed);
         return;
     }
+    exec = json_object_get_member(req, "execute");
     name = json_node_get_string(exec);
     if (json_object_has_member(req, "arguments")) {
-        JsonNode *a = json_object_get_member(req, "arguments");
-        if (!JSON_NODE_HOLDS_OBJECT(a)) {
-            qmp_reply(mon, id, NULL, "GenericError",
-                      "QMP input member 'arguments' must be an object");
-            return;
-        }
-        args = json_node_get_object(a);
+        args = json_object_get_object_member(req, "arguments");
     }
+    /* before negotiation only qmp_capabilities exists, and QEMU says so
+     * for any other command, known or not */
     cmd = qmp_find_command(name);
-    if (!strcmp(name, "qmp_capabilities")) {
-        if (mon->negotiated) {
-            qmp_reply(mon, id, NULL, "CommandNotFound",
-                      "Capabilities negotiation is already complete, command "
-                      "ignored");
-            return;
-        }
-    } else if (!mon->negotiated) {
-        ed = g_strdup_printf("Expecting capabilities negotiation with "
-                             "'qmp_capabilities' before '%s'", name);
-        qmp_reply(mon, id, NULL, "CommandNotFound", ed);
+    if (!mon->negotiated && strcmp(name, "qmp_capabilities")) {
+        qmp_reply(mon, id, NULL, "CommandNotFound", "Expecting capabilities "
+                  "negotiation with 'qmp_capabilities'");
         return;
     }
     if (!cmd) {
@@ -372,15 +400,15 @@ static void qmp_dispatch(QMPMonitor *mon, JsonNode *root)
         qmp_reply(mon, id, NULL, "GenericError", ed);
         return;
     }
-    if (!cmd->fn) {         /* qmp_capabilities: no capability is offered */
-        JsonArray *en = args && json_object_has_member(args, "enable") ?
-                        json_object_get_array_member(args, "enable") : NULL;
-        if (en && json_array_get_length(en)) {
-            JsonNode *c = json_array_get_element(en, 0);
-            const char *cap = JSON_NODE_HOLDS_VALUE(c) &&
-                json_node_get_value_type(c) == G_TYPE_STRING ?
-                json_node_get_string(c) : "?";
-            ed = g_strdup_printf("Capability '%s' not available", cap);
+    if (!cmd->fn) {         /* qmp_capabilities */
+        if (mon->negotiated) {
+            qmp_reply(mon, id, NULL, "CommandNotFound",
+                      "Capabilities negotiation is already complete, command "
+                      "ignored");
+            return;
+        }
+        ed = qmp_check_capabilities(args);
+        if (ed) {
             qmp_reply(mon, id, NULL, "GenericError", ed);
             return;
         }

@@ -27,6 +27,7 @@
 #include "exec/gdbstub.h"
 #include "block/block-backend.h"
 #include "net/net.h"
+#include "migration/snapshot.h"
 #include <glib-unix.h>
 #include <signal.h>
 
@@ -546,6 +547,10 @@ int main(int argc, char **argv)
     }
 
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (c.loadvm && !load_snapshot(c.loadvm, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
     if (!c.start_paused) {
         vm_start();
     }   /* -S: "prelaunch" until cont, as QEMU's query-status says */

@@ -395,6 +395,8 @@ const CmdOption cmd_options[] = {
     { "snapshot", NULL, NULL,
       "write to temporary overlays, never to the images",
       OPT_SECTION_BLOCK, FLAG(snapshot) },
+    { "loadvm", NULL, "TAG", "start from snapshot TAG (savevm) of the disks",
+      OPT_SECTION_BLOCK, STR(loadvm) },
 
     /* network */
     { "netdev", NULL, "TYPE,id=ID[,...]",
@@ -428,7 +430,7 @@ const CmdOption cmd_options[] = {
 
     ABSENT("L", "DIR"), ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
-    ABSENT("incoming", "URI"), ABSENT("loadvm", "TAG"), ABSENT("vga", "TYPE"),
+    ABSENT("incoming", "URI"), ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
     ABSENT("readconfig", "FILE"), ABSENT("audiodev", "SPEC"),
     ABSENT("k", "LAYOUT"), ABSENT("numa", "SPEC"), ABSENT("fw_cfg", "SPEC"),

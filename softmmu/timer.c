@@ -65,6 +65,21 @@ void qemu_clock_enable_virtual(bool enable)
     main_loop_notify();
 }
 
+/* Snapshots and migration: the guest's time is the saved machine's. */
+void qemu_clock_set_virtual_ns(int64_t ns)
+{
+    pthread_mutex_lock(&vclock_lock);
+    if (vclock_manual) {
+        vclock_manual_ns = ns;
+    } else if (vclock_enabled) {
+        vclock_offset = ns - get_clock(CLOCK_MONOTONIC);
+    } else {
+        vclock_frozen = ns;
+    }
+    pthread_mutex_unlock(&vclock_lock);
+    main_loop_notify();
+}
+
 bool qemu_clock_virtual_enabled(void)
 {
     return vclock_enabled;

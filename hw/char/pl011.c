@@ -559,6 +559,9 @@ static int pl011_post_load(void *opaque, int version_id)
     }
     pl011_xmit(s);
     pl011_update(s);
+    /* the loaded receive FIFO may have room the old one had not: the
+     * chardev stopped offering input while it was full (loadvm) */
+    qemu_chr_fe_accept_input(&s->chr);
     return 0;
 }
 

@@ -78,6 +78,8 @@ int blk_in_flight(BlockBackend *blk);
 const char *blk_drive_interface(BlockBackend *blk);
 
 /* ---- internal snapshots of the drive's image (savevm) ---- */
+/* Every backend in creation order: blk_next(NULL) is the first. */
+BlockBackend *blk_next(BlockBackend *blk);
 bool blk_can_snapshot(BlockBackend *blk);
 bool blk_snapshot_create(BlockBackend *blk, BlockSnapshotInfo *sn,
                          Error **errp);

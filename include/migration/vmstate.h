@@ -124,4 +124,9 @@ typedef struct VMStateReader {
 bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
                   VMStateReader *in, Error **errp);
 
+/* Parse one section as vmstate_load would, changing nothing: the checks
+ * a loader runs before it touches a running machine (no hook runs). */
+bool vmstate_check(const VMStateDescription *vmsd, VMStateReader *in,
+                   Error **errp);
+
 #endif

@@ -80,6 +80,8 @@ int64_t timer_expire_time_ns(QEMUTimer *t);   /* -1 if not armed */
 /* ---- clock control (run state, qtest) ---- */
 void qemu_clock_enable_virtual(bool enable);   /* stop/start guest time */
 bool qemu_clock_virtual_enabled(void);
+/* Set the virtual clock's value (loadvm, incoming migration). */
+void qemu_clock_set_virtual_ns(int64_t ns);
 /* qtest: virtual time is set by the test, not the host. */
 void qemu_clock_set_virtual_manual(bool manual);
 bool qemu_clock_virtual_is_manual(void);

@@ -199,6 +199,35 @@ class Compare:
             self.failures.append("%s: line kinds QEMU never prints:\n  %s"
                                  % (line, "\n  ".join(extra)))
 
+    def line_ends(self):
+        """Lines ended by CR LF, CR alone, CR CR LF, and a CR inside a
+        line: the same commands run and the same prompts come back.  The
+        echo is left out: QEMU redraws the line after every key."""
+        for raw in (b"info status\r\n", b"info status\r", b"\r\n",
+                    b"info status\r\r\n", b"info st\ratus\n",
+                    b"p 1\n\rp 2\r\n"):
+            outs = {}
+            for n, m in self.mons.items():
+                m.sock.sendall(raw)
+                # CR and LF each end a line (as in QEMU): one prompt each
+                ends = raw.count(b"\r") + raw.count(b"\n")
+                out = b""
+                m.sock.settimeout(30)
+                while out.count(b"\r\n" + PROMPT) < ends:
+                    data = m.sock.recv(65536)
+                    if not data:
+                        break
+                    out += data
+                segs = out.split(b"\r\n")
+                outs[n] = [b"ECHO" if i == 0 else
+                           PROMPT + b"ECHO" if seg.startswith(PROMPT) else seg
+                           for i, seg in enumerate(segs)]
+            self.exact += 1
+            if outs["qemu"] != outs["turtle"]:
+                self.failures.append("line ends %r:\n--- qemu\n%r\n--- "
+                                     "turtle\n%r" % (raw, outs["qemu"],
+                                                      outs["turtle"]))
+
     def version(self):
         # info version: the version number leads, as in QEMU's
         for n, m in self.mons.items():
@@ -263,6 +292,7 @@ def run_aarch64(args, tmp):
     for line in SHAPE:
         c.shape_cmd(line)
     c.version()
+    c.line_ends()
     for line in RUN:
         c.exact_cmd(line)
     return c.finish()

@@ -39,6 +39,18 @@ char *qmp_hmp(QMPClient *c, const char *cmdline)
     g_free(text);
     out = g_strdup(json_node_get_string(qmp_return(a)));
     json_node_unref(a);
+    /* lines end in CR LF, as QEMU's: every line, and nothing else */
+    for (char *p = out, *q = out; ; p++) {
+        if (*p == '\n') {
+            g_assert(q > out && q[-1] == '\r');
+            q[-1] = '\n';
+            continue;
+        }
+        *q++ = *p;
+        if (!*p) {
+            break;
+        }
+    }
     return out;
 }
 

@@ -42,7 +42,8 @@ void qmp_assert_greeting(QMPClient *c);
 void qmp_negotiate(QMPClient *c);
 /* Wait for an event by name and return its "data" (owned by *ev). */
 JsonObject *qmp_wait_event(QMPClient *c, const char *name, JsonNode **ev);
-/* human-monitor-command: what HMP printed.  Free with g_free. */
+/* human-monitor-command: what HMP printed, with LF line ends (it checks
+ * that turtle sent CR LF, as QEMU does).  Free with g_free. */
 char *qmp_hmp(QMPClient *c, const char *cmdline);
 
 #endif

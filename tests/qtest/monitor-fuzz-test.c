@@ -722,7 +722,7 @@ static void round_qmp(int which)
     check = g_strdup_printf("\x01{\"execute\": \"human-monitor-command\", "
                             "\"arguments\": {\"command-line\": \"p/d %u\"}, "
                             "\"id\": \"check%u\"}", v, fz.round);
-    want = g_strdup_printf("\"return\": \"%u\\n\"", v);
+    want = g_strdup_printf("\"return\": \"%u\\r\\n\"", v);
     g_string_append(in, check);
     exchange(fz.qmp[which], in->str, in->len, chance(15), rx, want);
     if (!strstr(rx->str, "\"check")) {

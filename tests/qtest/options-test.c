@@ -97,6 +97,8 @@ static const Case cases[] = {
     { "nic", EXIT, NONE "-nic user,model=nosuch", 1, "nosuch" },
     { "net", RUN, "-net user" },
     { "net", EXIT, NONE "-net nic,vlan=1", 1, "vlan" },
+    { "loadvm", EXIT, NONE "-loadvm s1", 1,
+      "No block device can accept snapshots" },
     { "d", RUN, "-d guest_errors" },
     { "D", RUN, "-D /dev/null" },
     { "gdb", RUN, "-gdb tcp:127.0.0.1:0" },

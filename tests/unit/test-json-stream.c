@@ -119,15 +119,23 @@ static void test_strings(void)
           "valid Unicode character|V:{}");
     check("[\"\\u12g4\"] {}", "E:JSON parse error, \\u12g4 is not a valid "
           "Unicode character|V:{}");
-    check("[\"\\u0000\"] {}", "E:JSON parse error, \\u0000 is not a valid "
+    /* U+0000 is kept as QEMU keeps it, as C0 80 (modified UTF-8), which
+     * is also accepted as it is */
+    check("[\"\\u0000\"] {}", "V:[\"\xc0\x80\"]|V:{}");
+    check("[\"\xc0\x80\"] {}", "V:[\"\xc0\x80\"]|V:{}");
+    /* noncharacters are not valid, as in QEMU */
+    check("[\"\\uffff\"] {}", "E:JSON parse error, \\uffff is not a valid "
           "Unicode character|V:{}");
+    check("[\"\xef\xbf\xbf\"] {}",
+          "E:JSON parse error, invalid UTF-8 sequence in string|V:{}");
     check("[\"\\ude00\"] {}", "E:JSON parse error, \\ude00 is not a valid "
           "Unicode character|V:{}");
     check("[\"\xc3\x28\"] {}",
           "E:JSON parse error, invalid UTF-8 sequence in string|V:{}");
     check("[\"\x80\"] {}",
           "E:JSON parse error, invalid UTF-8 sequence in string|V:{}");
-    check("[1, \xff {}", "E:JSON parse error, stray '\xef\xbf\xbd'|V:{}");
+    /* the error shows the byte as sent (the QMP writer shows U+FFFD) */
+    check("[1, \xff {}", "E:JSON parse error, stray '\xff'|V:{}");
 }
 
 static void test_errors(void)
@@ -148,17 +156,35 @@ static void test_errors(void)
           "E:JSON parse error, number '1e999' is out of range|V:{}");
     check("} {}", "E:JSON parse error, expecting value|V:{}");
     check("@ {}", "E:JSON parse error, stray '@'|V:{}");
-    check("[-x] {}", "E:JSON parse error, stray '-x'|V:{}");
+    /* after a bad token the value is dropped: what follows is read as
+     * new values, as QEMU does (its ']' is one more error) */
+    check("[-x] {}", "E:JSON parse error, stray '-x'|"
+          "E:JSON parse error, expecting value|V:{}");
     check("[\"a\\q\", 1] {}",
           "E:JSON parse error, invalid escape sequence in string|V:{}");
-    check("[01] {}", "E:JSON parse error, stray '01'|V:{}");
+    check("[01] {}", "E:JSON parse error, stray '01'|"
+          "E:JSON parse error, expecting value|V:{}");
     check("[1.] {}", "E:JSON parse error, stray '1.]'|V:{}");
-    check("[True] {}", "E:JSON parse error, stray 'T'|V:{}");
-    /* a broken value deep inside: skipped to its end, one error */
+    check("[True] {}", "E:JSON parse error, stray 'T'|"
+          "E:JSON parse error, expecting value|V:{}");
+    /* a bad token deep inside: reading resumes at the next structural
+     * character, each piece left an error or a value of its own (QEMU's
+     * answers, checked with tests/functional/qmp-compare.py) */
     check("{\"a\": [1, {\"b\": @@@}, 2], \"c\": 3} {\"ok\": 1}",
-          "E:JSON parse error, stray '@'|V:{\"ok\":1}");
+          "E:JSON parse error, stray '@'|E:JSON parse error, expecting value|"
+          "E:JSON parse error, expecting value|V:2|"
+          "E:JSON parse error, expecting value|"
+          "E:JSON parse error, expecting value|V:\"c\"|"
+          "E:JSON parse error, expecting value|V:3|"
+          "E:JSON parse error, expecting value|V:{\"ok\":1}");
+    /* a parse error (not a bad token) skips to the end of the value */
+    check("{\"a\": [1 2, [3]], \"b\": {}} {}",
+          "E:JSON parse error, expected separator in list|V:{}");
+    /* ... where '{' and '[' are counted apart, as QEMU counts them */
+    check("[[} {}", "E:JSON parse error, expecting value|V:{}");
     /* a raw newline is not allowed inside a string */
-    check("[\"a\nb\"] {}", "E:JSON parse error, stray '\"a\n'|V:{}");
+    check("[\"a\nb\"] {}", "E:JSON parse error, stray '\"a\n'|"
+          "E:JSON parse error, expecting value|V:{}");
 }
 
 /* A control character resets the reader, as in QEMU. */
@@ -169,8 +195,19 @@ static void test_resync(void)
     check("[[[[ \"abc\x1b{\"a\":1}",
           "E:JSON parse error, stray '\"abc\x1b'|V:{\"a\":1}");
     check("\x01", "E:JSON parse error, stray '\x01'");
-    /* skipping after an error: the control character only resets */
-    check("[@ [[[ \x02 {}", "E:JSON parse error, stray '@'|V:{}");
+    /* after an error too: the control character is one more error */
+    check("[@ [[[ \x02 {}", "E:JSON parse error, stray '@'|"
+          "E:JSON parse error, stray '\x02'|V:{}");
+}
+
+static unsigned count_of(const char *hay, const char *needle)
+{
+    unsigned n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) {
+        n++;
+    }
+    return n;
 }
 
 static void test_depth(void)
@@ -190,22 +227,29 @@ static void test_depth(void)
     g_assert_null(strchr(r, '|'));
     g_free(g_steal_pointer(&r));
 
-    /* the reproducer: 100,000 '[' give one error; closing them all ends
-     * the broken value and the next request is read */
+    /* the reproducer: 100,000 '[' give an error each time the limit is
+     * passed: each error drops the value and the count starts again from
+     * zero (QEMU's answers) */
     g_string_truncate(s, 0);
     for (int i = 0; i < 100000; i++) {
         g_string_append_c(s, '[');
     }
     r = run(s->str);
-    g_assert_cmpstr(r, ==, "E:JSON nesting depth limit exceeded");
+    g_assert_cmpuint(count_of(r, "E:JSON nesting depth limit exceeded"), ==,
+                     100000 / (JSON_STREAM_MAX_DEPTH + 1));
+    g_assert_cmpuint(count_of(r, "|"), ==,
+                     100000 / (JSON_STREAM_MAX_DEPTH + 1) - 1);
     g_free(g_steal_pointer(&r));
+    /* closing them all: the '['s after the last error make a value, each
+     * ']' beyond it is an error; the next request is read */
     for (int i = 0; i < 100000; i++) {
         g_string_append_c(s, ']');
     }
     g_string_append(s, "{\"execute\":\"query-status\"}");
     r = run(s->str);
-    g_assert_cmpstr(r, ==, "E:JSON nesting depth limit exceeded|"
-                    "V:{\"execute\":\"query-status\"}");
+    g_assert_true(g_str_has_suffix(r, "|E:JSON parse error, expecting value|"
+                                   "V:{\"execute\":\"query-status\"}"));
+    g_assert_cmpuint(count_of(r, "|V:[[["), ==, 1);
     g_string_free(s, true);
 }
 
@@ -220,7 +264,12 @@ static void test_limits(void)
     }
     g_string_append(s, "0] {}");
     r = run(s->str);
-    g_assert_cmpstr(r, ==, "E:JSON token count limit exceeded|V:{}");
+    /* the tokens after the one over the limit are new values */
+    g_assert_true(g_str_has_prefix(r, "E:JSON token count limit exceeded|"
+                                   "V:0|E:JSON parse error, expecting value|"
+                                   "V:0|"));
+    g_assert_true(g_str_has_suffix(r, "|V:0|E:JSON parse error, expecting "
+                                   "value|V:{}"));
     g_free(g_steal_pointer(&r));
 
     /* size: one string longer than the limit, brackets inside it are
@@ -231,10 +280,13 @@ static void test_limits(void)
     }
     g_string_append(s, "\"} {}");
     r = run(s->str);
-    g_assert_cmpstr(r, ==, "E:JSON token size limit exceeded|V:{}");
+    g_assert_cmpstr(r, ==, "E:JSON token size limit exceeded|"
+                    "E:JSON parse error, expecting value|V:{}");
     g_free(g_steal_pointer(&r));
 
-    /* a top-level string over the limit: one error, not a value too */
+    /* a top-level string over the limit: one error, not a value too; it
+     * is read to its end (QEMU reads on from the middle of such a token,
+     * whose bytes it has not kept either) */
     g_string_assign(s, "\"");
     for (int i = 0; i < JSON_STREAM_MAX_SIZE + 10; i++) {
         g_string_append_c(s, 'y');

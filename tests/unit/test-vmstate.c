@@ -1,6 +1,7 @@
 /* vmstate: save/restore round trip and rejection of bad streams. */
 #include "turtle/osdep.h"
 #include "migration/vmstate.h"
+#include "migration/stream.h"
 #include "turtle/timer.h"
 
 typedef struct Inner {
@@ -173,10 +174,94 @@ static void test_bad_streams(void)
     g_byte_array_free(out, true);
 }
 
+/* vmstate_check parses like a load but changes nothing and runs no hook */
+static void test_check(void)
+{
+    Dev a = sample();
+    GByteArray *out = g_byte_array_new();
+    Error *err = NULL;
+    VMStateReader in;
+
+    vmstate_save(&vmstate_dev, &a, out, &error_abort);
+    in = (VMStateReader){ out->data, out->len, 0 };
+    post_load_calls = 0;
+    g_assert_true(vmstate_check(&vmstate_dev, &in, &error_abort));
+    g_assert_cmpuint(in.pos, ==, out->len);
+    g_assert_cmpint(post_load_calls, ==, 0);
+    for (guint len = 0; len < out->len; len++) {
+        in = (VMStateReader){ out->data, len, 0 };
+        g_assert_false(vmstate_check(&vmstate_dev, &in, &err));
+        error_free_or_abort(&err);
+    }
+    out->data[1 + 3 + 8] = 2;       /* the bool */
+    in = (VMStateReader){ out->data, out->len, 0 };
+    g_assert_false(vmstate_check(&vmstate_dev, &in, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "invalid bool"));
+    error_free_or_abort(&err);
+    g_byte_array_free(out, true);
+}
+
+/* Stream framing: every flipped byte and every truncation is refused. */
+static void test_stream_framing(void)
+{
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    g_autoptr(MigStream) w = mig_stream_new_buffer(buf);
+    Error *err = NULL;
+    uint8_t type;
+    uint32_t v32;
+    uint64_t v64;
+    char str[256];
+
+    g_assert_true(mig_stream_put_magic(w, &error_abort));
+    mig_section_begin(w, 7);
+    mig_put_u32(w, 0x01020304);
+    mig_put_str(w, "hello");
+    mig_put_u64(w, UINT64_MAX - 1);
+    g_assert_true(mig_section_end(w, &error_abort));
+    g_assert_cmpuint(mig_stream_bytes(w), ==, buf->len);
+
+    {
+        g_autoptr(MigStream) r = mig_stream_new_reader_buf(buf->data,
+                                                           buf->len);
+        g_assert_true(mig_stream_check_magic(r, &error_abort));
+        g_assert_true(mig_section_read(r, &type, &error_abort));
+        g_assert_cmpuint(type, ==, 7);
+        g_assert_true(mig_get_u32(r, &v32, &error_abort));
+        g_assert_cmphex(v32, ==, 0x01020304);
+        g_assert_true(mig_get_str(r, str, &error_abort));
+        g_assert_cmpstr(str, ==, "hello");
+        g_assert_true(mig_get_u64(r, &v64, &error_abort));
+        g_assert_cmphex(v64, ==, UINT64_MAX - 1);
+        g_assert_cmpuint(mig_section_left(r), ==, 0);
+        g_assert_false(mig_get_u32(r, &v32, &err));    /* past the end */
+        error_free_or_abort(&err);
+    }
+    for (guint i = 0; i < buf->len; i++) {
+        g_autoptr(MigStream) r = NULL;
+
+        buf->data[i] ^= 0x10;
+        r = mig_stream_new_reader_buf(buf->data, buf->len);
+        g_assert_false(mig_stream_check_magic(r, &err) &&
+                       mig_section_read(r, &type, &err));
+        g_assert_nonnull(err);
+        error_free_or_abort(&err);
+        buf->data[i] ^= 0x10;
+    }
+    for (guint len = 0; len < buf->len; len++) {
+        g_autoptr(MigStream) r = mig_stream_new_reader_buf(buf->data, len);
+        g_assert_false(mig_stream_check_magic(r, &err) &&
+                       mig_section_read(r, &type, &err));
+        g_assert_nonnull(strstr(error_get_pretty(err), "truncated"));
+        error_free_or_abort(&err);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/vmstate/roundtrip", test_roundtrip);
     g_test_add_func("/vmstate/bad-streams", test_bad_streams);
+    g_test_add_func("/vmstate/check", test_check);
+    g_test_add_func("/vmstate/stream-framing", test_stream_framing);
     return g_test_run();
 }
