@@ -373,6 +373,30 @@ int kvm_irqchip_update_msi_route(int virq, uint64_t addr, uint32_t data)
     return kvm_irqchip_commit_routes(s);
 }
 
+int kvm_irqchip_set_gsi_msi(KVMState *s, int gsi, bool present,
+                            uint64_t addr, uint32_t data)
+{
+    struct kvm_irq_routing_entry *e = route_find(s, gsi);
+
+    if (!present) {
+        if (!e) {
+            return 0;
+        }
+        *e = s->routes->entries[--s->nr_routes];
+    } else if (e) {
+        if (e->type == KVM_IRQ_ROUTING_MSI &&
+            e->u.msi.address_lo == (uint32_t)addr &&
+            e->u.msi.address_hi == addr >> 32 && e->u.msi.data == data) {
+            return 0;                   /* unchanged: no ioctl */
+        }
+        msi_entry(e, gsi, addr, data);
+    } else {
+        kvm_irqchip_add_irq_route(s, gsi, 0, 0);
+        msi_entry(&s->routes->entries[s->nr_routes - 1], gsi, addr, data);
+    }
+    return kvm_irqchip_commit_routes(s);
+}
+
 void kvm_irqchip_release_virq(int virq)
 {
     KVMState *s = kvm_state_global;

@@ -87,6 +87,9 @@ void kvm_close_vm(KVMState *s);
 /* Irqchip: routes (PIC + IOAPIC), KVM_SET_GSI_ROUTING */
 void kvm_irqchip_add_irq_route(KVMState *s, int gsi, int irqchip, int pin);
 int kvm_irqchip_commit_routes(KVMState *s);
+/* GSI gsi as an MSI route (present) or no route; committed if changed */
+int kvm_irqchip_set_gsi_msi(KVMState *s, int gsi, bool present,
+                            uint64_t addr, uint32_t data);
 int kvm_set_irq_state(KVMState *s, int gsi, int level);
 /* For tests: make s the running accelerator's state (NULL: none). */
 void kvm_state_set_current(KVMState *s);

@@ -14,37 +14,36 @@
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
 #include "hw/timer/i8254.h"
-#include "sysemu/kvm.h"
+#include "hw/i386/x86-gsi.h"
 #include "target/i386/cpu.h"
 
-/* absent from builds without KVM */
-#pragma weak kvm_irqchip_in_kernel
-#pragma weak kvm_irqchip_is_split
-/* target/i386/kvm-x86.h (not includable where KVM is not built) */
-void kvm_x86_pit_set_hpet_legacy(bool legacy);
-#pragma weak kvm_x86_pit_set_hpet_legacy
-
-bool pc_irqchip_in_kernel(void)
+bool pc_lapic_in_kernel(void)
 {
-    return kvm_irqchip_in_kernel && kvm_irqchip_in_kernel();
+    const X86AccelIrqchip *a = x86_accel_irqchip();
+
+    return a && a->lapic_in_kernel;
 }
 
-static bool pc_irqchip_split(void)
+bool pc_pic_in_kernel(void)
 {
-    return pc_irqchip_in_kernel() && kvm_irqchip_is_split &&
-           kvm_irqchip_is_split();
+    const X86AccelIrqchip *a = x86_accel_irqchip();
+
+    return a && a->pic_in_kernel;
 }
 
 /* The master 8259's INT: LINT0 of every APIC, or INTR of an APIC-less
- * CPU 0. */
+ * CPU 0.  With the APICs in the kernel (split irqchip) CPU 0 takes it
+ * as INTR too: KVM hands the vector to its LAPIC's LINT0 when that
+ * accepts ExtINT (KVM_INTERRUPT). */
 static void pc_pic_int(void *opaque, int n, int level)
 {
+    bool lapic_in_kernel = pc_lapic_in_kernel();
     CPUState *cs;
 
     CPU_FOREACH(cs) {
         X86CPU *cpu = X86_CPU(cs);
 
-        if (cpu->apic) {
+        if (cpu->apic && !lapic_in_kernel) {
             qemu_set_irq(qdev_get_gpio_in_named(cpu->apic, "lint", 0),
                          level);
         } else if (cs->cpu_index == 0) {
@@ -68,7 +67,7 @@ void pc_userspace_irqchip(PCMachineState *pcms)
     qemu_irq targets[X86_GSI_NUM];
     DeviceState *pic;
 
-    if (pc_irqchip_in_kernel() && !pc_irqchip_split()) {
+    if (pc_pic_in_kernel()) {
         return;                     /* KVM's 8259s and IOAPIC */
     }
     pic = i8259_init(pcms->isa_bus,
@@ -101,7 +100,7 @@ static bool pc_cpu_has(X86CPU *cpu, FeatureWord w, uint32_t bit, bool dflt)
 void pc_apics_init(PCMachineState *pcms)
 {
     CPUState *cs;
-    bool in_kernel = pc_irqchip_in_kernel();
+    bool in_kernel = pc_lapic_in_kernel();
     bool any = false;
 
     CPU_FOREACH(cs) {
@@ -132,15 +131,15 @@ void pc_apics_init(PCMachineState *pcms)
 
 static void pc_kvm_pit_enabled(void *opaque, int n, int level)
 {
-    kvm_x86_pit_set_hpet_legacy(!level);
+    x86_accel_irqchip()->pit_set_hpet_legacy(!level);
 }
 
 void pc_pit_init(PCMachineState *pcms)
 {
-    if (pc_irqchip_in_kernel() && !pc_irqchip_split()) {
+    if (pc_pic_in_kernel()) {
         /* KVM's in-kernel PIT (and port 0x61): it does not feed the
          * HPET's IRQ 0 input, so legacy replacement silences it in KVM */
-        if (pcms->hpet_dev && kvm_x86_pit_set_hpet_legacy) {
+        if (pcms->hpet_dev && x86_accel_irqchip()->pit_set_hpet_legacy) {
             qdev_connect_gpio_out_named(pcms->hpet_dev, "pit-enabled", 0,
                 qemu_allocate_irq(pc_kvm_pit_enabled, NULL, 0));
         }

@@ -569,7 +569,7 @@ static void pc_serial_init(ISABus *isa)
 static bool pc_init(MachineState *ms, Error **errp)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
-    X86IrqchipCreateFn irqchip;
+    const X86AccelIrqchip *accel_irqchip = x86_accel_irqchip();
     qemu_irq isa_irqs[ISA_NUM_IRQS];
     PIIX3State *piix3;
     PCIHostState *host;
@@ -627,8 +627,8 @@ static bool pc_init(MachineState *ms, Error **errp)
                                    isa_irqs[PIIX4_PM_SCI_IRQ]);
     }
 
-    irqchip = x86_get_irqchip_creator();
-    if (irqchip && !irqchip(ms, pcms->gsi, errp)) {
+    if (accel_irqchip && accel_irqchip->create &&
+        !accel_irqchip->create(ms, pcms->gsi, errp)) {
         return false;
     }
     pc_userspace_irqchip(pcms);

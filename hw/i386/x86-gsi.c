@@ -6,16 +6,16 @@
 #include "hw/i386/x86-gsi.h"
 #include "migration/vmstate.h"
 
-static X86IrqchipCreateFn irqchip_creator;
+static const X86AccelIrqchip *accel_irqchip;
 
-void x86_register_irqchip_creator(X86IrqchipCreateFn fn)
+void x86_accel_irqchip_register(const X86AccelIrqchip *ops)
 {
-    irqchip_creator = fn;
+    accel_irqchip = ops;
 }
 
-X86IrqchipCreateFn x86_get_irqchip_creator(void)
+const X86AccelIrqchip *x86_accel_irqchip(void)
 {
-    return irqchip_creator;
+    return accel_irqchip;
 }
 
 static void x86_gsi_set(void *opaque, int n, int level)

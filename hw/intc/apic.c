@@ -78,7 +78,7 @@ void apic_register_eoi_listener(void (*fn)(void *opaque, uint8_t vector),
     g_array_append_val(eoi_listeners, l);
 }
 
-static void apic_eoi_broadcast(uint8_t vector)
+void apic_eoi_broadcast(uint8_t vector)
 {
     for (guint i = 0; eoi_listeners && i < eoi_listeners->len; i++) {
         EOIListener *l = &g_array_index(eoi_listeners, EOIListener, i);
@@ -602,6 +602,21 @@ int apic_sipi(DeviceState *dev)
 void apic_poll_irq(DeviceState *dev)
 {
     apic_update_irq(apic_of(dev));
+}
+
+int apic_intack(DeviceState *dev)
+{
+    int vector;
+
+    if (!dev) {
+        return x86_pic_read_irq();
+    }
+    vector = apic_get_interrupt(dev);
+    if (vector < 0 && apic_accept_pic_intr(dev)) {
+        vector = x86_pic_read_irq();
+    }
+    apic_poll_irq(dev);
+    return vector;
 }
 
 void apic_set_tsc_source(DeviceState *dev, ApicReadTscFn read_tsc,

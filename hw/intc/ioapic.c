@@ -20,6 +20,7 @@
 #include "turtle/log.h"
 #include "hw/intc/ioapic.h"
 #include "hw/intc/apic.h"
+#include "hw/i386/x86-gsi.h"
 #include "hw/core/qdev-properties.h"
 #include "migration/vmstate.h"
 
@@ -59,7 +60,6 @@ typedef struct IOAPICState {
 
 DECLARE_INSTANCE_CHECKER(IOAPICState, IOAPIC, TYPE_IOAPIC)
 
-static GPtrArray *ioapics;        /* for ioapic_eoi_broadcast */
 
 static int rte_mode(uint64_t rte)
 {
@@ -71,25 +71,55 @@ static bool rte_uses_remote_irr(uint64_t rte)
     return (rte & RTE_LEVEL) && rte_mode(rte) <= 1;    /* fixed, lowpri */
 }
 
+/* A redirection entry's interrupt message as an MSI; false: a reserved
+ * delivery mode (nothing is sent). */
+static bool ioapic_msg(uint64_t rte, uint64_t *addr, uint32_t *data)
+{
+    *addr = APIC_WINDOW_BASE | ((rte >> RTE_DEST_SHIFT) << 12) |
+            (rte & RTE_DEST_LOGICAL ? 4 : 0);
+    *data = (rte & RTE_VECTOR) | (rte_mode(rte) << 8) | (1u << 14) |
+            (rte_uses_remote_irr(rte) ? 1u << 15 : 0);
+    return rte_mode(rte) != 3 && rte_mode(rte) != 6;
+}
+
 /* Send pin n's interrupt message as an MSI (see the header). */
 static void ioapic_send(IOAPICState *s, int n)
 {
-    uint64_t rte = s->rte[n];
-    uint64_t addr = APIC_WINDOW_BASE | ((rte >> RTE_DEST_SHIFT) << 12) |
-                    (rte & RTE_DEST_LOGICAL ? 4 : 0);
-    uint32_t data = (rte & RTE_VECTOR) | (rte_mode(rte) << 8) | (1u << 14);
+    uint64_t addr;
+    uint32_t data;
 
-    if (rte_mode(rte) == 3 || rte_mode(rte) == 6) {
+    if (!ioapic_msg(s->rte[n], &addr, &data)) {
         tlog_mask(LOG_GUEST_ERROR, "ioapic: pin %d has reserved delivery "
-                  "mode %d\n", n, rte_mode(rte));
+                  "mode %d\n", n, rte_mode(s->rte[n]));
         return;
     }
-    if (rte_uses_remote_irr(rte)) {
-        data |= 1u << 15;
+    if (rte_uses_remote_irr(s->rte[n])) {
         s->rte[n] |= RTE_REMOTE_IRR;
     }
     address_space_stl_le(&address_space_memory, addr, data,
                          MEMTXATTRS_UNSPECIFIED, NULL);
+}
+
+/* The accelerator's LAPICs (KVM split irqchip) learn what pin n sends,
+ * to report EOIs of its level-triggered vector back (x86-gsi.h). */
+static void ioapic_update_route(IOAPICState *s, int n)
+{
+    const X86AccelIrqchip *a = x86_accel_irqchip();
+    uint64_t addr;
+    uint32_t data;
+    bool ok;
+
+    if (a && a->ioapic_route) {
+        ok = ioapic_msg(s->rte[n], &addr, &data);
+        a->ioapic_route(n, addr, data, !ok || (s->rte[n] & RTE_MASKED));
+    }
+}
+
+static void ioapic_update_routes(IOAPICState *s)
+{
+    for (int n = 0; n < IOAPIC_NUM_PINS; n++) {
+        ioapic_update_route(s, n);
+    }
 }
 
 /* Deliver what a level-triggered pin, asserted and idle, still owes. */
@@ -150,13 +180,6 @@ static void ioapic_eoi_listener(void *opaque, uint8_t vector)
     ioapic_eoi(opaque, vector);
 }
 
-void ioapic_eoi_broadcast(int vector)
-{
-    for (guint i = 0; ioapics && i < ioapics->len; i++) {
-        ioapic_eoi(g_ptr_array_index(ioapics, i), vector);
-    }
-}
-
 /* ---- registers ---- */
 
 static uint32_t ioapic_window_read(IOAPICState *s)
@@ -211,6 +234,9 @@ static void ioapic_window_write(IOAPICState *s, uint32_t val)
         rte &= ~RTE_REMOTE_IRR;      /* edge mode has no remote IRR */
     }
     s->rte[n] = rte;
+    if ((rte ^ old) & ~RTE_REMOTE_IRR) {
+        ioapic_update_route(s, n);
+    }
     if (!(rte & RTE_MASKED) && (rte & RTE_LEVEL) &&
         !(rte & RTE_REMOTE_IRR) && (s->pins & (1u << n))) {
         ioapic_send(s, n);           /* unmasked while asserted */
@@ -284,6 +310,7 @@ static void ioapic_reset(DeviceState *dev)
     for (int n = 0; n < IOAPIC_NUM_PINS; n++) {
         s->rte[n] = RTE_MASKED;
     }
+    ioapic_update_routes(s);
 }
 
 static void ioapic_init(Object *obj)
@@ -309,10 +336,6 @@ static bool ioapic_realize(DeviceState *dev, Error **errp)
                    s->reset_id);
         return false;
     }
-    if (!ioapics) {
-        ioapics = g_ptr_array_new();
-    }
-    g_ptr_array_add(ioapics, s);
     apic_register_eoi_listener(ioapic_eoi_listener, s);
     return true;
 }
@@ -325,6 +348,7 @@ static int ioapic_post_load(void *opaque, int version_id)
     for (int n = 0; n < IOAPIC_NUM_PINS; n++) {
         s->rte[n] &= RTE_WRITABLE | RTE_REMOTE_IRR;
     }
+    ioapic_update_routes(s);
     return 0;
 }
 

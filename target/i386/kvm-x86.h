@@ -1,6 +1,6 @@
 /*
  * x86 side of the KVM accelerator (target/i386/kvm.c): pieces the unit
- * tests and a future userspace interrupt controller use.
+ * tests use.
  */
 #ifndef TARGET_I386_KVM_X86_H
 #define TARGET_I386_KVM_X86_H
@@ -9,14 +9,6 @@
 #include "target/i386/cpu.h"
 #include "sysemu/runstate.h"
 #include "hw/core/qdev.h"
-
-/*
- * kernel-irqchip=off: the userspace 8259 model (when it exists) sets this
- * to hand out the vector of the highest pending interrupt (-1: none); it
- * is called with the BQL held when the guest can take an interrupt.
- */
-typedef int (*X86PICVectorFn)(void);
-extern X86PICVectorFn x86_pic_get_vector;
 
 /* The host's KVM_GET_SUPPORTED_CPUID, read at init. */
 const X86CPUIDTable *kvm_x86_supported_cpuid(void);

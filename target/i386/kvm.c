@@ -2,7 +2,12 @@
  * x86 glue of the KVM accelerator: VM set-up (TSS, identity map, the
  * host's CPUID and MSR lists, the in-kernel irqchip and PIT for the pc
  * board, the MSI window, kvmclock across stop/start), per-vCPU CPUID,
- * and interrupt injection when the irqchip is in userspace.
+ * and the board's own interrupt controllers with kernel-irqchip=off
+ * (8259s, IOAPIC, local APICs, PIT all in user space: interrupts go in
+ * with KVM_INTERRUPT, INIT/SIPI/HLT are handled here) and split (the
+ * LAPICs in the kernel, the rest on the board: its IOAPIC's messages
+ * reach KVM as MSIs, their routes tell KVM which EOIs to report back,
+ * the 8259's INTR goes in with KVM_INTERRUPT).
  * Register state is in kvm-state.c, gdb support in kvm-debug.c, the
  * irqchip's saved state in kvm-irqchip.c.
  *
@@ -17,15 +22,15 @@
 #include "hw/core/irq.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-gsi.h"
+#include "hw/intc/apic.h"
+#include "target/i386/x86-tcg.h"    /* INIT and SIPI, shared with TCG */
 #include "target/i386/kvm-x86.h"
 #include "sysemu/main-loop.h"
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
 
-/* From the pc board; absent from builds (tests) without it. */
+/* From the pc board; absent from the unit tests, which have no board. */
 #pragma weak pc_machine_kernel_irqchip
-#pragma weak x86_register_irqchip_creator
-#pragma weak x86_gsi_attach_irqchip
 
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ull
 #define KVM_TSS_ADDR          0xfeffd000ull
@@ -42,7 +47,6 @@ static X86CPUIDTable host_cpuid;
 static uint32_t *host_msrs;
 static uint32_t host_nmsrs;
 static bool warned_features;
-X86PICVectorFn x86_pic_get_vector;
 
 const X86CPUIDTable *kvm_x86_supported_cpuid(void)
 {
@@ -166,27 +170,30 @@ bool kvm_arch_irqchip_create(KVMState *s, Error **errp)
     int r;
 
     switch (s->irqchip_mode) {
-    case KVM_IRQCHIP_SPLIT:
+    case KVM_IRQCHIP_SPLIT: {
+        /* the IOAPIC's 24 pins are GSIs 0-23: MSI routes (ioapic_route) */
+        struct kvm_enable_cap cap = {
+            .cap = KVM_CAP_SPLIT_IRQCHIP, .args = { X86_GSI_NUM },
+        };
+
         if (!kvm_check_extension(s, KVM_CAP_SPLIT_IRQCHIP)) {
             error_setg(errp, "kernel-irqchip=split: the host kernel lacks "
                        "KVM_CAP_SPLIT_IRQCHIP");
-        } else {
-            error_setg(errp, "kernel-irqchip=split is not supported yet "
-                       "(it needs the userspace IOAPIC model)");
+            error_append_hint(errp, "Use kernel-irqchip=on or off.\n");
+            return false;
         }
-        error_append_hint(errp, "Use kernel-irqchip=on.\n");
-        return false;
+        r = kvm_vm_ioctl(s, KVM_ENABLE_CAP, &cap);
+        if (r < 0) {
+            error_setg_errno(errp, -r, "kvm: KVM_ENABLE_CAP "
+                             "KVM_CAP_SPLIT_IRQCHIP");
+            return false;
+        }
+        s->irqchip_in_kernel = true;
+        s->irqchip_split = true;
+        return true;
+    }
     case KVM_IRQCHIP_OFF:
-        /* a guest without interrupts hangs in its first timer wait:
-         * refuse until the userspace 8259/IOAPIC/LAPIC models exist (the
-         * board's 8259 registers x86_pic_get_vector) */
-        if (x86_pic_get_vector) {
-            return true;
-        }
-        error_setg(errp, "kernel-irqchip=off is not supported yet (it needs "
-                   "the userspace 8259, IOAPIC and LAPIC models)");
-        error_append_hint(errp, "Use kernel-irqchip=on.\n");
-        return false;
+        return true;                /* the board's models */
     case KVM_IRQCHIP_ON:
     case KVM_IRQCHIP_DEFAULT:
         break;
@@ -197,14 +204,9 @@ bool kvm_arch_irqchip_create(KVMState *s, Error **errp)
                        "KVM_CAP_IRQCHIP");
             return false;
         }
-        if (x86_pic_get_vector) {
-            warn_report("kvm: the host kernel lacks KVM_CAP_IRQCHIP; using "
-                        "the userspace interrupt controllers");
-            return true;
-        }
-        error_setg(errp, "the host kernel lacks KVM_CAP_IRQCHIP, and turtle "
-                   "has no userspace interrupt controllers yet");
-        return false;
+        warn_report("kvm: the host kernel lacks KVM_CAP_IRQCHIP; using "
+                    "the board's interrupt controllers");
+        return true;
     }
     r = kvm_vm_ioctl(s, KVM_CREATE_IRQCHIP, NULL);
     if (r < 0) {
@@ -290,17 +292,48 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
     if (!kvm_irqchip_in_kernel()) {
         return true;
     }
+    /* device writes to the LAPIC window are MSIs for the kernel */
+    kvm_x86_map_msi_window(get_system_memory());
+    if (kvm_irqchip_is_split()) {
+        return true;                /* the board's PIC/IOAPIC take GSIs */
+    }
     if (!kvm_x86_irqchip_state_create(errp)) {
         return false;
     }
-    kvm_x86_map_msi_window(get_system_memory());
     if (!lines) {
         lines = qemu_allocate_irqs(kvm_gsi_line, NULL, X86_GSI_NUM);
     }
-    if (x86_gsi_attach_irqchip) {
-        x86_gsi_attach_irqchip(gsi, lines, X86_GSI_NUM);
-    }
+    x86_gsi_attach_irqchip(gsi, lines, X86_GSI_NUM);
     return true;
+}
+
+/* split: what the board's IOAPIC pin sends, as GSI pin's MSI route */
+static void kvm_x86_ioapic_route(int pin, uint64_t addr, uint32_t data,
+                                 bool masked)
+{
+    int r = kvm_irqchip_set_gsi_msi(kvm_state_global, pin, !masked, addr,
+                                    data);
+
+    if (r < 0) {
+        warn_report("kvm: KVM_SET_GSI_ROUTING for IOAPIC pin %d: %s", pin,
+                    strerror(-r));
+    }
+}
+
+/* What the board learns about the chips KVM runs (x86-gsi.h). */
+static X86AccelIrqchip kvm_x86_accel_irqchip = {
+    .create = kvm_x86_irqchip_creator,
+    .pit_set_hpet_legacy = kvm_x86_pit_set_hpet_legacy,
+};
+
+static void kvm_x86_register_irqchip(KVMState *s)
+{
+    kvm_x86_accel_irqchip.lapic_in_kernel = s->irqchip_in_kernel;
+    kvm_x86_accel_irqchip.pic_in_kernel = s->irqchip_in_kernel &&
+                                          !s->irqchip_split;
+    kvm_x86_accel_irqchip.ioapic_route = s->irqchip_split ?
+                                         kvm_x86_ioapic_route : NULL;
+    x86_accel_irqchip_register(&kvm_x86_accel_irqchip);
 }
 
 /*
@@ -384,12 +417,7 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
             }
         }
     }
-    if (x86_register_irqchip_creator) {
-        x86_register_irqchip_creator(kvm_x86_irqchip_creator);
-    } else if (ms) {
-        warn_report("kvm: this build has no x86 GSI router: device "
-                    "interrupts will not reach the in-kernel irqchip");
-    }
+    kvm_x86_register_irqchip(s);
     return true;
 }
 
@@ -496,58 +524,141 @@ void kvm_arch_destroy_vcpu(CPUState *cs)
 
 /* ---- running ---- */
 
+/*
+ * Interrupts from the board's controllers (kernel-irqchip=off: every
+ * vector through the board's APIC; split: the 8259's ExtINT for CPU 0).
+ * CPU_INTERRUPT_HARD says one is waiting; KVM_INTERRUPT hands its vector
+ * to the vCPU once the guest can take it, and until then KVM exits as
+ * soon as it can (request_interrupt_window).
+ */
+static void inject_userspace_irq(CPUState *cs, struct kvm_run *run)
+{
+    X86CPU *cpu = X86_CPU(cs);
+    uint32_t req = g_atomic_int_get(&cs->interrupt_request);
+
+    if ((req & CPU_INTERRUPT_HARD) && run->ready_for_interrupt_injection &&
+        run->if_flag) {
+        int vector;
+
+        bql_lock();
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+        vector = kvm_irqchip_in_kernel() ? x86_pic_read_irq()
+                                         : apic_intack(cpu->apic);
+        bql_unlock();
+        if (vector >= 0) {
+            struct kvm_interrupt intr = { .irq = vector };
+            int r = kvm_vcpu_ioctl(cs, KVM_INTERRUPT, &intr);
+
+            if (r < 0) {
+                warn_report("kvm: vCPU %d: KVM_INTERRUPT %d: %s",
+                            cs->cpu_index, vector, strerror(-r));
+            }
+        }
+    }
+    run->request_interrupt_window =
+        !!(g_atomic_int_get(&cs->interrupt_request) & CPU_INTERRUPT_HARD);
+}
+
 void kvm_arch_pre_run(CPUState *cs, struct kvm_run *run)
 {
+    X86CPU *cpu = X86_CPU(cs);
     uint32_t req = g_atomic_int_get(&cs->interrupt_request);
 
     kvm_x86_update_guest_debug(cs);
 
     if (kvm_irqchip_in_kernel()) {
+        if (kvm_irqchip_is_split()) {
+            inject_userspace_irq(cs, run);
+        }
         return;
     }
-    if (req & CPU_INTERRUPT_TGT_EXT_1) {            /* NMI */
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_TGT_EXT_1);
+    if (req & APIC_INTERRUPT_NMI) {
+        cpu_reset_interrupt(cs, APIC_INTERRUPT_NMI);
         kvm_vcpu_ioctl(cs, KVM_NMI, NULL);
     }
-    if ((req & CPU_INTERRUPT_HARD) && run->ready_for_interrupt_injection &&
-        run->if_flag) {
-        int vector = -1;
-
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-        bql_lock();
-        if (x86_pic_get_vector) {
-            vector = x86_pic_get_vector();
-        }
-        bql_unlock();
-        if (vector >= 0) {
-            struct kvm_interrupt intr = { .irq = vector };
-            kvm_vcpu_ioctl(cs, KVM_INTERRUPT, &intr);
-        }
+    inject_userspace_irq(cs, run);
+    /* the kernel takes CR8 from here at entry; only this vCPU's thread
+     * changes its APIC's TPR, so the read needs no lock */
+    if (cpu->apic) {
+        run->cr8 = apic_get_tpr(cpu->apic);
     }
-    /* ask for an exit as soon as the guest can take the interrupt */
-    run->request_interrupt_window =
-        !!(g_atomic_int_get(&cs->interrupt_request) & CPU_INTERRUPT_HARD);
 }
 
 void kvm_arch_post_run(CPUState *cs, struct kvm_run *run)
 {
-    CPUX86State *env = &X86_CPU(cs)->env;
+    X86CPU *cpu = X86_CPU(cs);
+    CPUX86State *env = &cpu->env;
 
     if (run->if_flag) {
         env->rflags |= RFLAGS_IF;
     } else {
         env->rflags &= ~RFLAGS_IF;
     }
-    if (!cs->vcpu_dirty) {
-        kvm_x86_cr8_from_kvm(X86_CPU(cs), run->cr8);
-        env->apic_base = run->apic_base;
+    if (cs->vcpu_dirty) {
+        return;
+    }
+    kvm_x86_cr8_from_kvm(cpu, run->cr8);
+    env->apic_base = run->apic_base;
+    if (!kvm_irqchip_in_kernel() && cpu->apic &&
+        ((run->cr8 & 0xf) != apic_get_tpr(cpu->apic) ||
+         run->apic_base != apic_get_base(cpu->apic))) {
+        /* MOV to CR8 or WRMSR IA32_APIC_BASE, done by KVM itself */
+        bql_lock();
+        apic_set_tpr(cpu->apic, run->cr8 & 0xf);
+        if (run->apic_base != apic_get_base(cpu->apic) &&
+            !apic_set_base(cpu->apic, run->apic_base)) {
+            /* KVM checked the value; the APIC model disagrees */
+            warn_report("kvm: vCPU %d: the APIC refuses IA32_APIC_BASE "
+                        "0x%" PRIx64, cs->cpu_index,
+                        (uint64_t)run->apic_base);
+        }
+        bql_unlock();
     }
 }
 
+/* Fetch the registers from KVM before changing them here. */
+static void sync_for_change(CPUState *cs)
+{
+    if (!cs->vcpu_dirty) {
+        int r = kvm_arch_get_registers(cs);
+
+        if (r < 0) {
+            error_report("kvm: vCPU %d: reading registers: %s",
+                         cs->cpu_index, strerror(-r));
+        }
+        cs->vcpu_dirty = true;
+    }
+}
+
+/*
+ * kernel-irqchip=off: INIT, SIPI and HLT are the board APIC's and ours
+ * (BQL held, on the vCPU thread).  An AP waits for INIT/SIPI halted; the
+ * kernel only ever sees it runnable (KVM_SET_MP_STATE needs its LAPIC).
+ */
 bool kvm_arch_process_async_events(CPUState *cs)
 {
+    X86CPU *cpu = X86_CPU(cs);
+    CPUX86State *env = &cpu->env;
+    uint32_t req;
+
     if (kvm_irqchip_in_kernel()) {
         return false;       /* the kernel halts and wakes the vCPU */
+    }
+    req = g_atomic_int_get(&cs->interrupt_request);
+    if (req & APIC_INTERRUPT_INIT) {
+        sync_for_change(cs);
+        cpu_reset_interrupt(cs, APIC_INTERRUPT_INIT);
+        x86_cpu_init_received(cpu);
+    }
+    if (req & APIC_INTERRUPT_SIPI) {
+        sync_for_change(cs);
+        cpu_reset_interrupt(cs, APIC_INTERRUPT_SIPI);
+        x86_cpu_sipi_received(cpu);
+    }
+    if (env->mp_state == X86_MP_WAIT_FOR_INIT ||
+        env->mp_state == X86_MP_WAIT_FOR_SIPI) {
+        g_atomic_int_set(&cs->halted, 1);
+        return true;
     }
     if (g_atomic_int_get(&cs->halted)) {
         if (!cpu_has_work(cs)) {
@@ -561,6 +672,12 @@ bool kvm_arch_process_async_events(CPUState *cs)
 int kvm_arch_handle_exit(CPUState *cs, struct kvm_run *run)
 {
     switch (run->exit_reason) {
+    case KVM_EXIT_IOAPIC_EOI:
+        /* split: a level-triggered IOAPIC vector's EOI (its route) */
+        bql_lock();
+        apic_eoi_broadcast(run->eoi.vector);
+        bql_unlock();
+        return 0;
     case KVM_EXIT_SET_TPR:
     case KVM_EXIT_TPR_ACCESS:
         return 0;

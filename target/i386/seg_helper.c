@@ -1221,20 +1221,10 @@ bool x86_cpu_exec_interrupt(CPUState *cs, int request)
         return true;
     }
     if ((request & CPU_INTERRUPT_HARD) && x86_irq_enabled(env)) {
-        int vector = -1;
+        int vector;
 
         cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-        if (apic) {
-            vector = apic_get_interrupt(apic);
-            if (vector < 0 && apic_accept_pic_intr(apic)) {
-                vector = x86_pic_read_irq();
-            }
-        } else {
-            vector = x86_pic_read_irq();
-        }
-        if (apic) {
-            apic_poll_irq(apic);
-        }
+        vector = apic_intack(apic);
         if (vector >= 0) {
             do_interrupt_all(env, vector, 0, true, 0, 0);
             return true;

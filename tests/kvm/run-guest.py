@@ -43,10 +43,15 @@ MiB = 1 << 20
 GiB = 1 << 30
 
 # name: (image kind, -m in MiB, -smp, extra kernel command line words)
+# A name ending in -irqchip-off / -irqchip-split runs its guest with
+# -accel kvm,kernel-irqchip=off|split (KVM only): the board's own 8259s,
+# IOAPIC, PIT and (off) local APICs drive the vCPUs.
 TESTS = {
     'bios-128M':      ('bios', 128, 1, ''),
     'bios-4G':        ('bios', 4096, 1, ''),
     'bios-smp2':      ('bios', 256, 2, ''),
+    'bios-smp2-irqchip-off':   ('bios', 256, 2, ''),
+    'bios-smp2-irqchip-split': ('bios', 256, 2, ''),
     'multiboot-128M': ('multiboot', 128, 1, ''),
     'multiboot-4G':   ('multiboot', 4096, 1, ''),
     'bzimage-128M':   ('bzimage', 128, 1, ''),
@@ -262,6 +267,9 @@ def build_cmd(name, args, emulator, accel, module, crc):
         console = ['-nographic']
     else:
         console = ['-display', 'none', '-serial', 'stdio']
+    m = re.search(r'-irqchip-(off|split)$', name)
+    if m and accel == 'kvm':
+        accel += ',kernel-irqchip=' + m.group(1)
     cmd = [emulator, '-M', 'pc', '-accel', accel, '-m', '%dM' % mem_mib,
            '-smp', str(smp)]
     cmd += console + ['-no-reboot', '-device',

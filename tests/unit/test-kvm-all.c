@@ -8,6 +8,7 @@
  * test-kvm-vcpu.c.
  */
 #include "test-kvm-fake.h"
+#include "hw/intc/apic.h"
 
 /* ---- init ---- */
 
@@ -107,28 +108,27 @@ static void test_irqchip_modes(void)
     g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_SPLIT_IRQCHIP"));
     error_free(err);
     err = NULL;
+    /* split: the LAPICs in the kernel, 24 IOAPIC GSIs, no PIC or PIT */
     cap_set(KVM_CAP_SPLIT_IRQCHIP, 1);
-    g_assert_false(kvm_arch_irqchip_create(&s, &err));
-    g_assert_nonnull(strstr(error_get_pretty(err), "not supported yet"));
-    error_free(err);
-    err = NULL;
+    g_assert_true(kvm_arch_irqchip_create(&s, &error_abort));
+    g_assert_true(logged(KVM_ENABLE_CAP));
+    g_assert_cmpuint(fk.split_pins, ==, 24);
+    g_assert_true(s.irqchip_in_kernel && s.irqchip_split);
+    g_assert_false(logged(KVM_CREATE_IRQCHIP));
+    g_assert_false(logged(KVM_CREATE_PIT2));
+    s.irqchip_in_kernel = s.irqchip_split = false;
 
-    /* off: refused until userspace interrupt controllers exist */
+    /* off: the board's models, nothing in the kernel */
     s.irqchip_mode = KVM_IRQCHIP_OFF;
-    g_assert_false(kvm_arch_irqchip_create(&s, &err));
-    g_assert_nonnull(strstr(error_get_pretty(err), "kernel-irqchip=off"));
+    g_assert_true(kvm_arch_irqchip_create(&s, &error_abort));
     g_assert_false(s.irqchip_in_kernel);
     g_assert_false(logged(KVM_CREATE_IRQCHIP));
-    error_free(err);
-    err = NULL;
 
-    /* default on a host without KVM_CAP_IRQCHIP: the same */
+    /* default on a host without KVM_CAP_IRQCHIP: the board's, too */
     g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
     s.irqchip_mode = KVM_IRQCHIP_DEFAULT;
-    g_assert_false(kvm_arch_irqchip_create(&s, &err));
-    g_assert_nonnull(strstr(error_get_pretty(err), "KVM_CAP_IRQCHIP"));
-    error_free(err);
-    err = NULL;
+    g_assert_true(kvm_arch_irqchip_create(&s, &error_abort));
+    g_assert_false(s.irqchip_in_kernel);
 
     s.irqchip_mode = KVM_IRQCHIP_ON;
     g_assert_false(kvm_arch_irqchip_create(&s, &err));
@@ -137,17 +137,17 @@ static void test_irqchip_modes(void)
     err = NULL;
     kvm_close_vm(&s);
 
-    /* -accel kvm,kernel-irqchip=off reaches the x86 set-up */
+    /* -accel kvm,kernel-irqchip=off reaches the x86 set-up, which tells
+     * the board to build every chip itself */
     fake_reset();
     memset(&s, 0, sizeof(s));
     g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
     g_assert_true(kvm_parse_irqchip_mode("off", &s.irqchip_mode,
                                          &error_abort));
-    g_assert_false(kvm_arch_init(NULL, &s, &err));
-    g_assert_nonnull(strstr(error_get_pretty(err), "kernel-irqchip=off"));
+    g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
     g_assert_false(logged(KVM_CREATE_IRQCHIP));
-    error_free(err);
-    err = NULL;
+    g_assert_false(x86_accel_irqchip()->lapic_in_kernel);
+    g_assert_false(x86_accel_irqchip()->pic_in_kernel);
     kvm_close_vm(&s);
     g_assert_false(kvm_parse_irqchip_mode("maybe", &s.irqchip_mode, &err));
     g_assert_nonnull(strstr(error_get_pretty(err), "on, off or split"));
@@ -245,7 +245,7 @@ static void test_memory_slots(void)
 }
 
 /* kernel-irqchip=off: interrupts go in with KVM_INTERRUPT */
-static int pic_vector(void)
+static int pic_vector(void *opaque)
 {
     return 0x30;
 }
@@ -260,8 +260,8 @@ static void test_userspace_irq_injection(void)
     g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
     kvm_state_set_current(&s);
     g_hash_table_remove(fk.caps, GUINT_TO_POINTER(KVM_CAP_IRQCHIP));
-    /* accepted only once a userspace 8259 gives vectors */
-    x86_pic_get_vector = pic_vector;
+    /* a CPU without APIC takes the 8259's vector */
+    x86_register_pic_read_irq(pic_vector, NULL);
     g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
     g_assert_false(kvm_irqchip_in_kernel());
     cs = make_cpu("qemu64");
@@ -281,6 +281,7 @@ static void test_userspace_irq_injection(void)
     run->if_flag = 1;
     kvm_arch_pre_run(cs, run);
     g_assert_true(logged(KVM_INTERRUPT));
+    g_assert_cmphex(fk.last_interrupt, ==, 0x30);
     g_assert_cmpuint(run->request_interrupt_window, ==, 0);
     g_assert_cmphex(g_atomic_int_get(&cs->interrupt_request) &
                     CPU_INTERRUPT_HARD, ==, 0);
@@ -298,7 +299,7 @@ static void test_userspace_irq_injection(void)
     g_assert_false(kvm_arch_process_async_events(cs));
     g_assert_cmpint(g_atomic_int_get(&cs->halted), ==, 0);
 
-    x86_pic_get_vector = NULL;
+    x86_register_pic_read_irq(NULL, NULL);
     kvm_destroy_vcpu(cs);
     kvm_state_set_current(NULL);
     kvm_close_vm(&s);
@@ -373,24 +374,106 @@ static void test_pit_hpet_legacy(void)
     vm_free(s);
 }
 
+/*
+ * split: the board's IOAPIC pins become MSI routes at GSI 0-23, the
+ * kernel's EOI exits reach the board's EOI listeners, the 8259's ExtINT
+ * goes in with KVM_INTERRUPT.
+ */
+static uint8_t eoi_seen;
+
+static void eoi_listener(void *opaque, uint8_t vector)
+{
+    eoi_seen = vector;
+}
+
+static void test_split_irqchip(void)
+{
+    KVMState s = { 0 };
+    const X86AccelIrqchip *a;
+    struct kvm_irq_routing_entry *e;
+    struct kvm_run *run;
+    CPUState *cs;
+
+    fake_reset();
+    cap_set(KVM_CAP_SPLIT_IRQCHIP, 1);
+    g_assert_true(kvm_open_vm(&s, NULL, &error_abort));
+    kvm_state_set_current(&s);
+    s.irqchip_mode = KVM_IRQCHIP_SPLIT;
+    g_assert_true(kvm_arch_init(NULL, &s, &error_abort));
+    a = x86_accel_irqchip();
+    g_assert_true(a->lapic_in_kernel);
+    g_assert_false(a->pic_in_kernel);
+    g_assert_nonnull(a->ioapic_route);
+
+    /* pin 9 level-triggered vector 0x39 to APIC 1, then pin 4 */
+    a->ioapic_route(9, 0xfee01000, 0xc039, false);
+    g_assert_nonnull(fk.routes);
+    g_assert_cmpuint(fk.routes->nr, ==, 1);
+    e = &fk.routes->entries[0];
+    g_assert_cmpuint(e->gsi, ==, 9);
+    g_assert_cmpuint(e->type, ==, KVM_IRQ_ROUTING_MSI);
+    g_assert_cmphex(e->u.msi.address_lo, ==, 0xfee01000);
+    g_assert_cmphex(e->u.msi.data, ==, 0xc039);
+    a->ioapic_route(4, 0xfee00000, 0x4034, false);
+    g_assert_cmpuint(fk.routes->nr, ==, 2);
+    /* unchanged: no ioctl; masked: the route goes */
+    g_array_set_size(fk.log, 0);
+    a->ioapic_route(4, 0xfee00000, 0x4034, false);
+    g_assert_false(logged(KVM_SET_GSI_ROUTING));
+    a->ioapic_route(9, 0xfee01000, 0xc039, true);
+    g_assert_cmpuint(fk.routes->nr, ==, 1);
+    g_assert_cmpuint(fk.routes->entries[0].gsi, ==, 4);
+
+    cs = make_cpu("qemu64");
+    g_assert_true(kvm_init_vcpu(cs, &error_abort));
+    run = run_area(cs);
+    apic_register_eoi_listener(eoi_listener, NULL);
+    run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+    run->eoi.vector = 0x39;
+    g_assert_cmpint(kvm_handle_exit(cs, run), ==, 0);
+    g_assert_cmphex(eoi_seen, ==, 0x39);
+
+    x86_register_pic_read_irq(pic_vector, NULL);
+    g_array_set_size(fk.log, 0);
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    run->ready_for_interrupt_injection = 0;
+    kvm_arch_pre_run(cs, run);
+    g_assert_false(logged(KVM_INTERRUPT));
+    g_assert_cmpuint(run->request_interrupt_window, ==, 1);
+    run->ready_for_interrupt_injection = 1;
+    run->if_flag = 1;
+    kvm_arch_pre_run(cs, run);
+    g_assert_cmphex(fk.last_interrupt, ==, 0x30);
+    g_assert_cmpuint(run->request_interrupt_window, ==, 0);
+    /* the kernel halts its own vCPUs */
+    g_atomic_int_set(&cs->halted, 1);
+    g_assert_false(kvm_arch_process_async_events(cs));
+    x86_register_pic_read_irq(NULL, NULL);
+    kvm_destroy_vcpu(cs);
+    kvm_state_set_current(NULL);
+    kvm_close_vm(&s);
+}
+
 /* the pc board's GSI router drives KVM_IRQ_LINE once KVM attached it */
 static void test_gsi_router(void)
 {
-    X86IrqchipCreateFn create;
+    const X86AccelIrqchip *a;
     KVMState *s;
     DeviceState *gsi;
 
     fake_reset();
     s = vm_new();
-    create = x86_get_irqchip_creator();
-    g_assert_nonnull(create);
+    a = x86_accel_irqchip();
+    g_assert_nonnull(a);
+    g_assert_true(a->lapic_in_kernel && a->pic_in_kernel);
+    g_assert_null(a->ioapic_route);
     gsi = qdev_new(TYPE_X86_GSI_ROUTER);
     g_assert_true(qdev_realize_and_unref(gsi, NULL, &error_abort));
 
     /* raised before the irqchip exists: replayed when it attaches */
     qemu_set_irq(qdev_get_gpio_in(gsi, 3), 1);
     g_assert_false(logged(KVM_IRQ_LINE_STATUS));
-    g_assert_true(create(NULL, X86_GSI_ROUTER(gsi), &error_abort));
+    g_assert_true(a->create(NULL, X86_GSI_ROUTER(gsi), &error_abort));
     g_assert_cmpuint(fk.last_irq.irq, ==, 3);
     g_assert_cmpuint(fk.last_irq.level, ==, 1);
 
@@ -529,6 +612,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
     g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
     g_test_add_func("/kvm/irq/gsi-router", test_gsi_router);
+    g_test_add_func("/kvm/irq/split", test_split_irqchip);
     g_test_add_func("/kvm/irq/pit-hpet-legacy", test_pit_hpet_legacy);
     g_test_add_func("/kvm/irq/msi-routes", test_msi_routes);
     return g_test_run();

@@ -212,6 +212,12 @@ static int vm_ioctl(unsigned long req, void *arg)
     case KVM_SET_PIT2:
         fk.pit = *(struct kvm_pit_state2 *)arg;
         return 0;
+    case KVM_ENABLE_CAP: {
+        struct kvm_enable_cap *c = arg;
+        g_assert_cmpuint(c->cap, ==, KVM_CAP_SPLIT_IRQCHIP);
+        fk.split_pins = c->args[0];
+        return 0;
+    }
     case KVM_CREATE_IRQCHIP:
     case KVM_CREATE_PIT2:
     case KVM_SET_TSS_ADDR:
@@ -334,6 +340,11 @@ static int vcpu_ioctl(unsigned long req, void *arg)
         n->size = sizeof(*n);
         return 0;
     }
+    case KVM_INTERRUPT:
+        fk.last_interrupt = ((struct kvm_interrupt *)arg)->irq;
+        return 0;
+    case KVM_NMI:
+        return 0;
     case KVM_RUN:
         if (fk.threaded) {
             /* like the kernel: the guest runs until a signal that the

@@ -47,6 +47,8 @@ struct FakeKVM {
     struct kvm_vcpu_events events;
     struct kvm_mp_state mp;
     struct kvm_lapic_state lapic;
+    uint64_t split_pins;
+    uint32_t last_interrupt;       /* KVM_INTERRUPT's vector */           /* KVM_CAP_SPLIT_IRQCHIP args[0] */
     struct kvm_debugregs dregs;
     uint8_t nested[256];
     bool nested_set;

@@ -58,7 +58,8 @@ DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
 KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms);
 
 /* pc-intc.c: interrupt controllers */
-bool pc_irqchip_in_kernel(void);   /* KVM runs PIC/IOAPIC/LAPICs */
+bool pc_lapic_in_kernel(void);     /* KVM runs the local APICs */
+bool pc_pic_in_kernel(void);       /* KVM runs the 8259s, IOAPIC and PIT */
 void pc_apics_init(PCMachineState *pcms);   /* one APIC per CPU */
 /* 8259 pair + IOAPIC on the GSI router unless KVM has them */
 void pc_userspace_irqchip(PCMachineState *pcms);

@@ -38,16 +38,41 @@ DECLARE_INSTANCE_CHECKER(X86GSIRouter, X86_GSI_ROUTER, TYPE_X86_GSI_ROUTER)
 void x86_gsi_attach_irqchip(X86GSIRouter *r, const qemu_irq *targets, int n);
 
 /*
- * How an accelerator supplies the irqchip.  The accelerator's
- * init_machine() runs before the board exists, so it registers a creator;
- * the pc board calls it once its GSI router exists (before devices are
- * reset or a kernel is loaded).  The creator builds its irqchip and calls
- * x86_gsi_attach_irqchip().  With no creator registered (qtest, or until
- * the userspace PIC/IOAPIC models exist) the outputs stay unconnected.
+ * An accelerator that runs interrupt controllers itself (KVM) describes
+ * them to the board with this, from its init_machine(), which runs before
+ * the board exists; the board asks x86_accel_irqchip() what to build.
+ * With none registered (TCG, qtest) the board builds all of its own
+ * models: 8259 pair, IOAPIC, local APICs, PIT.
+ *
+ *   lapic_in_kernel  the local APICs (kernel-irqchip=on and split); the
+ *                    board's APIC devices only mirror their state
+ *   pic_in_kernel    also the 8259 pair, the IOAPIC and the PIT
+ *                    (kernel-irqchip=on); implies lapic_in_kernel
+ *   create           called once the GSI router exists (before devices
+ *                    are reset or a kernel is loaded): builds what the
+ *                    accelerator runs and, with pic_in_kernel, attaches
+ *                    the router's outputs (x86_gsi_attach_irqchip)
+ *   pit_set_hpet_legacy   (pic_in_kernel) the HPET's legacy replacement
+ *                    turned on (true) or off: the kernel's PIT must stop or
+ *                    resume driving IRQ 0, which the HPET now owns
+ *   ioapic_route     (lapic_in_kernel without pic_in_kernel) the board's
+ *                    IOAPIC reprogrammed pin: the MSI it sends for it
+ *                    (masked: none), so that the kernel knows which vectors
+ *                    are level-triggered IOAPIC ones and reports their EOIs
+ *                    back (apic_broadcast_eoi)
  */
-typedef bool (*X86IrqchipCreateFn)(MachineState *ms, X86GSIRouter *gsi,
-                                   Error **errp);
-void x86_register_irqchip_creator(X86IrqchipCreateFn fn);
-X86IrqchipCreateFn x86_get_irqchip_creator(void);
+typedef struct X86AccelIrqchip {
+    bool lapic_in_kernel;
+    bool pic_in_kernel;
+    bool (*create)(MachineState *ms, X86GSIRouter *gsi, Error **errp);
+    void (*pit_set_hpet_legacy)(bool legacy);
+    void (*ioapic_route)(int pin, uint64_t msi_addr, uint32_t msi_data,
+                         bool masked);
+} X86AccelIrqchip;
+
+/* ops: static storage, NULL to unregister (tests) */
+void x86_accel_irqchip_register(const X86AccelIrqchip *ops);
+/* The registered description, or NULL: the board runs every chip. */
+const X86AccelIrqchip *x86_accel_irqchip(void);
 
 #endif

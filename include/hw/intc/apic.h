@@ -91,6 +91,13 @@ void apic_init_reset(DeviceState *apic);
 /* SIPI taken (APIC_INTERRUPT_SIPI): the start-up vector, or -1 if the
  * CPU was not waiting for a SIPI (it then ignores the request). */
 int apic_sipi(DeviceState *apic);
+/*
+ * The CPU's interrupt acknowledge cycle, once it takes CPU_INTERRUPT_HARD
+ * (which it clears first): the APIC's vector (apic_get_interrupt), else
+ * the 8259's if the APIC lets it through or apic is NULL (an APIC-less
+ * CPU); -1: nothing after all.  Re-evaluates CPU_INTERRUPT_HARD.
+ */
+int apic_intack(DeviceState *apic);
 /* Re-evaluate CPU_INTERRUPT_HARD (after the CPU changed IF-independent
  * state the APIC cannot see, e.g. leaving an interrupt shadow). */
 void apic_poll_irq(DeviceState *apic);
@@ -136,11 +143,13 @@ void apic_deliver_msi(uint64_t addr, uint32_t data);
 
 /*
  * An IOAPIC receives EOIs for level-triggered vectors (TMR set) from the
- * APICs: the IOAPIC model registers this (hw/intc/ioapic.c); KVM's split
- * irqchip calls ioapic_eoi_broadcast itself on KVM_EXIT_IOAPIC_EOI.
+ * APICs: the IOAPIC model registers this (hw/intc/ioapic.c).  The APICs
+ * broadcast; so does KVM for its in-kernel LAPICs (split irqchip,
+ * KVM_EXIT_IOAPIC_EOI).
  */
 void apic_register_eoi_listener(void (*fn)(void *opaque, uint8_t vector),
                                 void *opaque);
+void apic_eoi_broadcast(uint8_t vector);
 
 /* ---- KVM's in-kernel LAPIC ("in-kernel" set) ---- */
 

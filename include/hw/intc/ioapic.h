@@ -12,8 +12,11 @@
  * Interrupts are sent as MSI writes to 0xfee00000 in system memory, so
  * the userspace APICs (apic.h) and KVM's in-kernel ones (split irqchip)
  * receive them the same way.  EOIs of level-triggered vectors come back
- * from the APICs through apic_register_eoi_listener, or from KVM
- * (KVM_EXIT_IOAPIC_EOI) through ioapic_eoi_broadcast.
+ * from the APICs, the board's or KVM's (split irqchip:
+ * KVM_EXIT_IOAPIC_EOI), through apic_register_eoi_listener; with the
+ * APICs in the kernel the IOAPIC tells KVM what each pin sends
+ * (X86AccelIrqchip.ioapic_route, hw/i386/x86-gsi.h) so that it reports
+ * those EOIs.
  */
 #ifndef HW_INTC_IOAPIC_H
 #define HW_INTC_IOAPIC_H
@@ -26,7 +29,5 @@
 
 /* Create and map the PC's IOAPIC (id "ioapic"); pins[] get its inputs. */
 DeviceState *ioapic_create(hwaddr base, qemu_irq *pins);
-/* An EOI for vector reached every IOAPIC (KVM split irqchip). */
-void ioapic_eoi_broadcast(int vector);
 
 #endif

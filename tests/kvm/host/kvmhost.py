@@ -30,8 +30,8 @@ As a command (by hand):
     kvmhost.py [-v] [--timeout S] -- turtle-system-x86_64 -M pc ...
     kvmhost.py --info            # which mode, why, the cached kernel
 
-Environment: TURTLE_KVM_HOST=auto (default: /dev/kvm if usable, else the
-software host) | direct | software | none; TURTLE_GUEST_CACHE (default
+Environment: TURTLE_KVM_HOST=auto (default: /dev/kvm if usable, i.e. it
+runs kvmprobe.py's tiny protected-mode guest, else the software host) | direct | software | none; TURTLE_GUEST_CACHE (default
 ~/.cache/turtle-guests); TURTLE_KVM_HOST_SMP / _MEM (the software host's
 CPUs, default 2, and RAM in MiB, default 3072).
 Exit status of the command: the job's, or 77 (skip) with a reason.
@@ -52,6 +52,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "functional"))
 from console import Console, ConsoleError  # noqa: E402
 import mkhostinitramfs  # noqa: E402
+import kvmprobe  # noqa: E402
 
 SKIP = 77
 KVM_GET_API_VERSION = 0xae00
@@ -68,7 +69,8 @@ def cache_dir():
 
 
 def dev_kvm_usable(path="/dev/kvm"):
-    """(True, '') if path opens read-write and speaks KVM API 12."""
+    """(True, '') if path opens read-write, speaks KVM API 12 and runs a
+    protected-mode probe guest (kvmprobe.py)."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
     except OSError as e:
@@ -81,6 +83,9 @@ def dev_kvm_usable(path="/dev/kvm"):
         os.close(fd)
     if ver != 12:
         return False, "%s: API version %d, not 12" % (path, ver)
+    # API 12 is not enough: a PVM host answers it too, and cannot run
+    # firmware (kvmprobe.py says why); run a tiny guest to be sure
+    return kvmprobe.probe(path)
     return True, ""
 
 
@@ -486,7 +491,10 @@ def open_host(echo=False, log_dir=None):
     if mode not in ("auto", "software"):
         raise Skip("TURTLE_KVM_HOST=%s: not auto, direct, software or none"
                    % mode)
-    return SoftwareHost(echo, log_dir)
+    host = SoftwareHost(echo, log_dir)
+    if mode == "auto":
+        host.description += " (not %s)" % why
+    return host
 
 
 def main():
