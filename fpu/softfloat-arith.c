@@ -194,11 +194,15 @@ static FloatParts parts_sqrt(FloatParts a, int fbits, float_status *s)
     if (fp_is_nan(&a)) {
         return fp_nan1(a, s);
     }
+    uint16_t had_de = s->flags & float_flag_denormal_operand;
+
     fp_denormal_operand(&a, &a, s);
     if (a.cls == FC_ZERO) {
         return a;
     }
     if (a.sign) {
+        /* the invalid operation decides: a negative denormal is no DE */
+        s->flags = (s->flags & ~float_flag_denormal_operand) | had_de;
         return fp_invalid_nan(s);
     }
     if (a.cls == FC_INF) {

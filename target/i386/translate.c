@@ -962,6 +962,17 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     if (d.has_mem) {
         gen_lea_modrm(s, &d);
     }
+    if (f & X86_SSE) {
+        /* vector operands live in env: translate-sse.c moves them */
+        if (x86_sse_prologue(s, &d)) {
+            d.e->gen(s, &d);
+            if (db->is_jmp != DISAS_NORETURN) {
+                x86_sse_epilogue(s, &d);
+                gen_commit_cc(s, &d);
+            }
+        }
+        goto done;
+    }
     if (!(f & (X86_W0 | X86_NOWB)) && !d.locked && d.op[0].type) {
         gen_load_op(s, &d, 0, s->T0);
     }
