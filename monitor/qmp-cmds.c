@@ -13,6 +13,7 @@
 #include "sysemu/cpus.h"
 #include "sysemu/target-info.h"
 #include "accel/accel.h"
+#include "sysemu/guest-name.h"
 #include <sys/syscall.h>
 
 JsonNode *qmp_builder_finish(JsonBuilder *b)
@@ -77,10 +78,16 @@ static JsonNode *qmp_query_status(JsonObject *args, const char **ec,
     return qmp_builder_finish(b);
 }
 
-/* -name is not supported: the name is always absent. */
+/* -name's guest name; no member when none was given, as QEMU */
 static JsonNode *qmp_query_name(JsonObject *args, const char **ec, char **ed)
 {
-    return qmp_empty_object();
+    JsonNode *n = qmp_empty_object();
+
+    if (guest_name()) {
+        json_object_set_string_member(json_node_get_object(n), "name",
+                                      guest_name());
+    }
+    return n;
 }
 
 static JsonNode *qmp_query_target(JsonObject *args, const char **ec,

@@ -7,6 +7,7 @@
 #include "sysemu/main-loop.h"
 #include "sysemu/runstate.h"
 #include "accel/accel.h"
+#include "sysemu/guest-name.h"
 
 GPtrArray *cpus_list;
 __thread CPUState *current_cpu;
@@ -88,6 +89,18 @@ bool cpus_start_vcpu(CPUState *cpu, Error **errp)
         bql_lock();
         error_propagate(errp, err);
         return false;
+    }
+    /* -name debug-threads=on: QEMU's names (one TCG thread may run all) */
+    {
+        g_autofree char *acc = g_ascii_strup(ops->name, -1);
+        CPUState *first = qemu_get_cpu(0);
+
+        if (cpu != first && first && first->thread_created &&
+            pthread_equal(cpu->thread, first->thread)) {
+            guest_name_thread(cpu->thread, "ALL CPUs/%s", acc);
+        } else {
+            guest_name_thread(cpu->thread, "CPU %d/%s", cpu->cpu_index, acc);
+        }
     }
     return true;
 }

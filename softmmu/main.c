@@ -67,43 +67,128 @@ static void setup_logging(Config *c)
     }
 }
 
+/* "sockets (2) * clusters (1) * cores (2) * threads (1)" for errors, with
+ * the levels the machine has, as QEMU words them */
+static char *smp_hierarchy(MachineClass *mc, const SMPTopology *t)
+{
+    GString *s = g_string_new(NULL);
+
+    g_string_append_printf(s, "sockets (%u)", t->sockets);
+    if (mc->smp_dies_supported) {
+        g_string_append_printf(s, " * dies (%u)", t->dies);
+    }
+    if (mc->smp_clusters_supported) {
+        g_string_append_printf(s, " * clusters (%u)", t->clusters);
+    }
+    g_string_append_printf(s, " * cores (%u) * threads (%u)", t->cores,
+                           t->threads);
+    return g_string_free(s, false);
+}
+
+/*
+ * -smp [cpus=]N[,maxcpus=M][,sockets=S][,dies=D][,clusters=C][,cores=K]
+ * [,threads=T], completed and checked as QEMU 7.2 does: omitted levels
+ * are 1 (dies, clusters) or derived from maxcpus, cores before sockets
+ * (QEMU 7.2's machines);
+ * the product of the levels must be maxcpus and cpus at most maxcpus.
+ */
 static void parse_smp(MachineState *ms, MachineClass *mc, const char *smp)
 {
     unsigned max = mc->max_cpus ? mc->max_cpus : 1;
-    uint64_t n = mc->no_cpu ? 0 : 1, maxcpus = 0;
+    uint64_t cpus = 0, maxcpus = 0, v[5] = { 0 };
+    static const char *const level[5] = { "sockets", "dies", "clusters",
+                                          "cores", "threads" };
+    SMPTopology t;
+    g_autofree char *hier = NULL;
 
-    if (smp) {
+    if (!smp) {
+        cpus = maxcpus = mc->no_cpu ? 0 : 1;
+        ms->smp = (SMPTopology){ 1, 1, 1, 1, 1 };
+        ms->smp_cpus = cpus;
+        ms->max_cpus = maxcpus;
+        return;
+    }
+    {
         Opts *o = opts_parse("smp", smp, "cpus", &error_fatal);
-        uint64_t sockets = 0, cores = 0, threads = 0, dies = 1, clusters = 1;
-        opts_get_uint(o, "cpus", &n, &error_fatal);
+
+        opts_get_uint(o, "cpus", &cpus, &error_fatal);
         opts_get_uint(o, "maxcpus", &maxcpus, &error_fatal);
-        opts_get_uint(o, "sockets", &sockets, &error_fatal);
-        opts_get_uint(o, "cores", &cores, &error_fatal);
-        opts_get_uint(o, "threads", &threads, &error_fatal);
-        opts_get_uint(o, "dies", &dies, &error_fatal);
-        opts_get_uint(o, "clusters", &clusters, &error_fatal);
+        for (int i = 0; i < 5; i++) {
+            opts_get_uint(o, level[i], &v[i], &error_fatal);
+            if (v[i] > UINT32_MAX) {
+                usage_error("-smp: %s=%" PRIu64 " is too large", level[i],
+                            v[i]);
+            }
+        }
         opts_check_all_used(o, &error_fatal);
-        if (!opts_has(o, "cpus") && (sockets || cores || threads)) {
-            n = (sockets ? sockets : 1) * (cores ? cores : 1) *
-                (threads ? threads : 1) * dies * clusters;
-        }
         opts_free(o);
-        if (n == 0) {
-            usage_error("-smp %s: the number of CPUs must be at least 1", smp);
+    }
+    if (cpus > UINT32_MAX || maxcpus > UINT32_MAX) {
+        usage_error("-smp %s: too many CPUs", smp);
+    }
+    if (!mc->smp_dies_supported && v[1] > 1) {
+        usage_error("-smp: dies not supported by this machine's CPU "
+                    "topology");
+    }
+    if (!mc->smp_clusters_supported && v[2] > 1) {
+        usage_error("-smp: clusters not supported by this machine's CPU "
+                    "topology");
+    }
+    t.dies = v[1] ? v[1] : 1;
+    t.clusters = v[2] ? v[2] : 1;
+    t.sockets = v[0];
+    t.cores = v[3];
+    t.threads = v[4];
+    if (!cpus && !maxcpus) {
+        t.sockets = t.sockets ? t.sockets : 1;
+        t.cores = t.cores ? t.cores : 1;
+        t.threads = t.threads ? t.threads : 1;
+    } else {
+        /* QEMU since 6.2: cores are derived before sockets */
+        maxcpus = maxcpus ? maxcpus : cpus;
+        if (!t.cores) {
+            t.sockets = t.sockets ? t.sockets : 1;
+            t.threads = t.threads ? t.threads : 1;
+            t.cores = maxcpus / ((uint64_t)t.sockets * t.dies * t.clusters *
+                                 t.threads);
+        } else if (!t.sockets) {
+            t.threads = t.threads ? t.threads : 1;
+            t.sockets = maxcpus / ((uint64_t)t.dies * t.clusters * t.cores *
+                                   t.threads);
+        }
+        if (!t.threads) {
+            t.threads = maxcpus / ((uint64_t)t.sockets * t.dies *
+                                   t.clusters * t.cores);
         }
     }
-    if (!maxcpus) {
-        maxcpus = n;
+    {
+        uint64_t total = (uint64_t)t.sockets * t.dies * t.clusters *
+                         t.cores * t.threads;
+
+        maxcpus = maxcpus ? maxcpus : total;
+        cpus = cpus ? cpus : maxcpus;
+        hier = smp_hierarchy(mc, &t);
+        if (total != maxcpus || !total) {
+            usage_error("-smp %s: Invalid CPU topology: product of the "
+                        "hierarchy must match maxcpus: %s != maxcpus (%"
+                        PRIu64 ")", smp, hier, maxcpus);
+        }
     }
-    if (maxcpus < n) {
-        usage_error("-smp: maxcpus (%" PRIu64 ") must be at least the number "
-                    "of CPUs (%" PRIu64 ")", maxcpus, n);
+    if (maxcpus < cpus) {
+        usage_error("-smp %s: Invalid CPU topology: maxcpus must be equal "
+                    "to or greater than smp: %s == maxcpus (%" PRIu64 ") < "
+                    "smp_cpus (%" PRIu64 ")", smp, hier, maxcpus, cpus);
     }
-    if (maxcpus > max && !(mc->no_cpu && n == 0)) {
+    if (mc->min_cpus && cpus < (uint64_t)mc->min_cpus) {
+        usage_error("Invalid SMP CPUs %" PRIu64 ". The min CPUs supported by "
+                    "machine '%s' is %d", cpus, mc->name, mc->min_cpus);
+    }
+    if (maxcpus > max) {
         usage_error("Invalid SMP CPUs %" PRIu64 ". The max CPUs supported by "
                     "machine '%s' is %u", maxcpus, mc->name, max);
     }
-    ms->smp_cpus = n;
+    ms->smp = t;
+    ms->smp_cpus = cpus;
     ms->max_cpus = maxcpus;
 }
 
@@ -114,8 +199,10 @@ static void parse_mem(MachineState *ms, MachineClass *mc, const char *mem)
     if (mem) {
         Opts *o = opts_parse("m", mem, "size", &error_fatal);
         const char *s = opts_get(o, "size");
-        opts_get(o, "slots");
-        opts_get(o, "maxmem");
+        const char *slots_s = opts_get(o, "slots");
+        const char *max_s = opts_get(o, "maxmem");
+        uint64_t slots = 0, maxmem = 0;
+
         opts_check_all_used(o, &error_fatal);
         /* a bare number means MiB, as in QEMU */
         if (!s || !parse_size(s, MiB, &sz) || sz == 0) {
@@ -123,6 +210,37 @@ static void parse_mem(MachineState *ms, MachineClass *mc, const char *mem)
         }
         if (parse_uint64(s, &sz)) {
             sz *= MiB;
+        }
+        if (slots_s && !parse_uint64(slots_s, &slots)) {
+            usage_error("-m %s: slots='%s': expected a number", mem, slots_s);
+        }
+        if (max_s && (!parse_size(max_s, MiB, &maxmem) || !maxmem)) {
+            usage_error("-m %s: maxmem='%s': invalid size", mem, max_s);
+        }
+        if (max_s && parse_uint64(max_s, &maxmem)) {
+            maxmem *= MiB;
+        }
+        /* QEMU's checks and texts */
+        if (slots_s && !max_s) {
+            usage_error("-m %s: slots specified but no max-size", mem);
+        }
+        if (max_s && maxmem < sz) {
+            usage_error("-m %s: invalid value of maxmem: maximum memory size "
+                        "(0x%" PRIx64 ") must be at least the initial memory "
+                        "size (0x%" PRIx64 ")", mem, maxmem, sz);
+        }
+        if (slots && maxmem == sz) {
+            usage_error("-m %s: invalid value of maxmem: memory slots were "
+                        "specified but maximum memory size (0x%" PRIx64 ") "
+                        "is equal to the initial memory size (0x%" PRIx64
+                        ")", mem, maxmem, sz);
+        }
+        /* room for hot-plugged memory would need DIMM devices and the
+         * board's device-memory window: not there yet, so refused rather
+         * than accepted and ignored */
+        if (max_s && maxmem > sz) {
+            usage_error("-m %s: memory hotplug is not supported: maxmem must "
+                        "be the RAM size (or left out)", mem);
         }
         opts_free(o);
     }

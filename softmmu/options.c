@@ -14,6 +14,7 @@
 #include "net/net.h"
 #include "accel/accel.h"
 #include "sysemu/target-info.h"
+#include "sysemu/guest-name.h"
 
 #define HELP_COLUMN 23
 
@@ -76,6 +77,12 @@ static bool opt_enable_kvm(Config *c, const CmdOption *opt, const char *arg,
 {
     g_ptr_array_add(c->accels, (gpointer)"kvm");
     return true;
+}
+
+static bool opt_name(Config *c, const CmdOption *opt, const char *arg,
+                     Error **errp)
+{
+    return guest_name_parse(arg, errp);
 }
 
 /* -s: the gdb stub on QEMU's default port */
@@ -311,8 +318,11 @@ const CmdOption cmd_options[] = {
       STR(smp), .keys = smp_keys, .implied_key = "cpus" },
     { "m", NULL, "[size=]SIZE", "guest RAM size (e.g. 512M, 4G)",
       STR(mem), .keys = mem_keys, .implied_key = "size" },
-    { "name", NULL, "NAME", "name of the guest (labels logs and windows)",
-      STR(name) },
+    { "name", NULL, "[guest=]NAME[,process=P][,debug-threads=on|off]",
+      "name of the guest (query-name), of the process (ps)\n"
+      "and with debug-threads=on of each thread",
+      .handler = opt_name, .keys = guest_name_keys,
+      .implied_key = "guest" },
     { "S", NULL, NULL,
       "do not start the CPUs (until the monitor or gdb says so)",
       FLAG(start_paused) },

@@ -30,7 +30,6 @@ typedef struct Config {
     const char *cpu;              /* -cpu string */
     const char *smp;
     const char *mem;
-    const char *name;             /* -name (labels logs and windows) */
     GPtrArray *accels;            /* -accel strings, in order */
     GPtrArray *devices;           /* -device strings */
     GPtrArray *chardevs;          /* -chardev strings */

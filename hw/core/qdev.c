@@ -3,6 +3,8 @@
 #include "hw/core/qdev.h"
 #include "turtle/option.h"
 #include "turtle/log.h"
+#include "hw/core/sysbus.h"
+#include "hw/core/boards.h"
 
 static BusState *main_system_bus;
 static GHashTable *device_names;      /* canonical name -> DeviceState */
@@ -408,6 +410,18 @@ DeviceState *qdev_device_add(Opts *opts, Error **errp)
     if (!dc->user_creatable) {
         error_setg(errp, "Device '%s' can not be created with -device "
                    "(the board creates it)", driver);
+        object_unref(OBJECT(dev));
+        return NULL;
+    }
+    /* a memory-mapped device from -device is only placed on boards that
+     * map such devices (addr=); anywhere else it would never be seen */
+    if (object_dynamic_cast(OBJECT(dev), TYPE_SYS_BUS_DEVICE) &&
+        current_machine &&
+        !MACHINE_GET_CLASS(current_machine)->allows_dynamic_sysbus) {
+        error_setg(errp, "-device %s: Parameter 'driver' expects a pluggable "
+                   "device type (machine '%s' has no place for memory-mapped "
+                   "devices)", driver,
+                   MACHINE_GET_CLASS(current_machine)->name);
         object_unref(OBJECT(dev));
         return NULL;
     }

@@ -711,6 +711,7 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
     mc->target = "x86_64";
     mc->max_cpus = 255;
     mc->min_cpus = 1;
+    mc->smp_dies_supported = true;
     mc->default_ram_size = 128 * MiB;
     mc->props = pc_machine_props;
     mc->serial_ports = MAX_ISA_SERIAL_PORTS;

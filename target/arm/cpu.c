@@ -9,6 +9,8 @@
 #include "turtle/osdep.h"
 #include "turtle/log.h"
 #include "target/arm/cpu.h"
+#include "turtle/option.h"
+#include "hw/core/boards.h"
 #include "exec/translator.h"
 
 #ifdef CONFIG_CAPSTONE
@@ -396,9 +398,78 @@ static void arm_cpu_instance_init(Object *obj)
 
 static DeviceRealize parent_realize;
 
+/*
+ * -cpu MODEL,prop=value,...: QEMU's Arm CPU properties, each accepted
+ * with the one value that describes what turtle implements and refused
+ * with any other, so that nothing asked for is silently dropped.  QEMU's
+ * "+feat"/"-feat" spelling is the same as feat=on/off.
+ */
+static const struct {
+    const char *name;
+    bool value;             /* the only one turtle can do */
+    const char *why;        /* ... and why */
+} arm_cpu_props[] = {
+    { "aarch64", true, "AArch32 is not implemented" },
+    { "pmu", true, "the PMU cannot be left out yet" },
+    { "sve", false, "SVE is not implemented" },
+    { "sme", false, "SME is not implemented" },
+    { "pauth", false, "pointer authentication is not implemented" },
+    { "mte", false, "MTE is not implemented" },
+};
+
+static bool arm_cpu_parse_options(ARMCPU *cpu, const char *opts,
+                                  Error **errp)
+{
+    const char *model = object_get_typename(OBJECT(cpu));
+    g_auto(GStrv) items = opts && *opts ? g_strsplit(opts, ",", -1) : NULL;
+
+    for (char **it = items; it && *it; it++) {
+        g_autofree char *key = NULL;
+        const char *val = NULL;
+        bool on;
+        size_t i;
+
+        if (**it == '+' || **it == '-') {
+            key = g_strdup(*it + 1);
+            val = **it == '+' ? "on" : "off";
+        } else {
+            char *eq = strchr(*it, '=');
+            key = eq ? g_strndup(*it, eq - *it) : g_strdup(*it);
+            val = eq ? eq + 1 : NULL;
+        }
+        for (i = 0; i < G_N_ELEMENTS(arm_cpu_props); i++) {
+            if (!strcmp(arm_cpu_props[i].name, key)) {
+                break;
+            }
+        }
+        if (i == G_N_ELEMENTS(arm_cpu_props)) {
+            error_setg(errp, "-cpu: CPU model '%.*s' has no property '%s'",
+                       (int)(strlen(model) - strlen(ARM_CPU_TYPE_SUFFIX)),
+                       model, key);
+            return false;
+        }
+        if (!val || !parse_bool(val, &on)) {
+            error_setg(errp, "-cpu: %s='%s': expected on or off", key,
+                       val ? val : "");
+            return false;
+        }
+        if (on != arm_cpu_props[i].value) {
+            error_setg(errp, "-cpu: %s=%s is not supported: %s", key, val,
+                       arm_cpu_props[i].why);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool arm_cpu_realize(DeviceState *dev, Error **errp)
 {
     ARMCPU *cpu = ARM_CPU(dev);
+
+    if (!arm_cpu_parse_options(cpu, current_machine ?
+                               current_machine->cpu_options : NULL, errp)) {
+        return false;
+    }
 
     if (cpu->has_el2) {
         /* EL2 (AArch64 only, no stage 2 translation, no VHE) */

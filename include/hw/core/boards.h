@@ -45,6 +45,10 @@ struct MachineClass {
     void (*reset)(MachineState *ms);
     int min_cpus;
     int max_cpus;                   /* -smp limit; 0 means 1 */
+    /* -smp dies=/clusters= above 1 are refused unless the board has
+     * those levels (QEMU: dies on pc, clusters on virt) */
+    bool smp_dies_supported;
+    bool smp_clusters_supported;
     const char *default_cpu_type;   /* a -cpu model name */
     const char *const *valid_cpu_types;  /* NULL: any of the target */
     uint64_t default_ram_size;
@@ -66,6 +70,12 @@ struct MachineClass {
     const char *default_nic;
 };
 
+/* -smp's CPU topology: sockets * dies * clusters * cores * threads is
+ * max_cpus */
+typedef struct SMPTopology {
+    unsigned sockets, dies, clusters, cores, threads;
+} SMPTopology;
+
 struct MachineState {
     Object parent_obj;
     /* filled from the command line before init() */
@@ -75,6 +85,7 @@ struct MachineState {
     char *cpu_options;              /* -cpu NAME,features... after NAME */
     unsigned smp_cpus;
     unsigned max_cpus;
+    SMPTopology smp;
     char *kernel_filename;
     char *initrd_filename;
     char *kernel_cmdline;
