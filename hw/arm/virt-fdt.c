@@ -6,13 +6,17 @@
  * interrupt-controller/arm,gic, serial/pl011, rtc/pl031, gpio/pl061,
  * input/gpio-keys, virtio/mmio, firmware/qemu,fw-cfg-mmio).
  *
+ * PCIe: Documentation/devicetree/bindings/pci/host-generic-pci.yaml and
+ * interrupt-controller/arm,gic (v2m frame).
+ *
  * Not described because not emulated: the CFI flash (the banks are plain
- * ROM), the PCIe host bridge, the GICv2m MSI frame, the PMU.
+ * ROM), the PMU.
  */
 #include "turtle/osdep.h"
 #include "hw/arm/virt.h"
 #include "hw/intc/arm_gic.h"
 #include "hw/intc/arm_gicv3.h"
+#include "hw/pci-host/gpex.h"
 #include "target/arm/cpu.h"
 #include <libfdt.h>
 
@@ -30,6 +34,7 @@ enum {
     PHANDLE_CLOCK = 0x8000,
     PHANDLE_GIC,
     PHANDLE_GPIO,
+    PHANDLE_MSI,
     PHANDLE_CPU0,
 };
 
@@ -214,6 +219,74 @@ static void virt_fdt_gic(FdtBuilder *fb, VirtMachineState *vms,
     fb_empty(fb, node, "ranges");
     fb_cells(fb, node, "reg", reg, 8);
     fb_u32(fb, node, "phandle", PHANDLE_GIC);
+
+    if (vms->v2m) {
+        int v2m = fb_node(fb, node, "v2m@8020000");
+
+        fb_str(fb, v2m, "compatible", "arm,gic-v2m-frame");
+        fb_empty(fb, v2m, "msi-controller");
+        fb_reg(fb, v2m, virt_memmap[VIRT_GIC_V2M].base,
+               virt_memmap[VIRT_GIC_V2M].size);
+        fb_u32(fb, v2m, "phandle", PHANDLE_MSI);
+    }
+}
+
+/* The generic ECAM host: windows in "ranges", INTx in "interrupt-map"
+ * (slot and pin swizzled as the host does), MSIs to the v2m frame. */
+static void virt_fdt_pcie(FdtBuilder *fb, VirtMachineState *vms)
+{
+    const VirtMemMap *ecam = &virt_memmap[VIRT_HIGH_PCIE_ECAM];
+    const VirtMemMap *mmio = &virt_memmap[VIRT_PCIE_MMIO];
+    const VirtMemMap *high = &virt_memmap[VIRT_HIGH_PCIE_MMIO];
+    const VirtMemMap *pio = &virt_memmap[VIRT_PCIE_PIO];
+    g_autofree char *name = g_strdup_printf("pcie@%" HWADDR_PRIx, mmio->base);
+    /* phys.hi: space code 01 I/O, 10 32-bit memory, 11 64-bit memory */
+    uint32_t ranges[] = {
+        0x01000000, 0, 0, pio->base >> 32, pio->base, 0, pio->size,
+        0x02000000, mmio->base >> 32, mmio->base, mmio->base >> 32,
+        mmio->base, 0, mmio->size,
+        0x03000000, high->base >> 32, high->base, high->base >> 32,
+        high->base, high->size >> 32, high->size,
+    };
+    uint32_t bus_range[2] = { 0, (ecam->size >> 20) - 1 };
+    uint32_t mask[4] = { 0x1800, 0, 0, 7 };
+    /* per slot and pin: child (3 cells + pin), GIC phandle, GIC unit
+     * address (2 cells), SPI specifier (3 cells) */
+    fdt32_t map[4 * 4 * 10];
+    int node = fb_node(fb, 0, name), i = 0;
+
+    for (int slot = 0; slot < 4; slot++) {
+        for (int pin = 0; pin < 4; pin++) {
+            uint32_t e[10] = {
+                slot << 11, 0, 0, pin + 1, PHANDLE_GIC, 0, 0,
+                GIC_FDT_IRQ_TYPE_SPI,
+                virt_irqmap[VIRT_PCIE] + (slot + pin) % GPEX_NUM_IRQS,
+                GIC_FDT_IRQ_FLAGS_LEVEL_HI,
+            };
+
+            for (int c = 0; c < 10; c++) {
+                map[i++] = cpu_to_fdt32(e[c]);
+            }
+        }
+    }
+    fb_str(fb, node, "compatible", "pci-host-ecam-generic");
+    fb_str(fb, node, "device_type", "pci");
+    fb_u32(fb, node, "#address-cells", 3);
+    fb_u32(fb, node, "#size-cells", 2);
+    fb_u32(fb, node, "linux,pci-domain", 0);
+    fb_cells(fb, node, "bus-range", bus_range, 2);
+    fb_empty(fb, node, "dma-coherent");
+    fb_reg(fb, node, ecam->base, ecam->size);
+    fb_cells(fb, node, "ranges", ranges, G_N_ELEMENTS(ranges));
+    if (vms->v2m) {
+        fb_u32(fb, node, "msi-parent", PHANDLE_MSI);
+    }
+    fb_u32(fb, node, "#interrupt-cells", 1);
+    fb_cells(fb, node, "interrupt-map-mask", mask, 4);
+    if (!fb->err) {
+        fb_check(fb, fdt_setprop(fb->fdt, node, "interrupt-map", map,
+                                 sizeof(map)), "interrupt-map");
+    }
 }
 
 static void virt_fdt_primecell(FdtBuilder *fb, int node, const char *model,
@@ -315,6 +388,7 @@ bool virt_fdt_build(VirtMachineState *vms, Error **errp)
 
     virt_fdt_devices(&fb);
     virt_fdt_gic(&fb, vms, ms);
+    virt_fdt_pcie(&fb, vms);
     virt_fdt_timer(&fb, vms, ms);
     virt_fdt_cpus(&fb, ms);
 

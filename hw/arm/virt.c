@@ -7,10 +7,16 @@
  *   0x09000000  PL011 UART (SPI 1)        0x09010000  PL031 RTC (SPI 2)
  *   0x09020000  fw_cfg (MMIO, DMA)        0x09030000  PL061 GPIO (SPI 7)
  *   0x0a000000  32 virtio-mmio slots, 0x200 apart (SPI 16..47)
+ *   0x08020000  GICv2m MSI frame (SPIs 48..111; GICv2 only)
+ *   0x10000000  PCIe 32-bit MMIO window (identity-mapped PCI addresses)
+ *   0x3eff0000  PCIe I/O window, 64 KiB (PCI I/O 0..0xffff)
  *   0x40000000  RAM (-m, up to 255 GiB)
+ *   0x4010000000 PCIe ECAM, 256 buses (QEMU's "high" ECAM)
+ *   0x8000000000 PCIe 64-bit MMIO window, 512 GiB
+ * PCIe INTA..INTD: SPIs 3..6 after the (slot + pin) % 4 swizzle; MSIs
+ * through the GICv2m frame (gic-version=3 has no ITS yet: INTx only).
  * With gic-version=3: GICv3 distributor 0x08000000, redistributors
- * 0x080a0000 (128 KiB per CPU).  The PCIe host (ECAM/MMIO/PIO windows) is
- * not implemented yet; the device tree leaves it out.
+ * 0x080a0000 (128 KiB per CPU).
  *
  * Machine options: gic-version=2|3|host|max (host and max mean 3; the
  * GICv3 CPU interface reaches the CPUs through
@@ -29,6 +35,10 @@
 #include "hw/gpio/pl061.h"
 #include "hw/timer/pl031.h"
 #include "hw/virtio/virtio-mmio.h"
+#include "hw/virtio/virtio-pci.h"
+#include "hw/intc/arm_gicv2m.h"
+#include "hw/pci-host/gpex.h"
+#include "hw/block/block.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/core/loader.h"
 #include "target/arm/cpu.h"
@@ -42,13 +52,19 @@ const VirtMemMap virt_memmap[VIRT_MEMMAP_ENTRIES] = {
     [VIRT_FLASH] =      { 0x00000000, 0x08000000 },
     [VIRT_GIC_DIST] =   { 0x08000000, 0x00010000 },
     [VIRT_GIC_CPU] =    { 0x08010000, 0x00010000 },
+    [VIRT_GIC_V2M] =    { 0x08020000, 0x00001000 },
     [VIRT_GIC_REDIST] = { 0x080a0000, 0x00f60000 },
     [VIRT_UART] =       { 0x09000000, 0x00001000 },
     [VIRT_RTC] =        { 0x09010000, 0x00001000 },
     [VIRT_FW_CFG] =     { 0x09020000, 0x00000018 },
     [VIRT_GPIO] =       { 0x09030000, 0x00001000 },
     [VIRT_MMIO] =       { 0x0a000000, 0x00000200 },
+    [VIRT_PCIE_MMIO] =  { 0x10000000, 0x2eff0000 },
+    [VIRT_PCIE_PIO] =   { 0x3eff0000, 0x00010000 },
+    [VIRT_PCIE_ECAM] =  { 0x3f000000, 0x01000000 },   /* low: not used */
     [VIRT_MEM] =        { 0x40000000, 255 * GiB },
+    [VIRT_HIGH_PCIE_ECAM] = { 0x4010000000, 0x10000000 },
+    [VIRT_HIGH_PCIE_MMIO] = { 0x8000000000, 0x8000000000 },
 };
 
 const int virt_irqmap[VIRT_MEMMAP_ENTRIES] = {
@@ -56,6 +72,8 @@ const int virt_irqmap[VIRT_MEMMAP_ENTRIES] = {
     [VIRT_RTC] = 2,
     [VIRT_GPIO] = 7,
     [VIRT_MMIO] = 16,       /* ... 16 + VIRT_NUM_MMIO - 1 */
+    [VIRT_PCIE] = 3,        /* INTA..INTD: 3..6 */
+    [VIRT_GIC_V2M] = 48,    /* ... 48 + VIRT_NUM_V2M_SPIS - 1 */
 };
 
 static qemu_irq virt_spi(VirtMachineState *vms, int spi)
@@ -220,6 +238,73 @@ static void virt_create_devices(VirtMachineState *vms, MachineState *ms)
     }
 }
 
+/* ---- PCIe: the gpex host, its windows, INTx and MSI ---- */
+
+static void virt_create_pcie(VirtMachineState *vms)
+{
+    SysBusDevice *sbd;
+    MemoryRegion *mem;
+
+    if (vms->gic_version == 2) {
+        vms->v2m = qdev_new(TYPE_ARM_GICV2M);
+        qdev_prop_set_uint32(vms->v2m, "base-spi",
+                             virt_irqmap[VIRT_GIC_V2M]);
+        qdev_prop_set_uint32(vms->v2m, "num-spi", VIRT_NUM_V2M_SPIS);
+        sbd = SYS_BUS_DEVICE(vms->v2m);
+        sysbus_realize_and_unref(sbd, &error_fatal);
+        sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_GIC_V2M].base);
+        for (int i = 0; i < VIRT_NUM_V2M_SPIS; i++) {
+            sysbus_connect_irq(sbd, i,
+                               virt_spi(vms, virt_irqmap[VIRT_GIC_V2M] + i));
+        }
+    }
+
+    vms->pcie = qdev_new(TYPE_GPEX_HOST);
+    qdev_prop_set_uint32(vms->pcie, "ecam-buses",
+                         virt_memmap[VIRT_HIGH_PCIE_ECAM].size >> 20);
+    sbd = SYS_BUS_DEVICE(vms->pcie);
+    sysbus_realize_and_unref(sbd, &error_fatal);
+    sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_HIGH_PCIE_ECAM].base);
+    /* PCI memory addresses are CPU addresses in both windows */
+    mem = sysbus_mmio_get_region(sbd, 1);
+    memory_region_init_alias(&vms->pcie_mmio_alias, OBJECT(vms->pcie),
+                             "pcie-mmio-low", mem,
+                             virt_memmap[VIRT_PCIE_MMIO].base,
+                             virt_memmap[VIRT_PCIE_MMIO].size);
+    memory_region_add_subregion(get_system_memory(),
+                                virt_memmap[VIRT_PCIE_MMIO].base,
+                                &vms->pcie_mmio_alias);
+    memory_region_init_alias(&vms->pcie_high_mmio_alias, OBJECT(vms->pcie),
+                             "pcie-mmio-high", mem,
+                             virt_memmap[VIRT_HIGH_PCIE_MMIO].base,
+                             virt_memmap[VIRT_HIGH_PCIE_MMIO].size);
+    memory_region_add_subregion(get_system_memory(),
+                                virt_memmap[VIRT_HIGH_PCIE_MMIO].base,
+                                &vms->pcie_high_mmio_alias);
+    sysbus_mmio_map(sbd, 2, virt_memmap[VIRT_PCIE_PIO].base);
+    for (int i = 0; i < GPEX_NUM_IRQS; i++) {
+        sysbus_connect_irq(sbd, i, virt_spi(vms, virt_irqmap[VIRT_PCIE] + i));
+    }
+}
+
+/* -drive if=virtio (the default interface, also -hda): a virtio-blk-pci
+ * on the root bus for each, in index order, as QEMU's virt. */
+static void virt_create_virtio_drives(VirtMachineState *vms)
+{
+    g_autofree DriveInfo **drives = drive_list("virtio");
+    PCIBus *bus = GPEX_HOST(vms->pcie)->bus;
+
+    for (DriveInfo **d = drives; d && *d; d++) {
+        DeviceState *dev = qdev_new("virtio-blk-pci");
+
+        if (!qdev_prop_set_drive(DEVICE(virtio_pci_get_vdev(PCI_DEVICE(dev))),
+                                 "drive", (*d)->blk, &error_fatal)) {
+            return;
+        }
+        qdev_realize_and_unref(dev, BUS(bus), &error_fatal);
+    }
+}
+
 /* -dtb FILE: the user's tree, with /chosen updated as for ours. */
 static bool virt_load_user_dtb(VirtMachineState *vms, const char *path,
                                Error **errp)
@@ -363,6 +448,8 @@ static bool virt_init(MachineState *ms, Error **errp)
         return false;
     }
     virt_create_devices(vms, ms);
+    virt_create_pcie(vms);
+    virt_create_virtio_drives(vms);
     psci_install(&vms->psci, PSCI_CONDUIT_HVC);
     return virt_boot(vms, ms, errp);
 }

@@ -8,7 +8,9 @@ The host builds an ext4 file system with files in it (mke2fs -d), converts
 it to qcow2 (turtle-img convert) and puts a qcow2 overlay on top of it
 (turtle-img create -b).  The guest, given the overlay as a virtio-blk disk
 (`--device` names the device: virtio-blk-device on virtio-mmio, or
-virtio-blk-pci), mounts it, checks every file's SHA-256, writes new files,
+virtio-blk-pci; `--device if=virtio` gives the image as `-drive
+file=...` with the default interface instead, as `-hda` does, which the
+virt board turns into a virtio-blk-pci), mounts it, checks every file's SHA-256, writes new files,
 deletes some, syncs, unmounts and powers off.  The host then checks:
   - `qemu-img check` finds the overlay clean, the backing file unchanged;
   - `e2fsck -fn` finds the file system (flattened to raw) clean;
@@ -121,9 +123,14 @@ def run(args, emu, kernel, initrd, tmp):
     base_sha = hashlib.sha256(open(base, "rb").read()).hexdigest()
 
     cmd = emu + ["-kernel", kernel, "-initrd", initrd,
-                 "-append", "console=ttyAMA0 panic=-1",
-                 "-drive", "file=%s,format=qcow2,if=none,id=disk0" % top,
-                 "-device", "%s,drive=disk0,serial=turtle-disk" % args.device]
+                 "-append", "console=ttyAMA0 panic=-1"]
+    if args.device == "if=virtio":
+        cmd += ["-drive", "file=%s,format=qcow2" % top]
+        serial = ""
+    else:
+        cmd += ["-drive", "file=%s,format=qcow2,if=none,id=disk0" % top,
+                "-device", "%s,drive=disk0,serial=turtle-disk" % args.device]
+        serial = "turtle-disk"
     deleted = ["odd.bin", "dir/sub/b.bin"]
     new = {"new/one.bin": 1 << 20, "new/two.bin": 5000, "dir/three.bin": 262144}
     with Console(cmd, log=args.log) as c:
@@ -134,9 +141,9 @@ def run(args, emu, kernel, initrd, tmp):
                   "tests/functional/fetch-guests.sh --refresh arm64)")
             return 1
         disk = c.run("for d in /sys/block/vd*; do "
-                     "[ \"$(cat $d/serial)\" = turtle-disk ] && echo ${d##*/}; done")
-        if not disk.startswith("vd"):
-            print("FAIL: no virtio disk with serial turtle-disk: %r" % disk)
+                     "[ \"$(cat $d/serial)\" = '%s' ] && echo ${d##*/}; done" % serial)
+        if not disk.startswith("vd") or "\n" in disk:
+            print("FAIL: not one virtio disk with serial %r: %r" % (serial, disk))
             return 1
         size = c.run("cat /sys/block/%s/size" % disk)
         if size != str(64 * 1024 * 1024 // 512):

@@ -853,6 +853,16 @@ static const FuzzCase cases[] = {
       { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
       { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
       virtio_net_ring_fuzz, 3, virtio_net_check },
+    /* the PCIe host (ECAM over the root bus: host bridge, a virtio-blk-pci
+     * whose BARs the fuzzing may place in the windows), the PIO and
+     * 32-bit MMIO windows, the GICv2m frame */
+    { "virt/pcie", "aarch64",
+      VIRT "-drive if=none,id=d0,format=raw,file=@DISK@ "
+      "-device virtio-blk-pci,addr=1,drive=d0",
+      { { 0x4010000000ull, 0x2000 }, { 0x3eff0000, 0x10000 },
+        { 0x10000000, 0x10000 }, { 0x08020000, 0x1000 } }, 4,
+      { { 0x4010000000ull, 4 }, { 0x4010001000ull, 4 },
+        { 0x08020008, 4 } }, 3 },
     { "pc/virtio-blk-pci", "x86_64",
       PC "-drive if=none,id=d0,format=raw,file=@DISK@ "
       "-device virtio-blk-pci,addr=4,drive=d0,num-queues=2",

@@ -326,9 +326,22 @@ static void test_fdt(void)
                     "/pl011@9000000");
     g_assert_cmpstr(prop(fdt, node(fdt, "/aliases"), "serial0", NULL), ==,
                     "/pl011@9000000");
-    /* no PCIe host bridge is emulated, so none is described */
-    g_assert_cmpint(fdt_node_offset_by_compatible(fdt, -1,
-                    "pci-host-ecam-generic"), <, 0);
+    /* the PCIe host: high ECAM, its windows, INTx map, MSIs to the v2m */
+    off = node(fdt, "/pcie@10000000");
+    check_compat(fdt, off, "pci-host-ecam-generic");
+    check_reg(fdt, off, 0x4010000000ull, 0x10000000);
+    {
+        int v2m = node(fdt, "/intc@8000000/v2m@8020000");
+        const fdt32_t *msi = fdt_getprop(fdt, off, "msi-parent", &len);
+
+        check_compat(fdt, v2m, "arm,gic-v2m-frame");
+        g_assert_nonnull(msi);
+        g_assert_cmpuint(fdt32_to_cpu(*msi), ==, fdt_get_phandle(fdt, v2m));
+        g_assert_nonnull(fdt_getprop(fdt, off, "interrupt-map", &len));
+        g_assert_cmpint(len, ==, 16 * 10 * 4);
+        g_assert_nonnull(fdt_getprop(fdt, off, "ranges", &len));
+        g_assert_cmpint(len, ==, 3 * 7 * 4);
+    }
     g_free(fdt);
 }
 

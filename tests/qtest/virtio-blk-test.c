@@ -62,6 +62,13 @@ static QVirtioDevice *pc_legacy_init(QTestState *qts, QGuestAlloc *a)
     return qvirtio_pci_init(qts, false, PCI_DEVFN_4, true, a);
 }
 
+/* virt: virtio-blk-pci on the PCIe root bus (modern only), via ECAM */
+static QVirtioDevice *virt_pci_init(QTestState *qts, QGuestAlloc *a)
+{
+    guest_alloc_init(a, 0x40100000, 0x800000);
+    return qvirtio_pci_init(qts, true, PCI_DEVFN_4, false, a);
+}
+
 static const Transport transports[] = {
     { "mmio", "-M virt -m 64M -drive if=none,id=d0,format=raw,file=%s%s "
       "-device virtio-blk-device,drive=d0%s", mmio_init },
@@ -69,6 +76,8 @@ static const Transport transports[] = {
       "-device virtio-blk-pci,addr=4,drive=d0%s", pc_init },
     { "pci-pc-legacy", "-M pc -m 64M -drive if=none,id=d0,format=raw,"
       "file=%s%s -device virtio-blk-pci,addr=4,drive=d0%s", pc_legacy_init },
+    { "pci-virt", "-M virt -m 64M -drive if=none,id=d0,format=raw,file=%s%s "
+      "-device virtio-blk-pci,addr=4,drive=d0%s", virt_pci_init },
 };
 
 typedef struct Rig {

@@ -141,6 +141,51 @@ static void test_msix(const void *opaque)
     qtest_quit(q);
 }
 
+/* virt: modern-only on PCIe; an MSI-X message to the GICv2m frame's
+ * SETSPI register makes its SPI pending in the GIC distributor. */
+#define V2M_SETSPI      0x08020040ull
+#define GICD_ICFGR(n)   (0x08000c00ull + 4 * (n))
+#define GICD_ISPENDR(n) (0x08000200ull + 4 * (n))
+
+static void test_virt_v2m(void)
+{
+    QGuestAlloc a;
+    QTestState *q;
+    QVirtioDevice *d;
+    QVirtQueue *vq;
+    uint64_t buf;
+    unsigned intid = 32 + 48 + 5;       /* the frame's sixth SPI */
+
+    guest_alloc_init(&a, 0x40100000, 0x100000);
+    q = qvirtio_qtest_init("-M virt -m 64M -device virtio-rng-pci,addr=4");
+    d = qvirtio_pci_init(q, true, DEVFN, false, &a);
+    g_assert_cmphex(qpci_config_read(q, true, DEVFN, 2, 2), ==, 0x1044);
+    g_assert_cmphex(qpci_config_read(q, true, DEVFN, 8, 1), ==, 1);
+    /* the host bridge at 00.0; nothing at 00.1 or on bus 1 */
+    g_assert_cmphex(qpci_config_read(q, true, 0, 0, 4), ==, 0x00081b36);
+    g_assert_cmphex(qpci_config_read(q, true, 1, 0, 4), ==, 0xffffffff);
+    g_assert_cmphex(qtest_readl(q, 0x4010000000ull + (1 << 20)), ==,
+                    0xffffffff);
+    /* MSI_TYPER: SPIs from INTID 80, 64 of them */
+    g_assert_cmphex(qtest_readl(q, 0x08020008), ==, (80u << 16) | 64);
+
+    buf = guest_alloc(q, &a, 16, 8);
+    /* the SPI edge-triggered, as Linux sets the frame's SPIs */
+    qtest_writel(q, GICD_ICFGR(intid / 16), 2u << (2 * (intid % 16)));
+    qvirtio_pci_msix_enable(d, true);
+    qvirtio_pci_msix_entry(d, 1, V2M_SETSPI, intid, false);
+    qvirtio_start(d, 0);
+    vq = qvirtqueue_setup_msix(d, 0, 0, 1);
+    qvirtio_set_driver_ok(d);
+    g_assert_false(qtest_readl(q, GICD_ISPENDR(intid / 32)) &
+                   (1u << (intid % 32)));
+    rng_request(q, vq, buf);
+    g_assert_true(qtest_readl(q, GICD_ISPENDR(intid / 32)) &
+                  (1u << (intid % 32)));
+    qvirtio_free(d);
+    qtest_quit(q);
+}
+
 /* VIRTIO_PCI_CAP_PCI_CFG: device_feature read through config space. */
 static void test_pci_cfg(void)
 {
@@ -205,6 +250,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/virtio-pci/pc/msix-legacy", GINT_TO_POINTER(1),
                          test_msix);
     g_test_add_func("/virtio-pci/pc/pci-cfg", test_pci_cfg);
+    g_test_add_func("/virtio-pci/virt/pcie-v2m", test_virt_v2m);
     g_test_add_func("/virtio-pci/props", test_props);
     return g_test_run();
 }

@@ -14,6 +14,7 @@
 #define TYPE_VIRT_MACHINE MACHINE_TYPE_NAME("virt")
 
 #define VIRT_NUM_MMIO       32      /* virtio-mmio slots */
+#define VIRT_NUM_V2M_SPIS   64      /* MSIs through the GICv2m frame */
 #define VIRT_NUM_SPIS       256     /* GIC SPIs: INTIDs 32..287 */
 #define VIRT_GICV2_MAX_CPUS 8
 #define VIRT_GPIO_POWER_KEY 3       /* PL061 line of the power button */
@@ -24,13 +25,20 @@ typedef enum VirtMemMapEntry {
     VIRT_FLASH,
     VIRT_GIC_DIST,
     VIRT_GIC_CPU,
+    VIRT_GIC_V2M,
     VIRT_GIC_REDIST,
     VIRT_UART,
     VIRT_RTC,
     VIRT_FW_CFG,
     VIRT_GPIO,
     VIRT_MMIO,
+    VIRT_PCIE_MMIO,
+    VIRT_PCIE_PIO,
+    VIRT_PCIE_ECAM,
     VIRT_MEM,
+    VIRT_HIGH_PCIE_ECAM,
+    VIRT_HIGH_PCIE_MMIO,
+    VIRT_PCIE,                  /* IRQ map only: INTA..INTD */
     VIRT_MEMMAP_ENTRIES,
 } VirtMemMapEntry;
 
@@ -61,6 +69,9 @@ typedef struct VirtMachineState {
     DeviceState *uart;
     DeviceState *fw_cfg;        /* NULL if the board has none */
     DeviceState *mmio[VIRT_NUM_MMIO];
+    DeviceState *v2m;           /* GICv2m MSI frame (GICv2 only) */
+    DeviceState *pcie;          /* the gpex host bridge */
+    MemoryRegion pcie_mmio_alias, pcie_high_mmio_alias;
     MemoryRegion flash[2];
     struct QEMUTimer *power_key_timer;  /* releases the power button */
 
