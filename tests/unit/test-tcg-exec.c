@@ -16,6 +16,7 @@
 #include "exec/cpu-ldst.h"
 #include "exec/translator.h"
 #include "exec/tcg-cpu-ops.h"
+#include "exec/gdbstub.h"
 #include "sysemu/main-loop.h"
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
@@ -424,6 +425,51 @@ static void test_debug(gconstpointer data)
     g_assert_cmpint(cpu_exec(cpu), ==, EXCP_HLT);
     current_cpu = NULL;
     g_assert_cmpuint(toy_env0()->regs[2], ==, 6);
+}
+
+/*
+ * gdb's single step with an interrupt pending: by default (SSTEP_NOIRQ)
+ * the step runs the instruction at the pc and the interrupt stays
+ * pending; with SSTEP_ENABLE alone the step enters the handler and stops
+ * after its first instruction.
+ */
+static void test_debug_step_irq(gconstpointer data)
+{
+    const uint32_t prog[] = {
+        INSN(OP_LI, 1, 0, 3),
+        INSN(OP_LI, 2, 0, 5),
+        INSN(OP_HALT, 0, 0, 0),
+    };
+    CPUState *cpu = toy_cpu0();
+    CPUArchState *env = toy_env0();
+    uint64_t irqs;
+
+    setup(data);
+    toy_load_code(CODE_BASE, prog, G_N_ELEMENTS(prog));
+    env->vector = CODE_BASE - 0x10;     /* the handler is the program */
+    irqs = env->irq_count;
+    env->pc = CODE_BASE + 4;
+    cpu->halted = 0;
+    cpu->exception_index = -1;
+    __atomic_fetch_or(&cpu->interrupt_request, CPU_INTERRUPT_HARD,
+                      __ATOMIC_SEQ_CST);
+
+    cpu->singlestep_enabled = SSTEP_ENABLE | SSTEP_NOIRQ;
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_DEBUG);
+    g_assert_cmphex(env->pc, ==, CODE_BASE + 8);
+    g_assert_cmpuint(env->regs[2], ==, 5);
+    g_assert_cmpuint(env->irq_count, ==, irqs);
+    g_assert_true(cpu->interrupt_request & CPU_INTERRUPT_HARD);
+    current_cpu = NULL;
+
+    cpu->singlestep_enabled = SSTEP_ENABLE;
+    g_assert_cmpint(cpu_exec(cpu), ==, EXCP_DEBUG);
+    g_assert_cmpuint(env->irq_count, ==, irqs + 1);
+    g_assert_cmphex(env->epc, ==, CODE_BASE + 8);
+    g_assert_cmphex(env->pc, ==, CODE_BASE + 4);    /* handler's 1st insn */
+    g_assert_cmpuint(env->regs[1], ==, 3);
+    cpu->singlestep_enabled = 0;
+    current_cpu = NULL;
 }
 
 static gpointer irq_thread_fn(gpointer data)
@@ -1110,6 +1156,7 @@ int main(int argc, char **argv)
         { "tb-flush-queued", test_async_flush },
         { "logging", test_logging },
         { "debug", test_debug },
+        { "debug-step-irq", test_debug_step_irq },
         { "interrupt", test_interrupt },
         { "atomics", test_atomics },
         { "atomic-ops", test_amo_ops },
