@@ -17,13 +17,6 @@
                               FW_CFG_DMA_CTL_WRITE)
 #define FW_CFG_NUM_ENTRIES (FW_CFG_FILE_FIRST + FW_CFG_FILE_SLOTS)
 
-static FWCfgState *fw_cfg_singleton;
-
-FWCfgState *fw_cfg_find(void)
-{
-    return fw_cfg_singleton;
-}
-
 /* Entry of a key, or NULL when the key names nothing. */
 static FWCfgEntry *fw_cfg_entry(FWCfgState *s, uint16_t key)
 {
@@ -475,7 +468,6 @@ static bool fw_cfg_common_realize(FWCfgState *s, Error **errp)
     uint32_t id = FW_CFG_VERSION | (s->dma_enabled ? FW_CFG_VERSION_DMA : 0);
 
     fw_cfg_add_i32(s, FW_CFG_ID, id);
-    fw_cfg_singleton = s;
     return true;
 }
 

@@ -110,8 +110,6 @@ FWCfgState *fw_cfg_init_io_dma(uint32_t iobase, uint32_t dma_iobase,
                                AddressSpace *dma_as);
 /* Create the MMIO variant at base (24 bytes). */
 FWCfgState *fw_cfg_init_mem_dma(hwaddr base, AddressSpace *dma_as);
-/* The machine's fw_cfg device, or NULL. */
-FWCfgState *fw_cfg_find(void);
 
 /* Items.  data must stay valid; the device does not copy or free it. */
 void fw_cfg_add_bytes(FWCfgState *s, uint16_t key, void *data, size_t len);
