@@ -28,7 +28,7 @@ typedef struct KVMSlot {
     unsigned long *dirty_bmap;   /* scratch for KVM_GET_DIRTY_LOG */
 } KVMSlot;
 
-/* kernel-irqchip= of the machine (the pc board's KernelIrqchipMode). */
+/* kernel-irqchip= of the machine (MachineState.kernel_irqchip). */
 typedef enum KVMIrqchipMode {
     KVM_IRQCHIP_DEFAULT,
     KVM_IRQCHIP_ON,

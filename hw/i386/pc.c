@@ -136,24 +136,15 @@ static const PropertyInfo prop_info_kernel_irqchip = {
 static const Property pc_machine_props[] = {
     /* unset: KERNEL_IRQCHIP_DEFAULT (0, the zeroed machine state) */
     { .name = "kernel-irqchip", .info = &prop_info_kernel_irqchip,
-      .offset = offsetof(PCMachineState, kernel_irqchip) },
+      .offset = offsetof(PCMachineState, parent_obj.kernel_irqchip) },
     { .name = "kernel_irqchip", .info = &prop_info_kernel_irqchip,
-      .offset = offsetof(PCMachineState, kernel_irqchip) },
+      .offset = offsetof(PCMachineState, parent_obj.kernel_irqchip) },
     DEFINE_PROP_STRING("rtc-base", PCMachineState, rtc_base),
     DEFINE_PROP_STRING("rtc-clock", PCMachineState, rtc_clock),
     DEFINE_PROP_BOOL("hpet", PCMachineState, hpet, true),
     DEFINE_PROP_BOOL("acpi", PCMachineState, acpi, true),
     DEFINE_PROP_END_OF_LIST(),
 };
-
-KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms)
-{
-    PCMachineState *pcms = (PCMachineState *)
-        object_dynamic_cast(OBJECT(ms), TYPE_PC_MACHINE);
-
-    return pcms ? (KernelIrqchipMode)pcms->kernel_irqchip
-                : KERNEL_IRQCHIP_DEFAULT;
-}
 
 /* ---- memory ---- */
 

@@ -29,9 +29,6 @@
 #include "sysemu/cpus.h"
 #include "sysemu/runstate.h"
 
-/* From the pc board; absent from the unit tests, which have no board. */
-#pragma weak pc_machine_kernel_irqchip
-
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ull
 #define KVM_TSS_ADDR          0xfeffd000ull
 
@@ -128,10 +125,10 @@ static bool get_msr_index_list(KVMState *s, Error **errp)
 
 static KVMIrqchipMode machine_irqchip_mode(MachineState *ms)
 {
-    if (!ms || !pc_machine_kernel_irqchip) {
+    if (!ms) {
         return KVM_IRQCHIP_DEFAULT;
     }
-    switch (pc_machine_kernel_irqchip(ms)) {
+    switch ((KernelIrqchipMode)ms->kernel_irqchip) {
     case KERNEL_IRQCHIP_ON:
         return KVM_IRQCHIP_ON;
     case KERNEL_IRQCHIP_OFF:

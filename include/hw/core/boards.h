@@ -27,6 +27,15 @@
 
 typedef struct MachineState MachineState;
 typedef struct MachineClass MachineClass;
+
+/* -M ...,kernel-irqchip=on|off|split (unset: the accelerator decides);
+ * read by the accelerator before the board is built */
+typedef enum KernelIrqchipMode {
+    KERNEL_IRQCHIP_DEFAULT = 0,
+    KERNEL_IRQCHIP_ON,
+    KERNEL_IRQCHIP_OFF,
+    KERNEL_IRQCHIP_SPLIT,
+} KernelIrqchipMode;
 typedef struct Chardev Chardev;
 
 struct MachineClass {
@@ -95,6 +104,7 @@ struct MachineState {
     char *boot_opts;                /* -boot string, for the board */
     char **acpitables;              /* -acpitable strings (NULL-terminated) */
     bool semihosting;
+    int32_t kernel_irqchip;         /* KernelIrqchipMode, if the board has it */
     Chardev *serial_hds[MAX_SERIAL_PORTS];  /* -serial, in order */
     int nb_serial;
     const char *accel_name;         /* the chosen accelerator */

@@ -12,13 +12,6 @@
 
 #define TYPE_PC_MACHINE MACHINE_TYPE_NAME("pc")
 
-/* -M pc,kernel-irqchip=on|off|split (unset: the accelerator decides) */
-typedef enum KernelIrqchipMode {
-    KERNEL_IRQCHIP_DEFAULT = 0,
-    KERNEL_IRQCHIP_ON,
-    KERNEL_IRQCHIP_OFF,
-    KERNEL_IRQCHIP_SPLIT,
-} KernelIrqchipMode;
 
 typedef struct RTCState RTCState;
 typedef struct FWCfgState FWCfgState;
@@ -26,7 +19,6 @@ typedef struct FWCfgState FWCfgState;
 typedef struct PCMachineState {
     MachineState parent_obj;
     /* -M options */
-    int32_t kernel_irqchip;          /* KernelIrqchipMode */
     char *rtc_base;
     char *rtc_clock;
     bool hpet;
@@ -55,7 +47,6 @@ DECLARE_INSTANCE_CHECKER(PCMachineState, PC_MACHINE, TYPE_PC_MACHINE)
 
 /* The kernel-irqchip choice of a pc machine (DEFAULT for other boards);
  * callable from the accelerator's init_machine (before the board init). */
-KernelIrqchipMode pc_machine_kernel_irqchip(MachineState *ms);
 
 /* pc-intc.c: interrupt controllers */
 bool pc_lapic_in_kernel(void);     /* KVM runs the local APICs */
