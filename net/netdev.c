@@ -30,6 +30,9 @@ static const NetBackend net_backends[] = {
     { "user", net_init_user },
 #endif
     { "hubport", net_init_hubport },
+    { "socket", net_init_socket },
+    { "stream", net_init_stream },
+    { "dgram", net_init_dgram },
     { NULL, NULL },
 };
 

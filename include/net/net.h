@@ -172,6 +172,9 @@ typedef bool NetBackendInit(Opts *opts, const char *id, const char *name,
                             NetClientState *peer, Error **errp);
 NetBackendInit net_init_user;
 NetBackendInit net_init_hubport;
+NetBackendInit net_init_socket;           /* net/socket.c */
+NetBackendInit net_init_stream;
+NetBackendInit net_init_dgram;
 
 /* ---- NIC devices: their netdev= and mac= properties ---- */
 typedef struct NICConf {

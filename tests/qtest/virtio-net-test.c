@@ -15,6 +15,9 @@
  *                old address is filtered; bad control commands get ERR
  *   hostile-tx   a request shorter than the header is returned unused,
  *                the device works on
+ *   stream       on -netdev stream (the test holds the other end): the
+ *                frame behind its length; 40 frames sent while no buffer
+ *                is posted all arrive, in order; a bad length closes it
  *   hostfwd-in-use  a hostfwd on a bound port: exit 1 naming the rule
  */
 #include "libqvirtio.h"
@@ -23,6 +26,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #define SLOT        0x0a003e00
 #define MAC         "52:54:00:12:34:99"
@@ -370,6 +375,99 @@ static void test_hostile_tx(void)
     rig_stop(&r);
 }
 
+/* ---- -netdev stream: the test is the other end of the socket ---- */
+
+static void read_full(int fd, void *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = read(fd, (char *)buf + done, len - done);
+
+        g_assert_cmpint(n, >, 0);
+        done += n;
+    }
+}
+
+static void write_frame(int fd, const uint8_t *f, uint32_t len)
+{
+    uint8_t hdr[4] = { len >> 24, len >> 16, len >> 8, len };
+
+    g_assert_cmpint(write(fd, hdr, 4), ==, 4);
+    g_assert_cmpint(write(fd, f, len), ==, (ssize_t)len);
+}
+
+static void test_stream(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vnet-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "sock", NULL);
+    g_autofree char *extra = NULL;
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0), fd;
+    uint8_t f[64], got[256], hdr[4];
+    uint64_t bufs[40];
+    uint32_t len;
+    Rig r;
+
+    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    r.qts = NULL;
+    {
+        /* the device on a stream netdev instead of user */
+        g_autofree char *args = g_strdup_printf(
+            "-M virt -m 64M -netdev stream,id=n0,server=off,addr.type=unix,"
+            "addr.path=%s -device virtio-net-device,netdev=n0,mac=" MAC, path);
+
+        r.qts = qvirtio_qtest_init(args);
+    }
+    fd = accept(lfd, NULL, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    guest_alloc_init(&r.alloc, 0x40100000, 0x800000);
+    r.d = qvirtio_mmio_init(r.qts, SLOT, &r.alloc);
+    r.features = qvirtio_start(r.d, F_MAC);
+    r.rx = qvirtqueue_setup(r.d, 0);
+    r.tx = qvirtqueue_setup(r.d, 1);
+    qvirtio_set_driver_ok(r.d);
+
+    /* out: the frame behind its big-endian length */
+    send_frame(&r, NULL, f, arp_request(f));
+    read_full(fd, hdr, 4);
+    g_assert_cmpuint(hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3], ==,
+                     42);
+    read_full(fd, got, 42);
+    g_assert_cmpmem(got, 42, f, 42);
+
+    /* in: 40 frames while no buffer is posted; none may be lost */
+    for (int i = 0; i < 40; i++) {
+        memset(f, i, sizeof(f));
+        write_frame(fd, f, 60);
+    }
+    g_usleep(200 * 1000);
+    g_assert_false(wait_rx(&r, &len, 50));
+    for (int i = 0; i < 40; i++) {
+        bufs[i] = post_rx(&r, 1526, (i % 8) == 7);
+    }
+    for (int i = 0; i < 40; i++) {
+        g_assert_true(wait_rx(&r, &len, 5000));
+        g_assert_cmpuint(len, ==, HDR_LEN + 60);
+        qtest_memread(r.qts, bufs[i], got, len);
+        for (int j = 0; j < 60; j++) {
+            g_assert_cmphex(got[HDR_LEN + j], ==, i);
+        }
+    }
+
+    /* a frame longer than 64 KiB: the stream is broken, closed */
+    hdr[0] = 0x7f;
+    g_assert_cmpint(write(fd, hdr, 4), ==, 4);
+    g_assert_cmpint(read(fd, got, 1), ==, 0);
+    close(fd);
+    close(lfd);
+    rig_stop(&r);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* The aarch64 executable, as qvirtio_qtest_init picks it. */
 static char *aarch64_binary(void)
 {
@@ -421,6 +519,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/mmio/csum", test_csum);
     g_test_add_func("/virtio-net/mmio/ctrl-filter", test_ctrl_filter);
     g_test_add_func("/virtio-net/mmio/hostile-tx", test_hostile_tx);
+    g_test_add_func("/virtio-net/mmio/stream", test_stream);
     g_test_add_func("/virtio-net/hostfwd-in-use", test_hostfwd_in_use);
     return g_test_run();
 }
