@@ -38,6 +38,7 @@
 #include "turtle/iov.h"
 #include "turtle/bswap.h"
 #include "hw/net/virtio-net.h"
+#include "hw/virtio/virtio-pci.h"
 #include "migration/vmstate.h"
 #include "sysemu/main-loop.h"
 
@@ -780,3 +781,11 @@ static const TypeInfo virtio_net_info = {
     .class_init = virtio_net_class_init,
 };
 TYPE_REGISTER(virtio_net_info)
+
+static const VirtioPCIDeviceTypeInfo virtio_net_pci_info = {
+    .name = "virtio-net-pci", .vdev_type = TYPE_VIRTIO_NET,
+    .class_id = PCI_CLASS_NETWORK_ETHERNET,
+    .desc = "virtio network device (PCI)",
+    .category = DEVICE_CATEGORY_NETWORK,
+};
+VIRTIO_PCI_TYPE_REGISTER(virtio_net_pci_info)

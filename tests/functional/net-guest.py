@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""User-mode networking in the arm64 guest: DHCP, DNS, HTTP both ways.
+"""User-mode networking in a Debian guest: DHCP, DNS, HTTP both ways.
 
-    net-guest.py [--device virtio-net-device] [--dns-name NAME] [--log FILE]
-                 -- EMULATOR ARGS...
+    net-guest.py [--arch arm64|amd64] [--device virtio-net-device]
+                 [--dns-name NAME] [--log FILE] -- EMULATOR ARGS...
 
 The guest gets one NIC (`--device`, on `-netdev user` with a hostfwd of a
 free host port to guest port 8080) and:
@@ -111,6 +111,7 @@ def main():
         i = argv.index("--")
         argv, emu = argv[:i], argv[i + 1:]
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--arch", default="arm64", choices=["arm64", "amd64"])
     ap.add_argument("--device", default="virtio-net-device")
     ap.add_argument("--dns-name", default="deb.debian.org")
     ap.add_argument("--timeout", type=float, default=600)
@@ -120,14 +121,15 @@ def main():
         ap.error("no emulator command after --")
 
     # builds the initramfs again if mkinitramfs.py changed (the modules)
-    subprocess.run(["sh", os.path.join(HERE, "fetch-guests.sh"), "arm64"],
+    subprocess.run(["sh", os.path.join(HERE, "fetch-guests.sh"), args.arch],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cache = os.environ.get("TURTLE_GUEST_CACHE",
                            os.path.join(os.path.expanduser("~"), ".cache", "turtle-guests"))
-    kernel = os.path.join(cache, "arm64", "kernel")
-    initrd = os.path.join(cache, "arm64", "initramfs.cpio.gz")
+    kernel = os.path.join(cache, args.arch, "kernel")
+    initrd = os.path.join(cache, args.arch, "initramfs.cpio.gz")
     if not (os.path.isfile(kernel) and os.path.isfile(initrd)):
-        print("SKIP: no arm64 guest in %s; run tests/functional/fetch-guests.sh" % cache)
+        print("SKIP: no %s guest in %s; run tests/functional/fetch-guests.sh" %
+              (args.arch, cache))
         return 77
     return run(args, emu, kernel, initrd)
 
@@ -141,7 +143,8 @@ def run(args, emu, kernel, initrd):
     t0 = time.monotonic()
 
     cmd = emu + ["-kernel", kernel, "-initrd", initrd,
-                 "-append", "console=ttyAMA0 panic=-1",
+                 "-append", "console=%s panic=-1" %
+                 ("ttyAMA0" if args.arch == "arm64" else "ttyS0"),
                  "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % fwd_port,
                  "-device", "%s,netdev=n0,mac=%s" % (args.device, MAC)]
     with Console(cmd, log=args.log) as c:
