@@ -656,6 +656,14 @@ static void virtio_net_check(QTestState *q)
     qvirtio_free(d);
 }
 
+/* virtio-serial: the fuzzed queue is often the control transmit queue */
+static void virtio_serial_ring_fuzz(QTestState *q, Rng *r)
+{
+    vq_fuzz_queues = 6;
+    virtio_mmio_ring_fuzz(q, r);
+    vq_fuzz_queues = 1;
+}
+
 /* virtio-blk-pci on the pc at 00:04.0: its BARs at fixed places (again
  * after the reset, and sometimes moved or switched off), random rings
  * built in RAM and kicked through the notify region, MSI-X on or off. */
@@ -853,6 +861,14 @@ static const FuzzCase cases[] = {
       { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
       { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
       virtio_net_ring_fuzz, 3, virtio_net_check },
+    /* random rings on the serial device's port and control queues */
+    { "virt/virtio-serial", "aarch64",
+      VIRT "-chardev null,id=c0 -chardev null,id=c1 "
+      "-device virtio-serial-device,max_ports=2 "
+      "-device virtconsole,chardev=c0 -device virtserialport,chardev=c1",
+      { { 0x0a003e00, 0x200 }, { 0x0a003e00, 0x100 } }, 2,
+      { { 0x0a003e00, 4 }, { 0x0a003e08, 4 } }, 2,
+      virtio_serial_ring_fuzz, 3 },
     /* the PCIe host (ECAM over the root bus: host bridge, a virtio-blk-pci
      * whose BARs the fuzzing may place in the windows), the PIO and
      * 32-bit MMIO windows, the GICv2m frame */
