@@ -91,6 +91,9 @@ extern const HMPCommand hmp_info_commands[];
  * info snapshots, searched after the tables of hmp.c and hmp-cmds.c */
 extern const HMPCommand hmp_snapshot_commands[];
 extern const HMPCommand hmp_snapshot_info_commands[];
+/* hmp-net.c: hostfwd_add, hostfwd_remove, set_link; info network, usernet */
+extern const HMPCommand hmp_net_commands[];
+extern const HMPCommand hmp_net_info_commands[];
 void hmp_memory_dump(HMPArgs *a);       /* x */
 void hmp_physical_memory_dump(HMPArgs *a);  /* xp */
 void hmp_print(HMPArgs *a);

@@ -242,16 +242,23 @@ static const HMPCommand *hmp_find_in(const HMPCommand *table,
 }
 
 /* Commands other files own come after the table above (hmp-internal.h):
- * the snapshot commands of hmp-snapshot.c. */
+ * the snapshot commands of hmp-snapshot.c, the network ones of hmp-net.c. */
+static const HMPCommand *const hmp_extra_commands[] = {
+    hmp_snapshot_commands, hmp_net_commands, NULL,
+};
+static const HMPCommand *const hmp_extra_info_commands[] = {
+    hmp_snapshot_info_commands, hmp_net_info_commands, NULL,
+};
+
 static const HMPCommand *hmp_find(const HMPCommand *table, const char *name,
                                   size_t len)
 {
     const HMPCommand *c = hmp_find_in(table, name, len);
+    const HMPCommand *const *extra = table == hmp_commands ?
+        hmp_extra_commands : hmp_extra_info_commands;
 
-    if (!c) {
-        c = hmp_find_in(table == hmp_commands ? hmp_snapshot_commands
-                                              : hmp_snapshot_info_commands,
-                        name, len);
+    for (int i = 0; !c && extra[i]; i++) {
+        c = hmp_find_in(extra[i], name, len);
     }
     return c;
 }
@@ -272,8 +279,10 @@ static void hmp_help(HMPArgs *a)
         for (c = hmp_commands; c->name; c++) {
             hmp_help_line(a->mon, "", c);
         }
-        for (c = hmp_snapshot_commands; c->name; c++) {
-            hmp_help_line(a->mon, "", c);
+        for (int i = 0; hmp_extra_commands[i]; i++) {
+            for (c = hmp_extra_commands[i]; c->name; c++) {
+                hmp_help_line(a->mon, "", c);
+            }
         }
         return;
     }
@@ -289,9 +298,12 @@ static void hmp_help(HMPArgs *a)
                 hmp_help_line(a->mon, "info ", i);
             }
         }
-        for (const HMPCommand *i = hmp_snapshot_info_commands; i->name; i++) {
-            if (!sub || hmp_name_matches(i->name, sub, strlen(sub))) {
-                hmp_help_line(a->mon, "info ", i);
+        for (int t = 0; hmp_extra_info_commands[t]; t++) {
+            for (const HMPCommand *i = hmp_extra_info_commands[t]; i->name;
+                 i++) {
+                if (!sub || hmp_name_matches(i->name, sub, strlen(sub))) {
+                    hmp_help_line(a->mon, "info ", i);
+                }
             }
         }
         return;
@@ -311,8 +323,10 @@ static void hmp_info(HMPArgs *a)
         for (c = hmp_info_commands; c->name; c++) {
             hmp_help_line(a->mon, "info ", c);
         }
-        for (c = hmp_snapshot_info_commands; c->name; c++) {
-            hmp_help_line(a->mon, "info ", c);
+        for (int i = 0; hmp_extra_info_commands[i]; i++) {
+            for (c = hmp_extra_info_commands[i]; c->name; c++) {
+                hmp_help_line(a->mon, "info ", c);
+            }
         }
         return;
     }

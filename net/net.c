@@ -113,7 +113,7 @@ void net_set_link(NetClientState *nc, bool up)
 static void net_print_client(FILE *f, NetClientState *nc, int indent)
 {
     fprintf(f, "%*s%s: index=0,type=%s,%s%s\n", indent, "", nc->name,
-            nc->model, nc->info_str ? nc->info_str : "",
+            nc->info->kind, nc->info_str ? nc->info_str : "",
             nc->link_down ? " (link down)" : "");
 }
 
