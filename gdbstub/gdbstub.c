@@ -245,6 +245,13 @@ static void gdb_set_stepping(CPUState *step)
 
 static void gdb_resume(CPUState *step)
 {
+    CPUState *cpu;
+
+    /* a watchpoint another vCPU hit in the same stop was not reported:
+     * it must not tag the next stop */
+    CPU_FOREACH(cpu) {
+        cpu->watchpoint_hit = false;
+    }
     gdb_set_stepping(step);
     gdb.waiting = true;
     gdb.interrupted = false;

@@ -196,6 +196,24 @@ def main():
         check('D', c.cmd('D'), 'OK')
         out = vm.communicate(timeout=60)[0].decode()
         check('program finished after detach', out.strip(), r'result=22')
+        # kill: a second machine, ended by gdb's k packet
+        vm2 = subprocess.Popen([emu, '-M', 'virt', '-display', 'none',
+                                '-semihosting', '-cpu', 'cortex-a57',
+                                '-m', '128', '-kernel', elf, '-S', '-gdb',
+                                'unix:' + sock + '2'] + extra,
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+        for _ in range(100):
+            if os.path.exists(sock + '2') or vm2.poll() is not None:
+                break
+            time.sleep(0.1)
+        c2 = Client(sock + '2')
+        c2.raw(frame('k'))
+        c2.expect_ack()
+        out2 = vm2.communicate(timeout=30)[0].decode()
+        check('k ends the emulator', '%d %s' % (vm2.returncode, out2.strip()),
+              r'0 ?')
     except (EOFError, OSError, AssertionError, subprocess.TimeoutExpired) as e:
         print('FAIL', e)
         failed.append(str(e))
