@@ -320,6 +320,12 @@ static JsonNode *qmp_query_commands(JsonObject *args, const char **ec,
         json_builder_add_string_value(b, c->name);
         json_builder_end_object(b);
     }
+    for (const QMPCommand *c = qmp_migration_commands; c->name; c++) {
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, c->name);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     return qmp_builder_finish(b);
 }
@@ -360,6 +366,11 @@ const QMPCommand qmp_commands[] = {
 const QMPCommand *qmp_find_command(const char *name)
 {
     for (const QMPCommand *c = qmp_commands; c->name; c++) {
+        if (!strcmp(c->name, name)) {
+            return c;
+        }
+    }
+    for (const QMPCommand *c = qmp_migration_commands; c->name; c++) {
         if (!strcmp(c->name, name)) {
             return c;
         }

@@ -34,6 +34,9 @@ typedef struct QMPCommand {
 /* Every command, NULL-name terminated. */
 extern const QMPCommand qmp_commands[];
 const QMPCommand *qmp_find_command(const char *name);
+/* Owned by migration: migration/qmp-migration.c (migrate, query-migrate,
+ * snapshot-*...) and block/qmp-block.c; searched after qmp_commands. */
+extern const QMPCommand qmp_migration_commands[];
 
 /* Build a JsonNode from a builder and free the builder. */
 JsonNode *qmp_builder_finish(JsonBuilder *b);

@@ -188,6 +188,18 @@ void qmp_event_rtc_change(int64_t offset)
     qmp_event_send("RTC_CHANGE", data);
 }
 
+void qmp_event_migration(const char *status)
+{
+    JsonObject *data;
+
+    if (!qmp_monitors) {
+        return;
+    }
+    data = json_object_new();
+    json_object_set_string_member(data, "status", status);
+    qmp_event_send("MIGRATION", data);
+}
+
 static void qmp_vm_change_state(void *opaque, bool running, RunState state)
 {
     if (qmp_exiting) {

@@ -28,6 +28,7 @@
 #include "block/block-backend.h"
 #include "net/net.h"
 #include "migration/snapshot.h"
+#include "migration/migration.h"
 #include <glib-unix.h>
 #include <signal.h>
 
@@ -669,7 +670,13 @@ int main(int argc, char **argv)
         error_report_err(err);
         exit(1);
     }
-    if (!c.start_paused) {
+    if (c.incoming) {
+        /* the guest starts once the migration stream is in */
+        if (!migration_incoming(c.incoming, !c.start_paused, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    } else if (!c.start_paused) {
         vm_start();
     }   /* -S: "prelaunch" until cont, as QEMU's query-status says */
     status = main_loop_run();

@@ -407,6 +407,10 @@ const CmdOption cmd_options[] = {
       OPT_SECTION_BLOCK, FLAG(snapshot) },
     { "loadvm", NULL, "TAG", "start from snapshot TAG (savevm) of the disks",
       OPT_SECTION_BLOCK, STR(loadvm) },
+    { "incoming", NULL, "tcp:HOST:PORT|unix:PATH|exec:CMD|file:PATH|defer",
+      "wait for the machine's state from a migration source\n"
+      "(defer: until QMP migrate-incoming)",
+      STR(incoming) },
 
     /* network */
     { "netdev", NULL, "TYPE,id=ID[,...]",
@@ -440,7 +444,7 @@ const CmdOption cmd_options[] = {
 
     ABSENT("L", "DIR"), ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
-    ABSENT("incoming", "URI"), ABSENT("vga", "TYPE"),
+    ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
     ABSENT("readconfig", "FILE"), ABSENT("audiodev", "SPEC"),
     ABSENT("k", "LAYOUT"), ABSENT("numa", "SPEC"), ABSENT("fw_cfg", "SPEC"),

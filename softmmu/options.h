@@ -44,6 +44,7 @@ typedef struct Config {
                                      "OPT\0ARG", owned */
     bool snapshot;                /* -snapshot */
     const char *loadvm;           /* -loadvm TAG */
+    const char *incoming;         /* -incoming URI|defer */
     const char *kernel, *initrd, *append, *dtb, *bios;
     const char *boot;             /* -boot (checked keys; the board's) */
     GPtrArray *acpitables;        /* -acpitable strings (the board's too) */

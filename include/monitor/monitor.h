@@ -24,5 +24,7 @@ char *hmp_run_command(const char *line, int cpu_index);
 /* The guest set its real-time clock: offset = guest time - host time, in
  * seconds (rate-limited to one per second, as QEMU). */
 void qmp_event_rtc_change(int64_t offset);
+/* A migration changed status ("setup", "active", "completed"...). */
+void qmp_event_migration(const char *status);
 
 #endif

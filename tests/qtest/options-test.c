@@ -99,6 +99,8 @@ static const Case cases[] = {
     { "net", EXIT, NONE "-net nic,vlan=1", 1, "vlan" },
     { "loadvm", EXIT, NONE "-loadvm s1", 1,
       "No block device can accept snapshots" },
+    { "incoming", EXIT, NONE "-incoming nosuch:x", 1,
+      "migration: unknown URI 'nosuch:x'" },
     { "d", RUN, "-d guest_errors" },
     { "D", RUN, "-D /dev/null" },
     { "gdb", RUN, "-gdb tcp:127.0.0.1:0" },
