@@ -2,12 +2,14 @@
  * QMP commands of live migration: migrate, migrate_cancel,
  * migrate-incoming, query-migrate, migrate-set-parameters,
  * query-migrate-parameters, migrate-set-capabilities,
- * query-migrate-capabilities.  Names, arguments and answers as QEMU's.
+ * query-migrate-capabilities, and the snapshot jobs (snapshot-job.c).
+ * Names, arguments and answers as QEMU's.
  * The table is searched by the monitor after its own (qmp-internal.h).
  */
 #include "turtle/osdep.h"
 #include "monitor/qmp-internal.h"
 #include "migration/migration.h"
+#include "migration/snapshot-job.h"
 
 static JsonNode *error_out(Error *err, char **ed)
 {
@@ -252,5 +254,10 @@ const QMPCommand qmp_migration_commands[] = {
     { "migrate-set-capabilities", qmp_migrate_set_capabilities,
       set_capabilities_args },
     { "query-migrate-capabilities", qmp_query_migrate_capabilities },
+    { "snapshot-save", qmp_snapshot_save, snapshot_save_load_args },
+    { "snapshot-load", qmp_snapshot_load, snapshot_save_load_args },
+    { "snapshot-delete", qmp_snapshot_delete, snapshot_delete_args },
+    { "query-jobs", qmp_query_jobs },
+    { "job-dismiss", qmp_job_dismiss, job_dismiss_args },
     { NULL },
 };

@@ -89,9 +89,9 @@ static bool flush_all(BlockBackend **disks, Error **errp)
     return true;
 }
 
-bool save_snapshot(const char *name, Error **errp)
+/* disks[0] gets the machine state */
+static bool save_on(BlockBackend **disks, const char *name, Error **errp)
 {
-    g_autofree BlockBackend **disks = snapshot_disks(errp);
     g_autoptr(GByteArray) state = g_byte_array_new();
     g_autofree char *auto_name = NULL;
     RunState saved_state = runstate_get();
@@ -100,9 +100,6 @@ bool save_snapshot(const char *name, Error **errp)
     BlockSnapshotInfo sn, old;
     int ret;
 
-    if (!disks) {
-        return false;
-    }
     if (!name || !*name) {
         g_autoptr(GDateTime) t = g_date_time_new_now_local();
         name = auto_name = g_date_time_format(t, "vm-%Y%m%d%H%M%S");
@@ -145,6 +142,67 @@ out:
     return ok;
 }
 
+bool save_snapshot(const char *name, Error **errp)
+{
+    g_autofree BlockBackend **disks = snapshot_disks(errp);
+
+    return disks && save_on(disks, name, errp);
+}
+
+/* The disks QMP names (device ids or node names), vmstate first. */
+static BlockBackend **named_disks(const char *vmstate, char **devices,
+                                  Error **errp)
+{
+    g_autoptr(GPtrArray) a = g_ptr_array_new();
+    bool vm_listed = !vmstate;
+
+    for (char **d = devices; d && *d; d++) {
+        BlockBackend *blk = blk_by_name(*d);
+
+        if (!blk || !blk_bs(blk)) {
+            error_setg(errp, "Device '%s' not found", *d);
+            return NULL;
+        }
+        if (blk_is_read_only(blk) || !blk_can_snapshot(blk)) {
+            error_setg(errp, "Device '%s' is %s", *d,
+                       blk_is_read_only(blk) ? "read-only"
+                       : "writable but does not support snapshots");
+            return NULL;
+        }
+        for (guint i = 0; i < a->len; i++) {
+            if (g_ptr_array_index(a, i) == blk) {
+                error_setg(errp, "Device '%s' is listed twice", *d);
+                return NULL;
+            }
+        }
+        if (vmstate && !strcmp(*d, vmstate)) {
+            vm_listed = true;
+            g_ptr_array_insert(a, 0, blk);
+        } else {
+            g_ptr_array_add(a, blk);
+        }
+    }
+    if (!a->len) {
+        error_setg(errp, "No block device can accept snapshots");
+        return NULL;
+    }
+    if (!vm_listed) {
+        error_setg(errp, "Device '%s' for the VM state is not in 'devices'",
+                   vmstate);
+        return NULL;
+    }
+    g_ptr_array_add(a, NULL);
+    return (BlockBackend **)g_ptr_array_free(g_steal_pointer(&a), false);
+}
+
+bool save_snapshot_on(const char *name, const char *vmstate, char **devices,
+                      Error **errp)
+{
+    g_autofree BlockBackend **disks = named_disks(vmstate, devices, errp);
+
+    return disks && save_on(disks, name, errp);
+}
+
 static void undo_delete(BlockBackend **disks, BlockBackend **end)
 {
     for (BlockBackend **d = disks; *d && d != end; d++) {
@@ -154,9 +212,9 @@ static void undo_delete(BlockBackend **disks, BlockBackend **end)
 
 /* Switch every disk to the snapshot, read its state and check it; on any
  * failure the disks are back where they were. */
-static bool switch_disks(BlockBackend **disks, const char *name,
-                         BlockSnapshotInfo *vm_sn, GByteArray *state,
-                         Error **errp)
+static bool switch_disks(BlockBackend **disks, BlockBackend *want_vm,
+                         const char *name, BlockSnapshotInfo *vm_sn,
+                         GByteArray *state, Error **errp)
 {
     BlockBackend *vm_disk = NULL;
     BlockSnapshotInfo sn;
@@ -168,7 +226,7 @@ static bool switch_disks(BlockBackend **disks, const char *name,
                        name, blk_name(*d));
             return false;
         }
-        if (!vm_disk && sn.vm_state_size) {
+        if (!vm_disk && sn.vm_state_size && (!want_vm || *d == want_vm)) {
             vm_disk = *d;
             *vm_sn = sn;
         }
@@ -225,9 +283,9 @@ undo:
     return false;
 }
 
-bool load_snapshot(const char *name, Error **errp)
+static bool load_on(BlockBackend **disks, BlockBackend *want_vm,
+                    const char *name, Error **errp)
 {
-    g_autofree BlockBackend **disks = snapshot_disks(errp);
     g_autoptr(GByteArray) state = g_byte_array_new();
     g_autoptr(GByteArray) backup = g_byte_array_new();
     RunState saved_state = runstate_get();
@@ -235,13 +293,10 @@ bool load_snapshot(const char *name, Error **errp)
     BlockSnapshotInfo vm_sn;
     Error *err = NULL;
 
-    if (!disks) {
-        return false;
-    }
     vm_stop(RUN_STATE_RESTORE_VM);
     if (!flush_all(disks, errp) ||
         !machine_state(backup, false, errp) ||
-        !switch_disks(disks, name, &vm_sn, state, errp)) {
+        !switch_disks(disks, want_vm, name, &vm_sn, state, errp)) {
         goto restart;
     }
     {
@@ -278,15 +333,26 @@ restart:
     return false;
 }
 
-bool delete_snapshot(const char *name, Error **errp)
+bool load_snapshot(const char *name, Error **errp)
 {
     g_autofree BlockBackend **disks = snapshot_disks(errp);
+
+    return disks && load_on(disks, NULL, name, errp);
+}
+
+bool load_snapshot_on(const char *name, const char *vmstate, char **devices,
+                      Error **errp)
+{
+    g_autofree BlockBackend **disks = named_disks(vmstate, devices, errp);
+
+    return disks && load_on(disks, disks[0], name, errp);
+}
+
+static bool delete_on(BlockBackend **disks, const char *name, Error **errp)
+{
     bool found = false;
     BlockSnapshotInfo sn;
 
-    if (!disks) {
-        return false;
-    }
     for (BlockBackend **d = disks; *d; d++) {
         if (!bdrv_snapshot_find(blk_bs(*d), name, &sn)) {
             continue;
@@ -303,6 +369,20 @@ bool delete_snapshot(const char *name, Error **errp)
         return false;
     }
     return true;
+}
+
+bool delete_snapshot(const char *name, Error **errp)
+{
+    g_autofree BlockBackend **disks = snapshot_disks(errp);
+
+    return disks && delete_on(disks, name, errp);
+}
+
+bool delete_snapshot_on(const char *name, char **devices, Error **errp)
+{
+    g_autofree BlockBackend **disks = named_disks(NULL, devices, errp);
+
+    return disks && delete_on(disks, name, errp);
 }
 
 static void format_size(char *buf, size_t len, uint64_t v)

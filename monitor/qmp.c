@@ -188,6 +188,19 @@ void qmp_event_rtc_change(int64_t offset)
     qmp_event_send("RTC_CHANGE", data);
 }
 
+void qmp_event_job_status_change(const char *id, const char *status)
+{
+    JsonObject *data;
+
+    if (!qmp_monitors) {
+        return;
+    }
+    data = json_object_new();
+    json_object_set_string_member(data, "status", status);
+    json_object_set_string_member(data, "id", id);
+    qmp_event_send("JOB_STATUS_CHANGE", data);
+}
+
 void qmp_event_migration(const char *status)
 {
     JsonObject *data;

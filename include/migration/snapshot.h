@@ -20,6 +20,13 @@ bool save_snapshot(const char *name, Error **errp);
  * before anything changes. */
 bool load_snapshot(const char *name, Error **errp);
 bool delete_snapshot(const char *name, Error **errp);
+/* QMP snapshot-save/-load/-delete: only the disks named in devices
+ * (device ids or node names, NULL-terminated), the state on vmstate. */
+bool save_snapshot_on(const char *name, const char *vmstate, char **devices,
+                      Error **errp);
+bool load_snapshot_on(const char *name, const char *vmstate, char **devices,
+                      Error **errp);
+bool delete_snapshot_on(const char *name, char **devices, Error **errp);
 /* The "info snapshots" table (snapshots present on every writable disk). */
 void snapshot_list_print(GString *out);
 

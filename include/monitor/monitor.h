@@ -26,5 +26,7 @@ char *hmp_run_command(const char *line, int cpu_index);
 void qmp_event_rtc_change(int64_t offset);
 /* A migration changed status ("setup", "active", "completed"...). */
 void qmp_event_migration(const char *status);
+/* A job (snapshot-save...) changed status. */
+void qmp_event_job_status_change(const char *id, const char *status);
 
 #endif

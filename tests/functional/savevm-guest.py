@@ -9,7 +9,9 @@
    answers with the snapshot's file, variable and hash, its uptime went
    back and its timers still fire.
 3. `-loadvm s1` at start-up resumes the same shell without a boot.
-4. Refusals that must leave the running guest alone: an unknown snapshot,
+4. The same through QMP's snapshot-save/-load/-delete jobs (events,
+   query-jobs, job-dismiss, a failing job's error).
+5. Refusals that must leave the running guest alone: an unknown snapshot,
    and a snapshot of a machine with another RAM size (the state is
    checked before anything is loaded); `delvm` of an unknown name;
    savevm without a writable qcow2 disk.
@@ -24,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vmctl import HMP, Console, arm64_cmd, boot  # noqa: E402
+from vmctl import HMP, QMP, Console, arm64_cmd, boot  # noqa: E402
 
 
 def check(cond, what):
@@ -91,6 +93,46 @@ def main():
                   "snapshot's (%r)" % after)
             c.run("sleep 1")
             check(c.last_status == 0, "timers fire after loadvm (sleep 1)")
+
+            # QMP jobs
+            qmp = QMP(os.path.join(tmp, "a-qmp.sock"))
+
+            def job(cmd, jid, **args):
+                qmp.cmd(cmd, job_id=jid, **args)
+                seen = []
+                while "concluded" not in seen:
+                    seen.append(qmp.wait_event(
+                        "JOB_STATUS_CHANGE",
+                        lambda d: d["id"] == jid)["data"]["status"])
+                info = [j for j in qmp.cmd("query-jobs") if j["id"] == jid]
+                qmp.cmd("job-dismiss", id=jid)
+                return seen, info[0]
+
+            seen, info = job("snapshot-save", "j1", tag="q1", vmstate="d0",
+                             devices=["d0"])
+            check(seen == ["created", "running", "waiting", "pending",
+                           "concluded"] and "error" not in info and
+                  info["type"] == "snapshot-save",
+                  "snapshot-save job concluded: %s %s" % (seen, info))
+            c.run("echo delta > /tmp/f")
+            seen, info = job("snapshot-load", "j2", tag="q1", vmstate="d0",
+                             devices=["d0"])
+            check("error" not in info and c.run("cat /tmp/f") == "alpha",
+                  "snapshot-load job brought the state back")
+            seen, info = job("snapshot-load", "j3", tag="nope", vmstate="d0",
+                             devices=["d0"])
+            check("aborting" in seen and "does not exist" in info["error"],
+                  "a failing job concludes with its error: %s"
+                  % info["error"])
+            seen, info = job("snapshot-save", "j4", tag="q2", vmstate="d0",
+                             devices=["nodisk"])
+            check("not found" in info.get("error", ""),
+                  "unknown device in devices: %s" % info.get("error"))
+            seen, info = job("snapshot-delete", "j5", tag="q1",
+                             devices=["d0"])
+            check("error" not in info and "q1" not in
+                  hmp.cmd("info snapshots"), "snapshot-delete job")
+            qmp.close()
 
             out = hmp.cmd("loadvm nope")
             check("Snapshot 'nope' does not exist" in out,
