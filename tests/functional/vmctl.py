@@ -141,7 +141,7 @@ def arm64_cmd(turtle, tmp, tag, mem="512", smp="1", extra=()):
     HMP on tmp/TAG-hmp.sock and QMP on tmp/TAG-qmp.sock."""
     k, i = guest_files("arm64")
     return [turtle, "-M", "virt", "-cpu", "cortex-a57", "-m", mem,
-            "-smp", smp, "-nographic", "-no-reboot",
+            "-smp", smp, "-nographic", "-no-reboot", "-nic", "none",
             "-kernel", k, "-initrd", i, "-append", "console=ttyAMA0 panic=-1",
             "-monitor", "unix:%s/%s-hmp.sock,server=on,wait=off" % (tmp, tag),
             "-qmp", "unix:%s/%s-qmp.sock,server=on,wait=off" % (tmp, tag),
