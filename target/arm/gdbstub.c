@@ -7,9 +7,10 @@
  *                              {d, s, h, q, b} lanes), fpsr, fpcr
  *   org.turtle.gdb.aarch64.sysregs
  *                              EL1/EL2 system registers (`info registers
- *                              system`); read-only here, since a write
- *                              behind the translator's back would skip
- *                              the TLB and hflags maintenance an MSR does
+ *                              system`); those that steer translation are
+ *                              read-only here, since a write behind the
+ *                              translator's back would skip the TLB and
+ *                              hflags maintenance an MSR does
  *
  * cpsr is PSTATE in SPSR layout (NZCV, DAIF, EL, SPSel...), as gdb and the
  * kernel show it; writing it switches EL/SP like an exception return.
@@ -181,29 +182,35 @@ static const GDBFeature arm_gdb_fpu = {
 
 /* ---- system registers ---- */
 
-/* 64-bit fields of CPUARMState, by their architectural names */
+/*
+ * 64-bit fields of CPUARMState, by their architectural names; W: gdb may
+ * write it (plain state: exception-return and thread registers, banked
+ * SPs, VBAR).  The rest change translation or the TB flags (SCTLR, TCR,
+ * TTBRn, MAIR, HCR, CPACR, CPTR...) and stay read-only here.
+ */
 #define ARM_GDB_SYSREGS(R) \
-    R("sp_el0", sp_el[0]) R("sp_el1", sp_el[1]) R("sp_el2", sp_el[2]) \
-    R("elr_el1", elr_el[1]) R("elr_el2", elr_el[2]) \
-    R("spsr_el1", spsr_el[1]) R("spsr_el2", spsr_el[2]) \
-    R("esr_el1", esr_el[1]) R("esr_el2", esr_el[2]) \
-    R("far_el1", far_el[1]) R("far_el2", far_el[2]) \
-    R("sctlr_el1", cp15.sctlr[1]) R("sctlr_el2", cp15.sctlr[2]) \
-    R("tcr_el1", cp15.tcr[1]) R("tcr_el2", cp15.tcr[2]) \
-    R("ttbr0_el1", cp15.ttbr0[1]) R("ttbr1_el1", cp15.ttbr1[1]) \
-    R("ttbr0_el2", cp15.ttbr0[2]) \
-    R("mair_el1", cp15.mair[1]) R("mair_el2", cp15.mair[2]) \
-    R("vbar_el1", cp15.vbar[1]) R("vbar_el2", cp15.vbar[2]) \
-    R("tpidr_el0", cp15.tpidr[0]) R("tpidr_el1", cp15.tpidr[1]) \
-    R("tpidr_el2", cp15.tpidr[2]) R("tpidrro_el0", cp15.tpidrro_el0) \
-    R("contextidr_el1", cp15.contextidr_el1) \
-    R("cpacr_el1", cp15.cpacr_el1) R("par_el1", cp15.par_el1) \
-    R("mdscr_el1", cp15.mdscr_el1) R("cntkctl_el1", cp15.cntkctl_el1) \
-    R("hcr_el2", cp15.hcr_el2) R("cptr_el2", cp15.cptr_el2) \
-    R("vttbr_el2", cp15.vttbr_el2) R("vtcr_el2", cp15.vtcr_el2) \
-    R("cntvoff_el2", cp15.cntvoff_el2)
+    R("sp_el0", sp_el[0], 1) R("sp_el1", sp_el[1], 1) \
+    R("sp_el2", sp_el[2], 1) \
+    R("elr_el1", elr_el[1], 1) R("elr_el2", elr_el[2], 1) \
+    R("spsr_el1", spsr_el[1], 1) R("spsr_el2", spsr_el[2], 1) \
+    R("esr_el1", esr_el[1], 1) R("esr_el2", esr_el[2], 1) \
+    R("far_el1", far_el[1], 1) R("far_el2", far_el[2], 1) \
+    R("sctlr_el1", cp15.sctlr[1], 0) R("sctlr_el2", cp15.sctlr[2], 0) \
+    R("tcr_el1", cp15.tcr[1], 0) R("tcr_el2", cp15.tcr[2], 0) \
+    R("ttbr0_el1", cp15.ttbr0[1], 0) R("ttbr1_el1", cp15.ttbr1[1], 0) \
+    R("ttbr0_el2", cp15.ttbr0[2], 0) \
+    R("mair_el1", cp15.mair[1], 0) R("mair_el2", cp15.mair[2], 0) \
+    R("vbar_el1", cp15.vbar[1], 1) R("vbar_el2", cp15.vbar[2], 1) \
+    R("tpidr_el0", cp15.tpidr[0], 1) R("tpidr_el1", cp15.tpidr[1], 1) \
+    R("tpidr_el2", cp15.tpidr[2], 1) R("tpidrro_el0", cp15.tpidrro_el0, 1) \
+    R("contextidr_el1", cp15.contextidr_el1, 0) \
+    R("cpacr_el1", cp15.cpacr_el1, 0) R("par_el1", cp15.par_el1, 1) \
+    R("mdscr_el1", cp15.mdscr_el1, 0) R("cntkctl_el1", cp15.cntkctl_el1, 0) \
+    R("hcr_el2", cp15.hcr_el2, 0) R("cptr_el2", cp15.cptr_el2, 0) \
+    R("vttbr_el2", cp15.vttbr_el2, 0) R("vtcr_el2", cp15.vtcr_el2, 0) \
+    R("cntvoff_el2", cp15.cntvoff_el2, 0)
 
-#define SYSREG(name, field) { name, 64, "uint64", "system" },
+#define SYSREG(name, field, w) { name, 64, "uint64", "system" },
 static const GDBRegister arm_sys_regs[] = {
     ARM_GDB_SYSREGS(SYSREG)
     /* not a plain field */
@@ -213,8 +220,11 @@ static const GDBRegister arm_sys_regs[] = {
 };
 #undef SYSREG
 
-#define SYSREG(name, field) offsetof(CPUARMState, field),
+#define SYSREG(name, field, w) offsetof(CPUARMState, field),
 static const size_t arm_sysreg_offsets[] = { ARM_GDB_SYSREGS(SYSREG) };
+#undef SYSREG
+#define SYSREG(name, field, w) w,
+static const bool arm_sysreg_writable[] = { ARM_GDB_SYSREGS(SYSREG) };
 #undef SYSREG
 
 enum { SYS_CURRENTEL = G_N_ELEMENTS(arm_sysreg_offsets), SYS_MIDR,
@@ -249,7 +259,15 @@ static int arm_gdb_sys_read(CPUState *cs, GByteArray *buf, int n)
 
 static bool arm_gdb_sys_write(CPUState *cs, const uint8_t *buf, int n)
 {
-    return false;
+    CPUARMState *env = &ARM_CPU(cs)->env;
+
+    if (n >= SYS_CURRENTEL || !arm_sysreg_writable[n]) {
+        return false;
+    }
+    arm_save_sp(env);
+    *(uint64_t *)((char *)env + arm_sysreg_offsets[n]) = ld64_le_p(buf);
+    arm_load_sp(env);       /* the SP of the current EL may have changed */
+    return true;
 }
 
 static const GDBFeature arm_gdb_sys = {

@@ -32,6 +32,15 @@ SESSIONS = {
         'vm': ['-M', 'virt', '-display', 'none', '-semihosting',
                '-cpu', 'cortex-a57', '-m', '128', '-smp', '2'],
         'pc': 'pc', 'arg0': 'x0', 'symbols': 'gdb-target.elf',
+        # system registers: plain ones writable, translation ones not
+        'extra': [
+            ('info registers cpsr', r'cpsr +0x[0-9a-f]+ +\[ .*EL=1'),
+            ('set var $tpidr_el1 = 0x1234abcd', None),
+            ('print/x $tpidr_el1', r'= 0x1234abcd\b'),
+            ('print/x $sctlr_el1', r'= 0x[0-9a-f]+'),
+            ('set var $sctlr_el1 = 0', r'Could not write register'),
+            ('print/x $v0.d.u[0]', r'= 0x[0-9a-f]+'),
+        ],
     },
     'x86_64': {
         'make': ['make', '-s', '-C', os.path.join(HERE, '..', 'x86_64')],
@@ -42,6 +51,14 @@ SESSIONS = {
         'pc': 'rip', 'arg0': 'rdi',
         # the multiboot loader takes the ELF32 copy; gdb reads the original
         'symbols': 'gdb-target.elf64',
+        'extra': [
+            ('info registers eflags', r'eflags +0x[0-9a-f]+ +\['),
+            ('set var $gs_base = 0x5000', None),
+            ('print/x $gs_base', r'= 0x5000\b'),
+            ('print/x $cr0', r'= 0x8[0-9a-f]{7}\b'),    # paging on
+            ('set var $cr0 = 0', r'Could not write register'),
+            ('print $xmm0.v2_int64[0]', r'= -?\d+'),
+        ],
     },
 }
 
@@ -59,7 +76,7 @@ SESSIONS['x86_64-kvm']['vm'] = SESSIONS['x86_64']['vm'] + ['-accel', 'kvm']
 def session(arch):
     s = SESSIONS[arch]
     pc, arg0 = s['pc'], s['arg0']
-    steps = full_session(pc, arg0)
+    steps = full_session(s, pc, arg0)
     if arch.endswith('-kvm'):
         steps = [(c.replace('break ', 'hbreak '),
                   w.replace('Breakpoint 1 at', 'Hardware assisted breakpoint 1 at')
@@ -71,7 +88,7 @@ def session(arch):
     return steps
 
 
-def full_session(pc, arg0):
+def full_session(s, pc, arg0):
     return [
         ('info threads', r'\* 1 +Thread 1 \(CPU#0 \[\w+\]\)[^\n]*\n'
                          r' +2 +Thread 2 \(CPU#1 \[\w+\]\)'),
@@ -102,6 +119,7 @@ def full_session(pc, arg0):
         # single instruction step: the pc moves on, within compute
         ('stepi', None),
         ('print $pc', r'<compute\+\d+>'),
+    ] + s.get('extra', []) + [
         ('monitor info status', r'VM status: paused'),
         ('thread 2', r'Switching to thread 2'),
         ('info registers %s' % pc, r'%s +0x[0-9a-f]+' % pc),
