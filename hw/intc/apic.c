@@ -542,6 +542,11 @@ bool apic_set_base(DeviceState *dev, uint64_t val)
     bool was_en = old & APIC_BASE_ENABLE, en = val & APIC_BASE_ENABLE;
     bool was_x2 = old & APIC_BASE_EXTD, x2 = val & APIC_BASE_EXTD;
 
+    if (s->in_kernel) {
+        s->base = val;                /* a mirror: the kernel checked it */
+        return true;
+    }
+
     /* bits 7:0, 9 and 63:52 are reserved (MAXPHYADDR is the CPU's) */
     if (val & ~(APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_ENABLE |
                 APIC_BASE_ADDR_MASK)) {

@@ -64,36 +64,6 @@ static void seg_set(SegmentCache *s, uint32_t sel, uint64_t base,
     s->flags = flags;
 }
 
-/*
- * Local APIC register page after reset (SDM Vol. 3A 10.4.7.1), except
- * that the BSP's LINT0 is ExtINT and unmasked, as firmware leaves it, so
- * the 8259 reaches a directly booted kernel (virtual wire mode).
- */
-static void lapic_reset_page(uint8_t *regs, uint32_t apic_id, bool bsp)
-{
-    static const uint16_t lvts[] = { 0x2f0, 0x320, 0x330, 0x340, 0x350,
-                                     0x360, 0x370 };
-    uint32_t v;
-
-    memset(regs, 0, 1024);
-    v = apic_id << 24;
-    memcpy(regs + 0x20, &v, 4);
-    v = 0x00050014;                 /* version 0x14, 6 LVT entries */
-    memcpy(regs + 0x30, &v, 4);
-    v = 0xffffffff;                 /* DFR: flat model */
-    memcpy(regs + 0xe0, &v, 4);
-    v = 0xff;                       /* SVR: spurious vector 0xff, disabled */
-    memcpy(regs + 0xf0, &v, 4);
-    v = 1u << 16;                   /* LVT entries masked */
-    for (size_t i = 0; i < G_N_ELEMENTS(lvts); i++) {
-        memcpy(regs + lvts[i], &v, 4);
-    }
-    if (bsp) {
-        v = 7u << 8;                /* LVT LINT0: ExtINT */
-        memcpy(regs + 0x350, &v, 4);
-    }
-}
-
 /* ---- RFLAGS ---- */
 
 uint64_t x86_rflags_get(const CPUX86State *env)
@@ -235,7 +205,6 @@ static void x86_cpu_reset(DeviceState *dev)
     bool bsp = cs->cpu_index == 0;
 
     x86_cpu_reset_state(&cpu->env, cpuid_1_eax(cpu), bsp);
-    lapic_reset_page(cpu->kvm_lapic, cpu->apic_id, bsp);
     /* APs wait for INIT/SIPI (env.mp_state; KVM: in the kernel) */
     if (x86_cpu_is_tcg()) {
         x86_cpu_set_tsc(&cpu->env, 0);
@@ -387,8 +356,8 @@ static int x86_cpu_post_load(void *opaque, int version_id)
 #define ENV_U64(f) VMSTATE_UINT64(env.f, X86CPU)
 const VMStateDescription vmstate_x86_cpu = {
     .name = "x86-cpu",
-    .version_id = 2,
-    .minimum_version_id = 2,
+    .version_id = 3,            /* 3: the local APIC is its device's */
+    .minimum_version_id = 3,
     .pre_save = x86_cpu_pre_save,
     .post_load = x86_cpu_post_load,
     .fields = (const VMStateField[]) {
@@ -453,8 +422,6 @@ const VMStateDescription vmstate_x86_cpu = {
         VMSTATE_BOOL(env.smm_latched_init, X86CPU),
         VMSTATE_UINT8(env.sipi_vector, X86CPU),
         VMSTATE_UINT32(env.mp_state, X86CPU),
-        /* until the APIC device exists (cpu.h) */
-        VMSTATE_UINT8_ARRAY(kvm_lapic, X86CPU, 1024),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription *const[]) {

@@ -476,13 +476,6 @@ typedef struct X86CPU {
     DeviceState *apic;
     X86FeatureRequest req;
     bool cpuid_ready;             /* env.cpuid built */
-    /*
-     * The local APIC's registers (the first KiB of the APIC page, SDM
-     * Vol. 3A 10.4.1) for KVM's in-kernel APIC and snapshots, while no
-     * APIC device exists.  INTERFACES.md 3: hw/intc/apic.c replaces this,
-     * and KVM then mirrors the in-kernel APIC into that device.
-     */
-    uint8_t kvm_lapic[1024];
     /* KVM guest debug (target/i386/kvm.c): breakpoint generation applied
      * to this vCPU, single-step state applied, #BP/#DB to hand back */
     unsigned kvm_debug_gen;

@@ -16,6 +16,7 @@
  */
 #include "turtle/osdep.h"
 #include "target/i386/kvm-x86.h"
+#include "hw/intc/apic.h"
 
 static void seg_to_kvm(struct kvm_segment *k, const SegmentCache *s)
 {
@@ -137,20 +138,31 @@ void kvm_x86_sregs_from_kvm(CPUX86State *env, const struct kvm_sregs *s)
     env->apic_base = s->apic_base;
 }
 
-/* CR8 is the local APIC's TPR (SDM Vol. 3A 10.8.6.1): bits 7:4 of 0x80 */
+/*
+ * The local APIC is the board's APIC device (cpu->apic; none with -cpu
+ * ...,-apic).  With the in-kernel irqchip (on, split) the device mirrors
+ * the kernel's: KVM_GET_LAPIC goes into it with apic_set_page, and at
+ * reset and after a load its page goes back with KVM_SET_LAPIC; with
+ * kernel-irqchip=off it is the APIC.  CR8 is its TPR[7:4] (SDM Vol. 3A
+ * 10.8.6.1).
+ */
 static uint8_t lapic_tpr_get(const X86CPU *cpu)
 {
-    return cpu->kvm_lapic[0x80] >> 4;
+    return cpu->apic ? apic_get_tpr(cpu->apic) : 0;
 }
 
-static void lapic_tpr_set(X86CPU *cpu, uint64_t cr8)
+/* The device's page as KVM_SET_LAPIC wants it.  In x2APIC mode KVM (we
+ * do not enable KVM_X2APIC_API_USE_32BIT_IDS) keeps the ID register in
+ * the xAPIC place, bits 31:24. */
+static void lapic_page_to_kvm(X86CPU *cpu, struct kvm_lapic_state *la)
 {
-    cpu->kvm_lapic[0x80] = (cr8 & 0xf) << 4;
-}
+    apic_set_base(cpu->apic, cpu->env.apic_base);
+    apic_get_page(cpu->apic, (uint8_t *)la->regs);
+    if (cpu->env.apic_base & APIC_BASE_EXTD) {
+        uint32_t id = cpu->apic_id << 24;
 
-void kvm_x86_cr8_from_kvm(X86CPU *cpu, uint64_t cr8)
-{
-    lapic_tpr_set(cpu, cr8);
+        memcpy(la->regs + 0x20, &id, 4);
+    }
 }
 
 /* The XSAVE components env holds and the guest's CPUID allows. */
@@ -600,8 +612,10 @@ int kvm_arch_put_registers(CPUState *cs, int level)
         };
         struct kvm_lapic_state la;
 
-        memcpy(la.regs, cpu->kvm_lapic, sizeof(la.regs));
-        TRY(kvm_vcpu_ioctl(cs, KVM_SET_LAPIC, &la));
+        if (cpu->apic) {
+            lapic_page_to_kvm(cpu, &la);
+            TRY(kvm_vcpu_ioctl(cs, KVM_SET_LAPIC, &la));
+        }
         TRY(kvm_vcpu_ioctl(cs, KVM_SET_MP_STATE, &mp));
     }
     if (s->debugregs) {
@@ -635,7 +649,10 @@ int kvm_arch_get_registers(CPUState *cs)
     }
     TRY(kvm_vcpu_ioctl(cs, KVM_GET_SREGS, &sregs));
     kvm_x86_sregs_from_kvm(env, &sregs);
-    lapic_tpr_set(cpu, sregs.cr8);
+    if (!s->irqchip_in_kernel && cpu->apic &&
+        (sregs.cr8 & 0xf) != apic_get_tpr(cpu->apic)) {
+        apic_set_tpr(cpu->apic, sregs.cr8 & 0xf);     /* BQL held */
+    }
     TRY(get_msrs(cs, env));
     if (s->vcpu_events) {
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_VCPU_EVENTS, &ev));
@@ -646,8 +663,11 @@ int kvm_arch_get_registers(CPUState *cs)
         struct kvm_lapic_state la;
         TRY(kvm_vcpu_ioctl(cs, KVM_GET_MP_STATE, &mp));
         env->mp_state = mp_state_from_kvm(mp.mp_state);
-        TRY(kvm_vcpu_ioctl(cs, KVM_GET_LAPIC, &la));
-        memcpy(cpu->kvm_lapic, la.regs, sizeof(la.regs));
+        if (cpu->apic) {
+            TRY(kvm_vcpu_ioctl(cs, KVM_GET_LAPIC, &la));
+            apic_set_base(cpu->apic, env->apic_base);
+            apic_set_page(cpu->apic, (const uint8_t *)la.regs);
+        }
     }
     if (s->debugregs) {
         struct kvm_debugregs d;

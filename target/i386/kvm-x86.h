@@ -51,8 +51,6 @@ void kvm_x86_sregs_to_kvm(const CPUX86State *env, struct kvm_sregs *s);
 void kvm_x86_sregs_from_kvm(CPUX86State *env, const struct kvm_sregs *s);
 void kvm_x86_xsave_to_kvm(const CPUX86State *env, struct kvm_xsave *x);
 void kvm_x86_xsave_from_kvm(CPUX86State *env, const struct kvm_xsave *x);
-/* CR8 from kvm_run after KVM_RUN (kernel-irqchip=off keeps the TPR here) */
-void kvm_x86_cr8_from_kvm(X86CPU *cpu, uint64_t cr8);
 void kvm_x86_events_to_kvm(const CPUX86State *env,
                            struct kvm_vcpu_events *e, int level);
 void kvm_x86_events_from_kvm(CPUX86State *env,

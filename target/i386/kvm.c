@@ -594,7 +594,6 @@ void kvm_arch_post_run(CPUState *cs, struct kvm_run *run)
     if (cs->vcpu_dirty) {
         return;
     }
-    kvm_x86_cr8_from_kvm(cpu, run->cr8);
     env->apic_base = run->apic_base;
     if (!kvm_irqchip_in_kernel() && cpu->apic &&
         ((run->cr8 & 0xf) != apic_get_tpr(cpu->apic) ||

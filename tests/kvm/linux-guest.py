@@ -17,10 +17,14 @@ irqchip and PIT.  Cases:
   quit         the same with the monitor's quit
   nested       nesting exposed: the software host's own image (its kernel,
                busybox, irqbypass/kvm/kvm-amd and /init, host/kvmhost.py)
-               boots as a turtle -accel kvm -cpu host guest: it must see
-               SVM, load kvm-amd nested=1 and get a /dev/kvm, which its
-               /init reports as "@@KVMHOST:READY <release> svm 1@@" on its
-               ttyS1 (turtle's stdio); "QUIT" there powers it off (status 0)
+               plus a batch with turtle and tests/kvm's bios guest boots as
+               a turtle -accel kvm -cpu host guest: it must see SVM, load
+               kvm-amd nested=1 and get a /dev/kvm, which its /init reports
+               as "@@KVMHOST:READY <release> svm 1@@" on its ttyS1 (turtle's
+               stdio); then "RUN bios" there runs the bios guest under the
+               inner turtle -accel kvm (a guest in the guest: status 33),
+               and "QUIT" powers it off (status 0).  About 20 s to READY and
+               25 s for the inner guest in the software host
   smp2-irqchip-off, smp2-irqchip-split
                smp2 with -accel kvm,kernel-irqchip=off|split: the board's
                8259s, IOAPIC, PIT (and with off, its local APICs) drive
@@ -38,11 +42,13 @@ import hashlib
 import os
 import re
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "host"))
 import kvmhost  # noqa: E402
+import mkhostinitramfs  # noqa: E402
 from kvmhost import ConsoleError  # noqa: E402
 
 SKIP = 77
@@ -118,12 +124,43 @@ while ! grep -q '@@KVMHOST:[RN]' /tmp/n.out; do
     usleep 100000
 done
 grep -o '@@KVMHOST:[A-Z]*[^@]*@@' /tmp/n.out
+ready=$n
+echo "RUN bios 300 null" > /tmp/n.in
+while ! grep -q '@@KVMHOST:END bios' /tmp/n.out; do
+    n=$((n + 1))
+    if [ $n -gt 6000 ] || ! kill -0 $pid 2>/dev/null; then
+        echo "the inner guest did not finish"; tail -20 /tmp/n.out
+        kill -9 $pid; exit 2
+    fi
+    usleep 100000
+done
+grep -E '^(step 16|FAIL)|@@KVMHOST:END' /tmp/n.out
 echo QUIT > /tmp/n.in
 wait $pid
 st=$?
 kill $keep
-echo "guest up after $n polls of 0.1 s; turtle status $st"
+echo "guest up after $ready polls of 0.1 s, inner guest done after $n;" \
+    "turtle status $st"
 """
+
+
+def nested_initrd(tmp, base, turtle, bios):
+    """The software host's base archive + a batch: turtle (with its
+    libraries) and one job, "bios", that runs the bios guest under it."""
+    b = mkhostinitramfs.Batch()
+    prog = b.program(turtle)
+    guest = b.data(bios, "bios.bin")
+    b.job("bios", "%s -M pc -accel kvm -m 128 -smp 2 -nographic -no-reboot "
+          "-device isa-debug-exit,iobase=0xf4,iosize=0x04 -bios %s\n"
+          % (prog, guest))
+    batch = os.path.join(tmp, "batch.cpio")
+    b.write(batch)
+    out = os.path.join(tmp, "nested.cpio")
+    with open(out, "wb") as o:
+        for part in (base, batch):
+            with open(part, "rb") as f:
+                o.write(f.read())
+    return out
 
 
 def shell_checks(smp):
@@ -225,6 +262,8 @@ def main():
     def log(line):
         print(line, flush=True)
 
+    tmpdir = tempfile.TemporaryDirectory(prefix="turtle-linux-guest-")
+
     for c in args.cases:
         if c in SHELL_CASES:
             smp, irqchip = SHELL_CASES[c]
@@ -233,15 +272,21 @@ def main():
                                       accel=accel),
                          timeout=400, interactive=True)
         elif c == "nested":
+            bios = os.path.join(os.path.dirname(os.path.abspath(args.turtle)),
+                                "tests", "kvm", "bios.bin")
             try:
                 vmlinuz, base, _ = kvmhost.prepare_host_kernel()
             except kvmhost.Skip as e:
                 print("SKIP: nested: %s" % e)
                 return SKIP
+            if not os.path.isfile(bios):
+                print("SKIP: nested: no %s (ninja tests/kvm/bios.bin)" % bios)
+                return SKIP
+            inner = nested_initrd(tmpdir.name, base, args.turtle, bios)
             host.add_script(c, NESTED_SCRIPT,
                             programs={"TURTLE": args.turtle},
-                            files={"KERNEL": vmlinuz, "INITRD": base},
-                            timeout=300)
+                            files={"KERNEL": vmlinuz, "INITRD": inner},
+                            timeout=400)
         elif c in ("sigterm", "sigint", "quit"):
             sig = "QUIT" if c == "quit" else c[3:].upper()
             host.add_script(c, SIGNAL_SCRIPT.replace("@SIG@", sig),
@@ -271,6 +316,7 @@ def main():
                 elif c == "nested":
                     ok = st == 0 and re.search(
                         r"@@KVMHOST:READY \S+ svm (1|Y)@@", out) and \
+                        "@@KVMHOST:END bios 33@@" in out and \
                         "turtle status 0" in out
                 else:
                     # within a second asked; 3 s allowed for a loaded host

@@ -2,6 +2,7 @@
  * The fake /dev/kvm; see test-kvm-fake.h.
  */
 #include "test-kvm-fake.h"
+#include "hw/intc/apic.h"
 
 /* ---- the fake kernel ---- */
 
@@ -477,6 +478,23 @@ CPUState *make_cpu(const char *model)
 
     g_assert_true(qdev_realize(dev, NULL, &error_abort));
     return CPU(dev);
+}
+
+/* With its local APIC device, as the pc board gives it (a mirror of the
+ * kernel's with the in-kernel irqchip), reset. */
+CPUState *make_cpu_apic(const char *model)
+{
+    CPUState *cs = make_cpu(model);
+    DeviceState *apic = qdev_new(TYPE_APIC);
+
+    qdev_prop_set_link(apic, "cpu", OBJECT(cs));
+    qdev_prop_set_uint32(apic, "id", X86_CPU(cs)->apic_id);
+    qdev_prop_set_bit(apic, "x2apic", true);
+    qdev_prop_set_bit(apic, "in-kernel", kvm_irqchip_in_kernel());
+    g_assert_true(qdev_realize_and_unref(apic, NULL, &error_abort));
+    device_cold_reset(apic);
+    X86_CPU(cs)->apic = apic;
+    return cs;
 }
 
 const struct kvm_cpuid_entry2 *fk_cpuid(uint32_t fn, uint32_t idx)

@@ -86,6 +86,7 @@ KVMState *vm_new(void);
 void vm_free(KVMState *s);
 /* A realized CPU of a model. */
 CPUState *make_cpu(const char *model);
+CPUState *make_cpu_apic(const char *model);
 /* What the fake got: a CPUID entry, whether an MSR was written, a route. */
 const struct kvm_cpuid_entry2 *fk_cpuid(uint32_t fn, uint32_t idx);
 bool msr_put(uint32_t index);

@@ -6,6 +6,7 @@
  * exit dispatch, the KVM_RUN loop, and gdb support.
  */
 #include "test-kvm-fake.h"
+#include "hw/intc/apic.h"
 
 static void test_vcpu_init(void)
 {
@@ -119,7 +120,7 @@ static void test_regs_roundtrip(void)
     cap_set(KVM_CAP_NESTED_STATE, sizeof(struct kvm_nested_state) + 128);
     s = vm_new();
     g_assert_cmpint(s->nested_state_size, >, 0);
-    cs = make_cpu("max");                    /* VMX: nested state synced */
+    cs = make_cpu_apic("max");                /* VMX: nested state synced */
     g_assert_true(kvm_init_vcpu(cs, &error_abort));
     env = &X86_CPU(cs)->env;
 
@@ -257,7 +258,7 @@ static void test_sync_levels(void)
 
     fake_reset();
     s = vm_new();
-    cs = make_cpu("qemu64");
+    cs = make_cpu_apic("qemu64");
     g_assert_true(kvm_init_vcpu(cs, &error_abort));
     kvm_cpu_synchronize_post_init(cs);
     g_assert_true(msr_put(MSR_IA32_TSC));
@@ -290,6 +291,24 @@ static void test_sync_levels(void)
     kvm_cpu_synchronize_post_reset(cs);
     g_assert_true(logged(KVM_SET_LAPIC));
     g_assert_true(logged(KVM_SET_MP_STATE));
+
+    /* the kernel's LAPIC is mirrored into the APIC device and back; in
+     * x2APIC mode KVM keeps the ID in bits 31:24 */
+    fk.lapic.regs[0x80] = 0x20;                         /* TPR */
+    fk.lapic.regs[0xf0] = 0x3f;                         /* SVR */
+    fk.lapic.regs[0xf1] = 0x01;                         /* enabled */
+    fk.sregs.apic_base = 0xfee00c00 | (cs->cpu_index ? 0 : 0x100);
+    g_assert_cmpint(kvm_arch_get_registers(cs), ==, 0);
+    g_assert_cmpuint(apic_get_tpr(X86_CPU(cs)->apic), ==, 2);
+    g_assert_cmphex(apic_get_base(X86_CPU(cs)->apic), ==,
+                    fk.sregs.apic_base);
+    memset(&fk.lapic, 0, sizeof(fk.lapic));
+    g_assert_cmpint(kvm_arch_put_registers(cs, KVM_PUT_FULL_STATE), ==, 0);
+    g_assert_cmphex((uint8_t)fk.lapic.regs[0x80], ==, 0x20);
+    g_assert_cmphex(*(uint32_t *)(fk.lapic.regs + 0xf0), ==, 0x13f);
+    g_assert_cmphex(*(uint32_t *)(fk.lapic.regs + 0x20), ==,
+                    X86_CPU(cs)->apic_id << 24);
+    g_assert_cmphex(fk.sregs.cr8, ==, 2);
     kvm_destroy_vcpu(cs);
     vm_free(s);
 }
@@ -310,7 +329,7 @@ static void test_boot_state(void)
 
     fake_reset();
     s = vm_new();
-    cs = make_cpu("qemu64");
+    cs = make_cpu_apic("qemu64");
     g_assert_true(kvm_init_vcpu(cs, &error_abort));
     env = &X86_CPU(cs)->env;
 
@@ -332,6 +351,7 @@ static void test_boot_state(void)
      * entry state afterwards (pc: MachineClass.reset) */
     cs->cpu_index = 0;                      /* the BSP */
     cpu_reset(cs);
+    device_cold_reset(X86_CPU(cs)->apic);
     g_assert_cmphex(env->rip, ==, 0xfff0);
     x86_cpu_apply_boot_state(X86_CPU(cs), &boot_state);
     g_assert_cmphex(env->rip, ==, 0x100200);
@@ -538,7 +558,8 @@ static void test_cpu_vmstate(void)
         KVM_STATE_NESTED_FORMAT_VMX;
     ((struct kvm_nested_state *)fk.nested)->flags = KVM_STATE_NESTED_RUN_PENDING;
     g_assert_cmpint(kvm_arch_get_registers(a), ==, 0);   /* fetches nested */
-    /* state everywhere: GPRs, segments, MSRs, upper YMM0, events, TPR */
+    /* state everywhere: GPRs, segments, MSRs, upper YMM0, events (the
+     * local APIC, TPR included, is its device's: test-apic) */
     ea->regs[R_EBX] = 0xb0b;
     ea->rip = 0x401000;
     ea->segs[R_SS].base = 0x1234;
@@ -551,7 +572,6 @@ static void test_cpu_vmstate(void)
     x86_rflags_set(ea, 0x8d5);
     ea->nmi_masked = true;
     ea->exception_nr = 6;
-    X86_CPU(a)->kvm_lapic[0x80] = 0x10;
     g_assert_cmpuint(ea->nested_state_len, >, 0);
     a->vcpu_dirty = true;                   /* pre_save: nothing to fetch */
 
@@ -574,7 +594,6 @@ static void test_cpu_vmstate(void)
     g_assert_cmphex(x86_rflags_get(eb), ==, 0x8d7);
     g_assert_true(eb->nmi_masked == ea->nmi_masked);
     g_assert_cmpint(eb->exception_nr, ==, ea->exception_nr);
-    g_assert_cmphex(X86_CPU(b)->kvm_lapic[0x80], ==, 0x10);
     g_assert_cmpuint(eb->nested_state_len, ==, ea->nested_state_len);
     g_assert_cmpint(memcmp(eb->nested_state, ea->nested_state,
                            ea->nested_state_len), ==, 0);

@@ -78,7 +78,8 @@ uint8_t apic_get_tpr(DeviceState *apic);
 /* IA32_APIC_BASE.  apic_set_base returns false for a value the CPU
  * refuses with #GP (reserved bits, EXTD without "x2apic", EXTD without
  * EN, x2APIC -> xAPIC directly); a wrmsr that only changes the base
- * address is accepted. */
+ * address is accepted.  With "in-kernel" it only records the kernel's
+ * value. */
 uint64_t apic_get_base(DeviceState *apic);
 bool apic_set_base(DeviceState *apic, uint64_t val);
 /* RDMSR/WRMSR of 0x6e0 (IA32_TSC_DEADLINE) and 0x800-0x8ff (x2APIC
