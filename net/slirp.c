@@ -236,11 +236,18 @@ static ssize_t net_slirp_receive(NetClientState *nc, const struct iovec *iov,
     }
     if (iovcnt == 1) {
         slirp_input(s->slirp, iov[0].iov_base, size);
-        return size;
+    } else {
+        buf = g_malloc(size);
+        iov_to_buf(iov, iovcnt, 0, buf, size);
+        slirp_input(s->slirp, buf, size);
     }
-    buf = g_malloc(size);
-    iov_to_buf(iov, iovcnt, 0, buf, size);
-    slirp_input(s->slirp, buf, size);
+    /*
+     * The guest's data now waits in slirp for its host socket, which the
+     * main loop polls for output only from the next slirp_pollfds_fill:
+     * wake it (we may be in a vCPU's register write), or the data would
+     * wait for an unrelated event or slirp's next timeout.
+     */
+    main_loop_notify();
     return size;
 }
 
