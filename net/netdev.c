@@ -33,6 +33,7 @@ static const NetBackend net_backends[] = {
     { "socket", net_init_socket },
     { "stream", net_init_stream },
     { "dgram", net_init_dgram },
+    { "tap", net_init_tap },
     { NULL, NULL },
 };
 

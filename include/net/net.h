@@ -175,6 +175,7 @@ NetBackendInit net_init_hubport;
 NetBackendInit net_init_socket;           /* net/socket.c */
 NetBackendInit net_init_stream;
 NetBackendInit net_init_dgram;
+NetBackendInit net_init_tap;              /* net/tap.c */
 
 /* ---- NIC devices: their netdev= and mac= properties ---- */
 typedef struct NICConf {

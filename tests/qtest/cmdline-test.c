@@ -64,6 +64,9 @@ static const Case bad_cases[] = {
     { "nic-unknown-model", NONE "-nic user,model=nosuch", "nosuch" },
     { "netdev-in-use", NONE "-netdev user,id=n0 -net nic,netdev=n0 "
       "-net nic,netdev=n0", "n0" },
+    { "tap-bad-fd", NONE "-netdev tap,id=t0,fd=9999", "fd=9999" },
+    { "tap-ifname-too-long", NONE "-netdev tap,id=t0,ifname=abcdefghijklmnopq,"
+      "script=no", "abcdefghijklmnopq" },
     { "dumpdtb-without-tree", "-M none,dumpdtb=/tmp/x.dtb -accel qtest "
       "-display none -nodefaults", "no device tree" },
 };

@@ -18,6 +18,8 @@
  *   stream       on -netdev stream (the test holds the other end): the
  *                frame behind its length; 40 frames sent while no buffer
  *                is posted all arrive, in order; a bad length closes it
+ *   tap-fd       on -netdev tap,fd=N,vnet_hdr=on (a SOCK_SEQPACKET pair):
+ *                frames with their virtio_net_hdr both ways
  *   hostfwd-in-use  a hostfwd on a bound port: exit 1 naming the rule
  */
 #include "libqvirtio.h"
@@ -468,6 +470,55 @@ static void test_stream(void)
     rmdir(dir);
 }
 
+/* -netdev tap,fd=N,vnet_hdr=on on a SOCK_SEQPACKET pair: what libvirt's
+ * fd passing does, with the test as the TAP device */
+static void test_tap_fd(void)
+{
+    int sv[2];
+    uint8_t f[64], got[128], in[12 + 60] = { 0 };
+    uint64_t buf;
+    uint32_t len;
+    ssize_t n;
+    Rig r;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), ==, 0);
+    {
+        g_autofree char *args = g_strdup_printf(
+            "-M virt -m 64M -netdev tap,id=n0,fd=%d,vnet_hdr=on "
+            "-device virtio-net-device,netdev=n0,mac=" MAC, sv[1]);
+
+        r.qts = qvirtio_qtest_init(args);
+    }
+    close(sv[1]);
+    guest_alloc_init(&r.alloc, 0x40100000, 0x800000);
+    r.d = qvirtio_mmio_init(r.qts, SLOT, &r.alloc);
+    r.features = qvirtio_start(r.d, F_MAC);
+    r.rx = qvirtqueue_setup(r.d, 0);
+    r.tx = qvirtqueue_setup(r.d, 1);
+    qvirtio_set_driver_ok(r.d);
+
+    /* out: one packet, an empty vnet header then the frame */
+    send_frame(&r, NULL, f, arp_request(f));
+    n = read(sv[0], got, sizeof(got));
+    g_assert_cmpint(n, ==, 12 + 42);
+    for (int i = 0; i < 12; i++) {
+        g_assert_cmphex(got[i], ==, 0);
+    }
+    g_assert_cmpmem(got + 12, 42, f, 42);
+
+    /* in: the header is stripped, the frame arrives */
+    memset(in + 12, 0xa7, 60);
+    memcpy(in + 12, our_mac, 6);
+    buf = post_rx(&r, 1526, true);
+    g_assert_cmpint(write(sv[0], in, sizeof(in)), ==, sizeof(in));
+    g_assert_true(wait_rx(&r, &len, 5000));
+    g_assert_cmpuint(len, ==, HDR_LEN + 60);
+    qtest_memread(r.qts, buf, got, len);
+    g_assert_cmpmem(got + HDR_LEN, 60, in + 12, 60);
+    close(sv[0]);
+    rig_stop(&r);
+}
+
 /* The aarch64 executable, as qvirtio_qtest_init picks it. */
 static char *aarch64_binary(void)
 {
@@ -520,6 +571,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/mmio/ctrl-filter", test_ctrl_filter);
     g_test_add_func("/virtio-net/mmio/hostile-tx", test_hostile_tx);
     g_test_add_func("/virtio-net/mmio/stream", test_stream);
+    g_test_add_func("/virtio-net/mmio/tap-fd", test_tap_fd);
     g_test_add_func("/virtio-net/hostfwd-in-use", test_hostfwd_in_use);
     return g_test_run();
 }
