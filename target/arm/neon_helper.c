@@ -7,11 +7,11 @@
  * (bit 27) records saturation; FP elements go through vfp_helper.c or,
  * for the Arm-only operations, straight to fpu/softfloat-arm.h.
  *
- * The crypto extension is in crypto_helper.c.
+ * The crypto extension is in util/crypto-prim.c.
  */
 #include "turtle/osdep.h"
 #include "target/arm/neon.h"
-#include "target/arm/crypto.h"
+#include "turtle/crypto-prim.h"
 #include "fpu/softfloat.h"
 #include "fpu/softfloat-arm.h"
 

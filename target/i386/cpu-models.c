@@ -106,9 +106,10 @@ const int x86_cpu_models_count = G_N_ELEMENTS(x86_cpu_models);
  */
 const FeatureWordArray x86_tcg_max_features = {
     [FEAT_1_EDX] = PPRO_EDX,
-    /* pni cx16 pcid x2apic movbe popcnt tsc-deadline xsave rdrand */
-    [FEAT_1_ECX] = B(0) | B(13) | B(17) | B(21) | B(22) | B(23) | B(24) | B(26) |
-                   B(30),
+    /* pni pclmulqdq ssse3 cx16 sse4.1 sse4.2 pcid x2apic movbe popcnt
+     * tsc-deadline aes xsave rdrand */
+    [FEAT_1_ECX] = B(0) | B(1) | B(9) | B(13) | B(17) | B(19) | B(20) |
+                   B(21) | B(22) | B(23) | B(24) | B(25) | B(26) | B(30),
     /* fsgsbase bmi1 smep bmi2 erms rdseed adx smap clflushopt clwb */
     [FEAT_7_0_EBX] = B(0) | B(3) | B(7) | B(8) | B(9) | B(18) | B(19) |
                      B(20) | B(23) | B(24),

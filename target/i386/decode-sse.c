@@ -264,8 +264,8 @@ static const X86OpEntry grp14_mmx[8] = {
     [2] = M(PSRLQi, MMX, 0), [6] = M(PSLLQi, MMX, 0),
 };
 static const X86OpEntry grp14_xmm[8] = {
-    [2] = S(PSRLQi, SSE2, X86_AVX2_256), [3] = S(PSRLDQi, SSE2, X86_AVX2_256),
-    [6] = S(PSLLQi, SSE2, X86_AVX2_256), [7] = S(PSLLDQi, SSE2, X86_AVX2_256),
+    [2] = S(PSRLQi, SSE2, X86_AVX2_256), [3] = S(PSRLDQ, SSE2, X86_AVX2_256),
+    [6] = S(PSLLQi, SSE2, X86_AVX2_256), [7] = S(PSLLDQ, SSE2, X86_AVX2_256),
 };
 static const X86OpEntry x71_66[2] = {
     GO(REG, grp12_xmm, Ux, Ib), GO(REG, grp12_xmm, Hx, Ux, Ib),
@@ -369,9 +369,137 @@ const X86OpEntry x86_map_0f_sse[256] = {
     P(f0), P(f1), P(f2), P(f3), P(f4), P(f5), P(f6), P(f7),
     P(f8), P(f9), P(fa), P(fb), P(fc), P(fd), P(fe),
 };
+/* ---- 0F38 (Table A-4): SSSE3 (MMX and 66 forms), SSE4.1/4.2, AES ---- */
+
+#define SS3(op, mn)                                                        \
+static const X86OpEntry x38_##op[4] = {                                   \
+    M(mn, SSSE3, 0, Pq, Qq), S(mn, SSSE3, X86_AVX2_256, Vx, Hx, Wx),       \
+}
+#define SS3U(op, mn)                                                       \
+static const X86OpEntry x38_##op[4] = {                                   \
+    M(mn, SSSE3, 0, Pq, Qq), S(mn, SSSE3, X86_AVX2_256, Vx, Wx),           \
+}
+#define S4(op, mn, feat, fl, ...)                                          \
+static const X86OpEntry x38_##op[4] = {                                   \
+    {0}, S(mn, feat, fl, __VA_ARGS__),                                     \
+}
+SS3(00, PSHUFB);
+SS3(01, PHADDW);
+SS3(02, PHADDD);
+SS3(03, PHADDSW);
+SS3(04, PMADDUBSW);
+SS3(05, PHSUBW);
+SS3(06, PHSUBD);
+SS3(07, PHSUBSW);
+SS3(08, PSIGNB);
+SS3(09, PSIGNW);
+SS3(0a, PSIGND);
+SS3(0b, PMULHRSW);
+SS3U(1c, PABSB);
+SS3U(1d, PABSW);
+SS3U(1e, PABSD);
+/* the legacy variable blends: mask in XMM0 (VEX forms: 0F3A 4A-4C) */
+S4(10, PBLENDVB, SSE41, X86_NOVEX, Vdq, Wdq);
+S4(14, BLENDVPS, SSE41, X86_NOVEX, Vdq, Wdq);
+S4(15, BLENDVPD, SSE41, X86_NOVEX, Vdq, Wdq);
+S4(17, PTEST, SSE41, X86_R0, Vx, Wx);
+S4(20, PMOVSXBW, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(21, PMOVSXBD, SSE41, X86_AVX2_256, Vx, Wxq);
+S4(22, PMOVSXBQ, SSE41, X86_AVX2_256, Vx, Wxo);
+S4(23, PMOVSXWD, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(24, PMOVSXWQ, SSE41, X86_AVX2_256, Vx, Wxq);
+S4(25, PMOVSXDQ, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(28, PMULDQ, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(29, PCMPEQQ, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(2a, MOVNTDQA, SSE41, X86_ALIGNED | X86_AVX2_256, Vx, Mx);
+S4(2b, PACKUSDW, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(30, PMOVZXBW, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(31, PMOVZXBD, SSE41, X86_AVX2_256, Vx, Wxq);
+S4(32, PMOVZXBQ, SSE41, X86_AVX2_256, Vx, Wxo);
+S4(33, PMOVZXWD, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(34, PMOVZXWQ, SSE41, X86_AVX2_256, Vx, Wxq);
+S4(35, PMOVZXDQ, SSE41, X86_AVX2_256, Vx, Wxh);
+S4(37, PCMPGTQ, SSE42, X86_AVX2_256, Vx, Hx, Wx);
+S4(38, PMINSB, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(39, PMINSD, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3a, PMINUW, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3b, PMINUD, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3c, PMAXSB, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3d, PMAXSD, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3e, PMAXUW, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(3f, PMAXUD, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(40, PMULLD, SSE41, X86_AVX2_256, Vx, Hx, Wx);
+S4(41, PHMINPOSUW, SSE41, X86_VEX_L0, Vdq, Wdq);
+S4(db, AESIMC, AES, X86_VEX_L0, Vdq, Wdq);
+S4(dc, AESENC, AES, X86_VEX_L0, Vdq, Hdq, Wdq);
+S4(dd, AESENCLAST, AES, X86_VEX_L0, Vdq, Hdq, Wdq);
+S4(de, AESDEC, AES, X86_VEX_L0, Vdq, Hdq, Wdq);
+S4(df, AESDECLAST, AES, X86_VEX_L0, Vdq, Hdq, Wdq);
+
+#define P38(b) [0x##b] = G(PFX, x38_##b)
 const X86OpEntry x86_map_0f38_sse[256] = {
+    P38(00), P38(01), P38(02), P38(03), P38(04), P38(05), P38(06), P38(07),
+    P38(08), P38(09), P38(0a), P38(0b), P38(10), P38(14), P38(15), P38(17),
+    P38(1c), P38(1d), P38(1e), P38(20), P38(21), P38(22), P38(23), P38(24),
+    P38(25), P38(28), P38(29), P38(2a), P38(2b), P38(30), P38(31), P38(32),
+    P38(33), P38(34), P38(35), P38(37), P38(38), P38(39), P38(3a), P38(3b),
+    P38(3c), P38(3d), P38(3e), P38(3f), P38(40), P38(41), P38(db), P38(dc),
+    P38(dd), P38(de), P38(df),
 };
+
+/* ---- 0F3A (Table A-5): SSE4.1 with imm8, SSE4.2 strings, PCLMULQDQ ---- */
+
+#define S4A(op, mn, feat, fl, ...)                                         \
+static const X86OpEntry x3a_##op[4] = {                                   \
+    {0}, S(mn, feat, fl, __VA_ARGS__),                                     \
+}
+S4A(08, ROUNDPS, SSE41, 0, Vx, Wx, Ib);
+S4A(09, ROUNDPD, SSE41, 0, Vx, Wx, Ib);
+S4A(0a, ROUNDSS, SSE41, 0, Vdq, Hdq, Wss, Ib);
+S4A(0b, ROUNDSD, SSE41, 0, Vdq, Hdq, Wsd, Ib);
+S4A(0c, BLENDPS, SSE41, 0, Vx, Hx, Wx, Ib);
+S4A(0d, BLENDPD, SSE41, 0, Vx, Hx, Wx, Ib);
+S4A(0e, PBLENDW, SSE41, X86_AVX2_256, Vx, Hx, Wx, Ib);
+static const X86OpEntry x3a_0f[4] = {
+    M(PALIGNR, SSSE3, 0, Pq, Qq, Ib),
+    S(PALIGNR, SSSE3, X86_AVX2_256, Vx, Hx, Wx, Ib),
+};
+/* byte and word extracts/inserts: a register operand is a whole GPR */
+static const X86OpEntry pextrb[2] = {
+    S(PEXTRB, SSE41, X86_VEX_L0, Eb, Vdq, Ib),
+    S(PEXTRB, SSE41, X86_VEX_L0, Ed, Vdq, Ib),
+};
+static const X86OpEntry pextrw[2] = {
+    S(PEXTRW4, SSE41, X86_VEX_L0, Ew, Vdq, Ib),
+    S(PEXTRW4, SSE41, X86_VEX_L0, Ed, Vdq, Ib),
+};
+static const X86OpEntry pinsrb[2] = {
+    S(PINSRB, SSE41, X86_VEX_L0, Vdq, Hdq, Eb, Ib),
+    S(PINSRB, SSE41, X86_VEX_L0, Vdq, Hdq, Ed, Ib),
+};
+static const X86OpEntry x3a_14[4] = { {0}, G(MOD, pextrb) };
+static const X86OpEntry x3a_15[4] = { {0}, G(MOD, pextrw) };
+S4A(16, PEXTRD, SSE41, X86_VEX_L0, Ey, Vdq, Ib);
+S4A(17, EXTRACTPS, SSE41, X86_VEX_L0, Ed, Vdq, Ib);
+static const X86OpEntry x3a_20[4] = { {0}, G(MOD, pinsrb) };
+S4A(21, INSERTPS, SSE41, X86_VEX_L0, Vdq, Hdq, Wd, Ib);
+S4A(22, PINSRD, SSE41, X86_VEX_L0, Vdq, Hdq, Ey, Ib);
+S4A(40, DPPS, SSE41, 0, Vx, Hx, Wx, Ib);
+S4A(41, DPPD, SSE41, X86_VEX_L0, Vdq, Hdq, Wdq, Ib);
+S4A(42, MPSADBW, SSE41, X86_AVX2_256, Vx, Hx, Wx, Ib);
+S4A(44, PCLMULQDQ, PCLMULQDQ, X86_VEX_L0, Vdq, Hdq, Wdq, Ib);
+S4A(60, PCMPESTRM, SSE42, X86_UNALIGNED | X86_VEX_L0, Vdq, Wdq, Ib);
+S4A(61, PCMPESTRI, SSE42, X86_UNALIGNED | X86_VEX_L0, Vdq, Wdq, Ib);
+S4A(62, PCMPISTRM, SSE42, X86_UNALIGNED | X86_VEX_L0, Vdq, Wdq, Ib);
+S4A(63, PCMPISTRI, SSE42, X86_UNALIGNED | X86_VEX_L0, Vdq, Wdq, Ib);
+S4A(df, AESKEYGENASSIST, AES, X86_VEX_L0, Vdq, Wdq, Ib);
+
+#define P3A(b) [0x##b] = G(PFX, x3a_##b)
 const X86OpEntry x86_map_0f3a_sse[256] = {
+    P3A(08), P3A(09), P3A(0a), P3A(0b), P3A(0c), P3A(0d), P3A(0e), P3A(0f),
+    P3A(14), P3A(15), P3A(16), P3A(17), P3A(20), P3A(21), P3A(22),
+    P3A(40), P3A(41), P3A(42), P3A(44), P3A(60), P3A(61), P3A(62), P3A(63),
+    P3A(df),
 };
 const X86OpEntry x86_vex_0f_sse[256] = {
 };

@@ -152,9 +152,12 @@ DEF_HELPER_3(frstor, void, env, i64, i32)
     DEF_HELPER_FLAGS_5(n, TCG_CALL_NO_RWG, void, env, ptr, ptr, ptr, i32)
 #define SSE_FP(N, n) \
     DEF_HELPER_FLAGS_5(n, TCG_CALL_NO_WG, void, env, ptr, ptr, ptr, i32)
+#define SSE_OWN(N, n) \
+    DEF_HELPER_FLAGS_5(n, TCG_CALL_NO_RWG, void, env, ptr, ptr, ptr, i32)
 #include "target/i386/sse-ops.h"
 #undef SSE_INT
 #undef SSE_FP
+#undef SSE_OWN
 DEF_HELPER_FLAGS_4(comis, TCG_CALL_NO_WG, i64, env, ptr, ptr, i32)
 DEF_HELPER_FLAGS_4(cvtsi2ss, TCG_CALL_NO_WG, void, env, ptr, ptr, i64)
 DEF_HELPER_FLAGS_4(cvtsi2sd, TCG_CALL_NO_WG, void, env, ptr, ptr, i64)
@@ -164,3 +167,6 @@ DEF_HELPER_5(maskmov, void, env, ptr, ptr, i64, i32)
 DEF_HELPER_FLAGS_1(mmx_enter, TCG_CALL_NO_WG, void, env)
 DEF_HELPER_FLAGS_1(emms, TCG_CALL_NO_WG, void, env)
 DEF_HELPER_FLAGS_3(sse_align, TCG_CALL_NO_WG, void, env, i64, i32)
+DEF_HELPER_FLAGS_4(ptest, TCG_CALL_NO_RWG, i64, env, ptr, ptr, i32)
+/* writes ECX (a global): no NO_WG */
+DEF_HELPER_4(pcmpstr, i64, env, ptr, ptr, i32)

@@ -7,6 +7,8 @@
  * includer defines the macros:
  *   SSE_INT(MNEMONIC, name)  integer/bit operation (no MXCSR, cannot fault)
  *   SSE_FP(MNEMONIC, name)   floating point through MXCSR (may raise #XM)
+ *   SSE_OWN(MNEMONIC, name)  integer, with a gen function of its own
+ *                            (operands that are not simply d, a, b)
  * helper.h makes the helper declarations from it, sse_helper.c the helper
  * definitions' dispatch, translate-sse.c the gen_MNEMONIC functions the
  * decode tables (decode-sse.c) name.
@@ -38,7 +40,7 @@ SSE_INT(PUNPCKHDQ, punpckhdq) SSE_INT(PUNPCKHQDQ, punpckhqdq)
 SSE_INT(PSRLW, psrlw) SSE_INT(PSRLD, psrld) SSE_INT(PSRLQ, psrlq)
 SSE_INT(PSRAW, psraw) SSE_INT(PSRAD, psrad)
 SSE_INT(PSLLW, psllw) SSE_INT(PSLLD, pslld) SSE_INT(PSLLQ, psllq)
-SSE_INT(PSRLDQ, psrldq) SSE_INT(PSLLDQ, pslldq)
+SSE_OWN(PSRLDQ, psrldq) SSE_OWN(PSLLDQ, pslldq)
 /* shuffles (imm8 in desc) and duplicates */
 SSE_INT(PSHUFD, pshufd) SSE_INT(PSHUFHW, pshufhw) SSE_INT(PSHUFLW, pshuflw)
 SSE_INT(PSHUFW, pshufw) SSE_INT(SHUFPS, shufps) SSE_INT(SHUFPD, shufpd)
@@ -70,3 +72,37 @@ SSE_FP(CVTPD2DQ, cvtpd2dq) SSE_FP(CVTTPD2DQ, cvttpd2dq)
 SSE_FP(CVTPI2PS, cvtpi2ps) SSE_FP(CVTPI2PD, cvtpi2pd)
 SSE_FP(CVTPS2PI, cvtps2pi) SSE_FP(CVTTPS2PI, cvttps2pi)
 SSE_FP(CVTPD2PI, cvtpd2pi) SSE_FP(CVTTPD2PI, cvttpd2pi)
+
+/* SSSE3 (MMX and XMM forms) */
+SSE_INT(PSHUFB, pshufb) SSE_INT(PHADDW, phaddw) SSE_INT(PHADDD, phaddd)
+SSE_INT(PHADDSW, phaddsw) SSE_INT(PMADDUBSW, pmaddubsw)
+SSE_INT(PHSUBW, phsubw) SSE_INT(PHSUBD, phsubd) SSE_INT(PHSUBSW, phsubsw)
+SSE_INT(PSIGNB, psignb) SSE_INT(PSIGNW, psignw) SSE_INT(PSIGND, psignd)
+SSE_INT(PMULHRSW, pmulhrsw) SSE_INT(PABSB, pabsb) SSE_INT(PABSW, pabsw)
+SSE_INT(PABSD, pabsd) SSE_INT(PALIGNR, palignr)
+
+/* SSE4.1/4.2 integer; the variable blends take their mask from vec_tmp[2] */
+SSE_OWN(PBLENDVB, pblendvb) SSE_OWN(BLENDVPS, blendvps)
+SSE_OWN(BLENDVPD, blendvpd)
+SSE_INT(PMOVSXBW, pmovsxbw) SSE_INT(PMOVSXBD, pmovsxbd)
+SSE_INT(PMOVSXBQ, pmovsxbq) SSE_INT(PMOVSXWD, pmovsxwd)
+SSE_INT(PMOVSXWQ, pmovsxwq) SSE_INT(PMOVSXDQ, pmovsxdq)
+SSE_INT(PMOVZXBW, pmovzxbw) SSE_INT(PMOVZXBD, pmovzxbd)
+SSE_INT(PMOVZXBQ, pmovzxbq) SSE_INT(PMOVZXWD, pmovzxwd)
+SSE_INT(PMOVZXWQ, pmovzxwq) SSE_INT(PMOVZXDQ, pmovzxdq)
+SSE_INT(PMULDQ, pmuldq) SSE_INT(PCMPEQQ, pcmpeqq) SSE_INT(PACKUSDW, packusdw)
+SSE_INT(PCMPGTQ, pcmpgtq) SSE_INT(PMINSB, pminsb) SSE_INT(PMINSD, pminsd)
+SSE_INT(PMINUW, pminuw) SSE_INT(PMINUD, pminud) SSE_INT(PMAXSB, pmaxsb)
+SSE_INT(PMAXSD, pmaxsd) SSE_INT(PMAXUW, pmaxuw) SSE_INT(PMAXUD, pmaxud)
+SSE_INT(PMULLD, pmulld) SSE_INT(PHMINPOSUW, phminposuw)
+SSE_INT(BLENDPS, blendps) SSE_INT(BLENDPD, blendpd) SSE_INT(PBLENDW, pblendw)
+SSE_INT(MPSADBW, mpsadbw) SSE_OWN(INSERTPS, insertps)
+/* SSE4.1 floating point */
+SSE_FP(ROUNDPS, roundps) SSE_FP(ROUNDPD, roundpd) SSE_FP(ROUNDSS, roundss)
+SSE_FP(ROUNDSD, roundsd) SSE_FP(DPPS, dpps) SSE_FP(DPPD, dppd)
+
+/* AES-NI, PCLMULQDQ */
+SSE_INT(AESENC, aesenc) SSE_INT(AESENCLAST, aesenclast)
+SSE_INT(AESDEC, aesdec) SSE_INT(AESDECLAST, aesdeclast)
+SSE_INT(AESIMC, aesimc) SSE_INT(AESKEYGENASSIST, aeskeygenassist)
+SSE_INT(PCLMULQDQ, pclmulqdq)

@@ -25,9 +25,7 @@
 #define HELPER_H "target/i386/helper.h"
 #include "tcg/helper-proto.h"
 
-#define DLEN(desc)  ((desc) & 0xff)
-#define IMM(desc)   (((desc) >> 8) & 0xff)
-#define BLEN(desc)  ((desc) >> 16)
+#include "target/i386/sse-internal.h"
 
 /* ---- MXCSR ---- */
 
@@ -36,18 +34,8 @@ enum {
     MX_UE = 1 << 4, MX_PE = 1 << 5,
 };
 
-static inline float_status *fst(CPUX86State *env)
-{
-    return &env->sse_status;
-}
-
-static void fp_begin(CPUX86State *env)
-{
-    env->sse_status.flags = 0;
-}
-
 /* softfloat flags -> MXCSR; raise for an unmasked one (no return) */
-static void fp_end(CPUX86State *env, uintptr_t ra)
+void x86_sse_fp_end(CPUX86State *env, uintptr_t ra)
 {
     unsigned f = env->sse_status.flags, pre = 0, post = 0;
     unsigned masked = (env->mxcsr >> 7) & 0x3f;
@@ -131,6 +119,18 @@ INT_BIN(pand, q, uint64_t, a & b)
 INT_BIN(pandn, q, uint64_t, ~a & b)
 INT_BIN(por, q, uint64_t, a | b)
 INT_BIN(pxor, q, uint64_t, a ^ b)
+/* SSE4.1/4.2 */
+INT_BIN(pcmpeqq, q, uint64_t, a == b ? ~0ull : 0)
+INT_BIN(pcmpgtq, q, uint64_t, (int64_t)a > (int64_t)b ? ~0ull : 0)
+INT_BIN(pminsb, b, uint8_t, (int8_t)a < (int8_t)b ? a : b)
+INT_BIN(pmaxsb, b, uint8_t, (int8_t)a > (int8_t)b ? a : b)
+INT_BIN(pminuw, w, uint16_t, a < b ? a : b)
+INT_BIN(pmaxuw, w, uint16_t, a > b ? a : b)
+INT_BIN(pminsd, l, uint32_t, (int32_t)a < (int32_t)b ? a : b)
+INT_BIN(pmaxsd, l, uint32_t, (int32_t)a > (int32_t)b ? a : b)
+INT_BIN(pminud, l, uint32_t, a < b ? a : b)
+INT_BIN(pmaxud, l, uint32_t, a > b ? a : b)
+INT_BIN(pmulld, l, uint32_t, a * b)
 
 void helper_pmuludq(CPUX86State *env, void *pd, void *pa, void *pb,
                     uint32_t desc)
@@ -475,7 +475,7 @@ void helper_##name##ps(CPUX86State *env, void *pd, void *pa, void *pb,     \
     for (unsigned i = 0; i < DLEN(desc) / 4; i++) {                        \
         r.l[i] = f32op(A->l[i], B->l[i], fst(env));                        \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }                                                                          \
 void helper_##name##pd(CPUX86State *env, void *pd, void *pa, void *pb,     \
@@ -488,7 +488,7 @@ void helper_##name##pd(CPUX86State *env, void *pd, void *pa, void *pb,     \
     for (unsigned i = 0; i < DLEN(desc) / 8; i++) {                        \
         r.q[i] = f64op(A->q[i], B->q[i], fst(env));                        \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }                                                                          \
 void helper_##name##ss(CPUX86State *env, void *pd, void *pa, void *pb,     \
@@ -500,7 +500,7 @@ void helper_##name##ss(CPUX86State *env, void *pd, void *pa, void *pb,     \
     memcpy(&r, A, 16);                                                     \
     fp_begin(env);                                                         \
     r.l[0] = f32op(A->l[0], B->l[0], fst(env));                            \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, 16);                                                    \
 }                                                                          \
 void helper_##name##sd(CPUX86State *env, void *pd, void *pa, void *pb,     \
@@ -512,7 +512,7 @@ void helper_##name##sd(CPUX86State *env, void *pd, void *pa, void *pb,     \
     memcpy(&r, A, 16);                                                     \
     fp_begin(env);                                                         \
     r.q[0] = f64op(A->q[0], B->q[0], fst(env));                            \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, 16);                                                    \
 }
 
@@ -535,7 +535,7 @@ void helper_##name##ps(CPUX86State *env, void *pd, void *pa, void *pb,     \
     for (unsigned i = 0; i < DLEN(desc) / 4; i++) {                        \
         r.l[i] = f32op(A->l[i], B->l[i], fst(env));                        \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }                                                                          \
 void helper_##name##ss(CPUX86State *env, void *pd, void *pa, void *pb,     \
@@ -547,7 +547,7 @@ void helper_##name##ss(CPUX86State *env, void *pd, void *pa, void *pb,     \
     memcpy(&r, A, 16);                                                     \
     fp_begin(env);                                                         \
     r.l[0] = f32op(A->l[0], B->l[0], fst(env));                            \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, 16);                                                    \
 }
 FP_OPS_S(rcp, f32_rcp)
@@ -561,6 +561,12 @@ FP_OPS_S(rsqrt, f32_rsqrt)
 static const uint8_t cmp_truth[16] = {
     2, 1, 3, 8, 13, 14, 12, 7, 10, 9, 11, 0, 5, 6, 4, 15,
 };
+
+/* the legacy encoding ignores imm8[7:3] */
+static unsigned cmp_pred(uint32_t desc)
+{
+    return IMM(desc) & (ISVEX(desc) ? 31 : 7);
+}
 
 static bool cmp_signals(unsigned p)
 {
@@ -597,9 +603,9 @@ void helper_cmpps(CPUX86State *env, void *pd, void *pa, void *pb,
 
     fp_begin(env);
     for (unsigned i = 0; i < DLEN(desc) / 4; i++) {
-        r.l[i] = cmp32(A->l[i], B->l[i], IMM(desc), fst(env));
+        r.l[i] = cmp32(A->l[i], B->l[i], cmp_pred(desc), fst(env));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, DLEN(desc));
 }
 
@@ -611,9 +617,9 @@ void helper_cmppd(CPUX86State *env, void *pd, void *pa, void *pb,
 
     fp_begin(env);
     for (unsigned i = 0; i < DLEN(desc) / 8; i++) {
-        r.q[i] = cmp64(A->q[i], B->q[i], IMM(desc), fst(env));
+        r.q[i] = cmp64(A->q[i], B->q[i], cmp_pred(desc), fst(env));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, DLEN(desc));
 }
 
@@ -625,8 +631,8 @@ void helper_cmpss(CPUX86State *env, void *pd, void *pa, void *pb,
 
     memcpy(&r, A, 16);
     fp_begin(env);
-    r.l[0] = cmp32(A->l[0], B->l[0], IMM(desc), fst(env));
-    fp_end(env, GETPC());
+    r.l[0] = cmp32(A->l[0], B->l[0], cmp_pred(desc), fst(env));
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -638,8 +644,8 @@ void helper_cmpsd(CPUX86State *env, void *pd, void *pa, void *pb,
 
     memcpy(&r, A, 16);
     fp_begin(env);
-    r.q[0] = cmp64(A->q[0], B->q[0], IMM(desc), fst(env));
-    fp_end(env, GETPC());
+    r.q[0] = cmp64(A->q[0], B->q[0], cmp_pred(desc), fst(env));
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -658,7 +664,7 @@ uint64_t helper_comis(CPUX86State *env, void *pa, void *pb, uint32_t desc)
         r = quiet ? float32_compare_quiet(A->l[0], B->l[0], fst(env)) :
                     float32_compare(A->l[0], B->l[0], fst(env));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     switch (r) {
     case float_relation_less:
         return CC_C;
@@ -686,7 +692,7 @@ void helper_##name(CPUX86State *env, void *pd, void *pa, void *pb,         \
         r.l[l + 2] = op0(B->l[l], B->l[l + 1], fst(env));                  \
         r.l[l + 3] = op1(B->l[l + 2], B->l[l + 3], fst(env));              \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }
 HOP_PS(haddps, float32_add, float32_add)
@@ -704,7 +710,7 @@ void helper_##name(CPUX86State *env, void *pd, void *pa, void *pb,         \
         r.q[l] = op(A->q[l], A->q[l + 1], fst(env));                       \
         r.q[l + 1] = op(B->q[l], B->q[l + 1], fst(env));                   \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }
 HOP_PD(haddpd, float64_add)
@@ -721,7 +727,7 @@ void helper_addsubps(CPUX86State *env, void *pd, void *pa, void *pb,
         r.l[i] = i & 1 ? float32_add(A->l[i], B->l[i], fst(env)) :
                          float32_sub(A->l[i], B->l[i], fst(env));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, DLEN(desc));
 }
 
@@ -736,7 +742,7 @@ void helper_addsubpd(CPUX86State *env, void *pd, void *pa, void *pb,
         r.q[i] = i & 1 ? float64_add(A->q[i], B->q[i], fst(env)) :
                          float64_sub(A->q[i], B->q[i], fst(env));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, DLEN(desc));
 }
 
@@ -764,13 +770,13 @@ void helper_##name(CPUX86State *env, void *pd, void *pa, void *pb,         \
     for (unsigned i = 0; i < n; i++) {                                     \
         r.DF[i] = conv(B->SF[i], fst(env));                                \
     }                                                                      \
-    fp_end(env, GETPC());                                                  \
+    x86_sse_fp_end(env, GETPC());                                                  \
     memcpy(pd, &r, DLEN(desc));                                            \
 }
 
 #define DLEN_Q  (DLEN(desc) / 8)
 #define DLEN_L  (DLEN(desc) / 4)
-#define BLEN_Q  (BLEN(desc) / 8)
+#define BLEN_Q  ((BLEN(desc) & 0xff) / 8)
 CVT(cvtps2pd, l, q, DLEN_Q, float32_to_float64, false)
 CVT(cvtpd2ps, q, l, BLEN_Q, float64_to_float32, false)
 CVT(cvtdq2ps, l, l, DLEN_L, int32_to_float32, false)
@@ -795,7 +801,7 @@ void helper_cvtss2sd(CPUX86State *env, void *pd, void *pa, void *pb,
     memcpy(&r, A, 16);
     fp_begin(env);
     r.q[0] = float32_to_float64(B->l[0], fst(env));
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -808,7 +814,7 @@ void helper_cvtsd2ss(CPUX86State *env, void *pd, void *pa, void *pb,
     memcpy(&r, A, 16);
     fp_begin(env);
     r.l[0] = float64_to_float32(B->q[0], fst(env));
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -820,7 +826,7 @@ void helper_cvtsi2ss(CPUX86State *env, void *pd, void *pa, uint64_t v)
     memcpy(&r, pa, 16);
     fp_begin(env);
     r.l[0] = int64_to_float32(v, fst(env));
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -831,7 +837,7 @@ void helper_cvtsi2sd(CPUX86State *env, void *pd, void *pa, uint64_t v)
     memcpy(&r, pa, 16);
     fp_begin(env);
     r.q[0] = int64_to_float64(v, fst(env));
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     memcpy(pd, &r, 16);
 }
 
@@ -858,7 +864,7 @@ uint64_t helper_cvt2si(CPUX86State *env, void *pb, uint32_t desc)
                                                                   fst(env))
                                  : float32_to_int32(B->l[0], fst(env)));
     }
-    fp_end(env, GETPC());
+    x86_sse_fp_end(env, GETPC());
     return v;
 }
 

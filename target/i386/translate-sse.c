@@ -232,9 +232,11 @@ static void sse_bin(DisasContext *s, X86DecodedInsn *d, SSEHelperFn *fn)
 
 #define SSE_INT(N, n) X86_GEN(N) { sse_bin(s, d, gen_helper_##n); }
 #define SSE_FP(N, n) X86_GEN(N) { sse_bin(s, d, gen_helper_##n); }
+#define SSE_OWN(N, n)
 #include "target/i386/sse-ops.h"
 #undef SSE_INT
 #undef SSE_FP
+#undef SSE_OWN
 
 /* the FP logic ops and unpacks are the integer ones */
 X86_GEN(ANDPS)    { sse_bin(s, d, gen_helper_pand); }
@@ -276,8 +278,8 @@ X86_GEN(PSRADi) { sse_shift_imm(s, d, gen_helper_psrad); }
 X86_GEN(PSLLDi) { sse_shift_imm(s, d, gen_helper_pslld); }
 X86_GEN(PSRLQi) { sse_shift_imm(s, d, gen_helper_psrlq); }
 X86_GEN(PSLLQi) { sse_shift_imm(s, d, gen_helper_psllq); }
-X86_GEN(PSRLDQi) { sse_shift_imm(s, d, gen_helper_psrldq); }
-X86_GEN(PSLLDQi) { sse_shift_imm(s, d, gen_helper_pslldq); }
+X86_GEN(PSRLDQ) { sse_shift_imm(s, d, gen_helper_psrldq); }
+X86_GEN(PSLLDQ) { sse_shift_imm(s, d, gen_helper_pslldq); }
 
 /* ---- moves ---- */
 
@@ -551,3 +553,118 @@ X86_GEN(VZERO)
         }
     }
 }
+
+/* ---- SSE4.1/4.2 operations with operands of their own ---- */
+
+/* PBLENDVB/BLENDVPS/BLENDVPD: the mask (legacy XMM0, VEX the L operand)
+ * goes to vec_tmp[2] */
+static void sse_blendv(DisasContext *s, X86DecodedInsn *d, SSEHelperFn *fn)
+{
+    intptr_t mask = d->op[3].type ? d->op[3].offset
+                                  : offsetof(CPUX86State, xmm_regs[0]);
+
+    copy_q(TMP_CNT, mask, d->op[0].vsize);
+    sse_bin(s, d, fn);
+}
+
+X86_GEN(PBLENDVB) { sse_blendv(s, d, gen_helper_pblendvb); }
+X86_GEN(BLENDVPS) { sse_blendv(s, d, gen_helper_blendvps); }
+X86_GEN(BLENDVPD) { sse_blendv(s, d, gen_helper_blendvpd); }
+
+/* INSERTPS: a memory source is the single dword (imm8[7:6] ignored) */
+X86_GEN(INSERTPS)
+{
+    if (d->op[2].type == X86_OPND_MEM) {
+        d->op[3].imm &= 0x3f;
+    }
+    sse_bin(s, d, gen_helper_insertps);
+}
+
+X86_GEN(PTEST)
+{
+    TCGv f = tcg_temp_new_i64();
+
+    gen_helper_ptest(f, tcg_env, env_ptr(d->op[0].offset),
+                     env_ptr(d->op[1].offset),
+                     tcg_constant_i32(d->op[0].vsize));
+    set_cc(d, CC_OP_EFLAGS, NULL, f, NULL);
+}
+
+static void sse_pcmpstr(DisasContext *s, X86DecodedInsn *d, bool explicit,
+                        bool mask)
+{
+    TCGv f = tcg_temp_new_i64();
+    uint32_t desc = (d->op[2].imm & 0xff) | (explicit ? 1u << 16 : 0) |
+                    (s->rex_w || s->vex_w ? 1u << 17 : 0) |
+                    (mask ? 1u << 18 : 0);
+
+    gen_helper_pcmpstr(f, tcg_env, env_ptr(d->op[0].offset),
+                       env_ptr(d->op[1].offset), tcg_constant_i32(desc));
+    set_cc(d, CC_OP_EFLAGS, NULL, f, NULL);
+}
+
+X86_GEN(PCMPESTRI) { sse_pcmpstr(s, d, true, false); }
+X86_GEN(PCMPESTRM) { sse_pcmpstr(s, d, true, true); }
+X86_GEN(PCMPISTRI) { sse_pcmpstr(s, d, false, false); }
+X86_GEN(PCMPISTRM) { sse_pcmpstr(s, d, false, true); }
+
+/*
+ * PEXTRB/PEXTRW/PEXTRD/PEXTRQ/EXTRACTPS r/m, xmm, imm8: the element of
+ * size esz selected by imm8; a register destination is zero-extended.
+ */
+static void sse_pextr(DisasContext *s, X86DecodedInsn *d, unsigned esz)
+{
+    static const MemOp ld[] = { [1] = MO_8, [2] = MO_16, [4] = MO_32,
+                                [8] = MO_64 };
+    unsigned n = 16 / esz;
+    intptr_t off = d->op[1].offset + esz * (d->op[2].imm & (n - 1));
+
+    switch (ld[esz]) {
+    case MO_8:
+        tcg_gen_ld8u_i64(s->T0, tcg_env, off);
+        break;
+    case MO_16:
+        tcg_gen_ld16u_i64(s->T0, tcg_env, off);
+        break;
+    case MO_32:
+        tcg_gen_ld32u_i64(s->T0, tcg_env, off);
+        break;
+    default:
+        tcg_gen_ld_i64(s->T0, tcg_env, off);
+        break;
+    }
+    gen_store_op(s, d, 0, s->T0);
+}
+
+X86_GEN(PEXTRB)    { sse_pextr(s, d, 1); }
+X86_GEN(PEXTRW4)   { sse_pextr(s, d, 2); }
+X86_GEN(PEXTRD)    { sse_pextr(s, d, d->op[0].ot == MO_64 ? 8 : 4); }
+X86_GEN(EXTRACTPS) { sse_pextr(s, d, 4); }
+
+/* PINSRB/PINSRD/PINSRQ xmm, (VEX: xmm,) r/m, imm8 */
+static void sse_pinsr(DisasContext *s, X86DecodedInsn *d, unsigned esz)
+{
+    TCGv t = tcg_temp_new_i64();
+    unsigned n = 16 / esz;
+    intptr_t off = d->op[0].offset + esz * (d->op[3].imm & (n - 1));
+
+    if (d->op[1].offset != d->op[0].offset) {
+        copy_q(d->op[0].offset, d->op[1].offset, 16);
+    }
+    gen_load_op(s, d, 2, t);
+    switch (esz) {
+    case 1:
+        tcg_gen_st8_i64(t, tcg_env, off);
+        break;
+    case 4:
+        tcg_gen_st32_i64(t, tcg_env, off);
+        break;
+    default:
+        tcg_gen_st_i64(t, tcg_env, off);
+        break;
+    }
+}
+
+X86_GEN(PINSRB) { sse_pinsr(s, d, 1); }
+X86_GEN(PINSRD) { sse_pinsr(s, d, d->op[2].ot == MO_64 ? 8 : 4); }
+X86_GEN(MOVNTDQA) { sse_mov(s, d); }

@@ -1,5 +1,5 @@
 /*
- * MMX, SSE, SSE2, SSE3: arithmetic in the four FP forms under every
+ * MMX, SSE, SSE2, SSE3 (and SSSE3, SSE4.1/4.2, AES-NI, PCLMULQDQ): arithmetic in the four FP forms under every
  * rounding mode and DAZ/FTZ with the MXCSR flags, compares and
  * (U)COMIS EFLAGS, conversions (integer indefinite, truncation), the
  * integer operations on XMM and MMX registers, shuffles, shifts with
@@ -50,7 +50,8 @@ static void fn(V128 *d, const V128 *a, const V128 *b, uint32_t *mx)        \
                      "movdqa %[b], %%xmm1\n\t" insn "\n\t"                 \
                      "stmxcsr %[m]\n\tmovdqa %%xmm0, %[d]"                 \
                      : [d] "=m"(*d), [m] "+m"(*mx)                         \
-                     : [a] "m"(*a), [b] "m"(*b) : "xmm0", "xmm1");         \
+                     : [a] "m"(*a), [b] "m"(*b)                            \
+                     : "xmm0", "xmm1", "rax", "rcx", "rdx", "cc");         \
 }
 /* register and memory source forms */
 #define VOP2(name, insn)                                                   \
@@ -167,6 +168,46 @@ static const OpDesc imm_ops[] = {
     { "psllq 64", i_psllq64, 0 }, { "psrldq 3", i_psrldq3, 0 },
     { "pslldq 11", i_pslldq11, 0 }, { "pslldq 16", i_pslldq16, 0 },
     { "pinsrw", i_pinsrw, 0 },
+};
+
+/* SSSE3, SSE4.1/4.2, AES-NI, PCLMULQDQ */
+#define SSE4_LIST(X) X(pshufb) X(phaddw) X(phaddd) X(phaddsw) X(pmaddubsw) \
+    X(phsubw) X(phsubd) X(phsubsw) X(psignb) X(psignw) X(psignd)          \
+    X(pmulhrsw) X(pabsb) X(pabsw) X(pabsd) X(pmovsxbw) X(pmovsxbd)        \
+    X(pmovsxbq) X(pmovsxwd) X(pmovsxwq) X(pmovsxdq) X(pmovzxbw)          \
+    X(pmovzxbd) X(pmovzxbq) X(pmovzxwd) X(pmovzxwq) X(pmovzxdq) X(pmuldq) \
+    X(pcmpeqq) X(packusdw) X(pcmpgtq) X(pminsb) X(pminsd) X(pminuw)       \
+    X(pminud) X(pmaxsb) X(pmaxsd) X(pmaxuw) X(pmaxud) X(pmulld)           \
+    X(phminposuw) X(aesenc) X(aesenclast) X(aesdec) X(aesdeclast) X(aesimc)
+#define DEF_IOP4(n) IOP(s4_##n, #n)
+SSE4_LIST(DEF_IOP4)
+VOP(s4_palignr, "palignr $5, %%xmm1, %%xmm0")
+VOP(s4_pblendvb, "movdqa %%xmm1, %%xmm0; pxor %[a], %%xmm0; pblendvb %%xmm0, %[a], %%xmm1; movdqa %%xmm1, %%xmm0")
+VOP(s4_blendps, "blendps $5, %%xmm1, %%xmm0")
+VOP(s4_pblendw, "pblendw $0x96, %%xmm1, %%xmm0")
+VOP(s4_mpsadbw, "mpsadbw $6, %%xmm1, %%xmm0")
+VOP(s4_insertps, "insertps $0x9a, %%xmm1, %%xmm0")
+VOP(s4_pinsrb, "movq %%xmm1, %%rax; pinsrb $9, %%eax, %%xmm0; pinsrq $0, %%rax, %%xmm0")
+VOP(s4_pextr, "pextrb $13, %%xmm1, %%eax; pextrd $3, %%xmm1, %%ecx; pinsrw $1, %%eax, %%xmm0; pinsrd $3, %%ecx, %%xmm0")
+VOP(s4_pclmul00, "pclmulqdq $0x00, %%xmm1, %%xmm0")
+VOP(s4_pclmul11, "pclmulqdq $0x11, %%xmm1, %%xmm0")
+VOP(s4_aeskeygen, "aeskeygenassist $0x1b, %%xmm1, %%xmm0")
+VOP(s4_ptest, "ptest %%xmm1, %%xmm0; pushf; popq %%rax; andq $0x8d5, %%rax; movq %%rax, %%xmm0")
+VOP(s4_pcmpistri, "pcmpistri $0x0c, %%xmm1, %%xmm0; pushf; popq %%rax; andl $0x8d5, %%eax; pinsrd $0, %%ecx, %%xmm0; pinsrd $1, %%eax, %%xmm0")
+VOP(s4_pcmpestrm, "movl $7, %%eax; movl $-12, %%edx; pcmpestrm $0x44, %%xmm1, %%xmm0")
+VOP(s4_pcmpistrm, "pcmpistrm $0x3a, %%xmm1, %%xmm0")
+VOP(s4_pcmpestri, "movl $16, %%eax; movl $5, %%edx; pcmpestri $0x71, %%xmm1, %%xmm0; pushf; popq %%rax; andl $0x8d5, %%eax; pinsrd $2, %%ecx, %%xmm0; pinsrd $3, %%eax, %%xmm0")
+#define ENT_IOP4(n) { #n, s4_##n, 0 },
+static const OpDesc sse4_ops[] = {
+    SSE4_LIST(ENT_IOP4)
+    { "palignr", s4_palignr, 0 }, { "pblendvb", s4_pblendvb, 0 },
+    { "blendps", s4_blendps, 0 }, { "pblendw", s4_pblendw, 0 },
+    { "mpsadbw", s4_mpsadbw, 0 }, { "insertps", s4_insertps, 0 },
+    { "pinsrb pinsrq", s4_pinsrb, 0 }, { "pextrb pextrd", s4_pextr, 0 },
+    { "pclmulqdq 00", s4_pclmul00, 0 }, { "pclmulqdq 11", s4_pclmul11, 0 },
+    { "aeskeygenassist", s4_aeskeygen, 0 }, { "ptest", s4_ptest, 0 },
+    { "pcmpistri", s4_pcmpistri, 0 }, { "pcmpestrm", s4_pcmpestrm, 0 },
+    { "pcmpistrm", s4_pcmpistrm, 0 }, { "pcmpestri", s4_pcmpestri, 0 },
 };
 
 /* MMX: mm0 = mm0 OP mm1 on the low quadwords */
@@ -443,6 +484,7 @@ int main(void)
     run_int(int_ops, sizeof(int_ops) / sizeof(int_ops[0]), 64);
     run_int(imm_ops, sizeof(imm_ops) / sizeof(imm_ops[0]), 64);
     run_int(mmx_ops, sizeof(mmx_ops) / sizeof(mmx_ops[0]), 64);
+    run_int(sse4_ops, sizeof(sse4_ops) / sizeof(sse4_ops[0]), 64);
     exceptions();
     return finish();
 }

@@ -14,4 +14,4 @@ make -s -C "$here/.." B="$bdir" "$bdir/difftest.elf" "$bdir/difftest-native" ||
 exec python3 "$here/difftest.py" --native "$bdir/difftest-native" \
     --elf "$bdir/difftest.elf" --emu "$1" --seed "${DIFFTEST_SEED:-1}" \
     --count "${DIFFTEST_COUNT:-400}" \
-    --classes "${DIFFTEST_CLASSES:-int,string,x87,sse-fp,sse-int,sse-cvt,mmx}"
+    --classes "${DIFFTEST_CLASSES:-int,string,x87,sse-fp,sse-int,sse-cvt,mmx,sse4}"

@@ -1,6 +1,10 @@
-/* Crypto extension primitives (crypto_helper.c) for helper_simd. */
-#ifndef TARGET_ARM_CRYPTO_H
-#define TARGET_ARM_CRYPTO_H
+/*
+ * Cipher and hash primitives of the guest CPUs' crypto instructions
+ * (util/crypto-prim.c): AArch64 FEAT_AES/PMULL/SHA1/SHA256, x86 AES-NI
+ * and PCLMULQDQ.
+ */
+#ifndef TURTLE_CRYPTO_PRIM_H
+#define TURTLE_CRYPTO_PRIM_H
 
 #include <stdbool.h>
 #include <stdint.h>

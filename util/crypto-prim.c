@@ -1,11 +1,12 @@
 /*
  * FEAT_AES, FEAT_PMULL, FEAT_SHA1, FEAT_SHA256 (Arm ARM C7 AESE..SHA256SU1
  * and the shared pseudocode SHA256hash, SHAchoose, SHAmajority...).
- * Called from helper_simd with the register contents as 128-bit values
- * (two little-endian 64-bit halves).
+ * Called from the AArch64 helper_simd and x86's AES-NI/PCLMULQDQ helpers
+ * with the register contents as 128-bit values (two little-endian 64-bit
+ * halves).
  */
 #include "turtle/osdep.h"
-#include "target/arm/crypto.h"
+#include "turtle/crypto-prim.h"
 
 /* ---- AES ---- */
 
