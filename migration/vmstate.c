@@ -45,6 +45,14 @@ static unsigned field_count(const VMStateField *f, void *opaque)
 static bool save_fields(const VMStateDescription *vmsd, void *opaque,
                         GByteArray *out, Error **errp);
 
+/* Where the field's elements are: in the state, or behind a pointer. */
+static char *field_base(const VMStateField *f, void *opaque)
+{
+    char *p = (char *)opaque + f->offset;
+
+    return f->is_pointer ? *(char **)p : p;
+}
+
 static bool save_element(const VMStateField *f, void *p, GByteArray *out,
                          Error **errp)
 {
@@ -92,8 +100,11 @@ static bool save_fields(const VMStateDescription *vmsd, void *opaque,
 {
     for (const VMStateField *f = vmsd->fields; f && f->type != VMS_END; f++) {
         unsigned n = field_count(f, opaque);
-        char *base = (char *)opaque + f->offset;
+        char *base = field_base(f, opaque);
 
+        if (f->is_pointer) {
+            put_be(out, n, 4);      /* checked against the loader's size */
+        }
         for (unsigned i = 0; i < n; i++) {
             if (!save_element(f, base + i * f->size, out, errp)) {
                 return false;
@@ -237,7 +248,8 @@ static size_t vmsd_extent(const VMStateDescription *vmsd)
     size_t end = 0;
 
     for (const VMStateField *f = vmsd->fields; f && f->type != VMS_END; f++) {
-        end = MAX(end, f->offset + f->size * MAX(f->num, 1u));
+        end = MAX(end, f->offset + (f->is_pointer ? sizeof(void *)
+                                    : f->size * MAX(f->num, 1u)));
         if (f->has_num_offset) {
             end = MAX(end, f->num_offset + sizeof(uint32_t));
         }
@@ -251,6 +263,45 @@ static size_t vmsd_extent(const VMStateDescription *vmsd)
 static void *scratch_new(const VMStateDescription *vmsd)
 {
     return g_malloc0(vmsd_extent(vmsd) + 1);
+}
+
+/*
+ * An array behind a pointer, sized by the device's configuration: the
+ * stream says how many elements it holds, which must be what this side
+ * allocated; a dry run parses them into scratch space.
+ */
+static bool load_pointer_array(const VMStateField *f, void *opaque,
+                               VMStateReader *in, bool dry, Error **errp)
+{
+    uint64_t count;
+
+    if (!get_be(in, 4, &count, errp)) {
+        return false;
+    }
+    if (dry) {
+        size_t size = f->vmsd ? MAX(f->size, vmsd_extent(f->vmsd)) : f->size;
+        g_autofree void *elem = g_malloc0(size + 1);
+
+        for (uint64_t i = 0; i < count; i++) {
+            if (!load_element(f, elem, in, true, errp)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (count != field_count(f, opaque)) {
+        error_setg(errp, "vmstate: field '%s': %" PRIu64 " elements in the "
+                   "stream, %u here (another configuration)", f->name, count,
+                   field_count(f, opaque));
+        return false;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        if (!load_element(f, field_base(f, opaque) + i * f->size, in, false,
+                          errp)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 bool vmstate_load(const VMStateDescription *vmsd, void *opaque,
@@ -308,9 +359,15 @@ static bool load_section(const VMStateDescription *vmsd, void *opaque,
     }
     for (const VMStateField *f = vmsd->fields; f && f->type != VMS_END; f++) {
         unsigned n;
-        char *base = (char *)opaque + f->offset;
+        char *base = field_base(f, opaque);
 
         if (f->version_id > (int)version) {
+            continue;
+        }
+        if (f->is_pointer) {
+            if (!load_pointer_array(f, opaque, in, dry, errp)) {
+                return false;
+            }
             continue;
         }
         /* variable arrays: the count field was loaded earlier in the table */

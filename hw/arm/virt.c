@@ -160,13 +160,10 @@ static bool virt_create_gic(VirtMachineState *vms, MachineState *ms,
     if (!sysbus_realize_and_unref(sbd, errp)) {
         return false;
     }
-    if (vms->gic_version == 3) {
-        sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_GIC_DIST].base);
-        sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_REDIST].base);
-    } else {
-        sysbus_mmio_map(sbd, 1, virt_memmap[VIRT_GIC_DIST].base);
-        sysbus_mmio_map(sbd, 2, virt_memmap[VIRT_GIC_CPU].base);
-    }
+    /* both versions: region 0 the distributor, 1 the CPU side */
+    sysbus_mmio_map(sbd, 0, virt_memmap[VIRT_GIC_DIST].base);
+    sysbus_mmio_map(sbd, 1, virt_memmap[vms->gic_version == 3 ?
+                                       VIRT_GIC_REDIST : VIRT_GIC_CPU].base);
 
     for (unsigned i = 0; i < ms->smp_cpus; i++) {
         DeviceState *cpu = DEVICE(qemu_get_cpu(i));

@@ -125,9 +125,14 @@ static void map_user_device(DeviceState *dev, void *opaque)
         return;
     }
     sbd = SYS_BUS_DEVICE(dev);
-    if (sbd->user_addr != SYSBUS_ADDR_UNMAPPED && sbd->num_mmio > 0 &&
-        sbd->mmio[0].addr == SYSBUS_ADDR_UNMAPPED) {
-        sysbus_mmio_map(sbd, 0, sbd->user_addr);
+    if (sbd->user_addr == SYSBUS_ADDR_UNMAPPED) {
+        return;
+    }
+    /* region i at addr + i * 64 KiB (a GIC: distributor, CPU interfaces) */
+    for (int i = 0; i < sbd->num_mmio; i++) {
+        if (sbd->mmio[i].addr == SYSBUS_ADDR_UNMAPPED) {
+            sysbus_mmio_map(sbd, i, sbd->user_addr + i * SYSBUS_USER_STRIDE);
+        }
     }
 }
 

@@ -4,11 +4,8 @@
  * view of every register, GICC_CTLR with both group enables) and without
  * the Virtualization Extensions.
  *
- * Regions     sysbus mmio 0: window for -device use (distributor at +0,
- *             CPU interface at +0x10000, CPU n's interface at
- *             +0x20000 + n * 0x10000); mmio 1: distributor (4 KiB);
- *             mmio 2: CPU interface of the accessing CPU (8 KiB);
- *             mmio 3+n: CPU n's interface.
+ * Regions     sysbus mmio 0: distributor (4 KiB); mmio 1: CPU interface
+ *             of the accessing CPU (8 KiB); mmio 2+n: CPU n's interface.
  * IRQ lines   inputs: SPIs 32..num-irq-1 first (index INTID-32), then 32
  *             lines per CPU, indexed by INTID (only PPIs 16..31 are used);
  *             outputs: IRQ of CPU 0..n-1, then FIQ of CPU 0..n-1.
@@ -28,6 +25,10 @@
  * - Group 0 interrupts are signalled as FIQ when GICC_CTLR.FIQEn is set,
  *   as IRQ otherwise; group 1 always as IRQ.  GICC_AIAR/AEOIR/AHPPIR are
  *   the group 1 aliases.
+ *
+ * The interrupts' state and the GICD registers shared with GICv3 are the
+ * GIC core's (arm_gic_core.c); this file keeps GICD_ITARGETSR, the SGI
+ * sources (GICD_SGIR, [CS]PENDSGIR) and the CPU interface.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -63,10 +64,8 @@ enum {
 #define GICC_CTLR_EOIMODE   (1 << 9)
 #define GICC_CTLR_MASK      0x21f
 
-#define GIC_PRIO_MASK       0xf8
 #define GIC_MIN_BPR         2
 #define GIC_MIN_ABPR        3
-#define GIC_IDLE_PRIO       0x100
 
 #define GIC_IIDR_VALUE      0x0200143b   /* Arm (0x43b), ProductID 2 */
 #define GICC_IIDR_VALUE     0x0202143b   /* architecture version 2 */
@@ -79,10 +78,7 @@ static const uint8_t gic_dist_id[12] = {
 
 static GICIrqState *gic_irq(GICState *s, int cpu, int irq)
 {
-    if (irq < GIC_INTERNAL) {
-        return &s->irq[cpu * GIC_INTERNAL + irq];
-    }
-    return &s->irq[GIC_NCPU * GIC_INTERNAL + irq - GIC_INTERNAL];
+    return gic_core_irq(&s->core, cpu, irq);
 }
 
 static int gic_current_cpu(GICState *s)
@@ -99,37 +95,33 @@ static int gic_current_cpu(GICState *s)
 
 /* ---- interrupt state ---- */
 
-static bool gic_is_pending(GICState *s, int cpu, int irq)
+static bool gic_targets(GICCore *c, int cpu, int irq)
 {
-    GICIrqState *q = gic_irq(s, cpu, irq);
+    GICState *s = c->opaque;
 
-    if (irq < GIC_NR_SGIS) {
-        return q->sgi_sources != 0;
-    }
-    return q->pending || (!q->edge && q->level);
-}
-
-static bool gic_targets(GICState *s, int cpu, int irq)
-{
     /* a uniprocessor GIC has no GICD_ITARGETSR: everything goes to CPU 0 */
-    return irq < GIC_INTERNAL || s->num_cpu == 1 ||
-           (gic_irq(s, cpu, irq)->target >> cpu) & 1;
+    return s->num_cpu == 1 || (s->target[irq - GIC_INTERNAL] >> cpu) & 1;
 }
+
+static bool gic_sgi_pending(GICCore *c, int cpu, int irq)
+{
+    GICState *s = c->opaque;
+
+    return s->sgi_sources[cpu][irq] != 0;
+}
+
+static const GICCoreOps gic_core_ops = {
+    .targets = gic_targets,
+    .sgi_pending = gic_sgi_pending,
+};
 
 /* Group priority mask for an interrupt of group `group` on `cpu`. */
-static uint32_t gic_group_mask(GICState *s, int cpu, int group)
+static uint32_t gic_prio_mask(GICState *s, int cpu, int group)
 {
     if (group == 0 || (s->gicc_ctlr[cpu] & GICC_CTLR_CBPR)) {
-        return (0xff << (s->gicc_bpr[cpu] + 1)) & 0xff;
+        return gic_group_mask(s->gicc_bpr[cpu], false);
     }
-    return (0xff << s->gicc_abpr[cpu]) & 0xff;
-}
-
-static uint32_t gic_running_prio(GICState *s, int cpu)
-{
-    uint32_t apr = s->gicc_apr[cpu];
-
-    return apr ? (uint32_t)__builtin_ctz(apr) << 3 : GIC_IDLE_PRIO;
+    return gic_group_mask(s->gicc_abpr[cpu], true);
 }
 
 /*
@@ -139,23 +131,7 @@ static uint32_t gic_running_prio(GICState *s, int cpu)
  */
 static int gic_best_pending(GICState *s, int cpu)
 {
-    int best = GIC_SPURIOUS;
-    unsigned best_prio = GIC_IDLE_PRIO;
-
-    for (int irq = 0; irq < (int)s->num_irq; irq++) {
-        GICIrqState *q = gic_irq(s, cpu, irq);
-
-        if (!q->enabled || q->active || !gic_targets(s, cpu, irq) ||
-            !gic_is_pending(s, cpu, irq) ||
-            !(s->gicd_ctlr & (1 << q->group))) {
-            continue;
-        }
-        if (q->priority < best_prio) {
-            best = irq;
-            best_prio = q->priority;
-        }
-    }
-    return best;
+    return gic_core_best_pending(&s->core, cpu, s->gicd_ctlr);
 }
 
 /* Would the best pending interrupt be signalled (PMR and preemption)? */
@@ -168,8 +144,8 @@ static bool gic_can_signal(GICState *s, int cpu, int irq)
     }
     q = gic_irq(s, cpu, irq);
     return q->priority < s->gicc_pmr[cpu] &&
-           (q->priority & gic_group_mask(s, cpu, q->group)) <
-           gic_running_prio(s, cpu);
+           (q->priority & gic_prio_mask(s, cpu, q->group)) <
+           gic_running_prio(s->gicc_apr[cpu]);
 }
 
 static void gic_update(GICState *s)
@@ -197,26 +173,10 @@ static void gic_update(GICState *s)
 static void gic_set_irq(void *opaque, int n, int level)
 {
     GICState *s = opaque;
-    int spis = s->num_irq - GIC_INTERNAL;
-    int cpu = 0, irq;
-    GICIrqState *q;
 
-    if (n < spis) {
-        irq = n + GIC_INTERNAL;
-    } else {
-        cpu = (n - spis) / GIC_INTERNAL;
-        irq = (n - spis) % GIC_INTERNAL;
-        if (irq < GIC_NR_SGIS) {
-            return;     /* SGIs are raised through GICD_SGIR only */
-        }
+    if (gic_core_set_input(&s->core, n, level)) {
+        gic_update(s);
     }
-    q = gic_irq(s, cpu, irq);
-    level = level != 0;
-    if (q->edge && level && !q->level) {
-        q->pending = 1;
-    }
-    q->level = level;
-    gic_update(s);
 }
 
 /* ---- acknowledge and end of interrupt ---- */
@@ -240,31 +200,24 @@ static uint32_t gic_acknowledge(GICState *s, int cpu, bool alias)
     }
     ret = irq;
     if (irq < GIC_NR_SGIS) {
-        int src = __builtin_ctz(q->sgi_sources);
+        int src = __builtin_ctz(s->sgi_sources[cpu][irq]);
 
-        q->sgi_sources &= ~(1 << src);
+        s->sgi_sources[cpu][irq] &= ~(1 << src);
         ret |= src << 10;
-    } else {
-        q->pending = 0;
     }
-    q->active = 1;
-    q->active_cpu = cpu;
+    gic_core_activate(&s->core, cpu, irq);
     s->gicc_apr[cpu] |=
-        1u << ((q->priority & gic_group_mask(s, cpu, q->group)) >> 3);
+        1u << ((q->priority & gic_prio_mask(s, cpu, q->group)) >> 3);
     gic_update(s);
     return ret;
 }
 
 static void gic_deactivate(GICState *s, int cpu, int irq)
 {
-    GICIrqState *q = gic_irq(s, cpu, irq);
-
-    if (!q->active) {
+    if (!gic_core_deactivate(&s->core, cpu, irq)) {
         tlog_mask(LOG_GUEST_ERROR, "arm_gic: CPU %d deactivates interrupt %d, "
                   "which is not active\n", cpu, irq);
-        return;
     }
-    q->active = 0;
 }
 
 static void gic_end_of_interrupt(GICState *s, int cpu, uint32_t value)
@@ -319,93 +272,11 @@ static void gic_send_sgi(GICState *s, int cpu, uint32_t value)
     }
     for (int c = 0; c < (int)s->num_cpu; c++) {
         if (targets & (1u << c)) {
-            gic_irq(s, c, sgi)->sgi_sources |= 1 << cpu;
+            s->sgi_sources[c][sgi] |= 1 << cpu;
+            gic_core_sync(&s->core, c, sgi);
         }
     }
     gic_update(s);
-}
-
-/* One byte of a one-bit-per-interrupt register starting at INTID irq. */
-static uint8_t gic_dist_read_bits(GICState *s, int cpu, hwaddr base, int irq)
-{
-    uint8_t v = 0;
-
-    for (int i = 0; i < 8; i++, irq++) {
-        GICIrqState *q;
-        bool bit;
-
-        if (irq >= (int)s->num_irq) {
-            break;
-        }
-        q = gic_irq(s, cpu, irq);
-        switch (base) {
-        case GICD_IGROUPR:
-            bit = q->group;
-            break;
-        case GICD_ISENABLER:
-        case GICD_ICENABLER:
-            bit = q->enabled;
-            break;
-        case GICD_ISPENDR:
-        case GICD_ICPENDR:
-            bit = gic_is_pending(s, cpu, irq);
-            break;
-        default:
-            bit = q->active;
-            break;
-        }
-        v |= bit << i;
-    }
-    return v;
-}
-
-static void gic_dist_write_bits(GICState *s, int cpu, hwaddr base, int irq,
-                                uint8_t v)
-{
-    for (int i = 0; i < 8; i++, irq++) {
-        GICIrqState *q;
-        bool bit = (v >> i) & 1;
-
-        if (irq >= (int)s->num_irq) {
-            break;
-        }
-        q = gic_irq(s, cpu, irq);
-        switch (base) {
-        case GICD_IGROUPR:
-            q->group = bit;
-            break;
-        case GICD_ISENABLER:
-            q->enabled |= bit;
-            break;
-        case GICD_ICENABLER:
-            if (irq >= GIC_NR_SGIS) {   /* SGIs are always enabled */
-                q->enabled &= !bit;
-            }
-            break;
-        case GICD_ISPENDR:
-            /* SGI pending bits are read-only here: GICD_SPENDSGIR */
-            if (irq >= GIC_NR_SGIS) {
-                q->pending |= bit;
-            }
-            break;
-        case GICD_ICPENDR:
-            if (irq >= GIC_NR_SGIS && bit) {
-                q->pending = 0;     /* a high level input stays pending */
-            }
-            break;
-        case GICD_ISACTIVER:
-            if (bit) {
-                q->active = 1;
-                q->active_cpu = cpu;
-            }
-            break;
-        default:    /* GICD_ICACTIVER */
-            if (bit) {
-                q->active = 0;
-            }
-            break;
-        }
-    }
 }
 
 static uint8_t gic_dist_readb(GICState *s, int cpu, hwaddr off)
@@ -430,33 +301,18 @@ static uint8_t gic_dist_readb(GICState *s, int cpu, hwaddr off)
         }
         return word >> ((off & 3) * 8);
     }
-    if (off < GICD_IPRIORITYR) {
-        hwaddr base = off & ~0x7f;
-
-        return gic_dist_read_bits(s, cpu, base, (off - base) * 8);
-    }
-    if (off < GICD_ITARGETSR) {
-        irq = off - GICD_IPRIORITYR;
-        return irq < (int)s->num_irq ? gic_irq(s, cpu, irq)->priority : 0;
-    }
-    if (off < GICD_ICFGR) {
+    if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
         irq = off - GICD_ITARGETSR;
         if (irq >= (int)s->num_irq || s->num_cpu == 1) {
             return 0;
         }
-        return irq < GIC_INTERNAL ? 1 << cpu : gic_irq(s, cpu, irq)->target;
+        return irq < GIC_INTERNAL ? 1 << cpu : s->target[irq - GIC_INTERNAL];
     }
     if (off < GICD_NSACR) {
-        uint8_t v = 0;
-
-        irq = (off - GICD_ICFGR) * 4;
-        for (int i = 0; i < 4 && irq + i < (int)s->num_irq; i++) {
-            v |= gic_irq(s, cpu, irq + i)->edge << (i * 2 + 1);
-        }
-        return v;
+        return gic_core_readb(&s->core, cpu, off, 0, s->num_irq);
     }
     if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 0x10) {
-        return gic_irq(s, cpu, off & 0xf)->sgi_sources;
+        return s->sgi_sources[cpu][off & 0xf];
     }
     if (off >= GICD_ID) {
         return (off & 3) ? 0 : gic_dist_id[(off - GICD_ID) >> 2];
@@ -477,45 +333,25 @@ static void gic_dist_writeb(GICState *s, int cpu, hwaddr off, uint8_t v)
         }
         return;
     }
-    if (off < GICD_IPRIORITYR) {
-        hwaddr base = off & ~0x7f;
-
-        gic_dist_write_bits(s, cpu, base, (off - base) * 8, v);
-        return;
-    }
-    if (off < GICD_ITARGETSR) {
-        irq = off - GICD_IPRIORITYR;
-        if (irq < (int)s->num_irq) {
-            gic_irq(s, cpu, irq)->priority = v & GIC_PRIO_MASK;
-        }
-        return;
-    }
-    if (off < GICD_ICFGR) {
+    if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
         irq = off - GICD_ITARGETSR;
         if (irq >= GIC_INTERNAL && irq < (int)s->num_irq &&
             s->num_cpu > 1) {
-            gic_irq(s, cpu, irq)->target = v & ((1u << s->num_cpu) - 1);
+            s->target[irq - GIC_INTERNAL] = v & ((1u << s->num_cpu) - 1);
+            gic_core_sync(&s->core, cpu, irq);
         }
         return;
     }
     if (off < GICD_NSACR) {
-        irq = (off - GICD_ICFGR) * 4;
-        for (int i = 0; i < 4 && irq + i < (int)s->num_irq; i++) {
-            if (irq + i >= GIC_NR_SGIS) {   /* SGIs are always edge */
-                gic_irq(s, cpu, irq + i)->edge = (v >> (i * 2 + 1)) & 1;
-            }
-        }
+        gic_core_writeb(&s->core, cpu, off, v, 0, s->num_irq);
         return;
     }
     if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 0x10) {
-        GICIrqState *q = gic_irq(s, cpu, off & 0xf);
+        uint8_t *src = &s->sgi_sources[cpu][off & 0xf];
         uint8_t mask = v & ((1u << s->num_cpu) - 1);
 
-        if (off < GICD_SPENDSGIR) {
-            q->sgi_sources &= ~mask;
-        } else {
-            q->sgi_sources |= mask;
-        }
+        *src = off < GICD_SPENDSGIR ? *src & ~mask : *src | mask;
+        gic_core_sync(&s->core, cpu, off & 0xf);
         return;
     }
     tlog_mask(LOG_GUEST_ERROR, "arm_gic: write to read-only or reserved "
@@ -605,7 +441,7 @@ static uint64_t gic_cpu_read(void *opaque, hwaddr off, unsigned size)
     case GICC_AIAR:
         return gic_acknowledge(s, cpu, true);
     case GICC_RPR: {
-        uint32_t rp = gic_running_prio(s, cpu);
+        uint32_t rp = gic_running_prio(s->gicc_apr[cpu]);
         return rp == GIC_IDLE_PRIO ? 0xff : rp;
     }
     case GICC_HPPIR:
@@ -620,7 +456,7 @@ static uint64_t gic_cpu_read(void *opaque, hwaddr off, unsigned size)
             return off == GICC_AHPPIR ? GIC_SPURIOUS : 1022;
         }
         if (irq < GIC_NR_SGIS) {
-            irq |= __builtin_ctz(gic_irq(s, cpu, irq)->sgi_sources) << 10;
+            irq |= __builtin_ctz(s->sgi_sources[cpu][irq]) << 10;
         }
         return irq;
     case GICC_APR0:
@@ -736,15 +572,7 @@ static bool gic_realize(DeviceState *dev, Error **errp)
         s->num_irq = GIC_MAXIRQ;
     }
 
-    memory_region_init(&s->window, obj, "gic",
-                       0x20000 + s->num_cpu * 0x10000);
-    memory_region_init_alias(&s->window_alias[0], obj, "gic-dist-alias",
-                             &s->dist_mem, 0, GIC_DIST_SIZE);
-    memory_region_add_subregion(&s->window, 0, &s->window_alias[0]);
-    memory_region_init_alias(&s->window_alias[1], obj, "gic-cpu-alias",
-                             &s->cpu_mem, 0, GIC_CPU_SIZE);
-    memory_region_add_subregion(&s->window, 0x10000, &s->window_alias[1]);
-    sysbus_init_mmio(sbd, &s->window);
+    gic_core_init(&s->core, s->num_cpu, s->num_irq, true, &gic_core_ops, s);
     sysbus_init_mmio(sbd, &s->dist_mem);
     sysbus_init_mmio(sbd, &s->cpu_mem);
     for (int i = 0; i < (int)s->num_cpu; i++) {
@@ -753,11 +581,6 @@ static bool gic_realize(DeviceState *dev, Error **errp)
         memory_region_init_io(&s->cpu_n_mem[i], obj, &gic_cpu_ops,
                               &s->cpu_if[i], "gic-cpu-n", GIC_CPU_SIZE);
         sysbus_init_mmio(sbd, &s->cpu_n_mem[i]);
-        memory_region_init_alias(&s->window_alias[2 + i], obj,
-                                 "gic-cpu-n-alias", &s->cpu_n_mem[i], 0,
-                                 GIC_CPU_SIZE);
-        memory_region_add_subregion(&s->window, 0x20000 + i * 0x10000,
-                                    &s->window_alias[2 + i]);
     }
 
     qdev_init_gpio_in(dev, gic_set_irq,
@@ -783,50 +606,26 @@ static void gic_reset(DeviceState *dev)
         s->gicc_abpr[i] = GIC_MIN_ABPR;
         s->gicc_apr[i] = 0;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(s->irq); i++) {
-        uint8_t level = s->irq[i].level;    /* input lines keep their level */
-
-        memset(&s->irq[i], 0, sizeof(s->irq[i]));
-        s->irq[i].level = level;
-    }
-    for (int cpu = 0; cpu < GIC_NCPU; cpu++) {
-        for (int irq = 0; irq < GIC_NR_SGIS; irq++) {
-            gic_irq(s, cpu, irq)->edge = 1;
-            gic_irq(s, cpu, irq)->enabled = 1;
-        }
-    }
+    memset(s->target, 0, sizeof(s->target));
+    memset(s->sgi_sources, 0, sizeof(s->sgi_sources));
+    gic_core_reset(&s->core);
     gic_update(s);
 }
 
-static const VMStateDescription vmstate_gic_irq = {
-    .name = "arm_gic_irq",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT8(enabled, GICIrqState),
-        VMSTATE_UINT8(pending, GICIrqState),
-        VMSTATE_UINT8(active, GICIrqState),
-        VMSTATE_UINT8(level, GICIrqState),
-        VMSTATE_UINT8(edge, GICIrqState),
-        VMSTATE_UINT8(group, GICIrqState),
-        VMSTATE_UINT8(priority, GICIrqState),
-        VMSTATE_UINT8(target, GICIrqState),
-        VMSTATE_UINT8(sgi_sources, GICIrqState),
-        VMSTATE_UINT8(active_cpu, GICIrqState),
-        VMSTATE_END_OF_LIST()
-    },
-};
 
 static int gic_post_load(void *opaque, int version_id)
 {
-    gic_update(opaque);
+    GICState *s = opaque;
+
+    gic_core_sync_all(&s->core);
+    gic_update(s);
     return 0;
 }
 
 static const VMStateDescription vmstate_gic = {
     .name = "arm_gic",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = gic_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(gicd_ctlr, GICState),
@@ -835,9 +634,12 @@ static const VMStateDescription vmstate_gic = {
         VMSTATE_UINT32_ARRAY(gicc_bpr, GICState, GIC_NCPU),
         VMSTATE_UINT32_ARRAY(gicc_abpr, GICState, GIC_NCPU),
         VMSTATE_UINT32_ARRAY(gicc_apr, GICState, GIC_NCPU),
-        VMSTATE_STRUCT_ARRAY(irq, GICState,
-                             GIC_NCPU * GIC_INTERNAL + GIC_MAXIRQ -
-                             GIC_INTERNAL, vmstate_gic_irq, GICIrqState),
+        VMSTATE_STRUCT_VARRAY_POINTER(core.priv, GICState, core.num_priv,
+                                      vmstate_gic_core_irq, GICIrqState),
+        VMSTATE_STRUCT_VARRAY_POINTER(core.spi, GICState, core.num_spi,
+                                      vmstate_gic_core_irq, GICIrqState),
+        VMSTATE_UINT8_ARRAY(target, GICState, GIC_MAXIRQ - GIC_INTERNAL),
+        VMSTATE_BUFFER(sgi_sources, GICState),
         VMSTATE_END_OF_LIST()
     },
 };

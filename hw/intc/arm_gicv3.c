@@ -30,6 +30,10 @@
  * - ICC_SGI1R_EL1 and ICC_SGI0R_EL1 pend the SGI whatever its group on
  *   the target; ICC_SRE_EL1 reads SRE = DFB = DIB = 1 (system registers
  *   only, no memory-mapped GICC).
+ *
+ * The interrupts' state and the registers shared with GICv2 are the GIC
+ * core's (arm_gic_core.c); this file keeps GICD_IROUTER, the
+ * redistributor frames and (arm_gicv3_cpuif.c) the CPU interface.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"
@@ -54,65 +58,38 @@ enum {
 
 static const uint8_t gicv3_cidr[4] = { 0x0d, 0xf0, 0x05, 0xb1 };
 
-GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq)
+/* SPIs: does GICD_IROUTER send irq to cpu (IRM = 1: any CPU)? */
+static bool gicv3_targets(GICCore *c, int cpu, int irq)
 {
-    return irq < GIC_INTERNAL ? &s->cpu[cpu].priv[irq]
-                              : &s->spi[irq - GIC_INTERNAL];
-}
+    GICv3State *s = c->opaque;
+    uint64_t route = s->irouter[irq - GIC_INTERNAL];
 
-bool gicv3_is_pending(GICIrqState *q)
-{
-    return q->pending || (!q->edge && q->level);
-}
-
-bool gicv3_targets(GICv3State *s, int cpu, int irq)
-{
-    uint64_t route;
-
-    if (irq < GIC_INTERNAL) {
-        return true;
-    }
-    route = s->irouter[irq - GIC_INTERNAL];
     if (route & IROUTER_IRM) {
         return true;
     }
     return (route & AFF_MASK) == (s->cpu[cpu].affinity & AFF_MASK);
 }
 
+static const GICCoreOps gicv3_core_ops = {
+    .targets = gicv3_targets,
+};
+
 uint32_t gicv3_group_mask(GICv3CPUState *cs, int group)
 {
     if (group == 0 || (cs->icc_ctlr & ICC_CTLR_CBPR)) {
-        return (0xff << (cs->icc_bpr[0] + 1)) & 0xff;
+        return gic_group_mask(cs->icc_bpr[0], false);
     }
-    return (0xff << cs->icc_bpr[1]) & 0xff;
+    return gic_group_mask(cs->icc_bpr[1], true);
 }
 
 uint32_t gicv3_running_prio(GICv3CPUState *cs)
 {
-    uint32_t apr = cs->icc_apr[0] | cs->icc_apr[1];
-
-    return apr ? (uint32_t)__builtin_ctz(apr) << 3 : GICV3_IDLE_PRIO;
+    return gic_running_prio(cs->icc_apr[0] | cs->icc_apr[1]);
 }
 
 int gicv3_best_pending(GICv3State *s, int cpu)
 {
-    int best = GIC_SPURIOUS;
-    unsigned best_prio = GICV3_IDLE_PRIO;
-
-    for (int irq = 0; irq < (int)s->num_irq; irq++) {
-        GICIrqState *q = gicv3_irq(s, cpu, irq);
-
-        if (!q->enabled || q->active || !gicv3_is_pending(q) ||
-            !(s->gicd_ctlr & (1 << q->group)) ||
-            !gicv3_targets(s, cpu, irq)) {
-            continue;
-        }
-        if (q->priority < best_prio) {
-            best = irq;
-            best_prio = q->priority;
-        }
-    }
-    return best;
+    return gic_core_best_pending(&s->core, cpu, s->gicd_ctlr);
 }
 
 bool gicv3_can_signal(GICv3State *s, int cpu, int irq)
@@ -150,155 +127,9 @@ void gicv3_update(GICv3State *s)
 static void gicv3_set_irq(void *opaque, int n, int level)
 {
     GICv3State *s = opaque;
-    int spis = s->num_irq - GIC_INTERNAL;
-    int cpu = 0, irq;
-    GICIrqState *q;
 
-    if (n < spis) {
-        irq = n + GIC_INTERNAL;
-    } else {
-        cpu = (n - spis) / GIC_INTERNAL;
-        irq = (n - spis) % GIC_INTERNAL;
-        if (irq < GIC_NR_SGIS) {
-            return;
-        }
-    }
-    q = gicv3_irq(s, cpu, irq);
-    level = level != 0;
-    if (q->edge && level && !q->level) {
-        q->pending = 1;
-    }
-    q->level = level;
-    gicv3_update(s);
-}
-
-/* ---- registers shared by the distributor and SGI_base ---- */
-
-static uint8_t gicv3_bits_read(GICv3State *s, int cpu, hwaddr reg, int irq)
-{
-    uint8_t v = 0;
-
-    for (int i = 0; i < 8 && irq + i < (int)s->num_irq; i++) {
-        GICIrqState *q = gicv3_irq(s, cpu, irq + i);
-        bool bit;
-
-        switch (reg) {
-        case GICD_IGROUPR:
-            bit = q->group;
-            break;
-        case GICD_ISENABLER:
-        case GICD_ICENABLER:
-            bit = q->enabled;
-            break;
-        case GICD_ISPENDR:
-        case GICD_ICPENDR:
-            bit = gicv3_is_pending(q);
-            break;
-        default:
-            bit = q->active;
-            break;
-        }
-        v |= bit << i;
-    }
-    return v;
-}
-
-static void gicv3_bits_write(GICv3State *s, int cpu, hwaddr reg, int irq,
-                             uint8_t v)
-{
-    for (int i = 0; i < 8 && irq + i < (int)s->num_irq; i++) {
-        GICIrqState *q = gicv3_irq(s, cpu, irq + i);
-        bool bit = (v >> i) & 1;
-
-        switch (reg) {
-        case GICD_IGROUPR:
-            q->group = bit;
-            break;
-        case GICD_ISENABLER:
-            q->enabled |= bit;
-            break;
-        case GICD_ICENABLER:
-            q->enabled &= !bit;
-            break;
-        case GICD_ISPENDR:
-            q->pending |= bit;
-            break;
-        case GICD_ICPENDR:
-            q->pending &= !bit;
-            break;
-        case GICD_ISACTIVER:
-            q->active |= bit;
-            break;
-        default:
-            q->active &= !bit;
-            break;
-        }
-    }
-}
-
-/*
- * One byte of the IGROUPR..ICFGR space for INTIDs [first, last): the
- * distributor's SPIs or a redistributor's SGIs and PPIs.
- */
-static uint8_t gicv3_irqregs_readb(GICv3State *s, int cpu, hwaddr off,
-                                   int first, int last)
-{
-    int irq;
-
-    if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
-        hwaddr reg = off & ~0x7f;
-
-        irq = (off - reg) * 8;
-        return irq >= first && irq < last ?
-               gicv3_bits_read(s, cpu, reg, irq) : 0;
-    }
-    if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
-        irq = off - GICD_IPRIORITYR;
-        return irq >= first && irq < last ?
-               gicv3_irq(s, cpu, irq)->priority : 0;
-    }
-    if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
-        uint8_t v = 0;
-
-        irq = (off - GICD_ICFGR) * 4;
-        for (int i = 0; i < 4; i++) {
-            if (irq + i >= first && irq + i < last) {
-                v |= gicv3_irq(s, cpu, irq + i)->edge << (i * 2 + 1);
-            }
-        }
-        return v;
-    }
-    return 0;       /* ITARGETSR (ARE), IGRPMODR, NSACR: RAZ */
-}
-
-static void gicv3_irqregs_writeb(GICv3State *s, int cpu, hwaddr off,
-                                 uint8_t v, int first, int last)
-{
-    int irq;
-
-    if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
-        hwaddr reg = off & ~0x7f;
-
-        irq = (off - reg) * 8;
-        if (irq >= first && irq < last) {
-            gicv3_bits_write(s, cpu, reg, irq, v);
-        }
-        return;
-    }
-    if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
-        irq = off - GICD_IPRIORITYR;
-        if (irq >= first && irq < last) {
-            gicv3_irq(s, cpu, irq)->priority = v & GICV3_PRIO_MASK;
-        }
-        return;
-    }
-    if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
-        irq = (off - GICD_ICFGR) * 4;
-        for (int i = 0; i < 4; i++) {
-            if (irq + i >= MAX(first, GIC_NR_SGIS) && irq + i < last) {
-                gicv3_irq(s, cpu, irq + i)->edge = (v >> (i * 2 + 1)) & 1;
-            }
-        }
+    if (gic_core_set_input(&s->core, n, level)) {
+        gicv3_update(s);
     }
 }
 
@@ -352,7 +183,7 @@ static uint64_t gicv3_dist_read(void *opaque, hwaddr off, unsigned size)
         return 0;
     }
     for (unsigned i = 0; i < size; i++) {
-        v |= (uint64_t)gicv3_irqregs_readb(s, 0, off + i, GIC_INTERNAL,
+        v |= (uint64_t)gic_core_readb(&s->core, 0, off + i, GIC_INTERNAL,
                                            s->num_irq) << (i * 8);
     }
     return v;
@@ -379,6 +210,7 @@ static void gicv3_dist_write(void *opaque, hwaddr off, uint64_t value,
             *r = (*r & ~0xffffffffull) | (value & 0xffffffff);
         }
         *r &= IROUTER_MASK;
+        gic_core_sync(&s->core, 0, irq);
         gicv3_update(s);
         return;
     }
@@ -395,7 +227,7 @@ static void gicv3_dist_write(void *opaque, hwaddr off, uint64_t value,
         return;
     }
     for (unsigned i = 0; i < size; i++) {
-        gicv3_irqregs_writeb(s, 0, off + i, value >> (i * 8), GIC_INTERNAL,
+        gic_core_writeb(&s->core, 0, off + i, value >> (i * 8), GIC_INTERNAL,
                              s->num_irq);
     }
     gicv3_update(s);
@@ -449,7 +281,7 @@ static uint64_t gicv3_redist_read(void *opaque, hwaddr addr, unsigned size)
     if (off >= GICR_SGI_BASE) {
         off -= GICR_SGI_BASE;
         for (unsigned i = 0; i < size; i++) {
-            v |= (uint64_t)gicv3_irqregs_readb(s, cpu, off + i, 0,
+            v |= (uint64_t)gic_core_readb(&s->core, cpu, off + i, 0,
                                                GIC_INTERNAL) << (i * 8);
         }
         return v;
@@ -485,7 +317,7 @@ static void gicv3_redist_write(void *opaque, hwaddr addr, uint64_t value,
     if (off >= GICR_SGI_BASE) {
         off -= GICR_SGI_BASE;
         for (unsigned i = 0; i < size; i++) {
-            gicv3_irqregs_writeb(s, cpu, off + i, value >> (i * 8), 0,
+            gic_core_writeb(&s->core, cpu, off + i, value >> (i * 8), 0,
                                  GIC_INTERNAL);
         }
     } else if (off == GICR_WAKER) {
@@ -543,6 +375,8 @@ static bool gicv3_realize(DeviceState *dev, Error **errp)
     }
     s->num_irq = MIN(s->num_irq, GIC_MAXIRQ);
 
+    gic_core_init(&s->core, s->num_cpu, s->num_irq, false, &gicv3_core_ops, s);
+    s->cpu = g_new0(GICv3CPUState, s->num_cpu);
     memory_region_init_io(&s->dist_mem, OBJECT(dev), &gicv3_dist_ops, s,
                           "gicv3-dist", GICV3_DIST_SIZE);
     memory_region_init_io(&s->redist_mem, OBJECT(dev), &gicv3_redist_ops, s,
@@ -574,23 +408,11 @@ static void gicv3_reset(DeviceState *dev)
     GICv3State *s = ARM_GICV3(dev);
 
     s->gicd_ctlr = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(s->spi); i++) {
-        uint8_t level = s->spi[i].level;
-
-        memset(&s->spi[i], 0, sizeof(s->spi[i]));
-        s->spi[i].level = level;
-        s->irouter[i] = 0;
-    }
-    for (int c = 0; c < GICV3_MAXCPU; c++) {
+    memset(s->irouter, 0, sizeof(s->irouter));
+    gic_core_reset(&s->core);
+    for (int c = 0; c < (int)s->num_cpu; c++) {
         GICv3CPUState *cs = &s->cpu[c];
 
-        for (int i = 0; i < GIC_INTERNAL; i++) {
-            uint8_t level = cs->priv[i].level;
-
-            memset(&cs->priv[i], 0, sizeof(cs->priv[i]));
-            cs->priv[i].level = level;
-            cs->priv[i].edge = i < GIC_NR_SGIS;
-        }
         cs->gicr_waker = GICR_WAKER_PS | GICR_WAKER_CA;
         cs->gicr_ctlr = 0;
         cs->icc_ctlr = 0;
@@ -603,23 +425,6 @@ static void gicv3_reset(DeviceState *dev)
     gicv3_update(s);
 }
 
-static const VMStateDescription vmstate_gicv3_irq = {
-    .name = "arm-gicv3-irq",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT8(enabled, GICIrqState),
-        VMSTATE_UINT8(pending, GICIrqState),
-        VMSTATE_UINT8(active, GICIrqState),
-        VMSTATE_UINT8(level, GICIrqState),
-        VMSTATE_UINT8(edge, GICIrqState),
-        VMSTATE_UINT8(group, GICIrqState),
-        VMSTATE_UINT8(priority, GICIrqState),
-        VMSTATE_UINT8(active_cpu, GICIrqState),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
 static const VMStateDescription vmstate_gicv3_cpu = {
     .name = "arm-gicv3-cpu",
     .version_id = 1,
@@ -627,8 +432,6 @@ static const VMStateDescription vmstate_gicv3_cpu = {
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(gicr_waker, GICv3CPUState),
         VMSTATE_UINT32(gicr_ctlr, GICv3CPUState),
-        VMSTATE_STRUCT_ARRAY(priv, GICv3CPUState, GIC_INTERNAL,
-                             vmstate_gicv3_irq, GICIrqState),
         VMSTATE_UINT32(icc_ctlr, GICv3CPUState),
         VMSTATE_UINT32(icc_pmr, GICv3CPUState),
         VMSTATE_UINT32_ARRAY(icc_bpr, GICv3CPUState, 2),
@@ -640,23 +443,28 @@ static const VMStateDescription vmstate_gicv3_cpu = {
 
 static int gicv3_post_load(void *opaque, int version_id)
 {
-    gicv3_update(opaque);
+    GICv3State *s = opaque;
+
+    gic_core_sync_all(&s->core);
+    gicv3_update(s);
     return 0;
 }
 
 static const VMStateDescription vmstate_gicv3 = {
     .name = "arm-gicv3",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = gicv3_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(gicd_ctlr, GICv3State),
-        VMSTATE_STRUCT_ARRAY(spi, GICv3State, GIC_MAXIRQ - GIC_INTERNAL,
-                             vmstate_gicv3_irq, GICIrqState),
+        VMSTATE_STRUCT_VARRAY_POINTER(core.priv, GICv3State, core.num_priv,
+                                      vmstate_gic_core_irq, GICIrqState),
+        VMSTATE_STRUCT_VARRAY_POINTER(core.spi, GICv3State, core.num_spi,
+                                      vmstate_gic_core_irq, GICIrqState),
         VMSTATE_UINT64_ARRAY(irouter, GICv3State,
                              GIC_MAXIRQ - GIC_INTERNAL),
-        VMSTATE_STRUCT_ARRAY(cpu, GICv3State, GICV3_MAXCPU,
-                             vmstate_gicv3_cpu, GICv3CPUState),
+        VMSTATE_STRUCT_VARRAY_POINTER(cpu, GICv3State, num_cpu,
+                                      vmstate_gicv3_cpu, GICv3CPUState),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -21,9 +21,8 @@ static uint64_t icc_ack(GICv3CPUState *cs, int group)
     if (q->group != group) {
         return GIC_SPURIOUS;
     }
-    q->pending = 0;     /* a level input stays pending while it is high */
-    q->active = 1;
-    q->active_cpu = cs->cpu;
+    /* a level input stays pending while it is high */
+    gic_core_activate(&s->core, cs->cpu, irq);
     cs->icc_apr[group] |=
         1u << ((q->priority & gicv3_group_mask(cs, group)) >> 3);
     gicv3_update(s);
@@ -33,18 +32,14 @@ static uint64_t icc_ack(GICv3CPUState *cs, int group)
 static void icc_deactivate(GICv3CPUState *cs, uint64_t value)
 {
     int irq = value & 0xffffff;
-    GICIrqState *q;
 
     if (irq >= (int)cs->gic->num_irq) {
         return;
     }
-    q = gicv3_irq(cs->gic, cs->cpu, irq);
-    if (!q->active) {
+    if (!gic_core_deactivate(&cs->gic->core, cs->cpu, irq)) {
         tlog_mask(LOG_GUEST_ERROR, "arm-gicv3: CPU %d deactivates "
                   "interrupt %d, which is not active\n", cs->cpu, irq);
-        return;
     }
-    q->active = 0;
 }
 
 static void icc_eoi(GICv3CPUState *cs, int group, uint64_t value)
@@ -84,7 +79,8 @@ static void icc_generate_sgi(GICv3CPUState *cs, uint64_t value)
                    !((value >> (aff0 & 0xf)) & 1)) {
             continue;
         }
-        s->cpu[c].priv[sgi].pending = 1;
+        gicv3_irq(s, c, sgi)->pending = 1;
+        gic_core_sync(&s->core, c, sgi);
     }
     gicv3_update(s);
 }
@@ -109,7 +105,7 @@ static uint64_t icc_pmr_read(CPUState *c, void *opaque)
 
 static void icc_pmr_write(CPUState *c, void *opaque, uint64_t v)
 {
-    CS->icc_pmr = v & GICV3_PRIO_MASK;
+    CS->icc_pmr = v & GIC_PRIO_MASK;
     gicv3_update(CS->gic);
 }
 
@@ -216,7 +212,7 @@ static uint64_t icc_rpr_read(CPUState *c, void *opaque)
 {
     uint32_t rp = gicv3_running_prio(CS);
 
-    return rp == GICV3_IDLE_PRIO ? 0xff : rp;
+    return rp == GIC_IDLE_PRIO ? 0xff : rp;
 }
 
 static void icc_sgi_write(CPUState *c, void *opaque, uint64_t v)

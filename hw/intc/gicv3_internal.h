@@ -20,20 +20,18 @@
 #define ICC_CTLR_PRIBITS    (4 << 8)    /* five bits */
 #define ICC_CTLR_A3V        (1 << 15)
 
-#define GICV3_PRIO_MASK     0xf8
-#define GICV3_IDLE_PRIO     0x100
 #define GICV3_IIDR          0x0300043b
 #define IROUTER_IRM         (1ull << 31)
 #define IROUTER_MASK        0xff80ffffffull  /* Aff3, IRM, Aff2..Aff0 */
 #define AFF_MASK            0xff00ffffffull
 
-GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq);
-bool gicv3_is_pending(GICIrqState *q);
-/* SPIs: does GICD_IROUTER send irq to cpu (IRM = 1: any CPU)? */
-bool gicv3_targets(GICv3State *s, int cpu, int irq);
+static inline GICIrqState *gicv3_irq(GICv3State *s, int cpu, int irq)
+{
+    return gic_core_irq(&s->core, cpu, irq);
+}
 /* group priority mask of cs for a group's binary point */
 uint32_t gicv3_group_mask(GICv3CPUState *cs, int group);
-/* highest active priority of cs, GICV3_IDLE_PRIO if none */
+/* highest active priority of cs, GIC_IDLE_PRIO if none */
 uint32_t gicv3_running_prio(GICv3CPUState *cs);
 /* highest priority forwardable pending interrupt of cpu, or 1023 */
 int gicv3_best_pending(GICv3State *s, int cpu);

@@ -49,6 +49,8 @@ typedef struct VMStateField {
     /* if non-zero: element count is the uint32 at this offset (<= num) */
     size_t num_offset;
     bool has_num_offset;
+    /* the field is a pointer to the elements (an array sized at realize) */
+    bool is_pointer;
     const VMStateDescription *vmsd;
     int version_id;           /* field present from this version on */
 } VMStateField;
@@ -108,6 +110,14 @@ struct VMStateDescription {
     { .name = #_f, .offset = vmstate_offset(_s, _f), .type = VMS_UINT8,  \
       .size = 1, .num = (_n), .num_offset = vmstate_offset(_s, _nf),     \
       .has_num_offset = true }
+/* Pointer _f to an array of structs whose length is the uint32 field _nf
+ * (allocated at realize, from the configuration).  The stream carries the
+ * count; a load into an array of another length is an error. */
+#define VMSTATE_STRUCT_VARRAY_POINTER(_f, _s, _nf, _vmsd, _type)       \
+    { .name = #_f, .offset = vmstate_offset(_s, _f), .type = VMS_STRUCT, \
+      .size = sizeof(_type), .num = UINT32_MAX,                          \
+      .num_offset = vmstate_offset(_s, _nf), .has_num_offset = true,    \
+      .is_pointer = true, .vmsd = &(_vmsd) }
 #define VMSTATE_END_OF_LIST() { .type = VMS_END }
 
 /* Append opaque's state to out. */

@@ -256,6 +256,52 @@ static void test_stream_framing(void)
     }
 }
 
+/* An array behind a pointer, sized at "realize": the count travels with it */
+typedef struct PtrDev {
+    uint32_t n;
+    Inner *items;
+} PtrDev;
+
+static const VMStateDescription vmstate_ptrdev = {
+    .name = "ptrdev",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_VARRAY_POINTER(items, PtrDev, n, vmstate_inner, Inner),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static void test_pointer_array(void)
+{
+    Inner a_items[3] = { { 1, -1 }, { 2, -2 }, { 3, -3 } };
+    Inner b_items[3] = { 0 }, c_items[2] = { 0 };
+    PtrDev a = { 3, a_items }, b = { 3, b_items }, c = { 2, c_items };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    VMStateReader in;
+    Error *err = NULL;
+
+    g_assert_true(vmstate_save(&vmstate_ptrdev, &a, out, &error_abort));
+    in = (VMStateReader){ .buf = out->data, .len = out->len };
+    g_assert_true(vmstate_check(&vmstate_ptrdev, &in, &error_abort));
+    in = (VMStateReader){ .buf = out->data, .len = out->len };
+    g_assert_true(vmstate_load(&vmstate_ptrdev, &b, &in, &error_abort));
+    for (int i = 0; i < 3; i++) {
+        g_assert_cmpint(b_items[i].a, ==, a_items[i].a);
+        g_assert_cmpint(b_items[i].b, ==, a_items[i].b);
+    }
+    /* a device configured with fewer elements refuses the stream */
+    in = (VMStateReader){ .buf = out->data, .len = out->len };
+    g_assert_false(vmstate_load(&vmstate_ptrdev, &c, &in, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "3 elements"));
+    error_free(err);
+    err = NULL;
+    /* truncated: refused by the dry run too */
+    in = (VMStateReader){ .buf = out->data, .len = out->len - 3 };
+    g_assert_false(vmstate_check(&vmstate_ptrdev, &in, &err));
+    error_free(err);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -263,5 +309,6 @@ int main(int argc, char **argv)
     g_test_add_func("/vmstate/bad-streams", test_bad_streams);
     g_test_add_func("/vmstate/check", test_check);
     g_test_add_func("/vmstate/stream-framing", test_stream_framing);
+    g_test_add_func("/vmstate/pointer-array", test_pointer_array);
     return g_test_run();
 }

@@ -23,8 +23,13 @@ typedef struct SysBusDevice {
     } mmio[SYSBUS_DEVICE_MAX_MMIO];
     int num_pio;
     uint32_t pio[SYSBUS_DEVICE_MAX_PIO];
-    uint64_t user_addr;   /* -device ...,addr= (dynamic machines) */
+    /* -device ...,addr= (dynamic machines): region i is mapped at
+     * user_addr + i * SYSBUS_USER_STRIDE (a GIC's distributor, then its
+     * CPU interfaces or redistributors) */
+    uint64_t user_addr;
 } SysBusDevice;
+
+#define SYSBUS_USER_STRIDE 0x10000
 
 DECLARE_INSTANCE_CHECKER(SysBusDevice, SYS_BUS_DEVICE, TYPE_SYS_BUS_DEVICE)
 

@@ -26,7 +26,6 @@ typedef struct GICv3CPUState {
 
     uint32_t gicr_waker;
     uint32_t gicr_ctlr;
-    GICIrqState priv[GIC_INTERNAL]; /* SGIs and PPIs */
 
     uint32_t icc_ctlr;
     uint32_t icc_pmr;
@@ -47,9 +46,9 @@ struct GICv3State {
     uint32_t num_irq;
 
     uint32_t gicd_ctlr;
-    GICIrqState spi[GIC_MAXIRQ - GIC_INTERNAL];
+    GICCore core;                   /* the interrupts' state */
     uint64_t irouter[GIC_MAXIRQ - GIC_INTERNAL];
-    GICv3CPUState cpu[GICV3_MAXCPU];
+    GICv3CPUState *cpu;             /* num_cpu, allocated at realize */
 };
 
 DECLARE_INSTANCE_CHECKER(GICv3State, ARM_GICV3, TYPE_ARM_GICV3)
@@ -61,7 +60,7 @@ DECLARE_INSTANCE_CHECKER(GICv3State, ARM_GICV3, TYPE_ARM_GICV3)
  * then FIQ of each CPU.  Properties num-cpu (1..123), num-irq.
  *
  * The CPU interface registers of CPU n: the table below with opaque
- * &gic->cpu[n], for arm_cpu_set_external_regs().
+ * &gic->cpu[n] (after realize), for arm_cpu_set_external_regs().
  */
 extern const ArmExternalReg gicv3_cpuif_regs[];
 extern const int gicv3_cpuif_num_regs;
