@@ -1,10 +1,12 @@
 /*
  * AArch64 exceptions: raising them from helpers, taking them (vector
  * selection, ESR/FAR/ELR/SPSR, PSTATE), interrupts, ERET, WFI, HVC/SMC
- * through the board's PSCI hook, and the small integer helpers.
+ * (HVC to EL2 when the CPU has it, else the board's firmware call:
+ * arm_cpu_set_firmware_call), and the small integer helpers.
  *
- * Only AArch64 EL0/EL1 are implemented; exception_target_el() is the one
- * place routing to EL2/EL3 (HCR_EL2.TGE/AMO/IMO, SCR_EL3) would go.
+ * AArch64 EL0, EL1 and EL2 (when the CPU has it: has_el2, -M
+ * virt,virtualization=on); no EL3.  exception_target_el() and
+ * the IRQ/FIQ routing below apply HCR_EL2.TGE/IMO/FMO.
  */
 #include "turtle/osdep.h"
 #include "turtle/log.h"

@@ -1,5 +1,6 @@
 /*
- * AArch64 system registers and system instructions at EL0/EL1: ID
+ * AArch64 system registers and system instructions at EL0-EL2 (the EL2
+ * registers exist when the CPU has EL2): ID
  * registers, the VMSA control registers, exception registers, the generic
  * timer (CNT*, 62.5 MHz from QEMU_CLOCK_VIRTUAL, outputs "gt-timer"),
  * debug/PMU registers as plain storage, cache maintenance (no-ops: TCG

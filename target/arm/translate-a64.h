@@ -1,7 +1,8 @@
 /*
- * Shared by the A64 translator files (translate-a64.c: core, data
- * processing, branches, system; translate-a64-ldst.c: loads, stores and
- * atomics).
+ * Shared by the A64 translator files: translate-a64.c (the TB loop, data
+ * processing, branches, system instructions, loads, stores and atomics),
+ * translate-a64-fp.c (scalar floating point) and translate-a64-simd.c
+ * (Advanced SIMD).
  */
 #ifndef TARGET_ARM_TRANSLATE_A64_H
 #define TARGET_ARM_TRANSLATE_A64_H
