@@ -595,7 +595,7 @@ static int pci_post_load(void *opaque, int version_id)
     return 0;
 }
 
-static const VMStateDescription vmstate_pci_device = {
+const VMStateDescription vmstate_pci_device = {
     .name = "PCIDevice",
     .version_id = 1,
     .minimum_version_id = 1,

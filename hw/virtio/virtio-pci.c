@@ -668,6 +668,10 @@ static bool proxy_realize(PCIDevice *dev, Error **errp)
 
     nvec = p->nvectors == UINT32_MAX ? proxy_num_queues(vdev) + 1
                                      : p->nvectors;
+    if (nvec > VIRTIO_PCI_MAX_VECTORS) {
+        error_setg(errp, "vectors: at most %d (msix)", VIRTIO_PCI_MAX_VECTORS);
+        return false;
+    }
     if (nvec && !msix_init_exclusive_bar(dev, nvec, VIRTIO_PCI_MSIX_BAR,
                                          errp)) {
         return false;
@@ -709,9 +713,45 @@ VirtIODevice *virtio_pci_get_vdev(PCIDevice *dev)
     return VIRTIO_PCI(dev)->vdev;
 }
 
+/* The MSI-X table and pending bits travel in msix_state. */
+static unsigned proxy_msix_table_size(PCIDevice *dev)
+{
+    return msix_nr_vectors(dev) * PCI_MSIX_ENTRY_SIZE;
+}
+
+static int proxy_pre_save(void *opaque)
+{
+    VirtIOPCIProxy *p = opaque;
+    PCIDevice *dev = PCI_DEVICE(p);
+    unsigned t = proxy_msix_table_size(dev);
+
+    p->msix_state_len = 0;
+    if (msix_present(dev)) {
+        memcpy(p->msix_state, dev->msix_table, t);
+        memcpy(p->msix_state + t, dev->msix_pba,
+               DIV_ROUND_UP(msix_nr_vectors(dev), 8));
+        p->msix_state_len = t + DIV_ROUND_UP(msix_nr_vectors(dev), 8);
+    }
+    return 0;
+}
+
 static int proxy_post_load(void *opaque, int version_id)
 {
-    proxy_update_intx(opaque);
+    VirtIOPCIProxy *p = opaque;
+    PCIDevice *dev = PCI_DEVICE(p);
+    unsigned t = proxy_msix_table_size(dev);
+
+    if (msix_present(dev)) {
+        if (p->msix_state_len != t + DIV_ROUND_UP(msix_nr_vectors(dev), 8)) {
+            return -EINVAL;         /* another vectors= than ours */
+        }
+        memcpy(dev->msix_table, p->msix_state, t);
+        memcpy(dev->msix_pba, p->msix_state + t,
+               DIV_ROUND_UP(msix_nr_vectors(dev), 8));
+    } else if (p->msix_state_len) {
+        return -EINVAL;
+    }
+    proxy_update_intx(p);
     return 0;
 }
 
@@ -719,11 +759,17 @@ static const VMStateDescription vmstate_virtio_pci = {
     .name = "virtio-pci",
     .version_id = 1,
     .minimum_version_id = 1,
+    .pre_save = proxy_pre_save,
     .post_load = proxy_post_load,
     .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(parent_obj, VirtIOPCIProxy, vmstate_pci_device,
+                       PCIDevice),
         VMSTATE_UINT32(dfselect, VirtIOPCIProxy),
         VMSTATE_UINT32(gfselect, VirtIOPCIProxy),
         VMSTATE_UINT64(guest_features, VirtIOPCIProxy),
+        VMSTATE_UINT32(msix_state_len, VirtIOPCIProxy),
+        VMSTATE_UINT8_VARRAY(msix_state, VirtIOPCIProxy, VIRTIO_PCI_MSIX_STATE,
+                             msix_state_len),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -150,6 +150,11 @@ DECLARE_INSTANCE_CHECKER(PCIBus, PCI_BUS, TYPE_PCI_BUS)
 DECLARE_INSTANCE_CHECKER(PCIDevice, PCI_DEVICE, TYPE_PCI_DEVICE)
 DECLARE_CLASS_CHECKERS(PCIDeviceClass, PCI_DEVICE, TYPE_PCI_DEVICE)
 
+/* The PCI core's state (config space, INTx levels; BARs remapped on
+ * load): devices with their own vmsd put it first,
+ *     VMSTATE_STRUCT(parent_obj, MyState, vmstate_pci_device, PCIDevice), */
+extern const VMStateDescription vmstate_pci_device;
+
 /* ---- bus (host bridges) ---- */
 PCIBus *pci_bus_new(DeviceState *parent, const char *name,
                     MemoryRegion *address_space_mem,

@@ -49,6 +49,8 @@
 #define VIRTIO_PCI_REGION_SIZE      0x1000
 #define VIRTIO_PCI_NOTIFY_MULT      4       /* queue n at NOTIFY + 4n */
 #define VIRTIO_PCI_MODERN_SIZE      0x4000
+#define VIRTIO_PCI_MAX_VECTORS      128     /* MSI-X table saved inline */
+#define VIRTIO_PCI_MSIX_STATE       (VIRTIO_PCI_MAX_VECTORS * 16 + 16)
 
 typedef struct VirtIOPCIProxy {
     PCIDevice parent_obj;
@@ -61,6 +63,9 @@ typedef struct VirtIOPCIProxy {
 
     uint32_t dfselect, gfselect;
     uint64_t guest_features;     /* as written, both halves */
+    /* MSI-X table and PBA as saved (vmstate: pre_save / post_load) */
+    uint8_t msix_state[VIRTIO_PCI_MSIX_STATE];
+    uint32_t msix_state_len;
 
     /* properties */
     uint32_t nvectors;           /* MSI-X vectors (auto: queues + 1) */
