@@ -31,8 +31,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Console  # noqa: E402
+from guests import guest_images  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def sh(*cmd, check=True):
@@ -88,16 +88,10 @@ def main():
         if not shutil.which(tool) and not os.path.exists("/sbin/" + tool):
             print("SKIP: %s not found (e2fsprogs, qemu-utils)" % tool)
             return 77
-    # builds the initramfs again if mkinitramfs.py changed (the modules)
-    subprocess.run(["sh", os.path.join(HERE, "fetch-guests.sh"), "arm64"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cache = os.environ.get("TURTLE_GUEST_CACHE",
-                           os.path.join(os.path.expanduser("~"), ".cache", "turtle-guests"))
-    kernel = os.path.join(cache, "arm64", "kernel")
-    initrd = os.path.join(cache, "arm64", "initramfs.cpio.gz")
-    if not (os.path.isfile(kernel) and os.path.isfile(initrd)):
-        print("SKIP: no arm64 guest in %s; run tests/functional/fetch-guests.sh" % cache)
+    images = guest_images("arm64")
+    if not images:
         return 77
+    kernel, initrd = images
 
     tmp = tempfile.mkdtemp(prefix="disk-guest-")
     try:

@@ -26,7 +26,6 @@ import http.server
 import os
 import random
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -34,8 +33,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Console  # noqa: E402
+from guests import guest_images  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 MAC = "52:54:00:a5:0c:17"
 
 
@@ -120,17 +119,10 @@ def main():
     if not emu:
         ap.error("no emulator command after --")
 
-    # builds the initramfs again if mkinitramfs.py changed (the modules)
-    subprocess.run(["sh", os.path.join(HERE, "fetch-guests.sh"), args.arch],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cache = os.environ.get("TURTLE_GUEST_CACHE",
-                           os.path.join(os.path.expanduser("~"), ".cache", "turtle-guests"))
-    kernel = os.path.join(cache, args.arch, "kernel")
-    initrd = os.path.join(cache, args.arch, "initramfs.cpio.gz")
-    if not (os.path.isfile(kernel) and os.path.isfile(initrd)):
-        print("SKIP: no %s guest in %s; run tests/functional/fetch-guests.sh" %
-              (args.arch, cache))
+    images = guest_images(args.arch)
+    if not images:
         return 77
+    kernel, initrd = images
     return run(args, emu, kernel, initrd)
 
 

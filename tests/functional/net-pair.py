@@ -13,15 +13,13 @@ SHA-256 of it must be B's; then the same from A to B.  Exit status: 0 pass, 1 fa
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Console  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from guests import guest_images  # noqa: E402
 
 
 def boot(c, timeout, ip):
@@ -61,15 +59,10 @@ def main():
     if not emu:
         ap.error("no emulator command after --")
 
-    subprocess.run(["sh", os.path.join(HERE, "fetch-guests.sh"), "arm64"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cache = os.environ.get("TURTLE_GUEST_CACHE",
-                           os.path.join(os.path.expanduser("~"), ".cache", "turtle-guests"))
-    kernel = os.path.join(cache, "arm64", "kernel")
-    initrd = os.path.join(cache, "arm64", "initramfs.cpio.gz")
-    if not (os.path.isfile(kernel) and os.path.isfile(initrd)):
-        print("SKIP: no arm64 guest in %s; run tests/functional/fetch-guests.sh" % cache)
+    images = guest_images("arm64")
+    if not images:
         return 77
+    kernel, initrd = images
 
     tmp = tempfile.mkdtemp(prefix="net-pair-")
     sock = os.path.join(tmp, "wire")
