@@ -194,6 +194,12 @@ ssize_t net_send_iov_async(NetClientState *sender, const struct iovec *iov,
     if (!peer || sender->link_down || size == 0) {
         return size;              /* nowhere to go: gone */
     }
+    if (sender->dump) {
+        net_filter_dump_frame(sender->dump, iov, iovcnt);
+    }
+    if (peer->dump) {
+        net_filter_dump_frame(peer->dump, iov, iovcnt);
+    }
     if (net_queue_empty(peer->incoming)) {
         ret = net_deliver(sender, peer, iov, iovcnt);
         if (ret != 0) {

@@ -562,6 +562,29 @@ static void create_netdevs(Config *c)
     }
 }
 
+/* -object: QEMU's user-creatable objects; Turtle has filter-dump */
+static void create_objects(Config *c)
+{
+    for (guint i = 0; i < c->objects->len; i++) {
+        const char *arg = g_ptr_array_index(c->objects, i);
+        Opts *o = opts_parse("object", arg, "qom-type", &error_fatal);
+        const char *type = opts_get(o, "qom-type");
+        Error *err = NULL;
+
+        if (!type || strcmp(type, "filter-dump")) {
+            usage_error("-object %s: object type '%s' is not supported by "
+                        "this version of Turtle (filter-dump is)", arg,
+                        type ? type : "");
+        }
+        if (!net_filter_dump_new(o, &err)) {
+            error_prepend(&err, "-object %s: ", arg);
+            error_report_err(err);
+            exit(1);
+        }
+        opts_free(o);
+    }
+}
+
 static void create_devices(Config *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -632,6 +655,7 @@ int main(int argc, char **argv)
     choose_accelerator(&c, ms);
     create_drives(&c);
     create_netdevs(&c);
+    create_objects(&c);
 
     if (!mc->init(ms, &err)) {
         error_report_err(err);

@@ -423,6 +423,9 @@ const CmdOption cmd_options[] = {
     { "nic", NULL, "TYPE[,model=M][,mac=ADDR][,...]",
       "a NIC and its back end (-nic none: no NIC at all)",
       OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
+    { "object", NULL, "filter-dump,id=ID,netdev=NETDEV,file=PATH[,maxlen=N]",
+      "add an object (only filter-dump: a netdev's frames into a pcap "
+      "file)", OPT_SECTION_NET, LIST(objects) },
     { "net", NULL, "nic[,model=M][,macaddr=ADDR]|TYPE[,...]",
       "NICs and back ends joined by hub 0 (-net none: no NIC)",
       OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
@@ -445,7 +448,7 @@ const CmdOption cmd_options[] = {
     ABSENT("L", "DIR"), ABSENT("rtc", "SPEC"),
     ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
     ABSENT("vga", "TYPE"),
-    ABSENT("global", "SPEC"), ABSENT("object", "SPEC"),
+    ABSENT("global", "SPEC"),
     ABSENT("readconfig", "FILE"), ABSENT("audiodev", "SPEC"),
     ABSENT("k", "LAYOUT"), ABSENT("numa", "SPEC"), ABSENT("fw_cfg", "SPEC"),
     ABSENT("icount", "SPEC"), ABSENT("trace", "SPEC"),
@@ -478,6 +481,7 @@ void config_init(Config *c)
         .blockdevs = g_ptr_array_new(),
         .acpitables = g_ptr_array_new(),
         .nets = g_ptr_array_new_with_free_func(g_free),
+        .objects = g_ptr_array_new(),
     };
 }
 

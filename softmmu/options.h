@@ -40,6 +40,7 @@ typedef struct Config {
     GPtrArray *mons;              /* -mon options */
     GPtrArray *drives;            /* -drive strings (and -hda...), owned */
     GPtrArray *blockdevs;         /* -blockdev strings */
+    GPtrArray *objects;           /* -object strings */
     GPtrArray *nets;              /* -netdev/-nic/-net in order, each
                                      "OPT\0ARG", owned */
     bool snapshot;                /* -snapshot */

@@ -38,6 +38,7 @@
 
 typedef struct NetClientState NetClientState;
 typedef struct NetQueue NetQueue;
+typedef struct NetFilter NetFilter;
 typedef struct Opts Opts;
 
 typedef struct MACAddr {
@@ -75,6 +76,7 @@ struct NetClientState {
     bool receive_disabled;        /* receive() said 0: wait for a flush */
     bool is_netdev;               /* from -netdev: a device may claim it */
     bool claimed;                 /* a device's netdev= took it */
+    NetFilter *dump;              /* -object filter-dump on this netdev */
 };
 
 /* ---- clients ---- */
@@ -138,6 +140,11 @@ bool net_parse_macaddr(const char *str, MACAddr *mac);
 /* 52:54:00:12:34:<56 + n>, as QEMU numbers its NICs. */
 void net_default_macaddr(MACAddr *mac);
 char *net_format_macaddr(const MACAddr *mac);
+
+/* ---- -object filter-dump (net/dump.c) ---- */
+bool net_filter_dump_new(Opts *opts, Error **errp);
+void net_filter_dump_frame(NetFilter *nf, const struct iovec *iov,
+                           int iovcnt);
 
 /* ---- checksums (net/checksum.c) ---- */
 uint32_t net_checksum_add(const uint8_t *buf, size_t len, uint32_t sum);

@@ -67,6 +67,10 @@ static const Case bad_cases[] = {
     { "tap-bad-fd", NONE "-netdev tap,id=t0,fd=9999", "fd=9999" },
     { "tap-ifname-too-long", NONE "-netdev tap,id=t0,ifname=abcdefghijklmnopq,"
       "script=no", "abcdefghijklmnopq" },
+    { "filter-dump-no-netdev", NONE "-object filter-dump,id=f0,netdev=nosuch,"
+      "file=/dev/null", "nosuch" },
+    { "filter-dump-bad-file", NONE "-netdev user,id=n0 -object filter-dump,"
+      "id=f0,netdev=n0,file=/nonexistent/d.pcap", "/nonexistent/d.pcap" },
     { "dumpdtb-without-tree", "-M none,dumpdtb=/tmp/x.dtb -accel qtest "
       "-display none -nodefaults", "no device tree" },
 };

@@ -96,6 +96,10 @@ static const Case cases[] = {
     { "nic", RUN, "-nic none" },
     { "nic", EXIT, NONE "-nic user,model=nosuch", 1, "nosuch" },
     { "net", RUN, "-net user" },
+    { "object", RUN, "-netdev user,id=n0 -object filter-dump,id=f0,"
+      "netdev=n0,file=/dev/null" },
+    { "object", EXIT, NONE "-object memory-backend-ram,id=m0", 1,
+      "memory-backend-ram" },
     { "net", EXIT, NONE "-net nic,vlan=1", 1, "vlan" },
     { "loadvm", EXIT, NONE "-loadvm s1", 1,
       "No block device can accept snapshots" },

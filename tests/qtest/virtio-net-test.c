@@ -20,6 +20,7 @@
  *                is posted all arrive, in order; a bad length closes it
  *   tap-fd       on -netdev tap,fd=N,vnet_hdr=on (a SOCK_SEQPACKET pair):
  *                frames with their virtio_net_hdr both ways
+ *   filter-dump  -object filter-dump: the request and the reply in pcap
  *   hostfwd-in-use  a hostfwd on a bound port: exit 1 naming the rule
  */
 #include "libqvirtio.h"
@@ -470,6 +471,45 @@ static void test_stream(void)
     rmdir(dir);
 }
 
+/* -object filter-dump: the ARP request and its reply in a pcap file,
+ * cut to maxlen with their real lengths kept */
+static void test_filter_dump(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vnet-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "dump.pcap", NULL);
+    g_autofree char *extra = g_strdup_printf(
+        " -object filter-dump,id=f0,netdev=n0,file=%s,maxlen=30", path);
+    g_autofree uint8_t *pcap = NULL;
+    uint8_t f[64];
+    uint32_t len, v[6];
+    gsize size;
+    Rig r;
+
+    rig_start(&r, extra, F_MAC);
+    post_rx(&r, 1526, true);
+    send_frame(&r, NULL, f, arp_request(f));
+    g_assert_true(wait_rx(&r, &len, 5000));
+    rig_stop(&r);
+
+    g_assert_true(g_file_get_contents(path, (char **)&pcap, &size, NULL));
+    g_assert_cmpuint(size, ==, 24 + 2 * (16 + 30));
+    memcpy(v, pcap, 24);
+    g_assert_cmphex(v[0], ==, 0xa1b2c3d4);          /* native order */
+    g_assert_cmpuint(v[4], ==, 30);                  /* snaplen */
+    g_assert_cmpuint(v[5], ==, 1);                   /* Ethernet */
+    memcpy(v, pcap + 24, 16);
+    g_assert_cmpuint(v[2], ==, 30);                  /* kept */
+    g_assert_cmpuint(v[3], ==, 42);                  /* on the wire */
+    g_assert_cmpmem(pcap + 24 + 16, 30, f, 30);      /* the request */
+    memcpy(v, pcap + 24 + 46, 16);
+    g_assert_cmpuint(v[2], ==, 30);
+    g_assert_cmpuint(v[3], >=, 42);
+    g_assert_cmpmem(pcap + 24 + 46 + 16, 6, our_mac, 6);   /* the reply */
+    g_assert_cmphex(pcap[24 + 46 + 16 + 21], ==, 2);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* -netdev tap,fd=N,vnet_hdr=on on a SOCK_SEQPACKET pair: what libvirt's
  * fd passing does, with the test as the TAP device */
 static void test_tap_fd(void)
@@ -572,6 +612,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/mmio/hostile-tx", test_hostile_tx);
     g_test_add_func("/virtio-net/mmio/stream", test_stream);
     g_test_add_func("/virtio-net/mmio/tap-fd", test_tap_fd);
+    g_test_add_func("/virtio-net/mmio/filter-dump", test_filter_dump);
     g_test_add_func("/virtio-net/hostfwd-in-use", test_hostfwd_in_use);
     return g_test_run();
 }
