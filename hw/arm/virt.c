@@ -20,11 +20,13 @@
  *
  * Machine options: gic-version=2|3|host|max (host and max mean 3; the
  * GICv3 CPU interface reaches the CPUs through
- * hw/arm/arm-cpu-external-regs.h), dumpdtb=FILE.
+ * hw/arm/arm-cpu-external-regs.h), virtualization=on|off (EL2: the CPUs
+ * start the kernel at EL2h and PSCI is called with SMC), dumpdtb=FILE.
+ * -semihosting works as on QEMU's virt (HLT #0xF000).
  *
  * CPUs: -smp N (at most 8 with GICv2, 123 with GICv3), MPIDR Aff1 = n / 8,
  * Aff0 = n % 8 (GICv3: 16 per cluster); CPU 0 starts the kernel, the
- * others are off until PSCI CPU_ON (HVC).
+ * others are off until PSCI CPU_ON (HVC, or SMC with virtualization=on).
  */
 #include "turtle/osdep.h"
 #include "hw/arm/virt.h"
@@ -133,6 +135,7 @@ static bool virt_create_cpus(VirtMachineState *vms, MachineState *ms,
         DeviceState *dev = qdev_new(ms->cpu_type);
 
         CPU(dev)->mp_affinity = ((i / cluster) << 8) | (i % cluster);
+        ARM_CPU(dev)->has_el2 = vms->virtualization;
         if (!qdev_realize_and_unref(dev, NULL, errp) ||
             !cpus_start_vcpu(CPU(dev), errp)) {
             return false;
@@ -412,9 +415,11 @@ static bool virt_boot(VirtMachineState *vms, MachineState *ms, Error **errp)
         bi->dtb_addr = bi->ram_base;
     }
     CPU_FOREACH(cs) {
-        /* Linux: EL1h, MMU off, DAIF masked, x0 = DTB, x1-x3 = 0 */
+        /* Linux: EL1h (EL2h with virtualization=on, as QEMU), MMU off,
+         * DAIF masked, x0 = DTB, x1-x3 = 0 */
         arm_cpu_set_boot_state(ARM_CPU(cs), bi->entry,
                                cs->cpu_index == 0 ? x0 : 0,
+                               vms->virtualization ? 2 :
                                ms->kernel_filename ? 1 : -1);
     }
     return true;
@@ -447,7 +452,8 @@ static bool virt_init(MachineState *ms, Error **errp)
     virt_create_devices(vms, ms);
     virt_create_pcie(vms);
     virt_create_virtio_drives(vms);
-    psci_install(&vms->psci, PSCI_CONDUIT_HVC);
+    psci_install(&vms->psci, vms->virtualization ? PSCI_CONDUIT_SMC
+                                                 : PSCI_CONDUIT_HVC);
     return virt_boot(vms, ms, errp);
 }
 
@@ -458,6 +464,8 @@ static void virt_reset(MachineState *ms)
 
 static const Property virt_props[] = {
     DEFINE_PROP_STRING("gic-version", VirtMachineState, gic_version_str),
+    DEFINE_PROP_BOOL("virtualization", VirtMachineState, virtualization,
+                     false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -35,10 +35,7 @@ run_all() {   # emulator args...
     echo "$(now) $t0" | awk '{ printf "%.3f", $1 - $2 }'
 }
 
-machine=arm-test
-if "$turtle" -M help 2>/dev/null | grep -q '^virt '; then
-    machine=virt
-fi
+machine=virt
 echo
 echo "[guest tests int-arith ldst branch atomics, wall seconds]"
 native=$(run_all "$turtle" -M $machine -nographic -semihosting -accel tcg,backend=native)

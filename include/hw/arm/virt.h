@@ -63,6 +63,9 @@ typedef struct VirtMachineState {
     /* -M virt,gic-version= */
     char *gic_version_str;
     int gic_version;            /* 2 or 3 */
+    /* -M virt,virtualization=on: the CPUs have EL2 and start there; PSCI
+     * moves to the SMC conduit (HVC belongs to the guest hypervisor) */
+    bool virtualization;
 
     DeviceState *gic;
     DeviceState *gpio;

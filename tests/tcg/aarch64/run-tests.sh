@@ -17,7 +17,8 @@
 # TCG_CPU=model forces one CPU model for all tests (the mmu .ref expects
 # cortex-a57's granules, atomics needs LSE).
 # Multi-processor tests (smp-*) also get "-smp 4"; smp-*-gicv3 tests get
-# ",gic-version=3" appended to the -M/-machine value.
+# ",gic-version=3" appended to the -M/-machine value, el2* tests
+# ",virtualization=on".
 # Exit status 1 if any test fails.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +47,7 @@ args_for() {
     m=$machine
     case "$1" in
     smp-*-gicv3) m="$m,gic-version=3" ;;
+    el2*) m="$m,virtualization=on" ;;
     esac
     [ -n "$m" ] && printf " -M '%s'" "$m"
     case "$1" in
