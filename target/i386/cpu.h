@@ -129,6 +129,11 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_NB_SEGS };
 #define MSR_X2APIC_FIRST          0x00000800
 #define MSR_X2APIC_LAST           0x000008ff
 #define MSR_K7_HWCR               0xc0010015
+#define MSR_K7_EVNTSEL0           0xc0010000  /* ..3, then PERFCTR0..3 */
+#define MSR_K7_PERFCTR3           0xc0010007
+#define MSR_K8_SYSCFG             0xc0010010
+#define MSR_K8_INT_PENDING_MSG    0xc0010055  /* C1E on erratum-400 parts */
+#define MSR_AMD64_DE_CFG          0xc0011029
 #define MSR_AMD64_PATCH_LEVEL     0x0000008b
 
 #define MSR_IA32_APICBASE_BSP     (1u << 8)

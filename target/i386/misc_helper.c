@@ -256,6 +256,26 @@ static bool valid_mem_types(uint64_t v, bool pat)
     return true;
 }
 
+/*
+ * MSRs every AMD family 0Fh+ CPU has, which Linux reads on an
+ * AuthenticAMD model without rdmsr_safe (SYSCFG from the MTRR code, the
+ * interrupt-pending message register from the idle routine of family 0Fh
+ * parts with erratum 400) or probes (the K7 performance counters,
+ * DE_CFG): they read as QEMU's TCG
+ * CPUs read them, 0, and take writes without effect (no counting PMU:
+ * Linux reports "Broken PMU hardware" and uses software events, as under
+ * QEMU).  On an Intel model they do not exist (#GP).
+ */
+static bool amd_msr(CPUX86State *env, uint32_t msr)
+{
+    if (strcmp(env->cpuid_cfg.vendor, "AuthenticAMD")) {
+        return false;
+    }
+    return (msr >= MSR_K7_EVNTSEL0 && msr <= MSR_K7_PERFCTR3) ||
+           msr == MSR_K8_SYSCFG || msr == MSR_K8_INT_PENDING_MSG ||
+           msr == MSR_AMD64_DE_CFG;
+}
+
 static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *v)
 {
     X86CPU *cpu = cpu_of(env);
@@ -355,6 +375,10 @@ static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *v)
     }
     if (mtrr_fixed_index(msr, &i)) {
         *v = env->mtrr_fixed[i];
+        return true;
+    }
+    if (amd_msr(env, msr)) {
+        *v = 0;
         return true;
     }
     if ((msr == MSR_TSC_DEADLINE ||
@@ -503,6 +527,9 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t v)
             return false;
         }
         env->mtrr_fixed[i] = v;
+        return true;
+    }
+    if (amd_msr(env, msr)) {
         return true;
     }
     if ((msr == MSR_TSC_DEADLINE ||

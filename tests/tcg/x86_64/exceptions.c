@@ -78,6 +78,23 @@ static void op_bad_msr(void *a)
     __asm__ volatile("rdmsr" : : "c"(0xdeadbeef) : "eax", "edx");
 }
 
+/* an AMD model's (-cpu max) SYSCFG, K7 event select/counter, DE_CFG */
+static uint64_t amd_msr_val;
+
+static void op_amd_msrs(void *a)
+{
+    static const uint32_t m[] = { 0xc0010010, 0xc0010000, 0xc0010004,
+                                  0xc0011029 };
+    uint32_t lo, hi;
+
+    amd_msr_val = 0;
+    __asm__ volatile("wrmsr" : : "c"(0xc0010004), "a"(0xabcd), "d"(0));
+    for (unsigned i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+        __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(m[i]));
+        amd_msr_val |= lo | (uint64_t)hi << 32;
+    }
+}
+
 static void op_noncanon(void *a)
 {
     volatile uint64_t *p = (uint64_t *)0x8000000000001000ull;
@@ -132,6 +149,9 @@ int main(void)
 
     check_eq(trap_run(op_bad_msr, NULL), 13 + 1, "rdmsr 0xdeadbeef: #GP");
     check_eq(last_trap.error, 0, "rdmsr: #GP(0)");
+    check_eq(trap_run(op_amd_msrs, NULL), 0,
+             "AMD SYSCFG, PERFEVTSEL0, PERFCTR0, DE_CFG: no #GP");
+    check_eq(amd_msr_val, 0, "AMD MSRs read 0, PERFCTR0 write ignored");
     check_eq(trap_run(op_noncanon, NULL), 13 + 1,
              "non-canonical load: #GP");
 
