@@ -41,8 +41,12 @@ void kvm_x86_update_guest_debug(CPUState *cs);
 /* DR7 value programmed for the debugger's hardware breakpoints. */
 uint64_t kvm_x86_debug_dr7(void);
 
-/* VM start/stop: keep kvmclock still while stopped (KVM_CAP_ADJUST_CLOCK) */
+/* kvm-clock.c: kvmclock stands still while the VM is stopped
+ * (KVM_CAP_ADJUST_CLOCK), and the "kvmclock" device carries it in
+ * snapshots (created with the board; no device without the capability) */
+void kvm_x86_clock_init(KVMState *s);
 void kvm_x86_clock_change(void *opaque, bool running, RunState state);
+bool kvm_x86_clock_state_create(Error **errp);
 
 /* Conversions between CPUX86State and the kernel's structures. */
 void kvm_x86_regs_to_kvm(const CPUX86State *env, struct kvm_regs *r);

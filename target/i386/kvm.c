@@ -1,7 +1,7 @@
 /*
  * x86 glue of the KVM accelerator: VM set-up (TSS, identity map, the
  * host's CPUID and MSR lists, the in-kernel irqchip and PIT for the pc
- * board, the MSI window, kvmclock across stop/start), per-vCPU CPUID,
+ * board, the MSI window), per-vCPU CPUID,
  * and the board's own interrupt controllers with kernel-irqchip=off
  * (8259s, IOAPIC, local APICs, PIT all in user space: interrupts go in
  * with KVM_INTERRUPT, INIT/SIPI/HLT are handled here) and split (the
@@ -9,7 +9,7 @@
  * reach KVM as MSIs, their routes tell KVM which EOIs to report back,
  * the 8259's INTR goes in with KVM_INTERRUPT).
  * Register state is in kvm-state.c, gdb support in kvm-debug.c, the
- * irqchip's saved state in kvm-irqchip.c.
+ * irqchip's saved state in kvm-irqchip.c, kvmclock in kvm-clock.c.
  *
  * Guest-physical pages 0xfeffc000-0xfeffffff hold the identity page table
  * and the TSS KVM needs for real mode on Intel; the board must not map
@@ -286,6 +286,9 @@ static bool kvm_x86_irqchip_creator(MachineState *ms, X86GSIRouter *gsi,
     /* the lines live as long as the machine: kept here, not leaked */
     static qemu_irq *lines;
 
+    if (!kvm_x86_clock_state_create(errp)) {
+        return false;
+    }
     if (!kvm_irqchip_in_kernel()) {
         return true;
     }
@@ -333,43 +336,6 @@ static void kvm_x86_register_irqchip(KVMState *s)
     x86_accel_irqchip_register(&kvm_x86_accel_irqchip);
 }
 
-/*
- * The guest's kvmclock runs on the host clock.  While the VM is stopped
- * it must not advance: read it at stop (KVM_GET_CLOCK) and put it back at
- * the next start (KVM_SET_CLOCK), as the KVM API documents for
- * KVM_CAP_ADJUST_CLOCK.
- */
-static struct {
-    bool valid;
-    uint64_t clock;
-} kvmclock_saved;
-
-void kvm_x86_clock_change(void *opaque, bool running, RunState state)
-{
-    KVMState *s = opaque;
-    struct kvm_clock_data data;
-    int r;
-
-    if (!running) {
-        memset(&data, 0, sizeof(data));
-        r = kvm_vm_ioctl(s, KVM_GET_CLOCK, &data);
-        if (r < 0) {
-            warn_report("kvm: KVM_GET_CLOCK: %s", strerror(-r));
-            return;
-        }
-        kvmclock_saved.clock = data.clock;
-        kvmclock_saved.valid = true;
-    } else if (kvmclock_saved.valid) {
-        memset(&data, 0, sizeof(data));
-        data.clock = kvmclock_saved.clock;
-        r = kvm_vm_ioctl(s, KVM_SET_CLOCK, &data);
-        if (r < 0) {
-            warn_report("kvm: KVM_SET_CLOCK: %s", strerror(-r));
-        }
-        kvmclock_saved.valid = false;
-    }
-}
-
 bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
 {
     uint64_t ident = KVM_IDENTITY_MAP_ADDR;
@@ -391,10 +357,7 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
         error_setg_errno(errp, -r, "kvm: KVM_SET_TSS_ADDR");
         return false;
     }
-    if (kvm_check_extension(s, KVM_CAP_ADJUST_CLOCK)) {
-        kvmclock_saved.valid = false;
-        qemu_add_vm_change_state_handler(kvm_x86_clock_change, s);
-    }
+    kvm_x86_clock_init(s);
     /* -accel kvm,kernel-irqchip= wins over -M pc,kernel-irqchip= */
     if (s->irqchip_mode == KVM_IRQCHIP_DEFAULT) {
         s->irqchip_mode = machine_irqchip_mode(ms);

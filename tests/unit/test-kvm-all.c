@@ -550,6 +550,40 @@ static void test_kvmclock_pause(void)
     vm_free(s);
 }
 
+/* a snapshot carries the clock of its stop; a load puts it back at the
+ * next start */
+static void test_kvmclock_snapshot(void)
+{
+    KVMState *s;
+    DeviceState *dev;
+    const VMStateDescription *vmsd;
+    GByteArray *buf = g_byte_array_new();
+    VMStateReader rd;
+
+    fake_reset();
+    cap_set(KVM_CAP_ADJUST_CLOCK, 1);
+    s = vm_new();
+    g_assert_true(kvm_x86_clock_state_create(&error_abort));
+    dev = qdev_find("kvmclock");
+    g_assert_nonnull(dev);
+    vmsd = DEVICE_GET_CLASS(dev)->vmsd;
+    fk.clock = 5000;
+    kvm_x86_clock_change(s, false, RUN_STATE_SAVE_VM);
+    fk.clock = 8000;                        /* the host went on */
+    g_assert_true(vmstate_save(vmsd, dev, buf, &error_abort));
+    kvm_x86_clock_change(s, true, RUN_STATE_RUNNING);
+    g_assert_cmpuint(fk.clock, ==, 5000);
+    fk.clock = 9000;                        /* later: loadvm, stopped */
+    kvm_x86_clock_change(s, false, RUN_STATE_RESTORE_VM);
+    rd = (VMStateReader){ .buf = buf->data, .len = buf->len };
+    g_assert_true(vmstate_load(vmsd, dev, &rd, &error_abort));
+    kvm_x86_clock_change(s, true, RUN_STATE_RUNNING);
+    g_assert_cmpuint(fk.clock, ==, 5000);   /* the snapshot's, not 9000 */
+    g_byte_array_unref(buf);
+    qdev_unrealize(dev);
+    vm_free(s);
+}
+
 /* ---- interrupts, irqfd, ioeventfd ---- */
 
 static void test_irq_and_eventfds(void)
@@ -610,6 +644,7 @@ int main(int argc, char **argv)
                     test_userspace_irq_injection);
     g_test_add_func("/kvm/irq/eventfds", test_irq_and_eventfds);
     g_test_add_func("/kvm/clock/pause", test_kvmclock_pause);
+    g_test_add_func("/kvm/clock/snapshot", test_kvmclock_snapshot);
     g_test_add_func("/kvm/irq/irqchip-state", test_irqchip_state);
     g_test_add_func("/kvm/irq/gsi-router", test_gsi_router);
     g_test_add_func("/kvm/irq/split", test_split_irqchip);
