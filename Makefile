@@ -3,6 +3,7 @@
 #   make check    build and run every test; last line "N passed, N failed"
 #   make run      install missing Debian packages (as root), build, boot the
 #                 default guest on this terminal
+#   make run-x86  the same with the amd64 guest on the pc board
 #   make bench    run the benchmarks in tests/bench
 
 BUILD ?= build
@@ -10,7 +11,7 @@ DEBIAN_BUILD_DEPS = gcc make meson ninja-build pkg-config python3 \
 	libglib2.0-dev libjson-glib-dev libpixman-1-dev zlib1g-dev libfdt-dev \
 	libsdl2-dev libslirp-dev libcapstone-dev liburing-dev
 
-.PHONY: all build check check-quick check-reference run deps bench clean distclean
+.PHONY: all build check check-quick check-reference run run-x86 deps bench clean distclean
 
 all: build
 
@@ -35,6 +36,9 @@ deps:
 
 run: deps build
 	@sh scripts/run-default-guest.sh $(BUILD)
+
+run-x86: deps build
+	@sh scripts/run-default-guest.sh $(BUILD) amd64
 
 bench: build
 	@for b in tests/bench/*.sh; do sh $$b $(BUILD) || exit 1; done
