@@ -315,6 +315,34 @@ static void gdb_vm_state_change(void *opaque, bool running, RunState state)
                              gdb_stop_signal(state));
 }
 
+/*
+ * The machine is about to exit (guest power-off, semihosting exit, quit):
+ * tell gdb the "process" ended, with the guest's exit status when it gave
+ * one ("[Inferior 1 (Remote target) exited with code 01]"), instead of a
+ * closed connection.
+ */
+static void gdb_send_exit(void)
+{
+    static int sent;
+    int status = qemu_system_exit_status();
+
+    /* only as the answer to a continue: unasked, gdb would take the W
+     * for the reply to its next packet */
+    if (!gdb.connected || !gdb.waiting || g_atomic_int_exchange(&sent, 1)) {
+        return;
+    }
+    gdb_sendf("W%02x", status >= 0 ? status & 0xff : 0);
+    gdb.waiting = false;
+}
+
+static void gdb_runstate_event(const char *event, bool guest,
+                               ShutdownCause cause, bool exiting, void *opaque)
+{
+    if (exiting && !strcmp(event, "SHUTDOWN")) {
+        gdb_send_exit();
+    }
+}
+
 /* ---- breakpoints ---- */
 
 static int gdb_breakpoint(bool insert, int type, uint64_t addr, uint64_t len)
@@ -994,10 +1022,15 @@ bool gdbserver_start(const char *device, Error **errp)
             return false;
         }
     } else {
+        Error *err = NULL;
+
         spec = gdb_chardev_spec(device);
-        chr = qemu_chr_new("gdb", spec, errp);
+        chr = qemu_chr_new("gdb", spec, &err);
         if (!chr) {
-            if (errp && !*errp) {
+            if (err) {
+                error_prepend(&err, "-gdb %s: ", device);
+                error_propagate(errp, err);
+            } else {
                 error_setg(errp, "-gdb %s: no character device", device);
             }
             return false;
@@ -1010,6 +1043,9 @@ bool gdbserver_start(const char *device, Error **errp)
     gdb.sstep_flags = SSTEP_ENABLE | SSTEP_NOIRQ;
     gdb_packet_parser_init(&gdb.rx);
     qemu_add_vm_change_state_handler(gdb_vm_state_change, NULL);
+    runstate_add_event_listener(gdb_runstate_event, NULL);
+    /* semihosting's SYS_EXIT ends the process from the vCPU thread */
+    turtle_add_exit_notifier(gdb_send_exit);
     qemu_chr_fe_set_handlers(&gdb.chr, gdb_chr_can_read, gdb_chr_read,
                              gdb_chr_event, NULL);
     return true;

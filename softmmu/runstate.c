@@ -147,6 +147,11 @@ void qemu_system_debug_request(void)
     main_loop_notify();
 }
 
+int qemu_system_exit_status(void)
+{
+    return g_atomic_int_get(&exit_status_requested);
+}
+
 CPUState *qemu_system_debug_cpu(void)
 {
     return g_atomic_pointer_get(&debug_cpu);
@@ -332,6 +337,8 @@ static void __attribute__((constructor)) runstate_register_atexit(void)
 
 void turtle_exit(int status)
 {
+    /* the exit notifiers may report it (the gdb stub's W packet) */
+    g_atomic_int_set(&exit_status_requested, status);
     run_exit_notifiers();
     _exit(status);
 }

@@ -54,6 +54,8 @@ void qemu_system_powerdown_request(void);
 /* A vCPU thread stopped for the debugger (breakpoint, step, watchpoint):
  * the main loop stops the VM in RUN_STATE_DEBUG. */
 void qemu_system_debug_request(void);
+/* The status qemu_system_exit_request or turtle_exit asked for, or -1. */
+int qemu_system_exit_status(void);
 /* The vCPU whose debug request stopped the VM last (NULL: none). */
 struct CPUState *qemu_system_debug_cpu(void);
 void qemu_system_vmstop_request(RunState state);

@@ -124,7 +124,9 @@ def full_session(s, pc, arg0):
         ('thread 2', r'Switching to thread 2'),
         ('info registers %s' % pc, r'%s +0x[0-9a-f]+' % pc),
         ('thread 1', r'Switching to thread 1'),
-        ('continue', None),
+        # the program ends: gdb hears it as the process exiting (W packet)
+        ('continue', r'\[Inferior 1 \(Remote target\) exited '
+                     r'(normally|with code \d+)\]'),
     ]
 
 
