@@ -32,6 +32,7 @@ struct BlockBackend {
     bool wce;
     int in_flight;              /* atomic */
     int refcnt;
+    BlockAcctStats stats;       /* main loop (completions) */
 };
 
 enum { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_OP_DISCARD,
@@ -45,6 +46,7 @@ typedef struct BlkReq {
     int flags;
     BlockCompletionFunc *cb;
     void *opaque;
+    int64_t start_ns;           /* for query-blockstats */
     int ret;
     struct BlkReq *next;
 } BlkReq;
@@ -304,6 +306,68 @@ int blk_flush(BlockBackend *blk)
 
 /* ---- asynchronous I/O ---- */
 
+/* What query-blockstats reports, as QEMU counts it: completed requests
+ * by kind, failed ones apart. */
+static void blk_account(BlockAcctStats *st, int op, int64_t bytes, int ret,
+                        int64_t ns)
+{
+    uint64_t *ops, *failed, *bytes_out = NULL, *time = NULL;
+
+    switch (op) {
+    case BLK_OP_READ:
+        ops = &st->rd_operations;
+        failed = &st->failed_rd_operations;
+        bytes_out = &st->rd_bytes;
+        time = &st->rd_total_time_ns;
+        break;
+    case BLK_OP_WRITE:
+    case BLK_OP_ZEROES:
+        ops = &st->wr_operations;
+        failed = &st->failed_wr_operations;
+        bytes_out = &st->wr_bytes;
+        time = &st->wr_total_time_ns;
+        break;
+    case BLK_OP_FLUSH:
+        ops = &st->flush_operations;
+        failed = &st->failed_flush_operations;
+        time = &st->flush_total_time_ns;
+        break;
+    default:
+        ops = &st->unmap_operations;
+        failed = &st->failed_unmap_operations;
+        bytes_out = &st->unmap_bytes;
+        break;
+    }
+    if (ret < 0) {
+        (*failed)++;
+        return;
+    }
+    (*ops)++;
+    if (bytes_out) {
+        *bytes_out += bytes;
+    }
+    if (time) {
+        *time += ns;
+    }
+    st->last_ns = (g_get_monotonic_time() * 1000);
+}
+
+const BlockAcctStats *blk_get_stats(BlockBackend *blk)
+{
+    return &blk->stats;
+}
+
+BlockBackend *blk_by_bs(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->root == bs) {
+            return blk;
+        }
+    }
+    return NULL;
+}
+
 static void blk_req_free(BlkReq *req)
 {
     iovec_destroy(&req->qiov);
@@ -314,6 +378,9 @@ static void blk_req_free(BlkReq *req)
 static void blk_req_complete(BlkReq *req)
 {
     BlockBackend *blk = req->blk;
+
+    blk_account(&blk->stats, req->op, req->bytes, req->ret,
+                (g_get_monotonic_time() * 1000) - req->start_ns);
 
     req->cb(req->opaque, req->ret);
     g_atomic_int_add(&blk->in_flight, -1);
@@ -416,6 +483,7 @@ static void blk_submit(BlockBackend *blk, int op, int64_t offset,
     req->flags = flags;
     req->cb = cb;
     req->opaque = opaque;
+    req->start_ns = (g_get_monotonic_time() * 1000);
     iovec_init(&req->qiov, MAX(iovcnt, 1));
     for (int i = 0; i < iovcnt; i++) {
         iovec_add(&req->qiov, iov[i].iov_base, iov[i].iov_len);

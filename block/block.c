@@ -208,6 +208,22 @@ void bdrv_close_all(void)
     }
 }
 
+BlockDriverState *bdrv_next_node(BlockDriverState *bs)
+{
+    BlockDriverState *next = NULL;
+    GList *l;
+
+    pthread_mutex_lock(&nodes_lock);
+    l = bs ? g_list_find(all_nodes, bs) : NULL;
+    if (!bs) {
+        next = all_nodes ? all_nodes->data : NULL;
+    } else if (l && l->next) {
+        next = l->next->data;
+    }
+    pthread_mutex_unlock(&nodes_lock);
+    return next;
+}
+
 BlockDriverState *bdrv_find_node(const char *node_name)
 {
     BlockDriverState *found = NULL;

@@ -2,7 +2,8 @@
  * QMP commands of live migration: migrate, migrate_cancel,
  * migrate-incoming, query-migrate, migrate-set-parameters,
  * query-migrate-parameters, migrate-set-capabilities,
- * query-migrate-capabilities, and the snapshot jobs (snapshot-job.c).
+ * query-migrate-capabilities, the snapshot jobs (snapshot-job.c) and the
+ * block commands (block/qmp-block.c).
  * Names, arguments and answers as QEMU's.
  * The table is searched by the monitor after its own (qmp-internal.h).
  */
@@ -10,6 +11,7 @@
 #include "monitor/qmp-internal.h"
 #include "migration/migration.h"
 #include "migration/snapshot-job.h"
+#include "block/qmp-block.h"
 
 static JsonNode *error_out(Error *err, char **ed)
 {
@@ -259,5 +261,12 @@ const QMPCommand qmp_migration_commands[] = {
     { "snapshot-delete", qmp_snapshot_delete, snapshot_delete_args },
     { "query-jobs", qmp_query_jobs },
     { "job-dismiss", qmp_job_dismiss, job_dismiss_args },
+    /* block/qmp-block.c */
+    { "query-block", qmp_query_block },
+    { "query-blockstats", qmp_query_blockstats },
+    { "query-named-block-nodes", qmp_query_named_block_nodes },
+    { "block_resize", qmp_block_resize, block_resize_args },
+    { "blockdev-add", qmp_blockdev_add, block_blockdev_add_args },
+    { "blockdev-del", qmp_blockdev_del, block_blockdev_del_args },
     { NULL },
 };

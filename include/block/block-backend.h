@@ -77,6 +77,20 @@ int blk_in_flight(BlockBackend *blk);
  * "pflash"...; with the bus/unit/index the board or device chooses by. */
 const char *blk_drive_interface(BlockBackend *blk);
 
+/* ---- statistics (query-blockstats) ---- */
+typedef struct BlockAcctStats {
+    uint64_t rd_bytes, wr_bytes, unmap_bytes;
+    uint64_t rd_operations, wr_operations, flush_operations,
+             unmap_operations;
+    uint64_t failed_rd_operations, failed_wr_operations,
+             failed_flush_operations, failed_unmap_operations;
+    uint64_t rd_total_time_ns, wr_total_time_ns, flush_total_time_ns;
+    int64_t last_ns;            /* REALTIME of the last completion, or 0 */
+} BlockAcctStats;
+const BlockAcctStats *blk_get_stats(BlockBackend *blk);
+/* The backend whose root bs is, or NULL. */
+BlockBackend *blk_by_bs(BlockDriverState *bs);
+
 /* ---- internal snapshots of the drive's image (savevm) ---- */
 /* Every backend in creation order: blk_next(NULL) is the first. */
 BlockBackend *blk_next(BlockBackend *blk);

@@ -90,6 +90,8 @@ BlockDriverState *bdrv_open_blockdev(Opts *opts, int flags, Error **errp);
 void bdrv_ref(BlockDriverState *bs);
 void bdrv_unref(BlockDriverState *bs);       /* closes at zero */
 BlockDriverState *bdrv_find_node(const char *node_name);
+/* Every open node in opening order: bdrv_next_node(NULL) is the first. */
+BlockDriverState *bdrv_next_node(BlockDriverState *bs);
 bool bdrv_set_node_name(BlockDriverState *bs, const char *name, Error **errp);
 const char *bdrv_get_node_name(BlockDriverState *bs);
 /* Close every remaining node (process exit): flushes and unlocks. */
