@@ -509,6 +509,89 @@ static void test_writeback(const void *opaque)
     rig_stop(&r);
 }
 
+/* A drive the block layer fails (a qcow2 cluster mapped past the end of
+ * its file: EIO) answers VIRTIO_BLK_S_IOERR; the rest of the drive and
+ * the device keep working. */
+static void put_be64(int fd, off_t off, uint64_t v)
+{
+    uint8_t b[8];
+
+    for (int i = 0; i < 8; i++) {
+        b[i] = v >> (56 - 8 * i);
+    }
+    g_assert_cmpint(pwrite(fd, b, 8, off), ==, 8);
+}
+
+static uint64_t get_be64(int fd, off_t off)
+{
+    uint8_t b[8];
+    uint64_t v = 0;
+
+    g_assert_cmpint(pread(fd, b, 8, off), ==, 8);
+    for (int i = 0; i < 8; i++) {
+        v = v << 8 | b[i];
+    }
+    return v;
+}
+
+static void test_io_error(void)
+{
+    g_autofree char *bindir = NULL, *img_tool = NULL;
+    g_autofree char *raw = NULL, *qcow = NULL, *args = NULL, *cmd = NULL;
+    uint64_t l1, l2, mask = 0x00fffffffffffe00ull;
+    uint8_t b[512];
+    int fd;
+    Rig r;
+
+    qvirtio_select_binary("-M virt");
+    bindir = g_path_get_dirname(qtest_binary());
+    img_tool = g_build_filename(bindir, "tools", "turtle-img", NULL);
+    if (!g_file_test(img_tool, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("no turtle-img next to the executable");
+        return;
+    }
+    fd = g_file_open_tmp("virtio-blk-XXXXXX", &raw, NULL);
+    memset(b, 0x5a, sizeof(b));
+    for (int i = 0; i < 2048; i++) {
+        g_assert_cmpint(write(fd, b, 512), ==, 512);
+    }
+    close(fd);
+    qcow = g_strdup_printf("%s.qcow2", raw);
+    cmd = g_strdup_printf("%s convert -f raw -O qcow2 %s %s", img_tool, raw,
+                          qcow);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+    /* L1[0] -> L2 table; its first entry now points 16 TiB out */
+    fd = open(qcow, O_RDWR);
+    g_assert_cmpint(fd, >=, 0);
+    l1 = get_be64(fd, 40);
+    l2 = get_be64(fd, l1) & mask;
+    put_be64(fd, l2, (get_be64(fd, l2) & ~mask) | (1ull << 44));
+    close(fd);
+
+    memset(&r, 0, sizeof(r));
+    args = g_strdup_printf("-M virt -m 64M -drive if=none,id=d0,format=qcow2,"
+                           "file=%s -device virtio-blk-device,drive=d0", qcow);
+    r.qts = qvirtio_qtest_init(args);
+    r.d = mmio_init(r.qts, &r.alloc);
+    qvirtio_start(r.d, 0);
+    r.vq[0] = qvirtqueue_setup(r.d, 0);
+    qvirtio_set_driver_ok(r.d);
+    r.hdr = guest_alloc(r.qts, &r.alloc, 32, 16);
+    r.data = guest_alloc(r.qts, &r.alloc, 65536, 4096);
+    r.status = guest_alloc(r.qts, &r.alloc, 1, 1);
+    g_assert_cmpuint(blk_req(&r, 0, T_IN, 0, 512, NULL), ==, S_IOERR);
+    /* the next cluster (64 KiB on) is fine */
+    g_assert_cmpuint(blk_req(&r, 0, T_IN, 128, 512, NULL), ==, S_OK);
+    qtest_memread(r.qts, r.data, b, 512);
+    g_assert_cmphex(b[0], ==, 0x5a);
+    g_assert_cmphex(b[511], ==, 0x5a);
+    g_assert_false(qvirtio_get_status(r.d) & QVIRTIO_S_NEEDS_RESET);
+    qvirtio_free(r.d);
+    qtest_quit(r.qts);
+    unlink(raw);
+    unlink(qcow);
+}
+
 static void test_bad_props(void)
 {
     static const char *const bad[][2] = {
@@ -564,5 +647,6 @@ int main(int argc, char **argv)
     add("multiqueue", test_multiqueue);
     add("writeback", test_writeback);
     g_test_add_func("/virtio-blk/bad-props", test_bad_props);
+    g_test_add_func("/virtio-blk/io-error", test_io_error);
     return g_test_run();
 }
