@@ -14,13 +14,9 @@
 #include "turtle/log.h"
 
 /*
- * -d op,op_opt,out_asm: follow the process log settings when libutil is
- * linked in (weak references: the unit tests link libtcg alone), unless
- * tcg_set_log() chose explicitly.
+ * -d op,op_opt,out_asm: follow the process log settings (util/log.c),
+ * unless tcg_set_log() chose explicitly.
  */
-#pragma weak turtle_loglevel
-#pragma weak turtle_log_trylock
-#pragma weak turtle_log_unlock
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
 #define DEF(n, o, i, c, f) [INDEX_op_##n] = { #n, o, i, c, f },
@@ -1312,7 +1308,7 @@ static unsigned log_flags(TCGContext *s)
     if (s->log_explicit) {
         return s->log_flags;
     }
-    if (&turtle_loglevel && turtle_loglevel) {
+    if (turtle_loglevel) {
         f |= (turtle_loglevel & CPU_LOG_TB_OP) ? TCG_LOG_OP : 0;
         f |= (turtle_loglevel & CPU_LOG_TB_OP_OPT) ? TCG_LOG_OP_OPT : 0;
         f |= (turtle_loglevel & CPU_LOG_TB_OUT_ASM) ? TCG_LOG_OUT_ASM : 0;
@@ -1322,7 +1318,7 @@ static unsigned log_flags(TCGContext *s)
 
 static FILE *log_lock(TCGContext *s)
 {
-    if (s->log_explicit || !turtle_log_trylock) {
+    if (s->log_explicit) {
         return s->logfile ? s->logfile : stderr;
     }
     return turtle_log_trylock();
@@ -1330,7 +1326,7 @@ static FILE *log_lock(TCGContext *s)
 
 static void log_unlock(TCGContext *s, FILE *f)
 {
-    if (s->log_explicit || !turtle_log_unlock) {
+    if (s->log_explicit) {
         fflush(f);
         return;
     }
@@ -1632,49 +1628,4 @@ void tcg_dump_ops(FILE *f)
         }
         fprintf(f, "\n");
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* Fallbacks for the functions accel/tcg provides                       */
-
-__attribute__((weak))
-uint64_t helper_ld_mmu(CPUArchState *env, uint64_t addr, MemOpIdx oi,
-                       uintptr_t retaddr)
-{
-    g_error("tcg: helper_ld_mmu not provided by the accelerator");
-}
-
-__attribute__((weak))
-void helper_st_mmu(CPUArchState *env, uint64_t addr, uint64_t val,
-                   MemOpIdx oi, uintptr_t retaddr)
-{
-    g_error("tcg: helper_st_mmu not provided by the accelerator");
-}
-
-__attribute__((weak))
-uint64_t helper_atomic_cmpxchg(CPUArchState *env, uint64_t addr, uint64_t cmpv,
-                               uint64_t newv, uint32_t oi)
-{
-    g_error("tcg: helper_atomic_cmpxchg not provided by the accelerator");
-}
-
-__attribute__((weak))
-uint64_t helper_atomic_rmw(CPUArchState *env, uint64_t addr, uint64_t val,
-                           uint32_t oi, uint32_t op)
-{
-    g_error("tcg: helper_atomic_rmw not provided by the accelerator");
-}
-
-__attribute__((weak))
-uint64_t helper_atomic_cmpxchg16(CPUArchState *env, uint64_t addr,
-                                 uint64_t cmp_lo, uint64_t cmp_hi,
-                                 uint64_t new_lo, uint64_t new_hi, uint32_t oi)
-{
-    g_error("tcg: helper_atomic_cmpxchg16 not provided by the accelerator");
-}
-
-__attribute__((weak))
-const void *helper_lookup_tb_ptr(CPUArchState *env)
-{
-    return tcg_code_gen_epilogue;
 }

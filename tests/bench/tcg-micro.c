@@ -42,6 +42,12 @@ void helper_st_mmu(CPUArchState *e, uint64_t addr, uint64_t val, MemOpIdx oi,
     abort();
 }
 
+/* no chaining through the TB lookup here: back to the caller */
+const void *helper_lookup_tb_ptr(CPUArchState *e)
+{
+    return tcg_code_gen_epilogue;
+}
+
 static uint64_t helper_mix(uint64_t a, uint64_t b)
 {
     return (a ^ b) * 0x9e3779b97f4a7c15ull;
