@@ -6,6 +6,8 @@
  *
  *   config       MAC from mac=, LINK_UP, the features offered
  *   arp          an ARP request out, the gateway's reply in (one buffer)
+ *   cmdline-forms  the same through -nic user,model= and -net nic -net user
+ *                (hub 0, with a second NIC on it)
  *   no-buffers   the reply arrives while no receive buffer is posted: it
  *                waits in the net core and comes in once buffers are
  *   mergeable    the reply spread over 16-byte buffers (num_buffers)
@@ -55,12 +57,9 @@ typedef struct Rig {
     uint64_t features;
 } Rig;
 
-static void rig_start(Rig *r, const char *extra, uint64_t want)
+/* The device and its back end from a whole command line. */
+static void rig_start_args(Rig *r, const char *args, uint64_t want)
 {
-    g_autofree char *args = g_strdup_printf(
-        "-M virt -m 64M -netdev user,id=n0 -device virtio-net-device,"
-        "netdev=n0,mac=" MAC "%s", extra);
-
     r->qts = qvirtio_qtest_init(args);
     guest_alloc_init(&r->alloc, 0x40100000, 0x800000);
     r->d = qvirtio_mmio_init(r->qts, SLOT, &r->alloc);
@@ -70,6 +69,15 @@ static void rig_start(Rig *r, const char *extra, uint64_t want)
     r->tx = qvirtqueue_setup(r->d, 1);
     r->ctrl = (r->features & F_CTRL_VQ) ? qvirtqueue_setup(r->d, 2) : NULL;
     qvirtio_set_driver_ok(r->d);
+}
+
+static void rig_start(Rig *r, const char *extra, uint64_t want)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-M virt -m 64M -netdev user,id=n0 -device virtio-net-device,"
+        "netdev=n0,mac=" MAC "%s", extra);
+
+    rig_start_args(r, args, want);
 }
 
 static void rig_stop(Rig *r)
@@ -190,6 +198,35 @@ static void test_arp(void)
     g_assert_cmpuint(got[10] | got[11] << 8, ==, 1);    /* num_buffers */
     check_arp_reply(got + HDR_LEN, len - HDR_LEN);
     rig_stop(&r);
+}
+
+/* The same exchange with the NIC made by -nic, and by -net nic + -net user
+ * through hub 0 (and a second NIC on the hub, which sees the broadcast) */
+static void test_cmdline_forms(void)
+{
+    static const char *const forms[] = {
+        "-M virt -m 64M -nic user,model=virtio-net-device,mac=" MAC,
+        "-M virt -m 64M -net nic,model=virtio-net-device,macaddr=" MAC
+        " -net user -net nic,model=virtio-net-device",
+    };
+
+    for (int i = 0; i < 2; i++) {
+        Rig r;
+        uint8_t f[64], got[128];
+        uint64_t buf;
+        uint32_t len;
+
+        rig_start_args(&r, forms[i], F_MAC);
+        for (int j = 0; j < 6; j++) {
+            g_assert_cmphex(qvirtio_config_readb(r.d, j), ==, our_mac[j]);
+        }
+        buf = post_rx(&r, 1526, true);
+        send_frame(&r, NULL, f, arp_request(f));
+        g_assert_true(wait_rx(&r, &len, 5000));
+        qtest_memread(r.qts, buf, got, MIN(len, sizeof(got)));
+        check_arp_reply(got + HDR_LEN, len - HDR_LEN);
+        rig_stop(&r);
+    }
 }
 
 static void test_no_buffers(void)
@@ -605,6 +642,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/virtio-net/mmio/config", test_config);
     g_test_add_func("/virtio-net/mmio/arp", test_arp);
+    g_test_add_func("/virtio-net/mmio/cmdline-forms", test_cmdline_forms);
     g_test_add_func("/virtio-net/mmio/no-buffers", test_no_buffers);
     g_test_add_func("/virtio-net/mmio/mergeable", test_mergeable);
     g_test_add_func("/virtio-net/mmio/csum", test_csum);
