@@ -40,6 +40,10 @@ void x86_cpu_build_cpuid_plain(X86CPU *cpu)
         m = &tcg_max;
     }
     x86_cpuid_config_from_model(&env->cpuid_cfg, m, &cpu->req);
+    if (strcmp(current_accel_name(), "kvm") != 0) {
+        /* TCG: a model (or +feature) offers only what the front end runs */
+        x86_cpuid_filter_tcg(&env->cpuid_cfg, x86_tcg_max_features);
+    }
     x86_cpu_topology(smp, &env->cpuid_cfg.threads, &env->cpuid_cfg.cores);
     env->cpuid_cfg.apic_id = cpu->apic_id;
     x86_cpuid_build(&env->cpuid_cfg, &env->cpuid);

@@ -545,6 +545,8 @@ extern const struct VMStateDescription vmstate_x86_cpu;
 extern const struct GDBArch x86_gdb_arch;
 /* Build env.cpuid for TCG (no host filtering); KVM builds its own. */
 void x86_cpu_build_cpuid_plain(X86CPU *cpu);
+/* TCG: keep only the features the front end implements (warns) */
+void x86_cpuid_filter_tcg(X86CPUIDConfig *cfg, const FeatureWordArray ok);
 void x86_cpu_reset_state(CPUX86State *env, uint32_t cpuid_1_eax, bool bsp);
 /*
  * The board's boot entry state (hw/i386/x86-boot.h), applied by the board

@@ -169,6 +169,36 @@ uint32_t x86_feature_word_get(const X86CPUIDTable *t, FeatureWord w)
     return e ? entry_reg(e, fi->reg) : 0;
 }
 
+/* "CPUID.01H:ECX.fma [bit 12]", for the warnings about dropped features */
+static char *feature_bit_name(int w, int b)
+{
+    const char *n = feature_words[w].names[b];
+
+    return n ? g_strdup_printf("%s.%s [bit %d]", feature_words[w].desc, n, b)
+             : g_strdup_printf("%s [bit %d]", feature_words[w].desc, b);
+}
+
+/*
+ * Under TCG: drop the features of cfg the front end does not implement,
+ * with QEMU's warning for each ("TCG doesn't support requested feature:
+ * CPUID.01H:ECX.fma [bit 12]"), so a named model offers only what runs.
+ */
+void x86_cpuid_filter_tcg(X86CPUIDConfig *cfg, const FeatureWordArray ok)
+{
+    for (int w = 0; w < FEATURE_WORDS; w++) {
+        uint32_t drop = cfg->features[w] & ~ok[w];
+
+        for (int b = 0; b < 32; b++) {
+            if (drop & (1u << b)) {
+                g_autofree char *n = feature_bit_name(w, b);
+
+                warn_report("TCG doesn't support requested feature: %s", n);
+            }
+        }
+        cfg->features[w] &= ok[w];
+    }
+}
+
 /* ---- -cpu options ---- */
 
 static bool parse_u32(const char *key, const char *val, uint32_t max,
@@ -514,14 +544,7 @@ char **x86_cpuid_filter(X86CPUIDConfig *cfg, const X86CPUIDTable *supported,
         }
         for (int b = 0; b < 32; b++) {
             if (miss & (1u << b)) {
-                const char *n = feature_words[w].names[b];
-                g_ptr_array_add(dropped,
-                                n ? g_strdup_printf("%s.%s [bit %d]",
-                                                    feature_words[w].desc, n,
-                                                    b)
-                                  : g_strdup_printf("%s [bit %d]",
-                                                    feature_words[w].desc,
-                                                    b));
+                g_ptr_array_add(dropped, feature_bit_name(w, b));
             }
         }
         cfg->features[w] &= ~miss;
