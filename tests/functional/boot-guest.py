@@ -11,7 +11,8 @@ console=ttyS0) from the cache that fetch-guests.sh fills.
 
 It waits for the banner and the prompt, then checks what the shell answers
 (the machine type, arithmetic, /proc, an md5sum computed by the guest CPU),
-powers off and reports the time of each step.  Exit status: 0 pass,
+powers off (`poweroff -f`, or with --system-powerdown the monitor's
+system_powerdown: the ACPI power button) and reports the time of each step.  Exit status: 0 pass,
 1 fail, 77 skip (guest images not fetched yet).
 """
 
@@ -52,6 +53,9 @@ def main():
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
     ap.add_argument("--smp", type=int, default=0,
                     help="expect this many CPUs (nproc, /proc/cpuinfo); 0: do not check")
+    ap.add_argument("--system-powerdown", action="store_true",
+                    help="end with the monitor's system_powerdown (the ACPI power "
+                         "button; -nographic) instead of 'poweroff -f'")
     ap.add_argument("--allow-no-poweroff", action="store_true",
                     help="do not fail if 'poweroff -f' does not end the emulator (boards "
                          "without PSCI/ACPI power-off); it is terminated instead")
@@ -115,7 +119,15 @@ def main():
                 if not good:
                     status = 1
             try:
-                rc = c.poweroff(60)
+                if args.system_powerdown:
+                    # the monitor on the -nographic mux (C-a c): the ACPI
+                    # power button, which the guest's acpid turns into a
+                    # power-off
+                    c.send("\x01c")
+                    c.sendline("system_powerdown")
+                    rc = c.wait_exit(60)
+                else:
+                    rc = c.poweroff(60)
                 print("boot-guest: %6.1fs powered off (emulator exit status %d)" % (c.elapsed(), rc))
                 if rc != 0:
                     print("boot-guest: FAIL: a guest power-off must exit with status 0")

@@ -31,7 +31,7 @@ APPLETS = [
     "test", "[", "env", "date", "hostname", "mdev", "rm", "cp", "mv",
     "ln", "chmod", "stty", "seq", "expr", "printf", "nproc", "uptime",
     "gzip", "gunzip", "zcat", "cmp", "sort", "sha1sum", "insmod", "lsmod",
-    "find", "stat", "od", "tr", "cut", "xargs", "fsync",
+    "find", "stat", "od", "tr", "cut", "xargs", "fsync", "acpid",
     # networking (tests/functional/net-guest.py)
     "udhcpc", "wget", "nslookup", "httpd", "nc", "route", "ping",
 ]
@@ -41,6 +41,7 @@ MODULES = [
     "virtio_mmio", "virtio_pci", "virtio_blk", "virtio_console",
     "virtio_rng", "ext4", "crc32c_generic",   # ext4's metadata checksums
     "virtio_net", "e1000",
+    "button", "evdev",      # the ACPI power button as an input device
 ]
 
 INIT = """#!/bin/sh
@@ -60,6 +61,16 @@ if [ -f /etc/modules ]; then
         insmod /lib/modules/$m.ko 2>/dev/null
     done
 fi
+# The ACPI power button (system_powerdown on the pc board) powers off:
+# acpid watches its input device (button.ko, evdev.ko), which devtmpfs may
+# show a moment after insmod.
+if [ -d /sys/bus/acpi/devices/LNXPWRBN:00 ]; then
+    for i in 1 2 3 4 5; do
+        [ -e /dev/input/event0 ] && break
+        sleep 1
+    done
+    acpid -c /etc/acpi -l /tmp/acpid.log
+fi
 # Keep kernel messages off the console from here on: the host parses it.
 dmesg -n 1
 echo "TURTLE-GUEST-READY @ARCH@ $(uname -r)"
@@ -72,6 +83,12 @@ done
 """
 
 PROFILE = """export PS1='turtle# '
+"""
+
+POWER_BUTTON = """#!/bin/sh
+echo "TURTLE-GUEST power button: powering off" > /dev/console
+sync
+poweroff -f
 """
 
 # What udhcpc runs on a lease (its default script): address, default route
@@ -237,6 +254,12 @@ def main():
     a.file("etc/profile", PROFILE.encode())
     a.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
     a.file("etc/group", b"root:x:0:\n")
+    # busybox acpid runs etc/acpi/<event>/<code> for an ACPI event (the
+    # power button's key: PWRF or PWRB, 00000080)
+    a.dir("etc/acpi")
+    for ev in ("PWRF", "PWRB"):
+        a.dir("etc/acpi/" + ev)
+        a.file("etc/acpi/%s/00000080" % ev, POWER_BUTTON.encode(), 0o755)
     a.dir("etc/udhcpc")       # Debian's busybox looks there
     a.file("etc/udhcpc/default.script", UDHCPC_SCRIPT.encode(), 0o755)
     if args.modules:
