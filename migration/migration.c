@@ -314,20 +314,24 @@ static void account(MigStream *s, const MigRamStats *st)
     g_mutex_unlock(&mig.stats_lock);
 }
 
-/* Sleep as much as max-bandwidth asks, after bytes more were sent. */
+/* Sleep as much as max-bandwidth asks, after bytes more were sent: the
+ * bytes since window_start are due at that rate; a sender that fell
+ * behind (idle passes) banks no more than one window of credit. */
 static void rate_limit(Pass *p, uint64_t bytes)
 {
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-    uint64_t budget = params.max_bandwidth * RATE_WINDOW_NS /
-                      NANOSECONDS_PER_SECOND;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME), due;
 
+    if (!params.max_bandwidth) {
+        return;
+    }
     p->window_bytes += bytes;
-    if (now - p->window_start >= RATE_WINDOW_NS) {
-        p->window_start = now;
-        p->window_bytes = 0;
-    } else if (params.max_bandwidth && p->window_bytes >= budget) {
-        g_usleep((p->window_start + RATE_WINDOW_NS - now) / 1000);
-        p->window_start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    due = p->window_start + (int64_t)(p->window_bytes *
+                                      (double)NANOSECONDS_PER_SECOND /
+                                      params.max_bandwidth);
+    if (due > now) {
+        g_usleep((due - now) / 1000);
+    } else if (now - due > RATE_WINDOW_NS) {
+        p->window_start = now - RATE_WINDOW_NS;
         p->window_bytes = 0;
     }
 }

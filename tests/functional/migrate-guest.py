@@ -12,7 +12,8 @@ the answer.  Mid-loop it is migrated over loopback TCP to a second Turtle
 answer is compared with the host's.  The source ends in "postmigrate" and
 exits with status 0 on quit; the downtime each hop measured is printed.
 
-Then the refusals: a destination with another RAM size refuses the stream
+Then the refusals: migrate_cancel of a slow migration (the source runs
+on, the destination exits 1), a destination with another RAM size refuses the stream
 (one error line, exit status 1) and the source's guest keeps running; a
 migration to a file (file:) restores in a new process, and the same file
 truncated or with one byte flipped is refused.
@@ -183,6 +184,35 @@ def run_refusals(turtle, tmp):
         check(qmp.cmd("query-status")["status"] == "running" and
               src.run("cat /tmp/mark") == "kept",
               "the source's guest keeps running")
+
+        # migrate_cancel mid-stream: the source goes on, the destination
+        # sees a truncated stream and exits 1
+        port = free_port()
+        slow = subprocess.Popen(arm64_cmd(turtle, tmp, "slow", extra=[
+            "-incoming", "tcp:127.0.0.1:%d" % port, "-display", "none"]),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True)
+        QMP(os.path.join(tmp, "slow-qmp.sock")).close()
+        qmp.cmd("migrate-set-parameters", max_bandwidth=4 << 20)
+        qmp.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        time.sleep(2)
+        info = qmp.cmd("query-migrate")
+        check(info["status"] == "active" and
+              0 < info["ram"]["transferred"] < 12 << 20 and
+              info["ram"]["remaining"] > 0 and "expected-downtime" in info,
+              "active at max-bandwidth 4 MiB/s: %d KiB sent, %d MiB left"
+              % (info["ram"]["transferred"] >> 10,
+                 info["ram"]["remaining"] >> 20))
+        qmp.cmd("migrate_cancel")
+        qmp.wait_event("MIGRATION", lambda d: d["status"] == "cancelled")
+        err = slow.communicate(timeout=60)[1]
+        check(slow.returncode == 1 and "truncated" in err,
+              "the destination of a cancelled migration exits 1: %r"
+              % err.strip())
+        check(qmp.cmd("query-status")["status"] == "running" and
+              src.run("cat /tmp/mark") == "kept",
+              "the source's guest runs on after migrate_cancel")
+        qmp.cmd("migrate-set-parameters", max_bandwidth=128 << 20)
 
         # to a file and back: saving a VM without qcow2 (written through
         # exec:, read back with file:)
