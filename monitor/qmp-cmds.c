@@ -32,24 +32,33 @@ JsonNode *qmp_empty_object(void)
     return n;
 }
 
+/*
+ * query-version reports the QEMU interface level turtle implements (its
+ * command line, QMP commands and replies are QEMU 7.2's), because clients
+ * such as libvirt decide from it what they may use and refuse anything
+ * older than QEMU 4.2.  Turtle's own version is in "package"
+ * ("turtle 0.1.0").  See docs/running.md, "Version".
+ */
+#define QEMU_INTERFACE_MAJOR 7
+#define QEMU_INTERFACE_MINOR 2
+#define QEMU_INTERFACE_MICRO 0
+
 JsonNode *qmp_version_node(void)
 {
     JsonBuilder *b = json_builder_new();
-    unsigned major = 0, minor = 0, micro = 0;
 
-    sscanf(TURTLE_VERSION, "%u.%u.%u", &major, &minor, &micro);
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "qemu");
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "major");
-    json_builder_add_int_value(b, major);
+    json_builder_add_int_value(b, QEMU_INTERFACE_MAJOR);
     json_builder_set_member_name(b, "minor");
-    json_builder_add_int_value(b, minor);
+    json_builder_add_int_value(b, QEMU_INTERFACE_MINOR);
     json_builder_set_member_name(b, "micro");
-    json_builder_add_int_value(b, micro);
+    json_builder_add_int_value(b, QEMU_INTERFACE_MICRO);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "package");
-    json_builder_add_string_value(b, "turtle");
+    json_builder_add_string_value(b, "turtle " TURTLE_VERSION);
     json_builder_end_object(b);
     return qmp_builder_finish(b);
 }
@@ -165,10 +174,12 @@ static JsonNode *qmp_query_machines(JsonObject *args, const char **ec,
                mc->is_default;
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, mc->name);
-        if (mc->alias) {
+        json_builder_add_string_value(b, mc->qemu_name ? mc->qemu_name
+                                                       : mc->name);
+        if (mc->qemu_name || mc->alias) {
             json_builder_set_member_name(b, "alias");
-            json_builder_add_string_value(b, mc->alias);
+            json_builder_add_string_value(b, mc->qemu_name ? mc->name
+                                                           : mc->alias);
         }
         json_builder_set_member_name(b, "is-default");
         json_builder_add_boolean_value(b, dflt);
@@ -181,8 +192,16 @@ static JsonNode *qmp_query_machines(JsonObject *args, const char **ec,
         json_builder_set_member_name(b, "deprecated");
         json_builder_add_boolean_value(b, false);
         if (mc->default_cpu_type) {
+            /* a QOM type name, as QEMU's ("cortex-a57-arm-cpu") */
+            g_autofree char *t = g_strconcat(mc->default_cpu_type,
+                                             turtle_target.cpu_type_suffix,
+                                             NULL);
             json_builder_set_member_name(b, "default-cpu-type");
-            json_builder_add_string_value(b, mc->default_cpu_type);
+            json_builder_add_string_value(b, t);
+        }
+        if (mc->default_ram_id) {
+            json_builder_set_member_name(b, "default-ram-id");
+            json_builder_add_string_value(b, mc->default_ram_id);
         }
         json_builder_end_object(b);
     }
@@ -341,17 +360,56 @@ static const QMPArg human_monitor_command_args[] = {
     { NULL },
 };
 
+static const QMPArg qom_list_types_args[] = {
+    { "implements", 's', true },
+    { "abstract", 'b', true },
+    { NULL },
+};
+
+static const QMPArg typename_args[] = {
+    { "typename", 's', false },
+    { NULL },
+};
+
+static const QMPArg cpu_model_expansion_args[] = {
+    { "type", 's', false },
+    { "model", 'o', false },
+    { NULL },
+};
+
+static const QMPArg command_line_options_args[] = {
+    { "option", 's', true },
+    { NULL },
+};
+
 const QMPCommand qmp_commands[] = {
     { "qmp_capabilities", NULL, qmp_capabilities_args },
-    { "query-commands", qmp_query_commands },
-    { "query-version", qmp_query_version },
-    { "query-status", qmp_query_status },
-    { "query-name", qmp_query_name },
-    { "query-target", qmp_query_target },
-    { "query-kvm", qmp_query_kvm },
-    { "query-machines", qmp_query_machines },
-    { "query-chardev", qmp_query_chardev },
-    { "query-cpus-fast", qmp_query_cpus_fast },
+    { "query-commands", qmp_query_commands, .ret = "[CommandInfo]" },
+    { "query-qmp-schema", qmp_query_qmp_schema, .ret = "[SchemaInfo]" },
+    { "query-version", qmp_query_version, .ret = "VersionInfo" },
+    { "query-status", qmp_query_status, .ret = "StatusInfo" },
+    { "query-name", qmp_query_name, .ret = "NameInfo" },
+    { "query-target", qmp_query_target, .ret = "TargetInfo" },
+    { "query-kvm", qmp_query_kvm, .ret = "KvmInfo" },
+    { "query-machines", qmp_query_machines, .ret = "[MachineInfo]" },
+    { "query-chardev", qmp_query_chardev, .ret = "[ChardevInfo]" },
+    { "query-cpus-fast", qmp_query_cpus_fast, .ret = "[CpuInfoFast]" },
+    { "qom-list-types", qmp_qom_list_types, qom_list_types_args,
+      .ret = "[ObjectTypeInfo]" },
+    { "device-list-properties", qmp_device_list_properties, typename_args,
+      .ret = "[ObjectPropertyInfo]" },
+    { "qom-list-properties", qmp_qom_list_properties, typename_args,
+      .ret = "[ObjectPropertyInfo]" },
+    { "query-cpu-definitions", qmp_query_cpu_definitions,
+      .ret = "[CpuDefinitionInfo]" },
+    { "query-cpu-model-expansion", qmp_query_cpu_model_expansion,
+      cpu_model_expansion_args, .ret = "CpuModelExpansionInfo" },
+    { "query-gic-capabilities", qmp_query_gic_capabilities,
+      .ret = "[GICCapability]" },
+    { "query-migrate-capabilities", qmp_query_migrate_capabilities,
+      .ret = "[MigrationCapabilityStatus]" },
+    { "query-command-line-options", qmp_query_command_line_options,
+      command_line_options_args, .ret = "[CommandLineOptionInfo]" },
     { "stop", qmp_stop },
     { "cont", qmp_cont },
     { "system_reset", qmp_system_reset },
@@ -359,7 +417,7 @@ const QMPCommand qmp_commands[] = {
     { "system_wakeup", qmp_system_wakeup },
     { "quit", qmp_quit },
     { "human-monitor-command", qmp_human_monitor_command,
-      human_monitor_command_args },
+      human_monitor_command_args, .ret = "str" },
     { NULL },
 };
 

@@ -29,6 +29,8 @@ typedef struct QMPCommand {
     const char *name;
     QMPHandler *fn;                 /* NULL: handled by the protocol */
     const QMPArg *args;             /* NULL-terminated, or NULL: none */
+    /* the answer's type in query-qmp-schema (qmp-schema.c); NULL: {} */
+    const char *ret;
 } QMPCommand;
 
 /* Every command, NULL-name terminated. */
@@ -37,6 +39,27 @@ const QMPCommand *qmp_find_command(const char *name);
 /* Owned by migration: migration/qmp-migration.c (migrate, query-migrate,
  * snapshot-*...) and block/qmp-block.c; searched after qmp_commands. */
 extern const QMPCommand qmp_migration_commands[];
+
+/* query-qmp-schema (qmp-schema.c), and its self-check: false with the
+ * name of a type used but not described. */
+JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed);
+bool qmp_schema_check(char **missing);
+/* the probe commands (qmp-qom.c) */
+JsonNode *qmp_qom_list_types(JsonObject *args, const char **ec, char **ed);
+JsonNode *qmp_device_list_properties(JsonObject *args, const char **ec,
+                                     char **ed);
+JsonNode *qmp_qom_list_properties(JsonObject *args, const char **ec,
+                                  char **ed);
+JsonNode *qmp_query_cpu_definitions(JsonObject *args, const char **ec,
+                                    char **ed);
+JsonNode *qmp_query_cpu_model_expansion(JsonObject *args, const char **ec,
+                                        char **ed);
+JsonNode *qmp_query_gic_capabilities(JsonObject *args, const char **ec,
+                                     char **ed);
+JsonNode *qmp_query_migrate_capabilities(JsonObject *args, const char **ec,
+                                         char **ed);
+JsonNode *qmp_query_command_line_options(JsonObject *args, const char **ec,
+                                         char **ed);
 
 /* Build a JsonNode from a builder and free the builder. */
 JsonNode *qmp_builder_finish(JsonBuilder *b);

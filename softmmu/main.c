@@ -18,6 +18,7 @@
 #include "hw/core/cpu.h"
 #include "chardev/char.h"
 #include "accel/accel.h"
+#include "sysemu/os-posix.h"
 #include "sysemu/main-loop.h"
 #include "sysemu/runstate.h"
 #include "sysemu/cpus.h"
@@ -297,7 +298,11 @@ static MachineState *create_machine(Config *c)
             if (!strcmp(e->key, "dumpdtb")) {
                 ms->dumpdtb = g_strdup(e->value);
             } else if (!strcmp(e->key, "accel")) {
-                g_ptr_array_add(c->accels, g_strdup(e->value));
+                /* QEMU's "kvm:tcg": the first that works */
+                g_auto(GStrv) names = g_strsplit(e->value, ":", -1);
+                for (char **n = names; *n; n++) {
+                    g_ptr_array_add(c->accels, g_strdup(*n));
+                }
             } else if (!object_props_parse(OBJECT(ms), mc->props, e->key,
                                            e->value, &error_fatal)) {
                 exit(1);
@@ -639,7 +644,27 @@ int main(int argc, char **argv)
     if (c.nographic && c.serials->len == 0 && !c.nodefaults) {
         g_ptr_array_add(c.serials, (gpointer)"mon:stdio");
     }
+    if (c.daemonize) {
+        /* as QEMU: the terminal is gone once the command returns, so
+         * nothing may use it (-nographic is fine with -nodefaults) */
+        if (c.nographic && !c.nodefaults && c.serials->len == 1 &&
+            !strcmp(g_ptr_array_index(c.serials, 0), "mon:stdio")) {
+            usage_error("-nographic cannot be used with -daemonize");
+        }
+        for (guint i = 0; i < c.serials->len; i++) {
+            if (strstr(g_ptr_array_index(c.serials, i), "stdio")) {
+                usage_error("-serial %s cannot be used with -daemonize",
+                            (char *)g_ptr_array_index(c.serials, i));
+            }
+        }
+        os_daemonize_start();
+    }
+    if (c.pidfile && !os_pidfile_create(c.pidfile, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
 
+    monitor_set_option_lister(cmd_options_foreach_keys);
     main_loop_init();
     install_signal_handlers();
     memory_map_init();
@@ -703,6 +728,7 @@ int main(int argc, char **argv)
     } else if (!c.start_paused) {
         vm_start();
     }   /* -S: "prelaunch" until cont, as QEMU's query-status says */
+    os_daemonize_ready();       /* -daemonize: the command returns now */
     status = main_loop_run();
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_SHUTDOWN);

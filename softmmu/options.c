@@ -15,6 +15,7 @@
 #include "accel/accel.h"
 #include "sysemu/target-info.h"
 #include "sysemu/guest-name.h"
+#include "monitor/monitor.h"
 
 #define HELP_COLUMN 23
 
@@ -430,6 +431,15 @@ const CmdOption cmd_options[] = {
       "NICs and back ends joined by hub 0 (-net none: no NIC)",
       OPT_SECTION_NET, .handler = opt_net, .print_help = help_net },
 
+    /* the process (what libvirt starts turtle with) */
+    { "no-user-config", NULL, NULL,
+      "read no configuration file (turtle reads none anyway)",
+      FLAG(no_user_config) },
+    { "pidfile", NULL, "FILE", "write the process id to FILE (locked while "
+      "turtle runs)", STR(pidfile) },
+    { "daemonize", NULL, NULL, "run in the background once started (the "
+      "monitors are\nlistening when the command returns)", FLAG(daemonize) },
+
     /* debugging */
     { "d", NULL, "ITEM,...", "log items (-d help lists them)",
       OPT_SECTION_DEBUG, STR(log_items), .print_help = help_log },
@@ -446,7 +456,6 @@ const CmdOption cmd_options[] = {
       OPT_SECTION_DEBUG, STR(qtest_log) },
 
     ABSENT("L", "DIR"), ABSENT("rtc", "SPEC"),
-    ABSENT("pidfile", "FILE"), ABSENT("daemonize", NULL),
     ABSENT("vga", "TYPE"),
     ABSENT("global", "SPEC"),
     ABSENT("readconfig", "FILE"), ABSENT("audiodev", "SPEC"),
@@ -455,6 +464,16 @@ const CmdOption cmd_options[] = {
     ABSENT("usb", NULL), ABSENT("usbdevice", "DEV"),
     { NULL }
 };
+
+/* every option with key=value arguments (query-command-line-options) */
+void cmd_options_foreach_keys(MonitorOptionFn *fn, void *opaque)
+{
+    for (const CmdOption *o = cmd_options; o->name; o++) {
+        if (o->keys) {
+            fn(o->name, o->keys, opaque);
+        }
+    }
+}
 
 const CmdOption *cmd_option_find(const char *name)
 {

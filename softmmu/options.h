@@ -58,6 +58,9 @@ typedef struct Config {
     bool semihosting;
     bool no_reboot, no_shutdown;
     const char *gdb;              /* -gdb DEV, -s */
+    bool no_user_config;          /* -no-user-config (no file is read) */
+    const char *pidfile;          /* -pidfile FILE */
+    bool daemonize;               /* -daemonize */
 } Config;
 
 typedef enum CmdOptionSection {
@@ -112,5 +115,10 @@ void print_version(FILE *f);
 CmdOptionHandler opt_store_str;    /* const char *: last one wins */
 CmdOptionHandler opt_store_list;   /* GPtrArray *: every occurrence */
 CmdOptionHandler opt_store_flag;   /* bool: set to true */
+
+/* fn(name, keys) for every option with key=value arguments (the
+ * monitor's query-command-line-options) */
+#include "monitor/monitor.h"
+void cmd_options_foreach_keys(MonitorOptionFn *fn, void *opaque);
 
 #endif

@@ -480,6 +480,8 @@ static void virt_class_init(ObjectClass *oc, void *data)
     mc->target = "aarch64";
     mc->max_cpus = GICV3_MAXCPU;
     mc->smp_clusters_supported = true;
+    mc->qemu_name = "virt-7.2";
+    mc->default_ram_id = "mach-virt.ram";
     mc->default_cpu_type = "cortex-a57";
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->max_ram_size = virt_memmap[VIRT_MEM].size;

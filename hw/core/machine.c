@@ -43,7 +43,8 @@ MachineClass *machine_find_class(const char *name, const char *target)
         if (!machine_matches_target(mc, target) || !mc->name) {
             continue;
         }
-        if (!strcmp(mc->name, name) || (mc->alias && !strcmp(mc->alias, name))) {
+        if (!strcmp(mc->name, name) || (mc->alias && !strcmp(mc->alias, name)) ||
+            (mc->qemu_name && !strcmp(mc->qemu_name, name))) {
             found = mc;
             break;
         }

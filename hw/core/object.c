@@ -222,13 +222,13 @@ GSList *object_class_get_list(const char *implements_type, bool include_abstract
     gpointer key, value;
     TypeImpl *target = type_get_by_name(implements_type);
 
-    if (!target) {
+    if (!target && implements_type) {
         return NULL;
     }
     g_hash_table_iter_init(&iter, type_table_get());
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         TypeImpl *ti = value;
-        if (!type_is_ancestor(ti, target)) {
+        if (target && !type_is_ancestor(ti, target)) {
             continue;
         }
         if (ti->info.abstract && !include_abstract) {

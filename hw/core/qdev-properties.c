@@ -29,9 +29,9 @@ static const Property *qdev_class_find_prop(DeviceClass *dc, const char *name)
     return NULL;
 }
 
-static void qdev_class_foreach_prop(DeviceClass *dc,
-                                    void (*fn)(const Property *, void *),
-                                    void *opaque)
+void qdev_class_foreach_prop(DeviceClass *dc,
+                             void (*fn)(const Property *, void *),
+                             void *opaque)
 {
     ObjectClass *oc = OBJECT_CLASS(dc);
 

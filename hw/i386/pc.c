@@ -703,6 +703,8 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
     mc->max_cpus = 255;
     mc->min_cpus = 1;
     mc->smp_dies_supported = true;
+    mc->qemu_name = "pc-i440fx-7.2";
+    mc->default_ram_id = "pc.ram";
     mc->default_ram_size = 128 * MiB;
     mc->props = pc_machine_props;
     mc->serial_ports = MAX_ISA_SERIAL_PORTS;

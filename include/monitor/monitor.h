@@ -6,6 +6,7 @@
 
 #include "turtle/osdep.h"
 #include "turtle/error.h"
+#include "turtle/option.h"
 
 typedef struct Chardev Chardev;
 typedef struct Opts Opts;
@@ -28,5 +29,12 @@ void qmp_event_rtc_change(int64_t offset);
 void qmp_event_migration(const char *status);
 /* A job (snapshot-save...) changed status. */
 void qmp_event_job_status_change(const char *id, const char *status);
+
+/* query-command-line-options lists the command line's key=value options
+ * through this iterator (the option table lives with main()). */
+typedef void MonitorOptionFn(const char *option, const OptDesc *keys,
+                             void *opaque);
+void monitor_set_option_lister(void (*foreach)(MonitorOptionFn *fn,
+                                               void *opaque));
 
 #endif

@@ -239,7 +239,11 @@ static void test_queries(void)
         "query-status", "query-name", "query-target", "query-kvm",
         "query-machines", "query-chardev", "query-cpus-fast", "stop", "cont",
         "system_reset", "system_powerdown", "system_wakeup", "quit",
-        "human-monitor-command",
+        "human-monitor-command", "query-qmp-schema", "qom-list-types",
+        "device-list-properties", "qom-list-properties",
+        "query-cpu-definitions", "query-cpu-model-expansion",
+        "query-gic-capabilities", "query-migrate-capabilities",
+        "query-command-line-options",
     };
     Fixture f = { 0 };
     JsonNode *a;
@@ -392,6 +396,169 @@ static void test_events(void)
                                 "{\"execute\": \"system_powerdown\"}"));
     qmp_wait_event(&f.c, "POWERDOWN", &ev);
     json_node_unref(ev);
+    fixture_end(&f);
+}
+
+/* an array answer's element whose member key is value, or NULL */
+static JsonObject *find_in(JsonArray *arr, const char *key, const char *value)
+{
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+        if (json_object_has_member(o, key) &&
+            !strcmp(json_object_get_string_member(o, key), value)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * What libvirt's capability probe asks (docs/running.md, "libvirt"): the
+ * schema describes every command query-commands lists and every type it
+ * names; the object types, properties, machines and CPU models are
+ * turtle's own.
+ */
+static void test_probe(void)
+{
+    Fixture f = { 0 };
+    JsonNode *a, *cmds;
+    JsonArray *arr, *schema;
+    JsonObject *o;
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    bool arm;
+
+    fixture_start(&f, NULL);
+    qmp_negotiate(&f.c);
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-target\"}");
+    arm = !strcmp(json_object_get_string_member(
+        json_node_get_object(qmp_return(a)), "arch"), "aarch64");
+    json_node_unref(a);
+
+    /* the schema: every command, every type it refers to */
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-qmp-schema\"}");
+    schema = json_node_get_array(qmp_return(a));
+    for (guint i = 0; i < json_array_get_length(schema); i++) {
+        o = json_array_get_object_element(schema, i);
+        g_hash_table_add(names, (gpointer)json_object_get_string_member(o,
+                                                                "name"));
+    }
+    for (guint i = 0; i < json_array_get_length(schema); i++) {
+        static const char *const refs[] = { "arg-type", "ret-type",
+                                            "element-type" };
+        o = json_array_get_object_element(schema, i);
+        for (size_t r = 0; r < G_N_ELEMENTS(refs); r++) {
+            if (json_object_has_member(o, refs[r])) {
+                const char *t = json_object_get_string_member(o, refs[r]);
+                if (!g_hash_table_contains(names, t)) {
+                    g_error("schema: %s of %s is %s, not described", refs[r],
+                            json_object_get_string_member(o, "name"), t);
+                }
+            }
+        }
+        if (json_object_has_member(o, "members")) {
+            JsonArray *m = json_object_get_array_member(o, "members");
+            for (guint k = 0; k < json_array_get_length(m); k++) {
+                const char *t = json_object_get_string_member(
+                    json_array_get_object_element(m, k), "type");
+                g_assert_true(g_hash_table_contains(names, t));
+            }
+        }
+    }
+    cmds = qmp_cmd(&f.c, "{\"execute\": \"query-commands\"}");
+    arr = json_node_get_array(qmp_return(cmds));
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        const char *name = json_object_get_string_member(
+            json_array_get_object_element(arr, i), "name");
+        o = find_in(schema, "name", name);
+        g_assert_nonnull(o);
+        g_assert_cmpstr(json_object_get_string_member(o, "meta-type"), ==,
+                        "command");
+    }
+    g_assert_nonnull(find_in(schema, "name", "STOP"));
+    json_node_unref(cmds);
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"qom-list-types\"}");
+    arr = json_node_get_array(qmp_return(a));
+    g_assert_nonnull(find_in(arr, "name", "tcg-accel"));
+    if (arm) {
+        g_assert_nonnull(find_in(arr, "name", "virt-machine"));
+        g_assert_nonnull(find_in(arr, "name", "cortex-a57-arm-cpu"));
+        g_assert_null(find_in(arr, "name", "pc-machine"));
+    }
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"device-list-properties\", "
+                "\"arguments\": {\"typename\": \"pl011\"}}");
+    g_assert_nonnull(find_in(json_node_get_array(qmp_return(a)), "name",
+                             "chardev"));
+    json_node_unref(a);
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"device-list-properties\","
+                             " \"arguments\": {\"typename\": \"nosuch\"}}"),
+                     "DeviceNotFound", "Device 'nosuch' not found");
+
+    /* a class turtle lacks: an empty list (libvirt 9.0 needs one) */
+    a = qmp_cmd(&f.c, "{\"execute\": \"qom-list-properties\", "
+                "\"arguments\": {\"typename\": \"memory-backend-file\"}}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(
+        qmp_return(a))), ==, 0);
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-machines\"}");
+    arr = json_node_get_array(qmp_return(a));
+    if (arm) {
+        o = find_in(arr, "name", "virt-7.2");
+        g_assert_nonnull(o);
+        g_assert_cmpstr(json_object_get_string_member(o, "alias"), ==, "virt");
+        g_assert_cmpstr(json_object_get_string_member(o, "default-cpu-type"),
+                        ==, "cortex-a57-arm-cpu");
+        g_assert_cmpstr(json_object_get_string_member(o, "default-ram-id"),
+                        ==, "mach-virt.ram");
+        json_node_unref(a);
+        a = qmp_cmd(&f.c, "{\"execute\": \"qom-list-properties\", "
+                    "\"arguments\": {\"typename\": \"virt-machine\"}}");
+        g_assert_nonnull(find_in(json_node_get_array(qmp_return(a)), "name",
+                                 "gic-version"));
+        json_node_unref(a);
+        a = qmp_cmd(&f.c, "{\"execute\": \"query-gic-capabilities\"}");
+        g_assert_cmpuint(json_array_get_length(json_node_get_array(
+            qmp_return(a))), ==, 2);
+    }
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-cpu-definitions\"}");
+    arr = json_node_get_array(qmp_return(a));
+    g_assert_cmpuint(json_array_get_length(arr), >, 0);
+    o = json_array_get_object_element(arr, 0);
+    g_assert_true(g_str_has_prefix(json_object_get_string_member(o,
+                                   "typename"),
+                                   json_object_get_string_member(o, "name")));
+    json_node_unref(a);
+
+    qmp_assert_error(qmp_cmd(&f.c, "{\"execute\": \"query-cpu-model-expansion"
+                             "\", \"arguments\": {\"type\": \"full\", "
+                             "\"model\": {\"name\": \"host\"}}}"),
+                     "GenericError", "The CPU type 'host' requires KVM");
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-cpu-model-expansion\", "
+                "\"arguments\": {\"type\": \"static\", \"model\": "
+                "{\"name\": \"max\"}}}");
+    g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(
+        json_node_get_object(qmp_return(a)), "model"), "name"), ==, "max");
+    json_node_unref(a);
+
+    /* the command line's key=value options, under QEMU's list names */
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-command-line-options\"}");
+    arr = json_node_get_array(qmp_return(a));
+    o = find_in(arr, "option", "name");
+    g_assert_nonnull(o);
+    g_assert_nonnull(find_in(json_object_get_array_member(o, "parameters"),
+                             "name", "debug-threads"));
+    g_assert_nonnull(find_in(arr, "option", "smp-opts"));
+    json_node_unref(a);
+
+    a = qmp_cmd(&f.c, "{\"execute\": \"query-migrate-capabilities\"}");
+    g_assert_true(JSON_NODE_HOLDS_ARRAY(qmp_return(a)));
+    json_node_unref(a);
     fixture_end(&f);
 }
 
@@ -731,6 +898,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/bad-input", test_bad_input);
     g_test_add_func("/qmp/deep-nesting", test_deep_nesting);
     g_test_add_func("/qmp/queries", test_queries);
+    g_test_add_func("/qmp/probe", test_probe);
     g_test_add_func("/qmp/query-cpus-fast", test_cpus_fast);
     g_test_add_func("/qmp/events", test_events);
     g_test_add_func("/qmp/human-monitor-command", test_hmp);

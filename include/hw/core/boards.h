@@ -43,6 +43,12 @@ struct MachineClass {
     const char *name;               /* "virt" (set from the type name) */
     const char *desc;
     const char *alias;
+    /* The versioned QEMU machine this board is ("virt-7.2"): accepted by
+     * -M, and query-machines lists it with the short name as its alias,
+     * as QEMU does (management software asks for the versioned one). */
+    const char *qemu_name;
+    /* the id of the main RAM (QEMU's default-ram-id, memory-backend=) */
+    const char *default_ram_id;
     bool is_default;
     const char *target;             /* "aarch64", "x86_64" or NULL (any) */
     /*

@@ -81,6 +81,7 @@ bool object_class_is_abstract(const ObjectClass *klass);
 /* klass if it is typename or derives from it, else NULL */
 ObjectClass *object_class_dynamic_cast(ObjectClass *klass, const char *typename);
 /* Every class deriving from implements_type, sorted by name. */
+/* Classes of implements_type and its descendants (NULL: every class). */
 GSList *object_class_get_list(const char *implements_type, bool include_abstract);
 
 /* Heap-allocate an instance; NULL if the type is unknown or abstract. */

@@ -106,6 +106,10 @@ bool object_props_parse(Object *obj, const Property *props, const char *name,
                         const char *value, Error **errp);
 void object_props_set_defaults(Object *obj, const Property *props);
 void object_props_print_help(FILE *f, const Property *props);
+/* fn on every property of a device class, its parents' included (once). */
+void qdev_class_foreach_prop(DeviceClass *dc,
+                             void (*fn)(const Property *, void *),
+                             void *opaque);
 
 /* Apply every property default (called from device instance init). */
 void qdev_prop_set_defaults(DeviceState *dev);
