@@ -9,6 +9,7 @@
  */
 #include "libmonitor.h"
 #include <dirent.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -217,6 +218,49 @@ static void test_accepted(void)
     }
 }
 
+/*
+ * -daemonize -pidfile, as libvirt starts turtle: the command returns once
+ * the QMP socket listens, the pid file names the running process and is
+ * locked (a second turtle with it fails), and it goes when turtle quits.
+ */
+static void test_daemonize(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cmdline-checks-XXXXXX", NULL);
+    g_autofree char *pidfile = g_build_filename(dir, "t.pid", NULL);
+    g_autofree char *sock = g_build_filename(dir, "q.sock", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-M none -accel tcg -display none -nodefaults -nographic -S "
+        "-no-user-config -daemonize -pidfile %s "
+        "-qmp unix:%s,server=on,wait=off", pidfile, sock);
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    QMPClient c;
+    int pid;
+
+    g_assert_cmpint(qtest_run(qtest_binary(), args, &out, &err), ==, 0);
+    g_assert_true(g_file_get_contents(pidfile, &text, NULL, NULL));
+    pid = atoi(text);
+    g_assert_cmpint(pid, >, 1);
+    g_assert_cmpint(kill(pid, 0), ==, 0);
+    /* already listening when the command returned */
+    qmp_client_init(&c, qmp_unix_connect(sock));
+    qmp_assert_greeting(&c);
+    qmp_negotiate(&c);
+    /* the same pid file again: refused, the first keeps running */
+    g_assert_cmpint(qtest_run(qtest_binary(), args, &out2, &err2), ==, 1);
+    g_assert_nonnull(strstr(err2, "cannot lock PID file"));
+    g_assert_cmpint(kill(pid, 0), ==, 0);
+    qmp_send_raw(&c, "{\"execute\": \"quit\"}");
+    for (int i = 0; i < 500 && kill(pid, 0) == 0; i++) {
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmpint(kill(pid, 0), ==, -1);
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    qmp_client_close(&c);
+    unlink(sock);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -229,5 +273,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline-checks/name-plain", test_name_plain);
     g_test_add_func("/cmdline-checks/no-name", test_no_name);
     g_test_add_func("/cmdline-checks/accepted", test_accepted);
+    g_test_add_func("/cmdline-checks/daemonize", test_daemonize);
     return g_test_run();
 }

@@ -47,6 +47,12 @@ static const Case cases[] = {
     { "m", RUN, "-m size=64M" },
     { "m", EXIT, NONE "-m 64M,nosuch=1", 1, "-m: unknown option 'nosuch'" },
     { "name", RUN, "-name guest0" },
+    { "no-user-config", RUN, "-no-user-config" },
+    /* -pidfile and -daemonize at work: tests/qtest/cmdline-checks-test.c */
+    { "pidfile", EXIT, NONE "-pidfile /nonexistent/dir/t.pid", 1,
+      "cannot create PID file" },
+    { "daemonize", EXIT, "-M none -accel qtest -daemonize -nographic", 1,
+      "-nographic cannot be used with -daemonize" },
     { "S", RUN, "-S" },
     { "no-reboot", RUN, "-no-reboot" },
     { "no-shutdown", RUN, "-no-shutdown" },
