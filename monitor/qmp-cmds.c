@@ -406,8 +406,6 @@ const QMPCommand qmp_commands[] = {
       cpu_model_expansion_args, .ret = "CpuModelExpansionInfo" },
     { "query-gic-capabilities", qmp_query_gic_capabilities,
       .ret = "[GICCapability]" },
-    { "query-migrate-capabilities", qmp_query_migrate_capabilities,
-      .ret = "[MigrationCapabilityStatus]" },
     { "query-command-line-options", qmp_query_command_line_options,
       command_line_options_args, .ret = "[CommandLineOptionInfo]" },
     { "stop", qmp_stop },

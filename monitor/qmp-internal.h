@@ -40,10 +40,9 @@ const QMPCommand *qmp_find_command(const char *name);
  * snapshot-*...) and block/qmp-block.c; searched after qmp_commands. */
 extern const QMPCommand qmp_migration_commands[];
 
-/* query-qmp-schema (qmp-schema.c), and its self-check: false with the
- * name of a type used but not described. */
+/* query-qmp-schema (qmp-schema.c; tests/qtest/qmp-test.c checks that it
+ * describes every command and every type it names) */
 JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed);
-bool qmp_schema_check(char **missing);
 /* the probe commands (qmp-qom.c) */
 JsonNode *qmp_qom_list_types(JsonObject *args, const char **ec, char **ed);
 JsonNode *qmp_device_list_properties(JsonObject *args, const char **ec,
@@ -56,8 +55,6 @@ JsonNode *qmp_query_cpu_model_expansion(JsonObject *args, const char **ec,
                                         char **ed);
 JsonNode *qmp_query_gic_capabilities(JsonObject *args, const char **ec,
                                      char **ed);
-JsonNode *qmp_query_migrate_capabilities(JsonObject *args, const char **ec,
-                                         char **ed);
 JsonNode *qmp_query_command_line_options(JsonObject *args, const char **ec,
                                          char **ed);
 

