@@ -4,9 +4,12 @@
  * port of hub N); a frame a port receives from its peer goes out of every
  * other port, as on an Ethernet repeater.
  *
- * A port can take a frame when any other port's peer can; a peer that
- * cannot gets the copy in its queue (net_send semantics), so one NIC
- * without buffers does not stall the others.
+ * A port always takes a frame: each other port's peer that cannot take
+ * its copy now keeps it in its own queue (net_send semantics), which it
+ * flushes itself when it can (a NIC: when buffers are posted).  A frame
+ * held at the port would wait for a flush nobody does, and one NIC
+ * without buffers would stall the others.  So a sender on a hub is
+ * never told to wait; its frames are queued up to the queue limit.
  */
 #include "turtle/osdep.h"
 #include "turtle/option.h"
@@ -60,20 +63,6 @@ static ssize_t net_hub_port_receive(NetClientState *nc,
     return iov_size(iov, iovcnt);
 }
 
-static bool net_hub_port_can_receive(NetClientState *nc)
-{
-    NetHubPort *port = (NetHubPort *)nc;
-
-    for (GList *l = port->hub->ports; l; l = l->next) {
-        NetHubPort *out = l->data;
-
-        if (out != port && out->nc.peer && net_can_receive(out->nc.peer)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void net_hub_port_cleanup(NetClientState *nc)
 {
     NetHubPort *port = (NetHubPort *)nc;
@@ -85,7 +74,6 @@ static const NetClientInfo net_hub_port_info = {
     .kind = "hubport",
     .size = sizeof(NetHubPort),
     .receive = net_hub_port_receive,
-    .can_receive = net_hub_port_can_receive,
     .cleanup = net_hub_port_cleanup,
 };
 

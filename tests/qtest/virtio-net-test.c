@@ -8,6 +8,8 @@
  *   arp          an ARP request out, the gateway's reply in (one buffer)
  *   cmdline-forms  the same through -nic user,model= and -net nic -net user
  *                (hub 0, with a second NIC on it)
+ *   hub-before-driver  a frame slirp sends on hub 0 before DRIVER_OK
+ *                arrives once buffers are posted
  *   no-buffers   the reply arrives while no receive buffer is posted: it
  *                waits in the net core and comes in once buffers are
  *   mergeable    the reply spread over 16-byte buffers (num_buffers)
@@ -220,13 +222,58 @@ static void test_cmdline_forms(void)
         for (int j = 0; j < 6; j++) {
             g_assert_cmphex(qvirtio_config_readb(r.d, j), ==, our_mac[j]);
         }
-        buf = post_rx(&r, 1526, true);
+        /* the reply comes while no buffer is posted: it must wait (at
+         * the NIC, not in the hub) and arrive with the buffer */
         send_frame(&r, NULL, f, arp_request(f));
+        g_usleep(200 * 1000);
+        buf = post_rx(&r, 1526, true);
         g_assert_true(wait_rx(&r, &len, 5000));
         qtest_memread(r.qts, buf, got, MIN(len, sizeof(got)));
         check_arp_reply(got + HDR_LEN, len - HDR_LEN);
         rig_stop(&r);
     }
+}
+
+/* slirp sends before the driver is up (a hostfwd connection: it asks for
+ * the guest's MAC): on -net's hub the frame must wait at the NIC and
+ * arrive once the driver posts buffers, not stall in the hub for good */
+static void test_hub_before_driver(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t alen = sizeof(a);
+    int s = socket(AF_INET, SOCK_STREAM, 0), port;
+    g_autofree char *args = NULL;
+    uint8_t got[128];
+    uint64_t buf;
+    uint32_t len;
+    Rig r;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(s, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    getsockname(s, (struct sockaddr *)&a, &alen);
+    port = ntohs(a.sin_port);
+    close(s);
+    args = g_strdup_printf("-M virt -m 64M -net nic,model=virtio-net-device,"
+                           "macaddr=" MAC " -net user,hostfwd=tcp:127.0.0.1:"
+                           "%d-:80", port);
+    r.qts = qvirtio_qtest_init(args);
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_port = htons(port);
+    g_assert_cmpint(connect(s, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_usleep(300 * 1000);                  /* slirp has sent its ARP */
+    guest_alloc_init(&r.alloc, 0x40100000, 0x800000);
+    r.d = qvirtio_mmio_init(r.qts, SLOT, &r.alloc);
+    r.features = qvirtio_start(r.d, F_MAC);
+    r.rx = qvirtqueue_setup(r.d, 0);
+    r.tx = qvirtqueue_setup(r.d, 1);
+    qvirtio_set_driver_ok(r.d);
+    buf = post_rx(&r, 1526, true);
+    g_assert_true(wait_rx(&r, &len, 5000));
+    qtest_memread(r.qts, buf, got, MIN(len, sizeof(got)));
+    g_assert_cmphex(got[HDR_LEN + 12] << 8 | got[HDR_LEN + 13], ==, 0x0806);
+    g_assert_cmpmem(got + HDR_LEN + 38, 4, our_ip, 4);  /* who has .15? */
+    close(s);
+    rig_stop(&r);
 }
 
 static void test_no_buffers(void)
@@ -643,6 +690,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/mmio/config", test_config);
     g_test_add_func("/virtio-net/mmio/arp", test_arp);
     g_test_add_func("/virtio-net/mmio/cmdline-forms", test_cmdline_forms);
+    g_test_add_func("/virtio-net/mmio/hub-before-driver",
+                    test_hub_before_driver);
     g_test_add_func("/virtio-net/mmio/no-buffers", test_no_buffers);
     g_test_add_func("/virtio-net/mmio/mergeable", test_mergeable);
     g_test_add_func("/virtio-net/mmio/csum", test_csum);
