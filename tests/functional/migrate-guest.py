@@ -2,7 +2,8 @@
 """Live migration of the arm64 guest between Turtle processes (issue 14
 section 3).
 
-    migrate-guest.py [--smp N] [--back-and-forth] TURTLE-SYSTEM-AARCH64
+    migrate-guest.py [--arch arm64|amd64] [--smp N] [--back-and-forth]
+                     [--refusals] TURTLE-SYSTEM-AARCH64|X86_64
 
 The guest runs a shell loop in the background that chains md5 hashes
 (each step hashes the previous hash and the counter) and appends to a
@@ -31,9 +32,16 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vmctl import QMP, Console, arm64_cmd, boot  # noqa: E402
+import vmctl  # noqa: E402
+from vmctl import QMP, Console, boot  # noqa: E402
 
 LOOP_N = 1500
+ARCH = "arm64"
+
+
+def arm64_cmd(turtle, tmp, tag, **kw):
+    """The guest of --arch (the arm64 one by default)."""
+    return vmctl.guest_cmd(turtle, tmp, tag, ARCH, **kw)
 DOWNTIME_LIMIT_MS = 300
 
 
@@ -253,6 +261,7 @@ def run_refusals(turtle, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", default="arm64", choices=["arm64", "amd64"])
     ap.add_argument("--smp", default="1")
     ap.add_argument("--back-and-forth", action="store_true")
     ap.add_argument("--refusals", action="store_true",
@@ -261,6 +270,8 @@ def main():
                     help="skip the live migration of the loop")
     ap.add_argument("turtle")
     args = ap.parse_args()
+    global ARCH
+    ARCH = args.arch
     tmp = tempfile.mkdtemp(prefix="migrate-")
     try:
         if not args.no_live:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """savevm / loadvm / delvm on the arm64 guest (issue 14 section 2).
 
-    savevm-guest.py TURTLE-SYSTEM-AARCH64
+    savevm-guest.py [--arch arm64|amd64] TURTLE-SYSTEM-AARCH64|X86_64
 
 1. The guest writes a file, sets a shell variable and hashes 1 MiB of
    random data; `savevm s1` stores the machine in the qcow2 disk.
@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vmctl import HMP, QMP, Console, arm64_cmd, boot  # noqa: E402
+from vmctl import HMP, QMP, Console, guest_cmd, boot  # noqa: E402
 
 
 def check(cond, what):
@@ -49,7 +49,15 @@ def state(c):
 
 
 def main():
-    turtle = sys.argv[1]
+    args = sys.argv[1:]
+    arch = "arm64"
+    if args[0] == "--arch":
+        arch, args = args[1], args[2:]
+    turtle = args[0]
+
+    def arm64_cmd(turtle, tmp, tag, **kw):
+        return guest_cmd(turtle, tmp, tag, arch, **kw)
+
     tmp = tempfile.mkdtemp(prefix="savevm-")
     disk = os.path.join(tmp, "disk.qcow2")
     drive = ["-drive", "if=none,id=d0,format=qcow2,file=" + disk]

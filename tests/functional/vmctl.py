@@ -136,16 +136,25 @@ class QMP:
         self.sock.close()
 
 
+def guest_cmd(turtle, tmp, tag, arch="arm64", mem="512", smp="1",
+              extra=()):
+    """A Turtle running the cached guest of arch (arm64 on virt, amd64 on
+    pc), its serial on the console pipe, HMP on tmp/TAG-hmp.sock and QMP
+    on tmp/TAG-qmp.sock."""
+    k, i = guest_files(arch)
+    board = (["-M", "virt", "-cpu", "cortex-a57"] if arch == "arm64"
+             else [])
+    console = "ttyAMA0" if arch == "arm64" else "ttyS0"
+    return [turtle] + board + [
+        "-m", mem, "-smp", smp, "-nographic", "-no-reboot", "-nic", "none",
+        "-kernel", k, "-initrd", i, "-append", "console=%s panic=-1" % console,
+        "-monitor", "unix:%s/%s-hmp.sock,server=on,wait=off" % (tmp, tag),
+        "-qmp", "unix:%s/%s-qmp.sock,server=on,wait=off" % (tmp, tag),
+    ] + list(extra)
+
+
 def arm64_cmd(turtle, tmp, tag, mem="512", smp="1", extra=()):
-    """A Turtle running the arm64 guest, its serial on the console pipe,
-    HMP on tmp/TAG-hmp.sock and QMP on tmp/TAG-qmp.sock."""
-    k, i = guest_files("arm64")
-    return [turtle, "-M", "virt", "-cpu", "cortex-a57", "-m", mem,
-            "-smp", smp, "-nographic", "-no-reboot", "-nic", "none",
-            "-kernel", k, "-initrd", i, "-append", "console=ttyAMA0 panic=-1",
-            "-monitor", "unix:%s/%s-hmp.sock,server=on,wait=off" % (tmp, tag),
-            "-qmp", "unix:%s/%s-qmp.sock,server=on,wait=off" % (tmp, tag),
-            ] + list(extra)
+    return guest_cmd(turtle, tmp, tag, "arm64", mem, smp, extra)
 
 
 def boot(con, timeout=600):
