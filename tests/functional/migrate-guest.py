@@ -19,6 +19,11 @@ on, the destination exits 1), a destination with another RAM size refuses the st
 migration to a file (file:) restores in a new process, and the same file
 truncated or with one byte flipped is refused.
 Exit status 0 pass, 1 fail, 77 skip (guest images not fetched).
+
+KNOWN BUG (open, docs/migration.md "Known problem"): now and then the
+restored guest echoes a command but never runs it, and this test fails
+with a timeout waiting for the command's output.  That is a real
+save/restore bug, not a slow machine: do not raise the timeouts.
 """
 
 import argparse

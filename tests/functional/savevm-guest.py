@@ -16,6 +16,11 @@
    checked before anything is loaded); `delvm` of an unknown name;
    savevm without a writable qcow2 disk.
 Exit status 0 pass, 1 fail, 77 skip (guest images not fetched).
+
+KNOWN BUG (open, docs/migration.md "Known problem"): now and then the
+restored guest echoes a command but never runs it, and this test fails
+with a timeout waiting for the command's output.  That is a real
+save/restore bug, not a slow machine: do not raise the timeouts.
 """
 
 import os
