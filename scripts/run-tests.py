@@ -15,9 +15,12 @@ def main():
     extra = sys.argv[2:]
     # Suites named *-qemu-ref run our test guests under QEMU to validate
     # the guests themselves; they test QEMU, not Turtle, so they are not
-    # counted unless asked for (make check-reference).
+    # counted unless asked for (make check-reference).  functional-flaky
+    # holds tests of a known open bug that fail intermittently (listed in
+    # docs/status.md); they run with make check-flaky until it is fixed.
     if '--suite' not in extra:
-        extra += ['--no-suite', 'kvm-qemu-ref', '--no-suite', 'tcg-qemu-ref']
+        extra += ['--no-suite', 'kvm-qemu-ref', '--no-suite', 'tcg-qemu-ref',
+                  '--no-suite', 'functional-flaky']
     log = os.path.join(build, 'meson-logs', 'testlog.json')
     if os.path.exists(log):
         os.unlink(log)
