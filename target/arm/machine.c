@@ -1,11 +1,13 @@
 /*
  * AArch64 CPU state for snapshots and migration (vmstate).  The banked SP
  * is saved through sp_el[] (pre_save stores the live SP there); after a
- * load the TLBs are flushed and the timers re-armed.
+ * load the TLBs are flushed and the timers re-evaluated once the whole
+ * machine is loaded (see arm_cpu_post_load).
  */
 #include "turtle/osdep.h"
 #include "target/arm/cpu.h"
 #include "migration/vmstate.h"
+#include "turtle/timer.h"
 
 #define U64(f) VMSTATE_UINT64(env.f, ARMCPU)
 #define U32(f) VMSTATE_UINT32(env.f, ARMCPU)
@@ -21,11 +23,29 @@ static int arm_cpu_post_load(void *opaque, int version_id)
 {
     ARMCPU *cpu = opaque;
 
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
     arm_load_sp(&cpu->env);
     arm_rebuild_hflags(&cpu->env);
     tlb_flush(CPU(cpu));
+    /*
+     * The timers' outputs are not driven from here: the interrupt
+     * controller may be loaded after the CPU and would overwrite the line
+     * levels with its own saved ones. That loses an interrupt when the
+     * state was saved with a timer condition already met but its QEMUTimer
+     * callback not yet run (line still low in the saved GIC): raised here,
+     * cleared by the GIC's load, and the timer never armed again, so the
+     * guest's tick was gone for good. Instead each enabled timer is
+     * re-evaluated by its callback once the whole machine is loaded and
+     * the virtual clock runs again, as a timer that expired while the VM
+     * was stopped would be.
+     */
     for (int i = 0; i < NUM_GTIMERS; i++) {
-        arm_gt_recalc(cpu, i);
+        if (cpu->env.gt[i].ctl & 1) {
+            timer_mod_ns(cpu->gt_timer[i], now);
+        } else {
+            timer_del(cpu->gt_timer[i]);
+        }
     }
     return 0;
 }
