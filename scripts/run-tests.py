@@ -16,8 +16,8 @@ def main():
     # Suites named *-qemu-ref run our test guests under QEMU to validate
     # the guests themselves; they test QEMU, not Turtle, so they are not
     # counted unless asked for (make check-reference).  functional-flaky
-    # holds tests of a known open bug that fail intermittently (listed in
-    # docs/status.md); they run with make check-flaky until it is fixed.
+    # holds tests of known open bugs that fail intermittently (listed in
+    # docs/migration.md); they run with make check-flaky until those are fixed.
     if '--suite' not in extra:
         extra += ['--no-suite', 'kvm-qemu-ref', '--no-suite', 'tcg-qemu-ref',
                   '--no-suite', 'functional-flaky']
